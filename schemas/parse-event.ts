@@ -1,0 +1,52 @@
+import { LIMITS, type UsageEvent, usageEventSchema } from './usage-v1.ts';
+
+export type ParseResult = { ok: true; event: UsageEvent } | { ok: false; reason: string };
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Drops null-valued fields: producers in other languages often write null for "absent". */
+function withoutNulls(value: Record<string, unknown>): Record<string, unknown> {
+  for (const key in value) if (value[key] === null) delete value[key];
+  return value;
+}
+
+function describeIssues(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }): string {
+  return error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.length ? i.path.map(String).join('.') : '(root)'}: ${i.message}`)
+    .join('; ');
+}
+
+/** Validates an already-decoded JSON value as usage.v1. Never throws. */
+export function parseEventValue(value: unknown): ParseResult {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, reason: 'not_object: a usage.v1 event must be a JSON object' };
+  }
+  const result = usageEventSchema.safeParse(withoutNulls(value as Record<string, unknown>));
+  return result.success
+    ? { ok: true, event: result.data }
+    : { ok: false, reason: `invalid: ${describeIssues(result.error)}` };
+}
+
+/** Parses one message (bytes or text) as usage.v1. Never throws; the reason starts with a stable code. */
+export function parseEvent(raw: Uint8Array | string | null | undefined): ParseResult {
+  if (raw == null) return { ok: false, reason: 'empty: message has no value' };
+  const size = typeof raw === 'string' ? raw.length : raw.byteLength;
+  if (size === 0) return { ok: false, reason: 'empty: message has no value' };
+  if (size > LIMITS.maxMessageBytes) {
+    return { ok: false, reason: `too_large: ${size} bytes exceeds the ${LIMITS.maxMessageBytes}-byte limit` };
+  }
+  let text: string;
+  try {
+    text = typeof raw === 'string' ? raw : decoder.decode(raw);
+  } catch {
+    return { ok: false, reason: 'bad_utf8: message is not valid UTF-8' };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, reason: `bad_json: ${(error as Error).message.slice(0, 200)}` };
+  }
+  return parseEventValue(value);
+}

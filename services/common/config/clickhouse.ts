@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { int } from './env-helpers.ts';
+
+export const clickhouseEnv = z
+  .object({
+    DG_CLICKHOUSE_URL: z.url().default('http://127.0.0.1:18123').describe('ClickHouse HTTP endpoint'),
+    DG_CLICKHOUSE_DATABASE: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'a plain identifier')
+      .default('distillguard')
+      .describe('Database holding all DistillGuard tables'),
+    DG_CLICKHOUSE_USER: z.string().default('default').describe('ClickHouse user'),
+    DG_CLICKHOUSE_PASSWORD: z.string().default('').describe('ClickHouse password (never logged)'),
+    DG_CLICKHOUSE_TIMEOUT_MS: int(30_000, 1_000, 600_000).describe('Per-request timeout'),
+  })
+  .transform((e) => ({
+    url: e.DG_CLICKHOUSE_URL,
+    database: e.DG_CLICKHOUSE_DATABASE,
+    user: e.DG_CLICKHOUSE_USER,
+    password: e.DG_CLICKHOUSE_PASSWORD,
+    timeoutMs: e.DG_CLICKHOUSE_TIMEOUT_MS,
+  }));

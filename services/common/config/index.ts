@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { errors } from '../errors.ts';
+import { clickhouseEnv } from './clickhouse.ts';
+import { ingestEnv } from './ingest.ts';
+import { kafkaEnv } from './kafka.ts';
+
+const logEnv = z
+  .object({
+    DG_LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info')
+      .describe('pino log level'),
+  })
+  .transform((e) => ({ level: e.DG_LOG_LEVEL }));
+
+/** Every configuration section, each parsed from the environment by its own schema. */
+export const sections = { log: logEnv, kafka: kafkaEnv, clickhouse: clickhouseEnv, ingest: ingestEnv } as const;
+
+type Sections = typeof sections;
+export type Config = { readonly [K in keyof Sections]: Readonly<z.output<Sections[K]>> };
+
+/** Parses the environment once at start; throws DG_ERR_CONFIG naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const out: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [name, schema] of Object.entries(sections)) {
+    const result = schema.safeParse(env);
+    if (result.success) out[name] = Object.freeze(result.data);
+    else problems.push(...result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  if (problems.length) throw errors.config(problems.join('; '));
+  return Object.freeze(out) as Config;
+}
+
+/** One row per environment variable: name, default and description, for docs and `distillguard config`. */
+export function describeConfig(): Array<{ name: string; default: string; description: string }> {
+  const rows: Array<{ name: string; default: string; description: string }> = [];
+  for (const schema of Object.values(sections)) {
+    const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as {
+      properties: Record<string, { default?: unknown; description?: string }>;
+    };
+    for (const [name, p] of Object.entries(json.properties)) {
+      rows.push({ name, default: String(p.default ?? ''), description: p.description ?? '' });
+    }
+  }
+  return rows;
+}
