@@ -32,7 +32,7 @@ migrate: install ## apply ClickHouse migrations (idempotent)
 	./bin/distillguard migrate
 
 lint: install ## biome lint + format check
-	npx biome check .
+	npx biome check --error-on-warnings .
 
 format: install ## apply biome fixes and formatting
 	npx biome check --write .

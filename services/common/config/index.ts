@@ -3,6 +3,7 @@ import { errors } from '../errors.ts';
 import { clickhouseEnv } from './clickhouse.ts';
 import { ingestEnv } from './ingest.ts';
 import { kafkaEnv } from './kafka.ts';
+import { streamEnv } from './stream.ts';
 
 const logEnv = z
   .object({
@@ -14,7 +15,13 @@ const logEnv = z
   .transform((e) => ({ level: e.DG_LOG_LEVEL }));
 
 /** Every configuration section, each parsed from the environment by its own schema. */
-export const sections = { log: logEnv, kafka: kafkaEnv, clickhouse: clickhouseEnv, ingest: ingestEnv } as const;
+export const sections = {
+  log: logEnv,
+  kafka: kafkaEnv,
+  clickhouse: clickhouseEnv,
+  ingest: ingestEnv,
+  stream: streamEnv,
+} as const;
 
 type Sections = typeof sections;
 export type Config = { readonly [K in keyof Sections]: Readonly<z.output<Sections[K]>> };

@@ -1,0 +1,20 @@
+import { loadConfig } from '../../common/config/index.ts';
+import { createLogger } from '../../common/logger.ts';
+import { startIngest } from '../../ingest/ingest-service.ts';
+import { parseCommandArgs } from '../args.ts';
+import { onShutdownSignal } from '../shutdown.ts';
+
+export const summary = 'run the streaming service: Kafka usage-events → validate → ClickHouse (+ dead-letter topic)';
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs('stream', argv, {});
+  if (values.help) {
+    console.log('usage: distillguard stream   (configured by DG_* environment variables; see `distillguard config`)');
+    return 0;
+  }
+  const config = loadConfig();
+  const logger = createLogger({ level: config.log.level });
+  const consumer = await startIngest(config, logger);
+  const code = await onShutdownSignal(() => consumer.stop(), logger, config.stream.shutdownTimeoutMs);
+  process.exit(code);
+}

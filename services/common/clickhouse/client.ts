@@ -1,0 +1,88 @@
+import { type ClickHouseClient, ClickHouseError, ClickHouseLogLevel, createClient } from '@clickhouse/client';
+import type { z } from 'zod';
+import type { Config } from '../config/index.ts';
+import { DistillGuardError, errors } from '../errors.ts';
+import { ident, type SqlQuery } from './sql.ts';
+
+/** ClickHouse server error codes worth retrying (timeouts, overload, too many parts, memory pressure). */
+const RETRIABLE_SERVER_CODES = new Set(['159', '202', '209', '210', '241', '252', '425']);
+
+export interface ClickHouse {
+  readonly database: string;
+  command(query: SqlQuery): Promise<void>;
+  query<S extends z.ZodType>(query: SqlQuery, rowSchema: S): Promise<Array<z.output<S>>>;
+  queryRaw(query: SqlQuery): Promise<Array<Record<string, unknown>>>;
+  /** Streams the result in a text format (JSONEachRow, CSVWithNames) for exports. */
+  stream(query: SqlQuery, format: 'JSONEachRow' | 'CSVWithNames'): Promise<NodeJS.ReadableStream>;
+  insert(table: string, rows: ReadonlyArray<Record<string, unknown>>): Promise<void>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Wraps driver and network failures in DG_ERR_CLICKHOUSE with a `retriable` flag. */
+export function toClickHouseError(error: unknown, what: string): DistillGuardError {
+  if (error instanceof DistillGuardError) return error;
+  if (error instanceof ClickHouseError) {
+    const wrapped = errors.clickhouse(`${what}: ${error.message.split('\n')[0]}`, error);
+    return new DistillGuardError(wrapped.code, wrapped.message, {
+      cause: error,
+      retriable: RETRIABLE_SERVER_CODES.has(String(error.code)),
+      statusCode: 503,
+    });
+  }
+  return errors.clickhouse(`${what}: ${(error as Error)?.message ?? String(error)}`, error);
+}
+
+export function createClickHouse(config: Config['clickhouse'], options: { database?: string } = {}): ClickHouse {
+  const database = options.database ?? config.database;
+  const client: ClickHouseClient = createClient({
+    url: config.url,
+    username: config.user,
+    password: config.password,
+    request_timeout: config.timeoutMs,
+    max_open_connections: 16,
+    log: { level: ClickHouseLogLevel.OFF },
+    clickhouse_settings: {},
+  });
+  let closed = false;
+
+  async function run<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw toClickHouseError(error, what);
+    }
+  }
+
+  return {
+    database,
+    command: (query) => run('command', async () => void (await client.command({ query: query.text }))),
+    queryRaw: (query) =>
+      run('query', async () => (await client.query({ query: query.text, format: 'JSONEachRow' })).json()),
+    async query(query, rowSchema) {
+      const rows = await this.queryRaw(query);
+      return rows.map((row, i) => {
+        const parsed = rowSchema.safeParse(row);
+        if (!parsed.success)
+          throw errors.clickhouse(`row ${i} does not match the expected shape: ${parsed.error.message}`);
+        return parsed.data;
+      });
+    },
+    stream: (query, format) => run('stream', async () => (await client.query({ query: query.text, format })).stream()),
+    insert: (table, rows) =>
+      run(`insert into ${table}`, async () => {
+        if (rows.length === 0) return;
+        await client.insert({
+          table: `${ident(database).name}.${ident(table).name}`,
+          values: rows as Record<string, unknown>[],
+          format: 'JSONEachRow',
+        });
+      }),
+    ping: async () => (await client.ping()).success,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await client.close();
+    },
+  };
+}

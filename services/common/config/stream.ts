@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { bool, int } from './env-helpers.ts';
+
+export const streamEnv = z
+  .object({
+    DG_EVENTS_PARTITIONS: int(4, 1, 10_000).describe('Partitions when the service creates a missing topic'),
+    DG_KAFKA_FROM_BEGINNING: bool(true).describe('A new consumer group starts at the earliest retained offset'),
+    DG_MIGRATE_ON_START: bool(true).describe('Apply pending ClickHouse migrations when the service starts'),
+    DG_SHUTDOWN_TIMEOUT_MS: int(30_000, 1_000, 600_000).describe('Longest a graceful shutdown may take'),
+  })
+  .transform((e) => ({
+    partitions: e.DG_EVENTS_PARTITIONS,
+    fromBeginning: e.DG_KAFKA_FROM_BEGINNING,
+    migrateOnStart: e.DG_MIGRATE_ON_START,
+    shutdownTimeoutMs: e.DG_SHUTDOWN_TIMEOUT_MS,
+  }));

@@ -1,0 +1,38 @@
+import type { ClickHouse } from '../common/clickhouse/client.ts';
+import { isRetriable } from '../common/errors.ts';
+import type { DeadLetter, EventSink, SourcedEvent } from '../stream/sink.ts';
+import { toUsageEventRow } from './usage-event-row.ts';
+
+/** Writes events to `usage_events`. Idempotent through ReplacingMergeTree (see README "Delivery semantics"). */
+export function createClickHouseEventSink(ch: ClickHouse): EventSink {
+  async function insert(events: readonly SourcedEvent[]): Promise<DeadLetter[]> {
+    const now = Date.now();
+    try {
+      await ch.insert(
+        'usage_events',
+        events.map((e) => toUsageEventRow(e, now)),
+      );
+      return [];
+    } catch (error) {
+      if (isRetriable(error)) throw error;
+      return isolateRejected(events, error as Error);
+    }
+  }
+
+  /** A non-retriable error rejects the whole insert: bisect to find the rows the server refuses. */
+  async function isolateRejected(events: readonly SourcedEvent[], error: Error): Promise<DeadLetter[]> {
+    if (events.length === 1) {
+      const { event, source } = events[0]!;
+      const value = Buffer.from(JSON.stringify(event));
+      return [{ key: Buffer.from(event.api_key_id), value, reason: `sink_rejected: ${error.message}`, source }];
+    }
+    const mid = events.length >> 1;
+    return [...(await insert(events.slice(0, mid))), ...(await insert(events.slice(mid)))];
+  }
+
+  return {
+    name: 'clickhouse:usage_events',
+    write: async (events) => ({ rejected: await insert(events) }),
+    close: () => ch.close(),
+  };
+}

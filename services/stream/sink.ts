@@ -1,0 +1,31 @@
+import type { UsageEvent } from '../../schemas/usage-v1.ts';
+
+/** Where a valid event came from; sinks keep it for audit and idempotency. */
+export interface SourcePosition {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+export interface SourcedEvent {
+  event: UsageEvent;
+  source: SourcePosition;
+}
+
+/** A record that failed validation or was rejected by a sink, with its original bytes. */
+export interface DeadLetter {
+  key: Buffer | null;
+  value: Buffer | null;
+  reason: string;
+  source: SourcePosition;
+}
+
+/**
+ * A sink accepts a batch or throws. `write` must be idempotent: after a crash the same events arrive again.
+ * It may return events it rejected for good (a server-side validation error) so they go to the dead-letter topic.
+ */
+export interface EventSink {
+  readonly name: string;
+  write(events: readonly SourcedEvent[]): Promise<{ rejected: DeadLetter[] }>;
+  close(): Promise<void>;
+}

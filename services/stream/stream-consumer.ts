@@ -1,0 +1,192 @@
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { parseEvent } from '../../schemas/parse-event.ts';
+import type { Logger } from '../common/logger.ts';
+import { withRetry } from '../common/retry.ts';
+import { BatchBuffer, type PendingBatch } from './batch-buffer.ts';
+import { publishDeadLetters } from './dead-letter.ts';
+import type { DeadLetter, EventSink } from './sink.ts';
+
+export interface StreamConsumerOptions {
+  kafka: Kafka;
+  groupId: string;
+  topic: string;
+  dlqTopic: string;
+  sinks: EventSink[];
+  maxRows: number;
+  maxMs: number;
+  sessionTimeoutMs: number;
+  fromBeginning: boolean;
+  logger: Logger;
+}
+
+export interface StreamHealth {
+  running: boolean;
+  /** Set while a sink or the dead-letter topic keeps failing; consumption is paused meanwhile. */
+  degraded: string | null;
+  consumed: number;
+  flushedEvents: number;
+  deadLetters: number;
+  lastFlushAt: number | null;
+}
+
+/**
+ * Kafka → validate → bounded batch → sinks → dead letters → commit. Offsets are committed only after every sink
+ * and the dead-letter topic accepted the batch; a failing sink is retried with backoff while fetching stops.
+ */
+export class StreamConsumer {
+  private readonly consumer: Consumer;
+  private readonly producer: Producer;
+  private readonly buffer: BatchBuffer;
+  private readonly log: Logger;
+  private readonly abort = new AbortController();
+  private flushing: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
+  private stopped: Promise<void> | null = null;
+  private stopping = false;
+  private inFlightBatch: Promise<void> = Promise.resolve();
+  private heartbeat: () => Promise<void> = async () => {};
+  private readonly state: StreamHealth = {
+    running: false,
+    degraded: null,
+    consumed: 0,
+    flushedEvents: 0,
+    deadLetters: 0,
+    lastFlushAt: null,
+  };
+
+  constructor(private readonly o: StreamConsumerOptions) {
+    this.log = o.logger.child({ component: 'stream-consumer', topic: o.topic, group: o.groupId });
+    this.consumer = o.kafka.consumer({ groupId: o.groupId, sessionTimeout: o.sessionTimeoutMs, maxBytes: 8 << 20 });
+    this.producer = o.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.buffer = new BatchBuffer(o.maxRows, o.maxMs);
+  }
+
+  health(): StreamHealth {
+    return { ...this.state };
+  }
+
+  async start(): Promise<void> {
+    await this.producer.connect();
+    await this.consumer.connect();
+    this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => this.onAssignment(e.payload.memberAssignment));
+    await this.consumer.subscribe({ topic: this.o.topic, fromBeginning: this.o.fromBeginning });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+    this.timer = setInterval(() => this.flushIfDue(), Math.max(10, Math.floor(this.o.maxMs / 2)));
+    this.state.running = true;
+    this.log.info({ maxRows: this.o.maxRows, maxMs: this.o.maxMs }, 'consuming');
+  }
+
+  /** Stops fetching, flushes what was consumed, commits, disconnects. Safe to call twice. */
+  stop(): Promise<void> {
+    this.stopped ??= this.shutdown();
+    return this.stopped;
+  }
+
+  private async shutdown(): Promise<void> {
+    // Commit before leaving the group: a commit after consumer.stop() is refused and would cause redelivery.
+    this.stopping = true;
+    this.state.running = false;
+    if (this.timer) clearInterval(this.timer);
+    this.consumer.pause([{ topic: this.o.topic }]);
+    await this.inFlightBatch;
+    await this.flush();
+    this.abort.abort();
+    await this.consumer.stop();
+    await this.consumer.disconnect();
+    await this.producer.disconnect();
+    for (const sink of this.o.sinks) await sink.close();
+    this.log.info({ consumed: this.state.consumed, flushed: this.state.flushedEvents }, 'stopped');
+  }
+
+  private onBatch(payload: EachBatchPayload): Promise<void> {
+    const processing = this.processBatch(payload);
+    this.inFlightBatch = processing.catch(() => {});
+    return processing;
+  }
+
+  private async processBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    this.heartbeat = heartbeat;
+    for (const message of batch.messages) {
+      if (this.stopping || !isRunning() || isStale()) break;
+      this.accept(batch.topic, batch.partition, message);
+      resolveOffset(message.offset);
+      if (this.buffer.isDue()) await this.flush();
+    }
+    await heartbeat();
+  }
+
+  private accept(topic: string, partition: number, message: KafkaMessage): void {
+    this.state.consumed++;
+    const source = { topic, partition, offset: message.offset };
+    const parsed = parseEvent(message.value);
+    if (parsed.ok) this.buffer.addEvent({ event: parsed.event, source });
+    else this.buffer.addDeadLetter({ key: message.key, value: message.value, reason: parsed.reason, source });
+  }
+
+  private flushIfDue(): void {
+    if (this.buffer.isDue()) this.flush().catch((error) => this.log.error({ err: error }, 'flush failed'));
+  }
+
+  /** Serialises flushes so commits stay in offset order. */
+  private flush(): Promise<void> {
+    this.flushing = this.flushing.then(() => this.flushNow());
+    return this.flushing;
+  }
+
+  private async flushNow(): Promise<void> {
+    if (this.buffer.size === 0) return;
+    const batch = this.buffer.take();
+    const rejected: DeadLetter[] = [];
+    for (const sink of this.o.sinks) {
+      const result = await this.untilAccepted(sink.name, () => sink.write(batch.events));
+      rejected.push(...result.rejected);
+    }
+    const letters = [...batch.deadLetters, ...rejected];
+    await this.untilAccepted('dead-letter topic', () => publishDeadLetters(this.producer, this.o.dlqTopic, letters));
+    await this.commit(batch);
+    this.state.flushedEvents += batch.events.length - rejected.length;
+    this.state.deadLetters += letters.length;
+    this.state.lastFlushAt = Date.now();
+  }
+
+  /** Retries a sink write with backoff for as long as the consumer runs; heartbeats so the group keeps us. */
+  private async untilAccepted<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    const result = await withRetry(fn, {
+      retries: Number.POSITIVE_INFINITY,
+      initialDelayMs: 200,
+      maxDelayMs: 5_000,
+      retriable: () => !this.abort.signal.aborted,
+      signal: this.abort.signal,
+      onRetry: (error, attempt, delayMs) => {
+        this.state.degraded = `${what} failing: ${(error as Error).message}`;
+        this.log.warn({ err: error, sink: what, attempt, delayMs }, 'sink write failed; retrying');
+        this.heartbeat().catch(() => {});
+      },
+    });
+    this.state.degraded = null;
+    return result;
+  }
+
+  private async commit(batch: PendingBatch): Promise<void> {
+    const offsets = [...batch.commits].flatMap(([topic, parts]) =>
+      [...parts].map(([partition, offset]) => ({ topic, partition, offset })),
+    );
+    try {
+      await this.consumer.commitOffsets(offsets);
+    } catch (error) {
+      // Data is already in the sinks; after a rebalance the new owner re-reads it and idempotent sinks absorb it.
+      this.log.warn({ err: error, offsets }, 'offset commit failed; records will be redelivered');
+    }
+  }
+
+  private onAssignment(assignment: Record<string, number[]>): void {
+    const owned = (topic: string, partition: number) => assignment[topic]?.includes(partition) ?? false;
+    const dropped = this.buffer.dropPartitions(owned);
+    this.log.info({ assignment, dropped }, 'partitions assigned');
+  }
+}

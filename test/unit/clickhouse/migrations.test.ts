@@ -1,0 +1,23 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { loadMigrations, splitStatements } from '../../../services/common/clickhouse/migrate.ts';
+
+test('statements split on a trailing semicolon; comment lines dropped', () => {
+  const parts = splitStatements('-- note; with semicolon\nCREATE TABLE a (x String);\n\nCREATE TABLE b (y String);\n');
+  assert.deepEqual(parts, ['CREATE TABLE a (x String)', 'CREATE TABLE b (y String)']);
+});
+
+test('shipped migrations are numbered in order and avoid syntax ClickHouse 18.16 lacks', () => {
+  const migrations = loadMigrations();
+  assert.deepEqual(
+    migrations.map((m) => m.version),
+    migrations.map((_, i) => i + 1),
+  );
+  const text = migrations.flatMap((m) => m.statements).join('\n');
+  for (const banned of [/\bTTL\b/, /LowCardinality/, /DateTime64/, /\{[a-z_]+:[A-Za-z0-9]+\}/]) {
+    assert.doesNotMatch(text, banned);
+  }
+  for (const table of ['usage_events', 'key_features', 'alerts', 'alert_events', 'key_actions']) {
+    assert.match(text, new RegExp(`CREATE TABLE IF NOT EXISTS \\{db\\}\\.${table} `));
+  }
+});
