@@ -10,7 +10,12 @@ if port_open "$DG_KAFKA_PORT"; then die "kafka: port $DG_KAFKA_PORT is in use by
 command -v java >/dev/null || die "kafka: java not found (Java 17 is required)"
 
 if [ ! -f "$libs/.complete" ]; then
-  command -v mvn >/dev/null || die "kafka: mvn not found; install maven (apt-get install maven)"
+  if ! command -v mvn >/dev/null; then
+    [ "$(id -u)" = 0 ] || die "kafka: mvn not found; install maven (sudo apt-get install maven)"
+    echo "kafka: installing Debian's maven package"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq maven; } >"$dir/logs/apt.log" 2>&1 \
+      || die "kafka: apt-get install maven failed; see $dir/logs/apt.log"
+  fi
   echo "kafka: fetching broker jars from Maven Central into $libs"
   rm -rf "$libs"
   mvn -q -B -f "$DG_ROOT/infra/kafka/pom.xml" dependency:copy-dependencies \
