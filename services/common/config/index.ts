@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { errors } from '../errors.ts';
 import { clickhouseEnv } from './clickhouse.ts';
+import { detectorEnv } from './detector.ts';
 import { ingestEnv } from './ingest.ts';
 import { kafkaEnv } from './kafka.ts';
 import { streamEnv } from './stream.ts';
@@ -20,6 +21,7 @@ export const sections = {
   kafka: kafkaEnv,
   clickhouse: clickhouseEnv,
   ingest: ingestEnv,
+  detector: detectorEnv,
   stream: streamEnv,
 } as const;
 

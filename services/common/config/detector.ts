@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { csv, int, num } from './env-helpers.ts';
+
+const HOUR = 3_600_000;
+
+/** Cloud, hosting and VPN/proxy networks (AWS, GCP, Azure, DigitalOcean, Hetzner, OVH, Linode, Vultr, Alibaba, Tencent, Oracle, M247, Datacamp, Contabo, ColoCrossing, Cloudflare WARP). */
+const DEFAULT_DATACENTER_ASNS =
+  '16509,14618,15169,396982,8075,14061,24940,16276,63949,20473,45102,37963,132203,45090,31898,9009,60068,212238,51167,36352,13335';
+
+/** Thresholds of the rule scorer; a rule fires when all its conditions hold. */
+const ruleEnv = {
+  DG_RULE_BULK_REQ_PER_HOUR: num(300).describe(
+    'Rule: requests per hour at which volume counts towards bulk extraction',
+  ),
+  DG_RULE_DIVERSE_PROMPT_RATIO: num(0.8, 0, 1).describe(
+    'Rule: distinct-prompt ratio at which prompts count as diverse',
+  ),
+  DG_RULE_OUT_IN_RATIO: num(2.5).describe('Rule: output/input token ratio at which outputs count as harvested'),
+  DG_RULE_LONG_OUTPUT_SHARE: num(0.4, 0, 1).describe('Rule: long-output share at which outputs count as harvested'),
+  DG_RULE_REASONING_SHARE: num(0.4, 0, 1).describe('Rule: share of prompts eliciting reasoning for CoT harvesting'),
+  DG_RULE_COT_REQ_PER_HOUR: num(60).describe('Rule: requests per hour from which CoT elicitation is harvesting'),
+  DG_RULE_TEMPLATE_SHARE: num(0.5, 0, 1).describe('Rule: near-duplicate (template) share of a capability sweep'),
+  DG_RULE_SWEEP_VOCAB_GROWTH: num(2).describe('Rule: new distinct words per request that make a template a sweep'),
+  DG_RULE_LOGPROBS_SHARE: num(0.5, 0, 1).describe('Rule: share of requests asking for logprobs or n>1'),
+  DG_RULE_UNSUPPORTED_REGION_SHARE: num(0.2, 0, 1).describe('Rule: share of traffic from unsupported regions'),
+  DG_RULE_DATACENTER_SHARE: num(0.6, 0, 1).describe('Rule: datacenter/proxy ASN share of proxied access'),
+  DG_RULE_COUNTRY_MISMATCH_SHARE: num(0.5, 0, 1).describe('Rule: request vs billing country mismatch share'),
+  DG_RULE_RESELLER_DISTINCT_IPS: num(40).describe('Rule: distinct client IPs per day of a reseller/router key'),
+  DG_RULE_SLOW_ACTIVE_HOURS: num(18, 0, 24).describe('Rule: active hours per day of a low-and-slow extractor'),
+};
+
+export const detectorEnv = z
+  .object({
+    DG_DETECTOR_ALERT_THRESHOLD: num(0.6, 0, 1).describe('Ensemble score from which a key alert is raised'),
+    DG_DETECTOR_ALERT_COOLDOWN_MS: int(HOUR, 0).describe('Event-time window in which repeat alerts are suppressed'),
+    DG_DETECTOR_ESCALATION_DELTA: num(0.1, 0, 1).describe('Score rise inside the cooldown that raises an escalation'),
+    DG_DETECTOR_IDLE_COMPACT_MS: int(2 * HOUR, 60_000).describe('Idle time after which a key keeps only its baseline'),
+    DG_DETECTOR_IDLE_EVICT_MS: int(30 * 24 * HOUR, 60_000).describe('Idle time after which a key is forgotten'),
+    DG_DETECTOR_SHARE_HALF_LIFE_MS: int(30 * 60_000, 60_000).describe('Half-life of the decayed per-key shares'),
+    DG_DETECTOR_LONG_OUTPUT_TOKENS: int(1_000, 1).describe('Output tokens from which an output counts as long'),
+    DG_DETECTOR_NEAR_DUP_BITS: int(12, 0, 32).describe('SimHash Hamming distance up to which prompts share a template'),
+    DG_DETECTOR_POPULATION_MIN_SAMPLES: int(200, 1).describe('Cohort snapshots needed before population scoring'),
+    DG_DETECTOR_BASELINE_MIN_SAMPLES: int(60, 1).describe('Minute snapshots of a key before baseline scoring'),
+    DG_DETECTOR_DATACENTER_ASNS: csv(DEFAULT_DATACENTER_ASNS).describe('Datacenter, hosting and proxy ASNs'),
+    DG_DETECTOR_UNSUPPORTED_REGIONS: csv('CN,RU,IR,KP,SY,CU,BY').describe('Countries where the service is not offered'),
+    ...ruleEnv,
+  })
+  .transform((e) => ({
+    alertThreshold: e.DG_DETECTOR_ALERT_THRESHOLD,
+    alertCooldownMs: e.DG_DETECTOR_ALERT_COOLDOWN_MS,
+    escalationDelta: e.DG_DETECTOR_ESCALATION_DELTA,
+    idleCompactMs: e.DG_DETECTOR_IDLE_COMPACT_MS,
+    idleEvictMs: e.DG_DETECTOR_IDLE_EVICT_MS,
+    shareHalfLifeMs: e.DG_DETECTOR_SHARE_HALF_LIFE_MS,
+    longOutputTokens: e.DG_DETECTOR_LONG_OUTPUT_TOKENS,
+    nearDupBits: e.DG_DETECTOR_NEAR_DUP_BITS,
+    populationMinSamples: e.DG_DETECTOR_POPULATION_MIN_SAMPLES,
+    baselineMinSamples: e.DG_DETECTOR_BASELINE_MIN_SAMPLES,
+    datacenterAsns: e.DG_DETECTOR_DATACENTER_ASNS.map(Number).filter(Number.isInteger),
+    unsupportedRegions: e.DG_DETECTOR_UNSUPPORTED_REGIONS.map((c) => c.toUpperCase()),
+    rules: {
+      bulkReqPerHour: e.DG_RULE_BULK_REQ_PER_HOUR,
+      diversePromptRatio: e.DG_RULE_DIVERSE_PROMPT_RATIO,
+      outInRatio: e.DG_RULE_OUT_IN_RATIO,
+      longOutputShare: e.DG_RULE_LONG_OUTPUT_SHARE,
+      reasoningShare: e.DG_RULE_REASONING_SHARE,
+      cotReqPerHour: e.DG_RULE_COT_REQ_PER_HOUR,
+      templateShare: e.DG_RULE_TEMPLATE_SHARE,
+      sweepVocabGrowth: e.DG_RULE_SWEEP_VOCAB_GROWTH,
+      logprobsShare: e.DG_RULE_LOGPROBS_SHARE,
+      unsupportedRegionShare: e.DG_RULE_UNSUPPORTED_REGION_SHARE,
+      datacenterShare: e.DG_RULE_DATACENTER_SHARE,
+      countryMismatchShare: e.DG_RULE_COUNTRY_MISMATCH_SHARE,
+      resellerDistinctIps: e.DG_RULE_RESELLER_DISTINCT_IPS,
+      slowActiveHours: e.DG_RULE_SLOW_ACTIVE_HOURS,
+    },
+  }));
+
+export type DetectorConfig = z.output<typeof detectorEnv>;
+export type RuleThresholds = DetectorConfig['rules'];
+
+/** The defaults, for library use (tests, demo) without reading the environment. */
+export function defaultDetectorConfig(): DetectorConfig {
+  return detectorEnv.parse({});
+}

@@ -1,0 +1,56 @@
+/**
+ * The ordered per-key feature vector shared by every scorer, the `key_features` rows and the tfjs models.
+ * Append only: a model records this list and the loader refuses a model whose list differs.
+ */
+export const FEATURE_NAMES = [
+  // volume
+  'req_per_min',
+  'req_per_hour',
+  'req_per_day',
+  'in_tokens_per_min',
+  'out_tokens_per_min',
+  'out_tokens_per_hour',
+  'concurrency',
+  'max_tokens_stop_share',
+  'rate_limited_share',
+  // temporal
+  'interarrival_cv',
+  'active_hours_per_day',
+  'peak_minute_ratio',
+  'volume_change',
+  // prompt diversity
+  'distinct_prompt_ratio',
+  'template_share',
+  'prompt_novelty',
+  'vocab_per_request',
+  'vocab_growth',
+  'prompt_tokens_mean',
+  // output harvesting
+  'out_in_ratio',
+  'long_output_share',
+  'output_tokens_p90',
+  'reasoning_phrase_share',
+  'rationale_request_share',
+  'logprobs_share',
+  'multi_sample_share',
+  'temperature_std',
+  'tool_use_share',
+  // identity and network
+  'key_age_days',
+  'org_key_count',
+  'distinct_ips',
+  'distinct_asns',
+  'distinct_countries',
+  'datacenter_asn_share',
+  'country_mismatch_share',
+  'unsupported_region_share',
+] as const;
+
+export type FeatureName = (typeof FEATURE_NAMES)[number];
+
+export const FEATURE_COUNT = FEATURE_NAMES.length;
+
+/** Index of each feature in the vector, e.g. `FEATURE_INDEX.req_per_min === 0`. */
+export const FEATURE_INDEX = Object.freeze(
+  Object.fromEntries(FEATURE_NAMES.map((name, i) => [name, i])) as Record<FeatureName, number>,
+);

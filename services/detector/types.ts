@@ -1,0 +1,54 @@
+import type { Alert } from '../../schemas/alert-v1.ts';
+import type { UsageEvent } from '../../schemas/usage-v1.ts';
+import type { PromptFingerprint } from '../common/text/fingerprint.ts';
+
+/** One `key_features` row: the key's feature vector at one minute of event time, and its ensemble score. */
+export interface KeyFeatureSnapshot {
+  api_key_id: string;
+  org_id: string;
+  model: string;
+  /** Event time (epoch ms) of the event that produced the snapshot. */
+  ts: number;
+  /** FEATURE_NAMES order. */
+  values: number[];
+  /** Ensemble score 0..1. */
+  score: number;
+}
+
+export interface PipelineOutput {
+  alerts: Alert[];
+  features: KeyFeatureSnapshot[];
+}
+
+/** Stage 2 (services/coordination) plugs in here; the pipeline feeds it every valid event once. */
+export interface CoordinationEngine {
+  observe(event: UsageEvent, fingerprint: PromptFingerprint | null): void;
+  /** Advances stage 2 to event time `nowMs` and returns any cluster alerts it raises. */
+  advance(nowMs: number): Alert[];
+}
+
+export interface PipelineStats {
+  events: number;
+  /** Keys currently holding full state. */
+  keys: number;
+  /** Keys reduced to their baseline after being idle. */
+  compactedKeys: number;
+  /** Keys dropped entirely after a long idle period, over the run. */
+  evictedKeys: number;
+  /** Distinct keys seen over the run. */
+  keysSeen: number;
+  snapshots: number;
+  alerts: number;
+  alertsByCategory: Record<string, number>;
+  alertsByKind: Record<string, number>;
+  /** Latest event time seen (epoch ms), or null before the first event. */
+  watermark: number | null;
+}
+
+export interface DetectorPipeline {
+  /** Folds one validated event into per-key state; returns any snapshot and alerts it triggered. */
+  process(event: UsageEvent): PipelineOutput;
+  /** Scores every key with unscored events (end of a replay) and returns the last snapshots and alerts. */
+  finish(): PipelineOutput;
+  stats(): PipelineStats;
+}
