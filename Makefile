@@ -8,7 +8,7 @@ export DG_CLICKHOUSE_URL ?= http://127.0.0.1:$(DG_CLICKHOUSE_HTTP_PORT)
 
 NODE_STAMP := node_modules/.install-stamp
 
-.PHONY: help install up down status migrate lint format typecheck schema test test-unit test-integration demo bench chaos
+.PHONY: help install up down status migrate lint format typecheck schema test test-unit test-integration demo bench chaos docs
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -53,3 +53,6 @@ test: install lint typecheck test-unit test-integration ## everything CI runs
 
 demo: install ## run the detector over an embedded mixed benign+attack stream (no external services)
 	./bin/distillguard demo
+
+docs: install ## rewrite the README configuration table from the config schemas
+	./bin/distillguard docs

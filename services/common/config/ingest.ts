@@ -5,6 +5,5 @@ export const ingestEnv = z
   .object({
     DG_BATCH_MAX_ROWS: int(5_000, 1, 1_000_000).describe('Rows per ClickHouse insert batch'),
     DG_BATCH_MAX_MS: int(1_000, 10, 60_000).describe('Longest a row waits before its batch is flushed'),
-    DG_BATCH_MAX_PENDING: int(50_000, 1, 10_000_000).describe('Rows buffered before consumption pauses'),
   })
-  .transform((e) => ({ maxRows: e.DG_BATCH_MAX_ROWS, maxMs: e.DG_BATCH_MAX_MS, maxPending: e.DG_BATCH_MAX_PENDING }));
+  .transform((e) => ({ maxRows: e.DG_BATCH_MAX_ROWS, maxMs: e.DG_BATCH_MAX_MS }));
