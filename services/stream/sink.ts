@@ -27,5 +27,19 @@ export interface DeadLetter {
 export interface EventSink {
   readonly name: string;
   write(events: readonly SourcedEvent[]): Promise<{ rejected: DeadLetter[] }>;
+  /**
+   * Called before offsets are committed: a stateful sink saves state covering everything before `positions`
+   * (next offset to read per partition). Must be idempotent; a failure blocks the commit and is retried.
+   */
+  checkpoint?(positions: readonly CommitPosition[]): Promise<void>;
+  /** The consumer's partitions changed; a stateful sink restores the new ones' state here. */
+  onAssignment?(assignment: Readonly<Record<string, number[]>>): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The next offset to read for one partition, as committed to Kafka. */
+export interface CommitPosition {
+  topic: string;
+  partition: number;
+  offset: string;
 }

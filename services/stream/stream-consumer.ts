@@ -4,7 +4,7 @@ import type { Logger } from '../common/logger.ts';
 import { withRetry } from '../common/retry.ts';
 import { BatchBuffer, type PendingBatch } from './batch-buffer.ts';
 import { publishDeadLetters } from './dead-letter.ts';
-import type { DeadLetter, EventSink } from './sink.ts';
+import type { CommitPosition, DeadLetter, EventSink } from './sink.ts';
 
 export interface StreamConsumerOptions {
   kafka: Kafka;
@@ -14,6 +14,8 @@ export interface StreamConsumerOptions {
   sinks: EventSink[];
   maxRows: number;
   maxMs: number;
+  /** Commit (and checkpoint stateful sinks) at most this often; 0 commits after every flush. */
+  commitIntervalMs?: number;
   sessionTimeoutMs: number;
   fromBeginning: boolean;
   logger: Logger;
@@ -45,6 +47,11 @@ export class StreamConsumer {
   private stopping = false;
   private inFlightBatch: Promise<void> = Promise.resolve();
   private heartbeat: () => Promise<void> = async () => {};
+  /** Offsets flushed to every sink but not yet committed (topic:partition → next offset). */
+  private readonly uncommitted = new Map<string, CommitPosition>();
+  private lastCommitAt = 0;
+  /** Resolves once stateful sinks restored the state of newly assigned partitions. */
+  private assignmentReady: Promise<void> = Promise.resolve();
   private readonly state: StreamHealth = {
     running: false,
     degraded: null,
@@ -94,7 +101,7 @@ export class StreamConsumer {
     if (this.timer) clearInterval(this.timer);
     this.consumer.pause([{ topic: this.o.topic }]);
     await this.inFlightBatch;
-    await this.flush();
+    await this.flush(true);
     this.abort.abort();
     await this.consumer.stop();
     await this.consumer.disconnect();
@@ -111,6 +118,7 @@ export class StreamConsumer {
 
   private async processBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     this.heartbeat = heartbeat;
+    await this.assignmentReady;
     for (const message of batch.messages) {
       if (this.stopping || !isRunning() || isStale()) break;
       this.accept(batch.topic, batch.partition, message);
@@ -129,12 +137,16 @@ export class StreamConsumer {
   }
 
   private flushIfDue(): void {
-    if (this.buffer.isDue()) this.flush().catch((error) => this.log.error({ err: error }, 'flush failed'));
+    const commitDue = this.uncommitted.size > 0 && Date.now() - this.lastCommitAt >= (this.o.commitIntervalMs ?? 0);
+    if (this.buffer.isDue() || commitDue) this.flush().catch((error) => this.log.error({ err: error }, 'flush failed'));
   }
 
   /** Serialises flushes so commits stay in offset order. */
-  private flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.flushNow());
+  private flush(final = false): Promise<void> {
+    this.flushing = this.flushing.then(async () => {
+      await this.flushNow();
+      await this.commitIfDue(final);
+    });
     return this.flushing;
   }
 
@@ -148,7 +160,7 @@ export class StreamConsumer {
     }
     const letters = [...batch.deadLetters, ...rejected];
     await this.untilAccepted('dead-letter topic', () => publishDeadLetters(this.producer, this.o.dlqTopic, letters));
-    await this.commit(batch);
+    this.remember(batch);
     this.state.flushedEvents += batch.events.length - rejected.length;
     this.state.deadLetters += letters.length;
     this.state.lastFlushAt = Date.now();
@@ -172,10 +184,23 @@ export class StreamConsumer {
     return result;
   }
 
-  private async commit(batch: PendingBatch): Promise<void> {
-    const offsets = [...batch.commits].flatMap(([topic, parts]) =>
-      [...parts].map(([partition, offset]) => ({ topic, partition, offset })),
-    );
+  private remember(batch: PendingBatch): void {
+    for (const [topic, parts] of batch.commits) {
+      for (const [partition, offset] of parts)
+        this.uncommitted.set(`${topic}:${partition}`, { topic, partition, offset });
+    }
+  }
+
+  /** Checkpoints stateful sinks, then commits; the commit never runs ahead of a saved checkpoint. */
+  private async commitIfDue(final: boolean): Promise<void> {
+    if (this.uncommitted.size === 0) return;
+    if (!final && Date.now() - this.lastCommitAt < (this.o.commitIntervalMs ?? 0)) return;
+    const offsets = [...this.uncommitted.values()];
+    this.uncommitted.clear();
+    for (const sink of this.o.sinks) {
+      if (sink.checkpoint) await this.untilAccepted(`${sink.name} checkpoint`, () => sink.checkpoint!(offsets));
+    }
+    this.lastCommitAt = Date.now();
     try {
       await this.consumer.commitOffsets(offsets);
     } catch (error) {
@@ -187,6 +212,13 @@ export class StreamConsumer {
   private onAssignment(assignment: Record<string, number[]>): void {
     const owned = (topic: string, partition: number) => assignment[topic]?.includes(partition) ?? false;
     const dropped = this.buffer.dropPartitions(owned);
+    for (const [key, position] of this.uncommitted) {
+      if (!owned(position.topic, position.partition)) this.uncommitted.delete(key);
+    }
     this.log.info({ assignment, dropped }, 'partitions assigned');
+    const restoring = this.o.sinks.filter((sink) => sink.onAssignment);
+    this.assignmentReady = Promise.all(
+      restoring.map((sink) => this.untilAccepted(`${sink.name} restore`, () => sink.onAssignment!(assignment))),
+    ).then(() => {});
   }
 }
