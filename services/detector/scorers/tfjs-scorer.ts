@@ -1,0 +1,51 @@
+import type { AlertReason } from '../../../schemas/alert-v1.ts';
+import type { MlConfig } from '../../common/config/ml.ts';
+import type { Logger } from '../../common/logger.ts';
+import type { AutoencoderModel } from '../../ml/autoencoder-model.ts';
+import type { ClassifierModel } from '../../ml/classifier-model.ts';
+import { loadMlModels } from '../../ml/load-models.ts';
+import { FEATURE_NAMES } from '../features/feature-names.ts';
+import type { PopulationContext, ScoreInput, Scorer, ScorerResult } from './scorer.ts';
+
+/** Adds the cohort percentile to a model's reasons when the population statistics are available. */
+function withPercentiles(reasons: AlertReason[], population: PopulationContext | null): AlertReason[] {
+  if (!population || population.samples <= 0) return reasons;
+  return reasons.map((r) => {
+    const index = FEATURE_NAMES.indexOf(r.feature as (typeof FEATURE_NAMES)[number]);
+    if (index < 0) return r;
+    const percentile = Math.max(0, Math.min(100, population.percentile(index, r.value)));
+    return { ...r, percentile };
+  });
+}
+
+/** Novelty against benign behaviour; reasons are the features the autoencoder reconstructs worst. */
+export function createAutoencoderScorer(model: AutoencoderModel): Scorer {
+  return {
+    name: 'autoencoder',
+    score(input: ScoreInput): ScorerResult {
+      const { score, reasons } = model.score(input.features);
+      return { score, reasons: withPercentiles(reasons, input.population) };
+    },
+  };
+}
+
+/** Supervised attack probability; reasons are the features whose reset to the benign median lowers it most. */
+export function createClassifierScorer(model: ClassifierModel): Scorer {
+  return {
+    name: 'classifier',
+    score(input: ScoreInput): ScorerResult {
+      const { score, reasons } = model.score(input.features);
+      return { score, reasons: withPercentiles(reasons, input.population) };
+    },
+  };
+}
+
+/**
+ * Loads the configured model versions (refusing any whose feature list differs from FEATURE_NAMES) and returns
+ * both scorers; an empty list when DG_ML_ENABLED is false.
+ */
+export async function loadTfjsScorers(config: MlConfig, logger?: Logger): Promise<Scorer[]> {
+  if (!config.enabled) return [];
+  const models = await loadMlModels(config, FEATURE_NAMES, logger);
+  return [createAutoencoderScorer(models.autoencoder), createClassifierScorer(models.classifier)];
+}

@@ -1,0 +1,74 @@
+import type { LayersModel, Tensor2D } from '@tensorflow/tfjs';
+import { scoreFromAnchors } from './calibration.ts';
+import type { ErrorAnchors, ModelMetadata } from './model-metadata.ts';
+import type { StoredModel } from './model-store.ts';
+import { normaliseRows } from './normalisation.ts';
+import { type MlScore, round, topReasons } from './reasons.ts';
+import { tf } from './runtime.ts';
+
+export interface Reconstruction {
+  /** Squared error per row and feature in normalised units, row-major. */
+  perFeature: Float32Array;
+  /** Mean squared error per row: the novelty before calibration. */
+  total: Float32Array;
+}
+
+/** Runs the autoencoder synchronously on a normalised row-major matrix. */
+export function reconstruct(model: LayersModel, x: Float32Array, width: number): Reconstruction {
+  const rows = x.length / width;
+  if (rows === 0) return { perFeature: new Float32Array(0), total: new Float32Array(0) };
+  const [perFeature, total] = tf.tidy(() => {
+    const input = tf.tensor2d(x, [rows, width]);
+    const squared = tf.squaredDifference(input, model.predict(input) as Tensor2D);
+    return [squared.dataSync() as Float32Array, squared.mean(1).dataSync() as Float32Array];
+  });
+  return { perFeature: perFeature!, total: total! };
+}
+
+/** Novelty scorer: reconstruction error on benign-trained weights, calibrated to 0–1 against benign held-out. */
+export class AutoencoderModel {
+  readonly metadata: ModelMetadata;
+  private readonly model: LayersModel;
+  private readonly calibration: ErrorAnchors;
+
+  constructor(stored: StoredModel) {
+    if (stored.metadata.calibration.kind !== 'error-anchors') {
+      throw new TypeError(`${stored.dir}: an autoencoder needs error-anchor calibration`);
+    }
+    this.model = stored.model;
+    this.metadata = stored.metadata;
+    this.calibration = stored.metadata.calibration;
+  }
+
+  get width(): number {
+    return this.metadata.features.length;
+  }
+
+  /** Uncalibrated reconstruction errors of raw feature rows (for calibration and evaluation). */
+  errors(rows: readonly ArrayLike<number>[]): Float32Array {
+    return reconstruct(this.model, normaliseRows(this.metadata.normalisation, rows), this.width).total;
+  }
+
+  calibrate(error: number): number {
+    return scoreFromAnchors(this.calibration, error);
+  }
+
+  /** Scores raw feature rows; reasons are the features the model reconstructs worst. */
+  scoreBatch(rows: readonly ArrayLike<number>[], topK?: number): MlScore[] {
+    const { perFeature, total } = reconstruct(this.model, normaliseRows(this.metadata.normalisation, rows), this.width);
+    return rows.map((row, i) => {
+      const errors = perFeature.subarray(i * this.width, (i + 1) * this.width);
+      const describe = (j: number) =>
+        `reconstruction error ${round(errors[j]!, 3)} of ${round(total[i]! * this.width, 3)} in total`;
+      return { score: this.calibrate(total[i]!), reasons: topReasons(errors, row, this.metadata, describe, topK) };
+    });
+  }
+
+  score(row: ArrayLike<number>, topK?: number): MlScore {
+    return this.scoreBatch([row], topK)[0]!;
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+}

@@ -1,0 +1,85 @@
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { LayersModel } from '@tensorflow/tfjs';
+import { DistillGuardError, errors } from '../common/errors.ts';
+import { fileSystemHandler } from './fs-io-handler.ts';
+import { formatIssues, METADATA_JSON, type ModelMetadata, modelMetadataSchema } from './model-metadata.ts';
+import { tf } from './runtime.ts';
+
+export interface StoredModel {
+  model: LayersModel;
+  metadata: ModelMetadata;
+  dir: string;
+}
+
+/** Writes model.json, weights.bin and metadata.json into `dir` (created when missing). */
+export async function saveModel(dir: string, model: LayersModel, metadata: ModelMetadata): Promise<void> {
+  const checked = modelMetadataSchema.parse(metadata);
+  await mkdir(dir, { recursive: true });
+  await model.save(fileSystemHandler(dir));
+  await writeFile(join(dir, METADATA_JSON), `${JSON.stringify(checked, null, 2)}\n`);
+}
+
+/** Loads a model directory; refuses malformed metadata or weights and a feature list that differs from the code's. */
+export async function loadModel(dir: string, expectedFeatures: readonly string[]): Promise<StoredModel> {
+  const metadata = await readMetadata(dir);
+  assertSameFeatures(dir, metadata.features, expectedFeatures);
+  let model: LayersModel;
+  try {
+    model = await tf.loadLayersModel(fileSystemHandler(dir));
+  } catch (cause) {
+    if (cause instanceof DistillGuardError) throw cause;
+    throw errors.model(`${dir}: layers model cannot be built: ${(cause as Error).message}`, cause);
+  }
+  const inputWidth = model.inputs[0]?.shape[1];
+  if (inputWidth !== metadata.features.length) {
+    model.dispose();
+    throw errors.model(`${dir}: model input width ${inputWidth} != ${metadata.features.length} metadata features`);
+  }
+  return { model, metadata, dir };
+}
+
+export async function readMetadata(dir: string): Promise<ModelMetadata> {
+  const path = join(dir, METADATA_JSON);
+  const text = await readFile(path, 'utf8').catch((cause: unknown) => {
+    throw errors.model(`${path} cannot be read`, cause);
+  });
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (cause) {
+    throw errors.model(`${path} is not JSON`, cause);
+  }
+  const parsed = modelMetadataSchema.safeParse(value);
+  if (!parsed.success) throw errors.model(`${path} is malformed: ${formatIssues(parsed.error)}`);
+  return parsed.data;
+}
+
+/** Names the first difference so an operator knows whether a feature was added, removed or reordered. */
+export function assertSameFeatures(dir: string, actual: readonly string[], expected: readonly string[]): void {
+  const firstDiff = Array.from({ length: Math.max(actual.length, expected.length) }, (_, i) => i).find(
+    (i) => actual[i] !== expected[i],
+  );
+  if (firstDiff === undefined) return;
+  throw errors.model(
+    `${dir} was trained on ${actual.length} features, the code has ${expected.length}; ` +
+      `first difference at position ${firstDiff}: model '${actual[firstDiff] ?? '(none)'}' vs code '${
+        expected[firstDiff] ?? '(none)'
+      }' — retrain with 'distillguard train'`,
+  );
+}
+
+/** models/<name>/<version>; `latest` picks the highest version by numeric-aware ordering. */
+export async function resolveModelDir(modelsDir: string, name: string, version: string): Promise<string> {
+  if (version !== 'latest') return join(modelsDir, name, version);
+  const entries = await readdir(join(modelsDir, name), { withFileTypes: true }).catch((cause: unknown) => {
+    throw errors.model(`no models under ${join(modelsDir, name)}`, cause);
+  });
+  const versions = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  const latest = versions.at(-1);
+  if (!latest) throw errors.model(`no model versions under ${join(modelsDir, name)}`);
+  return join(modelsDir, name, latest);
+}

@@ -1,0 +1,80 @@
+import type { LayersModel } from '@tensorflow/tfjs';
+import { buildClassifier } from '../architectures.ts';
+import { fitPlatt, logit, sigmoid } from '../calibration.ts';
+import { predictProbabilities } from '../classifier-model.ts';
+import { thresholdAtFpr } from '../metrics.ts';
+import type { PlattCalibration } from '../model-metadata.ts';
+import { type Normalisation, normaliseRows } from '../normalisation.ts';
+import { tf } from '../runtime.ts';
+import { fitSeeded } from '../train-loop.ts';
+
+export const defaultClassifierHyper = {
+  hidden1: 32,
+  hidden2: 16,
+  epochs: 30,
+  batchSize: 64,
+  learningRate: 0.003,
+  /** Benign false-positive rate on validation rows the decision threshold is set at. */
+  targetFpr: 0.001,
+};
+export type ClassifierHyper = typeof defaultClassifierHyper;
+
+export interface LabelledRows {
+  rows: readonly ArrayLike<number>[];
+  labels: readonly number[];
+}
+
+export interface ClassifierTraining {
+  train: LabelledRows;
+  /** Rows of keys never trained on: Platt scaling and the threshold are fitted here. */
+  validation: LabelledRows;
+  normalisation: Normalisation;
+  seed: number;
+  hyper?: Partial<ClassifierHyper>;
+  onEpoch?: (epoch: number, loss: number) => void;
+}
+
+export interface TrainedClassifier {
+  model: LayersModel;
+  calibration: PlattCalibration;
+  hyper: ClassifierHyper;
+  finalLoss: number;
+}
+
+/** Each epoch draws every row of the larger class and as many of the smaller, so rare attacks are not ignored. */
+function balancedEpoch(labels: readonly number[]) {
+  const positives = labels.flatMap((l, i) => (l === 1 ? [i] : []));
+  const negatives = labels.flatMap((l, i) => (l === 1 ? [] : [i]));
+  const [major, minor] = positives.length >= negatives.length ? [positives, negatives] : [negatives, positives];
+  return (_epoch: number, random: () => number) =>
+    minor.length === 0 ? [...major] : [...major, ...major.map(() => minor[Math.floor(random() * minor.length)]!)];
+}
+
+export async function trainClassifier(input: ClassifierTraining): Promise<TrainedClassifier> {
+  const hyper = { ...defaultClassifierHyper, ...input.hyper };
+  const width = input.normalisation.center.length;
+  const model = buildClassifier({ width, hidden: [hyper.hidden1, hyper.hidden2], seed: input.seed });
+  const x = tf.tensor2d(normaliseRows(input.normalisation, input.train.rows), [input.train.rows.length, width]);
+  const y = tf.tensor2d(Float32Array.from(input.train.labels), [input.train.labels.length, 1]);
+  try {
+    const finalLoss = await fitSeeded(model, x, y, {
+      ...hyper,
+      seed: input.seed,
+      loss: 'binaryCrossentropy',
+      epochIndices: balancedEpoch(input.train.labels),
+      onEpoch: input.onEpoch,
+    });
+    return { model, calibration: calibrate(model, input, width, hyper.targetFpr), hyper, finalLoss };
+  } finally {
+    tf.dispose([x, y]);
+  }
+}
+
+function calibrate(model: LayersModel, input: ClassifierTraining, width: number, targetFpr: number): PlattCalibration {
+  const raw = predictProbabilities(model, normaliseRows(input.normalisation, input.validation.rows), width);
+  const logits = Array.from(raw, logit);
+  const { a, b } = fitPlatt(logits, input.validation.labels);
+  const calibrated = logits.map((x) => sigmoid(a * x + b));
+  const threshold = Math.min(1, thresholdAtFpr(calibrated, input.validation.labels, targetFpr));
+  return { kind: 'platt', a, b, threshold };
+}
