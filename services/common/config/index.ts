@@ -4,6 +4,7 @@ import { clickhouseEnv } from './clickhouse.ts';
 import { detectorEnv } from './detector.ts';
 import { ingestEnv } from './ingest.ts';
 import { kafkaEnv } from './kafka.ts';
+import { mlEnv } from './ml.ts';
 import { streamEnv } from './stream.ts';
 
 const logEnv = z
@@ -22,6 +23,7 @@ export const sections = {
   clickhouse: clickhouseEnv,
   ingest: ingestEnv,
   detector: detectorEnv,
+  ml: mlEnv,
   stream: streamEnv,
 } as const;
 
