@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { errors } from '../errors.ts';
+import { apiEnv } from './api.ts';
 import { clickhouseEnv } from './clickhouse.ts';
 import { detectorEnv } from './detector.ts';
 import { ingestEnv } from './ingest.ts';
@@ -25,6 +26,7 @@ export const sections = {
   detector: detectorEnv,
   ml: mlEnv,
   stream: streamEnv,
+  api: apiEnv,
 } as const;
 
 type Sections = typeof sections;

@@ -1,0 +1,7 @@
+import type { ClickHouse } from '../common/clickhouse/client.ts';
+import { ident, type SqlQuery, sql } from '../common/clickhouse/sql.ts';
+
+/** `db`.`table` for the client's database; both names pass the identifier check. */
+export function table(ch: ClickHouse, name: string): SqlQuery {
+  return sql`${ident(ch.database)}.${ident(name)}`;
+}

@@ -1,0 +1,76 @@
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import { DistillGuardError } from '../common/errors.ts';
+import { installAuth, markPublicPrefixes } from './auth-hook.ts';
+import type { AppDeps } from './deps.ts';
+import { installErrorHandler } from './error-handler.ts';
+import { installRequestMetrics } from './request-metrics.ts';
+import { useZodCompilers } from './zod-route.ts';
+
+const ROUTES_DIR = fileURLToPath(new URL('./routes/', import.meta.url));
+/** Gateways ask for a decision on every model call, so their budget is this many times larger. */
+const GATEWAY_RATE_FACTOR = 20;
+
+async function registerDocs(app: FastifyInstance): Promise<void> {
+  markPublicPrefixes(app);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'DistillGuard triage API', version: '1' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+}
+
+async function registerRateLimit(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  const perMin = deps.config.api.rateLimitPerMin;
+  await app.register(rateLimit, {
+    hook: 'preHandler',
+    timeWindow: 60_000,
+    allowList: (request) => request.routeOptions.config?.public === true,
+    keyGenerator: (request) => request.principal?.tokenId ?? `ip:${request.ip}`,
+    max: (request) => (request.principal?.role === 'gateway' ? perMin * GATEWAY_RATE_FACTOR : perMin),
+    errorResponseBuilder: (_request, context) =>
+      new DistillGuardError('DG_ERR_RATE_LIMITED', `rate limit of ${context.max} requests per minute exceeded`, {
+        statusCode: 429,
+        retriable: true,
+      }),
+  });
+}
+
+/** Every plugin in ./routes, each `export default async function (app, { deps })`, in file-name order. */
+async function registerRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  const files = readdirSync(ROUTES_DIR)
+    .filter((f) => f.endsWith('.ts'))
+    .sort();
+  for (const file of files) {
+    const plugin = (await import(new URL(`./routes/${file}`, import.meta.url).href)) as {
+      default: FastifyPluginAsync<{ deps: AppDeps }>;
+    };
+    await app.register(plugin.default, { deps });
+  }
+}
+
+/** Builds the API without listening, so tests drive it with `inject()` and `main` decides where it listens. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger.child({ component: 'api' }),
+    bodyLimit: deps.config.api.bodyLimitBytes,
+    trustProxy: false,
+  }) as unknown as FastifyInstance;
+  useZodCompilers(app);
+  installErrorHandler(app);
+  installRequestMetrics(app, deps.metrics);
+  await registerDocs(app);
+  installAuth(app, deps.tokens);
+  await registerRateLimit(app, deps);
+  await registerRoutes(app, deps);
+  app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  await app.ready();
+  return app;
+}

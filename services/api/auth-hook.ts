@@ -1,0 +1,61 @@
+/**
+ * Route authorization, one rule for every route plugin:
+ * - Every route needs `Authorization: Bearer <token>` unless it declares `config: { public: true }`.
+ * - A route names the roles that may call it: `app.get(url, { config: { roles: ['gateway', 'analyst'] } }, handler)`.
+ *   `admin` passes every check, so it never needs listing. A non-public route without `roles` is admin-only.
+ * - Missing, malformed, unknown or revoked token → 401 DG_ERR_UNAUTHORIZED; valid token, role not listed → 403.
+ * - After the hook, `request.principal` is `{ tokenId, name, role }` (never the token text).
+ * The `route()` helper in zod-route.ts sets the same `config` from its `roles`/`public` options.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Principal, Role } from '../auth/roles.ts';
+import { roleAllowed } from '../auth/roles.ts';
+import { bearerToken } from '../auth/token-secret.ts';
+import type { TokenStore } from '../auth/token-store.ts';
+import { errors } from '../common/errors.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    roles?: Role[];
+    public?: boolean;
+  }
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+/** Route prefixes registered by plugins we do not write (Swagger UI); they serve no data. */
+const PUBLIC_PREFIXES = ['/docs'];
+
+/** Marks third-party documentation routes public; must be added before those plugins register. */
+export function markPublicPrefixes(app: FastifyInstance): void {
+  app.addHook('onRoute', (route) => {
+    if (PUBLIC_PREFIXES.some((p) => route.url === p || route.url.startsWith(`${p}/`)))
+      route.config = { ...(route.config ?? {}), public: true };
+  });
+}
+
+/** Authenticates the request (401) and checks the route's roles (403). Throws coded errors. */
+export async function authorize(request: FastifyRequest, tokens: TokenStore): Promise<void> {
+  const config = request.routeOptions.config;
+  if (config?.public || request.is404) return;
+  const token = bearerToken(request.headers.authorization);
+  if (!token) throw errors.unauthorized('missing bearer token');
+  const principal = await tokens.authenticate(token);
+  if (!principal) throw errors.unauthorized('invalid or revoked token');
+  request.principal = principal;
+  const allowed = config?.roles ?? [];
+  if (!roleAllowed(principal.role, allowed))
+    throw errors.forbidden(`role ${principal.role} may not call ${request.method} ${request.routeOptions.url}`);
+}
+
+/** Installs `authorize` as the first onRequest hook of the app. */
+export function installAuth(app: FastifyInstance, tokens: TokenStore): void {
+  app.addHook('onRequest', async (request) => authorize(request, tokens));
+}
+
+/** The principal of an authorized request; routes call it instead of reading the optional field. */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw errors.unauthorized('no principal on request');
+  return request.principal;
+}
