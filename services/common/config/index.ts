@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { errors } from '../errors.ts';
+import { actionsEnv } from './actions.ts';
 import { apiEnv } from './api.ts';
 import { clickhouseEnv } from './clickhouse.ts';
 import { detectorEnv } from './detector.ts';
@@ -27,6 +28,7 @@ export const sections = {
   ml: mlEnv,
   stream: streamEnv,
   api: apiEnv,
+  actions: actionsEnv,
 } as const;
 
 type Sections = typeof sections;
