@@ -36,13 +36,20 @@ export const keyActionSchema = z.object({
   expires_at_ms: z.int().nonnegative().nullable(),
 });
 
+/** An enforced action that is in force until `expires_at_ms`. */
+export const activeActionSchema = keyActionSchema.extend({
+  action: enforcementTypeSchema,
+  mode: z.literal('enforce'),
+  expires_at_ms: z.int().nonnegative(),
+});
+
 /**
  * The value on the compacted key-actions topic (key = api_key_id): every active enforced action on the key, the
  * effective one first. A tombstone (null value) means no active action.
  */
 export const keyActionStateSchema = z.object({
   api_key_id: z.string().min(1),
-  actions: z.array(keyActionSchema).min(1),
+  actions: z.array(activeActionSchema).min(1),
   updated_at_ms: z.int().nonnegative(),
 });
 
@@ -95,6 +102,7 @@ export type EnforcementType = z.infer<typeof enforcementTypeSchema>;
 export type ActionType = z.infer<typeof actionTypeSchema>;
 export type ActionMode = z.infer<typeof actionModeSchema>;
 export type KeyAction = z.infer<typeof keyActionSchema>;
+export type ActiveAction = z.infer<typeof activeActionSchema>;
 export type KeyActionState = z.infer<typeof keyActionStateSchema>;
 export type Decision = z.infer<typeof decisionSchema>;
 export type ManualActionInput = z.input<typeof manualActionInputSchema>;

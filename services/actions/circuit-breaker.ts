@@ -1,0 +1,127 @@
+import type { BreakerStatus } from './action-schema.ts';
+
+export interface BreakerLimits {
+  maxPerWindow: number;
+  maxPerOrgPerWindow: number;
+  windowMs: number;
+}
+
+export interface BreakerTrip {
+  /** `overall` or `org:<org_id>`. */
+  scope: string;
+  count: number;
+  limit: number;
+  at_ms: number;
+}
+
+export type BreakerVerdict = { allowed: true } | { allowed: false; reason: string };
+
+function windowCount(count: number, limit: number) {
+  return { count, limit, tripped: count >= limit };
+}
+
+interface Entry {
+  actionId: string;
+  orgId: string;
+  atMs: number;
+}
+
+/**
+ * Sliding-window cap on automatic enforcements, overall and per org. Entries are keyed by action id, so a
+ * redelivered alert or the same action seen again on the key-actions topic is counted once.
+ */
+export class CircuitBreaker {
+  private entries: Entry[] = [];
+  private readonly ids = new Set<string>();
+  private readonly trippedScopes = new Set<string>();
+  private lastTrippedAtMs: number | null = null;
+  private heldBack = 0;
+
+  constructor(
+    private readonly limits: BreakerLimits,
+    private readonly onTrip: (trip: BreakerTrip) => void = () => {},
+  ) {}
+
+  /** Counts the action if both windows have room; otherwise refuses and says which limit is full. */
+  tryAcquire(actionId: string, orgId: string, nowMs: number): BreakerVerdict {
+    this.prune(nowMs);
+    if (this.ids.has(actionId)) return { allowed: true };
+    const full = this.fullScope(orgId);
+    if (full) {
+      this.heldBack++;
+      return { allowed: false, reason: `circuit breaker open: ${full}` };
+    }
+    this.record(actionId, orgId, nowMs, nowMs);
+    return { allowed: true };
+  }
+
+  /** Counts an automatic action another instance took (seen on the key-actions topic). */
+  record(actionId: string, orgId: string, atMs: number, nowMs: number): void {
+    this.prune(nowMs);
+    if (this.ids.has(actionId) || atMs <= nowMs - this.limits.windowMs) return;
+    this.ids.add(actionId);
+    this.entries.push({ actionId, orgId, atMs });
+    this.checkTrips(orgId, atMs);
+  }
+
+  status(nowMs: number): BreakerStatus {
+    this.prune(nowMs);
+    const overall = windowCount(this.entries.length, this.limits.maxPerWindow);
+    const orgs = [...this.orgCounts()]
+      .map(([org_id, count]) => ({ org_id, ...windowCount(count, this.limits.maxPerOrgPerWindow) }))
+      .sort((a, b) => b.count - a.count || a.org_id.localeCompare(b.org_id));
+    return {
+      open: overall.tripped || orgs.some((o) => o.tripped),
+      window_ms: this.limits.windowMs,
+      overall,
+      orgs,
+      last_tripped_at: this.lastTrippedAtMs === null ? null : new Date(this.lastTrippedAtMs).toISOString(),
+      recommendations_while_open: this.heldBack,
+    };
+  }
+
+  private fullScope(orgId: string): string | null {
+    if (this.entries.length >= this.limits.maxPerWindow)
+      return `${this.entries.length}/${this.limits.maxPerWindow} automatic actions in the window`;
+    const orgCount = this.orgCount(orgId);
+    if (orgCount >= this.limits.maxPerOrgPerWindow)
+      return `${orgCount}/${this.limits.maxPerOrgPerWindow} automatic actions for org ${orgId} in the window`;
+    return null;
+  }
+
+  private checkTrips(orgId: string, atMs: number): void {
+    this.checkScope('overall', this.entries.length, this.limits.maxPerWindow, atMs);
+    this.checkScope(`org:${orgId}`, this.orgCount(orgId), this.limits.maxPerOrgPerWindow, atMs);
+  }
+
+  private checkScope(scope: string, count: number, limit: number, atMs: number): void {
+    if (count < limit || this.trippedScopes.has(scope)) return;
+    this.trippedScopes.add(scope);
+    this.lastTrippedAtMs = atMs;
+    this.onTrip({ scope, count, limit, at_ms: atMs });
+  }
+
+  private prune(nowMs: number): void {
+    const cutoff = nowMs - this.limits.windowMs;
+    if (this.entries.every((e) => e.atMs > cutoff)) return;
+    for (const e of this.entries) if (e.atMs <= cutoff) this.ids.delete(e.actionId);
+    this.entries = this.entries.filter((e) => e.atMs > cutoff);
+    if (this.entries.length < this.limits.maxPerWindow) this.trippedScopes.delete('overall');
+    for (const scope of [...this.trippedScopes]) {
+      if (scope.startsWith('org:') && this.orgCount(scope.slice(4)) < this.limits.maxPerOrgPerWindow)
+        this.trippedScopes.delete(scope);
+    }
+  }
+
+  private orgCount(orgId: string): number {
+    let n = 0;
+    for (const e of this.entries) if (e.orgId === orgId) n++;
+    return n;
+  }
+
+  private orgCounts(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const e of this.entries) counts.set(e.orgId, (counts.get(e.orgId) ?? 0) + 1);
+    return counts;
+  }
+}

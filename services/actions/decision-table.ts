@@ -1,0 +1,104 @@
+import type { ActiveAction, Decision, KeyActionState } from './action-schema.ts';
+
+const ALLOW: Decision = Object.freeze({ decision: 'allow' });
+
+function hasLimits(a: ActiveAction): boolean {
+  return a.rpm !== null || a.tpm !== null;
+}
+
+/** suspend > anything with limits > review without limits; stricter first. */
+function strictness(a: ActiveAction): number {
+  if (a.action === 'suspend') return 3;
+  return hasLimits(a) ? 2 : 1;
+}
+
+function minOf(values: Array<number | null>): number | undefined {
+  const present = values.filter((v): v is number => v !== null);
+  return present.length ? Math.min(...present) : undefined;
+}
+
+/** Effective action first: strictest, then latest expiry, then id for a stable order. */
+export function orderActions(actions: ActiveAction[]): ActiveAction[] {
+  return [...actions].sort(
+    (a, b) =>
+      strictness(b) - strictness(a) || b.expires_at_ms - a.expires_at_ms || a.action_id.localeCompare(b.action_id),
+  );
+}
+
+function isActive(a: ActiveAction, nowMs: number): boolean {
+  return a.expires_at_ms > nowMs;
+}
+
+/** The strictest limits of every limiting action; the decision may change when the first of them expires. */
+function limitDecision(limited: ActiveAction[]): Decision {
+  const first = limited[0]!;
+  const rpm = minOf(limited.map((a) => a.rpm));
+  const tpm = minOf(limited.map((a) => a.tpm));
+  return {
+    decision: 'limit',
+    limits: { ...(rpm !== undefined && { rpm }), ...(tpm !== undefined && { tpm }) },
+    reason: first.reason,
+    expires_at: new Date(Math.min(...limited.map((a) => a.expires_at_ms))).toISOString(),
+    action_id: first.action_id,
+    action: first.action,
+  };
+}
+
+function singleDecision(decision: 'deny' | 'allow', a: ActiveAction): Decision {
+  return {
+    decision,
+    reason: a.reason,
+    expires_at: new Date(a.expires_at_ms).toISOString(),
+    action_id: a.action_id,
+    action: a.action,
+  };
+}
+
+/** Gateway decision over the key's active actions; expired ones are ignored even before the sweep removes them. */
+export function decide(actions: ActiveAction[], nowMs: number): Decision {
+  const active = actions.filter((a) => isActive(a, nowMs));
+  if (active.length === 0) return ALLOW;
+  const ordered = orderActions(active);
+  const first = ordered[0]!;
+  if (first.action === 'suspend') return singleDecision('deny', first);
+  const limited = ordered.filter(hasLimits);
+  if (limited.length) return limitDecision(limited);
+  return singleDecision('allow', first);
+}
+
+/** The in-memory view of the compacted key-actions topic: one state per key with active actions. */
+export class DecisionTable {
+  private readonly states = new Map<string, KeyActionState>();
+
+  apply(apiKeyId: string, state: KeyActionState | null): void {
+    if (state === null) this.states.delete(apiKeyId);
+    else this.states.set(apiKeyId, state);
+  }
+
+  get(apiKeyId: string): KeyActionState | null {
+    return this.states.get(apiKeyId) ?? null;
+  }
+
+  decision(apiKeyId: string, nowMs: number): Decision {
+    const state = this.states.get(apiKeyId);
+    return state ? decide(state.actions, nowMs) : ALLOW;
+  }
+
+  /** Active actions on the key, effective first; null when none. */
+  active(apiKeyId: string, nowMs: number): KeyActionState | null {
+    const state = this.states.get(apiKeyId);
+    const actions = state ? orderActions(state.actions.filter((a) => isActive(a, nowMs))) : [];
+    return state && actions.length ? { ...state, actions } : null;
+  }
+
+  /** Keys holding at least one action that has expired by `nowMs`. */
+  keysWithExpired(nowMs: number): string[] {
+    const keys: string[] = [];
+    for (const [key, state] of this.states) if (state.actions.some((a) => !isActive(a, nowMs))) keys.push(key);
+    return keys;
+  }
+
+  get size(): number {
+    return this.states.size;
+  }
+}

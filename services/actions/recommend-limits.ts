@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import type { ClickHouse } from '../common/clickhouse/client.ts';
+import { ident, sql } from '../common/clickhouse/sql.ts';
+import { errors } from '../common/errors.ts';
+import type { LimitRecommendation } from './action-schema.ts';
+import type { TimeRange } from './actions-service.ts';
+
+const MAX_RANGE_MS = 92 * 86_400_000;
+
+const statsRowSchema = z.object({
+  minutes: z.coerce.number().int(),
+  rq: z.array(z.coerce.number()),
+  rmax: z.coerce.number(),
+  tq: z.array(z.coerce.number()),
+  tmax: z.coerce.number(),
+});
+
+export interface RecommendOptions {
+  /** Suggested limit = p99 × headroom, rounded up. */
+  headroom: number;
+  /** Fewer active minutes than this → no suggestion. */
+  minActiveMinutes: number;
+}
+
+function percentiles(q: number[], max: number) {
+  return { p50: q[0] ?? 0, p90: q[1] ?? 0, p99: q[2] ?? 0, max };
+}
+
+/**
+ * p50/p90/p99 of the key's requests and tokens (input + output) per active minute, exact (nearest rank: the value at
+ * position floor(q·n) of the sorted minutes), from deduplicated usage_events.
+ */
+export function createLimitRecommender(ch: ClickHouse, options: RecommendOptions) {
+  const table = sql`${ident(ch.database)}.${ident('usage_events')}`;
+  return async function recommendLimits(apiKeyId: string, range: TimeRange): Promise<LimitRecommendation> {
+    if (!(range.toMs > range.fromMs)) throw errors.badInput('range: `to` must be after `from`');
+    if (range.toMs - range.fromMs > MAX_RANGE_MS) throw errors.badInput('range: at most 92 days');
+    const [row] = await ch.query(
+      sql`SELECT count() AS minutes,
+            quantilesExact(0.5, 0.9, 0.99)(requests) AS rq, max(requests) AS rmax,
+            quantilesExact(0.5, 0.9, 0.99)(tokens) AS tq, max(tokens) AS tmax
+          FROM (
+            SELECT toStartOfMinute(ts) AS minute, count() AS requests, sum(input_tokens + output_tokens) AS tokens
+            FROM ${table} FINAL
+            WHERE api_key_id = ${apiKeyId}
+              AND ts >= ${new Date(Math.floor(range.fromMs / 1000) * 1000)} AND ts <= ${new Date(range.toMs)}
+              AND ts_ms >= ${range.fromMs} AND ts_ms < ${range.toMs}
+            GROUP BY minute
+          )`,
+      statsRowSchema,
+    );
+    const minutes = row?.minutes ?? 0;
+    const requests = minutes && row ? percentiles(row.rq, row.rmax) : null;
+    const tokens = minutes && row ? percentiles(row.tq, row.tmax) : null;
+    const enough = requests && tokens && minutes >= options.minActiveMinutes;
+    return {
+      api_key_id: apiKeyId,
+      from: new Date(range.fromMs).toISOString(),
+      to: new Date(range.toMs).toISOString(),
+      active_minutes: minutes,
+      requests_per_minute: requests,
+      tokens_per_minute: tokens,
+      suggested: enough
+        ? {
+            rpm: Math.max(1, Math.ceil(requests.p99 * options.headroom)),
+            tpm: Math.max(1, Math.ceil(tokens.p99 * options.headroom)),
+          }
+        : null,
+    };
+  };
+}
