@@ -1,0 +1,54 @@
+import type { UsageEventInput } from '../../schemas/usage-v1.ts';
+import { fingerprintToHex } from '../common/text/fingerprint.ts';
+import { simhashText } from '../common/text/simhash.ts';
+import { type Fingerprinter, keyEvents, type StreamSettings, type TimedEvent } from './key-stream.ts';
+import { mergeByTime } from './merge.ts';
+import { type ResolvedSimulationOptions, type SimulationOptions, simulationOptionsSchema } from './options.ts';
+import { buildPopulation } from './population.ts';
+import type { GroundTruth } from './truth.ts';
+
+export type { TimedEvent } from './key-stream.ts';
+export { DEFAULT_POPULATION, type SimulationOptions, simulationOptionsSchema } from './options.ts';
+export {
+  type Archetype,
+  ATTACK_ARCHETYPES,
+  BENIGN_ARCHETYPES,
+  type CampaignTruth,
+  type GroundTruth,
+  groundTruthSchema,
+  isAttackArchetype,
+  type KeyTruth,
+  type PromptMode,
+} from './truth.ts';
+
+/** A simulated dataset: events in global event-time order (re-iterable, same events each time) and the truth. */
+export interface Simulation {
+  options: ResolvedSimulationOptions;
+  truth: GroundTruth;
+  /** usage.v1 events as a gateway would send them. */
+  events: Iterable<UsageEventInput>;
+  /** The same events paired with their event time in epoch ms (saves re-parsing `ts`). */
+  timedEvents: Iterable<TimedEvent>;
+}
+
+const gatewayFingerprint: Fingerprinter = (text) => fingerprintToHex(simhashText(text));
+
+/** Builds the population for `options` and returns lazy, deterministic event streams plus the ground truth. */
+export function simulate(options: SimulationOptions = {}): Simulation {
+  const resolved = simulationOptionsSchema.parse(options);
+  const { profiles, truth } = buildPopulation(resolved);
+  const settings: StreamSettings = {
+    seed: resolved.seed,
+    promptMode: resolved.promptMode,
+    fingerprint: resolved.promptMode === 'text' ? null : gatewayFingerprint,
+  };
+  const timedEvents: Iterable<TimedEvent> = {
+    [Symbol.iterator]: () => mergeByTime(profiles.map((p) => keyEvents(p, settings)))[Symbol.iterator](),
+  };
+  const events: Iterable<UsageEventInput> = {
+    *[Symbol.iterator]() {
+      for (const timed of timedEvents) yield timed.event;
+    },
+  };
+  return { options: resolved, truth, events, timedEvents };
+}

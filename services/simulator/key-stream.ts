@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto';
+import type { UsageEventInput } from '../../schemas/usage-v1.ts';
+import type { Behaviour, KeyProfile } from './profile.ts';
+import { pickModel } from './profile.ts';
+import { Rng } from './random.ts';
+import { requestFields } from './request-style.ts';
+import type { PromptMode } from './truth.ts';
+
+/** A generated event with its event time as a number, for merging. */
+export interface TimedEvent {
+  ts: number;
+  event: UsageEventInput;
+}
+
+/** Turns prompt text into the gateway's 16-hex-char SimHash. */
+export type Fingerprinter = (text: string) => string;
+
+export interface StreamSettings {
+  seed: number;
+  promptMode: PromptMode;
+  fingerprint: Fingerprinter | null;
+}
+
+/** Arrival times in [activeFrom, activeUntil): candidates at the schedule's peak rate, thinned by intensity. */
+function* arrivals(profile: KeyProfile, rng: Rng): Generator<number> {
+  const peakPerMs = (profile.ratePerHour * profile.schedule.peak) / 3_600_000;
+  if (!(peakPerMs > 0)) return;
+  const meanGap = 1 / peakPerMs;
+  let t = profile.activeFrom;
+  for (;;) {
+    const gap =
+      profile.arrival.kind === 'poisson'
+        ? rng.exponential(meanGap)
+        : meanGap * Math.max(0.05, 1 + profile.arrival.jitter * rng.normal());
+    t += gap;
+    if (t >= profile.activeUntil) return;
+    if (rng.next() * profile.schedule.peak < profile.schedule.at(t)) yield Math.floor(t);
+  }
+}
+
+function behaviourAt(profile: KeyProfile, rng: Rng, ts: number): Behaviour {
+  const x = profile.extraction;
+  return x && ts >= x.from && rng.chance(x.share) ? x.behaviour : profile.behaviour;
+}
+
+function promptFields(prompt: string, settings: StreamSettings): Partial<UsageEventInput> {
+  const fields: Partial<UsageEventInput> = { prompt_sha256: createHash('sha256').update(prompt).digest('hex') };
+  if (settings.promptMode !== 'fingerprint') fields.prompt_text = prompt;
+  if (settings.promptMode !== 'text' && settings.fingerprint) fields.prompt_simhash = settings.fingerprint(prompt);
+  return fields;
+}
+
+/** One key's events in event-time order. */
+export function* keyEvents(profile: KeyProfile, settings: StreamSettings): Generator<TimedEvent> {
+  const { truth } = profile;
+  const rng = new Rng(`distillguard-sim:${settings.seed}/events/${truth.api_key_id}`);
+  const idPrefix = `ev-${truth.api_key_id.slice(4, 16)}-`;
+  let seq = 0;
+  for (const ts of arrivals(profile, rng)) {
+    const behaviour = behaviourAt(profile, rng, ts);
+    const prompt = behaviour.prompts(rng);
+    const event: UsageEventInput = {
+      event_id: idPrefix + (seq++).toString(36),
+      ts: profile.tsFormat === 'epoch' ? ts : new Date(ts).toISOString(),
+      api_key_id: truth.api_key_id,
+      org_id: truth.org_id,
+      model: pickModel(rng, profile.models, ts),
+      ...requestFields(rng, behaviour.request, prompt),
+      ...profile.fixed,
+      ...behaviour.network(rng),
+      ...promptFields(prompt, settings),
+    };
+    yield { ts, event };
+  }
+}
