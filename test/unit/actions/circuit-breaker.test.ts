@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { type BreakerTrip, CircuitBreaker } from '../../../services/actions/circuit-breaker.ts';
+
+const HOUR = 3_600_000;
+
+describe('circuit breaker', () => {
+  it('trips at exactly N overall and refuses the next action', () => {
+    const trips: BreakerTrip[] = [];
+    const b = new CircuitBreaker({ maxPerWindow: 3, maxPerOrgPerWindow: 100, windowMs: HOUR }, (t) => trips.push(t));
+    for (let i = 0; i < 2; i++) assert.deepEqual(b.tryAcquire(`a${i}`, `org${i}`, 1_000), { allowed: true });
+    assert.equal(b.status(1_000).open, false);
+    assert.deepEqual(b.tryAcquire('a2', 'org2', 1_000), { allowed: true });
+    assert.equal(b.status(1_000).open, true);
+    assert.deepEqual(trips, [{ scope: 'overall', count: 3, limit: 3, at_ms: 1_000 }]);
+    const refused = b.tryAcquire('a3', 'org3', 1_000);
+    assert.equal(refused.allowed, false);
+    assert.match(refused.allowed ? '' : refused.reason, /circuit breaker open: 3\/3 automatic actions/);
+    assert.equal(b.status(1_000).recommendations_while_open, 1);
+  });
+
+  it('trips per org without holding back other orgs', () => {
+    const b = new CircuitBreaker({ maxPerWindow: 100, maxPerOrgPerWindow: 2, windowMs: HOUR });
+    assert.equal(b.tryAcquire('a', 'acme', 0).allowed, true);
+    assert.equal(b.tryAcquire('b', 'acme', 0).allowed, true);
+    const refused = b.tryAcquire('c', 'acme', 0);
+    assert.match(refused.allowed ? '' : refused.reason, /2\/2 automatic actions for org acme/);
+    assert.equal(b.tryAcquire('d', 'globex', 0).allowed, true);
+    const status = b.status(0);
+    assert.deepEqual(status.orgs, [
+      { org_id: 'acme', count: 2, limit: 2, tripped: true },
+      { org_id: 'globex', count: 1, limit: 2, tripped: false },
+    ]);
+    assert.equal(status.overall.tripped, false);
+    assert.equal(status.open, true);
+  });
+
+  it('counts an action id once and closes when the window slides past', () => {
+    const b = new CircuitBreaker({ maxPerWindow: 2, maxPerOrgPerWindow: 2, windowMs: HOUR });
+    b.tryAcquire('same', 'o', 0);
+    b.tryAcquire('same', 'o', 10);
+    b.record('same', 'o', 0, 20);
+    assert.equal(b.status(20).overall.count, 1);
+    b.tryAcquire('other', 'o', 30 * 60_000);
+    assert.equal(b.tryAcquire('third', 'o', 30 * 60_000).allowed, false);
+    assert.equal(b.tryAcquire('third', 'o', HOUR + 1).allowed, true);
+    assert.equal(b.status(HOUR + 1).overall.count, 2);
+  });
+
+  it('ignores actions recorded from the topic that are older than the window', () => {
+    const b = new CircuitBreaker({ maxPerWindow: 1, maxPerOrgPerWindow: 1, windowMs: HOUR });
+    b.record('old', 'o', 0, 2 * HOUR);
+    assert.equal(b.tryAcquire('new', 'o', 2 * HOUR).allowed, true);
+  });
+});

@@ -1,0 +1,75 @@
+import type { Alert } from '../../../schemas/alert-v1.ts';
+import type { ActionAudit } from '../../../services/actions/action-audit.ts';
+import type { KeyAction, KeyActionState } from '../../../services/actions/action-schema.ts';
+import type { KeyActionsTopic, KeyStateListener } from '../../../services/actions/key-actions-topic.ts';
+import { parsePolicy } from '../../../services/actions/policy.ts';
+
+export function alert(overrides: Partial<Alert> = {}): Alert {
+  return {
+    alert_id: 'alert-1',
+    kind: 'key',
+    api_key_ids: ['key-1'],
+    org_ids: ['org-1'],
+    score: 0.9,
+    severity: 'high',
+    raised_at: '2025-03-01T12:00:00.000Z',
+    category: 'bulk_distillation',
+    reasons: [
+      { feature: 'output_input_ratio', value: 40, baseline: 2, percentile: 99.9, contribution: 0.6, scorer: 'rule' },
+    ],
+    evidence_event_ids: ['e1'],
+    escalates: null,
+    ...overrides,
+  };
+}
+
+/** high+ → rate_limit 1h; medium → require_review 2h; clusters ≥ 3 → suspend 30m. */
+export function testPolicy(mode: 'enforce' | 'dry_run' = 'enforce') {
+  return parsePolicy({
+    version: 1,
+    mode,
+    rules: [
+      {
+        name: 'big-cluster',
+        when: { kind: ['cluster'], min_cluster_size: 3 },
+        action: { type: 'suspend', duration: '30m' },
+      },
+      {
+        name: 'high',
+        when: { min_severity: 'high', min_score: 0.8 },
+        action: { type: 'rate_limit', rpm: 10, tpm: 5000, duration: '1h' },
+      },
+      { name: 'medium', when: { min_severity: 'medium' }, action: { type: 'require_review', duration: '2h' } },
+    ],
+  });
+}
+
+/** The audit port in memory. */
+export class MemoryAudit implements ActionAudit {
+  rows: KeyAction[] = [];
+  async record(actions: KeyAction[]): Promise<void> {
+    this.rows.push(...actions);
+  }
+  async find(apiKeyIds: string[], actionIds: string[]): Promise<KeyAction[]> {
+    return this.rows.filter((r) => apiKeyIds.includes(r.api_key_id) && actionIds.includes(r.action_id));
+  }
+  async list() {
+    return { items: [...this.rows].reverse(), next_cursor: null };
+  }
+  async close(): Promise<void> {}
+}
+
+/** The topic port in memory: a shared log that several service instances read and follow. */
+export class MemoryTopic implements KeyActionsTopic {
+  private readonly listeners: KeyStateListener[] = [];
+  constructor(readonly log: Array<{ key: string; value: KeyActionState | null }> = []) {}
+  async start(onRecord: KeyStateListener): Promise<void> {
+    for (const r of this.log) onRecord(r.key, r.value);
+    this.listeners.push(onRecord);
+  }
+  async publish(apiKeyId: string, state: KeyActionState | null): Promise<void> {
+    this.log.push({ key: apiKeyId, value: state });
+    for (const l of this.listeners) l(apiKeyId, state);
+  }
+  async close(): Promise<void> {}
+}
