@@ -1,3 +1,4 @@
+import type { ActionsService } from '../actions/actions-service.ts';
 import type { TokenStore } from '../auth/token-store.ts';
 import type { ClickHouse } from '../common/clickhouse/client.ts';
 import type { Config } from '../common/config/index.ts';
@@ -23,5 +24,5 @@ export interface AppDeps {
   /** Extra dependencies for `/readyz` beyond ClickHouse (e.g. Kafka). */
   readiness?: ReadinessCheck[];
   /** The throttling engine (services/actions), when running. */
-  actions?: unknown;
+  actions?: ActionsService;
 }

@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Alert } from '../../schemas/alert-v1.ts';
+import type { ClickHouse } from '../common/clickhouse/client.ts';
+import { sql } from '../common/clickhouse/sql.ts';
+import { errors } from '../common/errors.ts';
+import {
+  matchingSuppression,
+  type Suppression,
+  suppressionSchema,
+  suppressionScopeSchema,
+} from './suppression-rules.ts';
+import { table } from './table.ts';
+
+export const suppressionInputSchema = z.object({
+  scope: suppressionScopeSchema,
+  value: z.string().min(1).max(128),
+  reason: z.string().min(1).max(1_000),
+  expires_at: z.iso.datetime({ offset: true }),
+});
+export type SuppressionInput = z.infer<typeof suppressionInputSchema>;
+
+const storedSchema = z
+  .object({
+    suppression_id: z.string(),
+    scope: suppressionScopeSchema,
+    value: z.string(),
+    reason: z.string(),
+    created_by: z.string(),
+    created_at_ms: z.coerce.number(),
+    expires_at_ms: z.coerce.number(),
+    deleted: z.coerce.number(),
+    version: z.coerce.number(),
+  })
+  .transform((r) => ({
+    deleted: r.deleted === 1,
+    rule: suppressionSchema.parse({
+      ...r,
+      created_at: new Date(r.created_at_ms).toISOString(),
+      expires_at: new Date(r.expires_at_ms).toISOString(),
+    }),
+  }));
+
+function toRow(rule: Suppression, deleted: boolean) {
+  const createdMs = Date.parse(rule.created_at);
+  return {
+    suppression_id: rule.suppression_id,
+    scope: rule.scope,
+    value: rule.value,
+    reason: rule.reason,
+    created_by: rule.created_by,
+    created_at: Math.floor(createdMs / 1000),
+    created_at_ms: createdMs,
+    expires_at_ms: Date.parse(rule.expires_at),
+    deleted: deleted ? 1 : 0,
+    version: rule.version,
+  };
+}
+
+/** Suppression rules: CRUD where every change is a new row version plus an audit row in `suppression_events`. */
+export function createSuppressionStore(ch: ClickHouse, now: () => number) {
+  async function read(where: ReturnType<typeof sql>) {
+    return ch.query(
+      sql`SELECT suppression_id, scope, value, reason, created_by, created_at_ms, expires_at_ms, deleted, version
+          FROM ${table(ch, 'suppressions')} FINAL WHERE ${where} ORDER BY created_at_ms DESC, suppression_id`,
+      storedSchema,
+    );
+  }
+
+  async function audit(
+    id: string,
+    actor: string,
+    action: string,
+    before: Suppression | null,
+    after: Suppression | null,
+  ) {
+    const at = now();
+    await ch.insert('suppression_events', [
+      {
+        change_id: randomUUID(),
+        suppression_id: id,
+        at: Math.floor(at / 1000),
+        at_ms: at,
+        actor,
+        action,
+        before: JSON.stringify(before),
+        after: JSON.stringify(after),
+      },
+    ]);
+  }
+
+  async function get(id: string): Promise<Suppression> {
+    const [row] = await read(sql`suppression_id = ${id}`);
+    if (!row || row.deleted) throw errors.notFound(`suppression ${id}`);
+    return row.rule;
+  }
+
+  return {
+    get,
+    /** Rules not deleted; `activeOnly` also drops expired ones. */
+    async list(options: { activeOnly?: boolean } = {}): Promise<Suppression[]> {
+      const rows = await read(options.activeOnly ? sql`deleted = 0 AND expires_at_ms > ${now()}` : sql`deleted = 0`);
+      return rows.map((r) => r.rule);
+    },
+    async create(input: SuppressionInput, actor: string): Promise<Suppression> {
+      if (Date.parse(input.expires_at) <= now()) throw errors.badInput('expires_at must be in the future');
+      const rule: Suppression = {
+        ...input,
+        expires_at: new Date(Date.parse(input.expires_at)).toISOString(),
+        suppression_id: randomUUID(),
+        created_by: actor,
+        created_at: new Date(now()).toISOString(),
+        version: 1,
+      };
+      await ch.insert('suppressions', [toRow(rule, false)]);
+      await audit(rule.suppression_id, actor, 'create', null, rule);
+      return rule;
+    },
+    async update(id: string, patch: Partial<Pick<Suppression, 'reason' | 'expires_at'>>, actor: string) {
+      const before = await get(id);
+      const after: Suppression = { ...before, ...patch, version: before.version + 1 };
+      await ch.insert('suppressions', [toRow(after, false)]);
+      await audit(id, actor, 'update', before, after);
+      return after;
+    },
+    async remove(id: string, actor: string): Promise<void> {
+      const before = await get(id);
+      await ch.insert('suppressions', [toRow({ ...before, version: before.version + 1 }, true)]);
+      await audit(id, actor, 'delete', before, null);
+    },
+    async history(id: string) {
+      return ch.queryRaw(
+        sql`SELECT change_id, actor, action, at_ms, before, after FROM ${table(ch, 'suppression_events')}
+            WHERE suppression_id = ${id} ORDER BY at_ms, change_id`,
+      );
+    },
+  };
+}
+export type SuppressionStore = ReturnType<typeof createSuppressionStore>;
+
+/**
+ * `isSuppressed(alert)` for the throttling engine and the ingest path: active rules are re-read at most every
+ * `ttlMs`, so a new rule takes effect within that time without a query per alert.
+ */
+export function createSuppressionCheck(ch: ClickHouse, options: { ttlMs: number; now: () => number }) {
+  const store = createSuppressionStore(ch, options.now);
+  let cached: { rules: Suppression[]; at: number } | null = null;
+  async function rules(): Promise<Suppression[]> {
+    if (!cached || options.now() - cached.at >= options.ttlMs)
+      cached = { rules: await store.list({ activeOnly: true }), at: options.now() };
+    return cached.rules;
+  }
+  return {
+    rules,
+    async isSuppressed(alert: Pick<Alert, 'api_key_ids' | 'org_ids' | 'reasons'>): Promise<boolean> {
+      return matchingSuppression(alert, await rules(), options.now()) !== null;
+    },
+  };
+}

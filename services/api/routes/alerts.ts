@@ -1,0 +1,104 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { evidenceEvents, featureHistory } from '../../alerts-store/alert-evidence.ts';
+import { alertFilterSchema, alertHistory, getAlert, listAlerts } from '../../alerts-store/alert-queries.ts';
+import { alertLabelSchema, alertViewSchema } from '../../alerts-store/alert-row.ts';
+import { createAlertWorkflow } from '../../alerts-store/alert-workflow.ts';
+import { principalOf } from '../auth-hook.ts';
+import type { AppDeps } from '../deps.ts';
+import { route } from '../zod-route.ts';
+
+const idParams = z.object({ id: z.string().min(1).max(128) });
+const READERS = ['analyst', 'investigator'] as const;
+const tags = ['alerts'];
+
+/** The alert queue, alert detail and the triage workflow (acknowledge, assign, resolve, reopen). */
+export default async function alertRoutes(app: FastifyInstance, { deps }: { deps: AppDeps }): Promise<void> {
+  const ch = deps.clickhouse;
+  const workflow = createAlertWorkflow(ch, deps.now);
+
+  route(app, {
+    method: 'GET',
+    url: '/v1/alerts',
+    summary: 'Alert queue, newest first, with filters and an opaque cursor',
+    tags,
+    roles: [...READERS],
+    query: alertFilterSchema,
+    response: z.object({ alerts: z.array(alertViewSchema), next_cursor: z.string().nullable() }),
+    handler: async ({ query }) => listAlerts(ch, query),
+  });
+
+  route(app, {
+    method: 'GET',
+    url: '/v1/alerts/:id',
+    summary: 'One alert with its reasons, evidence events, feature history and audit trail',
+    tags,
+    roles: [...READERS],
+    params: idParams,
+    handler: async ({ params }) => {
+      const alert = await getAlert(ch, params.id);
+      const [evidence, features, history] = await Promise.all([
+        evidenceEvents(ch, alert),
+        featureHistory(ch, alert),
+        alertHistory(ch, alert.alert_id),
+      ]);
+      return { alert, evidence, feature_history: features, history };
+    },
+  });
+
+  route(app, {
+    method: 'POST',
+    url: '/v1/alerts/:id/acknowledge',
+    summary: 'Acknowledge an open alert',
+    tags,
+    roles: ['analyst'],
+    params: idParams,
+    response: alertViewSchema,
+    handler: async ({ params, request }) => workflow.acknowledge(params.id, principalOf(request).name),
+  });
+
+  route(app, {
+    method: 'POST',
+    url: '/v1/alerts/:id/assign',
+    summary: 'Assign an alert to an analyst (null unassigns)',
+    tags,
+    roles: ['analyst'],
+    params: idParams,
+    body: z.object({ assignee: z.string().min(1).max(128).nullable() }),
+    response: alertViewSchema,
+    handler: async ({ params, body, request }) => workflow.assign(params.id, principalOf(request).name, body.assignee),
+  });
+
+  route(app, {
+    method: 'POST',
+    url: '/v1/alerts/:id/resolve',
+    summary: 'Resolve with a label; false_positive and benign_heavy_user lift the automatic actions it caused',
+    tags,
+    roles: ['analyst'],
+    params: idParams,
+    body: z.object({ label: alertLabelSchema, note: z.string().max(4_000).default('') }),
+    handler: async ({ params, body, request }) => {
+      const actor = principalOf(request).name;
+      const alert = await workflow.resolve(params.id, actor, body.label, body.note);
+      const lifted = await deps.actions?.onAlertResolved({
+        alert_id: alert.alert_id,
+        api_key_ids: alert.api_key_ids,
+        label: body.label,
+        actor,
+      });
+      return { alert, lifted_actions: lifted ?? [] };
+    },
+  });
+
+  route(app, {
+    method: 'POST',
+    url: '/v1/alerts/:id/reopen',
+    summary: 'Reopen a resolved alert (clears its label)',
+    tags,
+    roles: ['analyst'],
+    params: idParams,
+    body: z.object({ note: z.string().max(4_000).default('') }),
+    response: alertViewSchema,
+    handler: async ({ params, body, request }) => workflow.reopen(params.id, principalOf(request).name, body.note),
+  });
+}
