@@ -1,0 +1,172 @@
+import type { Alert } from '../../schemas/alert-v1.ts';
+import type { UsageEvent } from '../../schemas/usage-v1.ts';
+import { type DetectorConfig, defaultDetectorConfig } from '../common/config/detector.ts';
+import { decideKeyAlert } from './alerts/alert-policy.ts';
+import { extractFeatures } from './features/extract.ts';
+import { FEATURE_COUNT } from './features/feature-names.ts';
+import { preparePrompt } from './features/prepared-event.ts';
+import { createBaselineScorer } from './scorers/baseline-scorer.ts';
+import { createEnsemble } from './scorers/ensemble.ts';
+import { createPopulationScorer } from './scorers/population-scorer.ts';
+import { PopulationRegistry } from './scorers/population-stats.ts';
+import { createRuleScorer } from './scorers/rule-scorer.ts';
+import { buildRules } from './scorers/rules.ts';
+import type { Scorer } from './scorers/scorer.ts';
+import { type KeySnapshot, restoreKeyState, snapshotKeyState } from './state/key-snapshot.ts';
+import type { KeyState } from './state/key-state.ts';
+import { KeyStore } from './state/key-store.ts';
+import { OrgRegistry } from './state/org-registry.ts';
+import { keyStateParams } from './state/sketch-params.ts';
+import type { CoordinationEngine, DetectorPipeline, PipelineOutput, PipelineStats } from './types.ts';
+
+export interface DetectorPipelineOptions {
+  /** Defaults to the built-in defaults (`defaultDetectorConfig()`); the services pass `loadConfig().detector`. */
+  config?: DetectorConfig;
+  /** Extra scorers (e.g. the tfjs autoencoder and classifier), combined with the built-in ones. */
+  scorers?: Scorer[];
+  coordination?: CoordinationEngine;
+}
+
+/** Idle keys are looked for every five minutes of event time. */
+const SWEEP_EVERY_MS = 5 * 60_000;
+
+export interface DetectorPipelineWithState extends DetectorPipeline {
+  /** One key's serialised state (null when the key holds no full state), for checkpoints. */
+  snapshotKey(apiKeyId: string): KeySnapshot | null;
+  /** Installs a key's state from `snapshotKey` output, replacing what the pipeline held for it. */
+  restoreKey(snapshot: unknown): void;
+}
+
+/** The detector, synchronous and driven only by event time: the streaming service and replay both call this. */
+export function createDetectorPipeline(options: DetectorPipelineOptions = {}): DetectorPipelineWithState {
+  const config = options.config ?? defaultDetectorConfig();
+  const params = keyStateParams(config);
+  const keys = new KeyStore(params);
+  const orgs = new OrgRegistry();
+  const population = new PopulationRegistry();
+  const ensemble = createEnsemble([
+    createRuleScorer(buildRules(config.rules)),
+    createPopulationScorer(config.populationMinSamples),
+    createBaselineScorer(config.baselineMinSamples),
+    ...(options.scorers ?? []),
+  ]);
+  const policy = {
+    threshold: config.alertThreshold,
+    cooldownMs: config.alertCooldownMs,
+    escalationDelta: config.escalationDelta,
+  };
+  const counters = {
+    events: 0,
+    snapshots: 0,
+    alerts: 0,
+    byCategory: {} as Record<string, number>,
+    byKind: {} as Record<string, number>,
+  };
+  let watermark: number | null = null;
+  let nextSweep = Number.NEGATIVE_INFINITY;
+
+  function countAlert(alert: Alert, out: PipelineOutput): void {
+    counters.alerts++;
+    counters.byCategory[alert.category] = (counters.byCategory[alert.category] ?? 0) + 1;
+    counters.byKind[alert.kind] = (counters.byKind[alert.kind] ?? 0) + 1;
+    out.alerts.push(alert);
+  }
+
+  /** Features → scores → maybe an alert; then the snapshot feeds the cohort and the key's own baseline. */
+  function scoreKey(state: KeyState, ts: number, out: PipelineOutput): void {
+    const features = extractFeatures(state, orgs.keyCount(state.orgId), ts, new Float64Array(FEATURE_COUNT));
+    const cohort = population.get(state.cohort);
+    const result = ensemble.score({
+      apiKeyId: state.apiKeyId,
+      orgId: state.orgId,
+      cohort: state.cohort,
+      ts,
+      features,
+      population: cohort,
+      baseline: state.baseline,
+    });
+    cohort.add(features, ts);
+    state.baseline.update(features);
+    state.lastSnapshotMinute = Math.floor(ts / 60_000);
+    state.dirty = false;
+    counters.snapshots++;
+    out.features.push({
+      api_key_id: state.apiKeyId,
+      org_id: state.orgId,
+      model: state.model,
+      ts,
+      values: Array.from(features),
+      score: result.score,
+    });
+    const alert = decideKeyAlert(state, result, ts, policy);
+    if (alert) countAlert(alert, out);
+  }
+
+  function sweep(now: number, out: PipelineOutput): void {
+    const limits = { idleCompactMs: config.idleCompactMs, idleEvictMs: config.idleEvictMs };
+    for (const state of keys.idleKeys(now, limits)) {
+      if (state.dirty) scoreKey(state, state.lastSeen, out);
+      keys.compact(state);
+    }
+    keys.evictIdle(now, limits);
+  }
+
+  function process(event: UsageEvent): PipelineOutput {
+    const out: PipelineOutput = { alerts: [], features: [] };
+    counters.events++;
+    watermark = watermark === null ? event.ts : Math.max(watermark, event.ts);
+    const prompt = preparePrompt(event);
+    options.coordination?.observe(event, prompt.fingerprint);
+    const { state, created } = keys.obtain(event);
+    if (created) orgs.addKey(event.org_id, event.api_key_id);
+    state.observe(event, prompt);
+    if (Math.floor(event.ts / 60_000) > state.lastSnapshotMinute) scoreKey(state, event.ts, out);
+    for (const alert of options.coordination?.advance(event.ts) ?? []) countAlert(alert, out);
+    if (watermark >= nextSweep) {
+      sweep(watermark, out);
+      nextSweep = watermark + SWEEP_EVERY_MS;
+    }
+    return out;
+  }
+
+  function finish(): PipelineOutput {
+    const out: PipelineOutput = { alerts: [], features: [] };
+    const pending = [...keys.active.values()]
+      .filter((s) => s.dirty)
+      .sort((a, b) => a.lastSeen - b.lastSeen || (a.apiKeyId < b.apiKeyId ? -1 : 1));
+    for (const state of pending) scoreKey(state, state.lastSeen, out);
+    if (watermark !== null) for (const alert of options.coordination?.advance(watermark) ?? []) countAlert(alert, out);
+    return out;
+  }
+
+  function stats(): PipelineStats {
+    return {
+      events: counters.events,
+      keys: keys.active.size,
+      compactedKeys: keys.compacted.size,
+      evictedKeys: keys.evicted,
+      keysSeen: keys.seen,
+      snapshots: counters.snapshots,
+      alerts: counters.alerts,
+      alertsByCategory: { ...counters.byCategory },
+      alertsByKind: { ...counters.byKind },
+      watermark,
+    };
+  }
+
+  return {
+    process,
+    finish,
+    stats,
+    snapshotKey: (apiKeyId) => {
+      const state = keys.active.get(apiKeyId);
+      return state ? snapshotKeyState(state) : null;
+    },
+    restoreKey: (snapshot) => {
+      const state = restoreKeyState(snapshot, params);
+      keys.compacted.delete(state.apiKeyId);
+      keys.active.set(state.apiKeyId, state);
+      orgs.addKey(state.orgId, state.apiKeyId);
+    },
+  };
+}

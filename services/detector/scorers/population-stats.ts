@@ -1,0 +1,100 @@
+import { FEATURE_COUNT } from '../features/feature-names.ts';
+import { FEATURE_SPECS, toScale } from '../features/feature-specs.ts';
+import type { PopulationContext } from '../scorers/scorer.ts';
+import { DecayedHistogram, type DecayedHistogramSnapshot } from '../sketches/decayed-histogram.ts';
+
+/** Cohort distributions follow drift over hours, not minutes. */
+export const COHORT_HALF_LIFE_MS = 6 * 3_600_000;
+const BUCKETS = 64;
+/** 1.4826 · MAD estimates σ for normal data, so robust z-scores read like ordinary ones. */
+const MAD_TO_SIGMA = 1.4826;
+
+function newHistogram(feature: number): DecayedHistogram {
+  const spec = FEATURE_SPECS[feature]!;
+  return new DecayedHistogram(spec.lo, spec.hi, BUCKETS, COHORT_HALF_LIFE_MS);
+}
+
+/** One cohort's (model + endpoint) per-feature quantile sketches; median and MAD cached per minute of event time. */
+export class CohortStats implements PopulationContext {
+  private readonly histograms: DecayedHistogram[];
+  private readonly medians = new Float64Array(FEATURE_COUNT);
+  private readonly scales = new Float64Array(FEATURE_COUNT);
+  private cachedMinute = -1;
+  private lastMinute = -1;
+
+  constructor(histograms?: DecayedHistogram[]) {
+    this.histograms = histograms ?? Array.from({ length: FEATURE_COUNT }, (_, f) => newHistogram(f));
+  }
+
+  /** Folds one key snapshot (FEATURE_NAMES order, raw values) into the cohort. */
+  add(features: Float64Array, ts: number): void {
+    for (let f = 0; f < FEATURE_COUNT; f++) this.histograms[f]!.add(toScale(f, features[f]!), ts);
+    this.lastMinute = Math.max(this.lastMinute, Math.floor(ts / 60_000));
+  }
+
+  get samples(): number {
+    return this.histograms[0]!.effectiveCount();
+  }
+
+  private refresh(): void {
+    if (this.cachedMinute === this.lastMinute) return;
+    for (let f = 0; f < FEATURE_COUNT; f++) {
+      const h = this.histograms[f]!;
+      this.medians[f] = h.quantile(0.5);
+      this.scales[f] = Math.max(MAD_TO_SIGMA * h.mad(), FEATURE_SPECS[f]!.minScale);
+    }
+    this.cachedMinute = this.lastMinute;
+  }
+
+  median(feature: number): number {
+    this.refresh();
+    const m = this.medians[feature]!;
+    return FEATURE_SPECS[feature]!.scale === 'log' ? Math.expm1(m) : m;
+  }
+
+  robustZ(feature: number, value: number): number {
+    this.refresh();
+    return (toScale(feature, value) - this.medians[feature]!) / this.scales[feature]!;
+  }
+
+  percentile(feature: number, value: number): number {
+    return 100 * this.histograms[feature]!.cdf(toScale(feature, value));
+  }
+
+  snapshot(): DecayedHistogramSnapshot[] {
+    return this.histograms.map((h) => h.snapshot());
+  }
+
+  static restore(s: DecayedHistogramSnapshot[]): CohortStats {
+    return new CohortStats(
+      s.map((h, f) => {
+        const spec = FEATURE_SPECS[f]!;
+        return DecayedHistogram.restore(spec.lo, spec.hi, BUCKETS, COHORT_HALF_LIFE_MS, h);
+      }),
+    );
+  }
+}
+
+/** Cohort statistics by `model|endpoint`. */
+export class PopulationRegistry {
+  private readonly cohorts = new Map<string, CohortStats>();
+
+  get(cohort: string): CohortStats {
+    let stats = this.cohorts.get(cohort);
+    if (!stats) {
+      stats = new CohortStats();
+      this.cohorts.set(cohort, stats);
+    }
+    return stats;
+  }
+
+  snapshot(): Record<string, DecayedHistogramSnapshot[]> {
+    return Object.fromEntries([...this.cohorts].map(([name, stats]) => [name, stats.snapshot()]));
+  }
+
+  static restore(s: Record<string, DecayedHistogramSnapshot[]>): PopulationRegistry {
+    const out = new PopulationRegistry();
+    for (const [name, stats] of Object.entries(s)) out.cohorts.set(name, CohortStats.restore(stats));
+    return out;
+  }
+}

@@ -1,0 +1,64 @@
+import type { AlertReason } from '../../../schemas/alert-v1.ts';
+import { FEATURE_INDEX } from '../features/feature-names.ts';
+import { reasonFor } from './reasons.ts';
+import type { Condition, Rule } from './rules.ts';
+import type { ScoreInput, Scorer, ScorerResult } from './scorer.ts';
+
+/** A fired rule scores at least this; how far past its thresholds the features are fills the rest up to 1. */
+export const RULE_FLOOR = 0.6;
+
+/** 0 at the threshold, 1 at saturation; null when the condition does not hold. */
+function strength(c: Condition, value: number): number | null {
+  const holds = c.op === '>=' ? value >= c.threshold : value <= c.threshold;
+  if (!holds) return null;
+  const span = c.saturate - c.threshold;
+  return span === 0 ? 1 : Math.min(1, Math.max(0, (value - c.threshold) / span));
+}
+
+interface Met {
+  condition: Condition;
+  strength: number;
+}
+
+function evaluate(rule: Rule, features: Float64Array): Met[] | null {
+  const met: Met[] = [];
+  for (const condition of rule.all) {
+    const s = strength(condition, features[FEATURE_INDEX[condition.feature]]!);
+    if (s === null) return null;
+    met.push({ condition, strength: s });
+  }
+  if (!rule.any?.length) return met;
+  const alternatives = rule.any
+    .map((condition) => ({ condition, strength: strength(condition, features[FEATURE_INDEX[condition.feature]]!) }))
+    .filter((m): m is Met => m.strength !== null)
+    .sort((a, b) => b.strength - a.strength);
+  return alternatives.length ? [...met, alternatives[0]!] : null;
+}
+
+function explain(input: ScoreInput, rule: Rule, met: Met[]): AlertReason[] {
+  const weights = met.map((m) => 0.5 + m.strength);
+  const total = weights.reduce((a, b) => a + b, 0);
+  return met.map((m, i) => {
+    const f = FEATURE_INDEX[m.condition.feature];
+    const median = input.population ? input.population.median(f) : null;
+    const detail = `rule ${rule.name}: ${m.condition.op} ${m.condition.threshold}`;
+    return reasonFor(input, f, 'rule', weights[i]! / total, median, detail);
+  });
+}
+
+/** Threshold rules (configurable) over the feature vector; the strongest fired rule names the category. */
+export function createRuleScorer(rules: Rule[]): Scorer {
+  return {
+    name: 'rule',
+    score(input: ScoreInput): ScorerResult {
+      let best: ScorerResult = { score: 0, reasons: [] };
+      for (const rule of rules) {
+        const met = evaluate(rule, input.features);
+        if (!met) continue;
+        const score = RULE_FLOOR + (1 - RULE_FLOOR) * (met.reduce((a, m) => a + m.strength, 0) / met.length);
+        if (score > best.score) best = { score, reasons: explain(input, rule, met), category: rule.category };
+      }
+      return best;
+    },
+  };
+}

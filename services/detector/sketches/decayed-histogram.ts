@@ -1,0 +1,110 @@
+import { decodeFloat32, encodeArray } from './codec.ts';
+
+const RESCALE_ABOVE = 2 ** 40;
+
+export interface DecayedHistogramSnapshot {
+  landmark: number;
+  lastTs: number;
+  weights: string;
+}
+
+/**
+ * A small quantile sketch: fixed equal-width buckets over [lo, hi] (callers pass values already on the feature's
+ * scale, e.g. log), weighted by exponential decay in event time so the distribution follows drift. Quantiles,
+ * CDF and MAD interpolate linearly inside a bucket; values outside the range count in the edge buckets.
+ */
+export class DecayedHistogram {
+  private weights: Float32Array;
+  private landmark = -1;
+  private lastTs = -1;
+  private readonly width: number;
+
+  constructor(
+    readonly lo: number,
+    readonly hi: number,
+    readonly buckets: number,
+    readonly halfLifeMs: number,
+  ) {
+    this.weights = new Float32Array(buckets);
+    this.width = (hi - lo) / buckets;
+  }
+
+  private weightAt(ts: number): number {
+    if (this.landmark < 0) this.landmark = ts;
+    const w = 2 ** ((ts - this.landmark) / this.halfLifeMs);
+    if (w <= RESCALE_ABOVE) return w;
+    for (let i = 0; i < this.buckets; i++) this.weights[i]! /= w;
+    this.landmark = ts;
+    return 1;
+  }
+
+  add(value: number, ts: number): void {
+    const w = this.weightAt(ts);
+    if (ts > this.lastTs) this.lastTs = ts;
+    const b = Math.min(this.buckets - 1, Math.max(0, Math.floor((value - this.lo) / this.width)));
+    this.weights[b]! += w;
+  }
+
+  private totalWeight(): number {
+    let total = 0;
+    for (let i = 0; i < this.buckets; i++) total += this.weights[i]!;
+    return total;
+  }
+
+  /** Decayed number of samples as of the newest one (a sample one half-life old counts 0.5). */
+  effectiveCount(): number {
+    if (this.landmark < 0) return 0;
+    return this.totalWeight() / 2 ** ((this.lastTs - this.landmark) / this.halfLifeMs);
+  }
+
+  /** Share of the weight at or below `value` (0..1). */
+  cdf(value: number): number {
+    const total = this.totalWeight();
+    if (total === 0) return 0;
+    const position = (value - this.lo) / this.width;
+    if (position <= 0) return 0;
+    if (position >= this.buckets) return 1;
+    const whole = Math.floor(position);
+    let below = 0;
+    for (let i = 0; i < whole; i++) below += this.weights[i]!;
+    return (below + this.weights[whole]! * (position - whole)) / total;
+  }
+
+  quantile(q: number): number {
+    const total = this.totalWeight();
+    if (total === 0) return this.lo;
+    const target = Math.min(1, Math.max(0, q)) * total;
+    let cumulative = 0;
+    for (let i = 0; i < this.buckets; i++) {
+      const w = this.weights[i]!;
+      if (cumulative + w >= target && w > 0) return this.lo + (i + (target - cumulative) / w) * this.width;
+      cumulative += w;
+    }
+    return this.hi;
+  }
+
+  /** Median absolute deviation: the half-width d around the median holding half the weight (bisection). */
+  mad(): number {
+    const median = this.quantile(0.5);
+    let low = 0;
+    let high = this.hi - this.lo;
+    for (let i = 0; i < 30; i++) {
+      const d = (low + high) / 2;
+      if (this.cdf(median + d) - this.cdf(median - d) >= 0.5) high = d;
+      else low = d;
+    }
+    return high;
+  }
+
+  snapshot(): DecayedHistogramSnapshot {
+    return { landmark: this.landmark, lastTs: this.lastTs, weights: encodeArray(this.weights) };
+  }
+
+  static restore(lo: number, hi: number, buckets: number, halfLifeMs: number, s: DecayedHistogramSnapshot) {
+    const out = new DecayedHistogram(lo, hi, buckets, halfLifeMs);
+    out.landmark = s.landmark;
+    out.lastTs = s.lastTs;
+    out.weights = decodeFloat32(s.weights, buckets);
+    return out;
+  }
+}

@@ -1,0 +1,76 @@
+import { decodeFloat64, encodeArray } from './codec.ts';
+
+/** A drift allowance of half a standard deviation and clipped updates, the textbook CUSUM settings. */
+const CUSUM_SLACK = 0.5;
+const UPDATE_CLIP_Z = 3;
+const STATS = 3;
+
+export interface EwmaCusumSnapshot {
+  samples: number;
+  data: string;
+}
+
+/**
+ * Per-feature EWMA mean and variance plus an upper CUSUM, for a fixed set of tracked features of one key.
+ * Updates are clipped at ±3σ so a sustained attack does not instantly become the key's new normal.
+ */
+export class EwmaCusum {
+  private data: Float64Array;
+  samples = 0;
+
+  constructor(
+    readonly tracked: number,
+    readonly alpha: number,
+    readonly minScale: Float64Array,
+  ) {
+    this.data = new Float64Array(tracked * STATS);
+  }
+
+  mean(slot: number): number {
+    return this.data[slot * STATS]!;
+  }
+
+  std(slot: number): number {
+    return Math.max(Math.sqrt(this.data[slot * STATS + 1]!), this.minScale[slot]!);
+  }
+
+  cusum(slot: number): number {
+    return this.data[slot * STATS + 2]!;
+  }
+
+  z(slot: number, value: number): number {
+    return (value - this.mean(slot)) / this.std(slot);
+  }
+
+  /** Folds one observation of every tracked feature (values on the features' scales). */
+  update(values: ArrayLike<number>): void {
+    for (let s = 0; s < this.tracked; s++) this.updateOne(s, values[s]!);
+    this.samples++;
+  }
+
+  private updateOne(slot: number, value: number): void {
+    const i = slot * STATS;
+    if (this.samples === 0) {
+      this.data[i] = value;
+      return;
+    }
+    const std = this.std(slot);
+    const z = (value - this.data[i]!) / std;
+    this.data[i + 2] = Math.max(0, this.data[i + 2]! + z - CUSUM_SLACK);
+    const clipped = this.data[i]! + Math.max(-UPDATE_CLIP_Z, Math.min(UPDATE_CLIP_Z, z)) * std;
+    const delta = clipped - this.data[i]!;
+    this.data[i] = this.data[i]! + this.alpha * delta;
+    this.data[i + 1] = (1 - this.alpha) * (this.data[i + 1]! + this.alpha * delta * delta);
+  }
+
+  snapshot(): EwmaCusumSnapshot {
+    return { samples: this.samples, data: encodeArray(this.data) };
+  }
+
+  static restore(tracked: number, alpha: number, minScale: Float64Array, s: EwmaCusumSnapshot): EwmaCusum {
+    const out = new EwmaCusum(tracked, alpha, minScale);
+    out.samples = s.samples;
+    out.data = decodeFloat64(s.data, tracked * STATS);
+    return out;
+  }
+}

@@ -1,0 +1,66 @@
+import { decodeUint8, encodeArray } from './codec.ts';
+
+/**
+ * HyperLogLog distinct counter over 32-bit hashes (already well mixed), 2^p one-byte registers.
+ * Standard error ≈ 1.04 / sqrt(2^p); linear counting below 2.5·m keeps small counts near exact.
+ */
+export class HyperLogLog {
+  readonly p: number;
+  readonly registers: Uint8Array;
+
+  constructor(p: number, registers?: Uint8Array) {
+    if (p < 4 || p > 16) throw new RangeError(`HyperLogLog precision ${p} outside 4..16`);
+    this.p = p;
+    this.registers = registers ?? new Uint8Array(1 << p);
+  }
+
+  add(hash: number): void {
+    const index = hash >>> (32 - this.p);
+    const rest = (hash << this.p) | (1 << (this.p - 1));
+    const rank = Math.clz32(rest) + 1;
+    if (rank > this.registers[index]!) this.registers[index] = rank;
+  }
+
+  estimate(): number {
+    return estimateRegisters(this.registers, this.registers);
+  }
+
+  /** Distinct count of the union of two sketches of the same precision, without merging them. */
+  unionEstimate(other: HyperLogLog): number {
+    return estimateRegisters(this.registers, other.registers);
+  }
+
+  clear(): void {
+    this.registers.fill(0);
+  }
+
+  snapshot(): string {
+    return encodeArray(this.registers);
+  }
+
+  static restore(p: number, text: string): HyperLogLog {
+    return new HyperLogLog(p, decodeUint8(text, 1 << p));
+  }
+}
+
+function alpha(m: number): number {
+  if (m === 16) return 0.673;
+  if (m === 32) return 0.697;
+  if (m === 64) return 0.709;
+  return 0.7213 / (1 + 1.079 / m);
+}
+
+/** Estimate over the register-wise maximum of `a` and `b` (pass the same array twice for one sketch). */
+function estimateRegisters(a: Uint8Array, b: Uint8Array): number {
+  const m = a.length;
+  let sum = 0;
+  let zeros = 0;
+  for (let i = 0; i < m; i++) {
+    const r = Math.max(a[i]!, b[i]!);
+    sum += 2 ** -r;
+    if (r === 0) zeros++;
+  }
+  const raw = (alpha(m) * m * m) / sum;
+  if (raw <= 2.5 * m && zeros > 0) return m * Math.log(m / zeros);
+  return raw;
+}

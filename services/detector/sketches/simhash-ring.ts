@@ -1,0 +1,60 @@
+import type { PromptFingerprint } from '../../common/text/fingerprint.ts';
+import { decodeInt32, encodeArray } from './codec.ts';
+
+function popcount32(x: number): number {
+  let v = x - ((x >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+export interface SimhashRingSnapshot {
+  filled: number;
+  next: number;
+  data: string;
+}
+
+/** The key's most recent prompt fingerprints (bounded), to measure template share and novelty of new prompts. */
+export class SimhashRing {
+  private data: Int32Array;
+  private filled = 0;
+  private next = 0;
+
+  constructor(readonly size: number) {
+    this.data = new Int32Array(2 * size);
+  }
+
+  /** Smallest Hamming distance from `fp` to any stored fingerprint; 64 when the ring is empty. */
+  minDistance(fp: PromptFingerprint): number {
+    let best = 64;
+    const hi = fp.hi | 0;
+    const lo = fp.lo | 0;
+    for (let i = 0; i < this.filled && best > 0; i++) {
+      const d = popcount32(this.data[2 * i]! ^ hi) + popcount32(this.data[2 * i + 1]! ^ lo);
+      if (d < best) best = d;
+    }
+    return best;
+  }
+
+  push(fp: PromptFingerprint): void {
+    this.data[2 * this.next] = fp.hi | 0;
+    this.data[2 * this.next + 1] = fp.lo | 0;
+    this.next = (this.next + 1) % this.size;
+    if (this.filled < this.size) this.filled++;
+  }
+
+  get count(): number {
+    return this.filled;
+  }
+
+  snapshot(): SimhashRingSnapshot {
+    return { filled: this.filled, next: this.next, data: encodeArray(this.data) };
+  }
+
+  static restore(size: number, s: SimhashRingSnapshot): SimhashRing {
+    const ring = new SimhashRing(size);
+    ring.filled = s.filled;
+    ring.next = s.next;
+    ring.data = decodeInt32(s.data, 2 * size);
+    return ring;
+  }
+}

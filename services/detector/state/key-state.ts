@@ -1,0 +1,228 @@
+import type { UsageEvent } from '../../../schemas/usage-v1.ts';
+import { hashString } from '../../common/text/tokenize.ts';
+import type { PreparedPrompt } from '../features/prepared-event.ts';
+import { BucketRing } from '../sketches/bucket-ring.ts';
+import { DecayedHistogram } from '../sketches/decayed-histogram.ts';
+import { DecayedSums } from '../sketches/decayed-sums.ts';
+import { RotatingDistinct } from '../sketches/rotating-distinct.ts';
+import { SimhashRing } from '../sketches/simhash-ring.ts';
+import type { Baseline } from './baseline.ts';
+import { type KeyStateParams, SKETCH } from './sketch-params.ts';
+
+/** Fields of the minute ring. */
+export const MINUTE = { REQ: 0, IN: 1, OUT: 2 } as const;
+
+/** Decayed sums: `*_W` are denominators (events where the numerator could be observed). */
+export const SUM = {
+  W: 0,
+  STOP_MAX: 1,
+  RATE_LIMITED: 2,
+  LONG_OUT: 3,
+  LOGPROBS: 4,
+  MULTI: 5,
+  TOOL: 6,
+  ASN_W: 7,
+  DATACENTER: 8,
+  MISMATCH_W: 9,
+  MISMATCH: 10,
+  COUNTRY_W: 11,
+  UNSUPPORTED: 12,
+  PROMPT_W: 13,
+  TEMPLATE: 14,
+  NOVELTY: 15,
+  TEXT_W: 16,
+  REASONING: 17,
+  RATIONALE: 18,
+  TEMP_W: 19,
+  TEMP_SUM: 20,
+  TEMP_SQ: 21,
+  LAT_W: 22,
+  LAT_SUM: 23,
+} as const;
+export const SUM_FIELDS = 24;
+
+const MAX_TOKENS_STOPS = new Set(['max_tokens', 'length', 'max_output_tokens']);
+const EVIDENCE_IDS = 5;
+const RECENT_IDS = 3;
+
+function pushBounded(list: string[], id: string, bound: number): void {
+  if (list.length >= bound) list.shift();
+  list.push(id);
+}
+
+/** What a key is known by, also kept when an idle key is compacted to its baseline. */
+export interface KeyIdentity {
+  orgId: string;
+  model: string;
+  endpoint: string;
+  firstSeen: number;
+  createdAtMs: number | null;
+}
+
+/** What an alert remembers per category, for dedup and escalation within the cooldown. */
+export interface AlertMemory {
+  alertId: string;
+  score: number;
+  raisedAt: number;
+}
+
+/** The full, bounded, per-key state of an active key: windows and sketches, never lists of prompts. */
+export class KeyState {
+  orgId: string;
+  model: string;
+  endpoint: string;
+  firstSeen: number;
+  lastSeen: number;
+  createdAtMs: number | null;
+  events = 0;
+  minutes = new BucketRing(60_000, 60, 3);
+  hours = new BucketRing(3_600_000, 24, 1);
+  sums: DecayedSums;
+  prompts = new RotatingDistinct(SKETCH.promptP, SKETCH.generationMs);
+  vocab = new RotatingDistinct(SKETCH.vocabP, SKETCH.generationMs);
+  ips = new RotatingDistinct(SKETCH.ipP, SKETCH.generationMs);
+  asns = new RotatingDistinct(SKETCH.asnP, SKETCH.generationMs);
+  countries = new RotatingDistinct(SKETCH.countryP, SKETCH.generationMs);
+  fingerprints = new SimhashRing(SKETCH.fingerprintRing);
+  outputTokens: DecayedHistogram;
+  /** Inter-arrival gap statistics: previous event time, EW mean and EW variance of gaps (ms). */
+  gapLastTs = -1;
+  gapMean = 0;
+  gapVar = 0;
+  gaps = 0;
+  /** Minute (ts / 60 000) of the last feature snapshot; -1 before the first. */
+  lastSnapshotMinute = -1;
+  dirty = false;
+  /** Recent event ids that showed an extraction signal, and the latest other ids (both bounded). */
+  evidence: string[] = [];
+  recent: string[] = [];
+  alerts: Partial<Record<string, AlertMemory>> = {};
+
+  constructor(
+    readonly apiKeyId: string,
+    identity: KeyIdentity,
+    readonly baseline: Baseline,
+    readonly params: KeyStateParams,
+  ) {
+    this.orgId = identity.orgId;
+    this.model = identity.model;
+    this.endpoint = identity.endpoint;
+    this.firstSeen = identity.firstSeen;
+    this.lastSeen = identity.firstSeen;
+    this.createdAtMs = identity.createdAtMs;
+    this.sums = new DecayedSums(SUM_FIELDS, params.shareHalfLifeMs);
+    this.outputTokens = new DecayedHistogram(0, SKETCH.outputLog2Max, SKETCH.outputBuckets, params.shareHalfLifeMs);
+  }
+
+  get cohort(): string {
+    return `${this.model}|${this.endpoint}`;
+  }
+
+  /** Folds one event into the windows and sketches. */
+  observe(event: UsageEvent, prompt: PreparedPrompt): void {
+    this.events++;
+    this.dirty = true;
+    this.orgId = event.org_id;
+    this.model = event.model;
+    this.endpoint = event.endpoint ?? this.endpoint;
+    if (event.ts > this.lastSeen) this.lastSeen = event.ts;
+    if (this.createdAtMs === null && event.key_created_at) this.createdAtMs = Date.parse(event.key_created_at);
+    this.observeVolume(event);
+    this.observeGap(event.ts);
+    const w = this.sums.weight(event.ts);
+    this.observeOutput(event, w);
+    this.observeNetwork(event, w);
+    this.observePrompt(event, prompt, w);
+  }
+
+  private observeVolume(event: UsageEvent): void {
+    const n = event.n ?? 1;
+    this.minutes.add(event.ts, MINUTE.REQ, 1);
+    this.minutes.add(event.ts, MINUTE.REQ, 1);
+    this.minutes.add(event.ts, MINUTE.IN, event.input_tokens);
+    this.minutes.add(event.ts, MINUTE.OUT, event.output_tokens);
+    this.minutes.add(event.ts, MINUTE.OUT, event.output_tokens * (n > 1 ? 1 : 1));
+    this.hours.add(event.ts, 0, 1);
+  }
+
+  /** EW mean/variance of inter-arrival gaps; out-of-order events (negative gaps) are skipped. */
+  private observeGap(ts: number): void {
+    if (this.gapLastTs >= 0 && ts >= this.gapLastTs) {
+      const gap = ts - this.gapLastTs;
+      const alpha = this.gaps < 20 ? 1 / (this.gaps + 1) : 0.05;
+      const delta = gap - this.gapMean;
+      this.gapMean += alpha * delta;
+      this.gapVar = (1 - alpha) * (this.gapVar + alpha * delta * delta);
+      this.gaps++;
+    }
+    if (ts > this.gapLastTs) this.gapLastTs = ts;
+  }
+
+  private observeOutput(event: UsageEvent, w: number): void {
+    const s = this.sums;
+    s.add(SUM.W, w);
+    const hitMax =
+      (event.stop_reason !== undefined && MAX_TOKENS_STOPS.has(event.stop_reason)) ||
+      (event.max_tokens !== undefined && event.output_tokens >= event.max_tokens);
+    if (hitMax) s.add(SUM.STOP_MAX, w);
+    if (event.status === 429) s.add(SUM.RATE_LIMITED, w);
+    if (event.output_tokens >= this.params.longOutputTokens) s.add(SUM.LONG_OUT, w);
+    if (event.logprobs || (event.top_logprobs ?? 0) > 0) s.add(SUM.LOGPROBS, w);
+    if ((event.n ?? 1) > 1) s.add(SUM.MULTI, w);
+    if ((event.tool_count ?? 0) > 0) s.add(SUM.TOOL, w);
+    if (event.temperature !== undefined) {
+      s.add(SUM.TEMP_W, w);
+      s.add(SUM.TEMP_SUM, w * event.temperature);
+      s.add(SUM.TEMP_SQ, w * event.temperature * event.temperature);
+    }
+    if (event.latency_ms !== undefined) {
+      s.add(SUM.LAT_W, w);
+      s.add(SUM.LAT_SUM, w * event.latency_ms);
+    }
+    this.outputTokens.add(Math.log2(1 + event.output_tokens), event.ts);
+  }
+
+  private observeNetwork(event: UsageEvent, w: number): void {
+    const s = this.sums;
+    if (event.client_ip) this.ips.add(hashString(event.client_ip), event.ts);
+    if (event.client_asn !== undefined) {
+      this.asns.add(hashString(String(event.client_asn)), event.ts);
+      s.add(SUM.ASN_W, w);
+      if (this.params.datacenterAsns.has(event.client_asn)) s.add(SUM.DATACENTER, w);
+    }
+    if (event.client_country) {
+      this.countries.add(hashString(event.client_country), event.ts);
+      s.add(SUM.COUNTRY_W, w);
+      if (this.params.unsupportedRegions.has(event.client_country)) s.add(SUM.UNSUPPORTED, w);
+      if (event.billing_country) {
+        s.add(SUM.MISMATCH_W, w);
+        if (event.billing_country !== event.client_country) s.add(SUM.MISMATCH, w);
+      }
+    }
+  }
+
+  private observePrompt(event: UsageEvent, prompt: PreparedPrompt, w: number): void {
+    const s = this.sums;
+    if (prompt.promptHash !== null) this.prompts.add(prompt.promptHash, event.ts);
+    if (prompt.fingerprint) {
+      const distance = this.fingerprints.count > 0 ? this.fingerprints.minDistance(prompt.fingerprint) : 32;
+      s.add(SUM.PROMPT_W, w);
+      if (distance <= this.params.nearDupBits) s.add(SUM.TEMPLATE, w);
+      s.add(SUM.NOVELTY, w * Math.min(1, distance / 32));
+      this.fingerprints.push(prompt.fingerprint);
+    }
+    if (prompt.hasText) {
+      this.vocab.addAll(prompt.tokens, prompt.tokenCount, event.ts);
+      s.add(SUM.TEXT_W, w);
+      if (prompt.reasoning) s.add(SUM.REASONING, w);
+      if (prompt.rationale) s.add(SUM.RATIONALE, w);
+    }
+    const flagged = prompt.reasoning || prompt.rationale || event.logprobs || (event.n ?? 1) > 1;
+    pushBounded(flagged ? this.evidence : this.recent, event.event_id, flagged ? EVIDENCE_IDS : RECENT_IDS);
+  }
+
+  /** Sample event ids for an alert: extraction-signal events first, then the most recent others. */
+  evidenceIds(): string[] {
+    return [...this.evidence, ...this.recent].slice(0, EVIDENCE_IDS + RECENT_IDS);
+  }
+}

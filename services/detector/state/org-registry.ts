@@ -1,0 +1,36 @@
+import { hashString } from '../../common/text/tokenize.ts';
+import { HyperLogLog } from '../sketches/hyperloglog.ts';
+
+const ORG_HLL_P = 8;
+
+/** Distinct keys per organisation (HyperLogLog, so a hostile org minting keys costs 256 bytes, not a set). */
+export class OrgRegistry {
+  private readonly orgs = new Map<string, HyperLogLog>();
+
+  addKey(orgId: string, apiKeyId: string): void {
+    let sketch = this.orgs.get(orgId);
+    if (!sketch) {
+      sketch = new HyperLogLog(ORG_HLL_P);
+      this.orgs.set(orgId, sketch);
+    }
+    sketch.add(hashString(apiKeyId));
+  }
+
+  keyCount(orgId: string): number {
+    return Math.round(this.orgs.get(orgId)?.estimate() ?? 0);
+  }
+
+  get size(): number {
+    return this.orgs.size;
+  }
+
+  snapshot(): Record<string, string> {
+    return Object.fromEntries([...this.orgs].map(([org, sketch]) => [org, sketch.snapshot()]));
+  }
+
+  static restore(s: Record<string, string>): OrgRegistry {
+    const out = new OrgRegistry();
+    for (const [org, text] of Object.entries(s)) out.orgs.set(org, HyperLogLog.restore(ORG_HLL_P, text));
+    return out;
+  }
+}
