@@ -107,7 +107,10 @@ export function createClickHouseActionAudit(ch: ClickHouse, options: { ownsClien
       );
     },
     async list(input) {
-      const f = actionLogFilterSchema.parse(input);
+      const parsed = actionLogFilterSchema.safeParse(input);
+      if (!parsed.success)
+        throw errors.badInput(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      const f = parsed.data;
       const rows = await ch.query(
         sql`SELECT ${COLUMNS} FROM ${table} FINAL WHERE ${joinSql(conditions(f), ' AND ')}
             ORDER BY created_at_ms DESC, action_id DESC LIMIT ${f.limit + 1}`,

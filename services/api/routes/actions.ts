@@ -1,0 +1,164 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { actionLogFilterSchema } from '../../actions/action-audit.ts';
+import {
+  activeActionSchema,
+  breakerStatusSchema,
+  decisionSchema,
+  enforcementTypeSchema,
+  keyActionSchema,
+  limitRecommendationSchema,
+} from '../../actions/action-schema.ts';
+import type { ActionsService } from '../../actions/actions-service.ts';
+import { durationSchema } from '../../actions/policy.ts';
+import { DistillGuardError, errors } from '../../common/errors.ts';
+import { principalOf } from '../auth-hook.ts';
+import type { AppDeps } from '../deps.ts';
+import { route } from '../zod-route.ts';
+
+const READERS = ['analyst', 'investigator'] as const;
+const tags = ['actions'];
+const DEFAULT_RECOMMENDATION_RANGE_MS = 7 * 86_400_000;
+const keyParams = z.object({ id: z.string().min(1).max(128) });
+const isoTime = z.iso.datetime({ offset: true }).transform((s) => Date.parse(s));
+const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(400).optional(),
+});
+const actionLog = z.object({ actions: z.array(keyActionSchema), next_cursor: z.string().nullable() });
+
+/** The actions service, or a 503 when this process runs the API without it. */
+export function actionsOf(deps: AppDeps): ActionsService {
+  if (deps.actions) return deps.actions;
+  throw new DistillGuardError('DG_ERR_UNAVAILABLE', 'the actions service is not running in this process', {
+    statusCode: 503,
+    retriable: true,
+  });
+}
+
+const manualActionBody = z.object({
+  action: enforcementTypeSchema,
+  rpm: z.int().positive().optional(),
+  tpm: z.int().positive().optional(),
+  /** "90s", "15m", "6h", "7d". */
+  duration: durationSchema,
+  reason: z.string().min(1).max(2000),
+  org_id: z.string().max(128).optional(),
+});
+
+const logQuery = pageQuery.extend({
+  api_key_id: z.string().min(1).max(128).optional(),
+  org_id: z.string().min(1).max(128).optional(),
+  alert_id: z.string().min(1).max(200).optional(),
+  actor: z.string().min(1).max(200).optional(),
+  action: actionLogFilterSchema.shape.action,
+  mode: actionLogFilterSchema.shape.mode,
+  from: isoTime.optional(),
+  to: isoTime.optional(),
+});
+
+/** Key actions: what is active, the audit log, manual apply/lift, the circuit breaker, limit recommendations. */
+export default async function actionRoutes(app: FastifyInstance, { deps }: { deps: AppDeps }): Promise<void> {
+  route(app, {
+    method: 'GET',
+    url: '/v1/keys/:id/actions',
+    summary: "A key's decision, active actions and action history (newest first)",
+    tags,
+    roles: [...READERS],
+    params: keyParams,
+    query: pageQuery,
+    response: actionLog.extend({ decision: decisionSchema, active: z.array(activeActionSchema) }),
+    handler: async ({ params, query }) => {
+      const actions = actionsOf(deps);
+      const nowMs = deps.now();
+      const page = await actions.listActions({ api_key_id: params.id, limit: query.limit, cursor: query.cursor });
+      return {
+        decision: actions.decision(params.id, nowMs),
+        active: actions.activeActions(params.id, nowMs)?.actions ?? [],
+        actions: page.items,
+        next_cursor: page.next_cursor,
+      };
+    },
+  });
+
+  route(app, {
+    method: 'POST',
+    url: '/v1/keys/:id/actions',
+    summary: 'Apply an action by hand (enforced at once, whatever the policy mode)',
+    tags,
+    roles: ['analyst'],
+    params: keyParams,
+    body: manualActionBody,
+    response: keyActionSchema,
+    handler: async ({ params, body, request, reply }) => {
+      const { duration, ...rest } = body;
+      const action = await actionsOf(deps).applyManual({
+        ...rest,
+        api_key_id: params.id,
+        durationMs: duration,
+        actor: principalOf(request).name,
+      });
+      return reply.code(201).send(action);
+    },
+  });
+
+  route(app, {
+    method: 'DELETE',
+    url: '/v1/keys/:id/actions',
+    summary: 'Lift every active action on the key (tombstone on the key-actions topic)',
+    tags,
+    roles: ['analyst'],
+    params: keyParams,
+    query: z.object({ reason: z.string().min(1).max(2000) }),
+    response: z.object({ lifted: z.array(keyActionSchema) }),
+    handler: async ({ params, query, request }) => ({
+      lifted: await actionsOf(deps).liftManual({
+        api_key_id: params.id,
+        reason: query.reason,
+        actor: principalOf(request).name,
+      }),
+    }),
+  });
+
+  route(app, {
+    method: 'GET',
+    url: '/v1/actions',
+    summary: 'The action log (automatic, manual, dry-run, recommendations, lifts, expiries), newest first',
+    tags,
+    roles: [...READERS],
+    query: logQuery,
+    response: actionLog,
+    handler: async ({ query }) => {
+      const { from, to, ...filter } = query;
+      if (from !== undefined && to !== undefined && to <= from) throw errors.badInput('query.to: must be after from');
+      const page = await actionsOf(deps).listActions({ ...filter, from_ms: from, to_ms: to });
+      return { actions: page.items, next_cursor: page.next_cursor };
+    },
+  });
+
+  route(app, {
+    method: 'GET',
+    url: '/v1/actions/breaker',
+    summary: 'Circuit breaker: automatic actions in the window, overall and per org, and whether it is open',
+    tags,
+    roles: [...READERS],
+    response: breakerStatusSchema,
+    handler: async () => actionsOf(deps).breakerStatus(deps.now()),
+  });
+
+  route(app, {
+    method: 'GET',
+    url: '/v1/keys/:id/recommended-limits',
+    summary: "p50/p90/p99 of the key's per-minute requests and tokens, and suggested rpm/tpm (default: last 7 days)",
+    tags,
+    roles: [...READERS],
+    params: keyParams,
+    query: z.object({ from: isoTime.optional(), to: isoTime.optional() }),
+    response: limitRecommendationSchema,
+    handler: async ({ params, query }) => {
+      const toMs = query.to ?? deps.now();
+      const fromMs = query.from ?? toMs - DEFAULT_RECOMMENDATION_RANGE_MS;
+      return actionsOf(deps).recommendLimits(params.id, { fromMs, toMs });
+    },
+  });
+}
