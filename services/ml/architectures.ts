@@ -15,13 +15,7 @@ export interface ClassifierShape {
 }
 
 // Explicit layer names and seeded initialisers make model.json byte-identical across runs with the same seed.
-function dense(
-  name: string,
-  units: number,
-  activation: 'relu' | 'linear' | 'sigmoid',
-  seed: number,
-  inputDim?: number,
-) {
+function dense(name: string, units: number, activation: 'relu' | 'linear', seed: number, inputDim?: number) {
   return tf.layers.dense({
     name,
     units,
@@ -46,12 +40,12 @@ export function buildAutoencoder(shape: AutoencoderShape): LayersModel {
   });
 }
 
-/** width → hidden… → 1 sigmoid: probability that the key's snapshot is extraction traffic. */
+/** width → hidden… → 1 linear: the logit that the key's snapshot is extraction traffic (sigmoid applied later). */
 export function buildClassifier(shape: ClassifierShape): LayersModel {
   const { width, hidden, seed } = shape;
   const layers = hidden.map((units, i) =>
     dense(`hidden_${i + 1}`, units, 'relu', seed + i, i === 0 ? width : undefined),
   );
-  layers.push(dense('attack_probability', 1, 'sigmoid', seed + hidden.length, hidden.length ? undefined : width));
+  layers.push(dense('attack_logit', 1, 'linear', seed + hidden.length, hidden.length ? undefined : width));
   return tf.sequential({ name: 'classifier', layers });
 }

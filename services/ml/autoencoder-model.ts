@@ -28,14 +28,15 @@ export function reconstruct(model: LayersModel, x: Float32Array, width: number):
 /** Novelty scorer: reconstruction error on benign-trained weights, calibrated to 0–1 against benign held-out. */
 export class AutoencoderModel {
   readonly metadata: ModelMetadata;
-  private readonly model: LayersModel;
+  /** The underlying tfjs network (saved by training, disposed by `dispose`). */
+  readonly layers: LayersModel;
   private readonly calibration: ErrorAnchors;
 
   constructor(stored: StoredModel) {
     if (stored.metadata.calibration.kind !== 'error-anchors') {
       throw new TypeError(`${stored.dir}: an autoencoder needs error-anchor calibration`);
     }
-    this.model = stored.model;
+    this.layers = stored.model;
     this.metadata = stored.metadata;
     this.calibration = stored.metadata.calibration;
   }
@@ -46,7 +47,7 @@ export class AutoencoderModel {
 
   /** Uncalibrated reconstruction errors of raw feature rows (for calibration and evaluation). */
   errors(rows: readonly ArrayLike<number>[]): Float32Array {
-    return reconstruct(this.model, normaliseRows(this.metadata.normalisation, rows), this.width).total;
+    return reconstruct(this.layers, normaliseRows(this.metadata.normalisation, rows), this.width).total;
   }
 
   calibrate(error: number): number {
@@ -55,7 +56,11 @@ export class AutoencoderModel {
 
   /** Scores raw feature rows; reasons are the features the model reconstructs worst. */
   scoreBatch(rows: readonly ArrayLike<number>[], topK?: number): MlScore[] {
-    const { perFeature, total } = reconstruct(this.model, normaliseRows(this.metadata.normalisation, rows), this.width);
+    const { perFeature, total } = reconstruct(
+      this.layers,
+      normaliseRows(this.metadata.normalisation, rows),
+      this.width,
+    );
     return rows.map((row, i) => {
       const errors = perFeature.subarray(i * this.width, (i + 1) * this.width);
       const describe = (j: number) =>
@@ -69,6 +74,6 @@ export class AutoencoderModel {
   }
 
   dispose(): void {
-    this.model.dispose();
+    this.layers.dispose();
   }
 }

@@ -40,50 +40,69 @@ export function scoreFromAnchors(calibration: ErrorAnchors, error: number): numb
   return lo.score + t * (hi.score - lo.score);
 }
 
-export function logit(p: number): number {
-  const q = Math.min(1 - 1e-7, Math.max(1e-7, p));
-  return Math.log(q / (1 - q));
-}
-
 export function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
 }
 
-/** Platt scaling: fits P(attack) = sigmoid(a·logit + b) by Newton's method with Platt's smoothed targets. */
+/** Negative log-likelihood of targets under sigmoid(a·x + b), computed without overflow. */
+function plattLoss(xs: readonly number[], targets: readonly number[], a: number, b: number): number {
+  let loss = 0;
+  xs.forEach((x, i) => {
+    const z = a * x + b;
+    loss += Math.log1p(Math.exp(-Math.abs(z))) + Math.max(z, 0) - targets[i]! * z;
+  });
+  return loss;
+}
+
+/**
+ * Platt scaling: fits P(attack) = sigmoid(a·logit + b) with Platt's smoothed targets, by Newton's method with a
+ * backtracking line search (Lin, Lin & Weng 2007) so separable validation data cannot make it diverge.
+ */
 export function fitPlatt(logits: readonly number[], labels: readonly number[]): { a: number; b: number } {
   const positives = labels.filter((l) => l === 1).length;
   const negatives = labels.length - positives;
-  const hi = (positives + 1) / (positives + 2);
-  const lo = 1 / (negatives + 2);
+  const targets = labels.map((l) => (l === 1 ? (positives + 1) / (positives + 2) : 1 / (negatives + 2)));
   let a = 1;
   let b = 0;
-  for (let iter = 0; iter < 50; iter++) {
-    let ga = 0;
-    let gb = 0;
-    let haa = 1e-9;
-    let hab = 0;
-    let hbb = 1e-9;
-    logits.forEach((x, i) => {
-      const p = sigmoid(a * x + b);
-      const d = p - (labels[i] === 1 ? hi : lo);
-      const w = p * (1 - p);
-      ga += d * x;
-      gb += d;
-      haa += w * x * x;
-      hab += w * x;
-      hbb += w;
-    });
-    const det = haa * hbb - hab * hab;
-    if (Math.abs(det) < 1e-12) break;
-    const da = (hbb * ga - hab * gb) / det;
-    const db = (haa * gb - hab * ga) / det;
-    a -= da;
-    b -= db;
-    if (Math.abs(da) + Math.abs(db) < 1e-9) break;
+  let loss = plattLoss(logits, targets, a, b);
+  for (let iter = 0; iter < 100; iter++) {
+    const { ga, gb, da, db } = newtonStep(logits, targets, a, b);
+    if (Math.abs(ga) < 1e-6 && Math.abs(gb) < 1e-6) break;
+    let step = 1;
+    while (step > 1e-10) {
+      const next = plattLoss(logits, targets, a - step * da, b - step * db);
+      if (next <= loss - 1e-4 * step * (ga * da + gb * db)) break;
+      step /= 2;
+    }
+    if (step <= 1e-10) break;
+    a -= step * da;
+    b -= step * db;
+    loss = plattLoss(logits, targets, a, b);
   }
   return { a, b };
 }
 
-export function plattProbability(calibration: PlattCalibration, modelProbability: number): number {
-  return sigmoid(calibration.a * logit(modelProbability) + calibration.b);
+function newtonStep(xs: readonly number[], targets: readonly number[], a: number, b: number) {
+  let ga = 0;
+  let gb = 0;
+  let haa = 1e-12;
+  let hab = 0;
+  let hbb = 1e-12;
+  xs.forEach((x, i) => {
+    const p = sigmoid(a * x + b);
+    const d = p - targets[i]!;
+    const w = p * (1 - p);
+    ga += d * x;
+    gb += d;
+    haa += w * x * x;
+    hab += w * x;
+    hbb += w;
+  });
+  const det = haa * hbb - hab * hab;
+  return { ga, gb, da: (hbb * ga - hab * gb) / det, db: (haa * gb - hab * ga) / det };
+}
+
+/** The calibrated attack probability of a raw classifier logit. */
+export function plattProbability(calibration: PlattCalibration, modelLogit: number): number {
+  return sigmoid(calibration.a * modelLogit + calibration.b);
 }

@@ -6,8 +6,8 @@ import { normaliseRows } from './normalisation.ts';
 import { type MlScore, round, topReasons } from './reasons.ts';
 import { tf } from './runtime.ts';
 
-/** Runs the classifier synchronously on a normalised row-major matrix; returns the raw sigmoid outputs. */
-export function predictProbabilities(model: LayersModel, x: Float32Array, width: number): Float32Array {
+/** Runs the classifier synchronously on a normalised row-major matrix; returns its raw logits. */
+export function predictLogits(model: LayersModel, x: Float32Array, width: number): Float32Array {
   const rows = x.length / width;
   if (rows === 0) return new Float32Array(0);
   return tf.tidy(() => (model.predict(tf.tensor2d(x, [rows, width])) as Tensor2D).dataSync() as Float32Array);
@@ -27,14 +27,15 @@ export function occlusionBatch(normalised: Float32Array, width: number): Float32
 /** Supervised scorer: calibrated attack probability with occlusion reasons against the benign median. */
 export class ClassifierModel {
   readonly metadata: ModelMetadata;
-  private readonly model: LayersModel;
+  /** The underlying tfjs network (saved by training, disposed by `dispose`). */
+  readonly layers: LayersModel;
   private readonly calibration: PlattCalibration;
 
   constructor(stored: StoredModel) {
     if (stored.metadata.calibration.kind !== 'platt') {
       throw new TypeError(`${stored.dir}: a classifier needs Platt calibration`);
     }
-    this.model = stored.model;
+    this.layers = stored.model;
     this.metadata = stored.metadata;
     this.calibration = stored.metadata.calibration;
   }
@@ -44,9 +45,9 @@ export class ClassifierModel {
   }
 
   /** Calibrated attack probabilities of raw feature rows, without reasons (evaluation, batch scoring). */
-  probabilities(rows: readonly ArrayLike<number>[]): Float32Array {
-    const raw = predictProbabilities(this.model, normaliseRows(this.metadata.normalisation, rows), this.width);
-    return raw.map((p) => plattProbability(this.calibration, p));
+  probabilities(rows: readonly ArrayLike<number>[]): number[] {
+    const raw = predictLogits(this.layers, normaliseRows(this.metadata.normalisation, rows), this.width);
+    return Array.from(raw, (z) => plattProbability(this.calibration, z));
   }
 
   /** The probability at and above which the classifier alone would call a snapshot an attack. */
@@ -56,7 +57,7 @@ export class ClassifierModel {
 
   score(row: ArrayLike<number>, topK?: number): MlScore {
     const normalised = normaliseRows(this.metadata.normalisation, [row]);
-    const outputs = predictProbabilities(this.model, occlusionBatch(normalised, this.width), this.width);
+    const outputs = predictLogits(this.layers, occlusionBatch(normalised, this.width), this.width);
     const probability = plattProbability(this.calibration, outputs[0]!);
     const drops = Array.from(
       { length: this.width },
@@ -71,6 +72,6 @@ export class ClassifierModel {
   }
 
   dispose(): void {
-    this.model.dispose();
+    this.layers.dispose();
   }
 }

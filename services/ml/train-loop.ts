@@ -1,4 +1,4 @@
-import type { LayersModel, Tensor2D } from '@tensorflow/tfjs';
+import type { LayersModel, Tensor, Tensor2D } from '@tensorflow/tfjs';
 import { createPrng, shuffleInPlace } from './prng.ts';
 import { tf } from './runtime.ts';
 
@@ -7,7 +7,8 @@ export interface FitOptions {
   batchSize: number;
   learningRate: number;
   seed: number;
-  loss: 'meanSquaredError' | 'binaryCrossentropy';
+  /** `logisticFromLogits`: binary cross-entropy on a linear output, stable where a sigmoid output saturates. */
+  loss: 'meanSquaredError' | 'logisticFromLogits';
   /** Rows drawn per epoch, by index into x; defaults to every row once. Lets callers oversample a rare class. */
   epochIndices?: (epoch: number, random: () => number) => number[];
   onEpoch?: (epoch: number, loss: number) => void;
@@ -18,7 +19,11 @@ export interface FitOptions {
  * Returns the mean loss of the last epoch.
  */
 export async function fitSeeded(model: LayersModel, x: Tensor2D, y: Tensor2D, options: FitOptions): Promise<number> {
-  model.compile({ optimizer: tf.train.adam(options.learningRate), loss: options.loss });
+  const loss =
+    options.loss === 'logisticFromLogits'
+      ? (labels: Tensor, logits: Tensor) => tf.losses.sigmoidCrossEntropy(labels, logits)
+      : options.loss;
+  model.compile({ optimizer: tf.train.adam(options.learningRate), loss });
   const random = createPrng(options.seed);
   const rows = x.shape[0];
   let lastLoss = Number.NaN;

@@ -1,7 +1,7 @@
 import type { LayersModel } from '@tensorflow/tfjs';
 import { buildClassifier } from '../architectures.ts';
-import { fitPlatt, logit, sigmoid } from '../calibration.ts';
-import { predictProbabilities } from '../classifier-model.ts';
+import { fitPlatt, sigmoid } from '../calibration.ts';
+import { predictLogits } from '../classifier-model.ts';
 import { thresholdAtFpr } from '../metrics.ts';
 import type { PlattCalibration } from '../model-metadata.ts';
 import { type Normalisation, normaliseRows } from '../normalisation.ts';
@@ -60,7 +60,7 @@ export async function trainClassifier(input: ClassifierTraining): Promise<Traine
     const finalLoss = await fitSeeded(model, x, y, {
       ...hyper,
       seed: input.seed,
-      loss: 'binaryCrossentropy',
+      loss: 'logisticFromLogits',
       epochIndices: balancedEpoch(input.train.labels),
       onEpoch: input.onEpoch,
     });
@@ -71,8 +71,7 @@ export async function trainClassifier(input: ClassifierTraining): Promise<Traine
 }
 
 function calibrate(model: LayersModel, input: ClassifierTraining, width: number, targetFpr: number): PlattCalibration {
-  const raw = predictProbabilities(model, normaliseRows(input.normalisation, input.validation.rows), width);
-  const logits = Array.from(raw, logit);
+  const logits = Array.from(predictLogits(model, normaliseRows(input.normalisation, input.validation.rows), width));
   const { a, b } = fitPlatt(logits, input.validation.labels);
   const calibrated = logits.map((x) => sigmoid(a * x + b));
   const threshold = Math.min(1, thresholdAtFpr(calibrated, input.validation.labels, targetFpr));
