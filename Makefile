@@ -8,7 +8,7 @@ export DG_CLICKHOUSE_URL ?= http://127.0.0.1:$(DG_CLICKHOUSE_HTTP_PORT)
 
 NODE_STAMP := node_modules/.install-stamp
 
-.PHONY: help install up down status migrate lint format typecheck schema test test-unit test-integration demo bench chaos docs
+.PHONY: help install up down status migrate lint format typecheck schema test test-unit test-integration demo bench chaos chaos-short docs
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -49,10 +49,16 @@ test-unit: install ## unit tests (no external services)
 test-integration: install up migrate ## integration tests against the real Kafka and ClickHouse
 	npm run -s test:integration
 
-test: install lint typecheck test-unit test-integration ## everything CI runs
+test: install lint typecheck test-unit test-integration chaos-short ## everything CI runs
 
 demo: install ## run the detector over an embedded mixed benign+attack stream (no external services)
 	./bin/distillguard demo
 
 docs: install ## rewrite the README configuration table from the config schemas
 	./bin/distillguard docs
+
+chaos: install ## fault tests against real processes on an isolated Kafka/ClickHouse (kill -9, outages, rebalance, SIGTERM)
+	npx tsx test/chaos/run.ts
+
+chaos-short: install ## the short version of every chaos scenario (part of make test)
+	npx tsx test/chaos/run.ts --short

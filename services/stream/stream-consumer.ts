@@ -29,6 +29,8 @@ export interface StreamHealth {
   flushedEvents: number;
   deadLetters: number;
   lastFlushAt: number | null;
+  /** Records consumed but not yet flushed (bounded by the batch size). */
+  buffered: number;
 }
 
 /**
@@ -59,6 +61,7 @@ export class StreamConsumer {
     flushedEvents: 0,
     deadLetters: 0,
     lastFlushAt: null,
+    buffered: 0,
   };
 
   constructor(private readonly o: StreamConsumerOptions) {
@@ -69,7 +72,7 @@ export class StreamConsumer {
   }
 
   health(): StreamHealth {
-    return { ...this.state };
+    return { ...this.state, buffered: this.buffer.size };
   }
 
   async start(): Promise<void> {

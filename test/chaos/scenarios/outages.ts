@@ -1,0 +1,135 @@
+import { readFileSync } from 'node:fs';
+import { pollUntil } from '../../helpers/poll.ts';
+import { infra } from '../chaos-env.ts';
+import type { ChaosContext, ScenarioResult } from '../context.ts';
+import { produceRange } from '../traffic.ts';
+import { storedEvents } from '../verify.ts';
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function readyz(port: number): Promise<number> {
+  try {
+    return (await fetch(`http://127.0.0.1:${port}/readyz`)).status;
+  } catch {
+    return 0;
+  }
+}
+
+function rssBytes(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
+  } catch {
+    return 0;
+  }
+}
+
+async function finish(
+  ctx: ChaosContext,
+  events: number,
+  scenario: string,
+  checked: string[],
+  extraOk = true,
+): Promise<ScenarioResult> {
+  const final = await pollUntil(
+    'all events stored',
+    () => storedEvents(ctx.ch, events),
+    (s) => s.distinct_ids >= events,
+    {
+      timeoutMs: 180_000,
+    },
+  );
+  return {
+    scenario,
+    produced: events,
+    stored: final.distinct_ids,
+    duplicates: final.rows - final.distinct_ids,
+    redelivered: final.raw_rows - final.distinct_ids,
+    alerts: '-',
+    ok: extraOk && final.rows === events && final.in_range === events,
+    checked,
+  };
+}
+
+/** (b) stop the broker mid-stream; worker and producer retry with backoff and recover; nothing lost. */
+export async function brokerOutage(
+  ctx: ChaosContext,
+  opts: { events: number; outageMs: number },
+): Promise<ScenarioResult> {
+  const worker = ctx.worker('broker');
+  worker.start();
+  await produceRange(ctx.kafka, ctx.topic, 0, opts.events / 2);
+  await pollUntil(
+    'first half stored',
+    () => storedEvents(ctx.ch, opts.events),
+    (s) => s.distinct_ids >= opts.events / 4,
+    {
+      timeoutMs: 120_000,
+    },
+  );
+  await infra.stopKafka();
+  await wait(opts.outageMs);
+  await infra.startKafka();
+  await produceRange(ctx.kafka, ctx.topic, opts.events / 2, opts.events);
+  const result = await finish(ctx, opts.events, `broker down ${opts.outageMs / 1000}s`, [
+    `broker stopped for ${opts.outageMs / 1000}s mid-stream and restarted`,
+    'worker survived the outage (same process) and resumed',
+  ]);
+  result.ok &&= worker.running;
+  await worker.terminate(30_000);
+  return result;
+}
+
+/** (c) stop ClickHouse: consumption pauses with bounded memory, /readyz reports degraded, then resumes. */
+export async function clickhouseOutage(
+  ctx: ChaosContext,
+  opts: { events: number; outageMs: number },
+): Promise<ScenarioResult> {
+  const worker = ctx.worker('clickhouse');
+  worker.start();
+  await produceRange(ctx.kafka, ctx.topic, 0, opts.events / 4);
+  await pollUntil(
+    'a quarter stored',
+    () => storedEvents(ctx.ch, opts.events),
+    (s) => s.distinct_ids >= opts.events / 4,
+    {
+      timeoutMs: 60_000,
+    },
+  );
+  await infra.stopClickHouse();
+  const producing = produceRange(ctx.kafka, ctx.topic, opts.events / 4, opts.events);
+  const degraded = await pollUntil(
+    'readyz 503',
+    () => readyz(worker.healthPort),
+    (s) => s === 503,
+    { timeoutMs: 30_000 },
+  );
+  let maxRss = 0;
+  const until = Date.now() + opts.outageMs;
+  while (Date.now() < until) {
+    maxRss = Math.max(maxRss, rssBytes(worker.pid));
+    await wait(500);
+  }
+  await producing;
+  await infra.startClickHouse();
+  await pollUntil(
+    'readyz 200',
+    () => readyz(worker.healthPort),
+    (s) => s === 200,
+    { timeoutMs: 60_000 },
+  );
+  const boundOk = maxRss < 700 * 1024 * 1024;
+  const result = await finish(
+    ctx,
+    opts.events,
+    `clickhouse down ${opts.outageMs / 1000}s`,
+    [
+      `/readyz answered ${degraded} while ClickHouse was down, 200 after`,
+      `worker RSS peaked at ${(maxRss / 1048576).toFixed(0)} MiB during the outage (bound 700 MiB)`,
+    ],
+    boundOk,
+  );
+  await worker.terminate(30_000);
+  return result;
+}

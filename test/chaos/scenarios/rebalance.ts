@@ -1,0 +1,44 @@
+import { pollUntil } from '../../helpers/poll.ts';
+import type { ChaosContext, ScenarioResult } from '../context.ts';
+import { produceRange } from '../traffic.ts';
+import { storedAlerts, storedEvents } from '../verify.ts';
+
+/** (d) a second worker joins mid-stream: partitions move (with their detector state), nothing lost or doubled. */
+export async function secondInstance(ctx: ChaosContext, opts: { events: number }): Promise<ScenarioResult> {
+  const producing = produceRange(ctx.kafka, ctx.topic, 0, opts.events, opts.events / 15);
+  const first = ctx.worker('first');
+  first.start();
+  await pollUntil(
+    'a third stored',
+    () => storedEvents(ctx.ch, opts.events),
+    (s) => s.distinct_ids >= opts.events / 3,
+    {
+      timeoutMs: 120_000,
+    },
+  );
+  const second = ctx.worker('second');
+  second.start();
+  await producing;
+  const final = await pollUntil(
+    'all stored',
+    () => storedEvents(ctx.ch, opts.events),
+    (s) => s.distinct_ids >= opts.events,
+    {
+      timeoutMs: 180_000,
+    },
+  );
+  const bothAlive = first.running && second.running;
+  await Promise.all([first.terminate(30_000), second.terminate(30_000)]);
+  const alerts = await storedAlerts(ctx.ch);
+  return {
+    scenario: 'second instance joins',
+    produced: opts.events,
+    stored: final.distinct_ids,
+    duplicates: final.rows - final.distinct_ids,
+    redelivered: final.raw_rows - final.distinct_ids,
+    alerts: `${alerts.distinct_ids} (${alerts.rows - alerts.distinct_ids} dup)`,
+    ok:
+      bothAlive && final.rows === opts.events && final.in_range === opts.events && alerts.rows === alerts.distinct_ids,
+    checked: ['second worker started mid-stream; both stayed up and shared the partitions'],
+  };
+}
