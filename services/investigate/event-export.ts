@@ -1,0 +1,35 @@
+import { Readable } from 'node:stream';
+import { table } from '../alerts-store/table.ts';
+import type { ClickHouse } from '../common/clickhouse/client.ts';
+import { sql } from '../common/clickhouse/sql.ts';
+import { EVENT_COLUMNS, eventScope } from './event-sample.ts';
+import { inRange, limitSettings, type QueryLimits, type TimeRange, withQueryLimits } from './query-limits.ts';
+
+export const EXPORT_FORMATS = { csv: 'CSVWithNames', jsonl: 'JSONEachRow' } as const;
+export type ExportFormat = keyof typeof EXPORT_FORMATS;
+
+/** The driver's result stream yields batches of rows, each with its text line. */
+async function* lines(stream: AsyncIterable<unknown>): AsyncGenerator<string> {
+  for await (const batch of stream) for (const row of batch as Array<{ text: string }>) yield `${row.text}\n`;
+}
+
+/**
+ * Streams the events of a key or org in a range as CSV or JSONL, at most `rows` (≤ exportMaxRows) lines, without
+ * holding them in memory. The query is started before the response so a bad query is a clean error, not a cut body.
+ */
+export async function exportEvents(
+  ch: ClickHouse,
+  limits: QueryLimits,
+  req: { key?: string | undefined; org?: string | undefined; range: TimeRange; format: ExportFormat; rows: number },
+): Promise<Readable> {
+  const rows = Math.min(req.rows, limits.exportMaxRows);
+  const stream = await withQueryLimits(limits, () =>
+    ch.stream(
+      sql`SELECT ${EVENT_COLUMNS} FROM ${table(ch, 'usage_events')} FINAL
+          WHERE ${eventScope(req)} AND ${inRange(req.range)}
+          ORDER BY ts_ms, event_id LIMIT ${rows} ${limitSettings(limits, rows)}`,
+      EXPORT_FORMATS[req.format],
+    ),
+  );
+  return Readable.from(lines(stream as unknown as AsyncIterable<unknown>));
+}

@@ -1,0 +1,67 @@
+import { ClickHouseError } from '@clickhouse/client';
+import { z } from 'zod';
+import { type SqlQuery, sql } from '../common/clickhouse/sql.ts';
+import { DistillGuardError } from '../common/errors.ts';
+
+/** Per-query bounds from config `api.query`: widest range, ClickHouse timeout, rows per page, rows per export. */
+export interface QueryLimits {
+  maxRangeDays: number;
+  timeoutS: number;
+  maxRows: number;
+  exportMaxRows: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * A query-string schema with `from`/`to` (RFC 3339) added to `shape`; the output carries `range` in epoch ms,
+ * checked for `from` < `to` and a span of at most `maxRangeDays`.
+ */
+export function rangedQuery<S extends z.ZodRawShape>(shape: S, maxRangeDays: number) {
+  return z
+    .object({ ...shape, from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) })
+    .transform((q) => {
+      const { from, to } = q as { from: string; to: string };
+      return { ...q, range: { fromMs: Date.parse(from), toMs: Date.parse(to) } };
+    })
+    .refine((q) => q.range.fromMs < q.range.toMs, 'from must be before to')
+    .refine(
+      (q) => q.range.toMs - q.range.fromMs <= maxRangeDays * DAY_MS,
+      `the range may span at most ${maxRangeDays} days`,
+    );
+}
+export type TimeRange = { fromMs: number; toMs: number };
+
+/** Rows of `usage_events`/`key_features` inside the range, on the partition column `ts` so partitions are pruned. */
+export function inRange(range: TimeRange): SqlQuery {
+  return sql`ts >= toDateTime(${Math.floor(range.fromMs / 1000)}) AND ts < toDateTime(${Math.ceil(range.toMs / 1000)})`;
+}
+
+/** The SETTINGS clause every investigator query ends with: a server-side timeout and a result-row ceiling. */
+export function limitSettings(limits: QueryLimits, rows: number): SqlQuery {
+  return sql`SETTINGS max_execution_time = ${limits.timeoutS}, max_result_rows = ${rows + 1}, result_overflow_mode = 'throw'`;
+}
+
+const TIMEOUT_CODES = new Set(['159', '160']);
+const TOO_MANY_ROWS = '396';
+
+/** Turns ClickHouse's limit errors into a clear 422 that tells the caller to narrow the query. */
+export async function withQueryLimits<T>(limits: QueryLimits, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    const cause = error instanceof DistillGuardError ? error.cause : error;
+    const code = cause instanceof ClickHouseError ? String(cause.code) : '';
+    if (TIMEOUT_CODES.has(code))
+      throw new DistillGuardError('DG_ERR_QUERY_LIMIT', `query ran longer than ${limits.timeoutS}s; narrow the range`, {
+        cause: error,
+        statusCode: 422,
+      });
+    if (code === TOO_MANY_ROWS)
+      throw new DistillGuardError('DG_ERR_QUERY_LIMIT', 'query result exceeds the row limit; narrow the range', {
+        cause: error,
+        statusCode: 422,
+      });
+    throw error;
+  }
+}
