@@ -36,14 +36,15 @@ const gatewayFingerprint: Fingerprinter = (text) => fingerprintToHex(simhashText
 /** Builds the population for `options` and returns lazy, deterministic event streams plus the ground truth. */
 export function simulate(options: SimulationOptions = {}): Simulation {
   const resolved = simulationOptionsSchema.parse(options);
-  const { profiles, truth } = buildPopulation(resolved);
+  const { truth } = buildPopulation(resolved);
   const settings: StreamSettings = {
     seed: resolved.seed,
     promptMode: resolved.promptMode,
     fingerprint: resolved.promptMode === 'text' ? null : gatewayFingerprint,
   };
   const timedEvents: Iterable<TimedEvent> = {
-    [Symbol.iterator]: () => mergeByTime(profiles.map((p) => keyEvents(p, settings)))[Symbol.iterator](),
+    // Prompt makers keep per-key state (sweep positions), so each iteration starts from a fresh population.
+    [Symbol.iterator]: () => mergeByTime(buildPopulation(resolved).profiles.map((p) => keyEvents(p, settings))),
   };
   const events: Iterable<UsageEventInput> = {
     *[Symbol.iterator]() {
