@@ -1,0 +1,146 @@
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { loadConfig } from '../../common/config/index.ts';
+import { errors } from '../../common/errors.ts';
+import { createLogger } from '../../common/logger.ts';
+import { FEATURE_NAMES } from '../../detector/features/feature-names.ts';
+import { formatIssues } from '../../ml/model-metadata.ts';
+import { initTf } from '../../ml/runtime.ts';
+import { readAnalystLabels } from '../../ml/training/analyst-labels.ts';
+import { generateSimulatedRun } from '../../ml/training/simulated-run.ts';
+import { runTraining, type SavedModel, type TrainProgress } from '../../ml/training/train-run.ts';
+import { createProgress, type Progress } from '../../simulator/progress.ts';
+import { parseCommandArgs } from '../args.ts';
+
+export const summary = 'train the tfjs autoencoder and classifier on simulated traffic (plus analyst labels)';
+
+const HELP = `usage: distillguard train [--seed N --hours H --out DIR --version V] [--with-labels LABELS.jsonl]
+
+  --seed N             first training seed (default 1); runs use N, N+1, … and held-out N+1000, N+2000
+  --hours H            simulated hours per run (default 12)
+  --keys-scale X       multiply the simulator's default population (default 1)
+  --train-runs K       simulated runs (seeds) to train on (default 2)
+  --out DIR            models directory (default: DG_MODELS_DIR, i.e. models)
+  --version V          version directory to write (default 1); an existing one needs --force
+  --with-labels FILE   analyst labels, JSONL {api_key_id, label: true_positive|false_positive|benign_heavy_user, ts?}
+  --force              overwrite an existing version
+
+Writes DIR/autoencoder/V/ and DIR/classifier/V/ (model.json, weights.bin, metadata.json with held-out metrics).`;
+
+const OPTIONS = {
+  seed: { type: 'string' },
+  hours: { type: 'string' },
+  'keys-scale': { type: 'string' },
+  'train-runs': { type: 'string' },
+  out: { type: 'string' },
+  version: { type: 'string' },
+  'with-labels': { type: 'string' },
+  force: { type: 'boolean' },
+} as const;
+
+const argsSchema = z.object({
+  seed: z.coerce.number().int().default(1),
+  hours: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(12),
+  'keys-scale': z.coerce.number().positive().max(100).default(1),
+  'train-runs': z.coerce.number().int().min(1).max(20).default(2),
+  version: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/)
+    .refine((v) => v !== 'latest', 'latest is reserved')
+    .default('1'),
+});
+
+const STAGE_LABELS: Record<TrainProgress['stage'], string> = {
+  simulate: 'simulate+detect',
+  autoencoder: 'autoencoder   ',
+  classifier: 'classifier    ',
+  save: 'save          ',
+};
+
+/** One bar per stage on a TTY; each stage's progress is shown in percent. */
+function stageProgress(): { report: (p: TrainProgress) => void; stop: () => void } {
+  let current: { stage: TrainProgress['stage']; bar: Progress } | undefined;
+  return {
+    report(p) {
+      if (current?.stage !== p.stage) {
+        current?.bar.stop();
+        current = { stage: p.stage, bar: createProgress(STAGE_LABELS[p.stage], 100, '%') };
+      }
+      current.bar.update(Math.round((100 * p.done) / Math.max(1, p.total)), {
+        detail: `${p.done.toFixed(1)}/${p.total}`,
+      });
+    },
+    stop: () => current?.bar.stop(),
+  };
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+function printMetrics(name: string, saved: SavedModel): void {
+  console.log(`\n${name}: ${saved.dir}`);
+  console.log('  split             pr_auc  roc_auc  recall  fpr      key_recall  benign_keys_flagged/1000');
+  for (const [split, m] of Object.entries(saved.metadata.metrics)) {
+    const cell = (k: string, w: number) => String(m[k] ?? '-').padEnd(w);
+    console.log(
+      `  ${split.padEnd(17)} ${cell('pr_auc', 7)} ${cell('roc_auc', 8)} ${cell('recall', 7)} ${cell('fpr', 8)} ${cell('key_recall', 11)} ${cell('benign_keys_flagged_per_1000', 8)}`,
+    );
+  }
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs('train', argv, OPTIONS);
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const parsed = argsSchema.safeParse(values);
+  if (!parsed.success) throw errors.badInput(`${formatIssues(parsed.error)} (see 'distillguard train --help')`);
+  const args = parsed.data;
+  const config = loadConfig();
+  const outDir = values.out ?? config.ml.modelsDir;
+  for (const kind of ['autoencoder', 'classifier']) {
+    const dir = join(outDir, kind, args.version);
+    if (!values.force && (await exists(dir))) throw errors.conflict(`${dir} exists; pick another --version or --force`);
+  }
+  const labels = values['with-labels'] ? await readAnalystLabels(values['with-labels']) : [];
+  const logger = createLogger({ level: config.log.level, destination: process.stderr });
+  const backend = await initTf({ backend: config.ml.backend, logger });
+  const strideMs = 10 * 60_000;
+  const progress = stageProgress();
+  const started = performance.now();
+  try {
+    const result = await runTraining({
+      seed: args.seed,
+      hours: args.hours,
+      keysScale: args['keys-scale'],
+      trainRuns: args['train-runs'],
+      strideMs,
+      validationShare: 0.2,
+      labels,
+      labelsFile: values['with-labels'] ?? null,
+      version: args.version,
+      outDir,
+      features: FEATURE_NAMES,
+      generate: (spec, onProgress) => generateSimulatedRun(spec, onProgress, { strideMs, detector: config.detector }),
+      onProgress: progress.report,
+    });
+    progress.stop();
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    console.log(`trained on backend ${backend} in ${seconds}s; ${labels.length} analyst label rows read`);
+    printMetrics('autoencoder', result.autoencoder);
+    printMetrics('classifier', result.classifier);
+    return 0;
+  } finally {
+    progress.stop();
+  }
+}

@@ -1,0 +1,55 @@
+import { parseEventValue } from '../../../schemas/parse-event.ts';
+import type { DetectorConfig } from '../../common/config/detector.ts';
+import { createDetectorPipeline } from '../../detector/pipeline.ts';
+import type { KeyFeatureSnapshot } from '../../detector/types.ts';
+import { simulate } from '../../simulator/index.ts';
+import type { SimulatedRun } from './dataset.ts';
+import type { RunSpec } from './splits.ts';
+
+const YIELD_EVERY_EVENTS = 20_000;
+
+/** Keeps the first snapshot per key in each `strideMs` window as the stream goes, so memory stays small. */
+function strideFilter(strideMs: number): (snapshot: KeyFeatureSnapshot) => boolean {
+  const lastWindow = new Map<string, number>();
+  return (snapshot) => {
+    const window = Math.floor(snapshot.ts / strideMs);
+    if (lastWindow.get(snapshot.api_key_id) === window) return false;
+    lastWindow.set(snapshot.api_key_id, window);
+    return true;
+  };
+}
+
+/**
+ * Simulates one run and replays it through the detector pipeline (the replay code path, without tfjs scorers,
+ * since features do not depend on scores); returns thinned snapshots and the ground truth.
+ */
+export async function generateSimulatedRun(
+  spec: RunSpec,
+  onProgress: (done: number, total: number) => void,
+  options: { strideMs: number; detector?: DetectorConfig },
+): Promise<SimulatedRun> {
+  const simulation = simulate({
+    seed: spec.seed,
+    hours: spec.hours,
+    keysScale: spec.keysScale,
+    variants: spec.variants,
+  });
+  const pipeline = createDetectorPipeline({ config: options.detector });
+  const keep = strideFilter(options.strideMs);
+  const snapshots: KeyFeatureSnapshot[] = [];
+  const start = simulation.options.start;
+  const span = spec.hours * 3_600_000;
+  let count = 0;
+  for (const { event } of simulation.timedEvents) {
+    const parsed = parseEventValue(event);
+    if (!parsed.ok) throw new Error(`simulator produced an invalid event: ${parsed.reason}`);
+    for (const snapshot of pipeline.process(parsed.event).features) if (keep(snapshot)) snapshots.push(snapshot);
+    if (++count % YIELD_EVERY_EVENTS === 0) {
+      onProgress(Math.min(span, parsed.event.ts - start), span);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+  for (const snapshot of pipeline.finish().features) if (keep(snapshot)) snapshots.push(snapshot);
+  onProgress(span, span);
+  return { truth: simulation.truth, snapshots };
+}

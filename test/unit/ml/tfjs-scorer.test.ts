@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import { mlEnv } from '../../../services/common/config/ml.ts';
+import { FEATURE_INDEX, FEATURE_NAMES } from '../../../services/detector/features/feature-names.ts';
+import type { PopulationContext, ScoreInput, Scorer } from '../../../services/detector/scorers/scorer.ts';
+import { loadTfjsScorers } from '../../../services/detector/scorers/tfjs-scorer.ts';
+import { saveModel } from '../../../services/ml/model-store.ts';
+import { fitNormalisation } from '../../../services/ml/normalisation.ts';
+import { createPrng } from '../../../services/ml/prng.ts';
+import { initTf } from '../../../services/ml/runtime.ts';
+import { trainAutoencoder } from '../../../services/ml/training/train-autoencoder.ts';
+import { trainClassifier } from '../../../services/ml/training/train-classifier.ts';
+import { metadataFor, tempDir } from './fixtures.ts';
+
+const WIDTH = FEATURE_NAMES.length;
+const REASONING = FEATURE_INDEX.reasoning_phrase_share;
+
+/** Benign feature vectors: every feature a small positive value; reasoning-phrase share near 0.05. */
+function rows(count: number, seed: number, reasoning = 0.05): number[][] {
+  const random = createPrng(seed);
+  return Array.from({ length: count }, () => {
+    const row = Array.from({ length: WIDTH }, () => 0.2 + 0.1 * random());
+    row[REASONING] = reasoning + 0.02 * random();
+    return row;
+  });
+}
+
+const population: PopulationContext = {
+  samples: 500,
+  median: () => 0.25,
+  robustZ: () => 0,
+  percentile: (feature, value) => (feature === REASONING && value > 0.5 ? 99.5 : 50),
+};
+
+function input(features: number[]): ScoreInput {
+  const base = { apiKeyId: 'k', orgId: 'o', cohort: 'm|/v1', ts: 0, baseline: null };
+  return { ...base, features: Float64Array.from(features), population };
+}
+
+let modelsDir: string;
+let scorers: Scorer[];
+
+before(async () => {
+  await initTf();
+  modelsDir = await tempDir('scorers');
+  const benign = rows(300, 1);
+  const normalisation = fitNormalisation(benign, WIDTH);
+  const features = [...FEATURE_NAMES];
+  const ae = await trainAutoencoder({
+    train: benign,
+    calibration: rows(100, 2),
+    normalisation,
+    seed: 1,
+    hyper: { hidden: 12, bottleneck: 4, epochs: 8, batchSize: 32, learningRate: 0.01 },
+  });
+  await saveModel(
+    join(modelsDir, 'autoencoder', '3'),
+    ae.model,
+    metadataFor('autoencoder', normalisation, ae.calibration, features),
+  );
+  const attacks = rows(60, 3, 0.8);
+  const cl = await trainClassifier({
+    train: { rows: [...benign, ...attacks], labels: [...benign.map(() => 0), ...attacks.map(() => 1)] },
+    validation: { rows: [...rows(100, 4), ...rows(20, 5, 0.8)], labels: [...Array(100).fill(0), ...Array(20).fill(1)] },
+    normalisation,
+    seed: 1,
+    hyper: { hidden1: 8, hidden2: 4, epochs: 6, batchSize: 32, learningRate: 0.01 },
+  });
+  await saveModel(
+    join(modelsDir, 'classifier', '3'),
+    cl.model,
+    metadataFor('classifier', normalisation, cl.calibration, features),
+  );
+  scorers = await loadTfjsScorers(mlEnv.parse({ DG_MODELS_DIR: modelsDir }));
+});
+
+test('loads both scorers for the latest version', () => {
+  assert.deepEqual(
+    scorers.map((s) => s.name),
+    ['autoencoder', 'classifier'],
+  );
+});
+
+test('each scorer names the reasoning-phrase share on a key that harvests reasoning, with its percentile', () => {
+  const suspicious = rows(1, 9)[0]!;
+  suspicious[REASONING] = 0.9;
+  for (const scorer of scorers) {
+    const result = scorer.score(input(suspicious));
+    assert.equal(result.reasons[0]?.feature, 'reasoning_phrase_share', scorer.name);
+    assert.equal(result.reasons[0]?.percentile, 99.5);
+    assert.equal(result.reasons[0]?.value, 0.9);
+    assert.ok(result.score > 0.8, `${scorer.name} score ${result.score}`);
+    assert.ok(result.score > scorer.score(input(rows(1, 10)[0]!)).score, scorer.name);
+  }
+});
+
+test('DG_ML_ENABLED=false loads nothing', async () => {
+  assert.deepEqual(await loadTfjsScorers(mlEnv.parse({ DG_ML_ENABLED: 'false', DG_MODELS_DIR: '/nonexistent' })), []);
+});
+
+test('a configured version that does not exist is a DG_ERR_MODEL error', async () => {
+  const config = mlEnv.parse({ DG_MODELS_DIR: modelsDir, DG_CLASSIFIER_VERSION: '99' });
+  await assert.rejects(loadTfjsScorers(config), { code: 'DG_ERR_MODEL', message: /classifier\/99/ });
+});
