@@ -3,6 +3,7 @@ import type { Config } from '../common/config/index.ts';
 import type { Logger } from '../common/logger.ts';
 import { createKafka } from '../stream/kafka-client.ts';
 import { createClickHouseActionAudit } from './action-audit.ts';
+import type { KeyAction } from './action-schema.ts';
 import { type ActionsService, createActionsService } from './actions-service.ts';
 import type { BreakerTrip } from './circuit-breaker.ts';
 import { createKafkaKeyActionsTopic } from './key-actions-topic.ts';
@@ -13,6 +14,7 @@ export interface ActionsBootOptions {
   /** A shared ClickHouse client (not closed by the service); a private one is created when absent. */
   clickhouse?: ClickHouse;
   onBreakerTrip?: (trip: BreakerTrip) => void;
+  onActions?: (actions: KeyAction[]) => void;
   clock?: () => number;
 }
 
@@ -43,5 +45,6 @@ export function createActionsServiceFromConfig(
     logger,
     ...(options.clock && { clock: options.clock }),
     ...(options.onBreakerTrip && { onBreakerTrip: options.onBreakerTrip }),
+    ...(options.onActions && { onActions: options.onActions }),
   });
 }

@@ -68,6 +68,8 @@ export interface ActionsServiceDeps {
   clock?: () => number;
   /** Called when the breaker trips (after the error log); e.g. to raise an operator alert or a metric. */
   onBreakerTrip?: (trip: BreakerTrip) => void;
+  /** Called with every batch of audited actions (any mode, lifts and expiries too); e.g. to count them. */
+  onActions?: (actions: KeyAction[]) => void;
 }
 
 function asActive(a: KeyAction): ActiveAction {
@@ -110,6 +112,11 @@ export function createActionsService(deps: ActionsServiceDeps): ActionsService {
   let sweepTimer: NodeJS.Timeout | null = null;
   let closing: Promise<void> | null = null;
 
+  async function audit(actions: KeyAction[]): Promise<void> {
+    await deps.audit.record(actions);
+    if (actions.length) deps.onActions?.(actions);
+  }
+
   /** Serialises every read-modify-write of key states inside this process. */
   function exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const run = queue.then(fn);
@@ -149,7 +156,7 @@ export function createActionsService(deps: ActionsServiceDeps): ActionsService {
     const fresh = planned.filter((p) => !byId.has(p.action_id)).map((p) => modeFor(p, match, suppressed, nowMs));
     for (const a of fresh.filter((x) => x.mode === 'enforce'))
       await publishState(a.api_key_id, withAction(table.get(a.api_key_id), asActive(a), nowMs));
-    await deps.audit.record(fresh);
+    await audit(fresh);
     if (fresh.length)
       log.info({ alert_id: alert.alert_id, rule: match.rule.name, actions: fresh.length }, 'alert acted on');
     const freshById = new Map(fresh.map((a) => [a.action_id, a]));
@@ -176,7 +183,7 @@ export function createActionsService(deps: ActionsServiceDeps): ActionsService {
       expires_at_ms: nowMs + input.durationMs,
     };
     await publishState(action.api_key_id, withAction(table.get(action.api_key_id), action, nowMs));
-    await deps.audit.record([action]);
+    await audit([action]);
     return action;
   }
 
@@ -192,7 +199,7 @@ export function createActionsService(deps: ActionsServiceDeps): ActionsService {
     if (removed.length === 0) return [];
     await publishState(apiKeyId, next);
     const rows = removed.map(toRow);
-    await deps.audit.record(rows);
+    await audit(rows);
     return rows;
   }
 

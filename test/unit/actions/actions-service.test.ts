@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
+import type { KeyAction } from '../../../services/actions/action-schema.ts';
 import { type ActionsServiceDeps, createActionsService } from '../../../services/actions/actions-service.ts';
 import type { BreakerTrip } from '../../../services/actions/circuit-breaker.ts';
 import { silentLogger } from '../../../services/common/logger.ts';
@@ -18,6 +19,7 @@ function setup(overrides: Partial<ActionsServiceDeps> = {}) {
   const topic = new MemoryTopic();
   const clock = { now: T0 };
   const trips: BreakerTrip[] = [];
+  const reported: KeyAction[] = [];
   const service = createActionsService({
     policy: testPolicy(),
     breaker: { maxPerWindow: 100, maxPerOrgPerWindow: 100, windowMs: HOUR },
@@ -28,10 +30,11 @@ function setup(overrides: Partial<ActionsServiceDeps> = {}) {
     logger: silentLogger,
     clock: () => clock.now,
     onBreakerTrip: (t) => trips.push(t),
+    onActions: (a) => reported.push(...a),
     ...overrides,
   });
   closers.push(() => service.close());
-  return { service, audit, topic, clock, trips };
+  return { service, audit, topic, clock, trips, reported };
 }
 
 describe('automatic actions', () => {
@@ -155,7 +158,7 @@ describe('automatic actions', () => {
 
 describe('lifting and expiry', () => {
   it('resolving as false positive lifts only what that alert caused, and a redelivery does not re-apply it', async () => {
-    const { service, audit, topic } = setup();
+    const { service, audit, topic, reported } = setup();
     await service.start();
     const [auto] = await service.handleAlert(alert());
     const manual = await service.applyManual({
@@ -197,6 +200,7 @@ describe('lifting and expiry', () => {
       audit.rows.map((r) => r.action),
       ['rate_limit', 'rate_limit', 'lift', 'lift'],
     );
+    assert.deepEqual(reported, audit.rows);
   });
 
   it('resolving as true positive keeps the action', async () => {
