@@ -1,0 +1,82 @@
+import type { Severity } from '../../schemas/alert-v1.ts';
+
+const SEVERITY_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
+
+/** A cluster alert still inside its cooldown. */
+export interface AlertedCluster {
+  alertId: string;
+  raisedAtMs: number;
+  severity: Severity;
+  /** Sorted api_key_ids. */
+  members: string[];
+}
+
+export type AlertDecision = { emit: false } | { emit: true; escalates: string | null };
+
+/** Share of the smaller of two member sets that must overlap for them to be the same cluster. */
+const SAME_CLUSTER_OVERLAP = 0.5;
+
+/**
+ * Cooldown memory of raised cluster alerts: a cluster matching an earlier one (by member overlap) is silent
+ * inside the cooldown unless it grew materially or its severity rose, which escalates the earlier alert.
+ */
+export class AlertLog {
+  private readonly clusters = new Map<string, AlertedCluster>();
+  private readonly alertOfKey = new Map<string, string>();
+
+  constructor(
+    private readonly cooldownMs: number,
+    private readonly growthToEscalate: number,
+  ) {}
+
+  decide(members: readonly string[], severity: Severity): AlertDecision {
+    const previous = this.bestMatch(members);
+    if (!previous) return { emit: true, escalates: null };
+    const before = previous.members.length;
+    const grew = members.length > before && members.length >= before * (1 + this.growthToEscalate);
+    const worse = SEVERITY_RANK[severity] > SEVERITY_RANK[previous.severity];
+    return grew || worse ? { emit: true, escalates: previous.alertId } : { emit: false };
+  }
+
+  /** Remembers a raised alert; the alert it escalates is replaced by it. */
+  record(cluster: AlertedCluster, escalates: string | null): void {
+    if (escalates) this.forget(escalates);
+    this.clusters.set(cluster.alertId, cluster);
+    for (const m of cluster.members) this.alertOfKey.set(m, cluster.alertId);
+  }
+
+  /** Drops alerts whose cooldown has passed at event time `nowMs`. */
+  expire(nowMs: number): void {
+    for (const c of [...this.clusters.values()]) if (nowMs - c.raisedAtMs >= this.cooldownMs) this.forget(c.alertId);
+  }
+
+  entries(): AlertedCluster[] {
+    return [...this.clusters.values()];
+  }
+
+  private bestMatch(members: readonly string[]): AlertedCluster | undefined {
+    const overlap = new Map<string, number>();
+    for (const m of members) {
+      const id = this.alertOfKey.get(m);
+      if (id) overlap.set(id, (overlap.get(id) ?? 0) + 1);
+    }
+    let best: AlertedCluster | undefined;
+    let bestShare = SAME_CLUSTER_OVERLAP;
+    for (const [id, shared] of [...overlap].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      const cluster = this.clusters.get(id)!;
+      const share = shared / Math.min(cluster.members.length, members.length);
+      if (share > bestShare || (share === bestShare && !best)) {
+        best = cluster;
+        bestShare = share;
+      }
+    }
+    return best;
+  }
+
+  private forget(alertId: string): void {
+    const cluster = this.clusters.get(alertId);
+    if (!cluster) return;
+    this.clusters.delete(alertId);
+    for (const m of cluster.members) if (this.alertOfKey.get(m) === alertId) this.alertOfKey.delete(m);
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * Scale measurement of stage 2 (run: node --expose-gc --import tsx services/coordination/bench-pass.ts [keys]).
+ * Builds a population of benign keys plus one hydra network of 40% of the keys, then times a cold linking pass
+ * (every key changed), an incremental pass (1% of keys changed), snapshot size, and heap and JSON bytes per key.
+ */
+import type { UsageEvent } from '../../schemas/usage-v1.ts';
+import type { PromptFingerprint } from '../common/text/fingerprint.ts';
+import { createCoordinationEngine } from './engine.ts';
+
+const KEYS = Number(process.argv[2] ?? 50_000);
+const HYDRA_SHARE = 0.4;
+const T0 = Date.UTC(2026, 2, 2);
+const HOUR_MS = 3_600_000;
+
+let seed = 12345;
+function random(): number {
+  seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+  return seed / 4294967296;
+}
+const randomFp = (): PromptFingerprint => ({ hi: (random() * 2 ** 32) >>> 0, lo: (random() * 2 ** 32) >>> 0 });
+function near(base: PromptFingerprint): PromptFingerprint {
+  const bit = Math.floor(random() * 64);
+  return bit < 32
+    ? { hi: (base.hi ^ (1 << bit)) >>> 0, lo: base.lo }
+    : { hi: base.hi, lo: (base.lo ^ (1 << (bit - 32))) >>> 0 };
+}
+
+interface KeyPlan {
+  id: string;
+  org: string;
+  asn: number;
+  prefix: string;
+  events: number;
+  startHour: number;
+  spanHours: number;
+  template: PromptFingerprint;
+  templateShare: number;
+}
+
+function plan(k: number, hydraBase: PromptFingerprint): KeyPlan {
+  const hydra = k < KEYS * HYDRA_SHARE;
+  const prefix = `${10 + (k % 200)}.${Math.floor(random() * 250)}.${Math.floor(random() * 250)}`;
+  if (hydra) {
+    return {
+      id: `h${k}`,
+      org: `ho${k % 2000}`,
+      asn: 62240,
+      prefix,
+      events: 10,
+      startHour: 1,
+      spanHours: 4,
+      template: hydraBase,
+      templateShare: 0.8,
+    };
+  }
+  const startHour = Math.floor(random() * 24);
+  const asn = random() < 0.4 ? 16509 : [7922, 7018, 701, 2856, 3320][k % 5]!;
+  return {
+    id: `b${k}`,
+    org: `bo${k}`,
+    asn,
+    prefix,
+    events: 5 + Math.floor(random() * 40),
+    startHour,
+    spanHours: 8,
+    template: randomFp(),
+    templateShare: 0.6,
+  };
+}
+
+function eventOf(p: KeyPlan, i: number): [UsageEvent, PromptFingerprint] {
+  const ts = T0 + ((p.startHour * HOUR_MS + Math.floor(random() * p.spanHours * HOUR_MS)) % (24 * HOUR_MS));
+  const fp = random() < p.templateShare ? near(near(p.template)) : randomFp();
+  const event: UsageEvent = {
+    event_id: `${p.id}-${i}`,
+    ts,
+    api_key_id: p.id,
+    org_id: p.org,
+    model: 'm',
+    input_tokens: 100,
+    output_tokens: 400,
+    client_asn: p.asn,
+    client_ip: `${p.prefix}.${1 + Math.floor(random() * 250)}`,
+  };
+  return [event, fp];
+}
+
+function heapMb(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return process.memoryUsage().heapUsed / 1e6;
+}
+
+function time<T>(label: string, run: () => T): T {
+  const start = performance.now();
+  const out = run();
+  console.log(`${label}: ${(performance.now() - start).toFixed(0)} ms`);
+  return out;
+}
+
+const hydraBase = randomFp();
+const plans = Array.from({ length: KEYS }, (_, k) => plan(k, hydraBase));
+const events = plans.flatMap((p) => Array.from({ length: p.events }, (_, i) => eventOf(p, i)));
+events.sort((a, b) => a[0].ts - b[0].ts);
+const end = events[events.length - 1]![0].ts;
+const heapBefore = heapMb();
+const engine = createCoordinationEngine();
+time(`observe ${events.length} events`, () => {
+  for (const [e, fp] of events) engine.observe(e, fp);
+});
+const cold = time(`cold pass over ${KEYS} keys`, () => engine.flush(end));
+console.log(`heap per key: ${(((heapMb() - heapBefore) * 1e6) / KEYS).toFixed(0)} bytes (incl. indexes)`);
+for (const a of cold) console.log(`  alert ${a.alert_id} members=${a.api_key_ids.length} score=${a.score.toFixed(3)}`);
+for (const p of plans.filter((_, k) => k % 100 === 0)) engine.observe(eventOf(p, 999)[0], randomFp());
+time(`incremental pass (${KEYS / 100} keys changed)`, () => engine.flush(end + 5 * 60_000));
+const snapshot = time('snapshot', () => JSON.stringify(engine.snapshot()));
+const signatures = engine.snapshot().keys.map((k) => JSON.stringify(k.signature).length);
+console.log(
+  `snapshot: ${(snapshot.length / 1e6).toFixed(1)} MB; signature JSON bytes mean ${Math.round(signatures.reduce((s, x) => s + x, 0) / signatures.length)} max ${Math.max(...signatures)}`,
+);
+time('restore', () => createCoordinationEngine().restore(JSON.parse(snapshot)));
+console.log(engine.stats());

@@ -1,0 +1,96 @@
+import type { Alert } from '../../schemas/alert-v1.ts';
+import type { UsageEvent } from '../../schemas/usage-v1.ts';
+import { errors } from '../common/errors.ts';
+import type { PromptFingerprint } from '../common/text/fingerprint.ts';
+import { AlertLog } from './alert-log.ts';
+import { type CoordinationSnapshot, coordinationSnapshotSchema } from './engine-snapshot.ts';
+import { KeyRegistry } from './key-registry.ts';
+import { type KeySignature, keySignatureSchema } from './key-signature.ts';
+import { runLinkingPass } from './linking-pass.ts';
+import { type CoordinationOptions, coordinationOptionsSchema } from './options.ts';
+
+export interface CoordinationStats {
+  keys: number;
+  templateFamilies: number;
+  passes: number;
+  lastPassAt: number | null;
+}
+
+/** Stage 2: links keys that act as one actor and raises `kind: "cluster"` alerts. Event time only, no I/O. */
+export interface CoordinationEngine {
+  /** Every valid event, in event-time order, with its prompt fingerprint when stage 1 has one. */
+  observe(event: UsageEvent, fingerprint: PromptFingerprint | null): void;
+  /** A per-key summary from the `key-signatures` topic (streaming path); throws DG_ERR_BAD_INPUT when invalid. */
+  observeSignature(signature: unknown): void;
+  /** Called after every event with its time; runs a linking pass when a pass interval boundary was crossed. */
+  advance(nowMs: number): Alert[];
+  /** Runs a linking pass now if anything changed since the last one (end of a replay). */
+  flush(nowMs: number): Alert[];
+  snapshot(): CoordinationSnapshot;
+  /** Replaces all state with a snapshot; throws DG_ERR_BAD_INPUT when it does not validate. */
+  restore(state: unknown): void;
+  stats(): CoordinationStats;
+}
+
+class Coordination implements CoordinationEngine {
+  private registry: KeyRegistry;
+  private log: AlertLog;
+  private lastPassAt: number | null = null;
+  private passes = 0;
+
+  constructor(private readonly options: CoordinationOptions) {
+    this.registry = new KeyRegistry(options.familyRadius, options.minEvidenceShare);
+    this.log = new AlertLog(options.cooldownMs, options.growthToEscalate);
+  }
+
+  observe(event: UsageEvent, fingerprint: PromptFingerprint | null): void {
+    this.registry.observe(event, fingerprint);
+  }
+
+  observeSignature(signature: unknown): void {
+    const parsed = keySignatureSchema.safeParse(signature);
+    if (!parsed.success) throw errors.badInput(`key signature: ${parsed.error.issues[0]?.message}`);
+    this.registry.observeSignature(parsed.data satisfies KeySignature);
+  }
+
+  advance(nowMs: number): Alert[] {
+    const interval = this.options.passIntervalMs;
+    if (this.lastPassAt === null) this.lastPassAt = nowMs;
+    if (Math.floor(nowMs / interval) <= Math.floor(this.lastPassAt / interval)) return [];
+    return this.flush(nowMs);
+  }
+
+  flush(nowMs: number): Alert[] {
+    this.lastPassAt = nowMs;
+    if (!this.registry.changed) return [];
+    this.passes++;
+    return runLinkingPass(this.registry, this.log, nowMs, this.options);
+  }
+
+  snapshot(): CoordinationSnapshot {
+    return { v: 1, lastPassAt: this.lastPassAt, ...this.registry.toState(), alerted: this.log.entries() };
+  }
+
+  restore(state: unknown): void {
+    const parsed = coordinationSnapshotSchema.safeParse(state);
+    if (!parsed.success) throw errors.badInput(`coordination snapshot: ${parsed.error.issues[0]?.message}`);
+    const s = parsed.data;
+    this.registry = new KeyRegistry(this.options.familyRadius, this.options.minEvidenceShare, s);
+    this.log = new AlertLog(this.options.cooldownMs, this.options.growthToEscalate);
+    for (const a of s.alerted) this.log.record(a, null);
+    this.lastPassAt = s.lastPassAt;
+  }
+
+  stats(): CoordinationStats {
+    const keys = this.registry.records.size;
+    return { keys, templateFamilies: this.registry.families.size, passes: this.passes, lastPassAt: this.lastPassAt };
+  }
+}
+
+/** Builds a stage 2 engine; options are validated once here (DG_ERR_CONFIG on a bad combination). */
+export function createCoordinationEngine(options: Partial<CoordinationOptions> = {}): CoordinationEngine {
+  const parsed = coordinationOptionsSchema.safeParse(options);
+  if (!parsed.success)
+    throw errors.config(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  return new Coordination(parsed.data);
+}

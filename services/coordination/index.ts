@@ -1,0 +1,9 @@
+export type { CoordinationEngine, CoordinationStats } from './engine.ts';
+export { createCoordinationEngine } from './engine.ts';
+export type { CoordinationSnapshot } from './engine-snapshot.ts';
+export { coordinationSnapshotSchema } from './engine-snapshot.ts';
+export { KeyProfile } from './key-profile.ts';
+export type { KeySignature } from './key-signature.ts';
+export { keySignatureSchema, SIGNATURE_LIMITS } from './key-signature.ts';
+export type { CoordinationOptions } from './options.ts';
+export { coordinationOptionsSchema } from './options.ts';

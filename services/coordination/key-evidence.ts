@@ -1,0 +1,59 @@
+import type { KeyProfile } from './key-profile.ts';
+import { scheduleTokens } from './schedule.ts';
+import type { CountedValue } from './space-saving.ts';
+
+/** Linking evidence of one key in three independent dimensions; a link needs agreement in two of them. */
+export interface KeyEvidence {
+  /** What the key sends: `t:<template family>`, `s:<system prompt sha256>`. */
+  content: string[];
+  /** Where it sends from: `a:<asn>`, `p:<network prefix>`. */
+  infra: string[];
+  /** When it sends: `h:<peak UTC hour>`, `m:<peak 5-minute phase>`. */
+  timing: string[];
+}
+
+export type EvidenceDimension = keyof KeyEvidence;
+
+export const NO_EVIDENCE: KeyEvidence = Object.freeze({ content: [], infra: [], timing: [] });
+
+/** Smallest guaranteed count a value needs: at least 2 and `minShare` of the key's traffic. */
+function significant(entries: CountedValue[], total: number, minShare: number): string[] {
+  const floor = Math.max(2, minShare * total);
+  return entries.filter((e) => e.count - e.error >= floor).map((e) => e.value);
+}
+
+/** Template slots that carry at least `minShare` of the key's fingerprinted prompts, as slot indexes. */
+export function significantSlots(profile: KeyProfile, minShare: number): number[] {
+  const fingerprinted = profile.templates.reduce((sum, s) => sum + s.count - s.error, 0);
+  const floor = Math.max(2, minShare * fingerprinted);
+  const slots: number[] = [];
+  profile.templates.forEach((s, i) => {
+    if (s.count - s.error >= floor) slots.push(i);
+  });
+  return slots;
+}
+
+/** The key's evidence given the template family of each significant slot. */
+export function keyEvidence(profile: KeyProfile, families: Array<number | null>, minShare: number): KeyEvidence {
+  const templates = families.filter((f): f is number => f !== null).map((f) => `t:${f}`);
+  const prompts = significant(profile.systemPrompts.entries, profile.events, minShare).map((s) => `s:${s}`);
+  const asns = significant(profile.asns.entries, profile.events, minShare).map((a) => `a:${a}`);
+  const prefixes = significant(profile.prefixes.entries, profile.events, minShare).map((p) => `p:${p}`);
+  return {
+    content: [...new Set(templates)].concat(prompts),
+    infra: asns.concat(prefixes),
+    timing: scheduleTokens(profile.hours, profile.minutePhase),
+  };
+}
+
+/** Every cross-dimension combination of the key's evidence (pairs and the full triple), as index buckets. */
+export function evidenceCombinations(e: KeyEvidence): string[][] {
+  const out: string[][] = [];
+  for (const c of e.content) {
+    for (const i of e.infra) out.push([c, i]);
+    for (const t of e.timing) out.push([c, t]);
+    for (const i of e.infra) for (const t of e.timing) out.push([c, i, t]);
+  }
+  for (const i of e.infra) for (const t of e.timing) out.push([i, t]);
+  return out;
+}

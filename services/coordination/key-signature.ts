@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { LIMITS } from '../../schemas/usage-v1.ts';
+import { TEMPLATE_SLOTS } from './template-slots.ts';
+
+/** Bounds of one key's summary; together they cap a signature at a few kilobytes of JSON. */
+export const SIGNATURE_LIMITS = {
+  templates: TEMPLATE_SLOTS,
+  systemPrompts: 3,
+  asns: 3,
+  prefixes: 4,
+  sampleEventIds: 4,
+  hours: 24,
+  minutePhases: 12,
+} as const;
+
+const count = z.int().min(0);
+const counted = (value: z.ZodString, max: number) => z.array(z.object({ value, count, error: count })).max(max);
+
+/**
+ * The compact per-key summary stage 1 publishes on `key-signatures` and stage 2 links on; lossless with respect to
+ * the coordination engine's per-key state, so it also serves as that state's checkpoint form.
+ */
+export const keySignatureSchema = z.object({
+  v: z.literal(1),
+  api_key_id: z.string().min(1).max(LIMITS.idChars),
+  org_id: z.string().min(1).max(LIMITS.idChars),
+  first_seen: z.int(),
+  last_seen: z.int(),
+  events: count,
+  tokens: count,
+  /** Template centroids (64-bit SimHash hex) with Space-Saving counts and base64 per-bit votes (64 × int8). */
+  templates: z
+    .array(
+      z.object({
+        fp: z.string().regex(/^[0-9a-f]{16}$/),
+        count,
+        error: count,
+        votes: z.base64().length(88),
+      }),
+    )
+    .max(SIGNATURE_LIMITS.templates),
+  system_prompts: counted(z.string().regex(/^[0-9a-f]{64}$/), SIGNATURE_LIMITS.systemPrompts),
+  asns: counted(z.string().regex(/^[0-9]{1,10}$/), SIGNATURE_LIMITS.asns),
+  /** IPv4 /24 or IPv6 /48 networks. */
+  prefixes: counted(z.string().max(64), SIGNATURE_LIMITS.prefixes),
+  /** Events per UTC hour of day. */
+  hours: z.array(count).length(SIGNATURE_LIMITS.hours),
+  /** Events per 5-minute phase of the hour (cron-like schedules). */
+  minute_phase: z.array(count).length(SIGNATURE_LIMITS.minutePhases),
+  sample_event_ids: z.array(z.string().max(LIMITS.idChars)).max(SIGNATURE_LIMITS.sampleEventIds),
+});
+
+export type KeySignature = z.infer<typeof keySignatureSchema>;

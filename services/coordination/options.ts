@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+const HOUR_MS = 3_600_000;
+
+/** Tuning of stage 2; every option has a default, cross-field checks run once at construction. */
+export const coordinationOptionsSchema = z
+  .object({
+    /** Event time between two linking passes. */
+    passIntervalMs: z
+      .int()
+      .min(1_000)
+      .default(5 * 60_000),
+    /** Smallest linked group that can become a cluster alert. */
+    minClusterSize: z.int().min(2).default(5),
+    /** Cluster score (0–1) from which an alert is raised. */
+    alertScore: z.number().min(0).max(1).default(0.6),
+    /** Summed evidence weight a shared bucket needs before its keys are linked. */
+    linkThreshold: z.number().min(0).default(1),
+    /** A cluster alerted within this much event time is not re-alerted unless it grew or worsened. */
+    cooldownMs: z
+      .int()
+      .min(0)
+      .default(24 * HOUR_MS),
+    /** Relative growth (0.25 = +25% members) that re-alerts a cluster inside the cooldown as an escalation. */
+    growthToEscalate: z.number().min(0).default(0.25),
+    /** Keys idle this long (event time) are dropped from stage 2. */
+    keyIdleMs: z
+      .int()
+      .min(60_000)
+      .default(72 * HOUR_MS),
+    /** Hard bound on tracked keys; the least recently seen are dropped first. */
+    maxKeys: z.int().min(100).default(250_000),
+    /** Members listed in one alert; a larger cluster is reported with its size in the reasons. */
+    maxAlertMembers: z.int().min(10).default(25_000),
+    /** Keys sharing an evidence value outside a group up to which the value counts as rare (full weight). */
+    rareBackgroundKeys: z.int().min(1).default(20),
+    /** Hamming radius (bits) within which two template centroids are one template family. */
+    familyRadius: z.int().min(0).max(20).default(10),
+    /** Share of a key's events a value needs before it is used as linking evidence. */
+    minEvidenceShare: z.number().min(0).max(1).default(0.25),
+  })
+  .refine((o) => o.cooldownMs === 0 || o.cooldownMs >= o.passIntervalMs, {
+    message: 'cooldownMs must be 0 or at least passIntervalMs',
+  });
+
+export type CoordinationOptions = z.output<typeof coordinationOptionsSchema>;

@@ -1,0 +1,116 @@
+import { hammingDistance, type PromptFingerprint } from '../common/text/fingerprint.ts';
+
+/** Six LSH bands (11+11+10 bits of each half): centroids within 5 bits always share a band, near ones usually do. */
+const BANDS: ReadonlyArray<{ half: 'hi' | 'lo'; shift: number; bits: number }> = [
+  { half: 'hi', shift: 21, bits: 11 },
+  { half: 'hi', shift: 10, bits: 11 },
+  { half: 'hi', shift: 0, bits: 10 },
+  { half: 'lo', shift: 21, bits: 11 },
+  { half: 'lo', shift: 10, bits: 11 },
+  { half: 'lo', shift: 0, bits: 10 },
+];
+
+function bandKeys(fp: PromptFingerprint): number[] {
+  return BANDS.map((b, i) => i * 2048 + (((b.half === 'hi' ? fp.hi : fp.lo) >>> b.shift) & ((1 << b.bits) - 1)));
+}
+
+export interface FamilyLeader {
+  id: number;
+  fp: PromptFingerprint;
+  refs: number;
+}
+
+/**
+ * Global template families: the first centroid of a family is its leader, later centroids within `radius` bits
+ * of a leader (found through LSH band buckets) join it. Leaders without members are dropped.
+ */
+export class TemplateFamilies {
+  private readonly radius: number;
+  private readonly leaders = new Map<number, FamilyLeader>();
+  private readonly buckets = new Map<number, Set<number>>();
+  private nextId: number;
+
+  constructor(radius: number, leaders: Array<{ id: number; fp: PromptFingerprint }> = [], nextId = 1) {
+    this.radius = radius;
+    this.nextId = nextId;
+    for (const l of leaders) this.addLeader(l.id, l.fp);
+  }
+
+  /** Family of `fp`: keeps `previous` while still within radius (stable ids), else the nearest leader or a new one. */
+  assign(fp: PromptFingerprint, previous: number | null): number {
+    const kept = previous === null ? undefined : this.leaders.get(previous);
+    if (kept && hammingDistance(kept.fp, fp) <= this.radius) return this.retain(kept.id);
+    const nearest = this.nearest(fp);
+    if (nearest !== null) return this.retain(nearest);
+    const id = this.nextId++;
+    this.addLeader(id, fp);
+    return this.retain(id);
+  }
+
+  /** Drops one membership; the leader goes when its last member leaves. */
+  release(id: number): void {
+    const leader = this.leaders.get(id);
+    if (!leader) return;
+    leader.refs--;
+    if (leader.refs > 0) return;
+    this.leaders.delete(id);
+    for (const band of bandKeys(leader.fp)) {
+      const bucket = this.buckets.get(band);
+      bucket?.delete(id);
+      if (bucket?.size === 0) this.buckets.delete(band);
+    }
+  }
+
+  /** Counts a restored membership; false when the family is unknown. */
+  adopt(id: number): boolean {
+    const leader = this.leaders.get(id);
+    if (leader) leader.refs++;
+    return leader !== undefined;
+  }
+
+  leader(id: number): FamilyLeader | undefined {
+    return this.leaders.get(id);
+  }
+
+  get size(): number {
+    return this.leaders.size;
+  }
+
+  toJSON(): { nextId: number; leaders: Array<{ id: number; hi: number; lo: number }> } {
+    const leaders = [...this.leaders.values()].map((l) => ({ id: l.id, hi: l.fp.hi, lo: l.fp.lo }));
+    return { nextId: this.nextId, leaders };
+  }
+
+  private retain(id: number): number {
+    this.leaders.get(id)!.refs++;
+    return id;
+  }
+
+  /** Nearest leader within radius among those sharing a band; ties go to the oldest id (order-independent). */
+  private nearest(fp: PromptFingerprint): number | null {
+    let best: number | null = null;
+    let bestDistance = this.radius + 1;
+    for (const band of bandKeys(fp)) {
+      for (const id of this.buckets.get(band) ?? []) {
+        const d = hammingDistance(this.leaders.get(id)!.fp, fp);
+        if (d < bestDistance || (d === bestDistance && best !== null && id < best)) {
+          best = id;
+          bestDistance = d;
+        }
+      }
+    }
+    return best;
+  }
+
+  private addLeader(id: number, fp: PromptFingerprint): void {
+    this.leaders.set(id, { id, fp: { hi: fp.hi >>> 0, lo: fp.lo >>> 0 }, refs: 0 });
+    for (const band of bandKeys(fp)) {
+      let bucket = this.buckets.get(band);
+      if (!bucket) {
+        bucket = new Set();
+        this.buckets.set(band, bucket);
+      }
+      bucket.add(id);
+    }
+  }
+}
