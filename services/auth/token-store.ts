@@ -14,7 +14,22 @@ export const tokenRecordSchema = z.object({
 });
 export type TokenRecord = z.infer<typeof tokenRecordSchema>;
 
-const storedRowSchema = tokenRecordSchema.extend({ token_hash: z.string(), version: z.coerce.number() });
+const isoFromSeconds = (s: number) => new Date(s * 1000).toISOString();
+const storedRowSchema = z
+  .object({
+    token_id: z.string(),
+    name: z.string(),
+    role: roleSchema,
+    token_hash: z.string(),
+    created_s: z.coerce.number(),
+    revoked_s: z.coerce.number().nullable(),
+    version: z.coerce.number(),
+  })
+  .transform(({ created_s, revoked_s, ...r }) => ({
+    ...r,
+    created_at: isoFromSeconds(created_s),
+    revoked_at: revoked_s === null ? null : isoFromSeconds(revoked_s),
+  }));
 type StoredRow = z.infer<typeof storedRowSchema>;
 
 export interface TokenStore {
@@ -36,8 +51,8 @@ export function createTokenStore(ch: ClickHouse, options: { cacheMs: number; now
 
   async function readRow(tokenId: string): Promise<StoredRow | null> {
     const rows = await ch.query(
-      sql`SELECT token_id, name, role, token_hash, toString(created_at) AS created_at,
-          if(isNull(revoked_at), NULL, toString(revoked_at)) AS revoked_at, version
+      sql`SELECT token_id, name, role, token_hash, toUnixTimestamp(created_at) AS created_s,
+          if(isNull(revoked_at), NULL, toUnixTimestamp(revoked_at)) AS revoked_s, version
           FROM ${table(ch, 'api_tokens')} FINAL WHERE token_id = ${tokenId}`,
       storedRowSchema,
     );
@@ -75,8 +90,8 @@ export function createTokenStore(ch: ClickHouse, options: { cacheMs: number; now
     },
     async list() {
       const rows = await ch.query(
-        sql`SELECT token_id, name, role, token_hash, toString(created_at) AS created_at,
-            if(isNull(revoked_at), NULL, toString(revoked_at)) AS revoked_at, version
+        sql`SELECT token_id, name, role, token_hash, toUnixTimestamp(created_at) AS created_s,
+            if(isNull(revoked_at), NULL, toUnixTimestamp(revoked_at)) AS revoked_s, version
             FROM ${table(ch, 'api_tokens')} FINAL ORDER BY created_at, token_id`,
         storedRowSchema,
       );
@@ -86,7 +101,7 @@ export function createTokenStore(ch: ClickHouse, options: { cacheMs: number; now
       const row = await readRow(tokenId);
       if (!row) return false;
       if (row.revoked_at !== null) return true;
-      const createdMs = Date.parse(`${row.created_at.replace(' ', 'T')}Z`);
+      const createdMs = Date.parse(row.created_at);
       const { created_at: _c, revoked_at: _r, ...rest } = row;
       await insertRow({ ...rest, version: row.version + 1 }, createdMs, options.now());
       return true;

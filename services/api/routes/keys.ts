@@ -1,0 +1,40 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { keyProfile } from '../../investigate/key-profile.ts';
+import { keyTimeline } from '../../investigate/key-timeline.ts';
+import { rangedQuery } from '../../investigate/query-limits.ts';
+import { bucketParam, featureListParam, idParam } from '../../investigate/query-params.ts';
+import type { AppDeps } from '../deps.ts';
+import { route } from '../zod-route.ts';
+
+const tags = ['keys'];
+const roles: Array<'analyst' | 'investigator'> = ['analyst', 'investigator'];
+
+/** The key page for analysts: latest features against the population, and a timeline. */
+export default async function keyRoutes(app: FastifyInstance, { deps }: { deps: AppDeps }): Promise<void> {
+  const ch = deps.clickhouse;
+  const limits = deps.config.api.query;
+  const params = z.object({ id: idParam });
+
+  route(app, {
+    method: 'GET',
+    url: '/v1/keys/:id/profile',
+    summary: "A key's latest features with population quantiles and its percentile",
+    tags,
+    roles,
+    params,
+    handler: async ({ params }) => keyProfile(ch, limits, params.id),
+  });
+
+  route(app, {
+    method: 'GET',
+    url: '/v1/keys/:id/timeline',
+    summary: 'Bucketed usage and feature values of a key (same as the investigator timeline)',
+    tags,
+    roles,
+    params,
+    query: rangedQuery({ bucket: bucketParam, features: featureListParam }, limits.maxRangeDays),
+    handler: async ({ params, query }) =>
+      keyTimeline(ch, limits, { key: params.id, range: query.range, bucket: query.bucket, features: query.features }),
+  });
+}

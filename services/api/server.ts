@@ -1,0 +1,85 @@
+import type { FastifyInstance } from 'fastify';
+import { createActionsServiceFromConfig } from '../actions/actions-boot.ts';
+import { type ActionsRunner, startActionsRunner } from '../actions/actions-runner.ts';
+import type { ActionsService } from '../actions/actions-service.ts';
+import { createSuppressionCheck } from '../alerts-store/suppression-store.ts';
+import { createTokenStore } from '../auth/token-store.ts';
+import { createClickHouse } from '../common/clickhouse/client.ts';
+import { migrate } from '../common/clickhouse/migrate.ts';
+import type { Config } from '../common/config/index.ts';
+import type { Logger } from '../common/logger.ts';
+import { withRetry } from '../common/retry.ts';
+import { createKafka } from '../stream/kafka-client.ts';
+import { buildApp } from './app.ts';
+import type { ReadinessCheck } from './deps.ts';
+import { MetricsRegistry } from './metrics.ts';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  url: string;
+  /** Stops listening, then the actions runner and service, then ClickHouse. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+const SUPPRESSION_TTL_MS = 10_000;
+
+/** Kafka answers a metadata request; reported by /readyz, required only when actions run here. */
+function kafkaCheck(config: Config, logger: Logger, required: boolean): ReadinessCheck {
+  const admin = createKafka(config.kafka, logger).admin();
+  let connected: Promise<void> | null = null;
+  return {
+    name: 'kafka',
+    required,
+    async check() {
+      connected ??= admin.connect().catch((error) => {
+        connected = null;
+        throw error;
+      });
+      await connected;
+      return (await admin.describeCluster()).brokers.length > 0;
+    },
+  };
+}
+
+/** The API process: ClickHouse (migrated), the actions service and its alert consumer, and the HTTP listener. */
+export async function startServer(
+  config: Config,
+  logger: Logger,
+  options: { actions: boolean },
+): Promise<RunningServer> {
+  const ch = createClickHouse(config.clickhouse);
+  if (config.stream.migrateOnStart) await withRetry(() => migrate(ch, logger), { retries: 5 });
+  let actions: ActionsService | undefined;
+  let runner: ActionsRunner | undefined;
+  if (options.actions) {
+    actions = createActionsServiceFromConfig(config, logger, { clickhouse: ch });
+    await actions.start();
+    const suppression = createSuppressionCheck(ch, { ttlMs: SUPPRESSION_TTL_MS, now: Date.now });
+    runner = await startActionsRunner(config, logger, { actions, isSuppressed: (a) => suppression.isSuppressed(a) });
+  }
+  const app = await buildApp({
+    config,
+    logger,
+    clickhouse: ch,
+    tokens: createTokenStore(ch, { cacheMs: config.api.tokenCacheMs, now: Date.now }),
+    now: Date.now,
+    metrics: new MetricsRegistry(),
+    readiness: [kafkaCheck(config, logger, options.actions)],
+    ...(actions ? { actions } : {}),
+  });
+  const url = await app.listen({ host: config.api.host, port: config.api.port });
+  let closing: Promise<void> | null = null;
+  return {
+    app,
+    url,
+    close() {
+      closing ??= (async () => {
+        await app.close();
+        await runner?.stop();
+        await actions?.close();
+        await ch.close();
+      })();
+      return closing;
+    },
+  };
+}
