@@ -1,0 +1,128 @@
+import type { GroundTruth, KeyTruth } from '../../simulator/index.ts';
+import type { AttackMetrics, BenignMetrics, HydraMetrics, SystemMetrics } from '../report-schema.ts';
+import type { SystemRecorder } from '../system-recorder.ts';
+import { averagePrecision, prCurve, precisionRecall, quantile, type Scored } from './precision-recall.ts';
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+export const DETECT_WITHIN_MIN = 15;
+
+/** The evaluated population: keys that sent at least one event, and the simulated span. */
+export interface EvalScope {
+  truth: GroundTruth;
+  activeKeys: ReadonlySet<string>;
+}
+
+/** Minutes from a key's campaign start to its first flag; null when never flagged. */
+function timeToDetect(rec: SystemRecorder, key: KeyTruth): number | null {
+  const first = rec.firstFlag(key.api_key_id);
+  return first === null ? null : (first - Date.parse(key.campaign_start!)) / MINUTE_MS;
+}
+
+function scoredOf(rec: SystemRecorder, keys: readonly KeyTruth[]): Scored[] {
+  return keys.map((k) => ({ score: rec.maxScores.get(k.api_key_id) ?? 0, positive: k.label === 'attack' }));
+}
+
+function attackMetrics(rec: SystemRecorder, keys: KeyTruth[], benign: KeyTruth[], fpKeys: number): AttackMetrics {
+  const ttds = keys.map((k) => timeToDetect(rec, k)).filter((t): t is number => t !== null);
+  const within = ttds.filter((t) => t <= DETECT_WITHIN_MIN).length;
+  const { precision, recall } = precisionRecall(ttds.length, fpKeys, keys.length - ttds.length);
+  return {
+    keys: keys.length,
+    detected: ttds.length,
+    detected_15m: within,
+    recall,
+    recall_15m: keys.length === 0 ? null : within / keys.length,
+    precision,
+    pr_auc: averagePrecision(scoredOf(rec, [...keys, ...benign])),
+    ttd_p50_min: quantile(ttds, 0.5),
+    ttd_p90_min: quantile(ttds, 0.9),
+  };
+}
+
+/** Flags per (key, simulated day), over the days each benign key was active. */
+function benignMetrics(rec: SystemRecorder, keys: KeyTruth[], start: number): BenignMetrics {
+  let fpKeys = 0;
+  let fpKeyDays = 0;
+  let keyDays = 0;
+  for (const key of keys) {
+    keyDays += (Date.parse(key.active_until) - Date.parse(key.active_from)) / DAY_MS;
+    const flags = rec.flags.get(key.api_key_id) ?? [];
+    if (flags.length === 0) continue;
+    fpKeys++;
+    fpKeyDays += new Set(flags.map((ts) => Math.floor((ts - start) / DAY_MS))).size;
+  }
+  return {
+    keys: keys.length,
+    fp_keys: fpKeys,
+    fp_key_days: fpKeyDays,
+    key_days: keyDays,
+    fp_per_1000_key_days: keyDays > 0 ? (1000 * fpKeyDays) / keyDays : 0,
+  };
+}
+
+function hydraMetrics(rec: SystemRecorder, scope: EvalScope): HydraMetrics[] {
+  return scope.truth.campaigns
+    .filter((c) => c.archetype === 'hydra_network')
+    .map((c) => {
+      const members = c.api_key_ids.filter((k) => scope.activeKeys.has(k));
+      const clustered = members.map((k) => rec.clusterFlags.get(k)).filter((t): t is number => t !== undefined);
+      const first = clustered.length > 0 ? Math.min(...clustered) : null;
+      return {
+        campaign_id: c.campaign_id,
+        members: members.length,
+        members_in_cluster: clustered.length,
+        share_in_cluster: members.length === 0 ? 0 : clustered.length / members.length,
+        members_flagged: members.filter((k) => rec.flags.has(k)).length,
+        first_cluster_alert_min: first === null ? null : (first - Date.parse(c.start)) / MINUTE_MS,
+      };
+    });
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return groups;
+}
+
+function downsample<T>(points: readonly T[], max: number): T[] {
+  if (points.length <= max) return points.slice();
+  const step = points.length / max;
+  return Array.from({ length: max }, (_, i) => points[Math.floor(i * step)]!).concat(points.at(-1)!);
+}
+
+/** Every metric of one system against the ground truth. */
+export function evaluateSystem(rec: SystemRecorder, scope: EvalScope): SystemMetrics {
+  const keys = scope.truth.keys.filter((k) => scope.activeKeys.has(k.api_key_id));
+  const attacks = keys.filter((k) => k.label === 'attack');
+  const benign = keys.filter((k) => k.label === 'benign');
+  const start = Date.parse(scope.truth.start);
+  const fpKeys = benign.filter((k) => rec.flags.has(k.api_key_id)).length;
+  const all = attackMetrics(rec, attacks, benign, fpKeys);
+  const byArchetype = (list: KeyTruth[]) => groupBy(list, (k) => k.archetype);
+  return {
+    name: rec.name,
+    description: rec.description,
+    overall: {
+      flagged_keys: [...rec.flags.keys()].filter((k) => scope.activeKeys.has(k)).length,
+      precision: all.precision,
+      recall: all.recall,
+      recall_15m: all.recall_15m,
+      pr_auc: all.pr_auc,
+      fp_per_1000_key_days: benignMetrics(rec, benign, start).fp_per_1000_key_days,
+    },
+    attacks: Object.fromEntries(
+      [...byArchetype(attacks)].map(([a, list]) => [a, attackMetrics(rec, list, benign, fpKeys)]),
+    ),
+    benign: Object.fromEntries([...byArchetype(benign)].map(([a, list]) => [a, benignMetrics(rec, list, start)])),
+    hydra: hydraMetrics(rec, scope),
+    pr_curve: downsample(
+      prCurve(scoredOf(rec, keys)).map((p) => ({ recall: p.recall, precision: p.precision })),
+      200,
+    ),
+    ttd_minutes: attacks
+      .map((k) => timeToDetect(rec, k))
+      .filter((t): t is number => t !== null)
+      .sort((a, b) => a - b),
+  };
+}

@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { evaluateSystem } from '../../../services/eval/metrics/evaluate.ts';
+import { averagePrecision, prCurve, quantile } from '../../../services/eval/metrics/precision-recall.ts';
+import { SystemRecorder } from '../../../services/eval/system-recorder.ts';
+import type { Archetype, GroundTruth, KeyTruth } from '../../../services/simulator/index.ts';
+
+const T0 = Date.parse('2026-03-05T00:00:00Z');
+const MIN = 60_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function key(
+  id: string,
+  archetype: Archetype,
+  campaignStartMin: number | null,
+  campaign: string | null = null,
+): KeyTruth {
+  const attack = campaignStartMin !== null;
+  return {
+    api_key_id: id,
+    org_id: `org-${id}`,
+    archetype,
+    label: attack ? 'attack' : 'benign',
+    variant: 0,
+    campaign_id: attack ? (campaign ?? `c-${id}`) : null,
+    campaign_start: attack ? iso(T0 + campaignStartMin * MIN) : null,
+    active_from: iso(T0),
+    active_until: iso(T0 + 1440 * MIN),
+    rotated_from: null,
+  };
+}
+
+/** Two benign keys, two bulk-distillation keys (campaigns at +60 min), one hydra campaign of two members (+120). */
+const truth: GroundTruth = {
+  version: 1,
+  seed: 1,
+  start: iso(T0),
+  end: iso(T0 + 1440 * MIN),
+  prompt_mode: 'text',
+  new_model: 'atlas-4',
+  new_model_released_at: iso(T0 + 720 * MIN),
+  keys: [
+    key('b1', 'hobbyist', null),
+    key('b2', 'document_pipeline', null),
+    key('x1', 'bulk_distillation', 60),
+    key('x2', 'bulk_distillation', 60),
+    key('h1', 'hydra_network', 120, 'hydra-1'),
+    key('h2', 'hydra_network', 120, 'hydra-1'),
+  ],
+  campaigns: [
+    {
+      campaign_id: 'hydra-1',
+      archetype: 'hydra_network',
+      variant: 0,
+      start: iso(T0 + 120 * MIN),
+      api_key_ids: ['h1', 'h2'],
+      org_ids: ['org-h1', 'org-h2'],
+    },
+  ],
+};
+const active = new Set(truth.keys.map((k) => k.api_key_id));
+
+describe('precision-recall', () => {
+  it('computes average precision on a known ranking', () => {
+    const items = [
+      { score: 0.9, positive: true },
+      { score: 0.8, positive: false },
+      { score: 0.7, positive: true },
+      { score: 0.1, positive: false },
+    ];
+    // thresholds 0.9 (P 1, R .5), 0.8 (P .5, R .5), 0.7 (P 2/3, R 1), 0.1 (P .5, R 1)
+    assert.equal(prCurve(items).length, 4);
+    assert.ok(Math.abs(averagePrecision(items)! - (0.5 + 0.5 * (2 / 3))) < 1e-12);
+  });
+
+  it('moves tied scores together and is null without positives', () => {
+    assert.equal(
+      averagePrecision([
+        { score: 0.5, positive: true },
+        { score: 0.5, positive: false },
+      ]),
+      0.5,
+    );
+    assert.equal(averagePrecision([{ score: 0.5, positive: false }]), null);
+  });
+
+  it('takes nearest-rank quantiles', () => {
+    assert.equal(quantile([4, 1, 3, 2], 0.5), 2);
+    assert.equal(quantile([4, 1, 3, 2], 0.9), 4);
+    assert.equal(quantile([], 0.5), null);
+  });
+});
+
+describe('evaluateSystem', () => {
+  const rec = new SystemRecorder('test', 'hand-made', truth);
+  rec.flag('x1', T0 + 30 * MIN, 0.99); // before its campaign: ignored
+  rec.flag('x1', T0 + 70 * MIN, 0.9); // detected 10 minutes after the campaign start
+  rec.score('x2', T0 + 90 * MIN, 0.4);
+  rec.flag('b1', T0 + 100 * MIN, 0.8); // a false positive, flagged twice on one day
+  rec.flag('b1', T0 + 200 * MIN, 0.7);
+  rec.score('b2', T0 + 10 * MIN, 0.3);
+  rec.clusterFlag(['h1'], T0 + 150 * MIN, 0.95);
+  const m = evaluateSystem(rec, { truth, activeKeys: active });
+
+  it('counts recall, 15-minute recall, precision and time to detect per archetype', () => {
+    const bulk = m.attacks.bulk_distillation!;
+    assert.deepEqual(
+      [bulk.keys, bulk.detected, bulk.detected_15m, bulk.recall, bulk.recall_15m, bulk.precision],
+      [2, 1, 1, 0.5, 0.5, 0.5],
+    );
+    assert.equal(bulk.ttd_p50_min, 10);
+    assert.equal(m.attacks.hydra_network!.ttd_p50_min, 30);
+    assert.equal(m.attacks.hydra_network!.recall_15m, 0);
+  });
+
+  it('ranks keys by their max score for PR-AUC', () => {
+    // bulk vs benign by score: x1 .9 (P), b1 .8 (N), x2 .4 (P), b2 .3 (N) → AP = .5 + .5 · 2/3
+    assert.ok(Math.abs(m.attacks.bulk_distillation!.pr_auc! - (0.5 + (0.5 * 2) / 3)) < 1e-12);
+  });
+
+  it('counts false-positive key-days per 1,000 benign key-days', () => {
+    assert.equal(m.benign.hobbyist!.fp_key_days, 1);
+    assert.equal(m.benign.hobbyist!.fp_per_1000_key_days, 1000);
+    assert.equal(m.benign.document_pipeline!.fp_keys, 0);
+    assert.equal(m.overall.fp_per_1000_key_days, 500);
+  });
+
+  it('measures the share of hydra members inside cluster alerts', () => {
+    assert.deepEqual(m.hydra, [
+      {
+        campaign_id: 'hydra-1',
+        members: 2,
+        members_in_cluster: 1,
+        share_in_cluster: 0.5,
+        members_flagged: 1,
+        first_cluster_alert_min: 30,
+      },
+    ]);
+  });
+
+  it('reports overall precision and recall over all attack keys', () => {
+    assert.equal(m.overall.recall, 0.5); // x1 and h1 of four attack keys
+    assert.equal(m.overall.precision, 2 / 3);
+    assert.equal(m.overall.flagged_keys, 3);
+    assert.deepEqual(m.ttd_minutes, [10, 30]);
+  });
+});
