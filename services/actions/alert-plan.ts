@@ -20,14 +20,17 @@ function reasonFor(alert: Alert, match: RuleMatch): string {
   );
 }
 
-/** One action per key of the alert, as the matched rule says; ids are deterministic for idempotency. */
+/** One action per distinct key of the alert, as the matched rule says; ids are deterministic for idempotency. */
 export function planAlertActions(alert: Alert, match: RuleMatch, nowMs: number): PlannedAction[] {
   const outcome = match.rule.action;
   const reason = reasonFor(alert, match);
-  return alert.api_key_ids.map((api_key_id, i) => ({
+  const keys = alert.api_key_ids
+    .map((api_key_id, i) => ({ api_key_id, org_id: orgForKey(alert, i) }))
+    .filter((k, i) => alert.api_key_ids.indexOf(k.api_key_id) === i);
+  return keys.map(({ api_key_id, org_id }) => ({
     action_id: automaticActionId(alert.alert_id, api_key_id, outcome.type),
     api_key_id,
-    org_id: orgForKey(alert, i),
+    org_id,
     action: outcome.type,
     rpm: outcome.rpm ?? null,
     tpm: outcome.tpm ?? null,

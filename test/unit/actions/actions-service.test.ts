@@ -148,6 +148,22 @@ describe('automatic actions', () => {
     assert.equal(service.breakerStatus(T0).overall.count, 0);
   });
 
+  it('a cluster alert listing a key twice acts on it once, pairing orgs by position', async () => {
+    const { service, topic } = setup();
+    await service.start();
+    const cluster = alert({ kind: 'cluster', api_key_ids: ['a', 'b', 'a', 'c'], org_ids: ['o1', 'o2', 'o1', 'o3'] });
+    const actions = await service.handleAlert(cluster);
+    assert.deepEqual(
+      actions.map((a) => [a.api_key_id, a.org_id, a.action]),
+      [
+        ['a', 'o1', 'suspend'],
+        ['b', 'o2', 'suspend'],
+        ['c', 'o3', 'suspend'],
+      ],
+    );
+    assert.equal(topic.log.length, 3);
+  });
+
   it('an alert that matches no rule does nothing', async () => {
     const { service, audit } = setup();
     await service.start();
