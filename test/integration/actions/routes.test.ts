@@ -9,10 +9,11 @@ import { type Harness, startHarness } from '../api/harness.ts';
 
 let h: Harness;
 let actions: ActionsService;
+let ch: Awaited<ReturnType<typeof testClickHouse>>;
 
 before(async () => {
   const config = testConfig();
-  const ch = await testClickHouse(config);
+  ch = await testClickHouse(config);
   actions = createActionsServiceFromConfig(config, silentLogger, { clickhouse: ch });
   await actions.start();
   h = await startHarness({
@@ -23,6 +24,7 @@ before(async () => {
 after(async () => {
   await actions.close();
   await h.close();
+  await ch.close();
 });
 
 async function call(method: 'GET' | 'POST' | 'DELETE', url: string, role: 'analyst' | 'gateway', payload?: object) {
