@@ -27,6 +27,8 @@ export interface DetectorPipelineOptions {
   coordination?: CoordinationEngine;
 }
 
+/** Hourly windows of a new key are still filling for its first hour; the baseline learns only after that. */
+const BASELINE_WARMUP_MS = 3_600_000;
 /** Idle keys are looked for every five minutes of event time. */
 const SWEEP_EVERY_MS = 5 * 60_000;
 
@@ -47,7 +49,7 @@ export function createDetectorPipeline(options: DetectorPipelineOptions = {}): D
   const ensemble = createEnsemble([
     createRuleScorer(buildRules(config.rules)),
     createPopulationScorer(config.populationMinSamples),
-    createBaselineScorer(config.baselineMinSamples),
+    createBaselineScorer(config.baselineMinSamples, config.baselineMinSpanMs),
     ...(options.scorers ?? []),
   ]);
   const policy = {
@@ -86,7 +88,7 @@ export function createDetectorPipeline(options: DetectorPipelineOptions = {}): D
       baseline: state.baseline,
     });
     cohort.add(features, ts);
-    state.baseline.update(features);
+    if (ts - state.firstSeen >= BASELINE_WARMUP_MS) state.baseline.update(features, ts);
     state.lastSnapshotMinute = Math.floor(ts / 60_000);
     state.dirty = false;
     counters.snapshots++;

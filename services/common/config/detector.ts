@@ -3,9 +3,9 @@ import { csv, int, num } from './env-helpers.ts';
 
 const HOUR = 3_600_000;
 
-/** Cloud, hosting and VPN/proxy networks (AWS, GCP, Azure, DigitalOcean, Hetzner, OVH, Linode, Vultr, Alibaba, Tencent, Oracle, M247, Datacamp, Contabo, ColoCrossing, Cloudflare WARP). */
+/** Cloud, hosting and VPN/proxy networks (AWS, GCP, Azure, DigitalOcean, Hetzner, OVH, Linode, Vultr, Alibaba, Tencent, Oracle, M247, Datacamp, Clouvider, TEFINCOM, Contabo, ColoCrossing, Cloudflare WARP). */
 const DEFAULT_DATACENTER_ASNS =
-  '16509,14618,15169,396982,8075,14061,24940,16276,63949,20473,45102,37963,132203,45090,31898,9009,60068,212238,51167,36352,13335';
+  '16509,14618,15169,396982,8075,14061,24940,16276,63949,20473,45102,37963,132203,45090,31898,9009,60068,212238,62240,136787,51167,36352,13335';
 
 /** Thresholds of the rule scorer; a rule fires when all its conditions hold. */
 const ruleEnv = {
@@ -15,18 +15,19 @@ const ruleEnv = {
   DG_RULE_DIVERSE_PROMPT_RATIO: num(0.8, 0, 1).describe(
     'Rule: distinct-prompt ratio at which prompts count as diverse',
   ),
-  DG_RULE_OUT_IN_RATIO: num(2.5).describe('Rule: output/input token ratio at which outputs count as harvested'),
-  DG_RULE_LONG_OUTPUT_SHARE: num(0.4, 0, 1).describe('Rule: long-output share at which outputs count as harvested'),
-  DG_RULE_REASONING_SHARE: num(0.4, 0, 1).describe('Rule: share of prompts eliciting reasoning for CoT harvesting'),
+  DG_RULE_OUT_IN_RATIO: num(8).describe('Rule: output/input token ratio at which outputs count as harvested'),
+  DG_RULE_LONG_OUTPUT_SHARE: num(0.6, 0, 1).describe('Rule: long-output share at which outputs count as harvested'),
+  DG_RULE_REASONING_SHARE: num(0.3, 0, 1).describe('Rule: share of prompts eliciting reasoning for CoT harvesting'),
   DG_RULE_COT_REQ_PER_HOUR: num(60).describe('Rule: requests per hour from which CoT elicitation is harvesting'),
-  DG_RULE_TEMPLATE_SHARE: num(0.5, 0, 1).describe('Rule: near-duplicate (template) share of a capability sweep'),
-  DG_RULE_SWEEP_VOCAB_GROWTH: num(2).describe('Rule: new distinct words per request that make a template a sweep'),
+  DG_RULE_TEMPLATE_SHARE: num(0.25, 0, 1).describe('Rule: near-duplicate (template) share of a capability sweep'),
+  DG_RULE_SWEEP_MAX_INTERARRIVAL_CV: num(0.6).describe('Rule: inter-arrival CV below which a sweep is scripted'),
   DG_RULE_LOGPROBS_SHARE: num(0.5, 0, 1).describe('Rule: share of requests asking for logprobs or n>1'),
   DG_RULE_UNSUPPORTED_REGION_SHARE: num(0.2, 0, 1).describe('Rule: share of traffic from unsupported regions'),
-  DG_RULE_DATACENTER_SHARE: num(0.6, 0, 1).describe('Rule: datacenter/proxy ASN share of proxied access'),
+  DG_RULE_UNSUPPORTED_LEAK_SHARE: num(0.002, 0, 1).describe('Rule: unsupported-region share leaking past proxies'),
+  DG_RULE_DATACENTER_SHARE: num(0.5, 0, 1).describe('Rule: datacenter/proxy ASN share of proxied access'),
   DG_RULE_COUNTRY_MISMATCH_SHARE: num(0.5, 0, 1).describe('Rule: request vs billing country mismatch share'),
-  DG_RULE_RESELLER_DISTINCT_IPS: num(40).describe('Rule: distinct client IPs per day of a reseller/router key'),
-  DG_RULE_SLOW_ACTIVE_HOURS: num(18, 0, 24).describe('Rule: active hours per day of a low-and-slow extractor'),
+  DG_RULE_RESELLER_REQ_PER_DAY: num(3000).describe('Rule: daily requests of a router key mixing in extraction'),
+  DG_RULE_SLOW_ACTIVE_HOURS: num(10, 0, 24).describe('Rule: active hours per day of a low-and-slow extractor'),
 };
 
 export const detectorEnv = z
@@ -41,6 +42,7 @@ export const detectorEnv = z
     DG_DETECTOR_NEAR_DUP_BITS: int(12, 0, 32).describe('SimHash Hamming distance up to which prompts share a template'),
     DG_DETECTOR_POPULATION_MIN_SAMPLES: int(200, 1).describe('Cohort snapshots needed before population scoring'),
     DG_DETECTOR_BASELINE_MIN_SAMPLES: int(60, 1).describe('Minute snapshots of a key before baseline scoring'),
+    DG_DETECTOR_BASELINE_MIN_SPAN_MS: int(24 * HOUR, 0).describe('History a baseline needs (a diurnal cycle) to score'),
     DG_DETECTOR_DATACENTER_ASNS: csv(DEFAULT_DATACENTER_ASNS).describe('Datacenter, hosting and proxy ASNs'),
     DG_DETECTOR_UNSUPPORTED_REGIONS: csv('CN,RU,IR,KP,SY,CU,BY').describe('Countries where the service is not offered'),
     ...ruleEnv,
@@ -56,6 +58,7 @@ export const detectorEnv = z
     nearDupBits: e.DG_DETECTOR_NEAR_DUP_BITS,
     populationMinSamples: e.DG_DETECTOR_POPULATION_MIN_SAMPLES,
     baselineMinSamples: e.DG_DETECTOR_BASELINE_MIN_SAMPLES,
+    baselineMinSpanMs: e.DG_DETECTOR_BASELINE_MIN_SPAN_MS,
     datacenterAsns: e.DG_DETECTOR_DATACENTER_ASNS.map(Number).filter(Number.isInteger),
     unsupportedRegions: e.DG_DETECTOR_UNSUPPORTED_REGIONS.map((c) => c.toUpperCase()),
     rules: {
@@ -66,12 +69,13 @@ export const detectorEnv = z
       reasoningShare: e.DG_RULE_REASONING_SHARE,
       cotReqPerHour: e.DG_RULE_COT_REQ_PER_HOUR,
       templateShare: e.DG_RULE_TEMPLATE_SHARE,
-      sweepVocabGrowth: e.DG_RULE_SWEEP_VOCAB_GROWTH,
+      sweepMaxInterarrivalCv: e.DG_RULE_SWEEP_MAX_INTERARRIVAL_CV,
       logprobsShare: e.DG_RULE_LOGPROBS_SHARE,
       unsupportedRegionShare: e.DG_RULE_UNSUPPORTED_REGION_SHARE,
+      unsupportedLeakShare: e.DG_RULE_UNSUPPORTED_LEAK_SHARE,
       datacenterShare: e.DG_RULE_DATACENTER_SHARE,
       countryMismatchShare: e.DG_RULE_COUNTRY_MISMATCH_SHARE,
-      resellerDistinctIps: e.DG_RULE_RESELLER_DISTINCT_IPS,
+      resellerReqPerDay: e.DG_RULE_RESELLER_REQ_PER_DAY,
       slowActiveHours: e.DG_RULE_SLOW_ACTIVE_HOURS,
     },
   }));

@@ -1,5 +1,5 @@
 import type { PromptFingerprint } from './fingerprint.ts';
-import { MAX_PROMPT_TOKENS, mix32, tokenHashes } from './tokenize.ts';
+import { MAX_PROMPT_TOKENS, tokenHashes } from './tokenize.ts';
 
 /** Four-bit lanes overflow after 15 additions, so packed counts are flushed every 15 features. */
 const NIBBLE_CAPACITY = 15;
@@ -22,6 +22,15 @@ function majority(offset: number, total: number): number {
   let out = 0;
   for (let b = 0; b < 32; b++) if (counts[offset + b]! * 2 > total) out |= 1 << b;
   return out >>> 0;
+}
+
+/** Murmur3's finaliser, a module-local copy so the hot loop calls no imported binding (tsx wraps those in getters). */
+function mix(x: number): number {
+  let h = x ^ (x >>> 16);
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
 }
 
 /** The i-th feature: unigrams at even positions, word bigrams at odd ones. */
@@ -50,8 +59,8 @@ export function simhashTokens(hashes: Int32Array, count: number): PromptFingerpr
       h3 = 0;
     const end = Math.min(total, start + NIBBLE_CAPACITY);
     for (let i = start; i < end; i++) {
-      const lo = mix32(featureAt(hashes, i));
-      const hi = mix32(lo ^ 0x9e3779b9);
+      const lo = mix(featureAt(hashes, i));
+      const hi = mix(lo ^ 0x9e3779b9);
       l0 += lo & LANES;
       l1 += (lo >>> 1) & LANES;
       l2 += (lo >>> 2) & LANES;

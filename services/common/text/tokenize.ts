@@ -1,5 +1,8 @@
-/** Largest number of token hashes one prompt yields; longer prompts are fingerprinted on their first tokens. */
-export const MAX_PROMPT_TOKENS = 16_384;
+/**
+ * Largest number of token hashes one prompt yields: longer prompts (pasted documents, code context) are fingerprinted
+ * on their first 2,048 tokens, which carry the instruction and template and bound the cost per event.
+ */
+export const MAX_PROMPT_TOKENS = 2_048;
 
 /** FNV-1a offset basis as int32, so hashing stays in small integers. */
 const FNV_OFFSET = 0x811c9dc5 | 0;

@@ -18,18 +18,24 @@ function changeEvidence(input: ScoreInput, f: number): number {
   return Math.max(0, z - Z_FLOOR) + Math.max(0, cusum - CUSUM_FLOOR) / 2;
 }
 
+/** A baseline scores once it holds enough snapshots spanning enough event time (e.g. one diurnal cycle). */
+function ready(input: ScoreInput, minSamples: number, minSpanMs: number): boolean {
+  const b = input.baseline;
+  return b !== null && b.samples >= minSamples && b.since !== null && input.ts - b.since >= minSpanMs;
+}
+
 /** Each tracked feature against the key's own history: EWMA z-score for jumps, CUSUM for sustained change. */
-export function createBaselineScorer(minSamples: number): Scorer {
+export function createBaselineScorer(minSamples: number, minSpanMs: number): Scorer {
   return {
     name: 'baseline',
     score(input: ScoreInput): ScorerResult {
-      if (!input.baseline || input.baseline.samples < minSamples) return { score: 0, reasons: [] };
+      if (!ready(input, minSamples, minSpanMs)) return { score: 0, reasons: [] };
       const evidence = BASELINE_INDEX.map((f) => [f, changeEvidence(input, f)] as [number, number]).filter(
         ([, e]) => e > 0,
       );
       const total = evidence.reduce((sum, [, e]) => sum + e, 0);
       evidence.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-      const baseline = input.baseline;
+      const baseline = input.baseline!;
       const reasons: AlertReason[] = evidence.slice(0, MAX_REASONS).map(([f, e]) => {
         const detail = `z ${(baseline.z(f, input.features[f]!) ?? 0).toFixed(1)} vs own EWMA, CUSUM ${(baseline.cusum(f) ?? 0).toFixed(1)}`;
         return reasonFor(input, f, 'baseline', e / total, baseline.mean(f), detail);

@@ -5,12 +5,12 @@ import type { AlertCategory, ScoreInput, Scorer, ScorerResult } from './scorer.t
 /**
  * How much each scorer can move the final score on its own (noisy-OR weights): a fired rule is decisive; a
  * population outlier alone (e.g. a legitimately huge customer) stays below the default alert threshold of 0.6,
- * and needs a second, independent signal (own-baseline change, a model) to alert.
+ * and needs strong, independent support (own-baseline change, a model) to alert.
  */
 export const DEFAULT_WEIGHTS: Readonly<Record<string, number>> = {
   rule: 1,
-  population: 0.5,
-  baseline: 0.6,
+  population: 0.45,
+  baseline: 0.45,
   autoencoder: 0.5,
   classifier: 0.8,
 };

@@ -7,12 +7,18 @@ import type { ScoreInput, Scorer, ScorerResult } from './scorer.ts';
 /** A fired rule scores at least this; how far past its thresholds the features are fills the rest up to 1. */
 export const RULE_FLOOR = 0.6;
 
-/** 0 at the threshold, 1 at saturation; null when the condition does not hold. */
+/** 0 at the threshold, 1 at saturation, NaN for a gate; null when the condition does not hold. */
 function strength(c: Condition, value: number): number | null {
   const holds = c.op === '>=' ? value >= c.threshold : value <= c.threshold;
   if (!holds) return null;
   const span = c.saturate - c.threshold;
-  return span === 0 ? 1 : Math.min(1, Math.max(0, (value - c.threshold) / span));
+  return span === 0 ? Number.NaN : Math.min(1, Math.max(0, (value - c.threshold) / span));
+}
+
+/** Mean strength of the graded (non-gate) conditions. */
+function meanStrength(met: Met[]): number {
+  const graded = met.filter((m) => !Number.isNaN(m.strength));
+  return graded.length ? graded.reduce((a, m) => a + m.strength, 0) / graded.length : 0;
 }
 
 interface Met {
@@ -31,12 +37,12 @@ function evaluate(rule: Rule, features: Float64Array): Met[] | null {
   const alternatives = rule.any
     .map((condition) => ({ condition, strength: strength(condition, features[FEATURE_INDEX[condition.feature]]!) }))
     .filter((m): m is Met => m.strength !== null)
-    .sort((a, b) => b.strength - a.strength);
+    .sort((a, b) => (Number.isNaN(b.strength) ? 0 : b.strength) - (Number.isNaN(a.strength) ? 0 : a.strength));
   return alternatives.length ? [...met, alternatives[0]!] : null;
 }
 
 function explain(input: ScoreInput, rule: Rule, met: Met[]): AlertReason[] {
-  const weights = met.map((m) => 0.5 + m.strength);
+  const weights = met.map((m) => (Number.isNaN(m.strength) ? 0.25 : 0.5 + m.strength));
   const total = weights.reduce((a, b) => a + b, 0);
   return met.map((m, i) => {
     const f = FEATURE_INDEX[m.condition.feature];
@@ -46,19 +52,23 @@ function explain(input: ScoreInput, rule: Rule, met: Met[]): AlertReason[] {
   });
 }
 
-/** Threshold rules (configurable) over the feature vector; the strongest fired rule names the category. */
+/**
+ * Threshold rules (configurable) over the feature vector. The first fired rule (rules are ordered most specific
+ * first) names the category and gives the reasons; the score is the highest of all fired rules.
+ */
 export function createRuleScorer(rules: Rule[]): Scorer {
   return {
     name: 'rule',
     score(input: ScoreInput): ScorerResult {
-      let best: ScorerResult = { score: 0, reasons: [] };
+      let result: ScorerResult = { score: 0, reasons: [] };
       for (const rule of rules) {
         const met = evaluate(rule, input.features);
         if (!met) continue;
-        const score = RULE_FLOOR + (1 - RULE_FLOOR) * (met.reduce((a, m) => a + m.strength, 0) / met.length);
-        if (score > best.score) best = { score, reasons: explain(input, rule, met), category: rule.category };
+        const score = RULE_FLOOR + (1 - RULE_FLOOR) * meanStrength(met);
+        if (!result.category) result = { score, reasons: explain(input, rule, met), category: rule.category };
+        else result.score = Math.max(result.score, score);
       }
-      return best;
+      return result;
     },
   };
 }

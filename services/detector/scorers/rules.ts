@@ -2,7 +2,10 @@ import type { RuleThresholds } from '../../common/config/detector.ts';
 import type { FeatureName } from '../features/feature-names.ts';
 import type { AlertCategory } from './scorer.ts';
 
-/** One test of a rule: the feature passes at `threshold` and counts fully at `saturate`. */
+/**
+ * One test of a rule: the feature passes at `threshold` and counts fully at `saturate`; a gate (saturate equal to
+ * threshold) only has to hold and does not make the rule stronger.
+ */
 export interface Condition {
   feature: FeatureName;
   op: '>=' | '<=';
@@ -24,7 +27,7 @@ const atLeast = (feature: FeatureName, threshold: number, saturate: number): Con
   threshold,
   saturate,
 });
-const atMost = (feature: FeatureName, threshold: number, saturate: number): Condition => ({
+const atMost = (feature: FeatureName, threshold: number, saturate = threshold): Condition => ({
   feature,
   op: '<=',
   threshold,
@@ -33,29 +36,41 @@ const atMost = (feature: FeatureName, threshold: number, saturate: number): Cond
 
 /** Output at least as long as input: coding agents and document pipelines read far more than they write. */
 const OUTPUT_HEAVY = 1;
+/** Eval harnesses and researchers sample n > 1 to study variance; extraction wants one good trace per prompt. */
+const MIXED_MAX_MULTI_SAMPLE = 0.2;
 
 /**
- * The rules. Each combines volume with what the traffic is *for* (diverse prompts harvested for long or
- * probability-rich outputs, reasoning elicitation, template sweeps), so heavy legitimate users that are
- * input-heavy, repetitive or tool-driven do not match on volume alone.
+ * The rules, most specific first (the first that fires names the category). Each combines volume with what the
+ * traffic is *for* (diverse prompts harvested for long, rich outputs; reasoning elicitation; scripted template
+ * sweeps; access leaking from unsupported regions), so heavy legitimate users that are input-heavy, repetitive or
+ * tool-driven do not match on volume alone.
  */
 export function buildRules(t: RuleThresholds): Rule[] {
-  const harvestedOutput = [
-    atLeast('out_in_ratio', t.outInRatio, t.outInRatio * 4),
-    atLeast('long_output_share', t.longOutputShare, 1),
-    atLeast('logprobs_share', t.logprobsShare, 1),
-    atLeast('multi_sample_share', t.logprobsShare, 1),
-  ];
+  const harvested = atLeast('out_in_ratio', t.outInRatio, t.outInRatio * 4);
   return [
     {
-      name: 'bulk_harvest',
-      category: 'bulk_distillation',
+      name: 'unsupported_region',
+      category: 'region_evasion',
+      all: [atLeast('unsupported_region_share', t.unsupportedRegionShare, 1)],
+    },
+    {
+      name: 'proxied_from_unsupported_region',
+      category: 'region_evasion',
       all: [
-        atLeast('req_per_hour', t.bulkReqPerHour, t.bulkReqPerHour * 10),
-        atLeast('distinct_prompt_ratio', t.diversePromptRatio, 1),
-        atLeast('out_in_ratio', OUTPUT_HEAVY, OUTPUT_HEAVY * 4),
+        atLeast('unsupported_region_share', t.unsupportedLeakShare, t.unsupportedRegionShare),
+        atLeast('datacenter_asn_share', t.datacenterShare, 1),
+        atLeast('country_mismatch_share', t.countryMismatchShare, 1),
       ],
-      any: harvestedOutput,
+    },
+    {
+      name: 'scripted_template_sweep',
+      category: 'capability_sweep',
+      all: [
+        atMost('interarrival_cv', t.sweepMaxInterarrivalCv, 0),
+        atLeast('template_share', t.templateShare, 1),
+        atLeast('req_per_hour', t.cotReqPerHour, t.cotReqPerHour * 40),
+        harvested,
+      ],
     },
     {
       name: 'reasoning_elicitation_at_volume',
@@ -63,50 +78,12 @@ export function buildRules(t: RuleThresholds): Rule[] {
       all: [
         atLeast('reasoning_phrase_share', t.reasoningShare, 1),
         atLeast('req_per_hour', t.cotReqPerHour, t.cotReqPerHour * 20),
-        atLeast('out_in_ratio', OUTPUT_HEAVY, OUTPUT_HEAVY * 4),
+        atLeast('out_in_ratio', OUTPUT_HEAVY, t.outInRatio * 4),
       ],
       any: [
         atLeast('long_output_share', t.longOutputShare / 2, 1),
-        atLeast('rationale_request_share', t.reasoningShare / 2, 1),
-        atLeast('out_in_ratio', t.outInRatio, t.outInRatio * 4),
-      ],
-    },
-    {
-      name: 'template_sweep',
-      category: 'capability_sweep',
-      all: [
-        atLeast('template_share', t.templateShare, 1),
-        atLeast('vocab_growth', t.sweepVocabGrowth, t.sweepVocabGrowth * 5),
-        atLeast('req_per_hour', t.cotReqPerHour, t.cotReqPerHour * 20),
-        atLeast('out_in_ratio', OUTPUT_HEAVY, OUTPUT_HEAVY * 4),
-      ],
-    },
-    {
-      name: 'unsupported_region',
-      category: 'region_evasion',
-      all: [atLeast('unsupported_region_share', t.unsupportedRegionShare, 1)],
-    },
-    {
-      name: 'proxied_access',
-      category: 'region_evasion',
-      all: [
-        atLeast('datacenter_asn_share', t.datacenterShare, 1),
-        atLeast('country_mismatch_share', t.countryMismatchShare, 1),
-        atLeast('distinct_countries', 3, 10),
-      ],
-    },
-    {
-      name: 'reseller_router',
-      category: 'reseller_mixed',
-      all: [
-        atLeast('distinct_ips', t.resellerDistinctIps, t.resellerDistinctIps * 10),
-        atLeast('distinct_asns', 5, 30),
-        atLeast('datacenter_asn_share', 0.3, 1),
-      ],
-      any: [
-        atLeast('reasoning_phrase_share', t.reasoningShare / 3, 1),
-        atLeast('logprobs_share', t.logprobsShare / 3, 1),
-        atLeast('out_in_ratio', t.outInRatio, t.outInRatio * 4),
+        atLeast('rationale_request_share', t.reasoningShare, 1),
+        harvested,
       ],
     },
     {
@@ -114,14 +91,36 @@ export function buildRules(t: RuleThresholds): Rule[] {
       category: 'low_and_slow',
       all: [
         atLeast('active_hours_per_day', t.slowActiveHours, 24),
-        atMost('req_per_hour', t.bulkReqPerHour, 0),
+        atMost('req_per_hour', t.cotReqPerHour),
         atLeast('req_per_day', 100, 2_000),
-        atLeast('out_in_ratio', OUTPUT_HEAVY, OUTPUT_HEAVY * 4),
+        harvested,
+        atMost('multi_sample_share', MIXED_MAX_MULTI_SAMPLE),
       ],
       any: [
         atLeast('reasoning_phrase_share', t.reasoningShare, 1),
         atLeast('rationale_request_share', t.reasoningShare, 1),
         atLeast('logprobs_share', t.logprobsShare, 1),
+      ],
+    },
+    {
+      name: 'bulk_harvest',
+      category: 'bulk_distillation',
+      all: [
+        atLeast('req_per_hour', t.bulkReqPerHour, t.bulkReqPerHour * 10),
+        atLeast('distinct_prompt_ratio', t.diversePromptRatio, 1),
+        harvested,
+        atLeast('long_output_share', t.longOutputShare, 1),
+      ],
+    },
+    {
+      name: 'router_mixing_in_extraction',
+      category: 'reseller_mixed',
+      all: [
+        atLeast('req_per_day', t.resellerReqPerDay, t.resellerReqPerDay * 10),
+        atLeast('req_per_hour', t.bulkReqPerHour, t.bulkReqPerHour * 10),
+        atLeast('out_in_ratio', OUTPUT_HEAVY * 1.2, t.outInRatio),
+        atLeast('long_output_share', t.longOutputShare / 2, 1),
+        atMost('multi_sample_share', MIXED_MAX_MULTI_SAMPLE),
       ],
     },
   ];

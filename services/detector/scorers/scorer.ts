@@ -28,6 +28,8 @@ export interface PopulationContext {
 export interface BaselineContext {
   /** Number of minute snapshots folded into the baseline so far. */
   readonly samples: number;
+  /** Event time (epoch ms) of the first snapshot in the baseline, null when empty. */
+  readonly since: number | null;
   mean(feature: number): number | null;
   /** z-score of `value` against the key's EWMA mean and deviation, on the feature's scale. */
   z(feature: number, value: number): number | null;

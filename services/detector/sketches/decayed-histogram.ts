@@ -85,12 +85,21 @@ export class DecayedHistogram {
 
   /** Median absolute deviation: the half-width d around the median holding half the weight (bisection). */
   mad(): number {
+    const total = this.totalWeight();
+    if (total === 0) return 0;
+    const prefix = new Float64Array(this.buckets + 1);
+    for (let i = 0; i < this.buckets; i++) prefix[i + 1] = prefix[i]! + this.weights[i]!;
+    const cdf = (value: number): number => {
+      const position = Math.min(this.buckets, Math.max(0, (value - this.lo) / this.width));
+      const whole = Math.min(this.buckets - 1, Math.floor(position));
+      return (prefix[whole]! + this.weights[whole]! * (position - whole)) / total;
+    };
     const median = this.quantile(0.5);
     let low = 0;
     let high = this.hi - this.lo;
     for (let i = 0; i < 30; i++) {
       const d = (low + high) / 2;
-      if (this.cdf(median + d) - this.cdf(median - d) >= 0.5) high = d;
+      if (cdf(median + d) - cdf(median - d) >= 0.5) high = d;
       else low = d;
     }
     return high;

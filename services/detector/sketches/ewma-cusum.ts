@@ -3,10 +3,13 @@ import { decodeFloat64, encodeArray } from './codec.ts';
 /** A drift allowance of half a standard deviation and clipped updates, the textbook CUSUM settings. */
 const CUSUM_SLACK = 0.5;
 const UPDATE_CLIP_Z = 3;
+/** One extreme snapshot moves the CUSUM by at most 4σ, so a single spike is not a sustained change. */
+const CUSUM_CLIP_Z = 4;
 const STATS = 3;
 
 export interface EwmaCusumSnapshot {
   samples: number;
+  since: number;
   data: string;
 }
 
@@ -17,6 +20,8 @@ export interface EwmaCusumSnapshot {
 export class EwmaCusum {
   private data: Float64Array;
   samples = 0;
+  /** Event time of the first observation; -1 before it. */
+  since = -1;
 
   constructor(
     readonly tracked: number,
@@ -43,7 +48,8 @@ export class EwmaCusum {
   }
 
   /** Folds one observation of every tracked feature (values on the features' scales). */
-  update(values: ArrayLike<number>): void {
+  update(values: ArrayLike<number>, ts: number): void {
+    if (this.since < 0) this.since = ts;
     for (let s = 0; s < this.tracked; s++) this.updateOne(s, values[s]!);
     this.samples++;
   }
@@ -56,7 +62,7 @@ export class EwmaCusum {
     }
     const std = this.std(slot);
     const z = (value - this.data[i]!) / std;
-    this.data[i + 2] = Math.max(0, this.data[i + 2]! + z - CUSUM_SLACK);
+    this.data[i + 2] = Math.max(0, this.data[i + 2]! + Math.min(z, CUSUM_CLIP_Z) - CUSUM_SLACK);
     const clipped = this.data[i]! + Math.max(-UPDATE_CLIP_Z, Math.min(UPDATE_CLIP_Z, z)) * std;
     const delta = clipped - this.data[i]!;
     this.data[i] = this.data[i]! + this.alpha * delta;
@@ -64,12 +70,13 @@ export class EwmaCusum {
   }
 
   snapshot(): EwmaCusumSnapshot {
-    return { samples: this.samples, data: encodeArray(this.data) };
+    return { samples: this.samples, since: this.since, data: encodeArray(this.data) };
   }
 
   static restore(tracked: number, alpha: number, minScale: Float64Array, s: EwmaCusumSnapshot): EwmaCusum {
     const out = new EwmaCusum(tracked, alpha, minScale);
     out.samples = s.samples;
+    out.since = s.since;
     out.data = decodeFloat64(s.data, tracked * STATS);
     return out;
   }

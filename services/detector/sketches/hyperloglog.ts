@@ -21,6 +21,17 @@ export class HyperLogLog {
     if (rank > this.registers[index]!) this.registers[index] = rank;
   }
 
+  /** Adds raw (unmixed) 32-bit hashes such as FNV token hashes, mixing each first. */
+  addAllMixed(hashes: Int32Array, count: number): void {
+    for (let i = 0; i < count; i++) {
+      let h = hashes[i]! ^ (hashes[i]! >>> 16);
+      h = Math.imul(h, 0x85ebca6b);
+      h ^= h >>> 13;
+      h = Math.imul(h, 0xc2b2ae35);
+      this.add(h ^ (h >>> 16));
+    }
+  }
+
   estimate(): number {
     return estimateRegisters(this.registers, this.registers);
   }
@@ -43,6 +54,9 @@ export class HyperLogLog {
   }
 }
 
+/** 2^-r for every possible register value (0..33), instead of a Math.pow per register. */
+const INVERSE_POWERS = Float64Array.from({ length: 34 }, (_, r) => 2 ** -r);
+
 function alpha(m: number): number {
   if (m === 16) return 0.673;
   if (m === 32) return 0.697;
@@ -57,7 +71,7 @@ function estimateRegisters(a: Uint8Array, b: Uint8Array): number {
   let zeros = 0;
   for (let i = 0; i < m; i++) {
     const r = Math.max(a[i]!, b[i]!);
-    sum += 2 ** -r;
+    sum += INVERSE_POWERS[r]!;
     if (r === 0) zeros++;
   }
   const raw = (alpha(m) * m * m) / sum;

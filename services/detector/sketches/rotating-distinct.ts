@@ -1,4 +1,3 @@
-import { mix32 } from '../../common/text/tokenize.ts';
 import { HyperLogLog } from './hyperloglog.ts';
 
 export interface RotatingDistinctSnapshot {
@@ -56,7 +55,7 @@ export class RotatingDistinct {
   /** Adds raw token hashes (mixed here) as one item, e.g. the words of one prompt. */
   addAll(hashes: Int32Array, count: number, ts: number): void {
     this.rotateTo(ts);
-    for (let i = 0; i < count; i++) this.current.add(mix32(hashes[i]!));
+    this.current.addAllMixed(hashes, count);
     this.currentAdds++;
   }
 

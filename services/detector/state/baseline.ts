@@ -18,6 +18,10 @@ export class Baseline implements BaselineContext {
     return this.stats.samples;
   }
 
+  get since(): number | null {
+    return this.stats.since < 0 ? null : this.stats.since;
+  }
+
   mean(feature: number): number | null {
     const slot = BASELINE_SLOT[feature]!;
     if (slot < 0 || this.stats.samples === 0) return null;
@@ -36,11 +40,11 @@ export class Baseline implements BaselineContext {
     return slot < 0 ? null : this.stats.cusum(slot);
   }
 
-  /** Folds one full feature vector (FEATURE_NAMES order) into the baseline. */
-  update(features: Float64Array): void {
+  /** Folds one full feature vector (FEATURE_NAMES order) at event time `ts` into the baseline. */
+  update(features: Float64Array, ts: number): void {
     for (let s = 0; s < BASELINE_INDEX.length; s++)
       this.scratch[s] = toScale(BASELINE_INDEX[s]!, features[BASELINE_INDEX[s]!]!);
-    this.stats.update(this.scratch);
+    this.stats.update(this.scratch, ts);
   }
 
   snapshot(): EwmaCusumSnapshot {

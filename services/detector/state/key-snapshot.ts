@@ -15,7 +15,7 @@ const distinct = z.object({
   current: z.string(),
   previous: z.string(),
 });
-const baseline = z.object({ samples: z.number(), data: z.string() });
+const baseline = z.object({ samples: z.number(), since: z.number(), data: z.string() });
 
 /** Version 1 of a key's serialised state (JSON; typed arrays as base64). */
 export const keySnapshotSchema = z.object({
