@@ -11,6 +11,12 @@ export interface AlertedCluster {
   members: string[];
 }
 
+export interface AlertPolicy {
+  cooldownMs: number;
+  growthToEscalate: number;
+  escalationIntervalMs: number;
+}
+
 export type AlertDecision = { emit: false } | { emit: true; escalates: string | null };
 
 /** Share of the smaller of two member sets that must overlap for them to be the same cluster. */
@@ -18,24 +24,23 @@ const SAME_CLUSTER_OVERLAP = 0.5;
 
 /**
  * Cooldown memory of raised cluster alerts: a cluster matching an earlier one (by member overlap) is silent
- * inside the cooldown unless it grew materially or its severity rose, which escalates the earlier alert.
+ * inside the cooldown unless its severity rose or it grew materially (at most once per escalation interval),
+ * which escalates the earlier alert.
  */
 export class AlertLog {
   private readonly clusters = new Map<string, AlertedCluster>();
   private readonly alertOfKey = new Map<string, string>();
 
-  constructor(
-    private readonly cooldownMs: number,
-    private readonly growthToEscalate: number,
-  ) {}
+  constructor(private readonly policy: AlertPolicy) {}
 
-  decide(members: readonly string[], severity: Severity): AlertDecision {
+  decide(members: readonly string[], severity: Severity, nowMs: number): AlertDecision {
     const previous = this.bestMatch(members);
     if (!previous) return { emit: true, escalates: null };
     const before = previous.members.length;
-    const grew = members.length > before && members.length >= before * (1 + this.growthToEscalate);
+    const grew = members.length > before && members.length >= before * (1 + this.policy.growthToEscalate);
+    const due = nowMs - previous.raisedAtMs >= this.policy.escalationIntervalMs;
     const worse = SEVERITY_RANK[severity] > SEVERITY_RANK[previous.severity];
-    return grew || worse ? { emit: true, escalates: previous.alertId } : { emit: false };
+    return (grew && due) || worse ? { emit: true, escalates: previous.alertId } : { emit: false };
   }
 
   /** Remembers a raised alert; the alert it escalates is replaced by it. */
@@ -47,7 +52,8 @@ export class AlertLog {
 
   /** Drops alerts whose cooldown has passed at event time `nowMs`. */
   expire(nowMs: number): void {
-    for (const c of [...this.clusters.values()]) if (nowMs - c.raisedAtMs >= this.cooldownMs) this.forget(c.alertId);
+    for (const c of [...this.clusters.values()])
+      if (nowMs - c.raisedAtMs >= this.policy.cooldownMs) this.forget(c.alertId);
   }
 
   entries(): AlertedCluster[] {

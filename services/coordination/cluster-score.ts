@@ -26,6 +26,7 @@ export interface ClusterContext {
 
 export interface ClusterScore {
   score: number;
+  orgs: number;
   /** Evidence dimensions (content, infra, timing) at or above the floor. */
   dimensions: number;
   reasons: AlertReason[];
@@ -92,7 +93,7 @@ function timingTerm(members: readonly ClusterMember[]): Term {
   for (const m of members) {
     for (let h = 0; h < 24; h++) pooled[h] = pooled[h]! + m.profile.hours[h]!;
   }
-  const peak = pooled.indexOf(Math.max(...pooled));
+  const peak = pooled.reduce((best, v, h) => (v > pooled[best]! ? h : best), 0);
   return {
     feature: 'synchronised_schedule',
     value: correlation,
@@ -141,5 +142,6 @@ export function scoreCluster(members: readonly ClusterMember[], ctx: ClusterCont
     (s) => s >= DIMENSION_FLOOR,
   ).length;
   const reasons = terms.map((t) => toReason(t, score)).sort((a, b) => b.contribution - a.contribution);
-  return { score, dimensions, reasons };
+  const orgs = new Set(members.map((m) => m.profile.orgId)).size;
+  return { score, orgs, dimensions, reasons };
 }

@@ -7,6 +7,7 @@ const uint32 = z.int().min(0).max(4_294_967_295);
 /** Checkpoint of a coordination engine: per-key signatures plus the little global state a pass needs. */
 export const coordinationSnapshotSchema = z.object({
   v: z.literal(1),
+  startedAt: z.int().nullable(),
   lastPassAt: z.int().nullable(),
   keys: z.array(z.object({ signature: keySignatureSchema, families: z.array(z.int().min(1).nullable()) })),
   dirty: z.array(z.string()),

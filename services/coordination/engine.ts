@@ -35,21 +35,25 @@ export interface CoordinationEngine {
 class Coordination implements CoordinationEngine {
   private registry: KeyRegistry;
   private log: AlertLog;
+  /** Event time of the first event; warm-ups count from here. */
+  private startedAt: number | null = null;
   private lastPassAt: number | null = null;
   private passes = 0;
 
   constructor(private readonly options: CoordinationOptions) {
-    this.registry = new KeyRegistry(options.familyRadius, options.minEvidenceShare);
-    this.log = new AlertLog(options.cooldownMs, options.growthToEscalate);
+    this.registry = new KeyRegistry(options.familyRadius, options.minEvidenceShare, false);
+    this.log = new AlertLog(options);
   }
 
   observe(event: UsageEvent, fingerprint: PromptFingerprint | null): void {
+    this.startedAt ??= event.ts;
     this.registry.observe(event, fingerprint);
   }
 
   observeSignature(signature: unknown): void {
     const parsed = keySignatureSchema.safeParse(signature);
     if (!parsed.success) throw errors.badInput(`key signature: ${parsed.error.issues[0]?.message}`);
+    this.startedAt ??= parsed.data.first_seen;
     this.registry.observeSignature(parsed.data satisfies KeySignature);
   }
 
@@ -61,29 +65,42 @@ class Coordination implements CoordinationEngine {
   }
 
   flush(nowMs: number): Alert[] {
+    const wasWarm = this.ageAt(this.lastPassAt) >= this.options.warmupMs;
+    const age = this.ageAt(nowMs);
     this.lastPassAt = nowMs;
+    if (age >= this.options.scheduleWarmupMs && !this.registry.withTiming) this.registry.enableTiming();
+    // Groups that formed during the warm-up are scored once it ends, changed or not.
+    if (age >= this.options.warmupMs && !wasWarm) this.registry.markAllChanged();
     if (!this.registry.changed) return [];
     this.passes++;
-    return runLinkingPass(this.registry, this.log, nowMs, this.options);
+    return runLinkingPass(this.registry, this.log, nowMs, this.options, age >= this.options.warmupMs);
   }
 
   snapshot(): CoordinationSnapshot {
-    return { v: 1, lastPassAt: this.lastPassAt, ...this.registry.toState(), alerted: this.log.entries() };
+    const { startedAt, lastPassAt } = this;
+    return { v: 1, startedAt, lastPassAt, ...this.registry.toState(), alerted: this.log.entries() };
   }
 
   restore(state: unknown): void {
     const parsed = coordinationSnapshotSchema.safeParse(state);
     if (!parsed.success) throw errors.badInput(`coordination snapshot: ${parsed.error.issues[0]?.message}`);
     const s = parsed.data;
-    this.registry = new KeyRegistry(this.options.familyRadius, this.options.minEvidenceShare, s);
-    this.log = new AlertLog(this.options.cooldownMs, this.options.growthToEscalate);
-    for (const a of s.alerted) this.log.record(a, null);
+    this.startedAt = s.startedAt;
     this.lastPassAt = s.lastPassAt;
+    const timing = this.ageAt(s.lastPassAt) >= this.options.scheduleWarmupMs;
+    this.registry = new KeyRegistry(this.options.familyRadius, this.options.minEvidenceShare, timing, s);
+    this.log = new AlertLog(this.options);
+    for (const a of s.alerted) this.log.record(a, null);
   }
 
   stats(): CoordinationStats {
     const keys = this.registry.records.size;
     return { keys, templateFamilies: this.registry.families.size, passes: this.passes, lastPassAt: this.lastPassAt };
+  }
+
+  /** Event time elapsed from the first event to `ts`; -Infinity before either exists. */
+  private ageAt(ts: number | null): number {
+    return ts === null || this.startedAt === null ? Number.NEGATIVE_INFINITY : ts - this.startedAt;
   }
 }
 

@@ -1,7 +1,10 @@
 import type { EvidenceDimension } from './key-evidence.ts';
 
-/** Base strength of one shared value by kind: a shared template is the strongest single sign of one operator. */
-const BASE_WEIGHT: Record<string, number> = { t: 0.7, s: 0.6, p: 0.6, a: 0.5, h: 0.4, m: 0.4 };
+/**
+ * Base strength of one shared value by kind: a shared template is the strongest single sign of one operator; an
+ * ASN is so coarse that only a rare one next to a rare template links keys without a third kind of evidence.
+ */
+const BASE_WEIGHT: Record<string, number> = { t: 0.7, s: 0.6, p: 0.6, a: 0.35, h: 0.4, m: 0.4 };
 const DIMENSION: Record<string, EvidenceDimension> = {
   t: 'content',
   s: 'content',

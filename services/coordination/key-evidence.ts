@@ -33,8 +33,16 @@ export function significantSlots(profile: KeyProfile, minShare: number): number[
   return slots;
 }
 
-/** The key's evidence given the template family of each significant slot. */
-export function keyEvidence(profile: KeyProfile, families: Array<number | null>, minShare: number): KeyEvidence {
+/**
+ * The key's evidence given the template family of each significant slot. `withTiming` is off until the stream
+ * covers a full day: before that every key's hours are cut to the same short window and look synchronised.
+ */
+export function keyEvidence(
+  profile: KeyProfile,
+  families: Array<number | null>,
+  minShare: number,
+  withTiming: boolean,
+): KeyEvidence {
   const templates = families.filter((f): f is number => f !== null).map((f) => `t:${f}`);
   const prompts = significant(profile.systemPrompts.entries, profile.events, minShare).map((s) => `s:${s}`);
   const asns = significant(profile.asns.entries, profile.events, minShare).map((a) => `a:${a}`);
@@ -42,7 +50,7 @@ export function keyEvidence(profile: KeyProfile, families: Array<number | null>,
   return {
     content: [...new Set(templates)].concat(prompts),
     infra: asns.concat(prefixes),
-    timing: scheduleTokens(profile.hours, profile.minutePhase),
+    timing: withTiming ? scheduleTokens(profile.hours, profile.minutePhase) : [],
   };
 }
 

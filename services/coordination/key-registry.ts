@@ -33,6 +33,7 @@ export class KeyRegistry {
   constructor(
     familyRadius: number,
     private readonly minEvidenceShare: number,
+    private timingEnabled: boolean,
     state?: RegistryState,
   ) {
     this.families = new TemplateFamilies(familyRadius, state?.families.leaders.map(leaderOf), state?.families.nextId);
@@ -68,6 +69,20 @@ export class KeyRegistry {
     this.dirty.add(signature.api_key_id);
   }
 
+  get withTiming(): boolean {
+    return this.timingEnabled;
+  }
+
+  /** Starts using schedule evidence; every key's evidence is re-derived at the next refresh. */
+  enableTiming(): void {
+    this.timingEnabled = true;
+    this.markAllChanged();
+  }
+
+  markAllChanged(): void {
+    for (const id of this.records.keys()) this.dirty.add(id);
+  }
+
   get changed(): boolean {
     return this.dirty.size > 0;
   }
@@ -83,7 +98,7 @@ export class KeyRegistry {
       );
       for (const f of previous) if (f !== null) this.families.release(f);
       this.index.remove(id, record.evidence);
-      record.evidence = keyEvidence(record.profile, record.families, this.minEvidenceShare);
+      record.evidence = keyEvidence(record.profile, record.families, this.minEvidenceShare, this.timingEnabled);
       this.index.add(id, record.evidence);
     }
     const changed = new Set(this.dirty);
@@ -111,7 +126,7 @@ export class KeyRegistry {
 
   private load(profile: KeyProfile, stored: Array<number | null>): void {
     const families = stored.map((f) => (f !== null && this.families.adopt(f) ? f : null));
-    const evidence = keyEvidence(profile, families, this.minEvidenceShare);
+    const evidence = keyEvidence(profile, families, this.minEvidenceShare, this.timingEnabled);
     this.records.set(profile.apiKeyId, { profile, families, evidence });
     this.index.add(profile.apiKeyId, evidence);
   }

@@ -33,12 +33,20 @@ function describer(registry: KeyRegistry): (token: string) => string {
 
 /**
  * One linking pass at event time `nowMs`: evict idle keys, refresh changed ones, link, score each linked group
- * and raise an alert for each group that scores as one actor and is not silenced by the cooldown.
+ * and raise an alert for each group that scores as one actor and is not silenced by the cooldown (during the
+ * warm-up, `raiseAlerts` is false and the pass only keeps the indexes current).
  */
-export function runLinkingPass(registry: KeyRegistry, log: AlertLog, nowMs: number, o: CoordinationOptions): Alert[] {
+export function runLinkingPass(
+  registry: KeyRegistry,
+  log: AlertLog,
+  nowMs: number,
+  o: CoordinationOptions,
+  raiseAlerts: boolean,
+): Alert[] {
   registry.evict(nowMs - o.keyIdleMs, o.maxKeys);
   const changed = registry.refresh();
   log.expire(nowMs);
+  if (!raiseAlerts) return [];
   // A group none of whose keys changed scores as before: it was alerted or silenced already.
   const groups = linkKeys(registry.index, o)
     .filter((g) => g.some((id) => changed.has(id)))
@@ -55,9 +63,9 @@ export function runLinkingPass(registry: KeyRegistry, log: AlertLog, nowMs: numb
   for (const group of groups) {
     const members: KeyRecord[] = group.map((id) => registry.records.get(id)!);
     const score = scoreCluster(members, ctx);
-    if (score.score < o.alertScore || score.dimensions < 2) continue;
+    if (score.score < o.alertScore || score.dimensions < 2 || score.orgs < o.minOrgs) continue;
     const ids = members.map((m) => m.profile.apiKeyId);
-    const decision = log.decide(ids, severityOf(score.score));
+    const decision = log.decide(ids, severityOf(score.score), nowMs);
     if (!decision.emit) continue;
     const profiles = members.map((m) => m.profile);
     const alert = buildClusterAlert({

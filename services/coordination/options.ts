@@ -12,6 +12,8 @@ export const coordinationOptionsSchema = z
       .default(5 * 60_000),
     /** Smallest linked group that can become a cluster alert. */
     minClusterSize: z.int().min(2).default(5),
+    /** Fewest distinct orgs a cluster must span: one org's own keys are its business, and per-org limits apply. */
+    minOrgs: z.int().min(1).default(3),
     /** Cluster score (0–1) from which an alert is raised. */
     alertScore: z.number().min(0).max(1).default(0.6),
     /** Summed evidence weight a shared bucket needs before its keys are linked. */
@@ -21,8 +23,20 @@ export const coordinationOptionsSchema = z
       .int()
       .min(0)
       .default(24 * HOUR_MS),
-    /** Relative growth (0.25 = +25% members) that re-alerts a cluster inside the cooldown as an escalation. */
-    growthToEscalate: z.number().min(0).default(0.25),
+    /** Relative growth (0.1 = +10% members) that re-alerts a cluster inside the cooldown as an escalation. */
+    growthToEscalate: z.number().min(0).default(0.1),
+    /** Least event time between two growth escalations of one cluster, so a network forming is not a stream. */
+    escalationIntervalMs: z
+      .int()
+      .min(0)
+      .default(30 * 60_000),
+    /** Event time after the first event before alerts are raised, so rarity is judged on a populated index. */
+    warmupMs: z.int().min(0).default(HOUR_MS),
+    /** Event time after the first event before schedules count as evidence (hours seen must span a day). */
+    scheduleWarmupMs: z
+      .int()
+      .min(0)
+      .default(24 * HOUR_MS),
     /** Keys idle this long (event time) are dropped from stage 2. */
     keyIdleMs: z
       .int()
@@ -35,7 +49,7 @@ export const coordinationOptionsSchema = z
     /** Keys sharing an evidence value outside a group up to which the value counts as rare (full weight). */
     rareBackgroundKeys: z.int().min(1).default(20),
     /** Hamming radius (bits) within which two template centroids are one template family. */
-    familyRadius: z.int().min(0).max(20).default(10),
+    familyRadius: z.int().min(0).max(20).default(12),
     /** Share of a key's events a value needs before it is used as linking evidence. */
     minEvidenceShare: z.number().min(0).max(1).default(0.25),
   })

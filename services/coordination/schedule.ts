@@ -45,17 +45,26 @@ export function scheduleTokens(hours: ArrayLike<number>, minutePhase: ArrayLike<
   return tokens;
 }
 
-function pearson(a: number[], b: number[]): number {
-  const n = a.length;
-  const meanA = total(a) / n;
-  const meanB = total(b) / n;
+/** Pearson correlation of `a` with `b - a` (a member against the pooled shares of all the others). */
+function pearsonWithOthers(a: Float64Array, offset: number, pooled: Float64Array): number {
+  const n = pooled.length;
+  let sumA = 0;
+  let sumB = 0;
+  for (let i = 0; i < n; i++) {
+    sumA += a[offset + i]!;
+    sumB += pooled[i]! - a[offset + i]!;
+  }
+  const meanA = sumA / n;
+  const meanB = sumB / n;
   let cov = 0;
   let varA = 0;
   let varB = 0;
   for (let i = 0; i < n; i++) {
-    cov += (a[i]! - meanA) * (b[i]! - meanB);
-    varA += (a[i]! - meanA) ** 2;
-    varB += (b[i]! - meanB) ** 2;
+    const da = a[offset + i]! - meanA;
+    const db = pooled[i]! - a[offset + i]! - meanB;
+    cov += da * db;
+    varA += da * da;
+    varB += db * db;
   }
   return varA > 0 && varB > 0 ? cov / Math.sqrt(varA * varB) : 0;
 }
@@ -66,18 +75,21 @@ function pearson(a: number[], b: number[]): number {
  * Negative values count as 0; members with too few events are skipped.
  */
 export function scheduleCorrelation(histograms: ArrayLike<number>[]): number {
-  const shares: number[][] = [];
+  const width = histograms[0]?.length ?? 0;
+  const shares = new Float64Array(histograms.length * width);
+  const pooled = new Float64Array(width);
+  let members = 0;
   for (const h of histograms) {
     const events = total(h);
-    if (events >= MIN_SCHEDULE_EVENTS) shares.push(Array.from(h, (v) => v / events));
+    if (events < MIN_SCHEDULE_EVENTS) continue;
+    for (let i = 0; i < width; i++) {
+      shares[members * width + i] = h[i]! / events;
+      pooled[i] = pooled[i]! + h[i]! / events;
+    }
+    members++;
   }
-  if (shares.length < 2) return 0;
-  const pooled = new Array<number>(shares[0]!.length).fill(0);
-  for (const s of shares) for (let i = 0; i < s.length; i++) pooled[i] = pooled[i]! + s[i]!;
+  if (members < 2) return 0;
   let sum = 0;
-  for (const s of shares) {
-    const others = pooled.map((v, i) => v - s[i]!);
-    sum += Math.max(0, pearson(s, others));
-  }
-  return sum / shares.length;
+  for (let m = 0; m < members; m++) sum += Math.max(0, pearsonWithOthers(shares, m * width, pooled));
+  return sum / members;
 }

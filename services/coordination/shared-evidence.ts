@@ -22,8 +22,9 @@ export function topShared(
 ): SharedValue | null {
   const counts = new Map<string, number>();
   const prefix = `${kind}:`;
+  const dimension = kind === 't' || kind === 's' ? 'content' : 'infra';
   for (const e of members) {
-    for (const token of [...e.content, ...e.infra]) {
+    for (const token of e[dimension]) {
       if (token.startsWith(prefix)) counts.set(token, (counts.get(token) ?? 0) + 1);
     }
   }

@@ -1,17 +1,15 @@
 import { hammingDistance, type PromptFingerprint } from '../common/text/fingerprint.ts';
 
-/** Six LSH bands (11+11+10 bits of each half): centroids within 5 bits always share a band, near ones usually do. */
-const BANDS: ReadonlyArray<{ half: 'hi' | 'lo'; shift: number; bits: number }> = [
-  { half: 'hi', shift: 21, bits: 11 },
-  { half: 'hi', shift: 10, bits: 11 },
-  { half: 'hi', shift: 0, bits: 10 },
-  { half: 'lo', shift: 21, bits: 11 },
-  { half: 'lo', shift: 10, bits: 11 },
-  { half: 'lo', shift: 0, bits: 10 },
-];
-
+/**
+ * Eight LSH bands of 8 bits: centroids within 7 bits always share a band, and ones 12 bits apart still do with
+ * probability above 0.8; each band value becomes one bucket key.
+ */
 function bandKeys(fp: PromptFingerprint): number[] {
-  return BANDS.map((b, i) => i * 2048 + (((b.half === 'hi' ? fp.hi : fp.lo) >>> b.shift) & ((1 << b.bits) - 1)));
+  const keys: number[] = [];
+  for (let band = 0; band < 4; band++) {
+    keys.push(band * 256 + ((fp.hi >>> (band * 8)) & 255), (band + 4) * 256 + ((fp.lo >>> (band * 8)) & 255));
+  }
+  return keys;
 }
 
 export interface FamilyLeader {

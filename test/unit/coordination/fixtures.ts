@@ -1,0 +1,94 @@
+import type { Alert } from '../../../schemas/alert-v1.ts';
+import type { UsageEvent } from '../../../schemas/usage-v1.ts';
+import type { PromptFingerprint } from '../../../services/common/text/fingerprint.ts';
+import type { CoordinationEngine } from '../../../services/coordination/index.ts';
+
+export const DAY0 = Date.UTC(2026, 2, 2);
+const HOUR_MS = 3_600_000;
+
+/** Deterministic PRNG (mulberry32) so every fixture is the same on every run. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function randomFingerprint(random: () => number): PromptFingerprint {
+  return { hi: Math.floor(random() * 2 ** 32) >>> 0, lo: Math.floor(random() * 2 ** 32) >>> 0 };
+}
+
+/** `base` with `bits` distinct random bits flipped: a near-duplicate of the same template. */
+export function nearDuplicate(base: PromptFingerprint, bits: number, random: () => number): PromptFingerprint {
+  let { hi, lo } = base;
+  const flipped = new Set<number>();
+  while (flipped.size < bits) flipped.add(Math.floor(random() * 64));
+  for (const b of flipped) {
+    if (b < 32) hi ^= 1 << b;
+    else lo ^= 1 << (b - 32);
+  }
+  return { hi: hi >>> 0, lo: lo >>> 0 };
+}
+
+export interface TrafficEvent {
+  event: UsageEvent;
+  fingerprint: PromptFingerprint | null;
+}
+
+export interface KeyTraffic {
+  keyId: string;
+  orgId: string;
+  events: number;
+  days?: number;
+  /** UTC hours [from, to) the key is active in. */
+  hours: [number, number];
+  fingerprint: () => PromptFingerprint | null;
+  asn?: () => number;
+  ip?: () => string;
+  systemPrompt?: string;
+}
+
+/** Events of one key spread over `days` days inside its active hours. */
+export function keyTraffic(t: KeyTraffic, random: () => number): TrafficEvent[] {
+  const out: TrafficEvent[] = [];
+  const span = (t.hours[1] - t.hours[0] + 24) % 24 || 24;
+  for (let i = 0; i < t.events; i++) {
+    const day = Math.floor(random() * (t.days ?? 1));
+    const ts =
+      DAY0 + day * 24 * HOUR_MS + ((t.hours[0] * HOUR_MS + Math.floor(random() * span * HOUR_MS)) % (24 * HOUR_MS));
+    const event: UsageEvent = {
+      event_id: `${t.keyId}-e${i}`,
+      ts,
+      api_key_id: t.keyId,
+      org_id: t.orgId,
+      model: 'm-large',
+      input_tokens: 200,
+      output_tokens: 800,
+    };
+    if (t.asn) event.client_asn = t.asn();
+    if (t.ip) event.client_ip = t.ip();
+    if (t.systemPrompt) event.system_prompt_sha256 = t.systemPrompt;
+    out.push({ event, fingerprint: t.fingerprint() });
+  }
+  return out;
+}
+
+/** Feeds events in event-time order the way the detector pipeline does, then flushes; returns every alert. */
+export function runEngine(engine: CoordinationEngine, traffic: TrafficEvent[]): Alert[] {
+  const sorted = [...traffic].sort((a, b) => a.event.ts - b.event.ts || (a.event.event_id < b.event.event_id ? -1 : 1));
+  const alerts: Alert[] = [];
+  for (const { event, fingerprint } of sorted) {
+    engine.observe(event, fingerprint);
+    alerts.push(...engine.advance(event.ts));
+  }
+  alerts.push(...engine.flush(sorted[sorted.length - 1]!.event.ts));
+  return alerts;
+}
+
+export function ipIn(prefix: string, random: () => number): string {
+  return `${prefix}.${1 + Math.floor(random() * 254)}`;
+}
