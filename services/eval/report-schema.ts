@@ -15,6 +15,8 @@ export const attackMetricsSchema = z.object({
   pr_auc: rate.nullable(),
   ttd_p50_min: z.number().nullable(),
   ttd_p90_min: z.number().nullable(),
+  /** Time to detect (minutes) of each detected key, ascending. */
+  ttd_minutes: z.array(z.number()),
 });
 
 export const benignMetricsSchema = z.object({

@@ -49,6 +49,9 @@ export class SystemRecorder {
 
   firstFlag(key: string): number | null {
     const list = this.flags.get(key);
-    return list && list.length > 0 ? Math.min(...list) : null;
+    if (!list || list.length === 0) return null;
+    let first = list[0]!;
+    for (const ts of list) if (ts < first) first = ts;
+    return first;
   }
 }

@@ -19,6 +19,7 @@ export {
   isAttackArchetype,
   type KeyTruth,
   type PromptMode,
+  promptModeSchema,
 } from './truth.ts';
 
 /** A simulated dataset: events in global event-time order (re-iterable, same events each time) and the truth. */

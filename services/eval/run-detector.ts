@@ -1,0 +1,76 @@
+import type { Alert } from '../../schemas/alert-v1.ts';
+import { parseEventValue } from '../../schemas/parse-event.ts';
+import type { DetectorConfig } from '../common/config/detector.ts';
+import { createCoordinationEngine } from '../coordination/index.ts';
+import { FEATURE_COUNT } from '../detector/features/feature-names.ts';
+import { createDetectorPipeline } from '../detector/pipeline.ts';
+import type { Scorer } from '../detector/scorers/scorer.ts';
+import type { PipelineOutput } from '../detector/types.ts';
+import type { Simulation } from '../simulator/index.ts';
+import type { RateLimitBaseline } from './baselines/rate-limit.ts';
+import { FeatureStore } from './feature-store.ts';
+import type { SystemRecorder } from './system-recorder.ts';
+
+const YIELD_EVERY_EVENTS = 10_000;
+
+export interface DetectorRun {
+  events: number;
+  activeKeys: Set<string>;
+  features: FeatureStore;
+  alerts: number;
+}
+
+export interface DetectorRunOptions {
+  config?: DetectorConfig;
+  scorers?: Scorer[];
+  onProgress?: (eventTime: number, events: number) => void;
+}
+
+function recordAlert(recorder: SystemRecorder, alert: Alert): void {
+  const ts = Date.parse(alert.raised_at);
+  if (alert.kind === 'cluster') recorder.clusterFlag(alert.api_key_ids, ts, alert.score);
+  else for (const key of alert.api_key_ids) recorder.flag(key, ts, alert.score);
+}
+
+function record(out: PipelineOutput, recorder: SystemRecorder, features: FeatureStore): number {
+  for (const snapshot of out.features) {
+    recorder.score(snapshot.api_key_id, snapshot.ts, snapshot.score);
+    features.add(snapshot);
+  }
+  for (const alert of out.alerts) recordAlert(recorder, alert);
+  return out.alerts.length;
+}
+
+/**
+ * Replays a simulation through the detector exactly as `replay` does (validation by `parseEventValue`, the
+ * event-time pipeline with the coordination stage) and feeds the rate-limit baseline the same events.
+ */
+export async function runDetector(
+  sim: Simulation,
+  detector: SystemRecorder,
+  rateLimit: RateLimitBaseline,
+  options: DetectorRunOptions = {},
+): Promise<DetectorRun> {
+  const pipeline = createDetectorPipeline({
+    config: options.config,
+    scorers: options.scorers,
+    coordination: createCoordinationEngine(),
+  });
+  const features = new FeatureStore(FEATURE_COUNT);
+  const activeKeys = new Set<string>();
+  let events = 0;
+  let alerts = 0;
+  for (const { event } of sim.timedEvents) {
+    const parsed = parseEventValue(event);
+    if (!parsed.ok) throw new Error(`simulator produced an invalid event: ${parsed.reason}`);
+    activeKeys.add(parsed.event.api_key_id);
+    rateLimit.observe(parsed.event);
+    alerts += record(pipeline.process(parsed.event), detector, features);
+    if (++events % YIELD_EVERY_EVENTS === 0) {
+      options.onProgress?.(parsed.event.ts, events);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+  alerts += record(pipeline.finish(), detector, features);
+  return { events, activeKeys, features, alerts };
+}

@@ -1,0 +1,110 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DetectorConfig } from '../common/config/detector.ts';
+import type { Scorer } from '../detector/scorers/scorer.ts';
+import { type PromptMode, type Simulation, simulate } from '../simulator/index.ts';
+import { runIsolationBaseline } from './baselines/isolation-baseline.ts';
+import { DEFAULT_RATE_LIMITS, RateLimitBaseline } from './baselines/rate-limit.ts';
+import { type EvalScope, evaluateSystem } from './metrics/evaluate.ts';
+import { writePlots } from './plots.ts';
+import { renderMarkdown } from './report-markdown.ts';
+import { type EvalReport, evalReportSchema } from './report-schema.ts';
+import { type DetectorRun, runDetector } from './run-detector.ts';
+import { SystemRecorder } from './system-recorder.ts';
+import { evaluateTargets } from './targets.ts';
+
+export interface EvalOptions {
+  seed: number;
+  hours: number;
+  keysScale: number;
+  promptMode: PromptMode;
+  /** Where eval.md, eval.json and the PNGs go; null writes nothing. */
+  outDir: string | null;
+  detectorConfig?: DetectorConfig;
+  /** The tfjs scorers, when the caller loaded them (the same ones replay uses). */
+  scorers?: Scorer[];
+  /** The command line that reproduces this run, quoted in the report. */
+  command: string;
+  notes?: string[];
+  onProgress?: (eventTime: number, events: number) => void;
+}
+
+export interface EvalResult {
+  report: EvalReport;
+  markdown: string;
+  files: string[];
+}
+
+function recorders(sim: Simulation) {
+  const rl = DEFAULT_RATE_LIMITS;
+  return {
+    detector: new SystemRecorder(
+      'DistillGuard',
+      'the detector pipeline as `replay` runs it (rules, robust statistics, tfjs models when loaded, coordination stage).',
+      sim.truth,
+    ),
+    rateLimit: new SystemRecorder(
+      'rate limit',
+      `static per-key limits as gateways enforce them: ${rl.requestsPerMinute} requests, ` +
+        `${rl.inputTokensPerMinute.toLocaleString('en-US')} input and ${rl.outputTokensPerMinute.toLocaleString('en-US')} ` +
+        'output tokens per sliding minute; score = worst usage/limit ratio.',
+      sim.truth,
+    ),
+    isolation: new SystemRecorder(
+      'isolation forest',
+      "Isolation Forest (100 trees, ψ = 256, seeded) fitted unsupervised on 4,096 of the detector's own feature " +
+        'snapshots (log-scaled); flags snapshots above the 99th percentile of the training scores.',
+      sim.truth,
+    ),
+  };
+}
+
+function buildReport(sim: Simulation, run: DetectorRun, recs: ReturnType<typeof recorders>, seconds: number) {
+  const scope: EvalScope = { truth: sim.truth, activeKeys: run.activeKeys };
+  const systems = [recs.detector, recs.rateLimit, recs.isolation].map((r) => evaluateSystem(r, scope));
+  const active = sim.truth.keys.filter((k) => run.activeKeys.has(k.api_key_id));
+  return evalReportSchema.parse({
+    version: 1,
+    dataset: {
+      seed: sim.options.seed,
+      start: sim.truth.start,
+      hours: sim.options.hours,
+      keys_scale: sim.options.keysScale,
+      prompt_mode: sim.options.promptMode,
+      events: run.events,
+      active_keys: active.length,
+      benign_keys: active.filter((k) => k.label === 'benign').length,
+      attack_keys: active.filter((k) => k.label === 'attack').length,
+      campaigns: sim.truth.campaigns.length,
+    },
+    timing: { seconds, events_per_second: seconds > 0 ? run.events / seconds : 0 },
+    systems,
+    targets: evaluateTargets(systems[0]!, systems.slice(1)),
+  });
+}
+
+/** Simulates, replays through the detector and both baselines, scores everything against the ground truth. */
+export async function runEval(options: EvalOptions): Promise<EvalResult> {
+  const startedAt = performance.now();
+  const sim = simulate({
+    seed: options.seed,
+    hours: options.hours,
+    keysScale: options.keysScale,
+    promptMode: options.promptMode,
+  });
+  const recs = recorders(sim);
+  const run = await runDetector(sim, recs.detector, new RateLimitBaseline(recs.rateLimit), {
+    config: options.detectorConfig,
+    scorers: options.scorers,
+    onProgress: options.onProgress,
+  });
+  runIsolationBaseline(run.features, recs.isolation);
+  const report = buildReport(sim, run, recs, (performance.now() - startedAt) / 1000);
+  if (options.outDir === null) return { report, markdown: '', files: [] };
+  await mkdir(options.outDir, { recursive: true });
+  const plots = await writePlots(options.outDir, report.systems, options.hours);
+  const markdown = renderMarkdown(report, options.command, plots, options.notes ?? []);
+  await writeFile(join(options.outDir, 'eval.json'), `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(join(options.outDir, 'eval.md'), markdown);
+  return { report, markdown, files: ['eval.md', 'eval.json', ...plots] };
+}
