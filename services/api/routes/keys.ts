@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { FEATURE_NAMES } from '../../detector/features/feature-names.ts';
 import { keyProfile } from '../../investigate/key-profile.ts';
 import { keyTimeline } from '../../investigate/key-timeline.ts';
 import { rangedQuery } from '../../investigate/query-limits.ts';
@@ -15,6 +16,16 @@ export default async function keyRoutes(app: FastifyInstance, { deps }: { deps: 
   const ch = deps.clickhouse;
   const limits = deps.config.api.query;
   const params = z.object({ id: idParam });
+
+  route(app, {
+    method: 'GET',
+    url: '/v1/features',
+    summary: 'Feature names, in vector order (the allowlist of investigator queries)',
+    tags,
+    roles,
+    response: z.object({ features: z.array(z.string()) }),
+    handler: async () => ({ features: [...FEATURE_NAMES] }),
+  });
 
   route(app, {
     method: 'GET',

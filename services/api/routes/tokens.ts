@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { roleSchema } from '../../auth/roles.ts';
+import { principalSchema, roleSchema } from '../../auth/roles.ts';
 import { tokenRecordSchema } from '../../auth/token-store.ts';
 import { errors } from '../../common/errors.ts';
+import { principalOf } from '../auth-hook.ts';
 import type { AppDeps } from '../deps.ts';
 import { route } from '../zod-route.ts';
 
@@ -10,6 +11,16 @@ const tags = ['tokens'];
 
 /** Token administration (admin only); the CLI `distillguard token` does the same without a running API. */
 export default async function tokenRoutes(app: FastifyInstance, { deps }: { deps: AppDeps }): Promise<void> {
+  route(app, {
+    method: 'GET',
+    url: '/v1/me',
+    summary: 'The caller: token id, name and role (the UI shows it after sign-in)',
+    tags,
+    roles: ['analyst', 'investigator', 'gateway'],
+    response: principalSchema,
+    handler: async ({ request }) => principalOf(request),
+  });
+
   route(app, {
     method: 'GET',
     url: '/v1/tokens',

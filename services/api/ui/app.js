@@ -1,0 +1,57 @@
+// Hash router of the triage UI: #/queue, #/alert/ID, #/key/ID, #/cluster/ID, #/actions, #/investigate, #/signin.
+import { api, session } from './api.js';
+import { h, message, render } from './dom.js';
+import { showActions } from './views/actions.js';
+import { showAlert } from './views/alert.js';
+import { showCluster } from './views/cluster.js';
+import { showInvestigate } from './views/investigate.js';
+import { showKey } from './views/key.js';
+import { showQueue } from './views/queue.js';
+import { showSignin } from './views/signin.js';
+
+const VIEWS = {
+  signin: showSignin,
+  queue: showQueue,
+  alert: showAlert,
+  key: showKey,
+  cluster: showCluster,
+  actions: showActions,
+  investigate: showInvestigate,
+};
+
+async function showWho() {
+  const who = document.getElementById('who');
+  const signout = document.getElementById('signout');
+  if (!session.token()) {
+    render(who);
+    signout.hidden = true;
+    return;
+  }
+  const me = await api('/v1/me').catch(() => null);
+  render(who, me ? `${me.name} · ${me.role}` : '');
+  signout.hidden = false;
+}
+
+async function route() {
+  const [name, ...args] = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  const main = document.getElementById('main');
+  if (!session.token() && name !== 'signin') {
+    location.hash = '#/signin';
+    return;
+  }
+  const view = VIEWS[name] ?? VIEWS.queue;
+  render(main, h('p', { class: 'loading' }, 'Loading…'));
+  try {
+    await view(main, ...args);
+  } catch (error) {
+    render(main, message(`${error.message}`, 'error'));
+  }
+  showWho();
+}
+
+document.getElementById('signout').addEventListener('click', () => {
+  session.clear();
+  location.hash = '#/signin';
+});
+window.addEventListener('hashchange', route);
+route();
