@@ -137,7 +137,11 @@ export function createDetectorPipeline(options: DetectorPipelineOptions = {}): D
       .filter((s) => s.dirty)
       .sort((a, b) => a.lastSeen - b.lastSeen || (a.apiKeyId < b.apiKeyId ? -1 : 1));
     for (const state of pending) scoreKey(state, state.lastSeen, out);
-    if (watermark !== null) for (const alert of options.coordination?.advance(watermark) ?? []) countAlert(alert, out);
+    const coordination = options.coordination;
+    if (coordination && watermark !== null) {
+      const settled = coordination.flush ? coordination.flush(watermark) : coordination.advance(watermark);
+      for (const alert of settled) countAlert(alert, out);
+    }
     return out;
   }
 

@@ -25,6 +25,8 @@ export interface CoordinationEngine {
   observe(event: UsageEvent, fingerprint: PromptFingerprint | null): void;
   /** Advances stage 2 to event time `nowMs` and returns any cluster alerts it raises. */
   advance(nowMs: number): Alert[];
+  /** End of input: settles pending work at event time `nowMs` (replay calls this from `finish`). */
+  flush?(nowMs: number): Alert[];
 }
 
 export interface PipelineStats {

@@ -47,7 +47,7 @@ function explain(input: ScoreInput, rule: Rule, met: Met[]): AlertReason[] {
   return met.map((m, i) => {
     const f = FEATURE_INDEX[m.condition.feature];
     const median = input.population ? input.population.median(f) : null;
-    const detail = `rule ${rule.name}: ${m.condition.op} ${m.condition.threshold}`;
+    const detail = `${rule.name}: ${m.condition.op} ${m.condition.threshold}`;
     return reasonFor(input, f, 'rule', weights[i]! / total, median, detail);
   });
 }

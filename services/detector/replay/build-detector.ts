@@ -1,0 +1,35 @@
+import type { Config } from '../../common/config/index.ts';
+import { DistillGuardError } from '../../common/errors.ts';
+import { createCoordinationEngine } from '../../coordination/index.ts';
+import { createDetectorPipeline, type DetectorPipelineWithState } from '../pipeline.ts';
+import type { Scorer } from '../scorers/scorer.ts';
+import { loadTfjsScorers } from '../scorers/tfjs-scorer.ts';
+
+export interface OfflineDetectorOptions {
+  config: Pick<Config, 'detector' | 'ml'>;
+  coordination: boolean;
+  ml: boolean;
+  /** One human-readable line when something optional (the models) is unavailable. */
+  warn: (message: string) => void;
+}
+
+/** The models are optional offline: without them (a fresh clone before `train`) replay still runs, and says so. */
+async function optionalModels(options: OfflineDetectorOptions): Promise<Scorer[]> {
+  if (!options.ml || !options.config.ml.enabled) return [];
+  try {
+    return await loadTfjsScorers(options.config.ml);
+  } catch (error) {
+    const reason = error instanceof DistillGuardError ? `${error.code}: ${error.message}` : String(error);
+    options.warn(`tfjs models not used (${reason}); scoring with rules and statistics only`);
+    return [];
+  }
+}
+
+/** The detector as replay and demo run it: stage 1 plus, unless disabled, stage 2 and the tfjs models. */
+export async function buildOfflineDetector(options: OfflineDetectorOptions): Promise<DetectorPipelineWithState> {
+  return createDetectorPipeline({
+    config: options.config.detector,
+    scorers: await optionalModels(options),
+    coordination: options.coordination ? createCoordinationEngine() : undefined,
+  });
+}
