@@ -3,6 +3,7 @@ import { errors } from '../errors.ts';
 import { actionsEnv } from './actions.ts';
 import { apiEnv } from './api.ts';
 import { clickhouseEnv } from './clickhouse.ts';
+import { coordinationEnv } from './coordination.ts';
 import { detectorEnv } from './detector.ts';
 import { ingestEnv } from './ingest.ts';
 import { kafkaEnv } from './kafka.ts';
@@ -29,6 +30,7 @@ export const sections = {
   stream: streamEnv,
   api: apiEnv,
   actions: actionsEnv,
+  coordination: coordinationEnv,
 } as const;
 
 type Sections = typeof sections;

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { UsageEvent } from '../../../schemas/usage-v1.ts';
+import { hammingDistance } from '../../../services/common/text/fingerprint.ts';
+import { KeyProfile, keySignatureSchema, SIGNATURE_LIMITS } from '../../../services/coordination/index.ts';
+import { networkPrefix } from '../../../services/coordination/ip-prefix.ts';
+import { SpaceSaving } from '../../../services/coordination/space-saving.ts';
+import { DAY0, nearDuplicate, randomFingerprint, rng } from './fixtures.ts';
+
+function event(i: number, extra: Partial<UsageEvent> = {}): UsageEvent {
+  return {
+    event_id: `e${i}`,
+    ts: DAY0 + i * 1000,
+    api_key_id: 'k',
+    org_id: 'o',
+    model: 'm',
+    input_tokens: 1,
+    output_tokens: 2,
+    ...extra,
+  };
+}
+
+test('a key with thousands of distinct prompts, networks and system prompts keeps a bounded signature', () => {
+  const random = rng(1);
+  const profile = new KeyProfile('k', 'o', DAY0);
+  for (let i = 0; i < 5000; i++) {
+    const extra = {
+      client_asn: i,
+      client_ip: `${i % 200}.${(i >> 3) % 250}.${i % 250}.7`,
+      system_prompt_sha256: (i % 16).toString(16).repeat(64),
+    };
+    profile.observe(event(i, extra), randomFingerprint(random));
+  }
+  const signature = keySignatureSchema.parse(profile.toSignature());
+  assert.equal(signature.events, 5000);
+  assert.equal(signature.templates.length, SIGNATURE_LIMITS.templates);
+  assert.equal(signature.prefixes.length, SIGNATURE_LIMITS.prefixes);
+  assert.equal(signature.sample_event_ids.length, SIGNATURE_LIMITS.sampleEventIds);
+  assert.ok(JSON.stringify(signature).length < 2048, `${JSON.stringify(signature).length} bytes`);
+});
+
+test('a signature restores the exact profile, which then evolves identically', () => {
+  const random = rng(2);
+  const base = randomFingerprint(random);
+  const original = new KeyProfile('k', 'o', DAY0);
+  for (let i = 0; i < 300; i++) {
+    const fp = i % 3 ? nearDuplicate(base, 3, random) : randomFingerprint(random);
+    original.observe(event(i, { client_asn: 7 + (i % 5), client_ip: '10.1.2.3' }), fp);
+  }
+  const restored = KeyProfile.fromSignature(JSON.parse(JSON.stringify(original.toSignature())));
+  assert.deepEqual(restored.toSignature(), original.toSignature());
+  for (const p of [original, restored]) p.observe(event(301, { client_asn: 99 }), nearDuplicate(base, 2, rng(9)));
+  assert.deepEqual(restored.toSignature(), original.toSignature());
+});
+
+test('the template centroid converges on the shared wording of near-duplicate prompts', () => {
+  const random = rng(3);
+  const base = randomFingerprint(random);
+  const profile = new KeyProfile('k', 'o', DAY0);
+  for (let i = 0; i < 60; i++) profile.observe(event(i), nearDuplicate(base, 4, random));
+  assert.equal(profile.templates.length, 1);
+  assert.equal(profile.templates[0]!.count, 60);
+  assert.equal(hammingDistance(profile.templates[0]!.centroid, base), 0);
+});
+
+test('Space-Saving reports a heavy value with a guaranteed count and drops churn', () => {
+  const counter = new SpaceSaving(3);
+  for (let i = 0; i < 200; i++) {
+    counter.add('heavy');
+    counter.add(`rare-${i}`);
+  }
+  assert.deepEqual(
+    counter.frequent(100).map((e) => e.value),
+    ['heavy'],
+  );
+});
+
+test('client addresses map to their /24 or /48 network', () => {
+  assert.equal(networkPrefix('203.0.113.77'), '203.0.113.0/24');
+  assert.equal(networkPrefix('::ffff:198.51.100.9'), '198.51.100.0/24');
+  assert.equal(networkPrefix('2001:db8:aa:bb::1'), '2001:db8:aa::/48');
+  assert.equal(networkPrefix('2001:db8::1'), '2001:db8:0::/48');
+});
