@@ -59,7 +59,12 @@ export function route<
   B extends z.ZodType = z.ZodUndefined,
 >(app: FastifyInstance, spec: RouteSpec<P, Q, B>): void {
   const schema: Record<string, unknown> = { summary: spec.summary, tags: spec.tags };
-  if (!spec.public) schema.security = [{ bearer: [] }];
+  if (!spec.public) {
+    const roles = [...(spec.roles ?? []), 'admin'];
+    schema.security = [{ bearer: [] }];
+    schema.description = `Roles: ${roles.join(', ')}.`;
+    schema['x-roles'] = roles;
+  }
   if (spec.params) schema.params = toJsonSchema(spec.params);
   if (spec.query) schema.querystring = toJsonSchema(spec.query);
   if (spec.body) schema.body = toJsonSchema(spec.body);

@@ -1,0 +1,171 @@
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { test } from 'node:test';
+import { buildApp } from '../../../services/api/app.ts';
+import { loadConfig } from '../../../services/common/config/index.ts';
+import { createLogger } from '../../../services/common/logger.ts';
+import { bearer, fakeClickHouse, fakeDeps } from './fake-deps.ts';
+
+test('malformed input is a 400 naming each bad field, never a 500', async () => {
+  const { deps, tokens } = fakeDeps();
+  const app = await buildApp(deps);
+  const cases: Array<[string, string, unknown, RegExp]> = [
+    ['GET', '/v1/alerts?severity=urgent', undefined, /query\.severity/],
+    ['GET', '/v1/alerts?limit=0', undefined, /query\.limit/],
+    ['GET', '/v1/alerts?from=yesterday', undefined, /query\.from/],
+    ['GET', '/v1/alerts?cursor=%%%', undefined, /cursor/],
+    ['POST', '/v1/alerts/a1/resolve', { label: 'maybe' }, /body\.label/],
+    ['POST', '/v1/alerts/a1/assign', {}, /body\.assignee/],
+    [
+      'POST',
+      '/v1/suppressions',
+      { scope: 'planet', value: '', reason: 'r', expires_at: 'soon' },
+      /body\.scope.*body\.value.*body\.expires_at/,
+    ],
+    [
+      'GET',
+      '/v1/investigate/top-keys?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z&feature=1',
+      undefined,
+      /query\.feature/,
+    ],
+    [
+      'GET',
+      '/v1/investigate/keys/k/timeline?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z&features=nope',
+      undefined,
+      /query\.features/,
+    ],
+  ];
+  for (const [method, url, payload, pattern] of cases) {
+    const role = url.startsWith('/v1/investigate') ? 'investigator' : 'analyst';
+    const r = await app.inject({
+      method: method as 'GET',
+      url,
+      headers: bearer(tokens.token(role)),
+      ...(payload ? { payload: payload as object } : {}),
+    });
+    assert.equal(r.statusCode, 400, `${url}: ${r.body}`);
+    assert.equal(r.json().error.code, 'DG_ERR_BAD_INPUT');
+    assert.match(r.json().error.message, pattern, url);
+  }
+  const notJson = await app.inject({
+    method: 'POST',
+    url: '/v1/alerts/a1/resolve',
+    headers: { ...bearer(tokens.token('analyst')), 'content-type': 'application/json' },
+    payload: '{"label": ',
+  });
+  assert.equal(notJson.statusCode, 400);
+  assert.equal(notJson.json().error.code, 'DG_ERR_BAD_INPUT');
+  await app.close();
+});
+
+test('a body over the limit is a 413', async () => {
+  const { deps, tokens } = fakeDeps({
+    config: loadConfig({ DG_LOG_LEVEL: 'silent', DG_API_BODY_LIMIT_BYTES: '2048' }),
+  });
+  const app = await buildApp(deps);
+  const r = await app.inject({
+    method: 'POST',
+    url: '/v1/alerts/a1/resolve',
+    headers: bearer(tokens.token('analyst')),
+    payload: { label: 'true_positive', note: 'x'.repeat(4_000) },
+  });
+  assert.equal(r.statusCode, 413);
+  assert.equal(r.json().error.code, 'DG_ERR_BODY_TOO_LARGE');
+  await app.close();
+});
+
+test('rate limits count per token: one token is limited, another is not', async () => {
+  const { deps, tokens } = fakeDeps({ config: loadConfig({ DG_LOG_LEVEL: 'silent', DG_API_RATE_LIMIT_PER_MIN: '3' }) });
+  const app = await buildApp(deps);
+  const codes: number[] = [];
+  for (let i = 0; i < 4; i++)
+    codes.push((await app.inject({ url: '/v1/me', headers: bearer(tokens.token('analyst')) })).statusCode);
+  assert.deepEqual(codes, [200, 200, 200, 429]);
+  const limited = await app.inject({ url: '/v1/me', headers: bearer(tokens.token('analyst')) });
+  assert.equal(limited.json().error.code, 'DG_ERR_RATE_LIMITED');
+  assert.equal((await app.inject({ url: '/v1/me', headers: bearer(tokens.token('investigator')) })).statusCode, 200);
+  await app.close();
+});
+
+test('an unexpected fault is a 500 without message detail or stack', async () => {
+  const ch = fakeClickHouse(() => {
+    throw new Error('secret internals at /srv/app.ts:12');
+  });
+  const { deps, tokens } = fakeDeps({ clickhouse: ch });
+  const app = await buildApp(deps);
+  const r = await app.inject({ url: '/v1/alerts', headers: bearer(tokens.token('analyst')) });
+  assert.equal(r.statusCode, 500);
+  assert.deepEqual(r.json(), { error: { code: 'DG_ERR_INTERNAL', message: 'internal error' } });
+  await app.close();
+});
+
+test('token values never reach the log, even at trace level and on errors', async () => {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  const { deps, tokens } = fakeDeps({ logger: createLogger({ level: 'trace', destination }) });
+  const app = await buildApp(deps);
+  const token = tokens.token('analyst');
+  await app.inject({ url: '/v1/me', headers: bearer(token) });
+  await app.inject({ url: '/v1/investigate/top-keys', headers: bearer(token) });
+  await app.inject({ url: '/v1/alerts?severity=bad', headers: bearer(token) });
+  const unknown = `dg_${'a'.repeat(16)}_${'b'.repeat(43)}`;
+  await app.inject({ url: '/v1/alerts', headers: bearer(unknown) });
+  await app.close();
+  assert.ok(lines.length > 4, 'requests were logged');
+  const secret = token.slice(token.lastIndexOf('_') + 1);
+  assert.ok(
+    lines.every((l) => !l.includes(secret) && !l.includes(unknown.slice(-43))),
+    'a token reached the log',
+  );
+});
+
+test('readiness reports each dependency: degraded for an optional one, 503 when ClickHouse is down', async () => {
+  const { deps, clickhouse } = fakeDeps({
+    readiness: [{ name: 'kafka', required: false, check: async () => Promise.reject(new Error('down')) }],
+  });
+  const app = await buildApp(deps);
+  const degraded = await app.inject({ url: '/readyz' });
+  assert.equal(degraded.statusCode, 200);
+  assert.deepEqual(degraded.json(), {
+    status: 'degraded',
+    checks: { clickhouse: { ok: true, required: true }, kafka: { ok: false, required: false } },
+    degraded: ['kafka'],
+  });
+  clickhouse.pingOk = false;
+  const down = await app.inject({ url: '/readyz' });
+  assert.equal(down.statusCode, 503);
+  assert.equal(down.json().status, 'not_ready');
+  assert.deepEqual(down.json().degraded, ['clickhouse', 'kafka']);
+  await app.close();
+});
+
+test('metrics expose request latency by route template and accept gauges from other components', async () => {
+  const { deps, tokens } = fakeDeps();
+  deps.metrics.gauge('distillguard_consumer_lag', 'Messages behind', () => 42);
+  const app = await buildApp(deps);
+  await app.inject({ url: '/v1/alerts/abc', headers: bearer(tokens.token('analyst')) });
+  const text = (await app.inject({ url: '/metrics', headers: bearer(tokens.token('gateway')) })).body;
+  assert.match(
+    text,
+    /distillguard_http_request_duration_seconds_count\{method="GET",route="\/v1\/alerts\/:id",status="404"\} 1/,
+  );
+  assert.match(text, /^distillguard_consumer_lag 42$/m);
+  assert.doesNotMatch(text, /abc/);
+  await app.close();
+});
+
+test('the UI is served with a strict CSP and only its own files', async () => {
+  const { deps } = fakeDeps();
+  const app = await buildApp(deps);
+  const index = await app.inject({ url: '/ui/' });
+  assert.match(index.headers['content-security-policy'] as string, /script-src 'self'/);
+  assert.match(index.body, /<script type="module" src="\/ui\/app\.js">/);
+  for (const url of ['/ui/../../package.json', '/ui/%2e%2e/%2e%2e/package.json', '/ui/nope.js'])
+    assert.equal((await app.inject({ url })).statusCode, 404, url);
+  await app.close();
+});
