@@ -53,14 +53,24 @@ export function prAuc(scores: ArrayLike<number>, labels: ArrayLike<number>): num
   return area;
 }
 
-/** Smallest threshold whose false-positive rate on benign rows stays at or below `fpr`. */
-export function thresholdAtFpr(scores: ArrayLike<number>, labels: ArrayLike<number>, fpr: number): number {
-  const benign = Array.from({ length: scores.length }, (_, i) => i)
-    .filter((i) => labels[i] === 0)
-    .map((i) => scores[i]!)
-    .sort((a, b) => b - a);
-  const allowed = Math.floor(benign.length * fpr);
-  const cut = benign[allowed];
+/**
+ * Smallest threshold at which at most a share `fpr` of benign groups has any score at or above it. A group is a
+ * key when `groups` names each row's key (so a key flagged in many snapshots counts once), else each row.
+ */
+export function thresholdAtFpr(
+  scores: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  fpr: number,
+  groups?: readonly string[],
+): number {
+  const maxByGroup = new Map<string, number>();
+  for (let i = 0; i < scores.length; i++) {
+    if (labels[i] !== 0) continue;
+    const group = groups?.[i] ?? String(i);
+    maxByGroup.set(group, Math.max(maxByGroup.get(group) ?? Number.NEGATIVE_INFINITY, scores[i]!));
+  }
+  const maxima = [...maxByGroup.values()].sort((a, b) => b - a);
+  const cut = maxima[Math.floor(maxima.length * fpr)];
   return cut === undefined ? 0 : nextAbove(cut);
 }
 

@@ -48,6 +48,10 @@ function keyOutcomes(rows: readonly LabelledSnapshot[], scores: ArrayLike<number
     const members = attack.filter((k) => k.archetype === archetype);
     out[`key_recall.${archetype}`] = members.filter((k) => k.hit).length / members.length;
   }
+  for (const archetype of [...new Set(benign.map((k) => k.archetype))].sort()) {
+    const members = benign.filter((k) => k.archetype === archetype);
+    out[`benign_flagged.${archetype}`] = members.filter((k) => k.hit).length;
+  }
   return out;
 }
 

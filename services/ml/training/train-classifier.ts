@@ -14,14 +14,16 @@ export const defaultClassifierHyper = {
   epochs: 30,
   batchSize: 64,
   learningRate: 0.003,
-  /** Benign false-positive rate on validation rows the decision threshold is set at. */
-  targetFpr: 0.001,
+  /** Share of validation benign keys allowed to reach the decision threshold in any snapshot. */
+  targetBenignKeyShare: 0.001,
 };
 export type ClassifierHyper = typeof defaultClassifierHyper;
 
 export interface LabelledRows {
   rows: readonly ArrayLike<number>[];
   labels: readonly number[];
+  /** Key of each row, so thresholds count a benign key once however many snapshots it has. */
+  keys?: readonly string[];
 }
 
 export interface ClassifierTraining {
@@ -64,16 +66,16 @@ export async function trainClassifier(input: ClassifierTraining): Promise<Traine
       epochIndices: balancedEpoch(input.train.labels),
       onEpoch: input.onEpoch,
     });
-    return { model, calibration: calibrate(model, input, width, hyper.targetFpr), hyper, finalLoss };
+    return { model, calibration: calibrate(model, input, width, hyper.targetBenignKeyShare), hyper, finalLoss };
   } finally {
     tf.dispose([x, y]);
   }
 }
 
-function calibrate(model: LayersModel, input: ClassifierTraining, width: number, targetFpr: number): PlattCalibration {
+function calibrate(model: LayersModel, input: ClassifierTraining, width: number, keyShare: number): PlattCalibration {
   const logits = Array.from(predictLogits(model, normaliseRows(input.normalisation, input.validation.rows), width));
   const { a, b } = fitPlatt(logits, input.validation.labels);
   const calibrated = logits.map((x) => sigmoid(a * x + b));
-  const threshold = Math.min(1, thresholdAtFpr(calibrated, input.validation.labels, targetFpr));
+  const threshold = Math.min(1, thresholdAtFpr(calibrated, input.validation.labels, keyShare, input.validation.keys));
   return { kind: 'platt', a, b, threshold };
 }

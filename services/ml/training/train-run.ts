@@ -46,7 +46,11 @@ type RowScorer = (rows: readonly LabelledSnapshot[]) => ArrayLike<number>;
 
 const values = (rows: readonly LabelledSnapshot[]) => rows.map((r) => r.values);
 const benign = (rows: readonly LabelledSnapshot[]) => values(rows.filter((r) => r.label === 0));
-const labelled = (rows: readonly LabelledSnapshot[]) => ({ rows: values(rows), labels: rows.map((r) => r.label) });
+const labelled = (rows: readonly LabelledSnapshot[]) => ({
+  rows: values(rows),
+  labels: rows.map((r) => r.label),
+  keys: rows.map((r) => `${r.seed}/${r.apiKeyId}`),
+});
 
 /** Generates the data, trains both models, evaluates them on the held-out splits and saves them with metadata. */
 export async function runTraining(

@@ -26,3 +26,13 @@ test('threshold at a false-positive rate and the confusion counts there', () => 
   const loose = thresholdAtFpr(scores, labels, 1 / 7);
   assert.deepEqual(confusionAt(scores, labels, loose), { recall: 1, precision: 0.75, fpr: 1 / 7 });
 });
+
+test('a threshold over key groups counts a benign key once, however many snapshots it has', () => {
+  const scores = [0.9, 0.8, 0.7, 0.2, 0.1];
+  const labels = [0, 0, 0, 0, 0];
+  const keys = ['a', 'a', 'a', 'b', 'c'];
+  // Three benign keys; allowing one in three lets key a (max 0.9) through but not key b (0.2).
+  const threshold = thresholdAtFpr(scores, labels, 1 / 3, keys);
+  assert.ok(threshold > 0.2 && threshold < 0.21);
+  assert.ok(thresholdAtFpr(scores, labels, 1 / 3) > 0.8);
+});
