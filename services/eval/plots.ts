@@ -32,6 +32,7 @@ function prPlot(systems: readonly SystemMetrics[]): Buffer {
     yLabel: 'precision',
     x: [0, 1],
     y: [0, 1.02],
+    legend: 'bottom-left',
     series: systems.map((s, i) => ({
       name: `${s.name} (PR-AUC ${s.overall.pr_auc?.toFixed(3) ?? 'n/a'})`,
       color: PALETTE[i % PALETTE.length]!,

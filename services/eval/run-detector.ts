@@ -1,11 +1,7 @@
 import type { Alert } from '../../schemas/alert-v1.ts';
 import { parseEventValue } from '../../schemas/parse-event.ts';
-import type { DetectorConfig } from '../common/config/detector.ts';
-import { createCoordinationEngine } from '../coordination/index.ts';
 import { FEATURE_COUNT } from '../detector/features/feature-names.ts';
-import { createDetectorPipeline } from '../detector/pipeline.ts';
-import type { Scorer } from '../detector/scorers/scorer.ts';
-import type { PipelineOutput } from '../detector/types.ts';
+import type { DetectorPipeline, PipelineOutput } from '../detector/types.ts';
 import type { Simulation } from '../simulator/index.ts';
 import type { RateLimitBaseline } from './baselines/rate-limit.ts';
 import { FeatureStore } from './feature-store.ts';
@@ -18,12 +14,6 @@ export interface DetectorRun {
   activeKeys: Set<string>;
   features: FeatureStore;
   alerts: number;
-}
-
-export interface DetectorRunOptions {
-  config?: DetectorConfig;
-  scorers?: Scorer[];
-  onProgress?: (eventTime: number, events: number) => void;
 }
 
 function recordAlert(recorder: SystemRecorder, alert: Alert): void {
@@ -42,20 +32,16 @@ function record(out: PipelineOutput, recorder: SystemRecorder, features: Feature
 }
 
 /**
- * Replays a simulation through the detector exactly as `replay` does (validation by `parseEventValue`, the
- * event-time pipeline with the coordination stage) and feeds the rate-limit baseline the same events.
+ * Replays a simulation through the detector as `replay` does (validation by `parseEventValue`, then the
+ * event-time pipeline `buildOfflineDetector` built) and feeds the rate-limit baseline the same events.
  */
 export async function runDetector(
   sim: Simulation,
-  detector: SystemRecorder,
-  rateLimit: RateLimitBaseline,
-  options: DetectorRunOptions = {},
+  pipeline: DetectorPipeline,
+  recorders: { detector: SystemRecorder; rateLimit: RateLimitBaseline },
+  onProgress?: (eventTime: number, events: number) => void,
 ): Promise<DetectorRun> {
-  const pipeline = createDetectorPipeline({
-    config: options.config,
-    scorers: options.scorers,
-    coordination: createCoordinationEngine(),
-  });
+  const { detector, rateLimit } = recorders;
   const features = new FeatureStore(FEATURE_COUNT);
   const activeKeys = new Set<string>();
   let events = 0;
@@ -67,7 +53,7 @@ export async function runDetector(
     rateLimit.observe(parsed.event);
     alerts += record(pipeline.process(parsed.event), detector, features);
     if (++events % YIELD_EVERY_EVENTS === 0) {
-      options.onProgress?.(parsed.event.ts, events);
+      onProgress?.(parsed.event.ts, events);
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }

@@ -1,7 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DetectorConfig } from '../common/config/detector.ts';
-import type { Scorer } from '../detector/scorers/scorer.ts';
+import { defaultDetectorConfig } from '../common/config/detector.ts';
+import { mlEnv } from '../common/config/ml.ts';
+import { buildOfflineDetector } from '../detector/replay/build-detector.ts';
+import type { DetectorPipeline } from '../detector/types.ts';
 import { type PromptMode, type Simulation, simulate } from '../simulator/index.ts';
 import { runIsolationBaseline } from './baselines/isolation-baseline.ts';
 import { DEFAULT_RATE_LIMITS, RateLimitBaseline } from './baselines/rate-limit.ts';
@@ -20,9 +22,8 @@ export interface EvalOptions {
   promptMode: PromptMode;
   /** Where eval.md, eval.json and the PNGs go; null writes nothing. */
   outDir: string | null;
-  detectorConfig?: DetectorConfig;
-  /** The tfjs scorers, when the caller loaded them (the same ones replay uses). */
-  scorers?: Scorer[];
+  /** The detector from `buildOfflineDetector` (as replay builds it); default: built-in config, stage 2, no tfjs. */
+  detector?: DetectorPipeline;
   /** The command line that reproduces this run, quoted in the report. */
   command: string;
   notes?: string[];
@@ -33,6 +34,11 @@ export interface EvalResult {
   report: EvalReport;
   markdown: string;
   files: string[];
+}
+
+function defaultDetector(): Promise<DetectorPipeline> {
+  const config = { detector: defaultDetectorConfig(), ml: mlEnv.parse({ DG_ML_ENABLED: 'false' }) };
+  return buildOfflineDetector({ config, coordination: true, ml: false, warn: () => {} });
 }
 
 function recorders(sim: Simulation) {
@@ -93,11 +99,9 @@ export async function runEval(options: EvalOptions): Promise<EvalResult> {
     promptMode: options.promptMode,
   });
   const recs = recorders(sim);
-  const run = await runDetector(sim, recs.detector, new RateLimitBaseline(recs.rateLimit), {
-    config: options.detectorConfig,
-    scorers: options.scorers,
-    onProgress: options.onProgress,
-  });
+  const detector = options.detector ?? (await defaultDetector());
+  const baseline = new RateLimitBaseline(recs.rateLimit);
+  const run = await runDetector(sim, detector, { detector: recs.detector, rateLimit: baseline }, options.onProgress);
   runIsolationBaseline(run.features, recs.isolation);
   const report = buildReport(sim, run, recs, (performance.now() - startedAt) / 1000);
   if (options.outDir === null) return { report, markdown: '', files: [] };

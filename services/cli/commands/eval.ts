@@ -1,8 +1,6 @@
 import { loadConfig } from '../../common/config/index.ts';
 import { errors } from '../../common/errors.ts';
-import { createLogger } from '../../common/logger.ts';
-import type { Scorer } from '../../detector/scorers/scorer.ts';
-import { loadTfjsScorers } from '../../detector/scorers/tfjs-scorer.ts';
+import { buildOfflineDetector } from '../../detector/replay/build-detector.ts';
 import { runEval } from '../../eval/run-eval.ts';
 import { promptModeSchema } from '../../simulator/index.ts';
 import { DEFAULT_START } from '../../simulator/options.ts';
@@ -40,25 +38,6 @@ function positive(name: string, raw: string | undefined, fallback: number): numb
   return value;
 }
 
-/** The tfjs scorers replay would use, or none with the reason (models not trained yet, disabled). */
-async function scorers(noMl: boolean): Promise<{ scorers: Scorer[]; note: string }> {
-  const config = loadConfig();
-  if (noMl || !config.ml.enabled)
-    return { scorers: [], note: 'tfjs models not used (--no-ml or DG_ML_ENABLED=false).' };
-  try {
-    const loaded = await loadTfjsScorers(config.ml, createLogger({ level: 'warn' }));
-    return {
-      scorers: loaded,
-      note: `tfjs scorers loaded from ${config.ml.modelsDir}: ${loaded.map((s) => s.name).join(', ')}.`,
-    };
-  } catch (error) {
-    return {
-      scorers: [],
-      note: `tfjs models not loaded (${(error as Error).message}); rules, statistics and coordination only.`,
-    };
-  }
-}
-
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs('eval', argv, OPTIONS);
   if (values.help) {
@@ -70,7 +49,12 @@ export async function run(argv: string[]): Promise<number> {
   const seed = Number.parseInt(values.seed ?? '2026', 10);
   const promptMode = promptModeSchema.safeParse(values['prompt-mode'] ?? 'text');
   if (!promptMode.success || !Number.isInteger(seed)) throw errors.badInput('bad --seed or --prompt-mode');
-  const ml = await scorers(values['no-ml'] ?? false);
+  const notes: string[] = [];
+  const config = loadConfig();
+  const useMl = !values['no-ml'] && config.ml.enabled;
+  const detector = await buildOfflineDetector({ config, coordination: true, ml: useMl, warn: (m) => notes.push(m) });
+  if (useMl && notes.length === 0) notes.push(`tfjs autoencoder and classifier from ${config.ml.modelsDir} used.`);
+  if (!useMl) notes.push('tfjs models not used (--no-ml or DG_ML_ENABLED=false).');
   const bar = createProgress('eval', Math.round(hours * 60), 'sim-minutes');
   const start = Date.parse(DEFAULT_START);
   const command = `bin/distillguard eval --seed ${seed} --hours ${hours} --keys-scale ${keysScale} --prompt-mode ${promptMode.data}`;
@@ -81,10 +65,9 @@ export async function run(argv: string[]): Promise<number> {
       keysScale,
       promptMode: promptMode.data,
       outDir: values['out-dir'] ?? 'reports',
-      detectorConfig: loadConfig().detector,
-      scorers: ml.scorers,
+      detector,
       command,
-      notes: [ml.note],
+      notes,
       onProgress: (ts, events) => bar.update(Math.floor((ts - start) / 60_000), { detail: `${events} events` }),
     });
     bar.stop();

@@ -18,6 +18,8 @@ export interface LinePlot {
   series: readonly Series[];
   /** Vertical reference lines, e.g. a 15-minute target. */
   markers?: readonly { x: number; label: string }[];
+  /** Corner of the legend box (default bottom-right). */
+  legend?: 'bottom-left' | 'bottom-right';
   width?: number;
   height?: number;
 }
@@ -59,7 +61,7 @@ export function renderLinePlot(plot: LinePlot): Buffer {
     r.text(px(m.x) + 4, area.y + 4, m.label, [110, 110, 110]);
   }
   for (const s of plot.series) drawSeries(r, s, px, py, plot);
-  drawLegend(r, plot.series, area);
+  drawLegend(r, plot.series, area, plot.legend ?? 'bottom-right');
   return r.toPng();
 }
 
@@ -100,10 +102,10 @@ function drawSeries(r: Raster, s: Series, px: (x: number) => number, py: (y: num
   }
 }
 
-function drawLegend(r: Raster, series: readonly Series[], a: Area): void {
+function drawLegend(r: Raster, series: readonly Series[], a: Area, corner: 'bottom-left' | 'bottom-right'): void {
   const rowHeight = 14;
   const w = Math.max(...series.map((s) => Raster.textWidth(s.name))) + 40;
-  const x = a.x + a.w - w - 8;
+  const x = corner === 'bottom-left' ? a.x + 8 : a.x + a.w - w - 8;
   const y = a.y + a.h - series.length * rowHeight - 14;
   r.fillRect(x, y, w, series.length * rowHeight + 8, [250, 250, 250]);
   series.forEach((s, i) => {
