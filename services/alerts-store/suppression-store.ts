@@ -4,6 +4,7 @@ import type { Alert } from '../../schemas/alert-v1.ts';
 import type { ClickHouse } from '../common/clickhouse/client.ts';
 import { sql } from '../common/clickhouse/sql.ts';
 import { errors } from '../common/errors.ts';
+import { changeId } from './change-id.ts';
 import {
   matchingSuppression,
   type Suppression,
@@ -69,6 +70,7 @@ export function createSuppressionStore(ch: ClickHouse, now: () => number) {
 
   async function audit(
     id: string,
+    version: number,
     actor: string,
     action: string,
     before: Suppression | null,
@@ -77,7 +79,7 @@ export function createSuppressionStore(ch: ClickHouse, now: () => number) {
     const at = now();
     await ch.insert('suppression_events', [
       {
-        change_id: randomUUID(),
+        change_id: changeId(version, randomUUID().slice(0, 8)),
         suppression_id: id,
         at: Math.floor(at / 1000),
         at_ms: at,
@@ -113,25 +115,25 @@ export function createSuppressionStore(ch: ClickHouse, now: () => number) {
         version: 1,
       };
       await ch.insert('suppressions', [toRow(rule, false)]);
-      await audit(rule.suppression_id, actor, 'create', null, rule);
+      await audit(rule.suppression_id, 1, actor, 'create', null, rule);
       return rule;
     },
     async update(id: string, patch: Partial<Pick<Suppression, 'reason' | 'expires_at'>>, actor: string) {
       const before = await get(id);
       const after: Suppression = { ...before, ...patch, version: before.version + 1 };
       await ch.insert('suppressions', [toRow(after, false)]);
-      await audit(id, actor, 'update', before, after);
+      await audit(id, after.version, actor, 'update', before, after);
       return after;
     },
     async remove(id: string, actor: string): Promise<void> {
       const before = await get(id);
       await ch.insert('suppressions', [toRow({ ...before, version: before.version + 1 }, true)]);
-      await audit(id, actor, 'delete', before, null);
+      await audit(id, before.version + 1, actor, 'delete', before, null);
     },
     async history(id: string) {
       return ch.queryRaw(
         sql`SELECT change_id, actor, action, at_ms, before, after FROM ${table(ch, 'suppression_events')}
-            WHERE suppression_id = ${id} ORDER BY at_ms, change_id`,
+            WHERE suppression_id = ${id} ORDER BY change_id`,
       );
     },
   };
