@@ -4,6 +4,12 @@ import { hammingDistance, type PromptFingerprint } from '../common/text/fingerpr
  * Eight LSH bands of 8 bits: centroids within 7 bits always share a band, and ones 12 bits apart still do with
  * probability above 0.8; each band value becomes one bucket key.
  */
+function popcount32(x: number): number {
+  let v = x - ((x >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
 function bandKeys(fp: PromptFingerprint): number[] {
   const keys: number[] = [];
   for (let band = 0; band < 4; band++) {
@@ -25,7 +31,8 @@ export interface FamilyLeader {
 export class TemplateFamilies {
   private readonly radius: number;
   private readonly leaders = new Map<number, FamilyLeader>();
-  private readonly buckets = new Map<number, Set<number>>();
+  /** Per band value, the leaders in it as flat [id, hi, lo] triples: a lookup touches no map per candidate. */
+  private readonly buckets: number[][] = Array.from({ length: 8 * 256 }, () => []);
   private nextId: number;
 
   constructor(radius: number, leaders: Array<{ id: number; fp: PromptFingerprint }> = [], nextId = 1) {
@@ -53,9 +60,13 @@ export class TemplateFamilies {
     if (leader.refs > 0) return;
     this.leaders.delete(id);
     for (const band of bandKeys(leader.fp)) {
-      const bucket = this.buckets.get(band);
-      bucket?.delete(id);
-      if (bucket?.size === 0) this.buckets.delete(band);
+      const bucket = this.buckets[band]!;
+      for (let i = 0; i < bucket.length; i += 3) {
+        if (bucket[i] === id) {
+          bucket.splice(i, 3);
+          break;
+        }
+      }
     }
   }
 
@@ -89,8 +100,10 @@ export class TemplateFamilies {
     let best: number | null = null;
     let bestDistance = this.radius + 1;
     for (const band of bandKeys(fp)) {
-      for (const id of this.buckets.get(band) ?? []) {
-        const d = hammingDistance(this.leaders.get(id)!.fp, fp);
+      const bucket = this.buckets[band]!;
+      for (let i = 0; i < bucket.length; i += 3) {
+        const id = bucket[i]!;
+        const d = popcount32((bucket[i + 1]! ^ fp.hi) >>> 0) + popcount32((bucket[i + 2]! ^ fp.lo) >>> 0);
         if (d < bestDistance || (d === bestDistance && best !== null && id < best)) {
           best = id;
           bestDistance = d;
@@ -101,14 +114,8 @@ export class TemplateFamilies {
   }
 
   private addLeader(id: number, fp: PromptFingerprint): void {
-    this.leaders.set(id, { id, fp: { hi: fp.hi >>> 0, lo: fp.lo >>> 0 }, refs: 0 });
-    for (const band of bandKeys(fp)) {
-      let bucket = this.buckets.get(band);
-      if (!bucket) {
-        bucket = new Set();
-        this.buckets.set(band, bucket);
-      }
-      bucket.add(id);
-    }
+    const leader = { id, fp: { hi: fp.hi >>> 0, lo: fp.lo >>> 0 }, refs: 0 };
+    this.leaders.set(id, leader);
+    for (const band of bandKeys(leader.fp)) this.buckets[band]!.push(id, leader.fp.hi, leader.fp.lo);
   }
 }
