@@ -24,10 +24,11 @@ export interface RunningServer {
 const SUPPRESSION_TTL_MS = 10_000;
 
 /** Kafka answers a metadata request; reported by /readyz, required only when actions run here. */
-function kafkaCheck(config: Config, logger: Logger, required: boolean): ReadinessCheck {
+function kafkaCheck(config: Config, logger: Logger, required: boolean): ReadinessCheck & { close(): Promise<void> } {
   const admin = createKafka(config.kafka, logger).admin();
   let connected: Promise<void> | null = null;
   return {
+    close: () => admin.disconnect(),
     name: 'kafka',
     required,
     async check() {
@@ -57,6 +58,7 @@ export async function startServer(
     const suppression = createSuppressionCheck(ch, { ttlMs: SUPPRESSION_TTL_MS, now: Date.now });
     runner = await startActionsRunner(config, logger, { actions, isSuppressed: (a) => suppression.isSuppressed(a) });
   }
+  const kafka = kafkaCheck(config, logger, options.actions);
   const app = await buildApp({
     config,
     logger,
@@ -64,7 +66,7 @@ export async function startServer(
     tokens: createTokenStore(ch, { cacheMs: config.api.tokenCacheMs, now: Date.now }),
     now: Date.now,
     metrics: new MetricsRegistry(),
-    readiness: [kafkaCheck(config, logger, options.actions)],
+    readiness: [kafka],
     ...(actions ? { actions } : {}),
   });
   const url = await app.listen({ host: config.api.host, port: config.api.port });
@@ -77,6 +79,7 @@ export async function startServer(
         await app.close();
         await runner?.stop();
         await actions?.close();
+        await kafka.close();
         await ch.close();
       })();
       return closing;

@@ -47,7 +47,7 @@ export async function clusterEvidence(ch: ClickHouse, limits: QueryLimits, alert
               min(ts_ms) AS first_ms, max(ts_ms) AS last_ms
             FROM ${table(ch, 'usage_events')} FINAL
             WHERE has(${members}, api_key_id) AND ts_ms >= ${range.fromMs} AND ts_ms < ${range.toMs}
-            GROUP BY api_key_id ${limitSettings(limits, members.length)}`,
+            GROUP BY api_key_id LIMIT ${members.length} ${limitSettings(limits, members.length)}`,
         memberSchema,
       ),
       ...kinds.map((kind) => sharedBy(ch, limits, kind, members, range)),

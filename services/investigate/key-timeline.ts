@@ -57,13 +57,13 @@ export async function keyTimeline(ch: ClickHouse, limits: QueryLimits, req: Time
         sql`SELECT ${at} AS bucket_s, count() AS requests, sum(input_tokens) AS input_tokens,
               sum(output_tokens) AS output_tokens, uniqExact(prompt_simhash) AS distinct_prompts
             FROM ${table(ch, 'usage_events')} FINAL WHERE api_key_id = ${req.key} AND ${inRange(req.range)}
-            GROUP BY bucket_s ORDER BY bucket_s ${limitSettings(limits, buckets)}`,
+            GROUP BY bucket_s ORDER BY bucket_s LIMIT ${buckets} ${limitSettings(limits, buckets)}`,
         usageRowSchema,
       ),
       ch.query(
         sql`SELECT ${at} AS bucket_s, max(score) AS score, [${featureMeans}] AS values
             FROM ${table(ch, 'key_features')} FINAL WHERE api_key_id = ${req.key} AND ${inRange(req.range)}
-            GROUP BY bucket_s ORDER BY bucket_s ${limitSettings(limits, buckets)}`,
+            GROUP BY bucket_s ORDER BY bucket_s LIMIT ${buckets} ${limitSettings(limits, buckets)}`,
         featureRowSchema,
       ),
     ]);

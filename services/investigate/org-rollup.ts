@@ -35,7 +35,7 @@ export async function orgRollup(
         sql`SELECT api_key_id, count() AS alerts, max(score) AS max_score
             FROM ${table(ch, 'alerts')} FINAL ARRAY JOIN api_key_ids AS api_key_id
             WHERE has(org_ids, ${req.org}) AND raised_at_ms >= ${req.range.fromMs} AND raised_at_ms < ${req.range.toMs}
-            GROUP BY api_key_id ${limitSettings(limits, limits.maxRows)}`,
+            GROUP BY api_key_id LIMIT ${limits.maxRows} ${limitSettings(limits, limits.maxRows)}`,
         alertRowSchema,
       ),
     ]),

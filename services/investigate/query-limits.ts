@@ -37,7 +37,11 @@ export function inRange(range: TimeRange): SqlQuery {
   return sql`ts >= toDateTime(${Math.floor(range.fromMs / 1000)}) AND ts < toDateTime(${Math.ceil(range.toMs / 1000)})`;
 }
 
-/** The SETTINGS clause every investigator query ends with: a server-side timeout and a result-row ceiling. */
+/**
+ * The SETTINGS clause every investigator query ends with: a server-side timeout and a result-row ceiling. Every
+ * query also has its own LIMIT, because 18.16 ignores max_result_rows given in the query text (it honours it only
+ * as a request setting, which the shared client does not pass yet).
+ */
 export function limitSettings(limits: QueryLimits, rows: number): SqlQuery {
   return sql`SETTINGS max_execution_time = ${limits.timeoutS}, max_result_rows = ${rows + 1}, result_overflow_mode = 'throw'`;
 }
@@ -45,13 +49,19 @@ export function limitSettings(limits: QueryLimits, rows: number): SqlQuery {
 const TIMEOUT_CODES = new Set(['159', '160']);
 const TOO_MANY_ROWS = '396';
 
+/** The ClickHouse server error code; 18.16's message format is not parsed by the driver, so read `Code: N`. */
+function serverCode(error: unknown): string {
+  const cause = error instanceof DistillGuardError ? error.cause : error;
+  if (cause instanceof ClickHouseError) return String(cause.code);
+  return /Code: (\d+)/.exec(String((cause as Error)?.message ?? ''))?.[1] ?? '';
+}
+
 /** Turns ClickHouse's limit errors into a clear 422 that tells the caller to narrow the query. */
 export async function withQueryLimits<T>(limits: QueryLimits, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    const cause = error instanceof DistillGuardError ? error.cause : error;
-    const code = cause instanceof ClickHouseError ? String(cause.code) : '';
+    const code = serverCode(error);
     if (TIMEOUT_CODES.has(code))
       throw new DistillGuardError('DG_ERR_QUERY_LIMIT', `query ran longer than ${limits.timeoutS}s; narrow the range`, {
         cause: error,

@@ -135,3 +135,19 @@ test('ranges are required, ordered and bounded; analysts may not run investigato
   assert.match(wide.body.error.message, /at most 90 days/);
   assert.equal((await get(`/v1/investigate/keys/key-a/events?${RANGE}`, 'analyst')).status, 403);
 });
+
+test('every investigator query carries a LIMIT and a server-side timeout', async () => {
+  const before = h.queries.length;
+  await get(`/v1/investigate/keys/key-a/timeline?${RANGE}&features=req_per_min`);
+  await get(`/v1/investigate/top-keys?${RANGE}&feature=req_per_min`);
+  await get(`/v1/investigate/keys/key-a/linked?${RANGE}`);
+  await get(`/v1/investigate/keys/key-a/events?${RANGE}`);
+  await get(`/v1/investigate/orgs/org-1/rollup?${RANGE}`);
+  await get(`/v1/investigate/export?${RANGE}&key=key-a`);
+  const sent = h.queries.slice(before);
+  assert.equal(sent.length, 11);
+  for (const text of sent) {
+    assert.match(text, /LIMIT \d+/, text);
+    assert.match(text, /SETTINGS max_execution_time = 20, max_result_rows = \d+/, text);
+  }
+});
