@@ -15,7 +15,7 @@ const ruleEnv = {
   DG_RULE_DIVERSE_PROMPT_RATIO: num(0.8, 0, 1).describe(
     'Rule: distinct-prompt ratio at which prompts count as diverse',
   ),
-  DG_RULE_OUT_IN_RATIO: num(8).describe('Rule: output/input token ratio at which outputs count as harvested'),
+  DG_RULE_OUT_IN_RATIO: num(4).describe('Rule: output/input token ratio at which outputs count as harvested'),
   DG_RULE_LONG_OUTPUT_SHARE: num(0.6, 0, 1).describe('Rule: long-output share at which outputs count as harvested'),
   DG_RULE_REASONING_SHARE: num(0.3, 0, 1).describe('Rule: share of prompts eliciting reasoning for CoT harvesting'),
   DG_RULE_COT_REQ_PER_HOUR: num(60).describe('Rule: requests per hour from which CoT elicitation is harvesting'),

@@ -37,7 +37,7 @@ export function preparePrompt(event: UsageEvent): PreparedPrompt {
   if (event.prompt_text) return fromText(event.prompt_text);
   const fingerprint = event.prompt_simhash ? fingerprintFromHex(event.prompt_simhash) : null;
   const promptHash = event.prompt_sha256
-    ? Number.parseInt(event.prompt_sha256.slice(0, 8), 16) >>> 0
+    ? mix32(Number.parseInt(event.prompt_sha256.slice(0, 8), 16)) >>> 0
     : fingerprint
       ? mix32(fingerprint.lo ^ mix32(fingerprint.hi)) >>> 0
       : null;

@@ -9,11 +9,18 @@ const CUSUM_FLOOR = 5;
 const EVIDENCE_SCALE = 6;
 const MAX_REASONS = 4;
 
-/** Evidence that feature `f` moved up (the suspicious direction of every tracked feature) against the baseline. */
+/** Accumulated drift counts only while the feature is above its usual level right now (z ≥ 1). */
+const CUSUM_GATE_Z = 1;
+
+/**
+ * Evidence that feature `f` moved up (the suspicious direction of every tracked feature) against the baseline: a
+ * jump now, or a sustained rise (CUSUM) that is still going on; a quiet hour below the baseline is no evidence.
+ */
 function changeEvidence(input: ScoreInput, f: number): number {
   if (FEATURE_SPECS[f]!.direction !== 'high') return 0;
   const baseline = input.baseline!;
   const z = baseline.z(f, input.features[f]!) ?? 0;
+  if (z < CUSUM_GATE_Z) return 0;
   const cusum = baseline.cusum(f) ?? 0;
   return Math.max(0, z - Z_FLOOR) + Math.max(0, cusum - CUSUM_FLOOR) / 2;
 }

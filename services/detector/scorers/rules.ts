@@ -36,6 +36,8 @@ const atMost = (feature: FeatureName, threshold: number, saturate = threshold): 
 
 /** Output at least as long as input: coding agents and document pipelines read far more than they write. */
 const OUTPUT_HEAVY = 1;
+/** A router's chat traffic is input-heavy (history); an extraction customer mixed in lifts the ratio past this. */
+const MIXED_MIN_OUT_IN = 0.6;
 /** Eval harnesses and researchers sample n > 1 to study variance; extraction wants one good trace per prompt. */
 const MIXED_MAX_MULTI_SAMPLE = 0.2;
 
@@ -118,7 +120,7 @@ export function buildRules(t: RuleThresholds): Rule[] {
       all: [
         atLeast('req_per_day', t.resellerReqPerDay, t.resellerReqPerDay * 10),
         atLeast('req_per_hour', t.bulkReqPerHour, t.bulkReqPerHour * 10),
-        atLeast('out_in_ratio', OUTPUT_HEAVY * 1.2, t.outInRatio),
+        atLeast('out_in_ratio', MIXED_MIN_OUT_IN, t.outInRatio),
         atLeast('long_output_share', t.longOutputShare / 2, 1),
         atMost('multi_sample_share', MIXED_MAX_MULTI_SAMPLE),
       ],

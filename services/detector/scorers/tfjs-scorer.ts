@@ -5,7 +5,14 @@ import type { AutoencoderModel } from '../../ml/autoencoder-model.ts';
 import type { ClassifierModel } from '../../ml/classifier-model.ts';
 import { loadMlModels } from '../../ml/load-models.ts';
 import { FEATURE_NAMES } from '../features/feature-names.ts';
-import type { PopulationContext, ScoreInput, Scorer, ScorerResult } from './scorer.ts';
+import {
+  ALERT_CATEGORIES,
+  type AlertCategory,
+  type PopulationContext,
+  type ScoreInput,
+  type Scorer,
+  type ScorerResult,
+} from './scorer.ts';
 
 /** Adds the cohort percentile to a model's reasons when the population statistics are available. */
 function withPercentiles(reasons: AlertReason[], population: PopulationContext | null): AlertReason[] {
@@ -29,15 +36,23 @@ export function createAutoencoderScorer(model: AutoencoderModel): Scorer {
   };
 }
 
-/** Supervised attack probability; reasons are the features whose reset to the benign median lowers it most. */
+/**
+ * Supervised attack probability and, when confident, the suspected category; reasons are the features whose reset
+ * to the benign median lowers the probability most.
+ */
 export function createClassifierScorer(model: ClassifierModel): Scorer {
   return {
     name: 'classifier',
     score(input: ScoreInput): ScorerResult {
-      const { score, reasons } = model.score(input.features);
-      return { score, reasons: withPercentiles(reasons, input.population) };
+      const { score, reasons, category } = model.score(input.features);
+      const result = { score, reasons: withPercentiles(reasons, input.population) };
+      return isAlertCategory(category) ? { ...result, category } : result;
     },
   };
+}
+
+function isAlertCategory(category: string | undefined): category is AlertCategory {
+  return (ALERT_CATEGORIES as readonly (string | undefined)[]).includes(category);
 }
 
 /**

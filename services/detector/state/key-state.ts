@@ -136,12 +136,9 @@ export class KeyState {
   }
 
   private observeVolume(event: UsageEvent): void {
-    const n = event.n ?? 1;
-    this.minutes.add(event.ts, MINUTE.REQ, 1);
     this.minutes.add(event.ts, MINUTE.REQ, 1);
     this.minutes.add(event.ts, MINUTE.IN, event.input_tokens);
     this.minutes.add(event.ts, MINUTE.OUT, event.output_tokens);
-    this.minutes.add(event.ts, MINUTE.OUT, event.output_tokens * (n > 1 ? 1 : 1));
     this.hours.add(event.ts, 0, 1);
   }
 

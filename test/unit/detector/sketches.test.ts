@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { hashString } from '../../../services/common/text/tokenize.ts';
+import { BucketRing } from '../../../services/detector/sketches/bucket-ring.ts';
+import { DecayedHistogram } from '../../../services/detector/sketches/decayed-histogram.ts';
+import { DecayedSums } from '../../../services/detector/sketches/decayed-sums.ts';
+import { EwmaCusum } from '../../../services/detector/sketches/ewma-cusum.ts';
+import { HyperLogLog } from '../../../services/detector/sketches/hyperloglog.ts';
+import { RotatingDistinct } from '../../../services/detector/sketches/rotating-distinct.ts';
+import { SimhashRing } from '../../../services/detector/sketches/simhash-ring.ts';
+
+const T0 = Date.parse('2026-03-02T00:00:00Z');
+
+describe('HyperLogLog', () => {
+  it('stays within 3 standard errors over many cardinalities (p=8, σ≈6.5%)', () => {
+    for (const n of [1_000, 5_000, 20_000, 100_000]) {
+      const hll = new HyperLogLog(8);
+      for (let i = 0; i < n; i++) hll.add(hashString(`item-${n}-${i}`));
+      const error = Math.abs(hll.estimate() - n) / n;
+      assert.ok(error < 3 * 0.065, `n=${n} error ${error.toFixed(3)}`);
+    }
+  });
+
+  it('counts small sets nearly exactly and ignores repeats', () => {
+    const hll = new HyperLogLog(8);
+    for (let r = 0; r < 5; r++) for (let i = 0; i < 10; i++) hll.add(hashString(`ip-${i}`));
+    assert.ok(Math.abs(hll.estimate() - 10) < 0.5);
+  });
+
+  it('estimates a union without merging', () => {
+    const a = new HyperLogLog(8);
+    const b = new HyperLogLog(8);
+    for (let i = 0; i < 300; i++) a.add(hashString(`a${i}`));
+    for (let i = 0; i < 300; i++) b.add(hashString(i < 150 ? `a${i}` : `b${i}`));
+    const union = a.unionEstimate(b);
+    assert.ok(Math.abs(union - 450) / 450 < 0.2, `union ${union}`);
+  });
+});
+
+describe('RotatingDistinct', () => {
+  const G = 3_600_000;
+  it('covers the current and previous generation, then forgets', () => {
+    const d = new RotatingDistinct(8, G);
+    for (let i = 0; i < 20; i++) d.add(hashString(`x${i}`), T0 + i);
+    for (let i = 0; i < 10; i++) d.add(hashString(`y${i}`), T0 + G + i);
+    assert.ok(Math.abs(d.distinct() - 30) < 2, `${d.distinct()}`);
+    assert.equal(d.adds(), 30);
+    assert.ok(Math.abs(d.newDistinct() - 10) < 2, `${d.newDistinct()}`);
+    d.add(hashString('z'), T0 + 2 * G);
+    assert.ok(Math.abs(d.distinct() - 11) < 1, `${d.distinct()}`);
+    d.add(hashString('late'), T0 + 10 * G);
+    assert.equal(Math.round(d.distinct()), 1);
+    assert.equal(d.adds(), 1);
+  });
+});
+
+describe('BucketRing', () => {
+  it('sums the newest buckets, drops expired ones and places late events', () => {
+    const ring = new BucketRing(60_000, 60, 2);
+    for (let m = 0; m < 10; m++) ring.add(T0 + m * 60_000, 0, m + 1);
+    assert.equal(ring.sum(0, 5), 6 + 7 + 8 + 9 + 10);
+    assert.equal(ring.sum(0), 55);
+    assert.equal(ring.max(0), 10);
+    assert.equal(ring.add(T0 + 3 * 60_000 + 5, 0, 100), true);
+    assert.equal(ring.sum(0), 155);
+    ring.advance(T0 + 65 * 60_000);
+    assert.equal(ring.sum(0), 7 + 8 + 9 + 10, 'minutes 0-5 left the 60-minute window');
+    assert.equal(ring.add(T0, 0, 1), false);
+    ring.advance(T0 + 200 * 60_000);
+    assert.equal(ring.sum(0), 0);
+    assert.equal(ring.nonZero(0), 0);
+  });
+});
+
+describe('DecayedSums', () => {
+  it('weighs an event one half-life older at half', () => {
+    const sums = new DecayedSums(2, 60_000);
+    let w = sums.weight(T0);
+    sums.add(0, w);
+    w = sums.weight(T0 + 60_000);
+    sums.add(0, w);
+    sums.add(1, w);
+    assert.ok(Math.abs(sums.ratio(1, 0) - 2 / 3) < 1e-9);
+  });
+
+  it('keeps ratios exact across rescaling after many half-lives', () => {
+    const sums = new DecayedSums(2, 1_000);
+    for (let i = 0; i <= 100; i++) {
+      const w = sums.weight(T0 + i * 1_000);
+      sums.add(0, w);
+      if (i % 4 === 0) sums.add(1, w);
+    }
+    assert.ok(Number.isFinite(sums.get(0)));
+    assert.ok(sums.ratio(1, 0) > 0.5 && sums.ratio(1, 0) < 0.6, `${sums.ratio(1, 0)}`);
+  });
+});
+
+describe('DecayedHistogram', () => {
+  it('gives quantiles, CDF and MAD of a uniform distribution', () => {
+    const h = new DecayedHistogram(0, 100, 100, 3_600_000);
+    for (let i = 0; i < 10_000; i++) h.add((i % 100) + 0.5, T0);
+    assert.ok(Math.abs(h.quantile(0.5) - 50) < 1);
+    assert.ok(Math.abs(h.quantile(0.9) - 90) < 1);
+    assert.ok(Math.abs(h.cdf(25) - 0.25) < 0.01);
+    assert.ok(Math.abs(h.mad() - 25) < 1);
+    assert.ok(Math.abs(h.effectiveCount() - 10_000) < 1);
+  });
+
+  it('forgets old samples at the half-life', () => {
+    const h = new DecayedHistogram(0, 10, 10, 60_000);
+    for (let i = 0; i < 100; i++) h.add(1.5, T0);
+    for (let i = 0; i < 100; i++) h.add(8.5, T0 + 60 * 60_000);
+    assert.ok(h.quantile(0.5) > 8);
+  });
+});
+
+describe('EwmaCusum', () => {
+  it('tracks a steady level, then the CUSUM grows on a sustained shift', () => {
+    const stats = new EwmaCusum(1, 0.05, Float64Array.of(0.1));
+    for (let i = 0; i < 200; i++) stats.update([10 + (i % 2 ? 0.1 : -0.1)], T0 + i);
+    assert.ok(Math.abs(stats.mean(0) - 10) < 0.05);
+    assert.ok(stats.cusum(0) < 1);
+    for (let i = 0; i < 10; i++) stats.update([11], T0 + 200 + i);
+    assert.ok(stats.cusum(0) > 10, `cusum ${stats.cusum(0)}`);
+    assert.ok(stats.mean(0) < 10.6, 'clipped updates keep the shift from becoming normal at once');
+  });
+});
+
+describe('SimhashRing', () => {
+  it('reports the smallest distance to the stored fingerprints and evicts the oldest', () => {
+    const ring = new SimhashRing(2);
+    assert.equal(ring.minDistance({ hi: 0, lo: 0 }), 64);
+    ring.push({ hi: 0, lo: 0b111 });
+    ring.push({ hi: 0xffffffff, lo: 0 });
+    assert.equal(ring.minDistance({ hi: 0, lo: 0b1 }), 2);
+    ring.push({ hi: 0xffffffff, lo: 1 });
+    assert.equal(ring.minDistance({ hi: 0, lo: 0b1 }), 32);
+  });
+});
