@@ -59,13 +59,25 @@ export async function startServer(
     runner = await startActionsRunner(config, logger, { actions, isSuppressed: (a) => suppression.isSuppressed(a) });
   }
   const kafka = kafkaCheck(config, logger, options.actions);
+  const metrics = new MetricsRegistry();
+  if (actions) {
+    const engine = actions;
+    metrics.gauge(
+      'distillguard_automatic_actions_in_window',
+      'Automatic actions counted by the circuit breaker',
+      () => engine.breakerStatus(Date.now()).overall.count,
+    );
+    metrics.gauge('distillguard_circuit_breaker_open', '1 while automatic actions become recommendations', () =>
+      engine.breakerStatus(Date.now()).open ? 1 : 0,
+    );
+  }
   const app = await buildApp({
     config,
     logger,
     clickhouse: ch,
     tokens: createTokenStore(ch, { cacheMs: config.api.tokenCacheMs, now: Date.now }),
     now: Date.now,
-    metrics: new MetricsRegistry(),
+    metrics,
     readiness: [kafka],
     ...(actions ? { actions } : {}),
   });

@@ -16,6 +16,15 @@ const tags = ['alerts'];
 export default async function alertRoutes(app: FastifyInstance, { deps }: { deps: AppDeps }): Promise<void> {
   const ch = deps.clickhouse;
   const workflow = createAlertWorkflow(ch, deps.now);
+  const changes = deps.metrics.counter('distillguard_alert_changes_total', 'Analyst changes to alerts by action');
+  const lifted = deps.metrics.counter(
+    'distillguard_actions_lifted_by_resolution_total',
+    'Automatic actions lifted by resolutions',
+  );
+  app.addHook('onResponse', async (request, reply) => {
+    const action = /\/v1\/alerts\/:id\/(\w+)$/.exec(request.routeOptions.url ?? '')?.[1];
+    if (action && reply.statusCode === 200) changes.inc({ action });
+  });
 
   route(app, {
     method: 'GET',
@@ -72,7 +81,8 @@ export default async function alertRoutes(app: FastifyInstance, { deps }: { deps
   route(app, {
     method: 'POST',
     url: '/v1/alerts/:id/resolve',
-    summary: 'Resolve with a label; false_positive and benign_heavy_user lift the automatic actions it caused',
+    summary:
+      'Resolve with a label; false_positive and benign_heavy_user lift the automatic actions it caused (lift_error if that failed)',
     tags,
     roles: ['analyst'],
     params: idParams,
@@ -80,13 +90,25 @@ export default async function alertRoutes(app: FastifyInstance, { deps }: { deps
     handler: async ({ params, body, request }) => {
       const actor = principalOf(request).name;
       const alert = await workflow.resolve(params.id, actor, body.label, body.note);
-      const lifted = await deps.actions?.onAlertResolved({
-        alert_id: alert.alert_id,
-        api_key_ids: alert.api_key_ids,
-        label: body.label,
-        actor,
-      });
-      return { alert, lifted_actions: lifted ?? [] };
+      try {
+        const liftedActions =
+          (await deps.actions?.onAlertResolved({
+            alert_id: alert.alert_id,
+            api_key_ids: alert.api_key_ids,
+            label: body.label,
+            actor,
+          })) ?? [];
+        lifted.inc({}, liftedActions.length);
+        return { alert, lifted_actions: liftedActions };
+      } catch (error) {
+        // The resolution is stored; report the failed lift so the analyst can lift by hand instead of retrying.
+        request.log.error({ err: error, alert_id: alert.alert_id }, 'lifting actions after resolution failed');
+        return {
+          alert,
+          lifted_actions: [],
+          lift_error: `automatic actions were not lifted: ${(error as Error).message}`,
+        };
+      }
     },
   });
 

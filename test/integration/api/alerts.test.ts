@@ -115,6 +115,9 @@ test('acknowledge, assign and resolve each append a version and an audit row', a
     versions.map((v) => v.version),
     [1, 2, 3, 4],
   );
+  const metrics = await h.app.inject({ url: '/metrics', headers: h.as('analyst') });
+  assert.match(metrics.body, /distillguard_alert_changes_total\{action="resolve"\} 1/);
+  assert.match(metrics.body, /distillguard_alert_changes_total\{action="acknowledge"\} 1/);
   assert.deepEqual(
     (await get('/v1/alerts?status=resolved')).body.alerts.map((a: { alert_id: string }) => a.alert_id),
     ['alert-b1'],

@@ -169,3 +169,42 @@ test('the UI is served with a strict CSP and only its own files', async () => {
     assert.equal((await app.inject({ url })).statusCode, 404, url);
   await app.close();
 });
+
+test('a resolution is kept and reported when lifting its actions fails', async () => {
+  const row = {
+    alert_id: 'a1',
+    kind: 'key',
+    api_key_ids: ['k1'],
+    org_ids: ['o1'],
+    score: 0.9,
+    severity: 'high',
+    category: 'bulk_distillation',
+    raised_at_ms: '1772323200000',
+    reasons: '[]',
+    evidence_event_ids: [],
+    escalates: '',
+    status: 'open',
+    assignee: '',
+    label: '',
+    note: '',
+    suppressed: 0,
+    updated_s: 1772323200,
+    version: '1',
+  };
+  const ch = fakeClickHouse((q) => (q.includes('FROM `fake`.`alerts`') ? [row] : []));
+  const failing = {
+    onAlertResolved: async () => Promise.reject(new Error('Kafka unavailable')),
+  } as unknown as NonNullable<Parameters<typeof fakeDeps>[0]>['actions'];
+  const { deps, tokens } = fakeDeps({ clickhouse: ch, actions: failing });
+  const app = await buildApp(deps);
+  const r = await app.inject({
+    method: 'POST',
+    url: '/v1/alerts/a1/resolve',
+    headers: bearer(tokens.token('analyst')),
+    payload: { label: 'false_positive' },
+  });
+  assert.equal(r.statusCode, 200);
+  assert.equal(r.json().alert.status, 'resolved');
+  assert.match(r.json().lift_error, /not lifted: Kafka unavailable/);
+  await app.close();
+});
