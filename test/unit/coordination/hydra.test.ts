@@ -54,7 +54,7 @@ test('200 low-volume keys over 40 orgs sharing a template family and an ASN rais
 test('a network hiding in a big cloud ASN is still linked by template and schedule; the ASN counts as weak', () => {
   const traffic = [
     ...hydra({ keys: 120, orgs: 30, asn: AWS, eventsPerKey: 12, hours: [2, 6] }, 11),
-    ...benignPopulation({ keys: 250, awsShare: 0.9 }, rng(5)),
+    ...benignPopulation({ keys: 150, awsShare: 0.9 }, rng(5)),
   ];
   const last = assertOneChain(runEngine(createCoordinationEngine(), traffic));
   assert.ok(hydraMembers(last) >= 108 && hydraMembers(last) === last.api_key_ids.length);
