@@ -1,4 +1,4 @@
-import type { LayersModel } from '@tensorflow/tfjs';
+import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs';
 import { tf } from './runtime.ts';
 
 export interface AutoencoderShape {
@@ -12,6 +12,8 @@ export interface ClassifierShape {
   width: number;
   hidden: readonly number[];
   seed: number;
+  /** Suspected-pattern classes of the category head; 0 builds the attack head only. */
+  categories: number;
 }
 
 // Explicit layer names and seeded initialisers make model.json byte-identical across runs with the same seed.
@@ -40,12 +42,19 @@ export function buildAutoencoder(shape: AutoencoderShape): LayersModel {
   });
 }
 
-/** width → hidden… → 1 linear: the logit that the key's snapshot is extraction traffic (sigmoid applied later). */
+/**
+ * width → hidden… → two heads: `attack_logit` (1, linear; sigmoid applied at scoring) and, when `categories` > 0,
+ * `category_logits` (one per suspected pattern, softmax applied at scoring).
+ */
 export function buildClassifier(shape: ClassifierShape): LayersModel {
-  const { width, hidden, seed } = shape;
-  const layers = hidden.map((units, i) =>
-    dense(`hidden_${i + 1}`, units, 'relu', seed + i, i === 0 ? width : undefined),
-  );
-  layers.push(dense('attack_logit', 1, 'linear', seed + hidden.length, hidden.length ? undefined : width));
-  return tf.sequential({ name: 'classifier', layers });
+  const { width, hidden, seed, categories } = shape;
+  const input = tf.input({ shape: [width], name: 'features' });
+  let h = input;
+  hidden.forEach((units, i) => {
+    h = dense(`hidden_${i + 1}`, units, 'relu', seed + i).apply(h) as SymbolicTensor;
+  });
+  const outputs = [dense('attack_logit', 1, 'linear', seed + hidden.length).apply(h) as SymbolicTensor];
+  if (categories > 0)
+    outputs.push(dense('category_logits', categories, 'linear', seed + 100).apply(h) as SymbolicTensor);
+  return tf.model({ name: 'classifier', inputs: input, outputs });
 }

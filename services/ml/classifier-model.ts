@@ -1,4 +1,5 @@
-import type { LayersModel, Tensor2D } from '@tensorflow/tfjs';
+import type { LayersModel, Tensor, Tensor2D } from '@tensorflow/tfjs';
+import { errors } from '../common/errors.ts';
 import { plattProbability } from './calibration.ts';
 import type { ModelMetadata, PlattCalibration } from './model-metadata.ts';
 import type { StoredModel } from './model-store.ts';
@@ -6,11 +7,30 @@ import { normaliseRows } from './normalisation.ts';
 import { type MlScore, round, topReasons } from './reasons.ts';
 import { tf } from './runtime.ts';
 
-/** Runs the classifier synchronously on a normalised row-major matrix; returns its raw logits. */
-export function predictLogits(model: LayersModel, x: Float32Array, width: number): Float32Array {
+export interface ClassifierOutputs {
+  /** Attack logit per row. */
+  logits: Float32Array;
+  /** Category probabilities per row, row-major (rows × categories); empty without a category head. */
+  categoryProbabilities: Float32Array;
+}
+
+/** Runs the classifier synchronously on a normalised row-major matrix. */
+export function predictHeads(model: LayersModel, x: Float32Array, width: number): ClassifierOutputs {
   const rows = x.length / width;
-  if (rows === 0) return new Float32Array(0);
-  return tf.tidy(() => (model.predict(tf.tensor2d(x, [rows, width])) as Tensor2D).dataSync() as Float32Array);
+  if (rows === 0) return { logits: new Float32Array(0), categoryProbabilities: new Float32Array(0) };
+  const [logits, categories] = tf.tidy(() => {
+    const out = model.predict(tf.tensor2d(x, [rows, width])) as Tensor | Tensor[];
+    const [attack, category] = Array.isArray(out) ? out : [out];
+    return [
+      attack!.dataSync() as Float32Array,
+      category ? (tf.softmax(category as Tensor2D).dataSync() as Float32Array) : new Float32Array(0),
+    ];
+  });
+  return { logits: logits!, categoryProbabilities: categories! };
+}
+
+export function predictLogits(model: LayersModel, x: Float32Array, width: number): Float32Array {
+  return predictHeads(model, x, width).logits;
 }
 
 /**
@@ -24,7 +44,21 @@ export function occlusionBatch(normalised: Float32Array, width: number): Float32
   return out;
 }
 
-/** Supervised scorer: calibrated attack probability with occlusion reasons against the benign median. */
+/** The network's outputs must match the metadata: one attack head, plus a category head of the listed width. */
+function assertCategoryHead(stored: StoredModel): void {
+  const outputs = stored.model.outputs.map((o) => o.shape[1]);
+  const expected = stored.metadata.categories.length ? [1, stored.metadata.categories.length] : [1];
+  if (outputs.join() !== expected.join()) {
+    throw errors.model(
+      `${stored.dir}: classifier outputs [${outputs.join()}] do not match metadata [${expected.join()}]`,
+    );
+  }
+}
+
+/** Probability from which the category head's best class is reported with the score. */
+const CATEGORY_FROM_SCORE = 0.5;
+
+/** Supervised scorer: calibrated attack probability, suspected category, occlusion reasons against the benign median. */
 export class ClassifierModel {
   readonly metadata: ModelMetadata;
   /** The underlying tfjs network (saved by training, disposed by `dispose`). */
@@ -35,6 +69,7 @@ export class ClassifierModel {
     if (stored.metadata.calibration.kind !== 'platt') {
       throw new TypeError(`${stored.dir}: a classifier needs Platt calibration`);
     }
+    assertCategoryHead(stored);
     this.layers = stored.model;
     this.metadata = stored.metadata;
     this.calibration = stored.metadata.calibration;
@@ -44,27 +79,43 @@ export class ClassifierModel {
     return this.metadata.features.length;
   }
 
-  /** Calibrated attack probabilities of raw feature rows, without reasons (evaluation, batch scoring). */
-  probabilities(rows: readonly ArrayLike<number>[]): number[] {
-    const raw = predictLogits(this.layers, normaliseRows(this.metadata.normalisation, rows), this.width);
-    return Array.from(raw, (z) => plattProbability(this.calibration, z));
-  }
-
   /** The probability at and above which the classifier alone would call a snapshot an attack. */
   get threshold(): number {
     return this.calibration.threshold;
   }
 
+  /** Calibrated attack probabilities of raw feature rows, without reasons (evaluation, batch scoring). */
+  probabilities(rows: readonly ArrayLike<number>[]): number[] {
+    const { logits } = predictHeads(this.layers, normaliseRows(this.metadata.normalisation, rows), this.width);
+    return Array.from(logits, (z) => plattProbability(this.calibration, z));
+  }
+
+  /** Most likely category of each row (null without a category head). */
+  categories(rows: readonly ArrayLike<number>[]): (string | null)[] {
+    const { categoryProbabilities } = predictHeads(
+      this.layers,
+      normaliseRows(this.metadata.normalisation, rows),
+      this.width,
+    );
+    return rows.map((_, i) => this.bestCategory(categoryProbabilities, i));
+  }
+
   score(row: ArrayLike<number>, topK?: number): MlScore {
     const normalised = normaliseRows(this.metadata.normalisation, [row]);
-    const outputs = predictLogits(this.layers, occlusionBatch(normalised, this.width), this.width);
-    const probability = plattProbability(this.calibration, outputs[0]!);
+    const { logits, categoryProbabilities } = predictHeads(
+      this.layers,
+      occlusionBatch(normalised, this.width),
+      this.width,
+    );
+    const probability = plattProbability(this.calibration, logits[0]!);
     const drops = Array.from(
       { length: this.width },
-      (_, j) => probability - plattProbability(this.calibration, outputs[j + 1]!),
+      (_, j) => probability - plattProbability(this.calibration, logits[j + 1]!),
     );
     const describe = (j: number) => `at the benign median the attack probability would drop by ${round(drops[j]!, 3)}`;
-    return { score: probability, reasons: topReasons(drops, row, this.metadata, describe, topK) };
+    const category = probability >= CATEGORY_FROM_SCORE ? this.bestCategory(categoryProbabilities, 0) : null;
+    const reasons = topReasons(drops, row, this.metadata, describe, topK);
+    return category ? { score: probability, reasons, category } : { score: probability, reasons };
   }
 
   scoreBatch(rows: readonly ArrayLike<number>[], topK?: number): MlScore[] {
@@ -73,5 +124,14 @@ export class ClassifierModel {
 
   dispose(): void {
     this.layers.dispose();
+  }
+
+  private bestCategory(probabilities: Float32Array, row: number): string | null {
+    const names = this.metadata.categories;
+    if (names.length === 0 || probabilities.length === 0) return null;
+    const slice = probabilities.subarray(row * names.length, (row + 1) * names.length);
+    let best = 0;
+    for (let c = 1; c < names.length; c++) if (slice[c]! > slice[best]!) best = c;
+    return names[best]!;
   }
 }

@@ -51,6 +51,8 @@ export const modelMetadataSchema = z
     /** Derived from the training data's event time, not the wall clock, so a re-run writes the same file. */
     created: z.iso.datetime(),
     features: z.array(z.string().min(1)).min(1),
+    /** Classes of the classifier's category head (alert categories), in output order; empty for none. */
+    categories: z.array(z.string().min(1)).default([]),
     normalisation: normalisationSchema,
     /** Benign median of each feature in raw units: the baseline shown in reasons. */
     baseline: z.array(z.number()),
@@ -85,7 +87,7 @@ export type TrainingData = z.infer<typeof trainingDataSchema>;
 
 /** Assembles metadata for a freshly trained model; the baseline is derived from the normalisation's centres. */
 export function createMetadata(
-  fields: Omit<ModelMetadata, 'format' | 'name' | 'baseline'> & { name?: string },
+  fields: Omit<ModelMetadata, 'format' | 'name' | 'baseline' | 'categories'> & { name?: string; categories?: string[] },
 ): ModelMetadata {
   const baseline = baselineValues(fields.normalisation);
   return modelMetadataSchema.parse({ format: MODEL_FORMAT, name: fields.name ?? fields.kind, baseline, ...fields });

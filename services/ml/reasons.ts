@@ -7,6 +7,8 @@ export const DEFAULT_TOP_REASONS = 3;
 export interface MlScore {
   score: number;
   reasons: AlertReason[];
+  /** Suspected pattern, from the classifier's category head when it is confident of an attack. */
+  category?: string;
 }
 
 /**

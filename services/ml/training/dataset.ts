@@ -1,3 +1,4 @@
+import { ALERT_CATEGORIES, type AlertCategory } from '../../detector/scorers/scorer.ts';
 import type { KeyFeatureSnapshot } from '../../detector/types.ts';
 import type { GroundTruth, KeyTruth } from '../../simulator/truth.ts';
 import { hashString } from '../prng.ts';
@@ -14,6 +15,31 @@ export interface LabelledSnapshot {
   seed: number;
   /** True when an analyst label, not the simulator's ground truth, decided `label`. */
   analyst: boolean;
+}
+
+/**
+ * Alert category the classifier's category head learns for each attack archetype. A hydra member, seen alone, is
+ * a small distillation client (the network itself is stage 2's cluster alert).
+ */
+export const ARCHETYPE_CATEGORY: Readonly<Record<string, AlertCategory>> = {
+  bulk_distillation: 'bulk_distillation',
+  cot_harvesting: 'cot_harvesting',
+  capability_sweep: 'capability_sweep',
+  hydra_network: 'bulk_distillation',
+  low_and_slow: 'low_and_slow',
+  reseller: 'reseller_mixed',
+  region_evasion: 'region_evasion',
+};
+
+/** The category an attack row teaches, null for benign rows and archetypes without one. */
+export function categoryOf(row: LabelledSnapshot): AlertCategory | null {
+  return row.label === 1 ? (ARCHETYPE_CATEGORY[row.archetype] ?? null) : null;
+}
+
+/** The categories present among attack rows, in ALERT_CATEGORIES order: the category head's classes. */
+export function categoriesIn(rows: readonly LabelledSnapshot[]): AlertCategory[] {
+  const present = new Set(rows.map(categoryOf));
+  return ALERT_CATEGORIES.filter((c) => present.has(c));
 }
 
 /** A simulated run pushed through the detector pipeline: its snapshots and the simulator's ground truth. */

@@ -1,5 +1,5 @@
 import { confusionAt, prAuc, rocAuc } from '../metrics.ts';
-import type { LabelledSnapshot } from './dataset.ts';
+import { categoryOf, type LabelledSnapshot } from './dataset.ts';
 
 /** Held-out metrics of one model on one split: snapshot ranking, the operating point, and per-key outcomes. */
 export function evaluateScores(
@@ -57,4 +57,13 @@ function keyOutcomes(rows: readonly LabelledSnapshot[], scores: ArrayLike<number
 
 function round(x: number): number {
   return Math.round(x * 10_000) / 10_000;
+}
+
+/** Share of attack rows with a known category whose predicted category is right; empty without a category head. */
+export function categoryAccuracy(rows: readonly LabelledSnapshot[], predicted: readonly (string | null)[]) {
+  const scored = rows.flatMap((row, i) => {
+    const truth = categoryOf(row);
+    return truth && predicted[i] ? [truth === predicted[i]] : [];
+  });
+  return scored.length ? { category_accuracy: round(scored.filter(Boolean).length / scored.length) } : {};
 }

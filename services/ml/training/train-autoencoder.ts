@@ -34,10 +34,10 @@ export async function trainAutoencoder(input: AutoencoderTraining): Promise<Trai
   const model = buildAutoencoder({ width, hidden: hyper.hidden, bottleneck: hyper.bottleneck, seed: input.seed });
   const x = tf.tensor2d(normaliseRows(input.normalisation, input.train), [input.train.length, width]);
   try {
-    const finalLoss = await fitSeeded(model, x, x, {
+    const finalLoss = await fitSeeded(model, x, [x], {
       ...hyper,
       seed: input.seed,
-      loss: 'meanSquaredError',
+      losses: ['meanSquaredError'],
       onEpoch: input.onEpoch,
     });
     const errors = reconstruct(model, normaliseRows(input.normalisation, input.calibration), width).total;

@@ -1,4 +1,4 @@
-import type { LayersModel } from '@tensorflow/tfjs';
+import type { LayersModel, Tensor2D } from '@tensorflow/tfjs';
 import { buildClassifier } from '../architectures.ts';
 import { fitPlatt, sigmoid } from '../calibration.ts';
 import { predictLogits } from '../classifier-model.ts';
@@ -24,6 +24,8 @@ export interface LabelledRows {
   labels: readonly number[];
   /** Key of each row, so thresholds count a benign key once however many snapshots it has. */
   keys?: readonly string[];
+  /** Category of each attack row (a name from `ClassifierTraining.categories`), null when unknown or benign. */
+  categories?: readonly (string | null)[];
 }
 
 export interface ClassifierTraining {
@@ -31,6 +33,8 @@ export interface ClassifierTraining {
   /** Rows of keys never trained on: Platt scaling and the threshold are fitted here. */
   validation: LabelledRows;
   normalisation: Normalisation;
+  /** Classes of the category head, in output order; empty trains the attack head only. */
+  categories?: readonly string[];
   seed: number;
   hyper?: Partial<ClassifierHyper>;
   onEpoch?: (epoch: number, loss: number) => void;
@@ -55,21 +59,38 @@ function balancedEpoch(labels: readonly number[]) {
 export async function trainClassifier(input: ClassifierTraining): Promise<TrainedClassifier> {
   const hyper = { ...defaultClassifierHyper, ...input.hyper };
   const width = input.normalisation.center.length;
-  const model = buildClassifier({ width, hidden: [hyper.hidden1, hyper.hidden2], seed: input.seed });
+  const names = input.categories ?? [];
+  const model = buildClassifier({
+    width,
+    hidden: [hyper.hidden1, hyper.hidden2],
+    seed: input.seed,
+    categories: names.length,
+  });
   const x = tf.tensor2d(normaliseRows(input.normalisation, input.train.rows), [input.train.rows.length, width]);
-  const y = tf.tensor2d(Float32Array.from(input.train.labels), [input.train.labels.length, 1]);
+  const ys = [tf.tensor2d(Float32Array.from(input.train.labels), [input.train.labels.length, 1])];
+  if (names.length) ys.push(oneHotCategories(input.train, names));
   try {
-    const finalLoss = await fitSeeded(model, x, y, {
+    const finalLoss = await fitSeeded(model, x, ys, {
       ...hyper,
       seed: input.seed,
-      loss: 'logisticFromLogits',
+      losses: names.length ? ['logisticFromLogits', 'softmaxFromLogits'] : ['logisticFromLogits'],
       epochIndices: balancedEpoch(input.train.labels),
       onEpoch: input.onEpoch,
     });
     return { model, calibration: calibrate(model, input, width, hyper.targetBenignKeyShare), hyper, finalLoss };
   } finally {
-    tf.dispose([x, y]);
+    tf.dispose([x, ...ys]);
   }
+}
+
+/** One-hot category targets; benign and unknown-category rows get an all-zero row, which adds no loss. */
+function oneHotCategories(data: LabelledRows, names: readonly string[]): Tensor2D {
+  const out = new Float32Array(data.rows.length * names.length);
+  data.categories?.forEach((category, i) => {
+    const c = category === null ? -1 : names.indexOf(category);
+    if (c >= 0 && data.labels[i] === 1) out[i * names.length + c] = 1;
+  });
+  return tf.tensor2d(out, [data.rows.length, names.length]);
 }
 
 function calibrate(model: LayersModel, input: ClassifierTraining, width: number, keyShare: number): PlattCalibration {

@@ -4,8 +4,8 @@ import { ClassifierModel } from '../classifier-model.ts';
 import { createMetadata, type ModelMetadata } from '../model-metadata.ts';
 import { saveModel } from '../model-store.ts';
 import { fitNormalisation } from '../normalisation.ts';
-import type { LabelledSnapshot } from './dataset.ts';
-import { evaluateScores } from './evaluate.ts';
+import { categoriesIn, categoryOf, type LabelledSnapshot } from './dataset.ts';
+import { categoryAccuracy, evaluateScores } from './evaluate.ts';
 import {
   buildSplits,
   createdFrom,
@@ -50,6 +50,7 @@ const labelled = (rows: readonly LabelledSnapshot[]) => ({
   rows: values(rows),
   labels: rows.map((r) => r.label),
   keys: rows.map((r) => `${r.seed}/${r.apiKeyId}`),
+  categories: rows.map(categoryOf),
 });
 
 /** Generates the data, trains both models, evaluates them on the held-out splits and saves them with metadata. */
@@ -75,7 +76,7 @@ export async function runTraining(
   return { autoencoder, classifier };
 }
 
-function heldOutMetrics(splits: Splits, score: RowScorer, threshold: number): ModelMetadata['metrics'] {
+function heldOutMetrics(splits: Splits, score: RowScorer, threshold: number) {
   return {
     validation: evaluateScores(splits.validation, score(splits.validation), threshold),
     held_out_seed: evaluateScores(splits.held_out_seed, score(splits.held_out_seed), threshold),
@@ -108,10 +109,12 @@ async function trainAndSaveAutoencoder(options: TrainRunOptions, splits: Splits,
 
 async function trainAndSaveClassifier(options: TrainRunOptions, splits: Splits, common: Common): Promise<SavedModel> {
   const epochs = { ...defaultClassifierHyper, ...options.classifierHyper }.epochs;
+  const categories = categoriesIn(splits.train);
   const trained = await trainClassifier({
     train: labelled(splits.train),
     validation: labelled(splits.validation),
     normalisation: common.normalisation,
+    categories,
     seed: options.seed,
     hyper: options.classifierHyper,
     onEpoch: (epoch) => options.onProgress?.({ stage: 'classifier', done: epoch + 1, total: epochs }),
@@ -119,13 +122,18 @@ async function trainAndSaveClassifier(options: TrainRunOptions, splits: Splits, 
   const draft = createMetadata({
     ...common,
     kind: 'classifier',
+    categories,
     hyperparameters: trained.hyper,
     metrics: {},
     calibration: trained.calibration,
   });
   const model = new ClassifierModel({ model: trained.model, metadata: draft, dir: '(training)' });
   const score: RowScorer = (rows) => model.probabilities(values(rows));
-  const metadata = { ...draft, metrics: heldOutMetrics(splits, score, model.threshold) };
+  const metrics = heldOutMetrics(splits, score, model.threshold);
+  for (const split of Object.keys(metrics) as (keyof typeof metrics)[]) {
+    Object.assign(metrics[split], categoryAccuracy(splits[split], model.categories(values(splits[split]))));
+  }
+  const metadata = { ...draft, metrics };
   return saveAndDispose(options, metadata, model);
 }
 

@@ -24,7 +24,7 @@ function predict(model: LayersModel): Float32Array {
 
 async function savedModelDir(): Promise<{ dir: string; model: LayersModel }> {
   const dir = join(await tempDir('store'), 'classifier', '1');
-  const model = buildClassifier({ width: SYNTH_FEATURES.length, hidden: [4], seed: 3 });
+  const model = buildClassifier({ width: SYNTH_FEATURES.length, hidden: [4], seed: 3, categories: 0 });
   await saveModel(dir, model, metadata);
   return { dir, model };
 }
@@ -86,7 +86,11 @@ test('a weights path that leaves the model directory is refused', async () => {
 test('latest resolves to the highest version with numeric ordering', async () => {
   const root = await tempDir('versions');
   for (const v of ['2', '10', '9']) {
-    await saveModel(join(root, 'classifier', v), buildClassifier({ width: 5, hidden: [], seed: 1 }), metadata);
+    await saveModel(
+      join(root, 'classifier', v),
+      buildClassifier({ width: 5, hidden: [], seed: 1, categories: 0 }),
+      metadata,
+    );
   }
   assert.equal(await resolveModelDir(root, 'classifier', 'latest'), join(root, 'classifier', '10'));
   assert.equal(await resolveModelDir(root, 'classifier', '2'), join(root, 'classifier', '2'));

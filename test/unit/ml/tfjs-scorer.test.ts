@@ -15,15 +15,24 @@ import { metadataFor, tempDir } from './fixtures.ts';
 
 const WIDTH = FEATURE_NAMES.length;
 const REASONING = FEATURE_INDEX.reasoning_phrase_share;
+const REGION = FEATURE_INDEX.unsupported_region_share;
 
-/** Benign feature vectors: every feature a small positive value; reasoning-phrase share near 0.05. */
-function rows(count: number, seed: number, reasoning = 0.05): number[][] {
+/** Benign feature vectors: every feature a small positive value; reasoning-phrase and region shares near 0.05. */
+function rows(count: number, seed: number, reasoning = 0.05, region = 0.05): number[][] {
   const random = createPrng(seed);
   return Array.from({ length: count }, () => {
     const row = Array.from({ length: WIDTH }, () => 0.2 + 0.1 * random());
     row[REASONING] = reasoning + 0.02 * random();
+    row[REGION] = region + 0.02 * random();
     return row;
   });
+}
+
+/** Benign rows, then CoT-harvesting rows, then region-evasion rows, with labels and categories. */
+function labelledSet(benign: number, perAttack: number, seed: number) {
+  const all = [...rows(benign, seed), ...rows(perAttack, seed + 1, 0.8), ...rows(perAttack, seed + 2, 0.05, 0.9)];
+  const kind = (i: number) => (i < benign ? null : i < benign + perAttack ? 'cot_harvesting' : 'region_evasion');
+  return { rows: all, labels: all.map((_, i) => (kind(i) ? 1 : 0)), categories: all.map((_, i) => kind(i)) };
 }
 
 const population: PopulationContext = {
@@ -59,19 +68,17 @@ before(async () => {
     ae.model,
     metadataFor('autoencoder', normalisation, ae.calibration, features),
   );
-  const attacks = rows(60, 3, 0.8);
+  const categories = ['cot_harvesting', 'region_evasion'];
   const cl = await trainClassifier({
-    train: { rows: [...benign, ...attacks], labels: [...benign.map(() => 0), ...attacks.map(() => 1)] },
-    validation: { rows: [...rows(100, 4), ...rows(20, 5, 0.8)], labels: [...Array(100).fill(0), ...Array(20).fill(1)] },
+    train: labelledSet(300, 40, 3),
+    validation: labelledSet(100, 15, 6),
     normalisation,
+    categories,
     seed: 1,
-    hyper: { hidden1: 8, hidden2: 4, epochs: 6, batchSize: 32, learningRate: 0.01 },
+    hyper: { hidden1: 12, hidden2: 8, epochs: 8, batchSize: 32, learningRate: 0.01 },
   });
-  await saveModel(
-    join(modelsDir, 'classifier', '3'),
-    cl.model,
-    metadataFor('classifier', normalisation, cl.calibration, features),
-  );
+  const clMetadata = { ...metadataFor('classifier', normalisation, cl.calibration, features), categories };
+  await saveModel(join(modelsDir, 'classifier', '3'), cl.model, clMetadata);
   scorers = await loadTfjsScorers(mlEnv.parse({ DG_MODELS_DIR: modelsDir }));
 });
 
@@ -93,6 +100,16 @@ test('each scorer names the reasoning-phrase share on a key that harvests reason
     assert.ok(result.score > 0.8, `${scorer.name} score ${result.score}`);
     assert.ok(result.score > scorer.score(input(rows(1, 10)[0]!)).score, scorer.name);
   }
+});
+
+test('the classifier names the suspected category; the autoencoder names none', () => {
+  const [autoencoder, classifier] = scorers;
+  const cot = rows(1, 11, 0.85)[0]!;
+  const region = rows(1, 12, 0.05, 0.95)[0]!;
+  assert.equal(classifier!.score(input(cot)).category, 'cot_harvesting');
+  assert.equal(classifier!.score(input(region)).category, 'region_evasion');
+  assert.equal(classifier!.score(input(rows(1, 13)[0]!)).category, undefined);
+  assert.equal(autoencoder!.score(input(cot)).category, undefined);
 });
 
 test('DG_ML_ENABLED=false loads nothing', async () => {
