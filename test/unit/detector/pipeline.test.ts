@@ -1,0 +1,189 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { type Alert, alertSchema } from '../../../schemas/alert-v1.ts';
+import type { UsageEvent } from '../../../schemas/usage-v1.ts';
+import { defaultDetectorConfig } from '../../../services/common/config/detector.ts';
+import type { PromptFingerprint } from '../../../services/common/text/fingerprint.ts';
+import { simhashText } from '../../../services/common/text/simhash.ts';
+import { createDetectorPipeline } from '../../../services/detector/pipeline.ts';
+import type { KeyFeatureSnapshot, PipelineOutput } from '../../../services/detector/types.ts';
+import { evenly, event, expertQuestion, HOUR, MINUTE, T0 } from '../../fixtures/detector/events.ts';
+
+function run(pipeline: ReturnType<typeof createDetectorPipeline>, events: UsageEvent[]): PipelineOutput {
+  const out: PipelineOutput = { alerts: [], features: [] };
+  for (const e of events) {
+    const o = pipeline.process(e);
+    out.alerts.push(...o.alerts);
+    out.features.push(...o.features);
+  }
+  const last = pipeline.finish();
+  return { alerts: [...out.alerts, ...last.alerts], features: [...out.features, ...last.features] };
+}
+
+/** A bulk extraction key that starts moderately and then harvests much harder (for escalation). */
+function escalatingExtraction(): UsageEvent[] {
+  const phase1 = evenly(480, T0, HOUR, (i) => ({
+    api_key_id: 'key-x',
+    org_id: 'org-x',
+    input_tokens: 130,
+    output_tokens: i % 20 < 13 ? 1_000 : 100,
+    prompt_text: expertQuestion(i),
+  }));
+  const phase2 = evenly(1_500, T0 + HOUR, 30 * MINUTE, (i) => ({
+    api_key_id: 'key-x',
+    org_id: 'org-x',
+    input_tokens: 60,
+    output_tokens: 3_000,
+    prompt_text: expertQuestion(10_000 + i),
+  }));
+  return [...phase1, ...phase2];
+}
+
+/** An enterprise document pipeline: heavy, one template, long documents in, short extractions out. */
+function documentPipeline(): UsageEvent[] {
+  return evenly(3_000, T0, 2 * HOUR, (i) => ({
+    api_key_id: 'key-docs',
+    org_id: 'org-docs',
+    input_tokens: 4_000,
+    output_tokens: 300,
+    temperature: 0,
+    client_asn: 16509,
+    client_country: 'US',
+    billing_country: 'US',
+    prompt_text: `Extract the invoice number, total and due date as JSON from the document below.\n\nInvoice ${i} ...`,
+  }));
+}
+
+describe('detector pipeline', () => {
+  it('emits at most one feature snapshot per key per minute of event time, and the rest at finish', () => {
+    const pipeline = createDetectorPipeline();
+    const events = [
+      ...evenly(30, T0, MINUTE, () => ({ api_key_id: 'a' })),
+      ...evenly(30, T0 + MINUTE, MINUTE, () => ({ api_key_id: 'a' })),
+      event({ api_key_id: 'b', ts: T0 + 30_000 }),
+    ];
+    const out = run(pipeline, events);
+    const perKeyMinute = new Map<string, number>();
+    for (const f of out.features) {
+      const k = `${f.api_key_id}@${Math.floor(f.ts / MINUTE)}`;
+      perKeyMinute.set(k, (perKeyMinute.get(k) ?? 0) + 1);
+    }
+    assert.ok([...perKeyMinute.values()].every((n) => n <= 2));
+    assert.equal(out.features.filter((f) => f.api_key_id === 'a').length, 3, 'minute 0, minute 1, and finish');
+    assert.equal(pipeline.stats().events, 61);
+    assert.equal(pipeline.stats().keysSeen, 2);
+    const snapshot: KeyFeatureSnapshot = out.features[0]!;
+    assert.equal(snapshot.values.length, 36);
+  });
+
+  it('raises a valid extraction alert, dedups it in the cooldown, and escalates when it worsens', () => {
+    const out = run(createDetectorPipeline(), escalatingExtraction());
+    // A metronomic templated harvest is a scripted sweep; jittered it would be bulk distillation.
+    const alerts = out.alerts.filter((a) => a.category === 'capability_sweep');
+    assert.ok(alerts.length >= 2, `alerts: ${JSON.stringify(out.alerts.map((a) => [a.category, a.score]))}`);
+    for (const a of out.alerts) alertSchema.parse(a);
+    const [first, second] = alerts as [Alert, Alert];
+    assert.equal(first.escalates, null);
+    assert.equal(second.escalates, first.alert_id);
+    assert.ok(second.score >= first.score + defaultDetectorConfig().escalationDelta);
+    assert.ok(Date.parse(second.raised_at) - Date.parse(first.raised_at) < HOUR);
+    assert.ok(first.evidence_event_ids.length > 0 && first.evidence_event_ids.length <= 8);
+    assert.ok(first.reasons.length > 0 && first.reasons.every((r) => r.contribution >= 0 && r.contribution <= 1));
+    assert.ok(
+      alerts.every((a, i) => i === 0 || a.escalates !== null),
+      'no repeat inside the cooldown without escalation',
+    );
+  });
+
+  it('is deterministic: the same events give byte-identical alerts and features', () => {
+    const events = [...escalatingExtraction(), ...documentPipeline()].sort((a, b) => a.ts - b.ts);
+    const a = run(createDetectorPipeline(), events);
+    const b = run(createDetectorPipeline(), events);
+    assert.equal(JSON.stringify(a), JSON.stringify(b));
+  });
+
+  it('does not alert on a heavy, templated, input-heavy document pipeline', () => {
+    const out = run(createDetectorPipeline(), documentPipeline());
+    assert.deepEqual(out.alerts, []);
+    assert.ok(out.features.length > 100);
+  });
+
+  it('restores a key from its snapshot and continues exactly as if never interrupted', () => {
+    const events = escalatingExtraction();
+    const cut = 700;
+    const uninterrupted = createDetectorPipeline();
+    const reference = run(uninterrupted, events).features.filter((f) => f.ts > events[cut - 1]!.ts);
+
+    const before = createDetectorPipeline();
+    for (const e of events.slice(0, cut)) before.process(e);
+    const bytes = JSON.stringify(before.snapshotKey('key-x'));
+    const after = createDetectorPipeline();
+    after.restoreKey(JSON.parse(bytes));
+    const resumed = run(after, events.slice(cut)).features;
+    assert.deepEqual(
+      resumed.map((f) => f.values),
+      reference.map((f) => f.values),
+    );
+    assert.equal(JSON.stringify(after.snapshotKey('key-x')), JSON.stringify(uninterrupted.snapshotKey('key-x')));
+  });
+
+  it('rejects a malformed key snapshot', () => {
+    assert.throws(() => createDetectorPipeline().restoreKey({ v: 1, apiKeyId: 'x' }));
+  });
+
+  it('compacts idle keys to their baseline and revives them with it', () => {
+    const pipeline = createDetectorPipeline();
+    run(
+      pipeline,
+      evenly(200, T0, 3 * HOUR, () => ({ api_key_id: 'idle' })),
+    );
+    const samples = pipeline.snapshotKey('idle')!.baseline.samples;
+    assert.ok(samples > 0);
+    pipeline.process(event({ api_key_id: 'other', ts: T0 + 10 * HOUR }));
+    assert.equal(pipeline.snapshotKey('idle'), null);
+    assert.equal(pipeline.stats().compactedKeys, 1);
+    pipeline.process(event({ api_key_id: 'idle', ts: T0 + 11 * HOUR }));
+    assert.equal(pipeline.snapshotKey('idle')!.baseline.samples, samples + 1);
+    assert.equal(pipeline.stats().keysSeen, 2);
+  });
+
+  it('feeds stage 2 every event with its fingerprint and returns its cluster alerts', () => {
+    const seen: Array<PromptFingerprint | null> = [];
+    const cluster: Alert = {
+      alert_id: 'c1',
+      kind: 'cluster',
+      api_key_ids: ['a', 'b'],
+      org_ids: ['o'],
+      score: 0.9,
+      severity: 'critical',
+      raised_at: new Date(T0).toISOString(),
+      category: 'hydra_network',
+      reasons: [],
+      evidence_event_ids: [],
+      escalates: null,
+    };
+    const pipeline = createDetectorPipeline({
+      coordination: {
+        observe: (_e, fp) => seen.push(fp),
+        advance: (now) => (now === T0 + 1 ? [cluster] : []),
+      },
+    });
+    const out = run(pipeline, [
+      event({ prompt_text: 'hello world' }),
+      event({ ts: T0 + 1, prompt_simhash: '00000000000000ff' }),
+      event({ ts: T0 + 2 }),
+    ]);
+    assert.deepEqual(seen, [simhashText('hello world'), { hi: 0, lo: 255 }, null]);
+    assert.deepEqual(out.alerts, [cluster]);
+    assert.equal(pipeline.stats().alertsByKind.cluster, 1);
+  });
+
+  it('uses extra scorers passed in', () => {
+    const pipeline = createDetectorPipeline({
+      scorers: [{ name: 'classifier', score: () => ({ score: 1, reasons: [], category: 'cot_harvesting' }) }],
+    });
+    const out = run(pipeline, [event()]);
+    assert.equal(out.features[0]!.score, 0.8);
+    assert.equal(out.alerts[0]!.category, 'cot_harvesting');
+  });
+});

@@ -1,0 +1,212 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { defaultDetectorConfig } from '../../../services/common/config/detector.ts';
+import { FEATURE_INDEX as F, FEATURE_COUNT } from '../../../services/detector/features/feature-names.ts';
+import { createBaselineScorer } from '../../../services/detector/scorers/baseline-scorer.ts';
+import { createEnsemble, severityOf } from '../../../services/detector/scorers/ensemble.ts';
+import { createPopulationScorer } from '../../../services/detector/scorers/population-scorer.ts';
+import { CohortStats } from '../../../services/detector/scorers/population-stats.ts';
+import { createRuleScorer, RULE_FLOOR } from '../../../services/detector/scorers/rule-scorer.ts';
+import { buildRules } from '../../../services/detector/scorers/rules.ts';
+import type { ScoreInput, Scorer } from '../../../services/detector/scorers/scorer.ts';
+import { Baseline } from '../../../services/detector/state/baseline.ts';
+import { HOUR, MINUTE, T0 } from '../../fixtures/detector/events.ts';
+
+const config = defaultDetectorConfig();
+
+function vector(values: Partial<Record<keyof typeof F, number>>): Float64Array {
+  const v = new Float64Array(FEATURE_COUNT);
+  v[F.distinct_prompt_ratio] = 1;
+  v[F.interarrival_cv] = 1;
+  for (const [name, value] of Object.entries(values)) v[F[name as keyof typeof F]] = value!;
+  return v;
+}
+
+function input(features: Float64Array, extra: Partial<ScoreInput> = {}): ScoreInput {
+  return { apiKeyId: 'k', orgId: 'o', cohort: 'm|', ts: T0, features, population: null, baseline: null, ...extra };
+}
+
+/** A heavy, diverse, output-harvesting key: what bulk distillation looks like. */
+const bulk = {
+  req_per_hour: 2_000,
+  req_per_day: 20_000,
+  distinct_prompt_ratio: 0.98,
+  out_in_ratio: 12,
+  long_output_share: 0.9,
+};
+
+describe('rule scorer', () => {
+  const rules = createRuleScorer(buildRules(config.rules));
+
+  it('fires bulk_distillation on volume + diverse prompts + harvested outputs, with reasons', () => {
+    const result = rules.score(input(vector(bulk)));
+    assert.equal(result.category, 'bulk_distillation');
+    assert.ok(result.score >= RULE_FLOOR && result.score <= 1);
+    assert.deepEqual(result.reasons.map((r) => r.feature).sort(), [
+      'distinct_prompt_ratio',
+      'long_output_share',
+      'out_in_ratio',
+      'req_per_hour',
+    ]);
+    const total = result.reasons.reduce((s, r) => s + r.contribution, 0);
+    assert.ok(Math.abs(total - 1) < 0.01);
+  });
+
+  it('does not fire on volume alone (an input-heavy document pipeline)', () => {
+    const result = rules.score(
+      input(vector({ req_per_hour: 5_000, req_per_day: 50_000, out_in_ratio: 0.2, long_output_share: 0 })),
+    );
+    assert.equal(result.score, 0);
+    assert.equal(result.category, undefined);
+  });
+
+  it('scores higher the further past the thresholds', () => {
+    const mild = rules.score(input(vector({ ...bulk, req_per_hour: 400, out_in_ratio: 5 }))).score;
+    const strong = rules.score(input(vector({ ...bulk, req_per_hour: 3_000, out_in_ratio: 16 }))).score;
+    assert.ok(strong > mild, `${mild} < ${strong}`);
+  });
+
+  it('names the most specific pattern: a scripted template sweep over a bulk harvest', () => {
+    const sweep = vector({ ...bulk, interarrival_cv: 0.3, template_share: 0.5 });
+    assert.equal(rules.score(input(sweep)).category, 'capability_sweep');
+  });
+
+  it('fires cot_harvesting on reasoning elicitation at volume', () => {
+    const cot = vector({ reasoning_phrase_share: 0.7, req_per_hour: 200, out_in_ratio: 10, long_output_share: 0.9 });
+    assert.equal(rules.score(input(cot)).category, 'cot_harvesting');
+  });
+
+  it('fires region_evasion on leaks from unsupported regions behind proxies, not on VPN use alone', () => {
+    const proxied = { datacenter_asn_share: 0.9, country_mismatch_share: 1 };
+    assert.equal(rules.score(input(vector({ ...proxied, unsupported_region_share: 0.01 }))).category, 'region_evasion');
+    assert.equal(rules.score(input(vector(proxied))).score, 0);
+  });
+
+  it('excludes n>1 sampling from low-and-slow (researchers study variance)', () => {
+    const slow = {
+      active_hours_per_day: 20,
+      req_per_hour: 20,
+      req_per_day: 400,
+      out_in_ratio: 10,
+      reasoning_phrase_share: 0.6,
+    };
+    assert.equal(rules.score(input(vector(slow))).category, 'low_and_slow');
+    assert.equal(rules.score(input(vector({ ...slow, multi_sample_share: 0.5 }))).score, 0);
+  });
+});
+
+/** A cohort whose req_per_hour is log-normal around 100 and whose other features are 0. */
+function cohort(samples: number): CohortStats {
+  const stats = new CohortStats();
+  for (let i = 0; i < samples; i++) {
+    const wobble = ((i % 21) - 10) / 10;
+    stats.add(vector({ req_per_hour: 100 * Math.exp(0.3 * wobble), distinct_prompt_ratio: 1 }), T0 + i * 1000);
+  }
+  return stats;
+}
+
+describe('population statistics and scorer', () => {
+  const stats = cohort(2_000);
+
+  it('recovers the median and places values by percentile', () => {
+    assert.ok(Math.abs(stats.median(F.req_per_hour) - 100) / 100 < 0.1, `${stats.median(F.req_per_hour)}`);
+    assert.ok(stats.percentile(F.req_per_hour, 100) > 40 && stats.percentile(F.req_per_hour, 100) < 60);
+    assert.ok(stats.percentile(F.req_per_hour, 10_000) > 99);
+    assert.ok(Math.abs(stats.robustZ(F.req_per_hour, 100)) < 0.5);
+    assert.ok(stats.robustZ(F.req_per_hour, 10_000) > 10);
+  });
+
+  it('scores outliers on the suspicious side only, and abstains on a small cohort', () => {
+    const scorer = createPopulationScorer(100);
+    const typical = scorer.score(input(vector({ req_per_hour: 100 }), { population: stats }));
+    const outlier = scorer.score(
+      input(vector({ req_per_hour: 10_000, reasoning_phrase_share: 0.8 }), { population: stats }),
+    );
+    const quiet = scorer.score(input(vector({ req_per_hour: 1 }), { population: stats }));
+    assert.equal(typical.score, 0);
+    assert.equal(quiet.score, 0, 'low volume is not suspicious');
+    assert.ok(outlier.score > 0.8);
+    assert.deepEqual(
+      new Set(outlier.reasons.map((r) => r.feature)),
+      new Set(['req_per_hour', 'reasoning_phrase_share']),
+    );
+    assert.equal(outlier.reasons.find((r) => r.feature === 'req_per_hour')!.scorer, 'population');
+    const small = scorer.score(input(vector({ req_per_hour: 10_000 }), { population: cohort(50) }));
+    assert.equal(small.score, 0);
+  });
+});
+
+describe('baseline scorer', () => {
+  function trained(): Baseline {
+    const baseline = new Baseline();
+    for (let i = 0; i < 200; i++)
+      baseline.update(vector({ req_per_hour: 100 + (i % 5), out_in_ratio: 1 }), T0 + i * 10 * MINUTE);
+    return baseline;
+  }
+  const scorer = createBaselineScorer(60, 24 * HOUR);
+  const later = T0 + 40 * HOUR;
+
+  it('flags a jump against the key’s own history, with the baseline in the reason', () => {
+    const result = scorer.score(
+      input(vector({ req_per_hour: 2_000, out_in_ratio: 1 }), { baseline: trained(), ts: later }),
+    );
+    assert.ok(result.score > 0.5, `${result.score}`);
+    const reason = result.reasons.find((r) => r.feature === 'req_per_hour')!;
+    assert.ok(Math.abs(reason.baseline! - 102) < 5, `${reason.baseline}`);
+    assert.equal(reason.scorer, 'baseline');
+  });
+
+  it('ignores the usual level, a drop, and a baseline younger than its minimum span', () => {
+    const b = trained();
+    assert.equal(
+      scorer.score(input(vector({ req_per_hour: 102, out_in_ratio: 1 }), { baseline: b, ts: later })).score,
+      0,
+    );
+    assert.equal(
+      scorer.score(input(vector({ req_per_hour: 5, out_in_ratio: 1 }), { baseline: b, ts: later })).score,
+      0,
+    );
+    const young = scorer.score(input(vector({ req_per_hour: 2_000 }), { baseline: b, ts: T0 + 10 * HOUR }));
+    assert.equal(young.score, 0);
+  });
+});
+
+describe('ensemble', () => {
+  const fixed = (name: string, score: number, category?: 'bulk_distillation'): Scorer => ({
+    name,
+    score: () => ({
+      score,
+      reasons: score
+        ? [{ feature: `${name}_feature`, value: 1, baseline: null, percentile: null, contribution: 1, scorer: name }]
+        : [],
+      category,
+    }),
+  });
+
+  it('combines by weighted noisy-OR and keeps statistics alone under the alert threshold', () => {
+    const statsOnly = createEnsemble([fixed('population', 1), fixed('baseline', 1)]).score(input(vector({})));
+    assert.ok(Math.abs(statsOnly.score - (1 - 0.65 * 0.65)) < 1e-4);
+    assert.ok(statsOnly.score < config.alertThreshold);
+    assert.equal(statsOnly.category, 'anomaly');
+    const withRule = createEnsemble([fixed('rule', 0.7, 'bulk_distillation'), fixed('population', 1)]).score(
+      input(vector({})),
+    );
+    assert.ok(Math.abs(withRule.score - (1 - 0.3 * 0.65)) < 1e-4);
+    assert.equal(withRule.category, 'bulk_distillation');
+    assert.equal(withRule.severity, 'high');
+  });
+
+  it('splits reason contributions by each scorer’s share of the evidence', () => {
+    const result = createEnsemble([fixed('rule', 0.6, 'bulk_distillation'), fixed('population', 0.6)]).score(
+      input(vector({})),
+    );
+    const rule = result.reasons.find((r) => r.scorer === 'rule')!.contribution;
+    const population = result.reasons.find((r) => r.scorer === 'population')!.contribution;
+    assert.ok(Math.abs(rule / population - 1 / 0.35) < 0.01);
+    assert.ok(Math.abs(rule + population - 1) < 0.001);
+  });
+
+  it('maps scores to severities', () => {
+    assert.deepEqual([0.3, 0.6, 0.8, 0.95].map(severityOf), ['low', 'medium', 'high', 'critical']);
+  });
+});
