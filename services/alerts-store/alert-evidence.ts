@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import type { ClickHouse } from '../common/clickhouse/client.ts';
 import { sql } from '../common/clickhouse/sql.ts';
+import { inRange } from '../investigate/query-limits.ts';
 import type { AlertView } from './alert-row.ts';
 import { table } from './table.ts';
 
 const MAX_EVIDENCE = 200;
 const PROMPT_PREVIEW_CHARS = 500;
 const HISTORY_BEFORE_MS = 24 * 3_600_000;
+/** Evidence precedes the alert; the bound lets ClickHouse skip older daily partitions. */
+const EVIDENCE_BEFORE_MS = 30 * 24 * 3_600_000;
 const HISTORY_AFTER_MS = 3_600_000;
 const MAX_HISTORY_POINTS = 500;
 
@@ -27,9 +30,10 @@ export const evidenceEventSchema = z.object({
   client_country: z.string(),
 });
 
-/** The usage events the detector cited, with a prompt preview (truncated; full text stays in ClickHouse). */
+/** The usage events the detector cited (up to 30 days before the alert), with a truncated prompt preview. */
 export async function evidenceEvents(ch: ClickHouse, alert: AlertView) {
   const ids = alert.evidence_event_ids.slice(0, MAX_EVIDENCE);
+  const raised = Date.parse(alert.raised_at);
   if (ids.length === 0) return [];
   return ch.query(
     sql`SELECT event_id, ts_ms, api_key_id, org_id, model, endpoint, status, input_tokens, output_tokens,
@@ -37,6 +41,7 @@ export async function evidenceEvents(ch: ClickHouse, alert: AlertView) {
           client_country
         FROM ${table(ch, 'usage_events')} FINAL
         WHERE has(${alert.api_key_ids}, api_key_id) AND has(${ids}, event_id)
+          AND ${inRange({ fromMs: raised - EVIDENCE_BEFORE_MS, toMs: raised + HISTORY_AFTER_MS })}
         ORDER BY ts_ms, event_id LIMIT ${MAX_EVIDENCE}`,
     evidenceEventSchema,
   );
@@ -69,7 +74,7 @@ export async function featureHistory(ch: ClickHouse, alert: AlertView) {
     sql`SELECT api_key_id, ts_ms, score, feature_names, feature_values
         FROM ${table(ch, 'key_features')} FINAL
         WHERE has(${alert.api_key_ids}, api_key_id)
-          AND ts_ms >= ${raised - HISTORY_BEFORE_MS} AND ts_ms <= ${raised + HISTORY_AFTER_MS}
+          AND ${inRange({ fromMs: raised - HISTORY_BEFORE_MS, toMs: raised + HISTORY_AFTER_MS + 1 })}
         ORDER BY api_key_id, ts_ms LIMIT ${MAX_HISTORY_POINTS}`,
     featureRowSchema,
   );

@@ -4,7 +4,7 @@ import { table } from '../alerts-store/table.ts';
 import type { ClickHouse } from '../common/clickhouse/client.ts';
 import { ident, sql, trusted } from '../common/clickhouse/sql.ts';
 import { LINKS, type LinkKind } from './linked-keys.ts';
-import { limitSettings, type QueryLimits, type TimeRange, withQueryLimits } from './query-limits.ts';
+import { inRange, limitSettings, type QueryLimits, type TimeRange, withQueryLimits } from './query-limits.ts';
 
 const WINDOW_BEFORE_MS = 86_400_000;
 const WINDOW_AFTER_MS = 3_600_000;
@@ -25,7 +25,7 @@ async function sharedBy(ch: ClickHouse, limits: QueryLimits, kind: LinkKind, mem
   const rows = await ch.query(
     sql`SELECT toString(${col}) AS value, groupUniqArray(api_key_id) AS keys, count() AS events
         FROM ${table(ch, 'usage_events')}
-        WHERE has(${members}, api_key_id) AND ts_ms >= ${range.fromMs} AND ts_ms < ${range.toMs}
+        WHERE has(${members}, api_key_id) AND ${inRange(range)}
           AND ${trusted(LINKS[kind].present)}
         GROUP BY value HAVING length(keys) >= 2 ORDER BY length(keys) DESC, events DESC, value
         LIMIT ${SHARED_PER_KIND} ${limitSettings(limits, SHARED_PER_KIND)}`,
@@ -46,7 +46,7 @@ export async function clusterEvidence(ch: ClickHouse, limits: QueryLimits, alert
         sql`SELECT api_key_id, any(org_id) AS key_org, count() AS requests, sum(output_tokens) AS output_tokens,
               min(ts_ms) AS first_ms, max(ts_ms) AS last_ms
             FROM ${table(ch, 'usage_events')} FINAL
-            WHERE has(${members}, api_key_id) AND ts_ms >= ${range.fromMs} AND ts_ms < ${range.toMs}
+            WHERE has(${members}, api_key_id) AND ${inRange(range)}
             GROUP BY api_key_id LIMIT ${members.length} ${limitSettings(limits, members.length)}`,
         memberSchema,
       ),
