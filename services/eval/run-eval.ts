@@ -4,7 +4,7 @@ import { defaultDetectorConfig } from '../common/config/detector.ts';
 import { mlEnv } from '../common/config/ml.ts';
 import { buildOfflineDetector } from '../detector/replay/build-detector.ts';
 import type { DetectorPipeline } from '../detector/types.ts';
-import { type PromptMode, type Simulation, simulate } from '../simulator/index.ts';
+import { type Archetype, type PromptMode, type Simulation, simulate } from '../simulator/index.ts';
 import { runIsolationBaseline } from './baselines/isolation-baseline.ts';
 import { DEFAULT_RATE_LIMITS, RateLimitBaseline } from './baselines/rate-limit.ts';
 import { type EvalScope, evaluateSystem } from './metrics/evaluate.ts';
@@ -13,7 +13,7 @@ import { renderMarkdown } from './report-markdown.ts';
 import { type EvalReport, evalReportSchema } from './report-schema.ts';
 import { type DetectorRun, runDetector } from './run-detector.ts';
 import { SystemRecorder } from './system-recorder.ts';
-import { evaluateTargets } from './targets.ts';
+import { evaluateTargets, TARGETS } from './targets.ts';
 
 export interface EvalOptions {
   seed: number;
@@ -34,6 +34,14 @@ export interface EvalResult {
   report: EvalReport;
   markdown: string;
   files: string[];
+}
+
+/** Campaigns per archetype with a recall target, doubled over the simulator default so recall is less coarse. */
+export const TARGETED_CAMPAIGNS = 6;
+
+function targetedPopulation(keysScale: number): Partial<Record<Archetype, number>> {
+  const count = Math.ceil(TARGETED_CAMPAIGNS * keysScale);
+  return Object.fromEntries(TARGETS.recall15mArchetypes.map((a) => [a, count]));
 }
 
 function defaultDetector(): Promise<DetectorPipeline> {
@@ -97,6 +105,7 @@ export async function runEval(options: EvalOptions): Promise<EvalResult> {
     hours: options.hours,
     keysScale: options.keysScale,
     promptMode: options.promptMode,
+    population: targetedPopulation(options.keysScale),
   });
   const recs = recorders(sim);
   const detector = options.detector ?? (await defaultDetector());

@@ -16,7 +16,7 @@ Isolation Forest, and writes reports/eval.md, reports/eval.json and PNG plots.
 
   --seed N           simulator seed (default 2026, not a training seed)
   --hours H          simulated hours (default 24)
-  --keys-scale X     population scale (default 1: ~660 keys)
+  --keys-scale X     population scale (default 1: ~670 keys; 6 campaigns each of bulk, CoT and sweep)
   --prompt-mode M    text | fingerprint | both (default text)
   --small            a CI-sized run: 2 hours, keys-scale 0.15
   --no-ml            do not load the tfjs models (DG_ML_ENABLED=false does the same)

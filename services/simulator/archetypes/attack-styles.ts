@@ -1,12 +1,16 @@
 import { type RequestStyle, USER_AGENTS } from '../request-style.ts';
 
-/** Long expert answers at sampling temperatures; variant 2 asks for several samples per prompt. */
+/**
+ * Long expert answers at sampling temperatures; variant 1 hides: shorter answers and few-shot examples in the
+ * prompt keep the output/input ratio near a chat app's; variant 2 asks for several samples per prompt.
+ */
 export function distillationStyle(variant: number): RequestStyle {
+  const hidden = variant === 1;
   return {
     endpoint: '/v1/messages',
-    outputMedian: 1400,
+    outputMedian: hidden ? 800 : 1400,
     outputSigma: 0.4,
-    maxTokens: [2048, 4096],
+    maxTokens: hidden ? [1024, 2048] : [2048, 4096],
     temperatures: [0.7, 1],
     n: variant === 2 ? [1, 2, 4] : [1],
     logprobsShare: variant === 0 ? 0.2 : 0,
@@ -14,7 +18,7 @@ export function distillationStyle(variant: number): RequestStyle {
     streamShare: variant === 1 ? 0.8 : 0.1,
     userAgents: variant === 1 ? USER_AGENTS.pythonSdk : USER_AGENTS.script,
     errorRate: 0.02,
-    contextTokens: [20, 200],
+    contextTokens: hidden ? [600, 2500] : [20, 200],
   };
 }
 

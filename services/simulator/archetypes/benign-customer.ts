@@ -31,6 +31,8 @@ export interface CustomerSpec {
 }
 
 const ROTATION_CHANCE = 0.08;
+/** New customers ramp up on keys created days ago, as fresh attack keys do. */
+const NEW_CUSTOMER_CHANCE = 0.12;
 
 function ownClient(ctx: BuildContext, behaviour: Behaviour): Behaviour {
   return { ...behaviour, request: withOwnUserAgents(ctx.rng, behaviour.request, ctx.rng.int(1, 2)) };
@@ -47,7 +49,8 @@ export function benignCustomer(
   const basics = { tz, billingCountry: billingCountryFor(rng, tz) };
   const spec = describe(basics);
   const ids = { api_key_id: newKeyId(rng), org_id: newOrgId(rng) };
-  const keyAgeMs = spec.keyAgeMs ?? rng.uniform(20, 400) * DAY_MS;
+  const keyAgeMs =
+    spec.keyAgeMs ?? (rng.chance(NEW_CUSTOMER_CHANCE) ? rng.uniform(0, 3) : rng.uniform(20, 400)) * DAY_MS;
   const profile: KeyProfile = {
     truth: keyTruth(ctx, ids, archetype, { from: ctx.start, until: ctx.end, campaignStart: null }),
     activeFrom: ctx.start,

@@ -1,10 +1,11 @@
 import { type RequestStyle, USER_AGENTS } from '../request-style.ts';
 
+/** Chat apps: mostly short answers, with a heavy tail of essays and stories written on request. */
 export const CHAT_STYLE: RequestStyle = {
   endpoint: '/v1/messages',
-  outputMedian: 350,
-  outputSigma: 0.8,
-  maxTokens: [1024, 2048, 4096],
+  outputMedian: 400,
+  outputSigma: 0.95,
+  maxTokens: [1024, 2048, 4096, 8192],
   temperatures: [0.7, 1],
   n: [1],
   logprobsShare: 0,
@@ -60,10 +61,11 @@ export const EVAL_STYLES: readonly RequestStyle[] = [
   },
 ];
 
+/** Researchers ask short questions and want long, careful answers: output-heavy like extraction, legitimately. */
 export const RESEARCH_STYLE: RequestStyle = {
   endpoint: '/v1/messages',
-  outputMedian: 600,
-  outputSigma: 0.7,
+  outputMedian: 1100,
+  outputSigma: 0.6,
   maxTokens: [2048, 4096],
   temperatures: [0, 0.3, 0.7, 1, 1.3],
   n: [1, 1, 1, 4],
