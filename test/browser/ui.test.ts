@@ -106,6 +106,15 @@ test('cluster, actions log and investigator pages render their data', async () =
   assert.match(shared, /203\.0\.113\.7/);
   await shot('cluster');
 
+  await page.goto(`${base}/ui/#/suppressions`);
+  await page.locator('input[name=value]').fill("key-d'); <b>x</b>");
+  await page.locator('input[name=reason]').fill('internal load test');
+  await page.getByRole('button', { name: 'Add rule' }).click();
+  await page.getByText('Rule added').waitFor();
+  assert.match((await page.locator('table').textContent()) ?? '', /key-d'\); <b>x<\/b>/, 'rendered as text');
+  assert.equal(await page.locator('table b').count(), 0, 'no markup from data');
+  await shot('suppressions');
+
   await page.goto(`${base}/ui/#/actions`);
   await page.getByRole('heading', { name: 'Actions log' }).waitFor();
   await page.locator('tbody tr').first().waitFor();

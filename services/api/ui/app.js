@@ -1,4 +1,5 @@
-// Hash router of the triage UI: #/queue, #/alert/ID, #/key/ID, #/cluster/ID, #/actions, #/investigate, #/signin.
+// Hash router of the triage UI: #/queue, #/alert/ID, #/key/ID, #/cluster/ID, #/actions, #/suppressions,
+// #/investigate, #/signin.
 import { api, session } from './api.js';
 import { h, message, render } from './dom.js';
 import { showActions } from './views/actions.js';
@@ -8,6 +9,7 @@ import { showInvestigate } from './views/investigate.js';
 import { showKey } from './views/key.js';
 import { showQueue } from './views/queue.js';
 import { showSignin } from './views/signin.js';
+import { showSuppressions } from './views/suppressions.js';
 
 const VIEWS = {
   signin: showSignin,
@@ -17,6 +19,7 @@ const VIEWS = {
   cluster: showCluster,
   actions: showActions,
   investigate: showInvestigate,
+  suppressions: showSuppressions,
 };
 
 async function showWho() {

@@ -1,7 +1,7 @@
 import { api, qs } from '../api.js';
 import { badge, field, fmtNum, fmtTime, h, link, message, render, select, table } from '../dom.js';
 
-const filters = { status: '', severity: '', kind: '', key: '', org: '', suppressed: 'exclude' };
+const filters = { status: '', severity: '', kind: '', key: '', org: '', from: '', to: '', suppressed: 'exclude' };
 
 const COLUMNS = [
   { label: 'Raised (UTC)', cell: (a) => fmtTime(a.raised_at) },
@@ -49,6 +49,8 @@ function filterForm(onChange) {
     ),
     key: h('input', { name: 'key', value: filters.key, placeholder: 'api_key_id' }),
     org: h('input', { name: 'org', value: filters.org, placeholder: 'org_id' }),
+    from: h('input', { name: 'from', value: filters.from, placeholder: 'raised from (RFC 3339)', size: 22 }),
+    to: h('input', { name: 'to', value: filters.to, placeholder: 'raised before', size: 22 }),
     suppressed: select(
       'suppressed',
       [
