@@ -1,5 +1,5 @@
 import { type ClickHouse, createClickHouse } from '../services/common/clickhouse/client.ts';
-import { ident, sql } from '../services/common/clickhouse/sql.ts';
+import { ident, type SqlFragment, sql, trusted } from '../services/common/clickhouse/sql.ts';
 import type { QueryLimits } from '../services/investigate/query-limits.ts';
 import {
   DATA_DAYS,
@@ -77,6 +77,28 @@ async function measure(ch: ClickHouse, code: QueryCode, limits: QueryLimits, ite
   ];
 }
 
+/**
+ * What limits the timeline and top-keys queries: the same key_features read for one key over 30 days, with and
+ * without FINAL (ClickHouse 18.16 merges the array columns of every selected range at read time for FINAL).
+ */
+async function finalProbe(ch: ClickHouse): Promise<string> {
+  const from = Math.floor((DATA_START_MS + FEATURE_DAYS[0] * DAY_MS) / 1000);
+  const to = Math.floor((DATA_START_MS + FEATURE_DAYS[1] * DAY_MS) / 1000);
+  const t = ident('key_features');
+  const db = ident(ch.database);
+  const time = async (final: SqlFragment) => {
+    const started = performance.now();
+    await ch.queryRaw(
+      sql`SELECT count() AS n, avg(feature_values[indexOf(feature_names, 'req_per_min')]) AS v FROM ${db}.${t} ${final}
+          WHERE api_key_id = ${timelineKey(3)} AND ts >= toDateTime(${from}) AND ts < toDateTime(${to})`,
+    );
+    return performance.now() - started;
+  };
+  const withFinal = await time(trusted('FINAL'));
+  const without = await time(trusted(''));
+  return `Probe: one key’s key_features rows over 30 days with one feature read from the arrays take ${withFinal.toFixed(0)} ms with FINAL and ${without.toFixed(0)} ms without; the FINAL reads of the array columns are what the timeline and top-keys queries spend their time on (on ClickHouse 18.16).`;
+}
+
 async function start(o: RunOptions) {
   const code = await loadQueryCode();
   const total = o.smoke ? 200_000 : 100_000_000;
@@ -92,6 +114,7 @@ async function start(o: RunOptions) {
     notes: async () => [
       `Through the real query code (\`services/investigate/\`: keyTimeline, topKeys, orgRollup with the configured limits), one query at a time, ${QUERIES_PER_KIND} of each kind per run; latency includes HTTP, JSON decoding and zod validation of the rows.`,
       `Data: ${events.rows.toLocaleString('en-US')} usage_events rows over ${DATA_DAYS} days and ${DATA_KEYS.toLocaleString('en-US')} keys (skewed: key-0 has ~2% of all traffic), generated inside ClickHouse with INSERT … SELECT FROM numbers() into the real DDL; ${gib(events.onDisk)} on disk (${gib(events.uncompressed)} uncompressed, ${events.parts} parts). prompt_text is empty (the queries do not read it). key_features: ${features.rows.toLocaleString('en-US')} rows (one per key per active hour, for days ${FEATURE_DAYS[0]}–${FEATURE_DAYS[1]} which the queries read), ${gib(features.onDisk)} on disk.`,
+      await finalProbe(ch),
       fill.stepsRun === 0
         ? `Data reused from the cached database \`${database}\`.`
         : `Generated ${fill.stepsRun} fill steps in ${fill.seconds.toFixed(0)} s into \`${database}\`.`,
