@@ -4,7 +4,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
-import { DistillGuardError } from '../common/errors.ts';
+import { errors } from '../common/errors.ts';
 import { installAuth, markPublicPrefixes } from './auth-hook.ts';
 import type { AppDeps } from './deps.ts';
 import { installErrorHandler } from './error-handler.ts';
@@ -36,10 +36,7 @@ async function registerRateLimit(app: FastifyInstance, deps: AppDeps): Promise<v
     keyGenerator: (request) => request.principal?.tokenId ?? `ip:${request.ip}`,
     max: (request) => (request.principal?.role === 'gateway' ? perMin * GATEWAY_RATE_FACTOR : perMin),
     errorResponseBuilder: (_request, context) =>
-      new DistillGuardError('DG_ERR_RATE_LIMITED', `rate limit of ${context.max} requests per minute exceeded`, {
-        statusCode: 429,
-        retriable: true,
-      }),
+      errors.rateLimited(`rate limit of ${context.max} requests per minute exceeded`),
   });
 }
 

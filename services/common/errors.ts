@@ -36,6 +36,9 @@ export const errors = {
   migration: define('DG_ERR_MIGRATION', 'migration failed: %s', 500),
   model: define('DG_ERR_MODEL', 'model rejected: %s', 500),
   sqlEncode: define('DG_ERR_SQL_ENCODE', 'cannot encode SQL value: %s', 400),
+  queryLimit: define('DG_ERR_QUERY_LIMIT', '%s', 422),
+  rateLimited: define('DG_ERR_RATE_LIMITED', '%s', 429, true),
+  unavailable: define('DG_ERR_UNAVAILABLE', '%s', 503, true),
   shutdown: define('DG_ERR_SHUTDOWN', 'shutting down: %s', 503, true),
 } as const;
 

@@ -1,7 +1,7 @@
-import { ClickHouseError } from '@clickhouse/client';
 import { z } from 'zod';
+import { clickhouseServerCode } from '../common/clickhouse/client.ts';
 import { type SqlQuery, sql } from '../common/clickhouse/sql.ts';
-import { DistillGuardError } from '../common/errors.ts';
+import { errors } from '../common/errors.ts';
 
 /** Per-query bounds from config `api.query`: widest range, ClickHouse timeout, rows per page, rows per export. */
 export interface QueryLimits {
@@ -49,29 +49,15 @@ export function limitSettings(limits: QueryLimits, rows: number): SqlQuery {
 const TIMEOUT_CODES = new Set(['159', '160']);
 const TOO_MANY_ROWS = '396';
 
-/** The ClickHouse server error code; 18.16's message format is not parsed by the driver, so read `Code: N`. */
-function serverCode(error: unknown): string {
-  const cause = error instanceof DistillGuardError ? error.cause : error;
-  if (cause instanceof ClickHouseError) return String(cause.code);
-  return /Code: (\d+)/.exec(String((cause as Error)?.message ?? ''))?.[1] ?? '';
-}
-
 /** Turns ClickHouse's limit errors into a clear 422 that tells the caller to narrow the query. */
 export async function withQueryLimits<T>(limits: QueryLimits, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    const code = serverCode(error);
+    const code = clickhouseServerCode(error);
     if (TIMEOUT_CODES.has(code))
-      throw new DistillGuardError('DG_ERR_QUERY_LIMIT', `query ran longer than ${limits.timeoutS}s; narrow the range`, {
-        cause: error,
-        statusCode: 422,
-      });
-    if (code === TOO_MANY_ROWS)
-      throw new DistillGuardError('DG_ERR_QUERY_LIMIT', 'query result exceeds the row limit; narrow the range', {
-        cause: error,
-        statusCode: 422,
-      });
+      throw errors.queryLimit(`query ran longer than ${limits.timeoutS}s; narrow the range`, error);
+    if (code === TOO_MANY_ROWS) throw errors.queryLimit('query result exceeds the row limit; narrow the range', error);
     throw error;
   }
 }

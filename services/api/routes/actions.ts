@@ -11,7 +11,7 @@ import {
 } from '../../actions/action-schema.ts';
 import type { ActionsService } from '../../actions/actions-service.ts';
 import { durationSchema } from '../../actions/policy.ts';
-import { DistillGuardError, errors } from '../../common/errors.ts';
+import { errors } from '../../common/errors.ts';
 import { principalOf } from '../auth-hook.ts';
 import type { AppDeps } from '../deps.ts';
 import { route } from '../zod-route.ts';
@@ -30,10 +30,7 @@ const actionLog = z.object({ actions: z.array(keyActionSchema), next_cursor: z.s
 /** The actions service, or a 503 when this process runs the API without it. */
 export function actionsOf(deps: AppDeps): ActionsService {
   if (deps.actions) return deps.actions;
-  throw new DistillGuardError('DG_ERR_UNAVAILABLE', 'the actions service is not running in this process', {
-    statusCode: 503,
-    retriable: true,
-  });
+  throw errors.unavailable('the actions service is not running in this process');
 }
 
 const manualActionBody = z.object({

@@ -19,18 +19,26 @@ export interface ClickHouse {
   close(): Promise<void>;
 }
 
-/** Wraps driver and network failures in DG_ERR_CLICKHOUSE with a `retriable` flag. */
+/**
+ * The server's error code, or '' for network/driver failures. Current servers are parsed by the driver; 18.16's
+ * `Code: N, e.displayText() = …` format is not, so it is read from the message.
+ */
+export function clickhouseServerCode(error: unknown): string {
+  const cause = error instanceof DistillGuardError ? error.cause : error;
+  if (cause instanceof ClickHouseError) return String(cause.code);
+  return /^Code: (\d+)/.exec(String((cause as Error)?.message ?? ''))?.[1] ?? '';
+}
+
+/** Wraps failures in DG_ERR_CLICKHOUSE: network faults and overload codes are retriable, other server errors not. */
 export function toClickHouseError(error: unknown, what: string): DistillGuardError {
   if (error instanceof DistillGuardError) return error;
-  if (error instanceof ClickHouseError) {
-    const wrapped = errors.clickhouse(`${what}: ${error.message.split('\n')[0]}`, error);
-    return new DistillGuardError(wrapped.code, wrapped.message, {
-      cause: error,
-      retriable: RETRIABLE_SERVER_CODES.has(String(error.code)),
-      statusCode: 503,
-    });
-  }
-  return errors.clickhouse(`${what}: ${(error as Error)?.message ?? String(error)}`, error);
+  const code = clickhouseServerCode(error);
+  const wrapped = errors.clickhouse(`${what}: ${String((error as Error)?.message ?? error).split('\n')[0]}`, error);
+  return new DistillGuardError(wrapped.code, wrapped.message, {
+    cause: error,
+    retriable: code === '' || RETRIABLE_SERVER_CODES.has(code),
+    statusCode: 503,
+  });
 }
 
 export function createClickHouse(config: Config['clickhouse'], options: { database?: string } = {}): ClickHouse {
