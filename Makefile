@@ -8,7 +8,7 @@ export DG_CLICKHOUSE_URL ?= http://127.0.0.1:$(DG_CLICKHOUSE_HTTP_PORT)
 
 NODE_STAMP := node_modules/.install-stamp
 
-.PHONY: help install up down status migrate lint format typecheck schema test test-unit test-integration demo bench chaos chaos-short docs
+.PHONY: help install up down status migrate lint format typecheck schema test test-unit test-integration demo bench chaos chaos-short docs test-browser
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -49,7 +49,11 @@ test-unit: install ## unit tests (no external services)
 test-integration: install up migrate ## integration tests against the real Kafka and ClickHouse
 	npm run -s test:integration
 
-test: install lint typecheck test-unit test-integration chaos-short ## everything CI runs
+test: install lint typecheck test-unit test-integration test-browser chaos-short ## everything CI runs
+
+test-browser: install up migrate ## the web UI in Debian's chromium driven by playwright-core (screenshots in test-artifacts/)
+	bash infra/ensure-chromium.sh
+	node --import tsx --test --test-concurrency=1 test/browser/*.test.ts
 
 demo: install ## run the detector over an embedded mixed benign+attack stream (no external services)
 	./bin/distillguard demo
