@@ -8,14 +8,13 @@ import { preparePrompt } from './features/prepared-event.ts';
 import { createBaselineScorer } from './scorers/baseline-scorer.ts';
 import { createEnsemble } from './scorers/ensemble.ts';
 import { createPopulationScorer } from './scorers/population-scorer.ts';
-import { PopulationRegistry } from './scorers/population-stats.ts';
 import { createRuleScorer } from './scorers/rule-scorer.ts';
 import { buildRules } from './scorers/rules.ts';
 import type { Scorer } from './scorers/scorer.ts';
 import { type KeySnapshot, restoreKeyState, snapshotKeyState } from './state/key-snapshot.ts';
 import type { KeyState } from './state/key-state.ts';
-import { KeyStore } from './state/key-store.ts';
-import { OrgRegistry } from './state/org-registry.ts';
+import { decodePipelineSnapshot, encodePipelineSnapshot } from './state/pipeline-snapshot.ts';
+import { emptyCore, restoreCore, snapshotCore } from './state/pipeline-state.ts';
 import { keyStateParams } from './state/sketch-params.ts';
 import type { CoordinationEngine, DetectorPipeline, PipelineOutput, PipelineStats } from './types.ts';
 
@@ -25,6 +24,8 @@ export interface DetectorPipelineOptions {
   /** Extra scorers (e.g. the tfjs autoencoder and classifier), combined with the built-in ones. */
   scorers?: Scorer[];
   coordination?: CoordinationEngine;
+  /** A `snapshot()` of an earlier pipeline to continue from (checkpoint restore); stage 2's part goes to it. */
+  state?: Uint8Array | null;
 }
 
 /** Hourly windows of a new key are still filling for its first hour; the baseline learns only after that. */
@@ -33,6 +34,8 @@ const BASELINE_WARMUP_MS = 3_600_000;
 const SWEEP_EVERY_MS = 5 * 60_000;
 
 export interface DetectorPipelineWithState extends DetectorPipeline {
+  /** The whole state (all keys, cohorts, counters, and stage 2 when it can snapshot) as gzipped JSON. */
+  snapshot(): Buffer;
   /** One key's serialised state (null when the key holds no full state), for checkpoints. */
   snapshotKey(apiKeyId: string): KeySnapshot | null;
   /** Installs a key's state from `snapshotKey` output, replacing what the pipeline held for it. */
@@ -43,9 +46,11 @@ export interface DetectorPipelineWithState extends DetectorPipeline {
 export function createDetectorPipeline(options: DetectorPipelineOptions = {}): DetectorPipelineWithState {
   const config = options.config ?? defaultDetectorConfig();
   const params = keyStateParams(config);
-  const keys = new KeyStore(params);
-  const orgs = new OrgRegistry();
-  const population = new PopulationRegistry();
+  const coordination = options.coordination;
+  const saved = options.state ? decodePipelineSnapshot(options.state) : null;
+  const core = saved ? restoreCore(saved, params) : emptyCore(params);
+  if (saved?.coordination !== undefined) coordination?.restore?.(saved.coordination);
+  const { keys, orgs, population, counters, clock } = core;
   const ensemble = createEnsemble([
     createRuleScorer(buildRules(config.rules)),
     createPopulationScorer(config.populationMinSamples),
@@ -57,15 +62,6 @@ export function createDetectorPipeline(options: DetectorPipelineOptions = {}): D
     cooldownMs: config.alertCooldownMs,
     escalationDelta: config.escalationDelta,
   };
-  const counters = {
-    events: 0,
-    snapshots: 0,
-    alerts: 0,
-    byCategory: {} as Record<string, number>,
-    byKind: {} as Record<string, number>,
-  };
-  let watermark: number | null = null;
-  let nextSweep = Number.NEGATIVE_INFINITY;
 
   function countAlert(alert: Alert, out: PipelineOutput): void {
     counters.alerts++;
@@ -116,17 +112,18 @@ export function createDetectorPipeline(options: DetectorPipelineOptions = {}): D
   function process(event: UsageEvent): PipelineOutput {
     const out: PipelineOutput = { alerts: [], features: [] };
     counters.events++;
-    watermark = watermark === null ? event.ts : Math.max(watermark, event.ts);
+    const watermark = clock.watermark === null ? event.ts : Math.max(clock.watermark, event.ts);
+    clock.watermark = watermark;
     const prompt = preparePrompt(event);
-    options.coordination?.observe(event, prompt.fingerprint);
+    coordination?.observe(event, prompt.fingerprint);
     const { state, created } = keys.obtain(event);
     if (created) orgs.addKey(event.org_id, event.api_key_id);
     state.observe(event, prompt);
     if (Math.floor(event.ts / 60_000) > state.lastSnapshotMinute) scoreKey(state, event.ts, out);
-    for (const alert of options.coordination?.advance(event.ts) ?? []) countAlert(alert, out);
-    if (watermark >= nextSweep) {
+    for (const alert of coordination?.advance(event.ts) ?? []) countAlert(alert, out);
+    if (watermark >= clock.nextSweep) {
       sweep(watermark, out);
-      nextSweep = watermark + SWEEP_EVERY_MS;
+      clock.nextSweep = watermark + SWEEP_EVERY_MS;
     }
     return out;
   }
@@ -137,7 +134,7 @@ export function createDetectorPipeline(options: DetectorPipelineOptions = {}): D
       .filter((s) => s.dirty)
       .sort((a, b) => a.lastSeen - b.lastSeen || (a.apiKeyId < b.apiKeyId ? -1 : 1));
     for (const state of pending) scoreKey(state, state.lastSeen, out);
-    const coordination = options.coordination;
+    const watermark = clock.watermark;
     if (coordination && watermark !== null) {
       const settled = coordination.flush ? coordination.flush(watermark) : coordination.advance(watermark);
       for (const alert of settled) countAlert(alert, out);
@@ -156,7 +153,7 @@ export function createDetectorPipeline(options: DetectorPipelineOptions = {}): D
       alerts: counters.alerts,
       alertsByCategory: { ...counters.byCategory },
       alertsByKind: { ...counters.byKind },
-      watermark,
+      watermark: clock.watermark,
     };
   }
 
@@ -164,6 +161,7 @@ export function createDetectorPipeline(options: DetectorPipelineOptions = {}): D
     process,
     finish,
     stats,
+    snapshot: () => encodePipelineSnapshot(snapshotCore(core, coordination?.snapshot?.())),
     snapshotKey: (apiKeyId) => {
       const state = keys.active.get(apiKeyId);
       return state ? snapshotKeyState(state) : null;

@@ -27,6 +27,9 @@ export interface CoordinationEngine {
   advance(nowMs: number): Alert[];
   /** End of input: settles pending work at event time `nowMs` (replay calls this from `finish`). */
   flush?(nowMs: number): Alert[];
+  /** Stage 2's own state, embedded in the detector's checkpoint when present (JSON-serialisable). */
+  snapshot?(): unknown;
+  restore?(state: unknown): void;
 }
 
 export interface PipelineStats {

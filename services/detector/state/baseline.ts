@@ -4,11 +4,12 @@ import { EwmaCusum, type EwmaCusumSnapshot } from '../sketches/ewma-cusum.ts';
 import { SKETCH } from './sketch-params.ts';
 
 const minScales = Float64Array.from(BASELINE_INDEX, (f) => FEATURE_SPECS[f]!.minScale);
+/** Shared by all baselines (updates are synchronous), so an idle key's baseline holds only its statistics. */
+const scratch = new Float64Array(BASELINE_INDEX.length);
 
 /** A key's own history of its BASELINE_FEATURES (EWMA + CUSUM on each feature's scale); kept when a key idles. */
 export class Baseline implements BaselineContext {
   private readonly stats: EwmaCusum;
-  private readonly scratch = new Float64Array(BASELINE_INDEX.length);
 
   constructor(stats?: EwmaCusum) {
     this.stats = stats ?? new EwmaCusum(BASELINE_INDEX.length, SKETCH.baselineAlpha, minScales);
@@ -43,8 +44,8 @@ export class Baseline implements BaselineContext {
   /** Folds one full feature vector (FEATURE_NAMES order) at event time `ts` into the baseline. */
   update(features: Float64Array, ts: number): void {
     for (let s = 0; s < BASELINE_INDEX.length; s++)
-      this.scratch[s] = toScale(BASELINE_INDEX[s]!, features[BASELINE_INDEX[s]!]!);
-    this.stats.update(this.scratch, ts);
+      scratch[s] = toScale(BASELINE_INDEX[s]!, features[BASELINE_INDEX[s]!]!);
+    this.stats.update(scratch, ts);
   }
 
   snapshot(): EwmaCusumSnapshot {

@@ -6,6 +6,8 @@ const ORG_HLL_P = 8;
 /** Distinct keys per organisation (HyperLogLog, so a hostile org minting keys costs 256 bytes, not a set). */
 export class OrgRegistry {
   private readonly orgs = new Map<string, HyperLogLog>();
+  /** Estimates cached until the org gains a key (read at every snapshot, changed rarely). */
+  private readonly counts = new Map<string, number>();
 
   addKey(orgId: string, apiKeyId: string): void {
     let sketch = this.orgs.get(orgId);
@@ -14,10 +16,16 @@ export class OrgRegistry {
       this.orgs.set(orgId, sketch);
     }
     sketch.add(hashString(apiKeyId));
+    this.counts.delete(orgId);
   }
 
   keyCount(orgId: string): number {
-    return Math.round(this.orgs.get(orgId)?.estimate() ?? 0);
+    let count = this.counts.get(orgId);
+    if (count === undefined) {
+      count = Math.round(this.orgs.get(orgId)?.estimate() ?? 0);
+      this.counts.set(orgId, count);
+    }
+    return count;
   }
 
   get size(): number {
