@@ -1,5 +1,6 @@
 import type { AlertReason } from '../../schemas/alert-v1.ts';
 import type { EvidenceIndex } from './evidence-index.ts';
+import type { RarityScale } from './evidence-weights.ts';
 import type { KeyEvidence } from './key-evidence.ts';
 import type { KeyProfile } from './key-profile.ts';
 import { scheduleCorrelation } from './schedule.ts';
@@ -17,7 +18,9 @@ export interface ClusterMember {
 
 export interface ClusterContext {
   index: EvidenceIndex;
-  rareBackgroundKeys: number;
+  scale: RarityScale;
+  /** False until the stream spans a day: before that every key's hours are cut to the same window. */
+  scheduleKnown: boolean;
   /** 90th percentile of events per key over all tracked keys. */
   populationP90Events: number;
   /** Human-readable form of an evidence token (template family fingerprint, ASN, ...). */
@@ -87,8 +90,8 @@ function patternTerms(members: readonly ClusterMember[], ctx: ClusterContext): T
   ];
 }
 
-function timingTerm(members: readonly ClusterMember[]): Term {
-  const correlation = scheduleCorrelation(members.map((m) => m.profile.hours));
+function timingTerm(members: readonly ClusterMember[], known: boolean): Term {
+  const correlation = known ? scheduleCorrelation(members.map((m) => m.profile.hours)) : 0;
   const pooled = new Array<number>(24).fill(0);
   for (const m of members) {
     for (let h = 0; h < 24; h++) pooled[h] = pooled[h]! + m.profile.hours[h]!;
@@ -99,7 +102,9 @@ function timingTerm(members: readonly ClusterMember[]): Term {
     value: correlation,
     baseline: null,
     weighted: WEIGHTS.timing * correlation,
-    detail: `mean hour-of-day correlation with the other members; busiest hour ${peak}:00 UTC`,
+    detail: known
+      ? `mean hour-of-day correlation with the other members; busiest hour ${peak}:00 UTC`
+      : 'not judged before the stream spans a day',
   };
 }
 
@@ -122,7 +127,7 @@ function toReason(term: Term, score: number): AlertReason {
 export function scoreCluster(members: readonly ClusterMember[], ctx: ClusterContext): ClusterScore {
   const n = members.length;
   const evidence = members.map((m) => m.evidence);
-  const shared = (kind: string) => topShared(evidence, kind, ctx.index, ctx.rareBackgroundKeys);
+  const shared = (kind: string) => topShared(evidence, kind, ctx.index, ctx.scale);
   const content = dimensionTerms(
     sharedTerm('shared_template_keys', shared('t'), WEIGHTS.content, ctx, n),
     sharedTerm('shared_system_prompt', shared('s'), WEIGHTS.content, ctx, n),
@@ -131,7 +136,7 @@ export function scoreCluster(members: readonly ClusterMember[], ctx: ClusterCont
     sharedTerm('shared_asn', shared('a'), WEIGHTS.infra, ctx, n),
     sharedTerm('shared_ip_prefix', shared('p'), WEIGHTS.infra, ctx, n),
   );
-  const timing = timingTerm(members);
+  const timing = timingTerm(members, ctx.scheduleKnown);
   const terms = [...content, ...infra, timing, ...patternTerms(members, ctx)];
   const score = Math.min(
     1,

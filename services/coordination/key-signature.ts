@@ -6,7 +6,7 @@ import { TEMPLATE_SLOTS } from './template-slots.ts';
 export const SIGNATURE_LIMITS = {
   templates: TEMPLATE_SLOTS,
   systemPrompts: 3,
-  asns: 3,
+  asns: 6,
   prefixes: 4,
   sampleEventIds: 4,
   hours: 24,

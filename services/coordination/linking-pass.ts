@@ -48,6 +48,7 @@ export function runLinkingPass(
   log.expire(nowMs);
   if (!raiseAlerts) return [];
   // A group none of whose keys changed scores as before: it was alerted or silenced already.
+  const scale = { rareBackgroundKeys: o.rareBackgroundKeys, population: registry.records.size };
   const groups = linkKeys(registry.index, o)
     .filter((g) => g.some((id) => changed.has(id)))
     .map((g) => g.sort())
@@ -55,7 +56,8 @@ export function runLinkingPass(
   if (groups.length === 0) return [];
   const ctx: ClusterContext = {
     index: registry.index,
-    rareBackgroundKeys: o.rareBackgroundKeys,
+    scale,
+    scheduleKnown: registry.withTiming,
     populationP90Events: percentile90([...registry.records.values()].map((r) => r.profile.events)),
     describe: describer(registry),
   };

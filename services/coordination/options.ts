@@ -13,7 +13,7 @@ export const coordinationOptionsSchema = z
     /** Smallest linked group that can become a cluster alert. */
     minClusterSize: z.int().min(2).default(5),
     /** Fewest distinct orgs a cluster must span: one org's own keys are its business, and per-org limits apply. */
-    minOrgs: z.int().min(1).default(3),
+    minOrgs: z.int().min(1).default(2),
     /** Cluster score (0–1) from which an alert is raised. */
     alertScore: z.number().min(0).max(1).default(0.6),
     /** Summed evidence weight a shared bucket needs before its keys are linked. */
@@ -51,7 +51,7 @@ export const coordinationOptionsSchema = z
     /** Hamming radius (bits) within which two template centroids are one template family. */
     familyRadius: z.int().min(0).max(20).default(12),
     /** Share of a key's events a value needs before it is used as linking evidence. */
-    minEvidenceShare: z.number().min(0).max(1).default(0.25),
+    minEvidenceShare: z.number().min(0).max(1).default(0.15),
   })
   .refine((o) => o.cooldownMs === 0 || o.cooldownMs >= o.passIntervalMs, {
     message: 'cooldownMs must be 0 or at least passIntervalMs',

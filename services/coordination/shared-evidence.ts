@@ -1,5 +1,5 @@
 import type { EvidenceIndex } from './evidence-index.ts';
-import { rarity } from './evidence-weights.ts';
+import { type RarityScale, rarity } from './evidence-weights.ts';
 import type { KeyEvidence } from './key-evidence.ts';
 
 /** The value of one kind that most members of a group share, and how telling it is. */
@@ -18,7 +18,7 @@ export function topShared(
   members: readonly KeyEvidence[],
   kind: string,
   index: EvidenceIndex,
-  rareBackground: number,
+  scale: RarityScale,
 ): SharedValue | null {
   const counts = new Map<string, number>();
   const prefix = `${kind}:`;
@@ -35,5 +35,5 @@ export function topShared(
   if (!best || best[1] < 2) return null;
   const [token, keys] = best;
   const background = Math.max(0, index.keysWith(token) - keys);
-  return { token, keys, background, strength: (keys / members.length) * rarity(background, rareBackground) };
+  return { token, keys, background, strength: (keys / members.length) * rarity(background, scale) };
 }
