@@ -66,6 +66,21 @@ function attackSection(systems: readonly SystemMetrics[]): string {
   return `## Attack archetypes\n\n${intro}\n\n${table(header, rows)}`;
 }
 
+function variantSection(detector: SystemMetrics): string {
+  const variants = ['0', '1', '2'];
+  const cell = (v: { keys: number; detected: number; detected_15m: number } | undefined) =>
+    v ? `${v.detected_15m} / ${v.detected} / ${v.keys}` : '–';
+  const rows = Object.entries(detector.attacks).map(([name, a]) => [
+    name,
+    ...variants.map((v) => cell(a.by_variant[v])),
+  ]);
+  return [
+    `### By archetype variant (${detector.name}: detected ≤ 15 min / detected / keys)`,
+    '',
+    table(['archetype', ...variants.map((v) => `variant ${v}`)], rows),
+  ].join('\n');
+}
+
 function benignSection(systems: readonly SystemMetrics[]): string {
   const header = ['archetype', 'keys', 'key-days'];
   for (const s of systems) header.push(`${s.name}: FP keys`, `${s.name}: FP / 1,000 key-days`);
@@ -137,6 +152,8 @@ export function renderMarkdown(report: EvalReport, command: string, plots: reado
     overviewSection(report.systems),
     '',
     attackSection(report.systems),
+    '',
+    variantSection(detector),
     '',
     benignSection(report.systems),
     '',

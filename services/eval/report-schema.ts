@@ -17,6 +17,8 @@ export const attackMetricsSchema = z.object({
   ttd_p90_min: z.number().nullable(),
   /** Time to detect (minutes) of each detected key, ascending. */
   ttd_minutes: z.array(z.number()),
+  /** Counts per archetype parameter variant ("0", "1", "2"): which way of attacking got through. */
+  by_variant: z.record(z.string(), z.object({ keys: z.int(), detected: z.int(), detected_15m: z.int() })),
 });
 
 export const benignMetricsSchema = z.object({

@@ -23,6 +23,18 @@ function scoredOf(rec: SystemRecorder, keys: readonly KeyTruth[]): Scored[] {
   return keys.map((k) => ({ score: rec.maxScores.get(k.api_key_id) ?? 0, positive: k.label === 'attack' }));
 }
 
+function byVariant(rec: SystemRecorder, keys: readonly KeyTruth[]): AttackMetrics['by_variant'] {
+  const out: AttackMetrics['by_variant'] = {};
+  for (const key of keys) {
+    const counts = (out[String(key.variant)] ??= { keys: 0, detected: 0, detected_15m: 0 });
+    const ttd = timeToDetect(rec, key);
+    counts.keys++;
+    if (ttd !== null) counts.detected++;
+    if (ttd !== null && ttd <= DETECT_WITHIN_MIN) counts.detected_15m++;
+  }
+  return out;
+}
+
 function attackMetrics(rec: SystemRecorder, keys: KeyTruth[], benign: KeyTruth[], fpKeys: number): AttackMetrics {
   const ttds = keys.map((k) => timeToDetect(rec, k)).filter((t): t is number => t !== null);
   const within = ttds.filter((t) => t <= DETECT_WITHIN_MIN).length;
@@ -38,6 +50,7 @@ function attackMetrics(rec: SystemRecorder, keys: KeyTruth[], benign: KeyTruth[]
     ttd_p50_min: quantile(ttds, 0.5),
     ttd_p90_min: quantile(ttds, 0.9),
     ttd_minutes: ttds.sort((a, b) => a - b),
+    by_variant: byVariant(rec, keys),
   };
 }
 

@@ -109,6 +109,7 @@ describe('evaluateSystem', () => {
       [2, 1, 1, 0.5, 0.5, 0.5],
     );
     assert.equal(bulk.ttd_p50_min, 10);
+    assert.deepEqual(bulk.by_variant, { '0': { keys: 2, detected: 1, detected_15m: 1 } });
     assert.equal(m.attacks.hydra_network!.ttd_p50_min, 30);
     assert.equal(m.attacks.hydra_network!.recall_15m, 0);
   });
