@@ -71,8 +71,12 @@ function escapeRegExp(phrase: string): string {
   return phrase.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-const reasoningPattern = new RegExp(REASONING_PHRASES.map(escapeRegExp).join('|'), 'i');
-const rationalePattern = new RegExp(RATIONALE_PHRASES.map(escapeRegExp).join('|'), 'i');
+const reasoningSource = REASONING_PHRASES.map(escapeRegExp).join('|');
+const rationaleSource = RATIONALE_PHRASES.map(escapeRegExp).join('|');
+const reasoningPattern = new RegExp(reasoningSource, 'i');
+const rationalePattern = new RegExp(rationaleSource, 'i');
+/** Most prompts contain neither: one pass over the text answers both questions for them. */
+const eitherPattern = new RegExp(`(${reasoningSource})|(?:${rationaleSource})`, 'i');
 
 /** Instructions sit at the start or end of a prompt; long prompts are scanned there only. */
 const SCAN_HEAD = 3_000;
@@ -80,6 +84,16 @@ const SCAN_TAIL = 1_000;
 
 function scanned(text: string): string {
   return text.length <= SCAN_HEAD + SCAN_TAIL ? text : text.slice(0, SCAN_HEAD) + '\n' + text.slice(-SCAN_TAIL);
+}
+
+/** Both checks at once, scanning the text once when it contains neither kind of phrase. */
+export function scanElicitation(text: string): { reasoning: boolean; rationale: boolean } {
+  const part = scanned(text);
+  const match = eitherPattern.exec(part);
+  if (!match) return { reasoning: false, rationale: false };
+  return match[1] !== undefined
+    ? { reasoning: true, rationale: rationalePattern.test(part) }
+    : { reasoning: reasoningPattern.test(part), rationale: true };
 }
 
 /** True when the prompt asks the model to show its reasoning ("think step by step", "paso a paso", "逐步" ...). */

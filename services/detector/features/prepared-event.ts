@@ -1,5 +1,5 @@
 import type { UsageEvent } from '../../../schemas/usage-v1.ts';
-import { elicitsReasoning, requestsRationale } from '../../common/text/elicitation.ts';
+import { scanElicitation } from '../../common/text/elicitation.ts';
 import { fingerprintFromHex, type PromptFingerprint } from '../../common/text/fingerprint.ts';
 import { simhashTokens } from '../../common/text/simhash.ts';
 import { hashTokenSequence, MAX_PROMPT_TOKENS, mix32, tokenHashes } from '../../common/text/tokenize.ts';
@@ -21,14 +21,15 @@ const tokenScratch = new Int32Array(MAX_PROMPT_TOKENS);
 
 function fromText(text: string): PreparedPrompt {
   const tokenCount = tokenHashes(text, tokenScratch);
+  const { reasoning, rationale } = scanElicitation(text);
   return {
     fingerprint: simhashTokens(tokenScratch, tokenCount),
     promptHash: hashTokenSequence(tokenScratch, tokenCount),
     tokens: tokenScratch,
     tokenCount,
     hasText: true,
-    reasoning: elicitsReasoning(text),
-    rationale: requestsRationale(text),
+    reasoning,
+    rationale,
   };
 }
 

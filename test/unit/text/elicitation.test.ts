@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { elicitsReasoning, requestsRationale } from '../../../services/common/text/elicitation.ts';
+import { elicitsReasoning, requestsRationale, scanElicitation } from '../../../services/common/text/elicitation.ts';
 
 describe('elicitsReasoning', () => {
   const eliciting = [
@@ -34,5 +34,24 @@ describe('requestsRationale', () => {
     assert.equal(requestsRationale('Answer as JSON with fields "answer" and "rationale".'), true);
     assert.equal(requestsRationale('Justify your answer.'), true);
     assert.equal(requestsRationale('Give the answer only.'), false);
+  });
+});
+
+describe('scanElicitation', () => {
+  it('answers both questions like the separate checks', () => {
+    const cases = [
+      'plain text',
+      'think step by step',
+      'justify your answer',
+      'Justify your answer, step by step.',
+      'explain why, paso a paso',
+    ];
+    for (const text of cases) {
+      assert.deepEqual(scanElicitation(text), {
+        reasoning: elicitsReasoning(text),
+        rationale: requestsRationale(text),
+      });
+    }
+    assert.deepEqual(scanElicitation('Justify your answer, step by step.'), { reasoning: true, rationale: true });
   });
 });
