@@ -4,11 +4,11 @@ import type { Alert } from '../../../schemas/alert-v1.ts';
 import type { UsageEvent } from '../../../schemas/usage-v1.ts';
 import { silentLogger } from '../../../services/common/logger.ts';
 import type { Checkpoint, CheckpointStore } from '../../../services/detector-stream/checkpoint-store.ts';
-import { type CheckpointablePipeline, DetectorSink } from '../../../services/detector-stream/detector-sink.ts';
+import { type StatefulProcessor, StatefulSink } from '../../../services/detector-stream/stateful-sink.ts';
 import type { SourcedEvent } from '../../../services/stream/sink.ts';
 
 /** A counting pipeline: its state is the number of events it folded; every 3rd event raises an alert. */
-function countingPipeline(state: Buffer | null): CheckpointablePipeline & { count: number } {
+function countingPipeline(state: Buffer | null): StatefulProcessor & { count: number } {
   const p = {
     count: state ? Number(state.toString()) : 0,
     process(event: UsageEvent) {
@@ -16,8 +16,6 @@ function countingPipeline(state: Buffer | null): CheckpointablePipeline & { coun
       const alerts = p.count % 3 === 0 ? [{ alert_id: `a-${event.event_id}` } as Alert] : [];
       return { alerts, features: [] };
     },
-    finish: () => ({ alerts: [], features: [] }),
-    stats: () => ({}) as ReturnType<CheckpointablePipeline['stats']>,
     snapshot: () => Buffer.from(String(p.count)),
   };
   return p;
@@ -37,12 +35,19 @@ const ev = (partition: number, offset: number): SourcedEvent => ({
   source: { topic: 't', partition, offset: String(offset) },
 });
 
-function sink(store: CheckpointStore, published: Alert[], failFirstPersist = false) {
+function sink(
+  store: CheckpointStore,
+  published: Alert[],
+  failFirstPersist = false,
+  scope: 'partition' | 'all' = 'partition',
+) {
   const pipelines: Array<ReturnType<typeof countingPipeline>> = [];
   let failures = failFirstPersist ? 1 : 0;
-  const s = new DetectorSink({
+  const s = new StatefulSink({
+    name: 'detector',
     group: 'g',
-    createPipeline: (state) => {
+    scope,
+    createProcessor: (state) => {
       const p = countingPipeline(state);
       pipelines.push(p);
       return p;
@@ -104,4 +109,20 @@ test('revoked partitions drop their state; a later assignment restores it from t
   await s.onAssignment({ t: [0, 1] });
   await s.write([ev(1, 0), ev(1, 1)]);
   assert.equal(pipelines.at(-1)!.count, 2);
+});
+
+test('all-scoped state (stage 2): one processor for every partition, saved once with every partition position', async () => {
+  const store = memoryStore();
+  const first = sink(store, [], false, 'all');
+  await first.s.write([ev(0, 0), ev(1, 0), ev(1, 1)]);
+  await first.s.checkpoint([
+    { topic: 't', partition: 0, offset: '1' },
+    { topic: 't', partition: 1, offset: '2' },
+  ]);
+  assert.equal(first.pipelines.length, 1);
+  assert.equal(store.saved.size, 1);
+  const second = sink(store, [], false, 'all');
+  await second.s.onAssignment({ t: [0, 1] });
+  await second.s.write([ev(0, 0), ev(1, 1), ev(0, 1), ev(1, 2)]);
+  assert.equal(second.pipelines.at(-1)!.count, 5, '3 restored + 2 new, redeliveries of both partitions skipped');
 });
