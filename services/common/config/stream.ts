@@ -6,6 +6,8 @@ export const streamEnv = z
     DG_EVENTS_PARTITIONS: int(4, 1, 10_000).describe('Partitions when the service creates a missing topic'),
     DG_KAFKA_FROM_BEGINNING: bool(true).describe('A new consumer group starts at the earliest retained offset'),
     DG_MIGRATE_ON_START: bool(true).describe('Apply pending ClickHouse migrations when the service starts'),
+    DG_STREAM_HEALTH_PORT: int(9464, 0, 65_535).describe('Port of the stream worker health/metrics server (0 = off)'),
+    DG_STREAM_HEALTH_HOST: z.string().default('127.0.0.1').describe('Address the stream health server listens on'),
     DG_SHUTDOWN_TIMEOUT_MS: int(30_000, 1_000, 600_000).describe('Longest a graceful shutdown may take'),
   })
   .transform((e) => ({
@@ -13,4 +15,6 @@ export const streamEnv = z
     fromBeginning: e.DG_KAFKA_FROM_BEGINNING,
     migrateOnStart: e.DG_MIGRATE_ON_START,
     shutdownTimeoutMs: e.DG_SHUTDOWN_TIMEOUT_MS,
+    healthPort: e.DG_STREAM_HEALTH_PORT,
+    healthHost: e.DG_STREAM_HEALTH_HOST,
   }));

@@ -10,7 +10,11 @@ test('statements split on a trailing semicolon; comment lines dropped', () => {
 test('shipped migrations have unique increasing versions and avoid syntax ClickHouse 18.16 lacks', () => {
   const migrations = loadMigrations();
   const versions = migrations.map((m) => m.version);
-  assert.deepEqual(versions, [...new Set(versions)].sort((a, b) => a - b), 'unique and in order');
+  assert.deepEqual(
+    versions,
+    [...new Set(versions)].sort((a, b) => a - b),
+    'unique and in order',
+  );
   const text = migrations.flatMap((m) => m.statements).join('\n');
   for (const banned of [/\bTTL\b/, /LowCardinality/, /DateTime64/, /\{[a-z_]+:[A-Za-z0-9]+\}/]) {
     assert.doesNotMatch(text, banned);
