@@ -70,6 +70,7 @@ export async function run(argv: string[]): Promise<number> {
       notes,
       onProgress: (ts, events) => bar.update(Math.floor((ts - start) / 60_000), { detail: `${events} events` }),
     });
+    bar.update(Math.round(hours * 60), { detail: `${report.dataset.events} events` });
     bar.stop();
     for (const t of report.targets) console.error(`${t.met ? 'met   ' : 'MISSED'} ${t.target}: ${t.actual} (${t.gap})`);
     console.error(`wrote ${files.join(', ')} in ${report.timing.seconds.toFixed(0)} s`);

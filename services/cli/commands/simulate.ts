@@ -130,6 +130,7 @@ export async function run(argv: string[]): Promise<number> {
     } else {
       count = await writeJsonl(values.out!, sim.timedEvents, onEvent);
     }
+    bar.update(Math.round(sim.options.hours * 60), { detail: `${count} events` });
   } finally {
     bar.stop();
   }
