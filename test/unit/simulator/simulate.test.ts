@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { usageEventSchema } from '../../../schemas/usage-v1.ts';
-import { groundTruthSchema, type Simulation, simulate } from '../../../services/simulator/index.ts';
+import {
+  ATTACK_ARCHETYPES,
+  BENIGN_ARCHETYPES,
+  groundTruthSchema,
+  type Simulation,
+  simulate,
+} from '../../../services/simulator/index.ts';
 
 const SMALL = { hours: 2, keysScale: 0.1, hydraMembers: 6 } as const;
 
@@ -83,7 +89,9 @@ describe('simulate', () => {
 
 describe('simulate options', () => {
   it('hydra members share one system prompt', () => {
-    const sim = simulate({ seed: 3, hours: 3, population: { hydra_network: 1 }, keysScale: 0.01, hydraMembers: 8 });
+    const none = Object.fromEntries([...BENIGN_ARCHETYPES, ...ATTACK_ARCHETYPES].map((a) => [a, 0]));
+    const sim = simulate({ seed: 3, hours: 3, population: { ...none, hydra_network: 1 }, hydraMembers: 8 });
+    assert.equal(sim.truth.keys.length, 8);
     const members = new Set(sim.truth.campaigns.find((c) => c.archetype === 'hydra_network')!.api_key_ids);
     const systems = new Set<string>();
     for (const e of sim.events) if (members.has(e.api_key_id)) systems.add(e.system_prompt_sha256!);
