@@ -10,7 +10,7 @@ import {
   newKeyId,
   newOrgId,
   pivotModels,
-  sha256Hex,
+  randomSystemPromptHash,
 } from './context.ts';
 
 export interface AttackSpec {
@@ -27,7 +27,8 @@ export interface AttackSpec {
   keyCreatedAt: number;
   models?: ModelPolicy;
   orgId?: string;
-  systemPrompt?: string;
+  /** Shared by the members of one network; otherwise each key has its own. */
+  systemPromptHash?: string;
 }
 
 /** When a campaign begins: early enough in the span that time-to-detect can be measured. */
@@ -45,7 +46,6 @@ export function attackKey(ctx: BuildContext, spec: AttackSpec): KeyProfile {
   const { rng } = ctx;
   const ids = { api_key_id: newKeyId(rng), org_id: spec.orgId ?? newOrgId(rng) };
   const from = spec.activeFrom ?? spec.campaignStart;
-  const systemPrompt = spec.systemPrompt ?? `${spec.archetype}:${ids.api_key_id}`;
   return {
     truth: keyTruth(ctx, ids, spec.archetype, { from, until: ctx.end, campaignStart: spec.campaignStart }),
     activeFrom: from,
@@ -60,7 +60,7 @@ export function attackKey(ctx: BuildContext, spec: AttackSpec): KeyProfile {
       account_id: newAccountId(rng),
       billing_country: spec.billingCountry,
       key_created_at: iso(Math.floor(spec.keyCreatedAt)),
-      system_prompt_sha256: sha256Hex(systemPrompt),
+      system_prompt_sha256: spec.systemPromptHash ?? randomSystemPromptHash(rng),
     },
     tsFormat: rng.chance(0.5) ? 'rfc3339' : 'epoch',
   };

@@ -12,7 +12,7 @@ import {
   newAccountId,
   newKeyId,
   newOrgId,
-  sha256Hex,
+  randomSystemPromptHash,
 } from './context.ts';
 
 export interface CustomerBasics {
@@ -65,7 +65,7 @@ export function benignCustomer(
       account_id: newAccountId(rng),
       billing_country: basics.billingCountry,
       key_created_at: iso(Math.floor(ctx.start - keyAgeMs)),
-      system_prompt_sha256: sha256Hex(`${archetype}:${ids.org_id}:system`),
+      system_prompt_sha256: randomSystemPromptHash(rng),
     },
     tsFormat: rng.chance(0.5) ? 'rfc3339' : 'epoch',
   };

@@ -25,6 +25,11 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/** A client's system prompt hash from random text only: nothing guessable (archetype, ids) goes into it. */
+export function randomSystemPromptHash(rng: Rng): string {
+  return sha256Hex(`system prompt ${rng.token(32)}`);
+}
+
 export function iso(ms: number): string {
   return new Date(ms).toISOString();
 }

@@ -5,7 +5,7 @@ import { USER_AGENTS } from '../request-style.ts';
 import { diurnal, dutyCycle, HOUR_MS, product } from '../schedule.ts';
 import { attackKey, campaignStartTime, pivotDelay } from './attack-key.ts';
 import { hydraStyle } from './attack-styles.ts';
-import { type BuildContext, newOrgId, pivotModels } from './context.ts';
+import { type BuildContext, newOrgId, pivotModels, randomSystemPromptHash } from './context.ts';
 
 /** What every member of one network shares: the operator's templates, client, infrastructure and clock. */
 function sharedPlan(ctx: BuildContext) {
@@ -15,7 +15,7 @@ function sharedPlan(ctx: BuildContext) {
   return {
     start: campaignStartTime(ctx),
     ...hydraTemplates(rng, ctx.variant),
-    systemPrompt: `hydra:${ctx.campaignId}:${rng.token(8)}`,
+    systemPromptHash: randomSystemPromptHash(rng),
     userAgent: rng.pick(USER_AGENTS.script),
     asns: rng.shuffle(hosting).slice(0, ctx.variant === 2 ? 5 : 2),
     orgs: Array.from({ length: orgCount }, () => newOrgId(rng)),
@@ -51,7 +51,7 @@ export function hydraNetwork(ctx: BuildContext): KeyProfile[] {
       billingCountry: rng.pick(SERVED_COUNTRIES),
       keyCreatedAt: start - rng.uniform(1, 48) * HOUR_MS,
       models: pivotModels(ctx.releaseAt, plan.pivot + rng.uniform(0, 0.5) * HOUR_MS),
-      systemPrompt: plan.systemPrompt,
+      systemPromptHash: plan.systemPromptHash,
     });
   });
 }
