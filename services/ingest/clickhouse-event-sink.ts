@@ -33,6 +33,7 @@ export function createClickHouseEventSink(ch: ClickHouse): EventSink {
   return {
     name: 'clickhouse:usage_events',
     write: async (events) => ({ rejected: await insert(events) }),
-    close: () => ch.close(),
+    // The ClickHouse client belongs to whoever created it (the service shares it between sinks).
+    close: async () => {},
   };
 }

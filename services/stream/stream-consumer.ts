@@ -18,6 +18,8 @@ export interface StreamConsumerOptions {
   commitIntervalMs?: number;
   sessionTimeoutMs: number;
   fromBeginning: boolean;
+  /** False for secondary groups reading the same topic: the primary group already dead-letters bad records. */
+  publishDeadLetters?: boolean;
   logger: Logger;
 }
 
@@ -161,7 +163,7 @@ export class StreamConsumer {
       const result = await this.untilAccepted(sink.name, () => sink.write(batch.events));
       rejected.push(...result.rejected);
     }
-    const letters = [...batch.deadLetters, ...rejected];
+    const letters = this.o.publishDeadLetters === false ? rejected : [...batch.deadLetters, ...rejected];
     await this.untilAccepted('dead-letter topic', () => publishDeadLetters(this.producer, this.o.dlqTopic, letters));
     this.remember(batch);
     this.state.flushedEvents += batch.events.length - rejected.length;

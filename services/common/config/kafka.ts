@@ -11,6 +11,10 @@ export const kafkaEnv = z
     DG_TOPIC_KEY_ACTIONS: z.string().default('key-actions').describe('Compacted topic of key actions'),
     DG_TOPIC_KEY_SIGNATURES: z.string().default('key-signatures').describe('Compacted topic of per-key summaries'),
     DG_KAFKA_GROUP_INGEST: z.string().default('distillguard-ingest').describe('Consumer group of the ingest stage'),
+    DG_KAFKA_GROUP_COORDINATION: z
+      .string()
+      .default('distillguard-coordination')
+      .describe('Consumer group of stage 2 (coordination); one instance reads every partition'),
     DG_KAFKA_SESSION_TIMEOUT_MS: int(30_000, 6_000, 300_000).describe('Consumer session timeout'),
   })
   .transform((e) => ({
@@ -23,6 +27,6 @@ export const kafkaEnv = z
       keyActions: e.DG_TOPIC_KEY_ACTIONS,
       keySignatures: e.DG_TOPIC_KEY_SIGNATURES,
     },
-    groups: { ingest: e.DG_KAFKA_GROUP_INGEST },
+    groups: { ingest: e.DG_KAFKA_GROUP_INGEST, coordination: e.DG_KAFKA_GROUP_COORDINATION },
     sessionTimeoutMs: e.DG_KAFKA_SESSION_TIMEOUT_MS,
   }));

@@ -8,6 +8,13 @@ export const streamEnv = z
     DG_MIGRATE_ON_START: bool(true).describe('Apply pending ClickHouse migrations when the service starts'),
     DG_STREAM_HEALTH_PORT: int(9464, 0, 65_535).describe('Port of the stream worker health/metrics server (0 = off)'),
     DG_STREAM_HEALTH_HOST: z.string().default('127.0.0.1').describe('Address the stream health server listens on'),
+    DG_DETECTOR_IN_STREAM: bool(true).describe('Run the detector (stage 1) on the ingest consumer'),
+    DG_COORDINATION_IN_STREAM: bool(true).describe(
+      'Run stage 2 in this process; with several stream instances set false and run `distillguard coordinate` once',
+    ),
+    DG_CHECKPOINT_INTERVAL_MS: int(10_000, 100, 3_600_000).describe(
+      'Detector state checkpoint and offset commit interval (a crash replays at most this much)',
+    ),
     DG_SHUTDOWN_TIMEOUT_MS: int(30_000, 1_000, 600_000).describe('Longest a graceful shutdown may take'),
   })
   .transform((e) => ({
@@ -16,5 +23,8 @@ export const streamEnv = z
     migrateOnStart: e.DG_MIGRATE_ON_START,
     shutdownTimeoutMs: e.DG_SHUTDOWN_TIMEOUT_MS,
     healthPort: e.DG_STREAM_HEALTH_PORT,
+    detector: e.DG_DETECTOR_IN_STREAM,
+    coordination: e.DG_COORDINATION_IN_STREAM,
+    checkpointIntervalMs: e.DG_CHECKPOINT_INTERVAL_MS,
     healthHost: e.DG_STREAM_HEALTH_HOST,
   }));

@@ -71,15 +71,20 @@ before(async () => {
 
 after(async () => {
   await ch?.drop();
+  for (const c of clients) await c.close();
 });
 
+const clients: Array<ReturnType<typeof createClickHouse>> = [];
+
 function consumer(): StreamConsumer {
+  const sinkClient = createClickHouse(config.clickhouse);
+  clients.push(sinkClient);
   return new StreamConsumer({
     kafka,
     groupId: config.kafka.groups.ingest,
     topic: config.kafka.topics.events,
     dlqTopic: config.kafka.topics.dlq,
-    sinks: [createClickHouseEventSink(createClickHouse(config.clickhouse))],
+    sinks: [createClickHouseEventSink(sinkClient)],
     maxRows: 400,
     maxMs: 200,
     sessionTimeoutMs: 10_000,

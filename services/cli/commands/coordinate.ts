@@ -1,0 +1,16 @@
+import { loadConfig } from '../../common/config/index.ts';
+import { parseCommandArgs } from '../args.ts';
+import { serveStream } from './stream.ts';
+
+export const summary = 'run stage 2 (coordination clusters) alone over every partition of usage-events';
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs('coordinate', argv, {});
+  if (values.help) {
+    console.log(
+      'usage: distillguard coordinate   (one instance per cluster; use with DG_COORDINATION_IN_STREAM=false)',
+    );
+    return 0;
+  }
+  return serveStream(loadConfig(), { ingest: false, detector: false, coordination: true });
+}

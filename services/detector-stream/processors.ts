@@ -1,0 +1,25 @@
+import type { Config } from '../common/config/index.ts';
+import { createCoordinationEngine } from '../coordination/index.ts';
+import { preparePrompt } from '../detector/features/prepared-event.ts';
+import { createDetectorPipeline } from '../detector/pipeline.ts';
+import type { Scorer } from '../detector/scorers/scorer.ts';
+import type { StatefulProcessor } from './stateful-sink.ts';
+
+/** Stage 1 for one source partition: the same pipeline replay runs, without stage 2 (that runs over all partitions). */
+export function detectorProcessor(config: Config, scorers: Scorer[], state: Buffer | null): StatefulProcessor {
+  const pipeline = createDetectorPipeline({ config: config.detector, scorers, state });
+  return { process: (event) => pipeline.process(event), snapshot: () => pipeline.snapshot() };
+}
+
+/** Stage 2 over every partition: the coordination engine fed exactly as the pipeline feeds it in replay. */
+export function coordinationProcessor(config: Config, state: Buffer | null): StatefulProcessor {
+  const engine = createCoordinationEngine(config.coordination);
+  if (state) engine.restore(JSON.parse(state.toString()));
+  return {
+    process(event) {
+      engine.observe(event, preparePrompt(event).fingerprint);
+      return { alerts: engine.advance(event.ts), features: [] };
+    },
+    snapshot: () => Buffer.from(JSON.stringify(engine.snapshot())),
+  };
+}

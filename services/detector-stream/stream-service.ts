@@ -1,0 +1,130 @@
+import type { Kafka, Producer } from 'kafkajs';
+import { type ClickHouse, createClickHouse } from '../common/clickhouse/client.ts';
+import { migrate } from '../common/clickhouse/migrate.ts';
+import type { Config } from '../common/config/index.ts';
+import type { Logger } from '../common/logger.ts';
+import { withRetry } from '../common/retry.ts';
+import { loadTfjsScorers } from '../detector/scorers/tfjs-scorer.ts';
+import { createClickHouseEventSink } from '../ingest/clickhouse-event-sink.ts';
+import { createKafka, ensureTopics } from '../stream/kafka-client.ts';
+import type { EventSink } from '../stream/sink.ts';
+import { StreamConsumer, type StreamHealth } from '../stream/stream-consumer.ts';
+import { createClickHouseCheckpointStore } from './checkpoint-store.ts';
+import { createDetectionOutputs, type DetectionOutputs } from './detection-outputs.ts';
+import { coordinationProcessor, detectorProcessor } from './processors.ts';
+import { StatefulSink } from './stateful-sink.ts';
+
+export interface StreamParts {
+  /** Ingest into ClickHouse and, when `detector`, stage 1 on the same consumer group. */
+  ingest: boolean;
+  detector: boolean;
+  /** Stage 2 on its own consumer group over every partition. */
+  coordination: boolean;
+}
+
+export interface StreamService {
+  health(): StreamHealth;
+  stop(): Promise<void>;
+}
+
+async function prepare(config: Config, logger: Logger, kafka: Kafka, ch: ClickHouse): Promise<void> {
+  if (config.stream.migrateOnStart) await withRetry(() => migrate(ch, logger.child({ component: 'migrate' })));
+  const admin = kafka.admin();
+  await withRetry(() => admin.connect(), { retriable: () => true });
+  const { topics } = config.kafka;
+  await ensureTopics(admin, [
+    { topic: topics.events, partitions: config.stream.partitions },
+    { topic: topics.dlq, partitions: 1 },
+    { topic: topics.alerts, partitions: config.stream.partitions },
+  ]);
+  await admin.disconnect();
+}
+
+function consumer(config: Config, logger: Logger, kafka: Kafka, group: string, sinks: EventSink[], primary: boolean) {
+  return new StreamConsumer({
+    kafka,
+    groupId: group,
+    topic: config.kafka.topics.events,
+    dlqTopic: config.kafka.topics.dlq,
+    sinks,
+    maxRows: config.ingest.maxRows,
+    maxMs: config.ingest.maxMs,
+    commitIntervalMs: sinks.some((s) => s.checkpoint) ? config.stream.checkpointIntervalMs : 0,
+    sessionTimeoutMs: config.kafka.sessionTimeoutMs,
+    fromBeginning: config.stream.fromBeginning,
+    publishDeadLetters: primary,
+    logger,
+  });
+}
+
+function stateful(config: Config, logger: Logger, ch: ClickHouse, outputs: DetectionOutputs) {
+  const base = { store: createClickHouseCheckpointStore(ch), logger, ...outputs };
+  return {
+    detector: async () => {
+      // The service refuses to start on a bad model (wrong feature list, corrupt files) rather than score without it.
+      const scorers = config.ml.enabled ? await loadTfjsScorers(config.ml, logger.child({ component: 'ml' })) : [];
+      return new StatefulSink({
+        ...base,
+        name: 'detector',
+        group: config.kafka.groups.ingest,
+        scope: 'partition',
+        createProcessor: (state) => detectorProcessor(config, scorers, state),
+      });
+    },
+    coordination: () =>
+      new StatefulSink({
+        ...base,
+        name: 'coordination',
+        group: config.kafka.groups.coordination,
+        scope: 'all',
+        createProcessor: (state) => coordinationProcessor(config, state),
+      }),
+  };
+}
+
+/** Boots the streaming service: ingest (+ stage 1 on the same group) and/or stage 2 on its own group. */
+export async function startStreamService(config: Config, logger: Logger, parts: StreamParts): Promise<StreamService> {
+  const ch = createClickHouse(config.clickhouse);
+  const kafka = createKafka(config.kafka, logger);
+  await prepare(config, logger, kafka, ch);
+  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await withRetry(() => producer.connect(), { retriable: () => true });
+  const sinks = stateful(config, logger, ch, createDetectionOutputs(ch, producer, config.kafka.topics.alerts));
+  const consumers: StreamConsumer[] = [];
+  if (parts.ingest) {
+    const ingestSinks: EventSink[] = [createClickHouseEventSink(ch)];
+    if (parts.detector) ingestSinks.push(await sinks.detector());
+    consumers.push(consumer(config, logger, kafka, config.kafka.groups.ingest, ingestSinks, true));
+  }
+  if (parts.coordination) {
+    consumers.push(
+      consumer(config, logger, kafka, config.kafka.groups.coordination, [sinks.coordination()], !parts.ingest),
+    );
+  }
+  for (const c of consumers) await c.start();
+  let stopped: Promise<void> | null = null;
+  return {
+    health: () => combineHealth(consumers.map((c) => c.health())),
+    stop() {
+      stopped ??= (async () => {
+        await Promise.all(consumers.map((c) => c.stop()));
+        await producer.disconnect();
+        await ch.close();
+      })();
+      return stopped;
+    },
+  };
+}
+
+/** One view over several consumers: running when all run, degraded when any is, counters summed. */
+export function combineHealth(all: StreamHealth[]): StreamHealth {
+  return {
+    running: all.length > 0 && all.every((h) => h.running),
+    degraded: all.find((h) => h.degraded)?.degraded ?? null,
+    consumed: all.reduce((n, h) => n + h.consumed, 0),
+    flushedEvents: all.reduce((n, h) => n + h.flushedEvents, 0),
+    deadLetters: all.reduce((n, h) => n + h.deadLetters, 0),
+    lastFlushAt: Math.max(0, ...all.map((h) => h.lastFlushAt ?? 0)) || null,
+    buffered: all.reduce((n, h) => n + h.buffered, 0),
+  };
+}
