@@ -1,7 +1,7 @@
 import type { AlertReason } from '../../../schemas/alert-v1.ts';
 import { FEATURE_INDEX } from '../features/feature-names.ts';
 import { reasonFor } from './reasons.ts';
-import type { Condition, Rule } from './rules.ts';
+import type { Check, Condition, Rule } from './rules.ts';
 import type { ScoreInput, Scorer, ScorerResult } from './scorer.ts';
 
 /** A fired rule scores at least this; how far past its thresholds the features are fills the rest up to 1. */
@@ -26,19 +26,28 @@ interface Met {
   strength: number;
 }
 
+const graded = (m: Met) => (Number.isNaN(m.strength) ? 0 : m.strength);
+
+/** A condition, or the strongest holding alternative of a group; null when nothing holds. */
+function check(c: Check, features: Float64Array): Met | null {
+  const alternatives = Array.isArray(c) ? c : [c];
+  let best: Met | null = null;
+  for (const condition of alternatives) {
+    const s = strength(condition, features[FEATURE_INDEX[condition.feature]]!);
+    if (s !== null && (best === null || graded({ condition, strength: s }) > graded(best)))
+      best = { condition, strength: s };
+  }
+  return best;
+}
+
 function evaluate(rule: Rule, features: Float64Array): Met[] | null {
   const met: Met[] = [];
-  for (const condition of rule.all) {
-    const s = strength(condition, features[FEATURE_INDEX[condition.feature]]!);
-    if (s === null) return null;
-    met.push({ condition, strength: s });
+  for (const c of rule.all) {
+    const m = check(c, features);
+    if (m === null) return null;
+    met.push(m);
   }
-  if (!rule.any?.length) return met;
-  const alternatives = rule.any
-    .map((condition) => ({ condition, strength: strength(condition, features[FEATURE_INDEX[condition.feature]]!) }))
-    .filter((m): m is Met => m.strength !== null)
-    .sort((a, b) => (Number.isNaN(b.strength) ? 0 : b.strength) - (Number.isNaN(a.strength) ? 0 : a.strength));
-  return alternatives.length ? [...met, alternatives[0]!] : null;
+  return met;
 }
 
 function explain(input: ScoreInput, rule: Rule, met: Met[]): AlertReason[] {

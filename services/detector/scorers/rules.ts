@@ -13,12 +13,14 @@ export interface Condition {
   saturate: number;
 }
 
-/** A rule fires when every `all` condition holds and, if `any` is given, at least one of those. */
+/** A condition, or a group of alternatives of which at least one must hold. */
+export type Check = Condition | Condition[];
+
+/** A rule fires when every check holds. */
 export interface Rule {
   name: string;
   category: AlertCategory;
-  all: Condition[];
-  any?: Condition[];
+  all: Check[];
 }
 
 const atLeast = (feature: FeatureName, threshold: number, saturate: number): Condition => ({
@@ -33,6 +35,18 @@ const atMost = (feature: FeatureName, threshold: number, saturate = threshold): 
   threshold,
   saturate,
 });
+
+/** The five-minute pace must exceed the hourly threshold by this factor: five minutes are noisier than an hour. */
+const PACE_MARGIN = 2;
+
+/**
+ * Volume of at least `perHour` requests: counted over the last hour, or already running at that pace over the last
+ * five minutes (so a campaign is not given an hour's head start while its hourly window fills).
+ */
+const pace = (perHour: number, saturation: number): Condition[] => [
+  atLeast('req_per_hour', perHour, perHour * saturation),
+  atLeast('req_per_min', (perHour / 60) * PACE_MARGIN, (perHour / 60) * saturation),
+];
 
 /** Output at least as long as input: coding agents and document pipelines read far more than they write. */
 const OUTPUT_HEAVY = 1;
@@ -70,7 +84,7 @@ export function buildRules(t: RuleThresholds): Rule[] {
       all: [
         atMost('interarrival_cv', t.sweepMaxInterarrivalCv, 0),
         atLeast('template_share', t.templateShare, 1),
-        atLeast('req_per_hour', t.cotReqPerHour, t.cotReqPerHour * 40),
+        pace(t.cotReqPerHour, 40),
         harvested,
       ],
     },
@@ -79,13 +93,13 @@ export function buildRules(t: RuleThresholds): Rule[] {
       category: 'cot_harvesting',
       all: [
         atLeast('reasoning_phrase_share', t.reasoningShare, 1),
-        atLeast('req_per_hour', t.cotReqPerHour, t.cotReqPerHour * 20),
+        pace(t.cotReqPerHour, 20),
         atLeast('out_in_ratio', OUTPUT_HEAVY, t.outInRatio * 4),
-      ],
-      any: [
-        atLeast('long_output_share', t.longOutputShare / 2, 1),
-        atLeast('rationale_request_share', t.reasoningShare, 1),
-        harvested,
+        [
+          atLeast('long_output_share', t.longOutputShare / 2, 1),
+          atLeast('rationale_request_share', t.reasoningShare, 1),
+          harvested,
+        ],
       ],
     },
     {
@@ -97,18 +111,18 @@ export function buildRules(t: RuleThresholds): Rule[] {
         atLeast('req_per_day', 100, 2_000),
         harvested,
         atMost('multi_sample_share', MIXED_MAX_MULTI_SAMPLE),
-      ],
-      any: [
-        atLeast('reasoning_phrase_share', t.reasoningShare, 1),
-        atLeast('rationale_request_share', t.reasoningShare, 1),
-        atLeast('logprobs_share', t.logprobsShare, 1),
+        [
+          atLeast('reasoning_phrase_share', t.reasoningShare, 1),
+          atLeast('rationale_request_share', t.reasoningShare, 1),
+          atLeast('logprobs_share', t.logprobsShare, 1),
+        ],
       ],
     },
     {
       name: 'bulk_harvest',
       category: 'bulk_distillation',
       all: [
-        atLeast('req_per_hour', t.bulkReqPerHour, t.bulkReqPerHour * 10),
+        pace(t.bulkReqPerHour, 10),
         atLeast('distinct_prompt_ratio', t.diversePromptRatio, 1),
         harvested,
         atLeast('long_output_share', t.longOutputShare, 1),

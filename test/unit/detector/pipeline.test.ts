@@ -22,14 +22,14 @@ function run(pipeline: ReturnType<typeof createDetectorPipeline>, events: UsageE
 
 /** A bulk extraction key that starts moderately and then harvests much harder (for escalation). */
 function escalatingExtraction(): UsageEvent[] {
-  const phase1 = evenly(480, T0, HOUR, (i) => ({
+  const phase1 = evenly(240, T0, 30 * MINUTE, (i) => ({
     api_key_id: 'key-x',
     org_id: 'org-x',
     input_tokens: 130,
     output_tokens: i % 20 < 13 ? 1_000 : 100,
     prompt_text: expertQuestion(i),
   }));
-  const phase2 = evenly(1_500, T0 + HOUR, 30 * MINUTE, (i) => ({
+  const phase2 = evenly(1_500, T0 + 30 * MINUTE, 30 * MINUTE, (i) => ({
     api_key_id: 'key-x',
     org_id: 'org-x',
     input_tokens: 60,
@@ -110,7 +110,7 @@ describe('detector pipeline', () => {
 
   it('restores a key from its snapshot and continues exactly as if never interrupted', () => {
     const events = escalatingExtraction();
-    const cut = 700;
+    const cut = 500;
     const uninterrupted = createDetectorPipeline();
     const reference = run(uninterrupted, events).features.filter((f) => f.ts > events[cut - 1]!.ts);
 
@@ -129,7 +129,7 @@ describe('detector pipeline', () => {
 
   it('checkpoints the whole pipeline and resumes with identical alerts, features and stats', () => {
     const events = [...escalatingExtraction(), ...documentPipeline()].sort((a, b) => a.ts - b.ts);
-    const cut = 1_800;
+    const cut = 1_500;
     const reference = createDetectorPipeline();
     for (const e of events.slice(0, cut)) reference.process(e);
     const expected = run(reference, events.slice(cut));
