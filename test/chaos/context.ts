@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { type Kafka, logLevel } from 'kafkajs';
+import type { UsageEventInput } from '../../schemas/usage-v1.ts';
 import { type ClickHouse, createClickHouse } from '../../services/common/clickhouse/client.ts';
 import { migrate } from '../../services/common/clickhouse/migrate.ts';
 import { ident, sql } from '../../services/common/clickhouse/sql.ts';
@@ -9,6 +10,7 @@ import { withRetry } from '../../services/common/retry.ts';
 import { createKafka, ensureTopics } from '../../services/stream/kafka-client.ts';
 import { uniqueName } from '../helpers/infra.ts';
 import { CHAOS_INFRA, chaosBrokers, chaosClickHouseUrl } from './chaos-env.ts';
+import { chaosEvents, produceRange } from './traffic.ts';
 import { StreamWorker } from './worker.ts';
 
 export interface ScenarioResult {
@@ -34,7 +36,13 @@ export class ChaosContext {
   private nextHealthPort = 30_000 + Math.floor(Math.random() * 5_000);
   readonly logDir = `${CHAOS_INFRA.DG_STATE_DIR}/logs`;
 
-  constructor(readonly partitions = 4) {
+  readonly events: UsageEventInput[];
+
+  constructor(
+    eventCount: number,
+    readonly partitions = 4,
+  ) {
+    this.events = chaosEvents(eventCount);
     this.workerEnv = {
       DG_KAFKA_BROKERS: chaosBrokers,
       DG_CLICKHOUSE_URL: chaosClickHouseUrl,
@@ -45,6 +53,9 @@ export class ChaosContext {
       DG_BATCH_MAX_ROWS: '2000',
       DG_BATCH_MAX_MS: '300',
       DG_KAFKA_SESSION_TIMEOUT_MS: '10000',
+      DG_KAFKA_GROUP_COORDINATION: `coord-${this.id}`,
+      DG_TOPIC_ALERTS: `alerts-${this.id}`,
+      DG_CHECKPOINT_INTERVAL_MS: '2000',
       DG_LOG_LEVEL: 'info',
     };
     const config = loadConfig({ ...process.env, ...this.workerEnv });
@@ -57,7 +68,10 @@ export class ChaosContext {
     await withRetry(() => migrate(this.ch, silentLogger), { retries: 5 });
     const admin = this.kafka.admin();
     await admin.connect();
-    await ensureTopics(admin, [{ topic: this.topic, partitions: this.partitions }]);
+    await ensureTopics(admin, [
+      { topic: this.topic, partitions: this.partitions },
+      { topic: this.workerEnv.DG_TOPIC_ALERTS!, partitions: 1 },
+    ]);
     await admin.disconnect();
   }
 
@@ -65,6 +79,10 @@ export class ChaosContext {
     const healthPort = this.nextHealthPort++;
     const env = { ...this.workerEnv, DG_STREAM_HEALTH_PORT: String(healthPort), ...extraEnv };
     return Object.assign(new StreamWorker(env, `${this.logDir}/${this.id}-${name}.log`), { healthPort });
+  }
+
+  produce(from: number, to: number, ratePerSec = 0): Promise<void> {
+    return produceRange(this.kafka, this.topic, this.events, from, to, ratePerSec);
   }
 
   /** Sum of the group's committed offsets over the topic's partitions. */

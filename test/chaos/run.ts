@@ -9,19 +9,18 @@ import { sigterm } from './scenarios/sigterm.ts';
 const short = process.argv.includes('--short');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
 
-const scenarios: Array<[string, (ctx: ChaosContext) => Promise<ScenarioResult>]> = [
-  ['kill9', (ctx) => kill9(ctx, short ? { events: 40_000, kills: 2 } : { events: 200_000, kills: 5 })],
-  [
-    'broker',
-    (ctx) => brokerOutage(ctx, short ? { events: 20_000, outageMs: 8_000 } : { events: 100_000, outageMs: 30_000 }),
-  ],
+type Scenario = [name: string, events: number, run: (ctx: ChaosContext) => Promise<ScenarioResult>];
+const n = (shortCount: number, fullCount: number) => (short ? shortCount : fullCount);
+const scenarios: Scenario[] = [
+  ['kill9', n(40_000, 200_000), (ctx) => kill9(ctx, { events: ctx.events.length, kills: n(2, 5) })],
+  ['broker', n(20_000, 100_000), (ctx) => brokerOutage(ctx, { events: ctx.events.length, outageMs: n(8_000, 30_000) })],
   [
     'clickhouse',
-    (ctx) =>
-      clickhouseOutage(ctx, short ? { events: 20_000, outageMs: 10_000 } : { events: 100_000, outageMs: 60_000 }),
+    n(20_000, 100_000),
+    (ctx) => clickhouseOutage(ctx, { events: ctx.events.length, outageMs: n(10_000, 60_000) }),
   ],
-  ['rebalance', (ctx) => secondInstance(ctx, { events: short ? 30_000 : 150_000 })],
-  ['sigterm', (ctx) => sigterm(ctx, { events: short ? 30_000 : 100_000, boundMs: 15_000 })],
+  ['rebalance', n(30_000, 150_000), (ctx) => secondInstance(ctx, { events: ctx.events.length })],
+  ['sigterm', n(30_000, 100_000), (ctx) => sigterm(ctx, { events: ctx.events.length, boundMs: 15_000 })],
 ];
 
 function table(rows: ScenarioResult[]): string {
@@ -38,9 +37,9 @@ async function main(): Promise<number> {
   console.error(`chaos: starting isolated Kafka and ClickHouse (${short ? 'short' : 'full'} run)`);
   await infra.up();
   const results: ScenarioResult[] = [];
-  for (const [name, scenario] of scenarios) {
+  for (const [name, events, scenario] of scenarios) {
     if (only && only !== name) continue;
-    const ctx = new ChaosContext();
+    const ctx = new ChaosContext(events);
     const started = Date.now();
     try {
       await ctx.setUp();

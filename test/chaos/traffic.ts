@@ -1,27 +1,28 @@
 import type { Kafka } from 'kafkajs';
+import type { UsageEventInput } from '../../schemas/usage-v1.ts';
+import { DEMO_POPULATION } from '../../services/detector/demo/run-demo.ts';
+import { simulate } from '../../services/simulator/index.ts';
 
-/** Deterministic valid events `chaos-<i>` over a few hundred keys; `ts` advances 50 ms per event. */
-export function chaosEvent(i: number): { key: string; value: string } {
-  const key = `ck-${i % 397}`;
-  const event = {
-    event_id: `chaos-${i}`,
-    ts: 1_772_366_400_000 + i * 50,
-    api_key_id: key,
-    org_id: `co-${i % 41}`,
-    model: 'frontier-2',
-    input_tokens: 100 + (i % 900),
-    output_tokens: 200 + ((i * 13) % 3000),
-    prompt_text: `Question ${i % 5000}: explain the idea behind item ${i} in detail.`,
-    client_ip: `198.51.100.${i % 250}`,
-    client_asn: 64_512 + (i % 7),
-  };
-  return { key, value: JSON.stringify(event) };
+/**
+ * The first `count` events of a seeded simulation (benign heavy users and one campaign of each attack, so the
+ * detector raises alerts), renamed `chaos-<i>` so stored ids can be checked against the produced range.
+ */
+export function chaosEvents(count: number): UsageEventInput[] {
+  const hours = Math.max(2, Math.ceil(count / 3_000));
+  const out: UsageEventInput[] = [];
+  for (const event of simulate({ seed: 5, hours, population: DEMO_POPULATION, hydraMembers: 8 }).events) {
+    out.push({ ...event, event_id: `chaos-${out.length}` });
+    if (out.length === count) break;
+  }
+  if (out.length < count) throw new Error(`simulation gave ${out.length} events, ${count} wanted`);
+  return out;
 }
 
-/** Produces events [from, to) in batches, optionally paced to `ratePerSec`; retries through broker outages. */
+/** Produces events [from, to) in batches, optionally paced to `ratePerSec`. */
 export async function produceRange(
   kafka: Kafka,
   topic: string,
+  events: readonly UsageEventInput[],
   from: number,
   to: number,
   ratePerSec = 0,
@@ -31,12 +32,12 @@ export async function produceRange(
   const started = Date.now();
   try {
     for (let i = from; i < to; i += 1000) {
-      const messages = [];
-      for (let j = i; j < Math.min(to, i + 1000); j++) messages.push(chaosEvent(j));
+      const messages = events
+        .slice(i, Math.min(to, i + 1000))
+        .map((e) => ({ key: e.api_key_id, value: JSON.stringify(e) }));
       await producer.send({ topic, acks: -1, messages });
       if (ratePerSec > 0) {
-        const due = started + ((i + 1000 - from) / ratePerSec) * 1000;
-        const wait = due - Date.now();
+        const wait = started + ((i + 1000 - from) / ratePerSec) * 1000 - Date.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       }
     }

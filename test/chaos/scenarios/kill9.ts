@@ -1,13 +1,12 @@
 import { mulberry32 } from '../../fuzz/event-cases.ts';
 import { pollUntil } from '../../helpers/poll.ts';
 import type { ChaosContext, ScenarioResult } from '../context.ts';
-import { produceRange } from '../traffic.ts';
 import { storedAlerts, storedEvents } from '../verify.ts';
 
 /** (a) kill -9 the stream worker at random points during the stream, restart each time; nothing lost or doubled. */
 export async function kill9(ctx: ChaosContext, opts: { events: number; kills: number }): Promise<ScenarioResult> {
   const rand = mulberry32(7);
-  const producing = produceRange(ctx.kafka, ctx.topic, 0, opts.events, opts.events / 20);
+  const producing = ctx.produce(0, opts.events, opts.events / 20);
   const checked: string[] = [];
   let worker = ctx.worker('w0');
   worker.start();

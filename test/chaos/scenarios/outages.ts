@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { pollUntil } from '../../helpers/poll.ts';
 import { infra } from '../chaos-env.ts';
 import type { ChaosContext, ScenarioResult } from '../context.ts';
-import { produceRange } from '../traffic.ts';
-import { storedEvents } from '../verify.ts';
+import { storedAlerts, storedEvents } from '../verify.ts';
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -40,14 +39,15 @@ async function finish(
       timeoutMs: 180_000,
     },
   );
+  const alerts = await storedAlerts(ctx.ch);
   return {
     scenario,
     produced: events,
     stored: final.distinct_ids,
     duplicates: final.rows - final.distinct_ids,
     redelivered: final.raw_rows - final.distinct_ids,
-    alerts: '-',
-    ok: extraOk && final.rows === events && final.in_range === events,
+    alerts: `${alerts.distinct_ids} (${alerts.rows - alerts.distinct_ids} dup)`,
+    ok: extraOk && final.rows === events && final.in_range === events && alerts.rows === alerts.distinct_ids,
     checked,
   };
 }
@@ -59,7 +59,7 @@ export async function brokerOutage(
 ): Promise<ScenarioResult> {
   const worker = ctx.worker('broker');
   worker.start();
-  await produceRange(ctx.kafka, ctx.topic, 0, opts.events / 2);
+  await ctx.produce(0, opts.events / 2);
   await pollUntil(
     'first half stored',
     () => storedEvents(ctx.ch, opts.events),
@@ -71,7 +71,7 @@ export async function brokerOutage(
   await infra.stopKafka();
   await wait(opts.outageMs);
   await infra.startKafka();
-  await produceRange(ctx.kafka, ctx.topic, opts.events / 2, opts.events);
+  await ctx.produce(opts.events / 2, opts.events);
   const result = await finish(ctx, opts.events, `broker down ${opts.outageMs / 1000}s`, [
     `broker stopped for ${opts.outageMs / 1000}s mid-stream and restarted`,
     'worker survived the outage (same process) and resumed',
@@ -88,7 +88,7 @@ export async function clickhouseOutage(
 ): Promise<ScenarioResult> {
   const worker = ctx.worker('clickhouse');
   worker.start();
-  await produceRange(ctx.kafka, ctx.topic, 0, opts.events / 4);
+  await ctx.produce(0, opts.events / 4);
   await pollUntil(
     'a quarter stored',
     () => storedEvents(ctx.ch, opts.events),
@@ -98,7 +98,7 @@ export async function clickhouseOutage(
     },
   );
   await infra.stopClickHouse();
-  const producing = produceRange(ctx.kafka, ctx.topic, opts.events / 4, opts.events);
+  const producing = ctx.produce(opts.events / 4, opts.events);
   const degraded = await pollUntil(
     'readyz 503',
     () => readyz(worker.healthPort),

@@ -1,11 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { pollUntil } from '../../helpers/poll.ts';
 import type { ChaosContext, ScenarioResult } from '../context.ts';
-import { produceRange } from '../traffic.ts';
 import { storedAlerts, storedEvents } from '../verify.ts';
 
 /** (d) a second worker joins mid-stream: partitions move (with their detector state), nothing lost or doubled. */
 export async function secondInstance(ctx: ChaosContext, opts: { events: number }): Promise<ScenarioResult> {
-  const producing = produceRange(ctx.kafka, ctx.topic, 0, opts.events, opts.events / 15);
+  const producing = ctx.produce(0, opts.events, opts.events / 15);
   const first = ctx.worker('first');
   first.start();
   await pollUntil(
@@ -30,6 +30,8 @@ export async function secondInstance(ctx: ChaosContext, opts: { events: number }
   const bothAlive = first.running && second.running;
   await Promise.all([first.terminate(30_000), second.terminate(30_000)]);
   const alerts = await storedAlerts(ctx.ch);
+  // The joining worker must resume moved partitions from the first worker's checkpoints, not from empty state.
+  const restored = (readFileSync(second.logFile, 'utf8').match(/state restored from checkpoint/g) ?? []).length;
   return {
     scenario: 'second instance joins',
     produced: opts.events,
@@ -38,7 +40,14 @@ export async function secondInstance(ctx: ChaosContext, opts: { events: number }
     redelivered: final.raw_rows - final.distinct_ids,
     alerts: `${alerts.distinct_ids} (${alerts.rows - alerts.distinct_ids} dup)`,
     ok:
-      bothAlive && final.rows === opts.events && final.in_range === opts.events && alerts.rows === alerts.distinct_ids,
-    checked: ['second worker started mid-stream; both stayed up and shared the partitions'],
+      bothAlive &&
+      restored > 0 &&
+      final.rows === opts.events &&
+      final.in_range === opts.events &&
+      alerts.rows === alerts.distinct_ids,
+    checked: [
+      'second worker started mid-stream; both stayed up and shared the partitions',
+      `the joining worker restored ${restored} partition state(s) from checkpoints (no baseline reset)`,
+    ],
   };
 }

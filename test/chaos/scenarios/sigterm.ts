@@ -1,11 +1,10 @@
 import { pollUntil } from '../../helpers/poll.ts';
 import type { ChaosContext, ScenarioResult } from '../context.ts';
-import { produceRange } from '../traffic.ts';
-import { storedEvents } from '../verify.ts';
+import { storedAlerts, storedEvents } from '../verify.ts';
 
 /** (e) SIGTERM mid-stream: the in-flight batch is flushed and committed, and the worker exits within a bound. */
 export async function sigterm(ctx: ChaosContext, opts: { events: number; boundMs: number }): Promise<ScenarioResult> {
-  await produceRange(ctx.kafka, ctx.topic, 0, opts.events);
+  await ctx.produce(0, opts.events);
   const worker = ctx.worker('sigterm');
   worker.start();
   await pollUntil(
@@ -35,6 +34,7 @@ export async function sigterm(ctx: ChaosContext, opts: { events: number; boundMs
     },
   );
   await second.terminate(30_000);
+  const alerts = await storedAlerts(ctx.ch);
   checked.push('a restarted worker finished the stream from the committed offsets');
   return {
     scenario: 'SIGTERM mid-stream',
@@ -42,8 +42,13 @@ export async function sigterm(ctx: ChaosContext, opts: { events: number; boundMs
     stored: final.distinct_ids,
     duplicates: final.rows - final.distinct_ids,
     redelivered: final.raw_rows - final.distinct_ids,
-    alerts: '-',
-    ok: exit.code === 0 && exit.ms <= opts.boundMs && committed === atExit.distinct_ids && final.rows === opts.events,
+    alerts: `${alerts.distinct_ids} (${alerts.rows - alerts.distinct_ids} dup)`,
+    ok:
+      alerts.rows === alerts.distinct_ids &&
+      exit.code === 0 &&
+      exit.ms <= opts.boundMs &&
+      committed === atExit.distinct_ids &&
+      final.rows === opts.events,
     checked,
   };
 }
