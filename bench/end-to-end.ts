@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { createClickHouse } from '../services/common/clickhouse/client.ts';
 import { ident, sql } from '../services/common/clickhouse/sql.ts';
@@ -13,28 +13,46 @@ import { type RunOptions, requireExport, type Scenario } from './lib/scenario.ts
 import { analyseStep, highestSustained, type StepAnalysis, stepResultSchema } from './lib/sustained.ts';
 
 const PARTITIONS = 4;
-const FULL = { rates: [10_000, 25_000, 50_000, 75_000], stepSeconds: 15 };
-const SMOKE = { rates: [300], stepSeconds: 3 };
-const loadResult = z.object({ steps: z.array(stepResultSchema) });
+const FULL = { rates: [2_500, 5_000, 10_000, 25_000, 50_000, 75_000], stepSeconds: 15, backlog: 50_000 };
+const SMOKE = { rates: [300], stepSeconds: 3, backlog: 1_000 };
+/** Passes over the event file a run may use (≈ 2.4M events at most); runs never repeat an event id. */
+const PASSES_PER_RUN = 4;
+const backlogResult = z.object({ produced: z.number(), seconds: z.number() });
+const loadResult = z.object({
+  backlog: z.object({ events: z.number(), seconds: z.number(), serviceCpuSeconds: z.number() }),
+  steps: z.array(stepResultSchema),
+  topicEvents: z.number(),
+});
+type LoadResult = z.output<typeof loadResult>;
 
-/** Private topics, group and database for one scenario run, passed to the service as its environment. */
-function privateEnv() {
+/** The topic shared by every run, and a private group and database per run (each run starts a fresh service). */
+function sharedNames() {
   const id = benchName('e2e');
-  const names = {
-    DG_CLICKHOUSE_DATABASE: `dg_bench_${id}`,
+  return {
+    id,
     DG_TOPIC_EVENTS: `bench-events-${id}`,
     DG_TOPIC_DLQ: `bench-dlq-${id}`,
     DG_TOPIC_ALERTS: `bench-alerts-${id}`,
     DG_TOPIC_KEY_ACTIONS: `bench-key-actions-${id}`,
     DG_TOPIC_KEY_SIGNATURES: `bench-key-signatures-${id}`,
-    DG_KAFKA_GROUP_INGEST: `bench-ingest-${id}`,
+    DG_EVENTS_PARTITIONS: String(PARTITIONS),
+    DG_STREAM_HEALTH_PORT: '0',
+    DG_LOG_LEVEL: 'warn',
   };
-  return { ...names, DG_EVENTS_PARTITIONS: String(PARTITIONS), DG_STREAM_HEALTH_PORT: '0', DG_LOG_LEVEL: 'warn' };
+}
+
+function runEnv(shared: ReturnType<typeof sharedNames>, iteration: number) {
+  const { id, ...env } = shared;
+  return {
+    ...env,
+    DG_CLICKHOUSE_DATABASE: `dg_bench_${id}_${iteration}`,
+    DG_KAFKA_GROUP_INGEST: `bench-ingest-${id}-${iteration}`,
+  };
 }
 
 /** `distillguard stream` as its own process, logging to a file under bench/out/. */
 function startService(env: Record<string, string>, logPath: string) {
-  const log = openSync(logPath, 'w');
+  const log = openSync(logPath, 'a');
   const child = spawn(process.execPath, ['--import', 'tsx', `${REPO_ROOT}services/cli/main.ts`, 'stream'], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
@@ -44,11 +62,13 @@ function startService(env: Record<string, string>, logPath: string) {
   return {
     pid: child.pid!,
     async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 40_000);
-      await exited;
-      clearTimeout(timer);
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 40_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      closeSync(log);
     },
   };
 }
@@ -57,9 +77,10 @@ function stepLine(s: StepAnalysis): string {
   return `${formatNumber(s.targetRate)}/s target → ${formatNumber(s.achievedRate)}/s produced, lag growth ${formatNumber(s.lagGrowthPerS)}/s, lag at end ${formatNumber(s.lagAtEnd)}, p50 ${formatNumber(s.p50Ms)} ms, p99 ${formatNumber(s.p99Ms)} ms, service ${s.serviceCores.toFixed(2)} cores: ${s.sustained ? 'sustained' : 'not sustained'}`;
 }
 
-function figures(steps: StepAnalysis[]): Figure[] {
+function figures(load: LoadResult, steps: StepAnalysis[]): Figure[] {
   const best = highestSustained(steps);
   const at = best ?? steps[0]!;
+  const { backlog } = load;
   return [
     {
       name: 'highest sustained rate',
@@ -69,59 +90,83 @@ function figures(steps: StepAnalysis[]): Figure[] {
     },
     { name: 'latency p50 at that rate', unit: 'ms', value: at.p50Ms },
     { name: 'latency p99 at that rate', unit: 'ms', value: at.p99Ms, target: { op: '<=', value: 2_000 } },
+    { name: 'catch-up rate over a backlog', unit: 'ev/s', value: backlog.events / backlog.seconds },
     {
-      name: 'events per CPU-second of the service at that rate',
+      name: 'events per CPU-second of the service (catch-up)',
       unit: 'ev/CPU-s',
-      value: at.achievedRate / at.serviceCores,
+      value: backlog.events / backlog.serviceCpuSeconds,
     },
   ];
+}
+
+async function storedRows(o: RunOptions, database: string): Promise<number> {
+  const ch = createClickHouse(o.config.clickhouse, { database });
+  try {
+    const [row] = await ch.queryRaw(sql`SELECT count() AS n FROM ${ident(database)}.usage_events`);
+    return Number(row?.n);
+  } finally {
+    await ch.command(sql`DROP DATABASE IF EXISTS ${ident(database)}`);
+    await ch.close();
+  }
 }
 
 async function start(o: RunOptions) {
   await requireExport('services/cli/commands/stream.ts', 'run');
   const plan = o.smoke ? SMOKE : FULL;
   const file = await ensureEventFile(o.outDir, o.smoke ? 2_000 : 1_000_000, o.log);
-  const env = privateEnv();
-  await createTopic(o.config, env.DG_TOPIC_EVENTS, PARTITIONS);
+  const shared = sharedNames();
+  const topic = shared.DG_TOPIC_EVENTS;
+  await createTopic(o.config, topic, PARTITIONS);
   const logPath = `${o.outDir}/end-to-end-stream.log`;
-  const service = startService(env, logPath);
+  writeFileSync(logPath, '');
+  o.log(`end-to-end: producing a backlog of ${plan.backlog} events`);
+  await runWorker('e2e-load.ts', backlogResult, {
+    args: [
+      '--topic',
+      topic,
+      '--partitions',
+      String(PARTITIONS),
+      '--input',
+      file.path,
+      '--backlog',
+      String(plan.backlog),
+    ],
+  });
   const detectorWired = /detector/i.test(readFileSync(`${REPO_ROOT}services/cli/commands/stream.ts`, 'utf8'));
-  const runs: StepAnalysis[][] = [];
-  let produced = 0;
+  const runLines: string[] = [];
   return {
-    async run(): Promise<Figure[]> {
-      const result = await runWorker('e2e-load.ts', loadResult, {
-        env,
-        args: [
-          ...['--topic', env.DG_TOPIC_EVENTS, '--group', env.DG_KAFKA_GROUP_INGEST, '--partitions', String(PARTITIONS)],
-          ...['--input', file.path, '--rates', plan.rates.join(','), '--step-seconds', String(plan.stepSeconds)],
-          ...['--service-pid', String(service.pid)],
-        ],
-      });
-      produced += result.steps.reduce((s, step) => s + step.produced, 0);
-      const steps = result.steps.map(analyseStep);
-      runs.push(steps);
-      return figures(steps);
+    async run(iteration: number): Promise<Figure[]> {
+      const env = runEnv(shared, iteration);
+      const service = startService(env, logPath);
+      let load: LoadResult;
+      try {
+        load = await runWorker('e2e-load.ts', loadResult, {
+          env,
+          args: [
+            ...['--topic', topic, '--group', env.DG_KAFKA_GROUP_INGEST, '--partitions', String(PARTITIONS)],
+            ...['--input', file.path, '--rates', plan.rates.join(','), '--step-seconds', String(plan.stepSeconds)],
+            ...['--service-pid', String(service.pid), '--first-pass', String(1 + iteration * PASSES_PER_RUN)],
+          ],
+        });
+      } finally {
+        await service.stop();
+      }
+      const stored = await storedRows(o, env.DG_CLICKHOUSE_DATABASE);
+      const steps = load.steps.map(analyseStep);
+      const storedLine = `${stored === load.topicEvents ? 'all' : 'NOT all'} ${formatNumber(load.topicEvents)} events in the topic stored (${formatNumber(stored)} rows)`;
+      runLines.push(
+        `Run ${iteration + 1}: caught up with ${formatNumber(load.backlog.events)} events in ${load.backlog.seconds.toFixed(1)} s; ${steps.map(stepLine).join('; ')}; ${storedLine}.`,
+      );
+      return figures(load, steps);
     },
-    async notes(): Promise<string[]> {
-      const ch = createClickHouse(o.config.clickhouse, { database: env.DG_CLICKHOUSE_DATABASE });
-      const [row] = await ch.queryRaw(sql`SELECT count() AS n FROM ${ident(env.DG_CLICKHOUSE_DATABASE)}.usage_events`);
-      await ch.close();
-      return [
-        `\`distillguard stream\` (${detectorWired ? 'ingest and detector' : 'ingest only: the detector was not wired into `stream` yet, so latency is to ClickHouse, not to alerts'}) in its own process on a private topic (${PARTITIONS} partitions), group and database; a load process replays simulator events (${(file.bytes / file.count).toFixed(0)} bytes each, ids and event time rewritten on each pass over the file) at stepped rates for ${plan.stepSeconds} s each, keyed by api_key_id.`,
-        'Latency: from just before the producer sends a batch to the first 200 ms poll that sees the group’s committed offset past it; the service commits only after ClickHouse (and every other sink) accepted the batch, so this is produce → stored. Lag = log end − committed offset, summed over partitions. A step is sustained when the producer reached 90% of the target, the lag did not grow over its second half (< 5% of the rate per second), the service ended ≤ 2 s of traffic behind and then drained.',
-        `${Number(row?.n) === produced ? 'Every produced event was stored' : 'NOT every produced event was stored'}: ${Number(row?.n).toLocaleString('en-US')} rows in usage_events for ${produced.toLocaleString('en-US')} produced.`,
-        ...runs.map((steps, i) => `Run ${i + 1}: ${steps.map(stepLine).join('; ')}.`),
-        'Producer, broker, streaming service and ClickHouse share the same 2 cores, so each rate step also measures the producer and the broker; the service’s own CPU per event is the figure that carries over to a larger machine.',
-      ];
-    },
-    async close() {
-      await service.stop();
-      const ch = createClickHouse(o.config.clickhouse);
-      await ch.command(sql`DROP DATABASE IF EXISTS ${ident(env.DG_CLICKHOUSE_DATABASE)}`);
-      await ch.close();
-      await deleteTopics(o.config, [env.DG_TOPIC_EVENTS, env.DG_TOPIC_DLQ]);
-    },
+    notes: async () => [
+      `\`distillguard stream\` (${detectorWired ? 'ingest and detector' : 'ingest only: the detector was not wired into `stream` yet, so latency is to ClickHouse, not to alerts'}) in its own process, a fresh one per run with its own consumer group and database, on a shared private topic (${PARTITIONS} partitions). Each run first times how fast the service works through what the topic already holds (a ${formatNumber(plan.backlog)}-event backlog plus earlier runs' events: "catch-up rate", the service's capacity on its own), then a load process produces simulator events (${(file.bytes / file.count).toFixed(0)} bytes each; ids and event time rewritten on each pass over the file) at stepped rates for ${plan.stepSeconds} s each (up to the first step that is not sustained), keyed by api_key_id.`,
+      'Latency: from just before the producer sends a batch to the first 200 ms poll that sees the group’s committed offset past it; the service commits only after ClickHouse (and every other sink) accepted the batch, so this is produce → stored. Lag = log end − committed offset, summed over partitions. A step is sustained when the producer reached 90% of the target, the lag did not grow over its second half (< 5% of the rate per second), the service ended ≤ 2 s of traffic behind and then drained.',
+      ...runLines,
+      'Producer, broker, streaming service and ClickHouse share the same 2 cores: when the producer cannot reach a step’s rate, that step is not sustained whatever the service does, so the catch-up rate and the service’s events per CPU-second are the figures that carry over to a larger machine.',
+    ],
+    close: () =>
+      deleteTopics(o.config, [topic, shared.DG_TOPIC_DLQ, shared.DG_TOPIC_ALERTS, shared.DG_TOPIC_KEY_SIGNATURES]),
   };
 }
 

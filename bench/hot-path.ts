@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { runWorker } from './lib/child.ts';
 import { cpuProfileSchema, topSelfTime } from './lib/cpu-profile.ts';
@@ -30,7 +30,11 @@ function replay(file: EventFileMeta, alertsPath: string, nodeArgs: string[] = []
 /** CPU seconds replay spends on a one-event file: loading config, models and opening files, not events. */
 async function fixedCost(file: EventFileMeta, outDir: string, alertsPath: string): Promise<number> {
   const one = { ...file, path: `${outDir}/hot-path-one-event.jsonl`, count: 1 };
-  writeFileSync(one.path, `${readFileSync(file.path, 'utf8').slice(0, 100_000).split('\n')[0]}\n`);
+  const head = Buffer.alloc(100_000);
+  const fd = openSync(file.path, 'r');
+  const read = readSync(fd, head, 0, head.length, 0);
+  closeSync(fd);
+  writeFileSync(one.path, `${head.toString('utf8', 0, read).split('\n')[0]}\n`);
   return (await replay(one, alertsPath)).cpuSeconds;
 }
 

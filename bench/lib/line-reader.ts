@@ -10,12 +10,18 @@ export class CyclingLineReader {
   private lines: string[] = [];
   private next = 0;
   private rest = '';
-  private pass = 0;
+  private pass: number;
   private linesThisPass = 0;
   private readonly decoder = new StringDecoder('utf8');
   private readonly chunk = Buffer.alloc(8 << 20);
 
-  constructor(private readonly path: string) {}
+  /** `firstPass` > 0 rewrites from the start, so separate readers of one file never repeat an event id. */
+  constructor(
+    private readonly path: string,
+    firstPass = 0,
+  ) {
+    this.pass = firstPass;
+  }
 
   async take(count: number): Promise<string[]> {
     const out: string[] = [];

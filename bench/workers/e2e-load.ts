@@ -1,5 +1,7 @@
-// Produces usage.v1 lines to `--topic` at stepped rates and, meanwhile, samples the streaming service's
-// consumer-group lag and the produce → committed latency of every batch (offsets from the produce acks).
+// With `--backlog N`: produces N usage.v1 lines to `--topic` as fast as the broker takes them, then exits.
+// Otherwise: waits for the streaming service to join `--group`, times how fast it catches up with what the topic
+// already holds, then produces at stepped rates while sampling the group's lag and the produce → committed
+// latency of every batch (offsets from the produce acks).
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -9,7 +11,7 @@ import { sleep } from '../../services/common/retry.ts';
 import { emitResult } from '../lib/child.ts';
 import { benchKafka, groupLag } from '../lib/kafka.ts';
 import { CyclingLineReader } from '../lib/line-reader.ts';
-import type { StepResult } from '../lib/sustained.ts';
+import { analyseStep, type StepResult } from '../lib/sustained.ts';
 
 const { values } = parseArgs({
   options: {
@@ -20,6 +22,8 @@ const { values } = parseArgs({
     rates: { type: 'string' },
     'step-seconds': { type: 'string' },
     'service-pid': { type: 'string' },
+    backlog: { type: 'string' },
+    'first-pass': { type: 'string', default: '0' },
   },
 });
 const topic = values.topic!;
@@ -28,7 +32,7 @@ const partitions = Number(values.partitions);
 const stepMs = Number(values['step-seconds']) * 1000;
 const DRAIN_MS = 45_000;
 const POLL_MS = 200;
-const MAX_IN_FLIGHT = 8;
+const MAX_IN_FLIGHT = 16;
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
 
 /** CPU seconds (user + system) a process has used so far, from /proc. */
@@ -86,11 +90,11 @@ async function committedOffsets(admin: Admin): Promise<Map<number, number>> {
   return new Map(entry?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? []);
 }
 
-async function waitForConsumer(admin: Admin): Promise<void> {
+async function waitForConsumer(admin: Admin): Promise<number> {
   const deadline = Date.now() + 120_000;
   for (;;) {
     const { groups } = await admin.describeGroups([group]);
-    if (groups[0]?.state === 'Stable' && groups[0].members.length > 0) return;
+    if (groups[0]?.state === 'Stable' && groups[0].members.length > 0) return performance.now();
     if (Date.now() > deadline) throw new Error(`the streaming service did not join group ${group}`);
     await sleep(250);
   }
@@ -100,11 +104,9 @@ const config = loadConfig({ DG_LOG_LEVEL: 'silent', ...process.env });
 const kafka = benchKafka(config);
 const admin = kafka.admin();
 const producer = kafka.producer({ allowAutoTopicCreation: false });
-const lines = new CyclingLineReader(values.input!);
-const servicePid = Number(values['service-pid']);
+const lines = new CyclingLineReader(values.input!, Number(values['first-pass']));
 await admin.connect();
 await producer.connect();
-await waitForConsumer(admin);
 
 function batchOf(chunk: string[]): { messages: Message[]; counts: Map<number, number> } {
   const counts = new Map<number, number>();
@@ -135,16 +137,23 @@ function monitor(tracker: LatencyTracker, started: number, lag: StepResult['lag'
   };
 }
 
-async function produceAt(rate: number, tracker: LatencyTracker, started: number): Promise<number> {
-  const batchSize = Math.min(2_000, Math.max(50, Math.round(rate / 100)));
+/** Sends batches of `batchSize` at `rate` per second (as fast as acknowledged for Infinity) until `done()` or `limit`. */
+async function produce(
+  rate: number,
+  batchSize: number,
+  limit: number,
+  done: (sent: number) => boolean,
+  onAck: (meta: RecordMetadata[], counts: Map<number, number>, sentAt: number) => void,
+): Promise<number> {
+  const started = performance.now();
   const inFlight: Promise<void>[] = [];
   let sent = 0;
-  while (performance.now() - started < stepMs) {
+  while (sent < limit && !done(sent)) {
     const ahead = started + (sent / rate) * 1000 - performance.now();
     if (ahead > 1) await sleep(ahead);
-    const { messages, counts } = batchOf(await lines.take(batchSize));
+    const { messages, counts } = batchOf(await lines.take(Math.min(batchSize, limit - sent)));
     const sentAt = performance.now();
-    inFlight.push(producer.send({ topic, messages }).then((meta) => tracker.sent(meta, counts, sentAt)));
+    inFlight.push(producer.send({ topic, messages }).then((meta) => onAck(meta, counts, sentAt)));
     sent += messages.length;
     if (inFlight.length >= MAX_IN_FLIGHT) await inFlight.shift();
   }
@@ -152,13 +161,21 @@ async function produceAt(rate: number, tracker: LatencyTracker, started: number)
   return sent;
 }
 
-async function step(rate: number): Promise<StepResult> {
+async function step(rate: number, servicePid: number): Promise<StepResult> {
   const tracker = new LatencyTracker();
   const lag: StepResult['lag'] = [];
   const cpuBefore = cpuSecondsOf(servicePid);
   const started = performance.now();
   const stopMonitor = monitor(tracker, started, lag);
-  const produced = await produceAt(rate, tracker, started);
+  // Batches of about 50 ms of traffic keep the number of produce round trips low at every rate.
+  const batchSize = Math.min(5_000, Math.max(500, Math.round(rate / 20)));
+  const produced = await produce(
+    rate,
+    batchSize,
+    Number.POSITIVE_INFINITY,
+    () => performance.now() - started >= stepMs,
+    (meta, counts, sentAt) => tracker.sent(meta, counts, sentAt),
+  );
   const produceSeconds = (performance.now() - started) / 1000;
   const drainDeadline = performance.now() + DRAIN_MS;
   while (performance.now() < drainDeadline && (tracker.outstanding > 0 || (lag.at(-1)?.lag ?? 1) > 0))
@@ -174,13 +191,50 @@ async function step(rate: number): Promise<StepResult> {
   return { targetRate: rate, produced, produceSeconds, lag, latenciesMs, drained, drainSeconds, serviceCpuSeconds };
 }
 
-const steps: StepResult[] = [];
-for (const rate of values.rates!.split(',').map(Number)) {
-  const result = await step(rate);
-  steps.push(result);
-  if (!result.drained) break;
+async function topicSize(): Promise<number> {
+  return (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
 }
+
+/** From the group joining until its lag is 0: how fast the service works through what the topic holds. */
+async function catchUp(servicePid: number) {
+  const joinedAt = await waitForConsumer(admin);
+  const cpuBefore = cpuSecondsOf(servicePid);
+  const events = await topicSize();
+  while ((await groupLag(admin, group, topic)) > 0) await sleep(POLL_MS);
+  const seconds = (performance.now() - joinedAt) / 1000;
+  return { events, seconds, serviceCpuSeconds: cpuSecondsOf(servicePid) - cpuBefore };
+}
+
+async function stepped(servicePid: number) {
+  const backlog = await catchUp(servicePid);
+  process.stderr.write(
+    `[bench] end-to-end: caught up with ${backlog.events} events in ${backlog.seconds.toFixed(1)} s\n`,
+  );
+  const steps: StepResult[] = [];
+  for (const rate of values.rates!.split(',').map(Number)) {
+    const result = await step(rate, servicePid);
+    steps.push(result);
+    if (!analyseStep(result).sustained) break;
+  }
+  return { backlog, steps, topicEvents: await topicSize() };
+}
+
+async function backlogOnly(count: number) {
+  const started = performance.now();
+  const produced = await produce(
+    Number.POSITIVE_INFINITY,
+    5_000,
+    count,
+    () => false,
+    () => {},
+  );
+  return { produced, seconds: (performance.now() - started) / 1000 };
+}
+
+const result = values.backlog
+  ? await backlogOnly(Number(values.backlog))
+  : await stepped(Number(values['service-pid']));
 await producer.disconnect();
 await admin.disconnect();
 await lines.close();
-emitResult({ steps });
+emitResult(result);
