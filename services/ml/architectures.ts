@@ -14,15 +14,18 @@ export interface ClassifierShape {
   seed: number;
   /** Suspected-pattern classes of the category head; 0 builds the attack head only. */
   categories: number;
+  /** L2 weight penalty on the hidden layers' kernels (0 for none). */
+  l2?: number;
 }
 
 // Explicit layer names and seeded initialisers make model.json byte-identical across runs with the same seed.
-function dense(name: string, units: number, activation: 'relu' | 'linear', seed: number, inputDim?: number) {
+function dense(name: string, units: number, activation: 'relu' | 'linear', seed: number, inputDim?: number, l2 = 0) {
   return tf.layers.dense({
     name,
     units,
     activation,
     inputShape: inputDim === undefined ? undefined : [inputDim],
+    kernelRegularizer: l2 > 0 ? tf.regularizers.l2({ l2 }) : undefined,
     kernelInitializer: tf.initializers.glorotUniform({ seed }),
     biasInitializer: 'zeros',
   });
@@ -47,11 +50,11 @@ export function buildAutoencoder(shape: AutoencoderShape): LayersModel {
  * `category_logits` (one per suspected pattern, softmax applied at scoring).
  */
 export function buildClassifier(shape: ClassifierShape): LayersModel {
-  const { width, hidden, seed, categories } = shape;
+  const { width, hidden, seed, categories, l2 = 0 } = shape;
   const input = tf.input({ shape: [width], name: 'features' });
   let h = input;
   hidden.forEach((units, i) => {
-    h = dense(`hidden_${i + 1}`, units, 'relu', seed + i).apply(h) as SymbolicTensor;
+    h = dense(`hidden_${i + 1}`, units, 'relu', seed + i, undefined, l2).apply(h) as SymbolicTensor;
   });
   const outputs = [dense('attack_logit', 1, 'linear', seed + hidden.length).apply(h) as SymbolicTensor];
   if (categories > 0)

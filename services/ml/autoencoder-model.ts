@@ -1,8 +1,9 @@
 import type { LayersModel, Tensor2D } from '@tensorflow/tfjs';
 import { scoreFromAnchors } from './calibration.ts';
+import { compileDenseProgram, type DenseProgram } from './dense-program.ts';
 import type { ErrorAnchors, ModelMetadata } from './model-metadata.ts';
 import type { StoredModel } from './model-store.ts';
-import { normaliseRows } from './normalisation.ts';
+import { normaliseRow, normaliseRows } from './normalisation.ts';
 import { type MlScore, round, topReasons } from './reasons.ts';
 import { tf } from './runtime.ts';
 
@@ -31,6 +32,7 @@ export class AutoencoderModel {
   /** The underlying tfjs network (saved by training, disposed by `dispose`). */
   readonly layers: LayersModel;
   private readonly calibration: ErrorAnchors;
+  private readonly program: DenseProgram | null;
 
   constructor(stored: StoredModel) {
     if (stored.metadata.calibration.kind !== 'error-anchors') {
@@ -39,6 +41,7 @@ export class AutoencoderModel {
     this.layers = stored.model;
     this.metadata = stored.metadata;
     this.calibration = stored.metadata.calibration;
+    this.program = compileDenseProgram(stored.model);
   }
 
   get width(): number {
@@ -54,23 +57,31 @@ export class AutoencoderModel {
     return scoreFromAnchors(this.calibration, error);
   }
 
-  /** Scores raw feature rows; reasons are the features the model reconstructs worst. */
+  /** Scores raw feature rows in one tfjs batch; reasons are the features the model reconstructs worst. */
   scoreBatch(rows: readonly ArrayLike<number>[], topK?: number): MlScore[] {
     const { perFeature, total } = reconstruct(
       this.layers,
       normaliseRows(this.metadata.normalisation, rows),
       this.width,
     );
-    return rows.map((row, i) => {
-      const errors = perFeature.subarray(i * this.width, (i + 1) * this.width);
-      const describe = (j: number) =>
-        `reconstruction error ${round(errors[j]!, 3)} of ${round(total[i]! * this.width, 3)} in total`;
-      return { score: this.calibrate(total[i]!), reasons: topReasons(errors, row, this.metadata, describe, topK) };
-    });
+    return rows.map((row, i) =>
+      this.explain(row, perFeature.subarray(i * this.width, (i + 1) * this.width), total[i]!, topK),
+    );
   }
 
+  /** Scores one snapshot (the streaming path): plain-JS forward pass when the network allows, else tfjs. */
   score(row: ArrayLike<number>, topK?: number): MlScore {
-    return this.scoreBatch([row], topK)[0]!;
+    if (!this.program) return this.scoreBatch([row], topK)[0]!;
+    const input = normaliseRow(this.metadata.normalisation, row);
+    const [output] = this.program.run(input);
+    const errors = Float64Array.from(input, (x, j) => (x - output![j]!) ** 2);
+    return this.explain(row, errors, errors.reduce((a, b) => a + b, 0) / this.width, topK);
+  }
+
+  private explain(row: ArrayLike<number>, errors: ArrayLike<number>, meanError: number, topK?: number): MlScore {
+    const describe = (j: number) =>
+      `reconstruction error ${round(errors[j]!, 3)} of ${round(meanError * this.width, 3)} in total`;
+    return { score: this.calibrate(meanError), reasons: topReasons(errors, row, this.metadata, describe, topK) };
   }
 
   dispose(): void {

@@ -1,6 +1,7 @@
 import type { LayersModel, Tensor, Tensor2D } from '@tensorflow/tfjs';
 import { errors } from '../common/errors.ts';
 import { plattProbability } from './calibration.ts';
+import { compileDenseProgram, type DenseProgram } from './dense-program.ts';
 import type { ModelMetadata, PlattCalibration } from './model-metadata.ts';
 import type { StoredModel } from './model-store.ts';
 import { normaliseRows } from './normalisation.ts';
@@ -55,6 +56,13 @@ function assertCategoryHead(stored: StoredModel): void {
   }
 }
 
+function softmax(logits: Float64Array): Float64Array {
+  const max = Math.max(...logits);
+  const exp = logits.map((z) => Math.exp(z - max));
+  const sum = exp.reduce((a, b) => a + b, 0);
+  return exp.map((e) => e / sum);
+}
+
 /** Probability from which the category head's best class is reported with the score. */
 const CATEGORY_FROM_SCORE = 0.5;
 
@@ -64,6 +72,7 @@ export class ClassifierModel {
   /** The underlying tfjs network (saved by training, disposed by `dispose`). */
   readonly layers: LayersModel;
   private readonly calibration: PlattCalibration;
+  private readonly program: DenseProgram | null;
 
   constructor(stored: StoredModel) {
     if (stored.metadata.calibration.kind !== 'platt') {
@@ -73,6 +82,7 @@ export class ClassifierModel {
     this.layers = stored.model;
     this.metadata = stored.metadata;
     this.calibration = stored.metadata.calibration;
+    this.program = compileDenseProgram(stored.model);
   }
 
   get width(): number {
@@ -100,13 +110,13 @@ export class ClassifierModel {
     return rows.map((_, i) => this.bestCategory(categoryProbabilities, i));
   }
 
+  /** Scores one snapshot with occlusion reasons (the streaming path): plain JS when the network allows, else tfjs. */
   score(row: ArrayLike<number>, topK?: number): MlScore {
     const normalised = normaliseRows(this.metadata.normalisation, [row]);
-    const { logits, categoryProbabilities } = predictHeads(
-      this.layers,
-      occlusionBatch(normalised, this.width),
-      this.width,
-    );
+    const batch = occlusionBatch(normalised, this.width);
+    const { logits, categoryProbabilities } = this.program
+      ? this.runProgram(batch)
+      : predictHeads(this.layers, batch, this.width);
     const probability = plattProbability(this.calibration, logits[0]!);
     const drops = Array.from(
       { length: this.width },
@@ -118,6 +128,19 @@ export class ClassifierModel {
     return category ? { score: probability, reasons, category } : { score: probability, reasons };
   }
 
+  /** The same outputs as `predictHeads`, from the plain-JS program; category softmax for the first row only. */
+  private runProgram(batch: Float32Array): { logits: Float64Array; categoryProbabilities: Float64Array } {
+    const rows = batch.length / this.width;
+    const logits = new Float64Array(rows);
+    let categoryProbabilities: Float64Array = new Float64Array(0);
+    for (let r = 0; r < rows; r++) {
+      const [attack, category] = this.program!.run(batch.subarray(r * this.width, (r + 1) * this.width));
+      logits[r] = attack![0]!;
+      if (r === 0 && category) categoryProbabilities = softmax(category);
+    }
+    return { logits, categoryProbabilities };
+  }
+
   scoreBatch(rows: readonly ArrayLike<number>[], topK?: number): MlScore[] {
     return rows.map((row) => this.score(row, topK));
   }
@@ -126,7 +149,7 @@ export class ClassifierModel {
     this.layers.dispose();
   }
 
-  private bestCategory(probabilities: Float32Array, row: number): string | null {
+  private bestCategory(probabilities: Float32Array | Float64Array, row: number): string | null {
     const names = this.metadata.categories;
     if (names.length === 0 || probabilities.length === 0) return null;
     const slice = probabilities.subarray(row * names.length, (row + 1) * names.length);

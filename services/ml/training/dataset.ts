@@ -18,14 +18,13 @@ export interface LabelledSnapshot {
 }
 
 /**
- * Alert category the classifier's category head learns for each attack archetype. A hydra member, seen alone, is
- * a small distillation client (the network itself is stage 2's cluster alert).
+ * Alert category the classifier's category head learns for each attack archetype. Hydra members have none: alone,
+ * each looks like whichever pattern its variant uses (often proxied access), and the network is stage 2's alert.
  */
 export const ARCHETYPE_CATEGORY: Readonly<Record<string, AlertCategory>> = {
   bulk_distillation: 'bulk_distillation',
   cot_harvesting: 'cot_harvesting',
   capability_sweep: 'capability_sweep',
-  hydra_network: 'bulk_distillation',
   low_and_slow: 'low_and_slow',
   reseller: 'reseller_mixed',
   region_evasion: 'region_evasion',

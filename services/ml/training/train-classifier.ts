@@ -14,6 +14,8 @@ export const defaultClassifierHyper = {
   epochs: 30,
   batchSize: 64,
   learningRate: 0.003,
+  /** L2 penalty on hidden kernels: smoother decision surfaces generalise better to unseen archetype variants. */
+  l2: 0,
   /** Share of validation benign keys allowed to reach the decision threshold in any snapshot. */
   targetBenignKeyShare: 0.001,
 };

@@ -47,11 +47,15 @@ test('reasons name the feature the outlier breaks, with its value and benign bas
   assert.ok(reasons.length <= 3);
 });
 
-test('batch and single scoring agree', () => {
+test('the single-snapshot path (plain JS) agrees with the tfjs batch path', () => {
   const rows = benignRows(5, 5);
   const batch = model.scoreBatch(rows);
-  assert.deepEqual(
-    rows.map((row) => model.score(row)),
-    batch,
-  );
+  rows.forEach((row, i) => {
+    const single = model.score(row);
+    assert.ok(Math.abs(single.score - batch[i]!.score) < 1e-4);
+    assert.deepEqual(
+      single.reasons.map((r) => r.feature),
+      batch[i]!.reasons.map((r) => r.feature),
+    );
+  });
 });

@@ -61,3 +61,10 @@ test('loading a classifier directory as an autoencoder is refused', async () => 
     message: /holds a classifier, expected kind autoencoder/,
   });
 });
+
+test('the single-snapshot path (plain JS) agrees with tfjs batch probabilities', () => {
+  const rows = [...benignRows(3, 50), ...attackRows(3, 51)];
+  const batch = model.probabilities(rows);
+  const gaps = rows.map((row, i) => Math.abs(model.score(row).score - batch[i]!));
+  assert.ok(Math.max(...gaps) < 1e-4, `gaps ${gaps}`);
+});

@@ -1,0 +1,75 @@
+import type { LayersModel } from '@tensorflow/tfjs';
+
+/** One Dense layer's weights, copied out of tfjs: kernel row-major [inputs × units]. */
+interface DenseStep {
+  name: string;
+  input: string;
+  kernel: Float32Array;
+  bias: Float32Array;
+  inputs: number;
+  units: number;
+  relu: boolean;
+}
+
+/**
+ * A network of Dense (relu/linear) layers evaluated in plain JavaScript. For networks this small, tfjs's
+ * per-call overhead (tensor allocation, one kernel launch per op) is ~100× the arithmetic; scoring one snapshot
+ * this way costs microseconds. Training and batch scoring stay on tfjs; tests hold both paths to the same outputs.
+ */
+export interface DenseProgram {
+  inputWidth: number;
+  /** Output widths, in model output order. */
+  outputWidths: number[];
+  run(row: ArrayLike<number>): Float64Array[];
+}
+
+const INPUT = '(input)';
+
+/** Compiles a model whose layers are all Dense with relu or linear activation; null for anything else. */
+export function compileDenseProgram(model: LayersModel): DenseProgram | null {
+  const steps: DenseStep[] = [];
+  for (const layer of model.layers) {
+    if (layer.getClassName() === 'InputLayer') continue;
+    const activation = layer.getConfig().activation;
+    const inbound = layer.inboundNodes[0]?.inboundLayers;
+    if (layer.getClassName() !== 'Dense' || !['relu', 'linear'].includes(String(activation))) return null;
+    if (inbound?.length !== 1) return null;
+    const [kernel, bias] = layer.getWeights();
+    if (!kernel || !bias || kernel.shape.length !== 2) return null;
+    steps.push({
+      name: layer.name,
+      input: inbound[0]!.getClassName() === 'InputLayer' ? INPUT : inbound[0]!.name,
+      kernel: kernel.dataSync() as Float32Array,
+      bias: bias.dataSync() as Float32Array,
+      inputs: kernel.shape[0]!,
+      units: kernel.shape[1]!,
+      relu: activation === 'relu',
+    });
+  }
+  const outputs = model.outputs.map((o) => o.sourceLayer.name);
+  const bySource = new Map(steps.map((s) => [s.name, s]));
+  if (outputs.some((name) => !bySource.has(name))) return null;
+  return {
+    inputWidth: model.inputs[0]!.shape[1] as number,
+    outputWidths: outputs.map((name) => bySource.get(name)!.units),
+    run: (row) => evaluate(steps, outputs, row),
+  };
+}
+
+function evaluate(steps: readonly DenseStep[], outputs: readonly string[], row: ArrayLike<number>): Float64Array[] {
+  const values = new Map<string, Float64Array>([[INPUT, Float64Array.from(row)]]);
+  for (const step of steps) values.set(step.name, applyDense(step, values.get(step.input)!));
+  return outputs.map((name) => values.get(name)!);
+}
+
+function applyDense(step: DenseStep, x: Float64Array): Float64Array {
+  const out = Float64Array.from(step.bias);
+  for (let i = 0; i < step.inputs; i++) {
+    const xi = x[i]!;
+    if (xi === 0) continue;
+    const rowStart = i * step.units;
+    for (let u = 0; u < step.units; u++) out[u]! += xi * step.kernel[rowStart + u]!;
+  }
+  if (step.relu) for (let u = 0; u < step.units; u++) if (out[u]! < 0) out[u] = 0;
+  return out;
+}
