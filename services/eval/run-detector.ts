@@ -22,12 +22,26 @@ function recordAlert(recorder: SystemRecorder, alert: Alert): void {
   else for (const key of alert.api_key_ids) recorder.flag(key, ts, alert.score);
 }
 
-function record(out: PipelineOutput, recorder: SystemRecorder, features: FeatureStore): number {
+export interface DetectorRunHooks {
+  onProgress?: (eventTime: number, events: number) => void;
+  /** Every alert the detector raised, in order (for `eval --alerts`). */
+  onAlert?: (alert: Alert) => void;
+}
+
+function record(
+  out: PipelineOutput,
+  recorder: SystemRecorder,
+  features: FeatureStore,
+  hooks: DetectorRunHooks,
+): number {
   for (const snapshot of out.features) {
     recorder.score(snapshot.api_key_id, snapshot.ts, snapshot.score);
     features.add(snapshot);
   }
-  for (const alert of out.alerts) recordAlert(recorder, alert);
+  for (const alert of out.alerts) {
+    recordAlert(recorder, alert);
+    hooks.onAlert?.(alert);
+  }
   return out.alerts.length;
 }
 
@@ -39,7 +53,7 @@ export async function runDetector(
   sim: Simulation,
   pipeline: DetectorPipeline,
   recorders: { detector: SystemRecorder; rateLimit: RateLimitBaseline },
-  onProgress?: (eventTime: number, events: number) => void,
+  hooks: DetectorRunHooks = {},
 ): Promise<DetectorRun> {
   const { detector, rateLimit } = recorders;
   const features = new FeatureStore(FEATURE_COUNT);
@@ -51,12 +65,12 @@ export async function runDetector(
     if (!parsed.ok) throw new Error(`simulator produced an invalid event: ${parsed.reason}`);
     activeKeys.add(parsed.event.api_key_id);
     rateLimit.observe(parsed.event);
-    alerts += record(pipeline.process(parsed.event), detector, features);
+    alerts += record(pipeline.process(parsed.event), detector, features, hooks);
     if (++events % YIELD_EVERY_EVENTS === 0) {
-      onProgress?.(parsed.event.ts, events);
+      hooks.onProgress?.(parsed.event.ts, events);
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
-  alerts += record(pipeline.finish(), detector, features);
+  alerts += record(pipeline.finish(), detector, features, hooks);
   return { events, activeKeys, features, alerts };
 }

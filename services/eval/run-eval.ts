@@ -1,10 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Alert } from '../../schemas/alert-v1.ts';
 import { defaultDetectorConfig } from '../common/config/detector.ts';
 import { mlEnv } from '../common/config/ml.ts';
 import { buildOfflineDetector } from '../detector/replay/build-detector.ts';
 import type { DetectorPipeline } from '../detector/types.ts';
-import { type Archetype, type PromptMode, type Simulation, simulate } from '../simulator/index.ts';
+import { type Archetype, type GroundTruth, type PromptMode, type Simulation, simulate } from '../simulator/index.ts';
 import { runIsolationBaseline } from './baselines/isolation-baseline.ts';
 import { DEFAULT_RATE_LIMITS, RateLimitBaseline } from './baselines/rate-limit.ts';
 import { type EvalScope, evaluateSystem } from './metrics/evaluate.ts';
@@ -28,10 +29,12 @@ export interface EvalOptions {
   command: string;
   notes?: string[];
   onProgress?: (eventTime: number, events: number) => void;
+  onAlert?: (alert: Alert) => void;
 }
 
 export interface EvalResult {
   report: EvalReport;
+  truth: GroundTruth;
   markdown: string;
   files: string[];
 }
@@ -110,14 +113,15 @@ export async function runEval(options: EvalOptions): Promise<EvalResult> {
   const recs = recorders(sim);
   const detector = options.detector ?? (await defaultDetector());
   const baseline = new RateLimitBaseline(recs.rateLimit);
-  const run = await runDetector(sim, detector, { detector: recs.detector, rateLimit: baseline }, options.onProgress);
+  const hooks = { onProgress: options.onProgress, onAlert: options.onAlert };
+  const run = await runDetector(sim, detector, { detector: recs.detector, rateLimit: baseline }, hooks);
   runIsolationBaseline(run.features, recs.isolation);
   const report = buildReport(sim, run, recs, (performance.now() - startedAt) / 1000);
-  if (options.outDir === null) return { report, markdown: '', files: [] };
+  if (options.outDir === null) return { report, truth: sim.truth, markdown: '', files: [] };
   await mkdir(options.outDir, { recursive: true });
   const plots = await writePlots(options.outDir, report.systems, options.hours);
   const markdown = renderMarkdown(report, options.command, plots, options.notes ?? []);
   await writeFile(join(options.outDir, 'eval.json'), `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(join(options.outDir, 'eval.md'), markdown);
-  return { report, markdown, files: ['eval.md', 'eval.json', ...plots] };
+  return { report, truth: sim.truth, markdown, files: ['eval.md', 'eval.json', ...plots] };
 }

@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import { loadConfig } from '../../common/config/index.ts';
 import { errors } from '../../common/errors.ts';
 import { buildOfflineDetector } from '../../detector/replay/build-detector.ts';
@@ -20,7 +21,9 @@ Isolation Forest, and writes reports/eval.md, reports/eval.json and PNG plots.
   --prompt-mode M    text | fingerprint | both (default text)
   --small            a CI-sized run: 2 hours, keys-scale 0.15
   --no-ml            do not load the tfjs models (DG_ML_ENABLED=false does the same)
-  --out-dir DIR      where reports go (default reports)`;
+  --out-dir DIR      where reports go (default reports)
+  --alerts FILE      also write the detector's alerts as JSONL (for triage of misses and false positives)
+  --truth FILE       also write the dataset's ground truth as JSON`;
 
 const OPTIONS = {
   seed: { type: 'string' },
@@ -30,6 +33,8 @@ const OPTIONS = {
   small: { type: 'boolean' },
   'no-ml': { type: 'boolean' },
   'out-dir': { type: 'string' },
+  alerts: { type: 'string' },
+  truth: { type: 'string' },
 } as const;
 
 function positive(name: string, raw: string | undefined, fallback: number): number {
@@ -59,7 +64,8 @@ export async function run(argv: string[]): Promise<number> {
   const start = Date.parse(DEFAULT_START);
   const command = `bin/distillguard eval --seed ${seed} --hours ${hours} --keys-scale ${keysScale} --prompt-mode ${promptMode.data}`;
   try {
-    const { report, files } = await runEval({
+    const alerts: string[] = [];
+    const { report, truth, files } = await runEval({
       seed,
       hours,
       keysScale,
@@ -68,10 +74,13 @@ export async function run(argv: string[]): Promise<number> {
       detector,
       command,
       notes,
+      onAlert: values.alerts ? (alert) => alerts.push(JSON.stringify(alert)) : undefined,
       onProgress: (ts, events) => bar.update(Math.floor((ts - start) / 60_000), { detail: `${events} events` }),
     });
     bar.update(Math.round(hours * 60), { detail: `${report.dataset.events} events` });
     bar.stop();
+    if (values.alerts) await writeFile(values.alerts, alerts.map((a) => `${a}\n`).join(''));
+    if (values.truth) await writeFile(values.truth, `${JSON.stringify(truth, null, 2)}\n`);
     for (const t of report.targets) console.error(`${t.met ? 'met   ' : 'MISSED'} ${t.target}: ${t.actual} (${t.gap})`);
     console.error(`wrote ${files.join(', ')} in ${report.timing.seconds.toFixed(0)} s`);
   } finally {
