@@ -26,7 +26,8 @@ function scoredOf(rec: SystemRecorder, keys: readonly KeyTruth[]): Scored[] {
 function byVariant(rec: SystemRecorder, keys: readonly KeyTruth[]): AttackMetrics['by_variant'] {
   const out: AttackMetrics['by_variant'] = {};
   for (const key of keys) {
-    const counts = (out[String(key.variant)] ??= { keys: 0, detected: 0, detected_15m: 0 });
+    const counts = out[String(key.variant)] ?? { keys: 0, detected: 0, detected_15m: 0 };
+    out[String(key.variant)] = counts;
     const ttd = timeToDetect(rec, key);
     counts.keys++;
     if (ttd !== null) counts.detected++;
