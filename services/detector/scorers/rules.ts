@@ -51,8 +51,15 @@ const pace = (perHour: number, saturation: number): Condition[] => [
 /** Output at least as long as input: coding agents and document pipelines read far more than they write. */
 const OUTPUT_HEAVY = 1;
 /** A router's chat traffic is input-heavy (history); an extraction customer mixed in lifts the ratio past this. */
-const MIXED_MIN_OUT_IN = 0.6;
-/** Eval harnesses and researchers sample n > 1 to study variance; extraction wants one good trace per prompt. */
+const MIXED_MIN_OUT_IN = 0.3;
+/** Sweeping temperatures is how researchers study a model; harvesting wants its best answer at fixed settings. */
+const VARIANCE_STUDY_TEMPERATURE_STD = 0.2;
+/** Server-side traffic: routers, pipelines and proxy pools run from hosting networks, people do not. */
+const DATACENTER_ONLY = 0.8;
+/**
+ * Eval harnesses and researchers sample n > 1 (or read logprobs) to study variance; extraction wants one good trace
+ * per prompt.
+ */
 const MIXED_MAX_MULTI_SAMPLE = 0.2;
 
 /**
@@ -109,12 +116,12 @@ export function buildRules(t: RuleThresholds): Rule[] {
         atLeast('active_hours_per_day', t.slowActiveHours, 24),
         atMost('req_per_hour', t.cotReqPerHour),
         atLeast('req_per_day', 100, 2_000),
-        harvested,
+        [harvested, atLeast('long_output_share', t.longOutputShare, 1)],
         atMost('multi_sample_share', MIXED_MAX_MULTI_SAMPLE),
+        atMost('temperature_std', VARIANCE_STUDY_TEMPERATURE_STD),
         [
           atLeast('reasoning_phrase_share', t.reasoningShare, 1),
           atLeast('rationale_request_share', t.reasoningShare, 1),
-          atLeast('logprobs_share', t.logprobsShare, 1),
         ],
       ],
     },
@@ -129,14 +136,26 @@ export function buildRules(t: RuleThresholds): Rule[] {
       ],
     },
     {
+      name: 'rotating_proxy_pool',
+      category: 'bulk_distillation',
+      all: [
+        pace(t.bulkReqPerHour, 10),
+        atLeast('distinct_ips', t.proxyPoolIps, t.proxyPoolIps * 20),
+        atLeast('datacenter_asn_share', DATACENTER_ONLY, 1),
+        atLeast('distinct_prompt_ratio', t.diversePromptRatio, 1),
+      ],
+    },
+    {
       name: 'router_mixing_in_extraction',
       category: 'reseller_mixed',
       all: [
         atLeast('req_per_day', t.resellerReqPerDay, t.resellerReqPerDay * 10),
         atLeast('req_per_hour', t.bulkReqPerHour, t.bulkReqPerHour * 10),
+        atLeast('datacenter_asn_share', DATACENTER_ONLY, 1),
         atLeast('out_in_ratio', MIXED_MIN_OUT_IN, t.outInRatio),
-        atLeast('long_output_share', t.longOutputShare / 2, 1),
+        atLeast('long_output_share', t.longOutputShare / 4, 1),
         atMost('multi_sample_share', MIXED_MAX_MULTI_SAMPLE),
+        atMost('logprobs_share', MIXED_MAX_MULTI_SAMPLE),
       ],
     },
   ];

@@ -82,7 +82,7 @@ describe('rule scorer', () => {
     assert.equal(rules.score(input(vector(proxied))).score, 0);
   });
 
-  it('excludes n>1 sampling from low-and-slow (researchers study variance)', () => {
+  it('excludes n>1 sampling and temperature sweeps from low-and-slow (researchers study variance)', () => {
     const slow = {
       active_hours_per_day: 20,
       req_per_hour: 20,
@@ -92,6 +92,38 @@ describe('rule scorer', () => {
     };
     assert.equal(rules.score(input(vector(slow))).category, 'low_and_slow');
     assert.equal(rules.score(input(vector({ ...slow, multi_sample_share: 0.5 }))).score, 0);
+    assert.equal(rules.score(input(vector({ ...slow, temperature_std: 0.4 }))).score, 0);
+  });
+
+  it('fires on a key rotating through a pool of datacenter IPs, not on an app with many end users', () => {
+    const pool = { req_per_hour: 700, distinct_ips: 5_000, datacenter_asn_share: 1, distinct_prompt_ratio: 1 };
+    assert.equal(rules.score(input(vector(pool))).category, 'bulk_distillation');
+    assert.equal(rules.score(input(vector({ ...pool, datacenter_asn_share: 0.02 }))).score, 0);
+  });
+
+  it('fires reseller_mixed on a datacenter router key whose outputs turned long, unless it samples n>1', () => {
+    const router = {
+      req_per_day: 6_000,
+      req_per_hour: 400,
+      datacenter_asn_share: 1,
+      out_in_ratio: 0.4,
+      long_output_share: 0.2,
+    };
+    assert.equal(rules.score(input(vector(router))).category, 'reseller_mixed');
+    assert.equal(rules.score(input(vector({ ...router, long_output_share: 0.05 }))).score, 0);
+    assert.equal(rules.score(input(vector({ ...router, multi_sample_share: 0.5 }))).score, 0);
+  });
+
+  it('starts counting a campaign from its five-minute pace before the hourly window fills', () => {
+    const early = {
+      reasoning_phrase_share: 0.7,
+      req_per_hour: 20,
+      req_per_min: 3,
+      out_in_ratio: 10,
+      long_output_share: 0.9,
+    };
+    assert.equal(rules.score(input(vector(early))).category, 'cot_harvesting');
+    assert.equal(rules.score(input(vector({ ...early, req_per_min: 1 }))).category, undefined);
   });
 });
 
