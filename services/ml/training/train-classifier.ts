@@ -67,6 +67,7 @@ export async function trainClassifier(input: ClassifierTraining): Promise<Traine
     hidden: [hyper.hidden1, hyper.hidden2],
     seed: input.seed,
     categories: names.length,
+    l2: hyper.l2,
   });
   const x = tf.tensor2d(normaliseRows(input.normalisation, input.train.rows), [input.train.rows.length, width]);
   const ys = [tf.tensor2d(Float32Array.from(input.train.labels), [input.train.labels.length, 1])];
