@@ -54,6 +54,8 @@ const OUTPUT_HEAVY = 1;
 const MIXED_MIN_OUT_IN = 0.3;
 /** Sweeping temperatures is how researchers study a model; harvesting wants its best answer at fixed settings. */
 const VARIANCE_STUDY_TEMPERATURE_STD = 0.2;
+/** Truncated outputs are of little use as training traces: an extractor sets max_tokens for complete ones. */
+const TRUNCATED_SHARE = 0.3;
 /** Server-side traffic: routers, pipelines and proxy pools run from hosting networks, people do not. */
 const DATACENTER_ONLY = 0.8;
 /**
@@ -119,6 +121,7 @@ export function buildRules(t: RuleThresholds): Rule[] {
         [harvested, atLeast('long_output_share', t.longOutputShare, 1)],
         atMost('multi_sample_share', MIXED_MAX_MULTI_SAMPLE),
         atMost('temperature_std', VARIANCE_STUDY_TEMPERATURE_STD),
+        atMost('max_tokens_stop_share', TRUNCATED_SHARE),
         [
           atLeast('reasoning_phrase_share', t.reasoningShare, 1),
           atLeast('rationale_request_share', t.reasoningShare, 1),

@@ -82,7 +82,7 @@ describe('rule scorer', () => {
     assert.equal(rules.score(input(vector(proxied))).score, 0);
   });
 
-  it('excludes n>1 sampling and temperature sweeps from low-and-slow (researchers study variance)', () => {
+  it('excludes n>1 sampling, temperature sweeps and truncated outputs from low-and-slow (researchers)', () => {
     const slow = {
       active_hours_per_day: 20,
       req_per_hour: 20,
@@ -93,6 +93,7 @@ describe('rule scorer', () => {
     assert.equal(rules.score(input(vector(slow))).category, 'low_and_slow');
     assert.equal(rules.score(input(vector({ ...slow, multi_sample_share: 0.5 }))).score, 0);
     assert.equal(rules.score(input(vector({ ...slow, temperature_std: 0.4 }))).score, 0);
+    assert.equal(rules.score(input(vector({ ...slow, max_tokens_stop_share: 0.6 }))).score, 0, 'truncated outputs');
   });
 
   it('fires on a key rotating through a pool of datacenter IPs, not on an app with many end users', () => {
