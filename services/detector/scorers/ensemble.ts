@@ -3,16 +3,16 @@ import { round } from './reasons.ts';
 import type { AlertCategory, ScoreInput, Scorer, ScorerResult } from './scorer.ts';
 
 /**
- * How much each scorer can move the final score on its own (noisy-OR weights): a fired rule is decisive. The
- * unsupervised statistics together stay below the default alert threshold of 0.6 (at most 1 − 0.65² ≈ 0.58):
- * legitimate heavy users are outliers too (researchers sweeping temperatures, eval harnesses asking for logprobs),
- * so an outlier needs a rule or a model to agree; the statistics then raise the score and explain it.
+ * How much each scorer can move the final score on its own (noisy-OR weights): a fired rule is decisive. Any two
+ * unsupervised scorers (population, baseline, autoencoder) together stay below the default alert threshold of 0.6
+ * (at most 1 − 0.65² ≈ 0.58): legitimate heavy users are outliers too (researchers sweeping temperatures, eval
+ * harnesses asking for logprobs), so an outlier needs a rule, the classifier, or all three to agree.
  */
 export const DEFAULT_WEIGHTS: Readonly<Record<string, number>> = {
   rule: 1,
   population: 0.35,
   baseline: 0.35,
-  autoencoder: 0.5,
+  autoencoder: 0.35,
   classifier: 0.8,
 };
 const OTHER_WEIGHT = 0.6;
