@@ -6,7 +6,7 @@ import { extractFeatures } from './features/extract.ts';
 import { FEATURE_COUNT } from './features/feature-names.ts';
 import { preparePrompt } from './features/prepared-event.ts';
 import { createBaselineScorer } from './scorers/baseline-scorer.ts';
-import { createEnsemble } from './scorers/ensemble.ts';
+import { createEnsemble, DEFAULT_WEIGHTS } from './scorers/ensemble.ts';
 import { createPopulationScorer } from './scorers/population-scorer.ts';
 import { createRuleScorer } from './scorers/rule-scorer.ts';
 import { buildRules } from './scorers/rules.ts';
@@ -51,12 +51,15 @@ export function createDetectorPipeline(options: DetectorPipelineOptions = {}): D
   const core = saved ? restoreCore(saved, params) : emptyCore(params);
   if (saved?.coordination !== undefined) coordination?.restore?.(saved.coordination);
   const { keys, orgs, population, counters, clock } = core;
-  const ensemble = createEnsemble([
-    createRuleScorer(buildRules(config.rules)),
-    createPopulationScorer(config.populationMinSamples),
-    createBaselineScorer(config.baselineMinSamples, config.baselineMinSpanMs),
-    ...(options.scorers ?? []),
-  ]);
+  const ensemble = createEnsemble(
+    [
+      createRuleScorer(buildRules(config.rules)),
+      createPopulationScorer(config.populationMinSamples),
+      createBaselineScorer(config.baselineMinSamples, config.baselineMinSpanMs),
+      ...(options.scorers ?? []),
+    ],
+    { ...DEFAULT_WEIGHTS, ...config.modelWeights },
+  );
   const policy = {
     threshold: config.alertThreshold,
     cooldownMs: config.alertCooldownMs,

@@ -45,6 +45,10 @@ export const detectorEnv = z
     DG_DETECTOR_POPULATION_MIN_SAMPLES: int(200, 1).describe('Cohort snapshots needed before population scoring'),
     DG_DETECTOR_BASELINE_MIN_SAMPLES: int(60, 1).describe('Minute snapshots of a key before baseline scoring'),
     DG_DETECTOR_BASELINE_MIN_SPAN_MS: int(24 * HOUR, 0).describe('History a baseline needs (a diurnal cycle) to score'),
+    DG_DETECTOR_WEIGHT_CLASSIFIER: num(0.55, 0, 1).describe(
+      'Ensemble weight of the tfjs classifier (alone it cannot alert below 0.6)',
+    ),
+    DG_DETECTOR_WEIGHT_AUTOENCODER: num(0.35, 0, 1).describe('Ensemble weight of the tfjs autoencoder novelty score'),
     DG_DETECTOR_DATACENTER_ASNS: csv(DEFAULT_DATACENTER_ASNS).describe('Datacenter, hosting and proxy ASNs'),
     DG_DETECTOR_UNSUPPORTED_REGIONS: csv('CN,RU,IR,KP,SY,CU,BY').describe('Countries where the service is not offered'),
     ...ruleEnv,
@@ -61,6 +65,7 @@ export const detectorEnv = z
     populationMinSamples: e.DG_DETECTOR_POPULATION_MIN_SAMPLES,
     baselineMinSamples: e.DG_DETECTOR_BASELINE_MIN_SAMPLES,
     baselineMinSpanMs: e.DG_DETECTOR_BASELINE_MIN_SPAN_MS,
+    modelWeights: { classifier: e.DG_DETECTOR_WEIGHT_CLASSIFIER, autoencoder: e.DG_DETECTOR_WEIGHT_AUTOENCODER },
     datacenterAsns: e.DG_DETECTOR_DATACENTER_ASNS.map(Number).filter(Number.isInteger),
     unsupportedRegions: e.DG_DETECTOR_UNSUPPORTED_REGIONS.map((c) => c.toUpperCase()),
     rules: {

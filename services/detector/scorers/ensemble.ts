@@ -6,14 +6,16 @@ import type { AlertCategory, ScoreInput, Scorer, ScorerResult } from './scorer.t
  * How much each scorer can move the final score on its own (noisy-OR weights): a fired rule is decisive. Any two
  * unsupervised scorers (population, baseline, autoencoder) together stay below the default alert threshold of 0.6
  * (at most 1 − 0.65² ≈ 0.58): legitimate heavy users are outliers too (researchers sweeping temperatures, eval
- * harnesses asking for logprobs), so an outlier needs a rule, the classifier, or all three to agree.
+ * harnesses asking for logprobs), so an outlier needs a rule or several scorers to agree. The classifier alone
+ * cannot alert either (0.55): on simulator traffic it flags researchers and eval harnesses on its own.
+ * The two model weights are configurable (DG_DETECTOR_WEIGHT_*).
  */
 export const DEFAULT_WEIGHTS: Readonly<Record<string, number>> = {
   rule: 1,
   population: 0.35,
   baseline: 0.35,
   autoencoder: 0.35,
-  classifier: 0.8,
+  classifier: 0.55,
 };
 const OTHER_WEIGHT = 0.6;
 const MAX_REASONS = 6;

@@ -207,12 +207,14 @@ describe('detector pipeline', () => {
     assert.equal(pipeline.stats().alertsByKind.cluster, 1);
   });
 
-  it('uses extra scorers passed in', () => {
-    const pipeline = createDetectorPipeline({
-      scorers: [{ name: 'classifier', score: () => ({ score: 1, reasons: [], category: 'cot_harvesting' }) }],
-    });
-    const out = run(pipeline, [event()]);
-    assert.equal(out.features[0]!.score, 0.8);
-    assert.equal(out.alerts[0]!.category, 'cot_harvesting');
+  it('uses extra scorers passed in, weighted by name (model weights from the config)', () => {
+    const model = { name: 'classifier', score: () => ({ score: 1, reasons: [], category: 'cot_harvesting' as const }) };
+    const byDefault = run(createDetectorPipeline({ scorers: [model] }), [event()]);
+    assert.equal(byDefault.features[0]!.score, 0.55);
+    assert.deepEqual(byDefault.alerts, [], 'the classifier alone does not alert by default');
+    const config = { ...defaultDetectorConfig(), modelWeights: { classifier: 0.9, autoencoder: 0.35 } };
+    const trusted = run(createDetectorPipeline({ config, scorers: [model] }), [event()]);
+    assert.equal(trusted.features[0]!.score, 0.9);
+    assert.equal(trusted.alerts[0]!.category, 'cot_harvesting');
   });
 });
