@@ -119,6 +119,9 @@ export function createSuppressionStore(ch: ClickHouse, now: () => number) {
       return rule;
     },
     async update(id: string, patch: Partial<Pick<Suppression, 'reason' | 'expires_at'>>, actor: string) {
+      // Like create: a past expiry (before 1970 it cannot even be stored) is an input error; DELETE ends a rule now.
+      if (patch.expires_at !== undefined && Date.parse(patch.expires_at) <= now())
+        throw errors.badInput('expires_at must be in the future');
       const before = await get(id);
       const after: Suppression = { ...before, ...patch, version: before.version + 1 };
       await ch.insert('suppressions', [toRow(after, false)]);

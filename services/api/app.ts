@@ -7,13 +7,15 @@ import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify'
 import { errors } from '../common/errors.ts';
 import { installAuth, markPublicPrefixes } from './auth-hook.ts';
 import type { AppDeps } from './deps.ts';
-import { installErrorHandler } from './error-handler.ts';
+import { clientErrorHandler, frameworkErrors, installErrorHandler } from './error-handler.ts';
 import { installRequestMetrics } from './request-metrics.ts';
 import { useZodCompilers } from './zod-route.ts';
 
 const ROUTES_DIR = fileURLToPath(new URL('./routes/', import.meta.url));
 /** Gateways ask for a decision on every model call, so their budget is this many times larger. */
 const GATEWAY_RATE_FACTOR = 20;
+/** Path parameters are length-checked by each route's zod schema (a 400 naming the field), not by the router. */
+const MAX_PARAM_LENGTH = 1_024;
 
 async function registerDocs(app: FastifyInstance): Promise<void> {
   markPublicPrefixes(app);
@@ -59,6 +61,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     loggerInstance: deps.logger.child({ component: 'api' }),
     bodyLimit: deps.config.api.bodyLimitBytes,
     trustProxy: false,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors,
+    clientErrorHandler,
   }) as unknown as FastifyInstance;
   useZodCompilers(app);
   installErrorHandler(app);
