@@ -12,6 +12,25 @@ type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 type AnyObject = z.ZodType<Record<string, unknown>>;
 const empty = z.object({});
 
+/** The body of every error response (error-handler.ts). */
+export const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+/** Error statuses a route may answer besides those implied by its spec (400 input, 401/403/429 auth, 413/415 body). */
+type ErrorStatus = 404 | 409 | 422 | 503;
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'Malformed input; the message names each bad field',
+  401: 'Missing, malformed, unknown or revoked token',
+  403: "The token's role may not call this route",
+  404: 'No such resource',
+  409: 'The change conflicts with the current state',
+  413: 'Body larger than DG_API_BODY_LIMIT_BYTES',
+  415: 'Body is not JSON',
+  422: 'Query exceeds a limit (time, rows)',
+  429: 'Rate limit of the token exceeded',
+  431: 'Request line and headers exceed 16 KiB (e.g. a huge query string)',
+  503: 'A dependency this route needs is unavailable',
+};
+
 export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z.ZodType> {
   method: Method;
   url: string;
@@ -23,8 +42,16 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z
   params?: P;
   query?: Q;
   body?: B;
-  /** Documents the 200 response; not used to serialize. */
+  /** Documents the success response; not used to serialize. */
   response?: z.ZodType;
+  /** Status of a success (default 200); 204 has no body. */
+  status?: 200 | 201 | 204;
+  /** Media types of a non-JSON success body, e.g. CSV exports (documented as strings). */
+  produces?: string[];
+  /** Further error statuses the handler may answer. */
+  errors?: ErrorStatus[];
+  /** Statuses answered with their own body instead of the error body (e.g. /readyz's 503). */
+  otherResponses?: Record<number, z.ZodType>;
   handler(input: {
     params: z.output<P>;
     query: z.output<Q>;
@@ -48,6 +75,31 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, whe
   throw errors.badInput(issues.join('; '));
 }
 
+/** The OpenAPI responses of a route: its success response and every error status it can answer. */
+function responsesOf(spec: RouteSpec<AnyObject, AnyObject, z.ZodType>): Record<string, unknown> {
+  const status = spec.status ?? 200;
+  const responses: Record<string, unknown> = {};
+  if (status === 204) responses[204] = { description: 'Done; no content', type: 'null' };
+  else if (spec.produces)
+    responses[status] = {
+      description: 'Success',
+      content: Object.fromEntries(spec.produces.map((type) => [type, { schema: { type: 'string' } }])),
+    };
+  else responses[status] = { description: 'Success', ...(spec.response ? toJsonSchema(spec.response, 'output') : {}) };
+  const errorStatuses = new Set<number>([
+    ...(spec.errors ?? []),
+    431,
+    ...(spec.params || spec.query || spec.body ? [400] : []),
+    ...(spec.body ? [413, 415] : []),
+    ...(spec.public ? [] : [401, 403, 429]),
+  ]);
+  const errorBody = toJsonSchema(errorBodySchema, 'output');
+  for (const s of [...errorStatuses].sort()) responses[s] = { description: ERROR_DESCRIPTIONS[s], ...errorBody };
+  for (const [s, body] of Object.entries(spec.otherResponses ?? {}))
+    responses[s] = { description: ERROR_DESCRIPTIONS[Number(s)], ...toJsonSchema(body, 'output') };
+  return responses;
+}
+
 export function useZodCompilers(app: FastifyInstance): void {
   app.setValidatorCompiler(() => (data) => ({ value: data }));
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
@@ -68,7 +120,7 @@ export function route<
   if (spec.params) schema.params = toJsonSchema(spec.params);
   if (spec.query) schema.querystring = toJsonSchema(spec.query);
   if (spec.body) schema.body = toJsonSchema(spec.body);
-  if (spec.response) schema.response = { 200: toJsonSchema(spec.response, 'output') };
+  schema.response = responsesOf(spec as RouteSpec<AnyObject, AnyObject, z.ZodType>);
   app.route({
     method: spec.method,
     url: spec.url,

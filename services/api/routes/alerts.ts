@@ -44,6 +44,7 @@ export default async function alertRoutes(app: FastifyInstance, { deps }: { deps
     tags,
     roles: [...READERS],
     params: idParams,
+    errors: [404],
     handler: async ({ params }) => {
       const alert = await getAlert(ch, params.id);
       const [evidence, features, history] = await Promise.all([
@@ -62,6 +63,7 @@ export default async function alertRoutes(app: FastifyInstance, { deps }: { deps
     tags,
     roles: ['analyst'],
     params: idParams,
+    errors: [404, 409],
     response: alertViewSchema,
     handler: async ({ params, request }) => workflow.acknowledge(params.id, principalOf(request).name),
   });
@@ -73,6 +75,7 @@ export default async function alertRoutes(app: FastifyInstance, { deps }: { deps
     tags,
     roles: ['analyst'],
     params: idParams,
+    errors: [404, 409],
     body: z.object({ assignee: z.string().min(1).max(128).nullable() }),
     response: alertViewSchema,
     handler: async ({ params, body, request }) => workflow.assign(params.id, principalOf(request).name, body.assignee),
@@ -86,6 +89,7 @@ export default async function alertRoutes(app: FastifyInstance, { deps }: { deps
     tags,
     roles: ['analyst'],
     params: idParams,
+    errors: [404, 409],
     body: z.object({ label: alertLabelSchema, note: z.string().max(4_000).default('') }),
     handler: async ({ params, body, request }) => {
       const actor = principalOf(request).name;
@@ -119,6 +123,7 @@ export default async function alertRoutes(app: FastifyInstance, { deps }: { deps
     tags,
     roles: ['analyst'],
     params: idParams,
+    errors: [404, 409],
     body: z.object({ note: z.string().max(4_000).default('') }),
     response: alertViewSchema,
     handler: async ({ params, body, request }) => workflow.reopen(params.id, principalOf(request).name, body.note),

@@ -16,6 +16,7 @@ export default async function clusterRoutes(app: FastifyInstance, { deps }: { de
     tags: ['clusters'],
     roles: ['analyst', 'investigator'],
     params: z.object({ id: idParam }),
+    errors: [404],
     handler: async ({ params }) => {
       const alert = await getAlert(deps.clickhouse, params.id);
       if (alert.kind !== 'cluster') throw errors.notFound(`cluster alert ${params.id} (it is a key alert)`);

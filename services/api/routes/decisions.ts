@@ -13,6 +13,7 @@ export default async function decisionRoutes(app: FastifyInstance, { deps }: { d
     summary: 'allow / limit / deny for a key, with reason and expiry (from memory)',
     tags: ['gateway'],
     roles: ['gateway'],
+    errors: [503],
     params: z.object({ id: z.string().min(1).max(128) }),
     response: decisionSchema.extend({ api_key_id: z.string() }),
     handler: async ({ params }) => ({ api_key_id: params.id, ...actionsOf(deps).decision(params.id, deps.now()) }),

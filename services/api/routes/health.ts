@@ -41,6 +41,7 @@ export default async function healthRoutes(app: FastifyInstance, { deps }: { dep
     tags: ['health'],
     public: true,
     response: readinessSchema,
+    otherResponses: { 503: readinessSchema },
     handler: async ({ reply }) => {
       const results = await Promise.all(checks.map(async (c) => ({ c, ok: await runCheck(c) })));
       const degraded = results.filter((r) => !r.ok).map((r) => r.c.name);
@@ -60,6 +61,7 @@ export default async function healthRoutes(app: FastifyInstance, { deps }: { dep
     summary: 'Prometheus metrics (text exposition format)',
     tags: ['health'],
     roles: ['analyst', 'investigator', 'gateway'],
+    produces: ['text/plain'],
     handler: async ({ reply }) => reply.type('text/plain; version=0.0.4').send(deps.metrics.render()),
   });
 }

@@ -27,6 +27,7 @@ export default async function investigateRoutes(app: FastifyInstance, { deps }: 
     summary: 'Bucketed usage and feature values of one key',
     tags,
     roles,
+    errors: [422],
     params: keyParams,
     query: rangedQuery({ bucket: bucketParam, features: featureListParam }, days),
     handler: async ({ params, query }) =>
@@ -39,6 +40,7 @@ export default async function investigateRoutes(app: FastifyInstance, { deps }: 
     summary: 'Keys ranked by an allowlisted feature over a range',
     tags,
     roles,
+    errors: [422],
     query: rangedQuery(
       {
         feature: featureNameSchema,
@@ -58,6 +60,7 @@ export default async function investigateRoutes(app: FastifyInstance, { deps }: 
     summary: 'Keys sharing templates, system prompts, client IPs or ASNs with a key',
     tags,
     roles,
+    errors: [422],
     params: keyParams,
     query: rangedQuery({ limit: pageLimit(limits.maxRows, 50), offset: pageOffset }, days),
     handler: async ({ params, query }) => linkedKeys(ch, limits, { key: params.key, ...query }),
@@ -69,6 +72,7 @@ export default async function investigateRoutes(app: FastifyInstance, { deps }: 
     summary: 'Raw events of a key in a range, oldest first, with an opaque cursor',
     tags,
     roles,
+    errors: [422],
     params: keyParams,
     query: rangedQuery({ limit: pageLimit(limits.maxRows), cursor: z.string().max(512).optional() }, days),
     handler: async ({ params, query }) => eventSample(ch, limits, { key: params.key, ...query }),
@@ -80,6 +84,7 @@ export default async function investigateRoutes(app: FastifyInstance, { deps }: 
     summary: 'Per-key usage and alerts of an org over a range',
     tags,
     roles,
+    errors: [422],
     params: z.object({ org: idParam }),
     query: rangedQuery({ limit: pageLimit(limits.maxRows, 50), offset: pageOffset }, days),
     handler: async ({ params, query }) => orgRollup(ch, limits, { org: params.org, ...query }),
@@ -91,6 +96,7 @@ export default async function investigateRoutes(app: FastifyInstance, { deps }: 
     summary: 'Stream the events of a key or an org as CSV or JSONL (row-capped)',
     tags,
     roles,
+    errors: [422],
     query: rangedQuery(
       {
         key: idParam.optional(),
@@ -100,6 +106,7 @@ export default async function investigateRoutes(app: FastifyInstance, { deps }: 
       },
       days,
     ).refine((q) => Boolean(q.key) !== Boolean(q.org), 'give exactly one of key or org'),
+    produces: ['application/x-ndjson', 'text/csv'],
     handler: async ({ query, reply }) => {
       const body = await exportEvents(ch, limits, query);
       const type = query.format === 'csv' ? 'text/csv' : 'application/x-ndjson';

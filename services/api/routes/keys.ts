@@ -34,6 +34,7 @@ export default async function keyRoutes(app: FastifyInstance, { deps }: { deps: 
     tags,
     roles,
     params,
+    errors: [404, 422],
     handler: async ({ params }) => keyProfile(ch, limits, params.id),
   });
 
@@ -44,6 +45,7 @@ export default async function keyRoutes(app: FastifyInstance, { deps }: { deps: 
     tags,
     roles,
     params,
+    errors: [422],
     query: rangedQuery({ bucket: bucketParam, features: featureListParam }, limits.maxRangeDays),
     handler: async ({ params, query }) =>
       keyTimeline(ch, limits, { key: params.id, range: query.range, bucket: query.bucket, features: query.features }),

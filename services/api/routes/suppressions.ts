@@ -32,6 +32,7 @@ export default async function suppressionRoutes(app: FastifyInstance, { deps }: 
     roles: ['analyst'],
     body: suppressionInputSchema,
     response: suppressionSchema,
+    status: 201,
     handler: async ({ body, request, reply }) =>
       reply.code(201).send(await store.create(body, principalOf(request).name)),
   });
@@ -43,6 +44,7 @@ export default async function suppressionRoutes(app: FastifyInstance, { deps }: 
     tags,
     roles: ['analyst'],
     params: idParams,
+    errors: [404],
     body: suppressionInputSchema
       .pick({ reason: true, expires_at: true })
       .partial()
@@ -63,6 +65,8 @@ export default async function suppressionRoutes(app: FastifyInstance, { deps }: 
     tags,
     roles: ['analyst'],
     params: idParams,
+    status: 204,
+    errors: [404],
     handler: async ({ params, request, reply }) => {
       await store.remove(params.id, principalOf(request).name);
       return reply.code(204).send();

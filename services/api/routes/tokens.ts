@@ -38,6 +38,7 @@ export default async function tokenRoutes(app: FastifyInstance, { deps }: { deps
     tags,
     roles: [],
     body: z.object({ name: z.string().min(1).max(128), role: roleSchema }),
+    status: 201,
     handler: async ({ body, reply }) => reply.code(201).send(await deps.tokens.create(body)),
   });
 
@@ -48,6 +49,8 @@ export default async function tokenRoutes(app: FastifyInstance, { deps }: { deps
     tags,
     roles: [],
     params: z.object({ id: z.string().regex(/^[a-f0-9]{16}$/, 'a token id') }),
+    status: 204,
+    errors: [404],
     handler: async ({ params, reply }) => {
       if (!(await deps.tokens.revoke(params.id))) throw errors.notFound(`token ${params.id}`);
       return reply.code(204).send();
