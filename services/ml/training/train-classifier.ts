@@ -15,7 +15,7 @@ export const defaultClassifierHyper = {
   batchSize: 64,
   learningRate: 0.003,
   /** L2 penalty on hidden kernels: smoother decision surfaces generalise better to unseen archetype variants. */
-  l2: 0,
+  l2: 0.01,
   /** Share of validation benign keys allowed to reach the decision threshold in any snapshot. */
   targetBenignKeyShare: 0.001,
 };
