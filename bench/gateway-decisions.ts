@@ -45,7 +45,12 @@ async function start(o: RunOptions) {
     DG_LOG_LEVEL: 'silent',
   };
   o.log(`gateway-decisions: starting the API with ${keys} keys under action`);
-  const server = await startWorker('gateway-server.ts', serverReady, { env, args: ['--keys', String(keys)] });
+  // Rebuilding the decision table from the topic has taken minutes for 100k keys on this machine.
+  const server = await startWorker('gateway-server.ts', serverReady, {
+    env,
+    args: ['--keys', String(keys)],
+    timeoutMs: 600_000,
+  });
   const { port, token, rebuildSeconds } = server.ready;
   const url = `http://127.0.0.1:${port}`;
   await load(url, token, keys, o.smoke ? 1 : 3);

@@ -216,7 +216,8 @@ async function stepped(servicePid: number) {
     steps.push(result);
     if (!analyseStep(result).sustained) break;
   }
-  return { backlog, steps, topicEvents: await topicSize() };
+  const committed = [...(await committedOffsets(admin)).values()].reduce((sum, o) => sum + Math.max(0, o), 0);
+  return { backlog, steps, topicEvents: await topicSize(), committedEvents: committed };
 }
 
 async function backlogOnly(count: number) {
