@@ -113,10 +113,9 @@ export class ClassifierModel {
   /** Scores one snapshot with occlusion reasons (the streaming path): plain JS when the network allows, else tfjs. */
   score(row: ArrayLike<number>, topK?: number): MlScore {
     const normalised = normaliseRows(this.metadata.normalisation, [row]);
-    const batch = occlusionBatch(normalised, this.width);
     const { logits, categoryProbabilities } = this.program
-      ? this.runProgram(batch)
-      : predictHeads(this.layers, batch, this.width);
+      ? this.runProgram(normalised)
+      : predictHeads(this.layers, occlusionBatch(normalised, this.width), this.width);
     const probability = plattProbability(this.calibration, logits[0]!);
     const drops = Array.from(
       { length: this.width },
@@ -128,17 +127,12 @@ export class ClassifierModel {
     return category ? { score: probability, reasons, category } : { score: probability, reasons };
   }
 
-  /** The same outputs as `predictHeads`, from the plain-JS program; category softmax for the first row only. */
-  private runProgram(batch: Float32Array): { logits: Float64Array; categoryProbabilities: Float64Array } {
-    const rows = batch.length / this.width;
-    const logits = new Float64Array(rows);
-    let categoryProbabilities: Float64Array = new Float64Array(0);
-    for (let r = 0; r < rows; r++) {
-      const [attack, category] = this.program!.run(batch.subarray(r * this.width, (r + 1) * this.width));
-      logits[r] = attack![0]!;
-      if (r === 0 && category) categoryProbabilities = softmax(category);
-    }
-    return { logits, categoryProbabilities };
+  /** The outputs `predictHeads` gives for the occlusion batch, from the plain-JS program (category: row 0 only). */
+  private runProgram(normalised: Float32Array): { logits: Float64Array; categoryProbabilities: Float64Array } {
+    const outputs = this.program!.runOccluded(normalised);
+    const logits = Float64Array.from(outputs, ([attack]) => attack![0]!);
+    const category = outputs[0]![1];
+    return { logits, categoryProbabilities: category ? softmax(category) : new Float64Array(0) };
   }
 
   scoreBatch(rows: readonly ArrayLike<number>[], topK?: number): MlScore[] {

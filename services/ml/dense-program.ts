@@ -21,6 +21,11 @@ export interface DenseProgram {
   /** Output widths, in model output order. */
   outputWidths: number[];
   run(row: ArrayLike<number>): Float64Array[];
+  /**
+   * Outputs for the row and then for the row with each input in turn set to 0 (occlusion), reusing the first
+   * layer's pre-activation: the first layer is linear in its input, so zeroing input j subtracts x_j · W[j].
+   */
+  runOccluded(row: ArrayLike<number>): Float64Array[][];
 }
 
 const INPUT = '(input)';
@@ -49,20 +54,66 @@ export function compileDenseProgram(model: LayersModel): DenseProgram | null {
   const outputs = model.outputs.map((o) => o.sourceLayer.name);
   const bySource = new Map(steps.map((s) => [s.name, s]));
   if (outputs.some((name) => !bySource.has(name))) return null;
+  const inputWidth = model.inputs[0]!.shape[1] as number;
   return {
-    inputWidth: model.inputs[0]!.shape[1] as number,
+    inputWidth,
     outputWidths: outputs.map((name) => bySource.get(name)!.units),
     run: (row) => evaluate(steps, outputs, row),
+    runOccluded: (row) => evaluateOccluded(steps, outputs, row, inputWidth),
   };
 }
 
-function evaluate(steps: readonly DenseStep[], outputs: readonly string[], row: ArrayLike<number>): Float64Array[] {
-  const values = new Map<string, Float64Array>([[INPUT, Float64Array.from(row)]]);
-  for (const step of steps) values.set(step.name, applyDense(step, values.get(step.input)!));
+/** Evaluates the layers after the input; `first` holds the pre-activations of the one layer that reads the input. */
+function evaluateFrom(
+  steps: readonly DenseStep[],
+  outputs: readonly string[],
+  x: ArrayLike<number>,
+  first?: Float64Array,
+) {
+  const values = new Map<string, Float64Array>();
+  for (const step of steps) {
+    const pre = step.input === INPUT && first ? Float64Array.from(first) : null;
+    values.set(
+      step.name,
+      pre ? activate(step, pre) : applyDense(step, step.input === INPUT ? x : values.get(step.input)!),
+    );
+  }
   return outputs.map((name) => values.get(name)!);
 }
 
-function applyDense(step: DenseStep, x: Float64Array): Float64Array {
+function evaluate(steps: readonly DenseStep[], outputs: readonly string[], row: ArrayLike<number>): Float64Array[] {
+  return evaluateFrom(steps, outputs, row);
+}
+
+function evaluateOccluded(
+  steps: readonly DenseStep[],
+  outputs: readonly string[],
+  row: ArrayLike<number>,
+  width: number,
+) {
+  const readers = steps.filter((s) => s.input === INPUT);
+  if (readers.length !== 1) {
+    return Array.from({ length: width + 1 }, (_, j) => evaluate(steps, outputs, withZero(row, j - 1)));
+  }
+  const first = readers[0]!;
+  const pre = linear(first, row);
+  const results = [evaluateFrom(steps, outputs, row, pre)];
+  for (let j = 0; j < width; j++) {
+    const shifted = Float64Array.from(pre);
+    const xj = row[j]!;
+    for (let u = 0; u < first.units; u++) shifted[u]! -= xj * first.kernel[j * first.units + u]!;
+    results.push(evaluateFrom(steps, outputs, row, shifted));
+  }
+  return results;
+}
+
+function withZero(row: ArrayLike<number>, j: number): Float64Array {
+  const copy = Float64Array.from(row);
+  if (j >= 0) copy[j] = 0;
+  return copy;
+}
+
+function linear(step: DenseStep, x: ArrayLike<number>): Float64Array {
   const out = Float64Array.from(step.bias);
   for (let i = 0; i < step.inputs; i++) {
     const xi = x[i]!;
@@ -70,6 +121,14 @@ function applyDense(step: DenseStep, x: Float64Array): Float64Array {
     const rowStart = i * step.units;
     for (let u = 0; u < step.units; u++) out[u]! += xi * step.kernel[rowStart + u]!;
   }
-  if (step.relu) for (let u = 0; u < step.units; u++) if (out[u]! < 0) out[u] = 0;
   return out;
+}
+
+function activate(step: DenseStep, pre: Float64Array): Float64Array {
+  if (step.relu) for (let u = 0; u < step.units; u++) if (pre[u]! < 0) pre[u] = 0;
+  return pre;
+}
+
+function applyDense(step: DenseStep, x: ArrayLike<number>): Float64Array {
+  return activate(step, linear(step, x));
 }

@@ -52,3 +52,17 @@ test('a network with other layers or activations is not compiled', () => {
   assert.equal(compileDenseProgram(withDropout), null);
   assert.equal(compileDenseProgram(withSigmoid), null);
 });
+
+test('occluded outputs equal running the row with each input zeroed', () => {
+  const model = buildClassifier({ width: 7, hidden: [6, 4], seed: 4, categories: 2 });
+  const program = compileDenseProgram(model)!;
+  const row = rows[0]!;
+  const occluded = program.runOccluded(row);
+  assert.equal(occluded.length, 8);
+  occluded.forEach((outputs, r) => {
+    const zeroed = row.map((x, j) => (j === r - 1 ? 0 : x));
+    const direct = program.run(zeroed);
+    assertClose(outputs[0]!, direct[0]!);
+    assertClose(outputs[1]!, direct[1]!);
+  });
+});
