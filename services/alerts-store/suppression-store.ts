@@ -17,7 +17,8 @@ export const suppressionInputSchema = z.object({
   scope: suppressionScopeSchema,
   value: z.string().min(1).max(128),
   reason: z.string().min(1).max(1_000),
-  expires_at: z.iso.datetime({ offset: true }),
+  // The example is in the future, as create requires; generated requests (schemathesis) start from it.
+  expires_at: z.iso.datetime({ offset: true }).meta({ examples: ['2099-01-01T00:00:00Z'] }),
 });
 export type SuppressionInput = z.infer<typeof suppressionInputSchema>;
 

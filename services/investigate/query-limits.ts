@@ -19,7 +19,12 @@ const DAY_MS = 86_400_000;
  */
 export function rangedQuery<S extends z.ZodRawShape>(shape: S, maxRangeDays: number) {
   return z
-    .object({ ...shape, from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) })
+    .object({
+      ...shape,
+      // A valid pair in the document lets generated requests (schemathesis) get past the range checks.
+      from: z.iso.datetime({ offset: true }).meta({ examples: ['2026-03-01T00:00:00Z'] }),
+      to: z.iso.datetime({ offset: true }).meta({ examples: ['2026-03-02T00:00:00Z'] }),
+    })
     .transform((q) => {
       const { from, to } = q as { from: string; to: string };
       return { ...q, range: { fromMs: Date.parse(from), toMs: Date.parse(to) } };
