@@ -27,8 +27,8 @@ const EXCLUDE_REVOKE = ['--exclude-path-regex', '^/v1/tokens/\\{id\\}$'];
 const BUDGET: Record<FuzzMode, Record<'main' | 'role' | 'anonymous', string[]>> = {
   short: {
     main: ['--max-examples', '15', '--max-time', '45'],
-    role: ['--max-examples', '3', '--phases', 'examples,fuzzing'],
-    anonymous: ['--max-examples', '2', '--phases', 'examples,fuzzing'],
+    role: ['--max-examples', '10', '--phases', 'examples,fuzzing'],
+    anonymous: ['--max-examples', '5', '--phases', 'examples,fuzzing'],
   },
   full: {
     main: ['--max-examples', '200', '--max-time', '600'],

@@ -3,7 +3,8 @@
 DG_FUZZ_ROLE names the role of DG_FUZZ_TOKEN, or is empty when the run sends no valid token. A request that
 does not carry exactly that token must get 401; a role missing from the operation's `x-roles` must get 403; a
 listed role must get neither. Public operations (no `x-roles`) are not checked, nor 431 answers: node's HTTP
-parser rejects an oversized request line or headers before any route or auth runs, so nothing is served.
+parser rejects an oversized request line or headers before any route or auth runs, so nothing is served. Nor are
+requests sent with another method than the operation's (schemathesis probes e.g. TRACE): no route, so 404.
 """
 
 import os
@@ -22,7 +23,7 @@ def _carries_token(authorization: str) -> bool:
 @schemathesis.check
 def role_enforced(ctx, response, case):
     roles = case.operation.definition.raw.get("x-roles")
-    if roles is None or response.status_code == 431:
+    if roles is None or response.status_code == 431 or response.request.method != case.operation.method.upper():
         return None
     status = response.status_code
     authorization = response.request.headers.get("Authorization", "")
