@@ -13,7 +13,7 @@ import { type RunOptions, requireExport, type Scenario } from './lib/scenario.ts
 import { analyseStep, highestSustained, type StepAnalysis, stepResultSchema } from './lib/sustained.ts';
 
 const PARTITIONS = 4;
-const FULL = { rates: [2_500, 5_000, 10_000, 25_000, 50_000, 75_000], stepSeconds: 15, backlog: 50_000 };
+const FULL = { rates: [1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 75_000], stepSeconds: 15, backlog: 50_000 };
 const SMOKE = { rates: [300], stepSeconds: 3, backlog: 1_000 };
 /** Passes over the event file a run may use (≈ 2.4M events at most); runs never repeat an event id. */
 const PASSES_PER_RUN = 4;

@@ -21,8 +21,12 @@ export interface SelfTime {
   share: number;
 }
 
+const MAX_NAME = 60;
+
 function frameName(callFrame: CpuProfile['nodes'][number]['callFrame'], root: string): string {
-  const name = callFrame.functionName || '(anonymous)';
+  // V8 names a regular expression's code after its whole source; keep the start only.
+  const full = callFrame.functionName || '(anonymous)';
+  const name = full.length > MAX_NAME ? `${full.slice(0, MAX_NAME)}…` : full;
   if (!callFrame.url) return name;
   const file = callFrame.url.replace(/^file:\/\//, '').replace(root, '');
   return `${name} (${file}:${callFrame.lineNumber + 1})`;

@@ -22,3 +22,9 @@ test('self time per function, merged across identical frames, largest first', ()
   ]);
   assert.equal(topSelfTime(profile, 5).at(-1)!.frame, '(anonymous) (node:internal/streams:5)');
 });
+
+test('long names (a regular expression’s source) are cut', () => {
+  const regex = `RegExp: (${'step by step|'.repeat(20)})`;
+  const profile: CpuProfile = { nodes: [{ id: 1, callFrame: frame(regex) }], samples: [1], timeDeltas: [10] };
+  assert.equal(topSelfTime(profile, 1)[0]!.frame, `${regex.slice(0, 60)}…`);
+});
