@@ -8,13 +8,15 @@ export DG_CLICKHOUSE_URL ?= http://127.0.0.1:$(DG_CLICKHOUSE_HTTP_PORT)
 
 NODE_STAMP := node_modules/.install-stamp
 
-.PHONY: help install up down status migrate lint format typecheck schema test test-unit test-integration demo bench chaos chaos-short docs test-browser
+.PHONY: help install up down status migrate lint format typecheck schema test test-unit test-integration demo bench chaos chaos-short docs test-browser eval eval-small train bench-smoke fuzz-api
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
+# npm ci first; npm 11 with this machine's omit-lockfile-registry-resolved setting can refuse a lock that lacks other
+# platforms' optional packages, and then npm install still installs exactly the locked versions.
 $(NODE_STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund
+	npm ci --no-audit --no-fund 2>/dev/null || npm install --no-audit --no-fund
 	@touch $@
 
 install: $(NODE_STAMP) ## install npm dependencies (npm ci) when package-lock.json changed
@@ -49,7 +51,7 @@ test-unit: install ## unit tests (no external services)
 test-integration: install up migrate ## integration tests against the real Kafka and ClickHouse
 	npm run -s test:integration
 
-test: install lint typecheck test-unit test-integration test-browser chaos-short ## everything CI runs
+test: install lint typecheck test-unit test-integration test-browser eval-small bench-smoke fuzz-api chaos-short ## everything CI runs
 
 test-browser: install up migrate ## the web UI in Debian's chromium driven by playwright-core (screenshots in test-artifacts/)
 	bash infra/ensure-chromium.sh
@@ -66,3 +68,21 @@ chaos: install ## fault tests against real processes on an isolated Kafka/ClickH
 
 chaos-short: install ## the short version of every chaos scenario (part of make test)
 	npx tsx test/chaos/run.ts --short
+
+eval: install ## detector vs baselines on a simulated day; rewrites reports/eval.md, eval.json and PNG plots
+	./bin/distillguard eval
+
+eval-small: install ## a small eval in seconds (part of make test); writes to .data/eval-small
+	./bin/distillguard eval --small --out-dir .data/eval-small
+
+train: install ## retrain the tfjs models; VERSION=N (default 2) writes models/<name>/N
+	./bin/distillguard train --version $(or $(VERSION),2)
+
+bench: install up migrate ## the benchmark suite; rewrites bench/RESULTS.md (takes up to ~30 min)
+	npx tsx bench/run.ts
+
+bench-smoke: install up migrate ## every benchmark scenario at tiny sizes, no timing asserted (part of make test)
+	npx tsx bench/run.ts --smoke
+
+fuzz-api: install up migrate ## schemathesis (pinned, in a venv) against the real API: no 5xx, documented statuses, roles
+	bash test/fuzz/api/run-schemathesis.sh --short
