@@ -64,6 +64,7 @@ async function main(): Promise<number> {
       await ctx.tearDown();
     }
   }
+  await infra.down();
   console.log(table(results));
   const failed = results.filter((r) => !r.ok).length;
   console.log(`${results.length - failed} passed, ${failed} failed`);
