@@ -13,6 +13,7 @@ import { createKafka } from '../stream/kafka-client.ts';
 import { buildApp } from './app.ts';
 import type { ReadinessCheck } from './deps.ts';
 import { MetricsRegistry } from './metrics.ts';
+import { registerStreamMetrics } from './stream-metrics.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -71,6 +72,7 @@ export async function startServer(
       engine.breakerStatus(Date.now()).open ? 1 : 0,
     );
   }
+  const streamMetrics = registerStreamMetrics(metrics, createKafka(config.kafka, logger).admin(), config, logger);
   const app = await buildApp({
     config,
     logger,
@@ -92,6 +94,7 @@ export async function startServer(
         await runner?.stop();
         await actions?.close();
         await kafka.close();
+        await streamMetrics.stop();
         await ch.close();
       })();
       return closing;
