@@ -63,8 +63,10 @@ demo: install ## run the detector over an embedded mixed benign+attack stream (n
 docs: install ## rewrite the README configuration table from the config schemas
 	./bin/distillguard docs
 
-chaos: install ## fault tests against real processes on an isolated Kafka/ClickHouse (kill -9, outages, rebalance, SIGTERM)
+chaos: install up migrate ## fault tests on real processes (kill -9, outages, rebalance, SIGTERM) + parser and API fuzzing
 	npx tsx test/chaos/run.ts
+	DG_FUZZ_CASES=200000 node --import tsx --test test/unit/schema/parse-event.fuzz.test.ts
+	bash test/fuzz/api/run-schemathesis.sh --full
 
 chaos-short: install ## the short version of every chaos scenario (part of make test)
 	npx tsx test/chaos/run.ts --short

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { type Kafka, logLevel } from 'kafkajs';
 import type { UsageEventInput } from '../../schemas/usage-v1.ts';
 import { type ClickHouse, createClickHouse } from '../../services/common/clickhouse/client.ts';
@@ -33,7 +34,6 @@ export class ChaosContext {
   readonly kafka: Kafka;
   readonly ch: ClickHouse;
   readonly workerEnv: Record<string, string>;
-  private nextHealthPort = 30_000 + Math.floor(Math.random() * 5_000);
   readonly logDir = `${CHAOS_INFRA.DG_STATE_DIR}/logs`;
 
   readonly events: UsageEventInput[];
@@ -75,8 +75,8 @@ export class ChaosContext {
     await admin.disconnect();
   }
 
-  worker(name: string, extraEnv: Record<string, string> = {}): StreamWorker & { healthPort: number } {
-    const healthPort = this.nextHealthPort++;
+  async worker(name: string, extraEnv: Record<string, string> = {}): Promise<StreamWorker & { healthPort: number }> {
+    const healthPort = await freePort();
     const env = { ...this.workerEnv, DG_STREAM_HEALTH_PORT: String(healthPort), ...extraEnv };
     return Object.assign(new StreamWorker(env, `${this.logDir}/${this.id}-${name}.log`), { healthPort });
   }
@@ -104,4 +104,16 @@ export class ChaosContext {
     await this.ch.command(sql`DROP DATABASE IF EXISTS ${ident(this.ch.database)}`).catch(() => {});
     await this.ch.close();
   }
+}
+
+/** A loopback port nothing listens on right now (the OS picks it). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }

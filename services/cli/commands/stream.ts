@@ -1,7 +1,7 @@
 import { createClickHouse } from '../../common/clickhouse/client.ts';
 import { loadConfig } from '../../common/config/index.ts';
 import { createLogger } from '../../common/logger.ts';
-import { type StreamParts, startStreamService } from '../../detector-stream/stream-service.ts';
+import { type StreamParts, type StreamService, startStreamService } from '../../detector-stream/stream-service.ts';
 import { startHealthServer } from '../../stream/health-server.ts';
 import { parseCommandArgs } from '../args.ts';
 import { onShutdownSignal } from '../shutdown.ts';
@@ -30,15 +30,29 @@ export async function run(argv: string[]): Promise<number> {
 /** Runs the chosen parts with a health port until SIGTERM/SIGINT, then shuts down in order. */
 export async function serveStream(config: ReturnType<typeof loadConfig>, parts: StreamParts): Promise<number> {
   const logger = createLogger({ level: config.log.level });
-  const service = await startStreamService(config, logger, parts);
   const ch = createClickHouse(config.clickhouse);
   const probes = [{ name: 'clickhouse', check: () => ch.ping().catch(() => false) }];
   const { healthPort, healthHost } = config.stream;
-  const health = healthPort ? await startHealthServer(healthPort, healthHost, () => service.health(), probes) : null;
+  let service: StreamService | null = null;
+  const notStarted = {
+    running: false,
+    degraded: 'starting',
+    consumed: 0,
+    flushedEvents: 0,
+    deadLetters: 0,
+    lastFlushAt: null,
+    buffered: 0,
+  };
+  // The health port is bound before consuming starts, so a taken port fails the start instead of a running worker.
+  const health = healthPort
+    ? await startHealthServer(healthPort, healthHost, () => service?.health() ?? notStarted, probes)
+    : null;
+  service = await startStreamService(config, logger, parts);
+  const running = service;
   logger.info({ parts, healthPort }, 'stream service running');
   const code = await onShutdownSignal(
     async () => {
-      await service.stop();
+      await running.stop();
       health?.close();
       await ch.close();
     },

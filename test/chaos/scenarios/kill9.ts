@@ -8,7 +8,7 @@ export async function kill9(ctx: ChaosContext, opts: { events: number; kills: nu
   const rand = mulberry32(7);
   const producing = ctx.produce(0, opts.events, opts.events / 20);
   const checked: string[] = [];
-  let worker = ctx.worker('w0');
+  let worker = await ctx.worker('w0');
   worker.start();
   for (let k = 1; k <= opts.kills; k++) {
     const target = Math.floor(((k - 0.5 + rand() * 0.8) / (opts.kills + 1)) * opts.events);
@@ -23,7 +23,7 @@ export async function kill9(ctx: ChaosContext, opts: { events: number; kills: nu
     );
     await worker.kill9();
     checked.push(`kill -9 #${k} at ≥${target} stored`);
-    worker = ctx.worker(`w${k}`);
+    worker = await ctx.worker(`w${k}`);
     worker.start();
   }
   await producing;

@@ -57,7 +57,7 @@ export async function brokerOutage(
   ctx: ChaosContext,
   opts: { events: number; outageMs: number },
 ): Promise<ScenarioResult> {
-  const worker = ctx.worker('broker');
+  const worker = await ctx.worker('broker');
   worker.start();
   await ctx.produce(0, opts.events / 2);
   await pollUntil(
@@ -86,7 +86,7 @@ export async function clickhouseOutage(
   ctx: ChaosContext,
   opts: { events: number; outageMs: number },
 ): Promise<ScenarioResult> {
-  const worker = ctx.worker('clickhouse');
+  const worker = await ctx.worker('clickhouse');
   worker.start();
   await ctx.produce(0, opts.events / 4);
   await pollUntil(

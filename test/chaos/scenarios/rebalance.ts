@@ -6,7 +6,7 @@ import { storedAlerts, storedEvents } from '../verify.ts';
 /** (d) a second worker joins mid-stream: partitions move (with their detector state), nothing lost or doubled. */
 export async function secondInstance(ctx: ChaosContext, opts: { events: number }): Promise<ScenarioResult> {
   const producing = ctx.produce(0, opts.events, opts.events / 15);
-  const first = ctx.worker('first');
+  const first = await ctx.worker('first');
   first.start();
   await pollUntil(
     'a third stored',
@@ -16,7 +16,7 @@ export async function secondInstance(ctx: ChaosContext, opts: { events: number }
       timeoutMs: 120_000,
     },
   );
-  const second = ctx.worker('second');
+  const second = await ctx.worker('second');
   second.start();
   await producing;
   const final = await pollUntil(

@@ -5,7 +5,7 @@ import { storedAlerts, storedEvents } from '../verify.ts';
 /** (e) SIGTERM mid-stream: the in-flight batch is flushed and committed, and the worker exits within a bound. */
 export async function sigterm(ctx: ChaosContext, opts: { events: number; boundMs: number }): Promise<ScenarioResult> {
   await ctx.produce(0, opts.events);
-  const worker = ctx.worker('sigterm');
+  const worker = await ctx.worker('sigterm');
   worker.start();
   await pollUntil(
     'a third stored',
@@ -23,7 +23,7 @@ export async function sigterm(ctx: ChaosContext, opts: { events: number; boundMs
     `exit code ${exit.code} after ${exit.ms} ms (bound ${opts.boundMs} ms)`,
     `committed offsets cover ${committed} records; ${atExit.distinct_ids} stored at exit (must be equal)`,
   ];
-  const second = ctx.worker('sigterm-2');
+  const second = await ctx.worker('sigterm-2');
   second.start();
   const final = await pollUntil(
     'all stored',
