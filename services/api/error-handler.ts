@@ -11,6 +11,11 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'DG_ERR_BAD_INPUT',
 };
 
+const DEPENDENCY_CODES = new Map([
+  ['DG_ERR_CLICKHOUSE', 'the event store (ClickHouse)'],
+  ['DG_ERR_KAFKA', 'the message broker (Kafka)'],
+]);
+
 /** Fastify's "Request body is too large" does not say what the limit is. */
 function clientMessage(error: FastifyError, request: FastifyRequest): string {
   if (error.code !== 'FST_ERR_CTP_BODY_TOO_LARGE') return error.message;
@@ -18,7 +23,17 @@ function clientMessage(error: FastifyError, request: FastifyRequest): string {
 }
 
 function describe(error: FastifyError, request: FastifyRequest): { status: number; code: string; message: string } {
-  if (error instanceof DistillGuardError) return { status: error.statusCode, code: error.code, message: error.message };
+  if (error instanceof DistillGuardError) {
+    // A dependency's own error text (ClickHouse, Kafka) stays in the server log; the client learns what failed.
+    if (DEPENDENCY_CODES.has(error.code)) {
+      return {
+        status: error.statusCode,
+        code: error.code,
+        message: `${DEPENDENCY_CODES.get(error.code)} is unavailable; retry later`,
+      };
+    }
+    return { status: error.statusCode, code: error.code, message: error.message };
+  }
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {
     const code = FASTIFY_CODES[error.code] ?? (status === 429 ? 'DG_ERR_RATE_LIMITED' : 'DG_ERR_BAD_INPUT');
