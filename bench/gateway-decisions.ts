@@ -45,11 +45,20 @@ async function start(o: RunOptions) {
     DG_LOG_LEVEL: 'silent',
   };
   o.log(`gateway-decisions: starting the API with ${keys} keys under action`);
+  const cleanUp = async () => {
+    const ch = createClickHouse(o.config.clickhouse, { database });
+    await ch.command(sql`DROP DATABASE IF EXISTS ${ident(database)}`);
+    await ch.close();
+    await deleteTopics(o.config, [topic]);
+  };
   // Rebuilding the decision table from the topic has taken minutes for 100k keys on this machine.
   const server = await startWorker('gateway-server.ts', serverReady, {
     env,
     args: ['--keys', String(keys)],
     timeoutMs: 600_000,
+  }).catch(async (error: unknown) => {
+    await cleanUp();
+    throw error;
   });
   const { port, token, rebuildSeconds } = server.ready;
   const url = `http://127.0.0.1:${port}`;
@@ -76,10 +85,7 @@ async function start(o: RunOptions) {
     ],
     async close() {
       await server.stop();
-      const ch = createClickHouse(o.config.clickhouse, { database });
-      await ch.command(sql`DROP DATABASE IF EXISTS ${ident(database)}`);
-      await ch.close();
-      await deleteTopics(o.config, [topic]);
+      await cleanUp();
     },
   };
 }
