@@ -1,14 +1,7 @@
 /** Seeded generator of hostile usage.v1 messages for the parser fuzzer (deterministic for a seed). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { createPrng as mulberry32 } from '../../services/ml/prng.ts';
+
+export { mulberry32 };
 
 const base = () => ({
   event_id: 'fz-1',

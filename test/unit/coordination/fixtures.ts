@@ -7,16 +7,7 @@ export const DAY0 = Date.UTC(2026, 2, 2);
 const HOUR_MS = 3_600_000;
 
 /** Deterministic PRNG (mulberry32) so every fixture is the same on every run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { createPrng as rng } from '../../../services/ml/prng.ts';
 
 export function randomFingerprint(random: () => number): PromptFingerprint {
   return { hi: Math.floor(random() * 2 ** 32) >>> 0, lo: Math.floor(random() * 2 ** 32) >>> 0 };
