@@ -9,7 +9,7 @@ import { migrate } from '../common/clickhouse/migrate.ts';
 import type { Config } from '../common/config/index.ts';
 import type { Logger } from '../common/logger.ts';
 import { withRetry } from '../common/retry.ts';
-import { createKafka } from '../stream/kafka-client.ts';
+import { createKafka, lazyConnect } from '../stream/kafka-client.ts';
 import { buildApp } from './app.ts';
 import type { ReadinessCheck } from './deps.ts';
 import { MetricsRegistry } from './metrics.ts';
@@ -27,17 +27,13 @@ const SUPPRESSION_TTL_MS = 10_000;
 /** Kafka answers a metadata request; reported by /readyz, required only when actions run here. */
 function kafkaCheck(config: Config, logger: Logger, required: boolean): ReadinessCheck & { close(): Promise<void> } {
   const admin = createKafka(config.kafka, logger).admin();
-  let connected: Promise<void> | null = null;
+  const connect = lazyConnect(admin);
   return {
     close: () => admin.disconnect(),
     name: 'kafka',
     required,
     async check() {
-      connected ??= admin.connect().catch((error) => {
-        connected = null;
-        throw error;
-      });
-      await connected;
+      await connect();
       return (await admin.describeCluster()).brokers.length > 0;
     },
   };

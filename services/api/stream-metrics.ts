@@ -1,6 +1,7 @@
 import type { Admin } from 'kafkajs';
 import type { Config } from '../common/config/index.ts';
 import type { Logger } from '../common/logger.ts';
+import { lazyConnect } from '../stream/kafka-client.ts';
 import type { MetricsRegistry } from './metrics.ts';
 
 type Offsets = Array<{ partition: number; offset: string }>;
@@ -39,13 +40,9 @@ export function registerStreamMetrics(
 ): { stop(): Promise<void> } {
   const { topics, groups } = config.kafka;
   let last: Sample | null = null;
-  let connected: Promise<void> | null = null;
+  const connect = lazyConnect(admin);
   const sample = async (): Promise<void> => {
-    connected ??= admin.connect().catch((error) => {
-      connected = null;
-      throw error;
-    });
-    await connected;
+    await connect();
     // Only topics that exist: asking for a missing one makes kafkajs retry and log errors for a long while.
     const existing = new Set(await admin.listTopics());
     const offsetsOf = (topic: string) => (existing.has(topic) ? admin.fetchTopicOffsets(topic) : Promise.resolve([]));

@@ -50,3 +50,15 @@ export async function ensureTopics(admin: Admin, specs: TopicSpec[], replication
     })),
   });
 }
+
+/** Connects on first use and again after a failed attempt, so a probe started while Kafka is down recovers. */
+export function lazyConnect(client: { connect(): Promise<void> }): () => Promise<void> {
+  let connected: Promise<void> | null = null;
+  return () => {
+    connected ??= client.connect().catch((error: unknown) => {
+      connected = null;
+      throw error;
+    });
+    return connected;
+  };
+}

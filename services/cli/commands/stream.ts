@@ -1,7 +1,12 @@
 import { createClickHouse } from '../../common/clickhouse/client.ts';
 import { loadConfig } from '../../common/config/index.ts';
 import { createLogger } from '../../common/logger.ts';
-import { type StreamParts, type StreamService, startStreamService } from '../../detector-stream/stream-service.ts';
+import {
+  combineHealth,
+  type StreamParts,
+  type StreamService,
+  startStreamService,
+} from '../../detector-stream/stream-service.ts';
 import { startHealthServer } from '../../stream/health-server.ts';
 import { parseCommandArgs } from '../args.ts';
 import { onShutdownSignal } from '../shutdown.ts';
@@ -34,15 +39,7 @@ export async function serveStream(config: ReturnType<typeof loadConfig>, parts: 
   const probes = [{ name: 'clickhouse', check: () => ch.ping().catch(() => false) }];
   const { healthPort, healthHost } = config.stream;
   let service: StreamService | null = null;
-  const notStarted = {
-    running: false,
-    degraded: 'starting',
-    consumed: 0,
-    flushedEvents: 0,
-    deadLetters: 0,
-    lastFlushAt: null,
-    buffered: 0,
-  };
+  const notStarted = { ...combineHealth([]), degraded: 'starting' };
   // The health port is bound before consuming starts, so a taken port fails the start instead of a running worker.
   const health = healthPort
     ? await startHealthServer(healthPort, healthHost, () => service?.health() ?? notStarted, probes)
