@@ -23,6 +23,30 @@ export const ATTACK_ARCHETYPES = [
 export const archetypeSchema = z.enum([...BENIGN_ARCHETYPES, ...ATTACK_ARCHETYPES]);
 export type Archetype = z.infer<typeof archetypeSchema>;
 
+/** Benign segments of the domain-randomised family (`services/simulator/randomised/`); attacks reuse the names above. */
+export const RANDOMISED_BENIGN_SEGMENTS = [
+  'chat_app_cloud',
+  'serverless_app',
+  'enterprise_internal',
+  'startup_new_key',
+  'travelling_staff',
+  'foreign_region_app',
+  'document_generation',
+  'eval_sweep',
+  'synthetic_data',
+  'tutoring_app',
+  'coding_assistant',
+  'translation_job',
+  'small_user',
+] as const;
+
+/** What a key's truth may name: a classic archetype or a randomised-family benign segment. */
+export const keyArchetypeSchema = z.enum([...BENIGN_ARCHETYPES, ...ATTACK_ARCHETYPES, ...RANDOMISED_BENIGN_SEGMENTS]);
+export type KeyArchetype = z.infer<typeof keyArchetypeSchema>;
+
+/** The generator that produced a truth file; absent in files written before the randomised family existed. */
+export const familySchema = z.enum(['classic', 'randomised']);
+
 export const promptModeSchema = z.enum(['text', 'fingerprint', 'both']);
 export type PromptMode = z.infer<typeof promptModeSchema>;
 
@@ -32,9 +56,9 @@ const rfc3339 = z.iso.datetime({ offset: true });
 export const keyTruthSchema = z.object({
   api_key_id: z.string(),
   org_id: z.string(),
-  archetype: archetypeSchema,
+  archetype: keyArchetypeSchema,
   label: z.enum(['benign', 'attack']),
-  /** Parameter variant of the archetype (0–2), so training can hold variants out. */
+  /** Parameter variant of the archetype (classic 0–2; randomised r1–r3 as 1–3), so training can hold variants out. */
   variant: z.int().min(0),
   campaign_id: z.string().nullable(),
   /** When the key's extraction traffic begins (event time); null for benign keys. */
@@ -57,6 +81,7 @@ export const campaignTruthSchema = z.object({
 
 export const groundTruthSchema = z.object({
   version: z.literal(1),
+  family: familySchema.optional(),
   seed: z.int(),
   start: rfc3339,
   end: rfc3339,
@@ -72,6 +97,6 @@ export type KeyTruth = z.infer<typeof keyTruthSchema>;
 export type CampaignTruth = z.infer<typeof campaignTruthSchema>;
 export type GroundTruth = z.infer<typeof groundTruthSchema>;
 
-export function isAttackArchetype(archetype: Archetype): boolean {
+export function isAttackArchetype(archetype: KeyArchetype): boolean {
   return (ATTACK_ARCHETYPES as readonly string[]).includes(archetype);
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { MODELS, type ModelPolicy } from '../profile.ts';
 import type { Rng } from '../random.ts';
 import { DAY_MS, HOUR_MS } from '../schedule.ts';
-import { type Archetype, isAttackArchetype, type KeyTruth } from '../truth.ts';
+import { isAttackArchetype, type KeyArchetype, type KeyTruth } from '../truth.ts';
 
 /** What an archetype builder gets: its own random stream, the simulated span and the model release time. */
 export interface BuildContext {
@@ -81,7 +81,7 @@ export function pivotModels(releaseAt: number, pivotMs: number): ModelPolicy {
 export function keyTruth(
   ctx: BuildContext,
   ids: { api_key_id: string; org_id: string },
-  archetype: Archetype,
+  archetype: KeyArchetype,
   span: { from: number; until: number; campaignStart: number | null; rotatedFrom?: string },
 ): KeyTruth {
   return {
