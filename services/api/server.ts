@@ -4,6 +4,7 @@ import { type ActionsRunner, startActionsRunner } from '../actions/actions-runne
 import type { ActionsService } from '../actions/actions-service.ts';
 import { createSuppressionCheck } from '../alerts-store/suppression-store.ts';
 import { createTokenStore } from '../auth/token-store.ts';
+import { createCaseProjector } from '../cases/case-projector.ts';
 import { createClickHouse } from '../common/clickhouse/client.ts';
 import { migrate } from '../common/clickhouse/migrate.ts';
 import type { Config } from '../common/config/index.ts';
@@ -39,7 +40,10 @@ function kafkaCheck(config: Config, logger: Logger, required: boolean): Readines
   };
 }
 
-/** The API process: ClickHouse (migrated), the actions service and its alert consumer, and the HTTP listener. */
+/**
+ * The API process: ClickHouse (migrated), the actions service and its alert consumer, the projection of alerts into
+ * cases, and the HTTP listener.
+ */
 export async function startServer(
   config: Config,
   logger: Logger,
@@ -79,6 +83,8 @@ export async function startServer(
     readiness: [kafka],
     ...(actions ? { actions } : {}),
   });
+  const cases = createCaseProjector(ch, { now: Date.now, logger });
+  cases.start();
   const url = await app.listen({ host: config.api.host, port: config.api.port });
   let closing: Promise<void> | null = null;
   return {
@@ -87,6 +93,7 @@ export async function startServer(
     close() {
       closing ??= (async () => {
         await app.close();
+        await cases.close();
         await runner?.stop();
         await actions?.close();
         await kafka.close();

@@ -1,0 +1,107 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { keyActionSchema } from '../../actions/action-schema.ts';
+import { caseDetail } from '../../cases/case-detail.ts';
+import { alertReasons, type CaseRow, listCases } from '../../cases/case-queries.ts';
+import { caseFilterSchema, caseResolutionSchema } from '../../cases/case-schema.ts';
+import { caseIdOfAlert } from '../../cases/case-store.ts';
+import { caseViewSchema, gatewaySummary, toCaseView } from '../../cases/case-view.ts';
+import { createCaseWorkflow } from '../../cases/case-workflow.ts';
+import { errors } from '../../common/errors.ts';
+import { principalOf } from '../auth-hook.ts';
+import type { AppDeps } from '../deps.ts';
+import { route } from '../zod-route.ts';
+
+const idParams = z.object({ id: z.string().min(1).max(128) });
+const READERS: Array<'analyst' | 'investigator'> = ['analyst', 'investigator'];
+const tags = ['cases'];
+
+/** The case queue, the case page and resolving a case (with lift on false positive, enforce on true positive). */
+export default async function caseRoutes(app: FastifyInstance, { deps }: { deps: AppDeps }): Promise<void> {
+  const ch = deps.clickhouse;
+  const workflow = createCaseWorkflow(ch, {
+    now: deps.now,
+    logger: deps.logger,
+    ...(deps.actions ? { actions: deps.actions } : {}),
+  });
+  const decide = deps.actions ? (key: string) => deps.actions!.decision(key, deps.now()) : undefined;
+  const view = async (rows: CaseRow[]) => {
+    const reasons = await alertReasons(
+      ch,
+      rows.map((r) => r.top_alert_id),
+    );
+    return rows.map((r) =>
+      toCaseView(r, reasons.get(r.top_alert_id)?.reasons ?? [], gatewaySummary(r.api_key_ids, decide)),
+    );
+  };
+
+  route(app, {
+    method: 'GET',
+    url: '/v1/cases',
+    summary: 'Case queue: one open case per key and per cluster, most severe then highest score first, with the total',
+    tags,
+    roles: READERS,
+    query: caseFilterSchema,
+    response: z.object({ cases: z.array(caseViewSchema), total: z.number(), limit: z.number(), offset: z.number() }),
+    handler: async ({ query }) => {
+      const page = await listCases(ch, query);
+      return { cases: await view(page.cases), total: page.total, limit: query.limit, offset: query.offset };
+    },
+  });
+
+  route(app, {
+    method: 'GET',
+    url: '/v1/cases/:id',
+    summary: 'One case: reasons in words per category, its alerts, members and their gateway decisions, evidence',
+    tags,
+    roles: READERS,
+    params: idParams,
+    errors: [404],
+    handler: async ({ params }) => {
+      const { row, ...detail } = await caseDetail(ch, params.id);
+      const [c] = await view([row]);
+      const members = row.api_key_ids.map((api_key_id) => ({
+        api_key_id,
+        decision: decide ? decide(api_key_id).decision : 'unknown',
+      }));
+      return { case: c, members, ...detail };
+    },
+  });
+
+  route(app, {
+    method: 'POST',
+    url: '/v1/cases/:id/resolve',
+    summary:
+      'Resolve a case (audited); false_positive/benign_heavy_user lift the automatic actions its alerts caused, ' +
+      'true_positive with enforce acts on its keys through the actions policy (action_error if acting failed)',
+    tags,
+    roles: ['analyst'],
+    params: idParams,
+    body: caseResolutionSchema,
+    errors: [404, 409],
+    response: z.object({
+      case: z.object({ case_id: z.string(), status: z.string(), label: z.string() }).loose(),
+      lifted_actions: z.array(keyActionSchema),
+      enforced_actions: z.array(keyActionSchema),
+      skipped: z.array(z.object({ api_key_id: z.string(), reason: z.string() })),
+      action_error: z.string().optional(),
+    }),
+    handler: async ({ params, body, request }) => workflow.resolve(params.id, principalOf(request).name, body),
+  });
+
+  route(app, {
+    method: 'GET',
+    url: '/v1/alerts/:id/case',
+    summary: 'The case an alert is evidence of (alert pages link to it)',
+    tags,
+    roles: READERS,
+    params: idParams,
+    errors: [404],
+    response: z.object({ case_id: z.string() }),
+    handler: async ({ params }) => {
+      const caseId = await caseIdOfAlert(ch, params.id);
+      if (!caseId) throw errors.notFound(`a case for alert ${params.id} (not folded yet, or suppressed)`);
+      return { case_id: caseId };
+    },
+  });
+}

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { table } from '../alerts-store/table.ts';
+import type { ClickHouse } from '../common/clickhouse/client.ts';
+import { sql } from '../common/clickhouse/sql.ts';
+
+const auditRowSchema = z
+  .object({ actor: z.string(), action: z.string(), at_ms: z.coerce.number(), after: z.string() })
+  .transform((r) => {
+    const after = JSON.parse(r.after) as { status?: string; label?: string; note?: string };
+    return { actor: r.actor, action: r.action, at: new Date(r.at_ms).toISOString(), after };
+  });
+
+/** The audit trail of one case, oldest first. */
+export async function caseHistory(ch: ClickHouse, caseId: string) {
+  return ch.query(
+    sql`SELECT actor, action, at_ms, after FROM ${table(ch, 'case_events')} FINAL
+        WHERE case_id = ${caseId} ORDER BY at_ms, change_id`,
+    auditRowSchema,
+  );
+}

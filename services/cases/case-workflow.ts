@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import type { KeyAction } from '../actions/action-schema.ts';
+import type { ActionsService } from '../actions/actions-service.ts';
+import { changeId } from '../alerts-store/change-id.ts';
+import type { ClickHouse } from '../common/clickhouse/client.ts';
+import { errors } from '../common/errors.ts';
+import type { Logger } from '../common/logger.ts';
+import { findCase } from './case-queries.ts';
+import type { CaseRecord, CaseResolution } from './case-schema.ts';
+import { caseAlertRows, exclusive, getCaseRecord, writeCases } from './case-store.ts';
+import { nextVersion } from './fold.ts';
+
+export interface CaseResolutionResult {
+  case: CaseRecord;
+  lifted_actions: KeyAction[];
+  enforced_actions: KeyAction[];
+  /** Keys the policy left alone on enforce, and why (no rule matched, already acted on, …). */
+  skipped: Array<{ api_key_id: string; reason: string }>;
+  /** Set when the resolution is stored but lifting or enforcing failed: act by hand instead of retrying. */
+  action_error?: string;
+}
+
+async function audit(ch: ClickHouse, before: CaseRecord, after: CaseRecord, actor: string, at: number) {
+  await ch.insert('case_events', [
+    {
+      change_id: changeId(after.version, randomUUID().slice(0, 8)),
+      case_id: after.case_id,
+      at: Math.floor(at / 1000),
+      at_ms: at,
+      actor,
+      action: 'resolve',
+      before: JSON.stringify(before),
+      after: JSON.stringify(after),
+    },
+  ]);
+}
+
+/** Resolving a case: the label and note on a new version (audited), then the actions service's lift or enforce. */
+export function createCaseWorkflow(
+  ch: ClickHouse,
+  deps: { now: () => number; logger: Logger; actions?: ActionsService },
+) {
+  const log = deps.logger.child({ component: 'cases' });
+
+  async function store(caseId: string, actor: string, r: CaseResolution): Promise<CaseRecord> {
+    return exclusive(async () => {
+      const before = await getCaseRecord(ch, caseId);
+      if (before.status === 'merged')
+        throw errors.conflict(`case ${caseId} was merged into ${before.merged_into}; resolve that case`);
+      if (before.status === 'resolved') throw errors.conflict(`case ${caseId} is already resolved`);
+      const at = deps.now();
+      const after: CaseRecord = {
+        ...before,
+        status: 'resolved',
+        label: r.label,
+        note: r.note,
+        resolved_by: actor,
+        resolved_at_ms: at,
+        version: nextVersion(before.version, at),
+      };
+      await writeCases(ch, [after], at);
+      await audit(ch, before, after, actor, at);
+      return after;
+    });
+  }
+
+  /** False positives lift what each of the case's alerts caused automatically, through the existing lift path. */
+  async function lift(c: CaseRecord, actor: string): Promise<KeyAction[]> {
+    const lifted: KeyAction[] = [];
+    for (const row of await caseAlertRows(ch, [c.case_id]))
+      lifted.push(
+        ...((await deps.actions?.onAlertResolved({
+          alert_id: row.alert_id,
+          api_key_ids: row.api_key_ids,
+          label: c.label || 'false_positive',
+          actor,
+        })) ?? []),
+      );
+    return lifted;
+  }
+
+  /** A confirmed case goes through the policy as an alert with the case's severity and top category would. */
+  async function enforce(c: CaseRecord, actor: string) {
+    if (!deps.actions) throw errors.unavailable('the actions service does not run in this process');
+    const row = await findCase(ch, c.case_id);
+    return deps.actions.enforceCase({
+      case_id: c.case_id,
+      kind: c.kind,
+      api_key_ids: c.api_key_ids,
+      org_ids: c.org_ids.length === c.api_key_ids.length ? c.org_ids : [],
+      severity: row?.severity ?? 'low',
+      category: row?.top_category ?? 'unknown',
+      actor,
+    });
+  }
+
+  return {
+    async resolve(caseId: string, actor: string, r: CaseResolution): Promise<CaseResolutionResult> {
+      const resolved = await store(caseId, actor, r);
+      const result: CaseResolutionResult = { case: resolved, lifted_actions: [], enforced_actions: [], skipped: [] };
+      try {
+        if (r.label !== 'true_positive') result.lifted_actions = await lift(resolved, actor);
+        else if (r.enforce) {
+          const outcome = await enforce(resolved, actor);
+          result.enforced_actions = outcome.actions;
+          result.skipped = outcome.skipped;
+        }
+      } catch (error) {
+        log.error({ err: error, case_id: caseId }, 'acting on a resolved case failed');
+        result.action_error = `the case is resolved but its keys were not acted on: ${(error as Error).message}`;
+      }
+      return result;
+    },
+  };
+}
+export type CaseWorkflow = ReturnType<typeof createCaseWorkflow>;
