@@ -1,0 +1,55 @@
+import { errors } from '../common/errors.ts';
+import type { Dataset } from '../simulator/dataset.ts';
+
+/**
+ * The evaluation protocol of issue 10: which traffic may tune rules, weights, thresholds and models, and which is
+ * only ever reported on. Training and calibration code calls `assertTuningDataset` before it reads a dataset.
+ */
+export type DatasetRole = 'tuning' | 'in_distribution' | 'held_out';
+
+/** The classic simulator's report seed; every other classic seed may be used for tuning. */
+export const CLASSIC_REPORT_SEED = 2026;
+/** Randomised-family seeds from here on are report seeds, whatever the variant. */
+export const FIRST_REPORT_SEED = 1000;
+/** Randomised variants that may be tuned on (below FIRST_REPORT_SEED); every other variant is held out. */
+export const TUNING_VARIANTS = ['r1', 'r2'] as const;
+export const HELD_OUT_VARIANTS = ['r3'] as const;
+
+/** The protocol in words, quoted by the report and the README. */
+export const PROTOCOL_TEXT = [
+  `TUNING (rules, weights, thresholds, model training may read it): classic seeds other than ${CLASSIC_REPORT_SEED}; ` +
+    `randomised ${TUNING_VARIANTS.join(' and ')} with seeds < ${FIRST_REPORT_SEED}; the ShareGPT \`tune\` slice ` +
+    '(conversations 0–6,999).',
+  `HELD OUT (never used for tuning anything): randomised ${HELD_OUT_VARIANTS.join(', ')} at any seed, every seed ≥ ` +
+    `${FIRST_REPORT_SEED}, the ShareGPT \`report\` slice (conversations 7,000–9,999).`,
+  `IN-DISTRIBUTION report sets (same generators and variants as tuning, unseen seeds; not used for tuning): classic ` +
+    `seed ${CLASSIC_REPORT_SEED}, randomised r1 seed ${FIRST_REPORT_SEED}. Reported so the gap to held-out data is visible.`,
+];
+
+/** `r3`, `r3-nohuman`, `r1/report` → `r3`, `r3`, `r1`. */
+function baseVariant(variant: string): string {
+  return /^r\d+/.exec(variant)?.[0] ?? variant;
+}
+
+/** Randomised datasets built on the ShareGPT report slice say so in their name or variant. */
+export function usesReportPrompts(ds: Pick<Dataset, 'name' | 'variant'>): boolean {
+  return /\breport\b/.test(`${ds.name} ${ds.variant}`);
+}
+
+export function datasetRole(ds: Pick<Dataset, 'family' | 'variant' | 'seed' | 'name'>): DatasetRole {
+  if (ds.family === 'classic') return ds.seed === CLASSIC_REPORT_SEED ? 'in_distribution' : 'tuning';
+  const variant = baseVariant(ds.variant);
+  if (!(TUNING_VARIANTS as readonly string[]).includes(variant)) return 'held_out';
+  if (ds.seed >= FIRST_REPORT_SEED) return 'in_distribution';
+  return usesReportPrompts(ds) ? 'held_out' : 'tuning';
+}
+
+/** Refuses any dataset the protocol keeps out of tuning (held-out variants or seeds, report prompts, report seeds). */
+export function assertTuningDataset(ds: Pick<Dataset, 'family' | 'variant' | 'seed' | 'name'>): void {
+  const role = datasetRole(ds);
+  if (role !== 'tuning') {
+    throw errors.forbidden(
+      `${ds.name} is ${role.replace('_', '-')} data; the evaluation protocol keeps it out of tuning`,
+    );
+  }
+}
