@@ -10,8 +10,10 @@ export function automaticActionId(alertId: string, apiKeyId: string, action: Enf
   return `act_${digest('auto', alertId, apiKeyId, action)}`;
 }
 
-export function manualActionId(): string {
-  return `act_${randomUUID().replaceAll('-', '')}`;
+/** Random, unless the caller sent an idempotency key: then a retry by the same actor on the same key finds the first. */
+export function manualActionId(idempotency?: { apiKeyId: string; actor: string; key: string }): string {
+  if (!idempotency) return `act_${randomUUID().replaceAll('-', '')}`;
+  return `act_${digest('manual', idempotency.apiKeyId, idempotency.actor, idempotency.key)}`;
 }
 
 /** An action ends once, so the audit row of its end is keyed by the action it ends. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { alertKindSchema, severitySchema } from '../../schemas/alert-v1.ts';
 
 /** What an action does to a key. `lift` and `expire` appear only in the audit log, never as active actions. */
 export const enforcementTypeSchema = z.enum(['rate_limit', 'require_review', 'suspend']);
@@ -64,6 +65,11 @@ export const decisionSchema = z.object({
   action: enforcementTypeSchema.optional(),
 });
 
+const durationMsSchema = z
+  .int()
+  .positive()
+  .max(365 * 86_400_000);
+
 export const manualActionInputSchema = z
   .object({
     api_key_id: z.string().min(1).max(128),
@@ -71,17 +77,41 @@ export const manualActionInputSchema = z
     action: enforcementTypeSchema,
     rpm: z.int().positive().optional(),
     tpm: z.int().positive().optional(),
-    durationMs: z
-      .int()
-      .positive()
-      .max(365 * 86_400_000),
+    durationMs: durationMsSchema,
     reason: z.string().min(1).max(2000),
     actor: z.string().min(1).max(200),
+    /** A retried request with the same key (same actor, same API key) returns the first action. */
+    idempotency_key: z.string().min(1).max(200).optional(),
   })
   .refine((v) => v.action !== 'rate_limit' || v.rpm !== undefined || v.tpm !== undefined, {
     message: 'rate_limit needs rpm or tpm',
     path: ['rpm'],
   });
+
+/** Throttle keys (one key: "apply recommendation"; a cluster's members) at the limit derived from each key's usage. */
+export const throttleInputSchema = z.object({
+  api_key_ids: z.array(z.string().min(1).max(128)).min(1).max(1000),
+  durationMs: durationMsSchema,
+  reason: z.string().min(1).max(2000),
+  actor: z.string().min(1).max(200),
+  /** The case or alert the throttle answers (stored as `alert_id`); '' when none. */
+  source_id: z.string().max(200).default(''),
+  idempotency_key: z.string().min(1).max(200).optional(),
+});
+
+/** A case resolved as a true positive: its keys go through the policy as an alert with the case's figures would. */
+export const caseEnforcementSchema = z.object({
+  case_id: z.string().min(1).max(200),
+  kind: alertKindSchema,
+  api_key_ids: z.array(z.string().min(1).max(128)).min(1).max(1000),
+  /** One per key (paired by position) or one for all; looked up from usage_events when empty. */
+  org_ids: z.array(z.string().max(128)).default([]),
+  severity: severitySchema,
+  category: z.string().min(1).max(200),
+  /** The analyst confirmed it, so 1 unless the case's own score is passed. */
+  score: z.number().min(0).max(1).default(1),
+  actor: z.string().min(1).max(200),
+});
 
 export const manualLiftInputSchema = z.object({
   api_key_id: z.string().min(1).max(128),
@@ -107,6 +137,8 @@ export type KeyActionState = z.infer<typeof keyActionStateSchema>;
 export type Decision = z.infer<typeof decisionSchema>;
 export type ManualActionInput = z.input<typeof manualActionInputSchema>;
 export type ManualLiftInput = z.infer<typeof manualLiftInputSchema>;
+export type ThrottleInput = z.input<typeof throttleInputSchema>;
+export type CaseEnforcement = z.input<typeof caseEnforcementSchema>;
 export type AlertResolution = z.infer<typeof alertResolutionSchema>;
 
 const windowCountSchema = z.object({ count: z.int(), limit: z.int(), tripped: z.boolean() });
@@ -134,8 +166,10 @@ export const limitRecommendationSchema = z.object({
   active_minutes: z.int(),
   requests_per_minute: percentilesSchema.nullable(),
   tokens_per_minute: percentilesSchema.nullable(),
-  /** p99 times the configured headroom, rounded up; null when the key has too little history. */
+  /** p99 times the configured headroom, rounded up: a ceiling for normal use; null with too little history. */
   suggested: z.object({ rpm: z.int().positive(), tpm: z.int().positive() }).nullable(),
+  /** A limit that bites: the configured fraction of the median (p50), at least the floors; null without history. */
+  throttle: z.object({ rpm: z.int().positive(), tpm: z.int().positive() }).nullable(),
 });
 
 export type BreakerStatus = z.infer<typeof breakerStatusSchema>;

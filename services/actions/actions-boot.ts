@@ -7,6 +7,7 @@ import type { KeyAction } from './action-schema.ts';
 import { type ActionsService, createActionsService } from './actions-service.ts';
 import type { BreakerTrip } from './circuit-breaker.ts';
 import { createKafkaKeyActionsTopic } from './key-actions-topic.ts';
+import { createKeyInfoLookup } from './key-info.ts';
 import { DEFAULT_POLICY_FILE, loadPolicy } from './policy.ts';
 import { createLimitRecommender } from './recommend-limits.ts';
 
@@ -40,7 +41,14 @@ export function createActionsServiceFromConfig(
     breaker: a.breaker,
     audit: createClickHouseActionAudit(ch, { ownsClient: options.clickhouse === undefined }),
     topic,
-    recommend: createLimitRecommender(ch, { headroom: a.recommendHeadroom, minActiveMinutes: a.recommendMinMinutes }),
+    recommend: createLimitRecommender(ch, {
+      headroom: a.recommendHeadroom,
+      minActiveMinutes: a.recommendMinMinutes,
+      throttle: a.throttle,
+    }),
+    keyInfo: createKeyInfoLookup(ch),
+    backfillLagMs: a.backfillLagMs,
+    baselineMs: a.throttle.baselineMs,
     sweepIntervalMs: a.sweepIntervalMs,
     logger,
     ...(options.clock && { clock: options.clock }),

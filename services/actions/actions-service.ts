@@ -10,6 +10,8 @@ import {
   activeActionSchema,
   alertResolutionSchema,
   type BreakerStatus,
+  type CaseEnforcement,
+  caseEnforcementSchema,
   type Decision,
   type KeyAction,
   type KeyActionState,
@@ -20,14 +22,19 @@ import {
   manualLiftInputSchema,
   SYSTEM_EXPIRY_ACTOR,
   SYSTEM_POLICY_ACTOR,
+  type ThrottleInput,
+  throttleInputSchema,
 } from './action-schema.ts';
-import { type PlannedAction, planAlertActions } from './alert-plan.ts';
+import { orgForKey, type PlannedAction, planAlertActions } from './alert-plan.ts';
 import { type BreakerLimits, type BreakerTrip, CircuitBreaker } from './circuit-breaker.ts';
-import { DecisionTable } from './decision-table.ts';
+import { DecisionTable, strictness } from './decision-table.ts';
+import { type ActionOutcome, caseAsAlert, planThrottle, type Skipped } from './human-plan.ts';
 import type { KeyActionsTopic } from './key-actions-topic.ts';
+import type { KeyInfo, KeyInfoLookup } from './key-info.ts';
 import { withAction, withoutActions } from './key-state.ts';
-import type { Policy } from './policy.ts';
-import { matchRule, type RuleMatch } from './policy-match.ts';
+import type { Policy, PolicyMode } from './policy.ts';
+import { matchRule } from './policy-match.ts';
+import { bitingLimits } from './throttle-limits.ts';
 
 export interface TimeRange {
   fromMs: number;
@@ -38,10 +45,15 @@ export interface TimeRange {
 export interface ActionsService {
   /** Policy → actions: `enforce`, `dry_run`, or `recommendation` when the breaker is open or the alert suppressed. */
   handleAlert(alert: Alert, context?: { suppressed?: boolean }): Promise<KeyAction[]>;
+  /** Enforced at once whatever the policy mode; the key's org is looked up; a repeated idempotency key returns the first. */
   applyManual(input: ManualActionInput): Promise<KeyAction>;
+  /** Rate-limits each key at the throttle derived from its own usage (apply recommendation; a cluster's members). */
+  throttleKeys(input: ThrottleInput): Promise<ActionOutcome>;
+  /** A case resolved as a true positive: its keys go through the policy (mode, no-repeat, audit, lift on resolve). */
+  enforceCase(input: CaseEnforcement): Promise<ActionOutcome>;
   /** Lifts every active action on the key; returns the `lift` audit rows (empty when nothing was active). */
   liftManual(input: ManualLiftInput): Promise<KeyAction[]>;
-  /** For `false_positive`/`benign_heavy_user`, lifts the automatic actions the alert caused; returns the lifts. */
+  /** For `false_positive`/`benign_heavy_user`, lifts the actions the alert (or case) caused; returns the lifts. */
   onAlertResolved(resolution: AlertResolution): Promise<KeyAction[]>;
   /** Synchronous, from memory: what a gateway should do with the key at `nowMs`. */
   decision(api_key_id: string, nowMs: number): Decision;
@@ -70,7 +82,20 @@ export interface ActionsServiceDeps {
   onBreakerTrip?: (trip: BreakerTrip) => void;
   /** Called with every batch of audited actions (any mode, lifts and expiries too); e.g. to count them. */
   onActions?: (actions: KeyAction[]) => void;
+  /** Alerts whose event time is further behind now are queued as require_review, outside the breaker (15 min). */
+  backfillLagMs?: number;
+  /** Event-time span of usage before an alert that is the key's baseline for a throttle (24 h). */
+  baselineMs?: number;
+  /** The key's org and last event time, from the event log; without it manual actions keep the given org. */
+  keyInfo?: KeyInfoLookup;
 }
+
+const DEFAULT_BACKFILL_LAG_MS = 15 * 60_000;
+const DEFAULT_BASELINE_MS = 86_400_000;
+const COVERED = 'the key already has an active action at least as strong';
+
+/** Rate limits and suspensions restrict traffic; a review without limits only queues the key for a human. */
+const restricts = (a: Pick<KeyAction, 'action' | 'rpm' | 'tpm'>) => strictness(a) >= 2;
 
 function asActive(a: KeyAction): ActiveAction {
   return activeActionSchema.parse(a);
@@ -111,6 +136,8 @@ export function createActionsService(deps: ActionsServiceDeps): ActionsService {
   let queue: Promise<unknown> = Promise.resolve();
   let sweepTimer: NodeJS.Timeout | null = null;
   let closing: Promise<void> | null = null;
+  const backfillLagMs = deps.backfillLagMs ?? DEFAULT_BACKFILL_LAG_MS;
+  const baselineMs = deps.baselineMs ?? DEFAULT_BASELINE_MS;
 
   async function audit(actions: KeyAction[]): Promise<void> {
     await deps.audit.record(actions);
@@ -132,50 +159,106 @@ export function createActionsService(deps: ActionsServiceDeps): ActionsService {
   function onTopicRecord(apiKeyId: string, state: KeyActionState | null): void {
     table.apply(apiKeyId, state);
     for (const a of state?.actions ?? [])
-      if (a.actor === SYSTEM_POLICY_ACTOR) breaker.record(a.action_id, a.org_id, a.created_at_ms, now());
+      if (a.actor === SYSTEM_POLICY_ACTOR && restricts(a))
+        breaker.record(a.action_id, a.org_id, a.created_at_ms, now());
   }
 
-  function modeFor(planned: PlannedAction, match: RuleMatch, suppressed: boolean, nowMs: number): KeyAction {
-    if (match.mode === 'dry_run') return { ...planned, mode: 'dry_run' };
+  /** Only automatic restricting actions count against the breaker; people acting and reviews never do. */
+  function modeFor(planned: PlannedAction, mode: PolicyMode, suppressed: boolean, nowMs: number): KeyAction {
+    if (mode === 'dry_run') return { ...planned, mode: 'dry_run' };
     if (suppressed) return { ...planned, mode: 'recommendation', reason: `alert suppressed; ${planned.reason}` };
+    if (planned.actor !== SYSTEM_POLICY_ACTOR || !restricts(planned)) return { ...planned, mode: 'enforce' };
     const verdict = breaker.tryAcquire(planned.action_id, planned.org_id, nowMs);
     if (verdict.allowed) return { ...planned, mode: 'enforce' };
     return { ...planned, mode: 'recommendation', reason: `${verdict.reason}; ${planned.reason}` };
+  }
+
+  /** Escalate only: a key that already has an active action of the same or a stronger kind is left alone. */
+  function covered(p: PlannedAction, nowMs: number): boolean {
+    return (table.active(p.api_key_id, nowMs)?.actions ?? []).some((a) => strictness(a) >= strictness(p));
+  }
+
+  /** The policy's limits lowered to a fraction of the key's median usage before `eventMs` (README "Limits that bite"). */
+  async function withBaseline(p: PlannedAction, eventMs: number): Promise<PlannedAction> {
+    if (!restricts(p) || p.action === 'suspend') return p;
+    const rec = await deps.recommend(p.api_key_id, { fromMs: eventMs - baselineMs, toMs: eventMs + 60_000 });
+    const limits = bitingLimits(p, rec);
+    if (limits.rpm === p.rpm && limits.tpm === p.tpm) return p;
+    const median = rec.requests_per_minute?.p50 ?? 0;
+    return { ...p, ...limits, reason: `${p.reason}; limits lowered to a fraction of the key's median ${median} rpm` };
+  }
+
+  interface ActContext {
+    mode: PolicyMode;
+    suppressed: boolean;
+    nowMs: number;
+    prepare: (p: PlannedAction) => Promise<PlannedAction>;
+  }
+
+  /** Known ids are returned as audited (retries act once); covered keys are skipped; the rest are acted on. */
+  async function actOn(planned: PlannedAction[], ctx: ActContext): Promise<ActionOutcome> {
+    const known = await deps.audit.find(
+      planned.map((p) => p.api_key_id),
+      planned.map((p) => p.action_id),
+    );
+    const byId = new Map(known.map((a) => [a.action_id, a]));
+    const fresh: KeyAction[] = [];
+    const skipped: Skipped[] = [];
+    for (const p of planned) {
+      if (byId.has(p.action_id)) continue;
+      if (covered(p, ctx.nowMs)) skipped.push({ api_key_id: p.api_key_id, reason: COVERED });
+      else fresh.push(modeFor(await ctx.prepare(p), ctx.mode, ctx.suppressed, ctx.nowMs));
+    }
+    for (const a of fresh.filter((x) => x.mode === 'enforce'))
+      await publishState(a.api_key_id, withAction(table.get(a.api_key_id), asActive(a), ctx.nowMs));
+    await audit(fresh);
+    const freshById = new Map(fresh.map((a) => [a.action_id, a]));
+    const actions = planned.flatMap((p) => byId.get(p.action_id) ?? freshById.get(p.action_id) ?? []);
+    return { actions, skipped };
   }
 
   async function handleAlertNow(alert: Alert, suppressed: boolean): Promise<KeyAction[]> {
     const match = matchRule(deps.policy, alert);
     if (!match) return [];
     const nowMs = now();
-    const planned = planAlertActions(alert, match, nowMs);
-    const known = await deps.audit.find(
-      alert.api_key_ids,
-      planned.map((p) => p.action_id),
-    );
-    const byId = new Map(known.map((a) => [a.action_id, a]));
-    const fresh = planned.filter((p) => !byId.has(p.action_id)).map((p) => modeFor(p, match, suppressed, nowMs));
-    for (const a of fresh.filter((x) => x.mode === 'enforce'))
-      await publishState(a.api_key_id, withAction(table.get(a.api_key_id), asActive(a), nowMs));
-    await audit(fresh);
-    if (fresh.length)
-      log.info({ alert_id: alert.alert_id, rule: match.rule.name, actions: fresh.length }, 'alert acted on');
-    const freshById = new Map(fresh.map((a) => [a.action_id, a]));
-    return planned.map((p) => byId.get(p.action_id) ?? freshById.get(p.action_id)!);
+    const raisedMs = Date.parse(alert.raised_at);
+    const eventMs = Number.isFinite(raisedMs) ? raisedMs : nowMs;
+    const lagMs = nowMs - eventMs;
+    const backfill = lagMs > backfillLagMs ? { backfillLagMs: lagMs } : {};
+    const planned = planAlertActions(alert, match, { nowMs, ...backfill });
+    const prepare = (p: PlannedAction) => withBaseline(p, eventMs);
+    const { actions, skipped } = await actOn(planned, { mode: match.mode, suppressed, nowMs, prepare });
+    if (actions.length || skipped.length)
+      log.info(
+        { alert_id: alert.alert_id, rule: match.rule.name, actions: actions.length, skipped: skipped.length },
+        'alert acted on',
+      );
+    return actions;
+  }
+
+  function keyInfo(apiKeyId: string): Promise<KeyInfo | null> {
+    return deps.keyInfo ? deps.keyInfo(apiKeyId) : Promise.resolve(null);
   }
 
   async function applyManualNow(raw: ManualActionInput): Promise<KeyAction> {
     const input = parseInput(manualActionInputSchema, raw);
     const nowMs = now();
+    const { idempotency_key: key, api_key_id, actor } = input;
+    const action_id = manualActionId(key ? { apiKeyId: api_key_id, actor, key } : undefined);
+    if (key) {
+      const [first] = await deps.audit.find([api_key_id], [action_id]);
+      if (first) return first;
+    }
     const action: ActiveAction = {
-      action_id: manualActionId(),
-      api_key_id: input.api_key_id,
-      org_id: input.org_id,
+      action_id,
+      api_key_id,
+      org_id: (await keyInfo(api_key_id))?.org_id ?? input.org_id,
       action: input.action,
       mode: 'enforce',
       rpm: input.rpm ?? null,
       tpm: input.tpm ?? null,
       reason: input.reason,
-      actor: input.actor,
+      actor,
       alert_id: '',
       rule: '',
       target_action_id: '',
@@ -185,6 +268,46 @@ export function createActionsService(deps: ActionsServiceDeps): ActionsService {
     await publishState(action.api_key_id, withAction(table.get(action.api_key_id), action, nowMs));
     await audit([action]);
     return action;
+  }
+
+  async function throttleKeysNow(raw: ThrottleInput): Promise<ActionOutcome> {
+    const t = parseInput(throttleInputSchema, raw);
+    const nowMs = now();
+    const planned: PlannedAction[] = [];
+    const skipped: Skipped[] = [];
+    for (const api_key_id of new Set(t.api_key_ids)) {
+      const info = await keyInfo(api_key_id);
+      const to = info?.last_event_ms ?? nowMs;
+      const rec = info ? await deps.recommend(api_key_id, { fromMs: to - baselineMs, toMs: to + 1 }) : null;
+      if (!info || !rec?.throttle) skipped.push({ api_key_id, reason: 'no usage history to derive a throttle from' });
+      else planned.push(planThrottle({ ...t, api_key_id, org_id: info.org_id, limits: rec.throttle, nowMs }));
+    }
+    const outcome = await actOn(planned, { mode: deps.policy.mode, suppressed: false, nowMs, prepare: async (p) => p });
+    return { actions: outcome.actions, skipped: [...skipped, ...outcome.skipped] };
+  }
+
+  async function enforceCaseNow(raw: CaseEnforcement): Promise<ActionOutcome> {
+    const c = parseInput(caseEnforcementSchema, raw);
+    const nowMs = now();
+    const infos = new Map<string, KeyInfo | null>();
+    for (const key of new Set(c.api_key_ids)) infos.set(key, await keyInfo(key));
+    const orgIds = c.org_ids.length
+      ? c.api_key_ids.map((_, i) => orgForKey(c, i))
+      : c.api_key_ids.map((k) => infos.get(k)?.org_id ?? '');
+    const alert = caseAsAlert(c, orgIds, nowMs);
+    const match = matchRule(deps.policy, alert);
+    if (!match) {
+      const reason = `no policy rule matches a ${c.severity} ${c.kind} case (${c.category}, ${infos.size} keys)`;
+      return { actions: [], skipped: [...infos.keys()].map((api_key_id) => ({ api_key_id, reason })) };
+    }
+    const planned = planAlertActions(alert, match, { nowMs, actor: c.actor }).map((p) => ({
+      ...p,
+      reason: `case ${c.case_id} confirmed by ${c.actor}; ${p.reason}`,
+    }));
+    const prepare = (p: PlannedAction) => withBaseline(p, infos.get(p.api_key_id)?.last_event_ms ?? nowMs);
+    const outcome = await actOn(planned, { mode: match.mode, suppressed: false, nowMs, prepare });
+    log.info({ case_id: c.case_id, rule: match.rule.name, actions: outcome.actions.length }, 'case enforced');
+    return outcome;
   }
 
   /** Removes the selected actions from the key, publishes the rest or a tombstone, audits one row per ended action. */
@@ -220,7 +343,7 @@ export function createActionsService(deps: ActionsServiceDeps): ActionsService {
     const reason = `alert ${r.alert_id} resolved as ${r.label}`;
     const lifts: KeyAction[] = [];
     for (const key of r.api_key_ids) {
-      const caused = (a: ActiveAction) => a.alert_id === r.alert_id && a.actor === SYSTEM_POLICY_ACTOR;
+      const caused = (a: ActiveAction) => a.alert_id === r.alert_id;
       lifts.push(
         ...(await endActions(key, caused, (a) => ending('lift', a, { reason, actor: r.actor, created_at_ms: at }))),
       );
@@ -248,6 +371,8 @@ export function createActionsService(deps: ActionsServiceDeps): ActionsService {
   return {
     handleAlert: (alert, context = {}) => exclusive(() => handleAlertNow(alert, context.suppressed === true)),
     applyManual: (input) => exclusive(() => applyManualNow(input)),
+    throttleKeys: (input) => exclusive(() => throttleKeysNow(input)),
+    enforceCase: (input) => exclusive(() => enforceCaseNow(input)),
     liftManual: (input) => exclusive(() => liftManualNow(input)),
     onAlertResolved: (resolution) => exclusive(() => onAlertResolvedNow(resolution)),
     decision: (apiKeyId, nowMs) => table.decision(apiKeyId, nowMs),

@@ -6,7 +6,7 @@ import type { RuleMatch } from './policy-match.ts';
 export type PlannedAction = Omit<KeyAction, 'mode'>;
 
 /** Key i's org: paired by position when the alert lists one org per key, else the alert's first org. */
-export function orgForKey(alert: Alert, index: number): string {
+export function orgForKey(alert: Pick<Alert, 'org_ids' | 'api_key_ids'>, index: number): string {
   if (alert.org_ids.length === alert.api_key_ids.length) return alert.org_ids[index] ?? '';
   return alert.org_ids[0] ?? '';
 }
@@ -20,26 +20,43 @@ function reasonFor(alert: Alert, match: RuleMatch): string {
   );
 }
 
+export interface PlanOptions {
+  nowMs: number;
+  /** Set when the alert's event time is this far behind now: the rule's action is queued as a review instead. */
+  backfillLagMs?: number;
+  /** Who acts (default `system:policy`; an analyst enforcing a case). */
+  actor?: string;
+}
+
+function backfillReason(lagMs: number, type: string, reason: string): string {
+  const minutes = Math.round(lagMs / 60_000);
+  return `backfill: event time ${minutes} min behind now, queued for review instead of ${type}; ${reason}`;
+}
+
 /** One action per distinct key of the alert, as the matched rule says; ids are deterministic for idempotency. */
-export function planAlertActions(alert: Alert, match: RuleMatch, nowMs: number): PlannedAction[] {
+export function planAlertActions(alert: Alert, match: RuleMatch, o: PlanOptions): PlannedAction[] {
   const outcome = match.rule.action;
-  const reason = reasonFor(alert, match);
+  const backfill = o.backfillLagMs !== undefined && outcome.type !== 'require_review';
+  const type = backfill ? 'require_review' : outcome.type;
+  const reason = backfill
+    ? backfillReason(o.backfillLagMs!, outcome.type, reasonFor(alert, match))
+    : reasonFor(alert, match);
   const keys = alert.api_key_ids
     .map((api_key_id, i) => ({ api_key_id, org_id: orgForKey(alert, i) }))
     .filter((k, i) => alert.api_key_ids.indexOf(k.api_key_id) === i);
   return keys.map(({ api_key_id, org_id }) => ({
-    action_id: automaticActionId(alert.alert_id, api_key_id, outcome.type),
+    action_id: automaticActionId(alert.alert_id, api_key_id, type),
     api_key_id,
     org_id,
-    action: outcome.type,
-    rpm: outcome.rpm ?? null,
-    tpm: outcome.tpm ?? null,
+    action: type,
+    rpm: backfill ? null : (outcome.rpm ?? null),
+    tpm: backfill ? null : (outcome.tpm ?? null),
     reason,
-    actor: SYSTEM_POLICY_ACTOR,
+    actor: o.actor ?? SYSTEM_POLICY_ACTOR,
     alert_id: alert.alert_id,
     rule: match.rule.name,
     target_action_id: '',
-    created_at_ms: nowMs,
-    expires_at_ms: nowMs + outcome.duration,
+    created_at_ms: o.nowMs,
+    expires_at_ms: o.nowMs + outcome.duration,
   }));
 }

@@ -1,13 +1,15 @@
-import type { ActiveAction, Decision, KeyActionState } from './action-schema.ts';
+import type { ActiveAction, Decision, KeyAction, KeyActionState } from './action-schema.ts';
 
 const ALLOW: Decision = Object.freeze({ decision: 'allow' });
 
-function hasLimits(a: ActiveAction): boolean {
+type Enforcement = Pick<KeyAction, 'action' | 'rpm' | 'tpm'>;
+
+function hasLimits(a: Enforcement): boolean {
   return a.rpm !== null || a.tpm !== null;
 }
 
-/** suspend > anything with limits > review without limits; stricter first. */
-function strictness(a: ActiveAction): number {
+/** suspend (3) > anything with limits (2) > review without limits (1). */
+export function strictness(a: Enforcement): number {
   if (a.action === 'suspend') return 3;
   return hasLimits(a) ? 2 : 1;
 }

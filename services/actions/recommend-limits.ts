@@ -4,6 +4,7 @@ import { ident, sql } from '../common/clickhouse/sql.ts';
 import { errors } from '../common/errors.ts';
 import type { LimitRecommendation } from './action-schema.ts';
 import type { TimeRange } from './actions-service.ts';
+import { type ThrottleOptions, throttleFromMedians } from './throttle-limits.ts';
 
 const MAX_RANGE_MS = 92 * 86_400_000;
 
@@ -20,6 +21,7 @@ export interface RecommendOptions {
   headroom: number;
   /** Fewer active minutes than this → no suggestion. */
   minActiveMinutes: number;
+  throttle: ThrottleOptions;
 }
 
 function percentiles(q: number[], max: number) {
@@ -66,6 +68,7 @@ export function createLimitRecommender(ch: ClickHouse, options: RecommendOptions
             tpm: Math.max(1, Math.ceil(tokens.p99 * options.headroom)),
           }
         : null,
+      throttle: requests && tokens ? throttleFromMedians(requests.p50, tokens.p50, options.throttle) : null,
     };
   };
 }

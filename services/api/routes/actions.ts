@@ -14,7 +14,7 @@ import { durationSchema } from '../../actions/policy.ts';
 import { errors } from '../../common/errors.ts';
 import { principalOf } from '../auth-hook.ts';
 import type { AppDeps } from '../deps.ts';
-import { route } from '../zod-route.ts';
+import { parseOrThrow, route } from '../zod-route.ts';
 
 const READERS = ['analyst', 'investigator'] as const;
 const tags = ['actions'];
@@ -33,14 +33,60 @@ export function actionsOf(deps: AppDeps): ActionsService {
   throw errors.unavailable('the actions service is not running in this process');
 }
 
-const manualActionBody = z.object({
-  action: enforcementTypeSchema,
+/** The policy file's `action` shape: `{ "type", "rpm", "tpm", "duration" }`. */
+const actionOutcome = z.strictObject({
+  type: enforcementTypeSchema,
   rpm: z.int().positive().optional(),
   tpm: z.int().positive().optional(),
   /** "90s", "15m", "6h", "7d". */
   duration: durationSchema,
+});
+
+const manualActionBody = z
+  .object({
+    action: z.union([
+      actionOutcome,
+      enforcementTypeSchema.describe('Deprecated: a bare type with rpm, tpm and duration beside it'),
+    ]),
+    rpm: z.int().positive().optional().describe('Deprecated: with a bare `action` type only'),
+    tpm: z.int().positive().optional().describe('Deprecated: with a bare `action` type only'),
+    duration: durationSchema.optional().describe('Deprecated: with a bare `action` type only'),
+    reason: z.string().min(1).max(2000),
+    /** Used only when the key has no events to look its org up from. */
+    org_id: z.string().max(128).optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (typeof b.action === 'string' && b.duration === undefined)
+      ctx.addIssue({ code: 'custom', path: ['duration'], message: 'required with a bare action type' });
+  });
+
+/** The body as the service takes it; `legacy` when the deprecated bare-type form was sent. */
+function normaliseManual(body: z.output<typeof manualActionBody>) {
+  const legacy = typeof body.action === 'string';
+  const a =
+    typeof body.action === 'string'
+      ? { type: body.action, rpm: body.rpm, tpm: body.tpm, duration: body.duration ?? 0 }
+      : body.action;
+  return { legacy, action: a.type, rpm: a.rpm, tpm: a.tpm, durationMs: a.duration };
+}
+
+const IDEMPOTENCY_HEADER = 'idempotency-key';
+const idempotencyKey = z.string().min(1).max(200).optional();
+
+function idempotencyOf(headers: Record<string, unknown>): string | undefined {
+  return parseOrThrow(z.object({ [IDEMPOTENCY_HEADER]: idempotencyKey }), headers, 'headers')[IDEMPOTENCY_HEADER];
+}
+
+const outcomeSchema = z.object({
+  actions: z.array(keyActionSchema),
+  skipped: z.array(z.object({ api_key_id: z.string(), reason: z.string() })),
+});
+
+const throttleBody = z.object({
+  duration: durationSchema.default(6 * 3_600_000),
   reason: z.string().min(1).max(2000),
-  org_id: z.string().max(128).optional(),
+  /** The case or alert this answers; resolving it as benign lifts the throttle. */
+  source_id: z.string().max(200).optional(),
 });
 
 const logQuery = pageQuery.extend({
@@ -53,6 +99,8 @@ const logQuery = pageQuery.extend({
   from: isoTime.optional(),
   to: isoTime.optional(),
 });
+
+const withKey = (key: string | undefined) => (key ? { idempotency_key: key } : {});
 
 /** Key actions: what is active, the audit log, manual apply/lift, the circuit breaker, limit recommendations. */
 export default async function actionRoutes(app: FastifyInstance, { deps }: { deps: AppDeps }): Promise<void> {
@@ -82,7 +130,8 @@ export default async function actionRoutes(app: FastifyInstance, { deps }: { dep
   route(app, {
     method: 'POST',
     url: '/v1/keys/:id/actions',
-    summary: 'Apply an action by hand (enforced at once, whatever the policy mode)',
+    summary:
+      'Apply an action by hand (enforced at once, whatever the policy mode); an Idempotency-Key header makes a retry return the first action',
     tags,
     errors: [503],
     roles: ['analyst'],
@@ -91,15 +140,61 @@ export default async function actionRoutes(app: FastifyInstance, { deps }: { dep
     response: keyActionSchema,
     status: 201,
     handler: async ({ params, body, request, reply }) => {
-      const { duration, ...rest } = body;
+      const key = idempotencyOf(request.headers);
+      const { legacy, ...manual } = normaliseManual(body);
       const action = await actionsOf(deps).applyManual({
-        ...rest,
+        ...manual,
         api_key_id: params.id,
-        durationMs: duration,
+        reason: body.reason,
+        ...(body.org_id !== undefined && { org_id: body.org_id }),
         actor: principalOf(request).name,
+        ...(key && { idempotency_key: key }),
       });
+      if (legacy) reply.header('deprecation', 'true');
       return reply.code(201).send(action);
     },
+  });
+
+  route(app, {
+    method: 'POST',
+    url: '/v1/keys/:id/actions/apply-recommendation',
+    summary: 'Rate-limit the key at the throttle derived from its own median usage (policy mode, audit, lift)',
+    tags,
+    errors: [503],
+    roles: ['analyst'],
+    params: keyParams,
+    body: throttleBody,
+    response: outcomeSchema,
+    handler: async ({ params, body, request }) =>
+      actionsOf(deps).throttleKeys({
+        api_key_ids: [params.id],
+        durationMs: body.duration,
+        reason: body.reason,
+        actor: principalOf(request).name,
+        ...(body.source_id !== undefined && { source_id: body.source_id }),
+        ...withKey(idempotencyOf(request.headers)),
+      }),
+  });
+
+  route(app, {
+    method: 'POST',
+    url: '/v1/actions/throttle',
+    summary:
+      'Rate-limit several keys (e.g. every member of a cluster), each at the throttle derived from its own usage',
+    tags,
+    errors: [503],
+    roles: ['analyst'],
+    body: throttleBody.extend({ api_key_ids: z.array(z.string().min(1).max(128)).min(1).max(1000) }),
+    response: outcomeSchema,
+    handler: async ({ body, request }) =>
+      actionsOf(deps).throttleKeys({
+        api_key_ids: body.api_key_ids,
+        durationMs: body.duration,
+        reason: body.reason,
+        actor: principalOf(request).name,
+        ...(body.source_id !== undefined && { source_id: body.source_id }),
+        ...withKey(idempotencyOf(request.headers)),
+      }),
   });
 
   route(app, {

@@ -27,6 +27,17 @@ export const actionsEnv = z
       .describe('Prefix of the per-instance group that reads key-actions from the beginning'),
     DG_ACTIONS_RECOMMEND_HEADROOM: num(1.5, 1, 100).describe('Suggested limit = p99 per-minute usage x headroom'),
     DG_ACTIONS_RECOMMEND_MIN_MINUTES: int(30, 1).describe('Fewest active minutes before limits are suggested'),
+    DG_ACTIONS_BACKFILL_LAG_MS: int(900_000, 0).describe(
+      'Alerts whose event time is further behind now are queued as require_review, outside the breaker',
+    ),
+    DG_ACTIONS_THROTTLE_FRACTION: num(0.25, 0.01, 1).describe(
+      "Automatic throttle = min(policy limit, fraction x the key's median per-minute rate)",
+    ),
+    DG_ACTIONS_THROTTLE_FLOOR_RPM: int(1, 1).describe('Lowest requests per minute a derived throttle goes to'),
+    DG_ACTIONS_THROTTLE_FLOOR_TPM: int(1_000, 1).describe('Lowest tokens per minute a derived throttle goes to'),
+    DG_ACTIONS_THROTTLE_BASELINE_MS: int(86_400_000, 60_000, 92 * 86_400_000).describe(
+      "Event-time span before an alert whose per-minute usage is the key's baseline",
+    ),
   })
   .transform((e) => ({
     policyFile: e.DG_ACTIONS_POLICY_FILE,
@@ -43,4 +54,11 @@ export const actionsEnv = z
     readerGroupPrefix: e.DG_ACTIONS_READER_GROUP_PREFIX,
     recommendHeadroom: e.DG_ACTIONS_RECOMMEND_HEADROOM,
     recommendMinMinutes: e.DG_ACTIONS_RECOMMEND_MIN_MINUTES,
+    backfillLagMs: e.DG_ACTIONS_BACKFILL_LAG_MS,
+    throttle: {
+      fraction: e.DG_ACTIONS_THROTTLE_FRACTION,
+      floorRpm: e.DG_ACTIONS_THROTTLE_FLOOR_RPM,
+      floorTpm: e.DG_ACTIONS_THROTTLE_FLOOR_TPM,
+      baselineMs: e.DG_ACTIONS_THROTTLE_BASELINE_MS,
+    },
   }));

@@ -5,7 +5,7 @@ import { type ActionsServiceDeps, createActionsService } from '../../../services
 import type { BreakerTrip } from '../../../services/actions/circuit-breaker.ts';
 import { silentLogger } from '../../../services/common/logger.ts';
 import { pollUntil } from '../../helpers/poll.ts';
-import { alert, MemoryAudit, MemoryTopic, testPolicy } from './fixtures.ts';
+import { alert, fakeRecommender, MemoryAudit, MemoryTopic, testPolicy } from './fixtures.ts';
 
 const T0 = Date.parse('2025-03-01T12:00:00Z');
 const HOUR = 3_600_000;
@@ -25,7 +25,7 @@ function setup(overrides: Partial<ActionsServiceDeps> = {}) {
     breaker: { maxPerWindow: 100, maxPerOrgPerWindow: 100, windowMs: HOUR },
     audit,
     topic,
-    recommend: async () => assert.fail('not used'),
+    recommend: fakeRecommender(),
     sweepIntervalMs: 60_000,
     logger: silentLogger,
     clock: () => clock.now,

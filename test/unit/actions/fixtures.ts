@@ -1,6 +1,7 @@
 import type { Alert } from '../../../schemas/alert-v1.ts';
 import type { ActionAudit } from '../../../services/actions/action-audit.ts';
-import type { KeyAction, KeyActionState } from '../../../services/actions/action-schema.ts';
+import type { KeyAction, KeyActionState, LimitRecommendation } from '../../../services/actions/action-schema.ts';
+import type { TimeRange } from '../../../services/actions/actions-service.ts';
 import type { KeyActionsTopic, KeyStateListener } from '../../../services/actions/key-actions-topic.ts';
 import { parsePolicy } from '../../../services/actions/policy.ts';
 
@@ -42,6 +43,25 @@ export function testPolicy(mode: 'enforce' | 'dry_run' = 'enforce') {
       { name: 'medium', when: { min_severity: 'medium' }, action: { type: 'require_review', duration: '2h' } },
     ],
   });
+}
+
+/** A recommender over fixed per-key medians (requests and tokens per active minute); keys not listed have no history. */
+export function fakeRecommender(medians: Record<string, { rpm: number; tpm: number }> = {}, calls: TimeRange[] = []) {
+  return async (api_key_id: string, range: TimeRange): Promise<LimitRecommendation> => {
+    calls.push(range);
+    const m = medians[api_key_id];
+    const pct = (v: number) => ({ p50: v, p90: v * 2, p99: v * 3, max: v * 4 });
+    return {
+      api_key_id,
+      from: new Date(range.fromMs).toISOString(),
+      to: new Date(range.toMs).toISOString(),
+      active_minutes: m ? 60 : 0,
+      requests_per_minute: m ? pct(m.rpm) : null,
+      tokens_per_minute: m ? pct(m.tpm) : null,
+      suggested: m ? { rpm: m.rpm * 3, tpm: m.tpm * 3 } : null,
+      throttle: m ? { rpm: Math.max(1, Math.floor(m.rpm / 4)), tpm: Math.max(1000, Math.floor(m.tpm / 4)) } : null,
+    };
+  };
 }
 
 /** The audit port in memory. */

@@ -25,6 +25,7 @@ const service = createActionsService({
     requests_per_minute: null,
     tokens_per_minute: null,
     suggested: null,
+    throttle: null,
   }),
   sweepIntervalMs: 60_000,
   logger: silentLogger,
@@ -99,6 +100,34 @@ describe('manual actions', () => {
     assert.equal((await call('GET', '/v1/keys/k-man/decision', 'gateway')).body.decision, 'allow');
   });
 
+  it("takes the policy file's action shape, flags the bare type as deprecated, and replays an idempotency key", async () => {
+    const headers = { ...bearer(tokens.token('analyst')), 'idempotency-key': 'retry-1' };
+    const payload = { action: { type: 'rate_limit', rpm: 7, duration: '1h' }, reason: 'policy shape' };
+    const first = await app.inject({ method: 'POST', url: '/v1/keys/k-shape/actions', headers, payload });
+    const retry = await app.inject({ method: 'POST', url: '/v1/keys/k-shape/actions', headers, payload });
+    assert.equal(first.statusCode, 201);
+    assert.equal(first.headers.deprecation, undefined);
+    assert.deepEqual([first.json().action, first.json().rpm], ['rate_limit', 7]);
+    assert.equal(retry.json().action_id, first.json().action_id);
+    const legacy = await app.inject({
+      method: 'POST',
+      url: '/v1/keys/k-legacy/actions',
+      headers: bearer(tokens.token('analyst')),
+      payload: { action: 'suspend', duration: '1h', reason: 'old client' },
+    });
+    assert.equal(legacy.statusCode, 201);
+    assert.equal(legacy.headers.deprecation, 'true');
+    const missing = await call('POST', '/v1/keys/k/actions', 'analyst', { action: 'suspend', reason: 'x' });
+    assert.match(missing.body.error.message, /body\.duration: required with a bare action type/);
+    const tooLong = await app.inject({
+      method: 'POST',
+      url: '/v1/keys/k/actions',
+      headers: { ...bearer(tokens.token('analyst')), 'idempotency-key': 'x'.repeat(201) },
+      payload,
+    });
+    assert.match(tooLong.json().error.message, /headers\.idempotency-key/);
+  });
+
   it('rejects malformed input with a 400 naming the field, and wrong roles with 403', async () => {
     const badDuration = await call('POST', '/v1/keys/k/actions', 'analyst', {
       action: 'suspend',
@@ -134,8 +163,9 @@ describe('manual actions', () => {
 
 describe('log, breaker and recommendations', () => {
   it('shows the breaker open after its one allowed automatic action', async () => {
-    await service.handleAlert(alert({ alert_id: 'r-1', api_key_ids: ['k-auto-1'] }));
-    await service.handleAlert(alert({ alert_id: 'r-2', api_key_ids: ['k-auto-2'] }));
+    const raised_at = new Date(NOW).toISOString();
+    await service.handleAlert(alert({ alert_id: 'r-1', api_key_ids: ['k-auto-1'], raised_at }));
+    await service.handleAlert(alert({ alert_id: 'r-2', api_key_ids: ['k-auto-2'], raised_at }));
     const breaker = await call('GET', '/v1/actions/breaker', 'analyst');
     assert.equal(breaker.status, 200);
     assert.equal(breaker.body.open, true);
