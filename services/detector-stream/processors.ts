@@ -2,12 +2,18 @@ import type { Config } from '../common/config/index.ts';
 import { createCoordinationEngine } from '../coordination/index.ts';
 import { preparePrompt } from '../detector/features/prepared-event.ts';
 import { createDetectorPipeline } from '../detector/pipeline.ts';
+import type { SeverityThresholds } from '../detector/scorers/ensemble.ts';
 import type { Scorer } from '../detector/scorers/scorer.ts';
 import type { StatefulProcessor } from './stateful-sink.ts';
 
 /** Stage 1 for one source partition: the same pipeline replay runs, without stage 2 (that runs over all partitions). */
-export function detectorProcessor(config: Config, scorers: Scorer[], state: Buffer | null): StatefulProcessor {
-  const pipeline = createDetectorPipeline({ config: config.detector, scorers, state });
+export function detectorProcessor(
+  config: Config,
+  scorers: Scorer[],
+  thresholds: SeverityThresholds,
+  state: Buffer | null,
+): StatefulProcessor {
+  const pipeline = createDetectorPipeline({ config: config.detector, scorers, thresholds, state });
   return { process: (event) => pipeline.process(event), snapshot: () => pipeline.snapshot() };
 }
 

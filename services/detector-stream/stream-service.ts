@@ -4,6 +4,7 @@ import { migrate } from '../common/clickhouse/migrate.ts';
 import type { Config } from '../common/config/index.ts';
 import type { Logger } from '../common/logger.ts';
 import { withRetry } from '../common/retry.ts';
+import { resolveAlertThresholds } from '../detector/calibration/alert-thresholds.ts';
 import { loadTfjsScorers } from '../detector/scorers/tfjs-scorer.ts';
 import { createClickHouseEventSink } from '../ingest/clickhouse-event-sink.ts';
 import { createKafka, ensureTopics } from '../stream/kafka-client.ts';
@@ -63,12 +64,20 @@ function stateful(config: Config, logger: Logger, ch: ClickHouse, outputs: Detec
     detector: async () => {
       // The service refuses to start on a bad model (wrong feature list, corrupt files) rather than score without it.
       const scorers = config.ml.enabled ? await loadTfjsScorers(config.ml, logger.child({ component: 'ml' })) : [];
+      const calibrated = await resolveAlertThresholds({
+        modelsDir: config.ml.modelsDir,
+        calibrationVersion: config.ml.calibrationVersion,
+        fpBudget: config.detector.fpBudget,
+        ml: scorers.length > 0,
+      });
+      if (calibrated.warning) logger.warn({ component: 'detector' }, calibrated.warning);
+      logger.info({ component: 'detector', ...calibrated.thresholds, source: calibrated.source }, 'alert thresholds');
       return new StatefulSink({
         ...base,
         name: 'detector',
         group: config.kafka.groups.ingest,
         scope: 'partition',
-        createProcessor: (state) => detectorProcessor(config, scorers, state),
+        createProcessor: (state) => detectorProcessor(config, scorers, calibrated.thresholds, state),
       });
     },
     coordination: () =>

@@ -6,7 +6,12 @@ import { extractFeatures } from './features/extract.ts';
 import { FEATURE_COUNT } from './features/feature-names.ts';
 import { preparePrompt } from './features/prepared-event.ts';
 import { createBaselineScorer } from './scorers/baseline-scorer.ts';
-import { createEnsemble, DEFAULT_WEIGHTS } from './scorers/ensemble.ts';
+import {
+  createEnsemble,
+  DEFAULT_SEVERITY_THRESHOLDS,
+  DEFAULT_WEIGHTS,
+  type SeverityThresholds,
+} from './scorers/ensemble.ts';
 import { createPopulationScorer } from './scorers/population-scorer.ts';
 import { createRuleScorer } from './scorers/rule-scorer.ts';
 import { buildRules } from './scorers/rules.ts';
@@ -26,6 +31,11 @@ export interface DetectorPipelineOptions {
   coordination?: CoordinationEngine;
   /** A `snapshot()` of an earlier pipeline to continue from (checkpoint restore); stage 2's part goes to it. */
   state?: Uint8Array | null;
+  /**
+   * Alert thresholds per severity, calibrated to the false-positive budget (`resolveAlertThresholds`); default: the
+   * fixed floors, raised to `config.alertThreshold` when that is higher.
+   */
+  thresholds?: SeverityThresholds;
 }
 
 /** Hourly windows of a new key are still filling for its first hour; the baseline learns only after that. */
@@ -42,6 +52,12 @@ export interface DetectorPipelineWithState extends DetectorPipeline {
   restoreKey(snapshot: unknown): void;
 }
 
+/** The operator's DG_DETECTOR_ALERT_THRESHOLD is a floor under the calibrated alert threshold. */
+function withFloor(t: SeverityThresholds, floor: number): SeverityThresholds {
+  const medium = Math.max(t.medium, floor);
+  return { medium, high: Math.max(t.high, medium), critical: Math.max(t.critical, t.high, medium) };
+}
+
 /** The detector, synchronous and driven only by event time: the streaming service and replay both call this. */
 export function createDetectorPipeline(options: DetectorPipelineOptions = {}): DetectorPipelineWithState {
   const config = options.config ?? defaultDetectorConfig();
@@ -51,6 +67,7 @@ export function createDetectorPipeline(options: DetectorPipelineOptions = {}): D
   const core = saved ? restoreCore(saved, params) : emptyCore(params);
   if (saved?.coordination !== undefined) coordination?.restore?.(saved.coordination);
   const { keys, orgs, population, counters, clock } = core;
+  const thresholds = withFloor(options.thresholds ?? DEFAULT_SEVERITY_THRESHOLDS, config.alertThreshold);
   const ensemble = createEnsemble(
     [
       createRuleScorer(buildRules(config.rules)),
@@ -59,9 +76,9 @@ export function createDetectorPipeline(options: DetectorPipelineOptions = {}): D
       ...(options.scorers ?? []),
     ],
     { ...DEFAULT_WEIGHTS, ...config.modelWeights },
+    () => thresholds,
   );
   const policy = {
-    threshold: config.alertThreshold,
     cooldownMs: config.alertCooldownMs,
     escalationDelta: config.escalationDelta,
   };
@@ -98,6 +115,7 @@ export function createDetectorPipeline(options: DetectorPipelineOptions = {}): D
       ts,
       values: Array.from(features),
       score: result.score,
+      evidence: result.evidence,
     });
     const alert = decideKeyAlert(state, result, ts, policy);
     if (alert) countAlert(alert, out);

@@ -13,6 +13,8 @@ export interface KeyFeatureSnapshot {
   values: number[];
   /** Ensemble score 0..1. */
   score: number;
+  /** The evidence part of the score (rules, classifier): what alert thresholds are calibrated on. */
+  evidence?: number;
 }
 
 export interface PipelineOutput {

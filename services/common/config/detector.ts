@@ -23,18 +23,19 @@ const ruleEnv = {
   DG_RULE_SWEEP_MAX_INTERARRIVAL_CV: num(0.6).describe('Rule: inter-arrival CV below which a sweep is scripted'),
   DG_RULE_UNSUPPORTED_REGION_SHARE: num(0.2, 0, 1).describe('Rule: share of traffic from unsupported regions'),
   DG_RULE_UNSUPPORTED_LEAK_SHARE: num(0.002, 0, 1).describe('Rule: unsupported-region share leaking past proxies'),
-  DG_RULE_DATACENTER_SHARE: num(0.5, 0, 1).describe('Rule: datacenter/proxy ASN share of proxied access'),
   DG_RULE_COUNTRY_MISMATCH_SHARE: num(0.5, 0, 1).describe('Rule: request vs billing country mismatch share'),
-  DG_RULE_PROXY_POOL_IPS: num(200).describe(
-    'Rule: distinct datacenter IPs (6–12 h) of one key rotating through proxies',
-  ),
   DG_RULE_RESELLER_REQ_PER_DAY: num(3000).describe('Rule: daily requests of a router key mixing in extraction'),
   DG_RULE_SLOW_ACTIVE_HOURS: num(10, 0, 24).describe('Rule: active hours per day of a low-and-slow extractor'),
 };
 
 export const detectorEnv = z
   .object({
-    DG_DETECTOR_ALERT_THRESHOLD: num(0.6, 0, 1).describe('Ensemble score from which a key alert is raised'),
+    DG_DETECTOR_ALERT_THRESHOLD: num(0.6, 0, 1).describe(
+      'Lowest score a key alert may start at; the calibrated threshold (DG_DETECTOR_FP_BUDGET) is never below it',
+    ),
+    DG_DETECTOR_FP_BUDGET: num(1, 0.001, 1000).describe(
+      'False-positive budget: benign keys alerted (medium and above) per 1,000 per day; alert thresholds are calibrated to it on the benign reference in models/calibration/',
+    ),
     DG_DETECTOR_ALERT_COOLDOWN_MS: int(HOUR, 0).describe('Event-time window in which repeat alerts are suppressed'),
     DG_DETECTOR_ESCALATION_DELTA: num(0.1, 0, 1).describe('Score rise inside the cooldown that raises an escalation'),
     DG_DETECTOR_IDLE_COMPACT_MS: int(2 * HOUR, 60_000).describe('Idle time after which a key keeps only its baseline'),
@@ -45,16 +46,19 @@ export const detectorEnv = z
     DG_DETECTOR_POPULATION_MIN_SAMPLES: int(200, 1).describe('Cohort snapshots needed before population scoring'),
     DG_DETECTOR_BASELINE_MIN_SAMPLES: int(60, 1).describe('Minute snapshots of a key before baseline scoring'),
     DG_DETECTOR_BASELINE_MIN_SPAN_MS: int(24 * HOUR, 0).describe('History a baseline needs (a diurnal cycle) to score'),
-    DG_DETECTOR_WEIGHT_CLASSIFIER: num(0.55, 0, 1).describe(
-      'Ensemble weight of the tfjs classifier (alone it cannot alert below 0.6)',
+    DG_DETECTOR_WEIGHT_CLASSIFIER: num(0.75, 0, 1).describe(
+      'Weight of the tfjs classifier in the evidence part of the score (behaviour features only)',
     ),
-    DG_DETECTOR_WEIGHT_AUTOENCODER: num(0.35, 0, 1).describe('Ensemble weight of the tfjs autoencoder novelty score'),
+    DG_DETECTOR_WEIGHT_AUTOENCODER: num(0.35, 0, 1).describe(
+      'Weight of the tfjs autoencoder in the anomaly part (raises priority, never raises an alert)',
+    ),
     DG_DETECTOR_DATACENTER_ASNS: csv(DEFAULT_DATACENTER_ASNS).describe('Datacenter, hosting and proxy ASNs'),
     DG_DETECTOR_UNSUPPORTED_REGIONS: csv('CN,RU,IR,KP,SY,CU,BY').describe('Countries where the service is not offered'),
     ...ruleEnv,
   })
   .transform((e) => ({
     alertThreshold: e.DG_DETECTOR_ALERT_THRESHOLD,
+    fpBudget: e.DG_DETECTOR_FP_BUDGET,
     alertCooldownMs: e.DG_DETECTOR_ALERT_COOLDOWN_MS,
     escalationDelta: e.DG_DETECTOR_ESCALATION_DELTA,
     idleCompactMs: e.DG_DETECTOR_IDLE_COMPACT_MS,
@@ -79,9 +83,7 @@ export const detectorEnv = z
       sweepMaxInterarrivalCv: e.DG_RULE_SWEEP_MAX_INTERARRIVAL_CV,
       unsupportedRegionShare: e.DG_RULE_UNSUPPORTED_REGION_SHARE,
       unsupportedLeakShare: e.DG_RULE_UNSUPPORTED_LEAK_SHARE,
-      datacenterShare: e.DG_RULE_DATACENTER_SHARE,
       countryMismatchShare: e.DG_RULE_COUNTRY_MISMATCH_SHARE,
-      proxyPoolIps: e.DG_RULE_PROXY_POOL_IPS,
       resellerReqPerDay: e.DG_RULE_RESELLER_REQ_PER_DAY,
       slowActiveHours: e.DG_RULE_SLOW_ACTIVE_HOURS,
     },

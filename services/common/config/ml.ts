@@ -1,5 +1,16 @@
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { bool } from './env-helpers.ts';
+
+/** The models/ folder shipped with DistillGuard, wherever the command is started from. */
+export const BUNDLED_MODELS_DIR = fileURLToPath(new URL('../../../models', import.meta.url));
+
+/** Empty means the bundled folder; a relative path is taken from the working directory, as a user typed it. */
+function modelsDirOf(value: string): string {
+  if (value === '') return BUNDLED_MODELS_DIR;
+  return isAbsolute(value) ? value : resolve(value);
+}
 
 const versionName = z
   .string()
@@ -12,19 +23,26 @@ export const mlEnv = z
       .enum(['auto', 'tensorflow', 'wasm', 'cpu'])
       .default('auto')
       .describe('TensorFlow.js backend; auto tries tfjs-node, then wasm, then cpu'),
-    DG_MODELS_DIR: z.string().min(1).default('models').describe('Directory holding models/<name>/<version>/'),
+    DG_MODELS_DIR: z
+      .string()
+      .default('')
+      .describe('Directory holding <name>/<version>/ models and calibration/; empty = the bundled models/ folder'),
     DG_AUTOENCODER_VERSION: versionName
       .default('latest')
       .describe('Autoencoder version under models/autoencoder/ (latest = highest version)'),
     DG_CLASSIFIER_VERSION: versionName
       .default('latest')
       .describe('Classifier version under models/classifier/ (latest = highest version)'),
+    DG_CALIBRATION_VERSION: versionName
+      .default('latest')
+      .describe('Alert-threshold calibration under models/calibration/ (latest = highest version)'),
   })
   .transform((e) => ({
     enabled: e.DG_ML_ENABLED,
     backend: e.DG_TF_BACKEND,
-    modelsDir: e.DG_MODELS_DIR,
+    modelsDir: modelsDirOf(e.DG_MODELS_DIR),
     versions: { autoencoder: e.DG_AUTOENCODER_VERSION, classifier: e.DG_CLASSIFIER_VERSION },
+    calibrationVersion: e.DG_CALIBRATION_VERSION,
   }));
 
 export type MlConfig = z.output<typeof mlEnv>;

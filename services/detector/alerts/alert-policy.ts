@@ -4,7 +4,6 @@ import type { EnsembleResult } from '../scorers/ensemble.ts';
 import type { KeyState } from '../state/key-state.ts';
 
 export interface AlertPolicy {
-  threshold: number;
   cooldownMs: number;
   escalationDelta: number;
 }
@@ -18,11 +17,12 @@ export function alertId(kind: string, subject: string, category: string, ts: num
 }
 
 /**
- * Raises a key alert when the score crosses the threshold, at most once per key and category within the cooldown
+ * Raises a key alert when the evidence crossed the alert threshold (severity medium or above) or, as an informational
+ * `low` alert, when only anomaly speaks for the key; at most once per key and category within the cooldown
  * (event time), except an escalation when the score rose by at least `escalationDelta` since the last alert.
  */
 export function decideKeyAlert(state: KeyState, result: EnsembleResult, ts: number, policy: AlertPolicy): Alert | null {
-  if (result.score < policy.threshold) return null;
+  if (result.severity === 'low' && !result.informational) return null;
   const previous = state.alerts[result.category];
   const inCooldown = previous !== undefined && ts - previous.raisedAt < policy.cooldownMs;
   if (inCooldown && result.score < previous.score + policy.escalationDelta) return null;

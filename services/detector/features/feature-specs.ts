@@ -2,8 +2,9 @@ import { FEATURE_COUNT, FEATURE_INDEX, FEATURE_NAMES, type FeatureName } from '.
 
 /**
  * How statistics treat a feature: `log` features (counts, rates, ratios) are compared as log1p(x); `direction` says
- * which deviation is suspicious (`none`: informative for models, never an anomaly by itself, e.g. datacenter share
- * because most server-side API traffic comes from clouds); lo/hi/minScale are on the compared scale.
+ * which deviation is suspicious (`none`: never an anomaly by itself — every identity and network feature, see
+ * feature-roles.ts, because most server-side API traffic comes from clouds and customers travel); lo/hi/minScale are
+ * on the compared scale.
  */
 export interface FeatureSpec {
   scale: 'log' | 'linear';
@@ -65,14 +66,14 @@ const SPECS: Record<FeatureName, FeatureSpec> = {
   multi_sample_share: share('high'),
   temperature_std: linear('high', 2, 0.05),
   tool_use_share: share('none'),
-  key_age_days: log('low', 10),
-  org_key_count: log('high', 12),
-  distinct_ips: log('high', 12),
-  distinct_asns: log('high', 8),
-  distinct_countries: log('high', 6),
+  key_age_days: log('none', 10),
+  org_key_count: log('none', 12),
+  distinct_ips: log('none', 12),
+  distinct_asns: log('none', 8),
+  distinct_countries: log('none', 6),
   datacenter_asn_share: share('none'),
-  country_mismatch_share: share('high'),
-  unsupported_region_share: share('high'),
+  country_mismatch_share: share('none'),
+  unsupported_region_share: share('none'),
 };
 
 /** Specs in FEATURE_NAMES order. */

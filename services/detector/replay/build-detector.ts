@@ -1,12 +1,14 @@
 import type { Config } from '../../common/config/index.ts';
 import { DistillGuardError } from '../../common/errors.ts';
 import { createCoordinationEngine } from '../../coordination/index.ts';
+import { resolveAlertThresholds } from '../calibration/alert-thresholds.ts';
 import { createDetectorPipeline, type DetectorPipelineWithState } from '../pipeline.ts';
 import type { Scorer } from '../scorers/scorer.ts';
 import { loadTfjsScorers } from '../scorers/tfjs-scorer.ts';
 
 export interface OfflineDetectorOptions {
-  config: Pick<Config, 'detector' | 'ml'>;
+  /** `coordination` (from `DG_COORD_*`) builds stage 2 exactly as the stream does; absent, its defaults. */
+  config: Pick<Config, 'detector' | 'ml'> & Partial<Pick<Config, 'coordination'>>;
   coordination: boolean;
   ml: boolean;
   /** One human-readable line when something optional (the models) is unavailable. */
@@ -25,11 +27,24 @@ async function optionalModels(options: OfflineDetectorOptions): Promise<Scorer[]
   }
 }
 
-/** The detector as replay and demo run it: stage 1 plus, unless disabled, stage 2 and the tfjs models. */
+/**
+ * The detector as replay and demo run it: stage 1 plus, unless disabled, stage 2 and the tfjs models, with alert
+ * thresholds calibrated to DG_DETECTOR_FP_BUDGET for whichever profile (models or rules only) actually runs.
+ */
 export async function buildOfflineDetector(options: OfflineDetectorOptions): Promise<DetectorPipelineWithState> {
+  const scorers = await optionalModels(options);
+  const { ml, detector } = options.config;
+  const calibrated = await resolveAlertThresholds({
+    modelsDir: ml.modelsDir,
+    calibrationVersion: ml.calibrationVersion,
+    fpBudget: detector.fpBudget,
+    ml: scorers.length > 0,
+  });
+  if (calibrated.warning) options.warn(calibrated.warning);
   return createDetectorPipeline({
-    config: options.config.detector,
-    scorers: await optionalModels(options),
-    coordination: options.coordination ? createCoordinationEngine() : undefined,
+    config: detector,
+    thresholds: calibrated.thresholds,
+    scorers,
+    coordination: options.coordination ? createCoordinationEngine(options.config.coordination) : undefined,
   });
 }

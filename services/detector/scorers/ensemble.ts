@@ -3,22 +3,36 @@ import { round } from './reasons.ts';
 import type { AlertCategory, ScoreInput, Scorer, ScorerResult } from './scorer.ts';
 
 /**
- * How much each scorer can move the final score on its own (noisy-OR weights): a fired rule is decisive. Any two
- * unsupervised scorers (population, baseline, autoencoder) together stay below the default alert threshold of 0.6
- * (at most 1 − 0.65² ≈ 0.58): legitimate heavy users are outliers too (researchers sweeping temperatures, eval
- * harnesses asking for logprobs), so an outlier needs a rule or several scorers to agree. The classifier alone
- * cannot alert either (0.55): on simulator traffic it flags researchers and eval harnesses on its own.
+ * How much each scorer can move its part of the score on its own (noisy-OR weights). Rules and the classifier read
+ * extraction *behaviour* and form the evidence part; population, baseline and autoencoder say only "unusual" — legitimate
+ * heavy users are outliers too — and form the anomaly part, which can raise an alert's priority but never raise one.
  * The two model weights are configurable (DG_DETECTOR_WEIGHT_*).
  */
 export const DEFAULT_WEIGHTS: Readonly<Record<string, number>> = {
   rule: 1,
+  classifier: 0.75,
   population: 0.35,
   baseline: 0.35,
   autoencoder: 0.35,
-  classifier: 0.55,
 };
-const OTHER_WEIGHT = 0.6;
+
+/** Scorers whose score is extraction evidence; every other scorer is anomaly (context for priority only). */
+const EVIDENCE_SCORERS = new Set(['rule', 'classifier']);
+const OTHER_WEIGHT = 0.35;
+/** Share of the remaining headroom an alert's anomaly part can add to its score (priority, not a trigger). */
+const ANOMALY_BOOST = 0.5;
+/** Anomaly at or above this with no extraction evidence is raised as informational (`low`, category anomaly). */
+export const INFORMATIONAL_ANOMALY = 0.7;
 const MAX_REASONS = 6;
+
+/** Scores from which an alert has each severity; `medium` is the alert threshold (see calibration.ts). */
+export interface SeverityThresholds {
+  medium: number;
+  high: number;
+  critical: number;
+}
+
+export const DEFAULT_SEVERITY_THRESHOLDS: SeverityThresholds = { medium: 0.6, high: 0.75, critical: 0.9 };
 
 export interface EnsembleResult {
   score: number;
@@ -27,55 +41,106 @@ export interface EnsembleResult {
   reasons: AlertReason[];
   /** Each scorer's raw score, by name (for key_features debugging and the models). */
   parts: Record<string, number>;
+  /** Noisy-OR of the evidence scorers: what the alert threshold is calibrated on. */
+  evidence: number;
+  /** Noisy-OR of the anomaly scorers. */
+  anomaly: number;
+  /** True when nothing but anomaly speaks for the key: an informational finding, never queued or enforced. */
+  informational: boolean;
 }
 
-export function severityOf(score: number): Severity {
-  if (score >= 0.9) return 'critical';
-  if (score >= 0.75) return 'high';
-  if (score >= 0.6) return 'medium';
+export function severityOf(score: number, t: SeverityThresholds = DEFAULT_SEVERITY_THRESHOLDS): Severity {
+  if (score >= t.critical) return 'critical';
+  if (score >= t.high) return 'high';
+  if (score >= t.medium) return 'medium';
   return 'low';
 }
 
-function pickCategory(results: Array<{ name: string; result: ScorerResult }>): AlertCategory {
-  const named = results
-    .filter((r) => r.result.category && r.result.score > 0)
-    .sort((a, b) => Number(b.name === 'rule') - Number(a.name === 'rule') || b.result.score - a.result.score);
+interface Part {
+  name: string;
+  weighted: number;
+  result: ScorerResult;
+}
+
+function pickCategory(parts: Part[]): AlertCategory {
+  const named = parts
+    .filter((p) => p.result.category && p.weighted > 0 && EVIDENCE_SCORERS.has(p.name))
+    .sort((a, b) => Number(b.name === 'rule') - Number(a.name === 'rule') || b.weighted - a.weighted);
   return named[0]?.result.category ?? 'anomaly';
 }
 
-/** Reasons of all scorers, each contribution scaled by its scorer's share of the combined evidence. */
-function mergeReasons(parts: Array<{ weighted: number; result: ScorerResult }>): AlertReason[] {
+/**
+ * Reasons of the given scorers, each contribution scaled by its scorer's share of their combined weight; a feature
+ * named by several scorers becomes one reason (contributions added, the strongest scorer's value and detail kept).
+ */
+export function mergeReasons(parts: readonly Part[]): AlertReason[] {
   const total = parts.reduce((sum, p) => sum + p.weighted, 0);
   if (total === 0) return [];
-  const merged = parts.flatMap((p) =>
-    p.result.reasons.map((r) => ({ ...r, contribution: round((r.contribution * p.weighted) / total) })),
-  );
-  return merged
+  const byFeature = new Map<string, { reason: AlertReason; top: number; scorers: string[] }>();
+  for (const p of parts) {
+    for (const r of p.result.reasons) {
+      const share = (r.contribution * p.weighted) / total;
+      const seen = byFeature.get(r.feature);
+      if (!seen) {
+        byFeature.set(r.feature, { reason: { ...r, contribution: share }, top: share, scorers: [r.scorer] });
+        continue;
+      }
+      seen.reason.contribution += share;
+      if (!seen.scorers.includes(r.scorer)) seen.scorers.push(r.scorer);
+      if (share > seen.top) {
+        seen.top = share;
+        seen.reason = { ...r, contribution: seen.reason.contribution };
+      }
+    }
+  }
+  return [...byFeature.values()]
+    .map(({ reason, scorers }) => ({ ...reason, scorer: scorers.join('+'), contribution: round(reason.contribution) }))
     .sort((a, b) => b.contribution - a.contribution || a.feature.localeCompare(b.feature))
     .slice(0, MAX_REASONS);
 }
 
-/** Runs every scorer and combines them by weighted noisy-OR into one 0..1 score with severity and reasons. */
-export function createEnsemble(scorers: Scorer[], weights: Readonly<Record<string, number>> = DEFAULT_WEIGHTS) {
+function noisyOr(parts: readonly Part[]): number {
+  let miss = 1;
+  for (const p of parts) miss *= 1 - p.weighted;
+  return 1 - miss;
+}
+
+/**
+ * Runs every scorer; the evidence part (rules, classifier) decides whether there is an alert at all, the anomaly part
+ * only raises an alert's score within its remaining headroom. Severity comes from the (calibrated) thresholds.
+ */
+export function createEnsemble(
+  scorers: Scorer[],
+  weights: Readonly<Record<string, number>> = DEFAULT_WEIGHTS,
+  thresholds: () => SeverityThresholds = () => DEFAULT_SEVERITY_THRESHOLDS,
+) {
   return {
     scorers,
     score(input: ScoreInput): EnsembleResult {
-      const results = scorers.map((scorer) => ({ name: scorer.name, result: scorer.score(input) }));
-      let miss = 1;
-      const parts: Record<string, number> = {};
-      const weighted = results.map(({ name, result }) => {
-        const s = Math.min(1, Math.max(0, result.score)) * (weights[name] ?? OTHER_WEIGHT);
-        miss *= 1 - s;
-        parts[name] = round(result.score);
-        return { weighted: s, result };
+      const parts: Part[] = scorers.map((scorer) => {
+        const result = scorer.score(input);
+        const weight = weights[scorer.name] ?? OTHER_WEIGHT;
+        return { name: scorer.name, weighted: Math.min(1, Math.max(0, result.score)) * weight, result };
       });
-      const score = round(1 - miss);
+      const evidenceParts = parts.filter((p) => EVIDENCE_SCORERS.has(p.name));
+      const anomalyParts = parts.filter((p) => !EVIDENCE_SCORERS.has(p.name));
+      const evidence = noisyOr(evidenceParts);
+      const anomaly = noisyOr(anomalyParts);
+      const t = thresholds();
+      const alerting = evidence >= t.medium;
+      const score = round(alerting ? evidence + (1 - evidence) * ANOMALY_BOOST * anomaly : evidence);
+      const informational = !alerting && anomaly >= INFORMATIONAL_ANOMALY;
+      const raw: Record<string, number> = {};
+      for (const p of parts) raw[p.name] = round(p.result.score);
       return {
         score,
-        severity: severityOf(score),
-        category: pickCategory(results),
-        reasons: mergeReasons(weighted),
-        parts,
+        severity: severityOf(score, t),
+        category: alerting ? pickCategory(parts) : 'anomaly',
+        reasons: mergeReasons(alerting ? parts : informational ? anomalyParts : evidenceParts),
+        parts: raw,
+        evidence: round(evidence),
+        anomaly: round(anomaly),
+        informational,
       };
     },
   };

@@ -56,8 +56,6 @@ const MIXED_MIN_OUT_IN = 0.3;
 const VARIANCE_STUDY_TEMPERATURE_STD = 0.2;
 /** Truncated outputs are of little use as training traces: an extractor sets max_tokens for complete ones. */
 const TRUNCATED_SHARE = 0.3;
-/** Server-side traffic: routers, pipelines and proxy pools run from hosting networks, people do not. */
-const DATACENTER_ONLY = 0.8;
 /**
  * Eval harnesses and researchers sample n > 1 (or read logprobs) to study variance; extraction wants one good trace
  * per prompt.
@@ -67,24 +65,36 @@ const MIXED_MAX_MULTI_SAMPLE = 0.2;
 /**
  * The rules, most specific first (the first that fires names the category). Each combines volume with what the
  * traffic is *for* (diverse prompts harvested for long, rich outputs; reasoning elicitation; scripted template
- * sweeps; access leaking from unsupported regions), so heavy legitimate users that are input-heavy, repetitive or
- * tool-driven do not match on volume alone.
+ * sweeps; extraction from unsupported regions), so heavy legitimate users that are input-heavy, repetitive or
+ * tool-driven do not match on volume alone. No rule rests on network or account context alone (feature-roles.ts).
  */
 export function buildRules(t: RuleThresholds): Rule[] {
   const harvested = atLeast('out_in_ratio', t.outInRatio, t.outInRatio * 4);
+  /**
+   * Where a key calls from is context: a region finding also needs the key to be extracting (volume, and outputs
+   * harvested, long or reasoning-rich), so a traveller or a company hosted in a foreign cloud region is no alert.
+   */
+  const extracting: Check[] = [
+    pace(t.cotReqPerHour, 20),
+    [
+      harvested,
+      atLeast('long_output_share', t.longOutputShare, 1),
+      atLeast('reasoning_phrase_share', t.reasoningShare, 1),
+    ],
+  ];
   return [
     {
       name: 'unsupported_region',
       category: 'region_evasion',
-      all: [atLeast('unsupported_region_share', t.unsupportedRegionShare, 1)],
+      all: [atLeast('unsupported_region_share', t.unsupportedRegionShare, 1), ...extracting],
     },
     {
       name: 'proxied_from_unsupported_region',
       category: 'region_evasion',
       all: [
         atLeast('unsupported_region_share', t.unsupportedLeakShare, t.unsupportedRegionShare),
-        atLeast('datacenter_asn_share', t.datacenterShare, 1),
         atLeast('country_mismatch_share', t.countryMismatchShare, 1),
+        ...extracting,
       ],
     },
     {
@@ -139,22 +149,11 @@ export function buildRules(t: RuleThresholds): Rule[] {
       ],
     },
     {
-      name: 'rotating_proxy_pool',
-      category: 'bulk_distillation',
-      all: [
-        pace(t.bulkReqPerHour, 10),
-        atLeast('distinct_ips', t.proxyPoolIps, t.proxyPoolIps * 20),
-        atLeast('datacenter_asn_share', DATACENTER_ONLY, 1),
-        atLeast('distinct_prompt_ratio', t.diversePromptRatio, 1),
-      ],
-    },
-    {
       name: 'router_mixing_in_extraction',
       category: 'reseller_mixed',
       all: [
         atLeast('req_per_day', t.resellerReqPerDay, t.resellerReqPerDay * 10),
         atLeast('req_per_hour', t.bulkReqPerHour, t.bulkReqPerHour * 10),
-        atLeast('datacenter_asn_share', DATACENTER_ONLY, 1),
         atLeast('out_in_ratio', MIXED_MIN_OUT_IN, t.outInRatio),
         atLeast('long_output_share', t.longOutputShare / 4, 1),
         atMost('multi_sample_share', MIXED_MAX_MULTI_SAMPLE),

@@ -5,6 +5,7 @@ import type { AutoencoderModel } from '../../ml/autoencoder-model.ts';
 import type { ClassifierModel } from '../../ml/classifier-model.ts';
 import { loadMlModels } from '../../ml/load-models.ts';
 import { FEATURE_NAMES } from '../features/feature-names.ts';
+import { MODEL_FEATURES, modelInputs } from '../features/feature-roles.ts';
 import {
   ALERT_CATEGORIES,
   type AlertCategory,
@@ -27,10 +28,11 @@ function withPercentiles(reasons: AlertReason[], population: PopulationContext |
 
 /** Novelty against benign behaviour; reasons are the features the autoencoder reconstructs worst. */
 export function createAutoencoderScorer(model: AutoencoderModel): Scorer {
+  const scratch: number[] = [];
   return {
     name: 'autoencoder',
     score(input: ScoreInput): ScorerResult {
-      const { score, reasons } = model.score(input.features);
+      const { score, reasons } = model.score(modelInputs(input.features, scratch));
       return { score, reasons: withPercentiles(reasons, input.population) };
     },
   };
@@ -41,10 +43,11 @@ export function createAutoencoderScorer(model: AutoencoderModel): Scorer {
  * to the benign median lowers the probability most.
  */
 export function createClassifierScorer(model: ClassifierModel): Scorer {
+  const scratch: number[] = [];
   return {
     name: 'classifier',
     score(input: ScoreInput): ScorerResult {
-      const { score, reasons, category } = model.score(input.features);
+      const { score, reasons, category } = model.score(modelInputs(input.features, scratch));
       const result = { score, reasons: withPercentiles(reasons, input.population) };
       return isAlertCategory(category) ? { ...result, category } : result;
     },
@@ -56,11 +59,12 @@ function isAlertCategory(category: string | undefined): category is AlertCategor
 }
 
 /**
- * Loads the configured model versions (refusing any whose feature list differs from FEATURE_NAMES) and returns
- * both scorers; an empty list when DG_ML_ENABLED is false.
+ * Loads the configured model versions (refusing any whose inputs differ from MODEL_FEATURES, the behaviour features:
+ * a model that could alert on network or account context is refused) and returns both scorers; an empty list when
+ * DG_ML_ENABLED is false.
  */
 export async function loadTfjsScorers(config: MlConfig, logger?: Logger): Promise<Scorer[]> {
   if (!config.enabled) return [];
-  const models = await loadMlModels(config, FEATURE_NAMES, logger);
+  const models = await loadMlModels(config, MODEL_FEATURES, logger);
   return [createAutoencoderScorer(models.autoencoder), createClassifierScorer(models.classifier)];
 }

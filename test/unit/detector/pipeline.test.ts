@@ -207,14 +207,21 @@ describe('detector pipeline', () => {
     assert.equal(pipeline.stats().alertsByKind.cluster, 1);
   });
 
-  it('uses extra scorers passed in, weighted by name (model weights from the config)', () => {
+  it('uses extra scorers passed in, weighted by name (model weights from the config), under calibrated thresholds', () => {
     const model = { name: 'classifier', score: () => ({ score: 1, reasons: [], category: 'cot_harvesting' as const }) };
     const byDefault = run(createDetectorPipeline({ scorers: [model] }), [event()]);
-    assert.equal(byDefault.features[0]!.score, 0.55);
-    assert.deepEqual(byDefault.alerts, [], 'the classifier alone does not alert by default');
-    const config = { ...defaultDetectorConfig(), modelWeights: { classifier: 0.9, autoencoder: 0.35 } };
-    const trusted = run(createDetectorPipeline({ config, scorers: [model] }), [event()]);
-    assert.equal(trusted.features[0]!.score, 0.9);
-    assert.equal(trusted.alerts[0]!.category, 'cot_harvesting');
+    assert.equal(byDefault.features[0]!.score, 0.75);
+    assert.equal(byDefault.features[0]!.evidence, 0.75);
+    assert.equal(byDefault.alerts[0]!.category, 'cot_harvesting');
+    const config = { ...defaultDetectorConfig(), modelWeights: { classifier: 0.5, autoencoder: 0.35 } };
+    const weak = run(createDetectorPipeline({ config, scorers: [model] }), [event()]);
+    assert.equal(weak.features[0]!.score, 0.5);
+    assert.deepEqual(weak.alerts, [], 'below the alert threshold');
+    const strict = { medium: 0.8, high: 0.9, critical: 0.95 };
+    const budgeted = run(createDetectorPipeline({ scorers: [model], thresholds: strict }), [event()]);
+    assert.deepEqual(budgeted.alerts, [], 'a stricter calibrated threshold');
+    const autoencoder = { name: 'autoencoder', score: () => ({ score: 1, reasons: [] }) };
+    const novelOnly = run(createDetectorPipeline({ scorers: [autoencoder] }), [event()]);
+    assert.deepEqual(novelOnly.alerts, [], 'novelty alone is never an alert');
   });
 });

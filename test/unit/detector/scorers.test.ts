@@ -76,10 +76,13 @@ describe('rule scorer', () => {
     assert.equal(rules.score(input(cot)).category, 'cot_harvesting');
   });
 
-  it('fires region_evasion on leaks from unsupported regions behind proxies, not on VPN use alone', () => {
-    const proxied = { datacenter_asn_share: 0.9, country_mismatch_share: 1 };
-    assert.equal(rules.score(input(vector({ ...proxied, unsupported_region_share: 0.01 }))).category, 'region_evasion');
-    assert.equal(rules.score(input(vector(proxied))).score, 0);
+  it('fires region_evasion on extraction leaking from unsupported regions, not on travellers or proxies alone', () => {
+    const extracting = { req_per_hour: 400, out_in_ratio: 8, long_output_share: 0.8 };
+    const proxied = { country_mismatch_share: 1, unsupported_region_share: 0.01 };
+    assert.equal(rules.score(input(vector({ ...proxied, ...extracting }))).category, 'region_evasion');
+    assert.equal(rules.score(input(vector({ ...proxied, datacenter_asn_share: 1 }))).score, 0, 'no behaviour');
+    const traveller = { unsupported_region_share: 1, country_mismatch_share: 1, req_per_hour: 12, out_in_ratio: 6 };
+    assert.equal(rules.score(input(vector(traveller))).score, 0, 'a traveller at human volume');
   });
 
   it('excludes n>1 sampling, temperature sweeps and truncated outputs from low-and-slow (researchers)', () => {
@@ -96,13 +99,22 @@ describe('rule scorer', () => {
     assert.equal(rules.score(input(vector({ ...slow, max_tokens_stop_share: 0.6 }))).score, 0, 'truncated outputs');
   });
 
-  it('fires on a key rotating through a pool of datacenter IPs, not on an app with many end users', () => {
-    const pool = { req_per_hour: 700, distinct_ips: 5_000, datacenter_asn_share: 1, distinct_prompt_ratio: 1 };
-    assert.equal(rules.score(input(vector(pool))).category, 'bulk_distillation');
-    assert.equal(rules.score(input(vector({ ...pool, datacenter_asn_share: 0.02 }))).score, 0);
+  it('never fires on network or account context alone', () => {
+    const context = {
+      key_age_days: 0,
+      org_key_count: 500,
+      distinct_ips: 5_000,
+      distinct_asns: 40,
+      distinct_countries: 30,
+      datacenter_asn_share: 1,
+      country_mismatch_share: 1,
+      unsupported_region_share: 1,
+    };
+    assert.equal(rules.score(input(vector(context))).score, 0);
+    assert.equal(rules.score(input(vector({ ...context, req_per_hour: 700, distinct_prompt_ratio: 1 }))).score, 0);
   });
 
-  it('fires reseller_mixed on a datacenter router key whose outputs turned long, unless it samples n>1', () => {
+  it('fires reseller_mixed on a router key whose outputs turned long, unless it samples n>1', () => {
     const router = {
       req_per_day: 6_000,
       req_per_hour: 400,
@@ -216,17 +228,62 @@ describe('ensemble', () => {
     }),
   });
 
-  it('combines by weighted noisy-OR and keeps statistics alone under the alert threshold', () => {
+  it('alerts only on extraction evidence; statistics alone stay low, raise priority, and are never a category', () => {
     const statsOnly = createEnsemble([fixed('population', 1), fixed('baseline', 1)]).score(input(vector({})));
-    assert.ok(Math.abs(statsOnly.score - (1 - 0.65 * 0.65)) < 1e-4);
-    assert.ok(statsOnly.score < config.alertThreshold);
+    assert.equal(statsOnly.evidence, 0);
+    assert.equal(statsOnly.score, 0);
+    assert.equal(statsOnly.severity, 'low');
     assert.equal(statsOnly.category, 'anomaly');
+    assert.equal(statsOnly.informational, false);
     const withRule = createEnsemble([fixed('rule', 0.7, 'bulk_distillation'), fixed('population', 1)]).score(
       input(vector({})),
     );
-    assert.ok(Math.abs(withRule.score - (1 - 0.3 * 0.65)) < 1e-4);
+    assert.equal(withRule.evidence, 0.7);
+    assert.ok(Math.abs(withRule.score - (0.7 + 0.3 * 0.5 * 0.35)) < 1e-4);
     assert.equal(withRule.category, 'bulk_distillation');
     assert.equal(withRule.severity, 'high');
+  });
+
+  it('reports strong anomaly without evidence as informational, and the classifier alone can alert', () => {
+    const novel = createEnsemble([fixed('population', 1), fixed('baseline', 1), fixed('autoencoder', 1)]).score(
+      input(vector({})),
+    );
+    assert.equal(novel.severity, 'low');
+    assert.equal(novel.informational, true);
+    assert.equal(novel.category, 'anomaly');
+    const classifier = createEnsemble([fixed('classifier', 1, 'bulk_distillation')]).score(input(vector({})));
+    assert.equal(classifier.evidence, 0.75);
+    assert.equal(classifier.severity, 'high');
+    assert.equal(classifier.category, 'bulk_distillation');
+  });
+
+  it('applies calibrated thresholds: the same evidence is no alert under a stricter budget', () => {
+    const strict = () => ({ medium: 0.8, high: 0.9, critical: 0.95 });
+    const result = createEnsemble(
+      [fixed('rule', 0.7, 'bulk_distillation'), fixed('population', 1)],
+      undefined,
+      strict,
+    ).score(input(vector({})));
+    assert.equal(result.severity, 'low');
+    assert.equal(result.score, 0.7);
+    assert.equal(result.category, 'anomaly');
+  });
+
+  it('merges one feature named by several scorers into one reason', () => {
+    const same = (name: string, score: number): Scorer => ({
+      name,
+      score: () => ({
+        score,
+        reasons: [
+          { feature: 'long_output_share', value: 0.9, baseline: 0.1, percentile: null, contribution: 1, scorer: name },
+        ],
+        category: name === 'rule' ? 'bulk_distillation' : undefined,
+      }),
+    });
+    const result = createEnsemble([same('rule', 0.8), same('population', 1)]).score(input(vector({})));
+    assert.equal(result.reasons.length, 1);
+    assert.equal(result.reasons[0]!.scorer, 'rule+population');
+    assert.ok(Math.abs(result.reasons[0]!.contribution - 1) < 0.001);
   });
 
   it('splits reason contributions by each scorer’s share of the evidence', () => {
@@ -240,6 +297,10 @@ describe('ensemble', () => {
   });
 
   it('maps scores to severities', () => {
-    assert.deepEqual([0.3, 0.6, 0.8, 0.95].map(severityOf), ['low', 'medium', 'high', 'critical']);
+    assert.deepEqual(
+      [0.3, 0.6, 0.8, 0.95].map((s) => severityOf(s)),
+      ['low', 'medium', 'high', 'critical'],
+    );
+    assert.equal(severityOf(0.7, { medium: 0.8, high: 0.9, critical: 0.95 }), 'low');
   });
 });
