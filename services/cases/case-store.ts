@@ -94,9 +94,9 @@ export function exclusive<T>(work: () => Promise<T>): Promise<T> {
 /** The open-or-not case an alert is evidence of, following merges to the case that absorbed it. */
 export async function caseIdOfAlert(ch: ClickHouse, alertId: string): Promise<string | null> {
   const rows = await ch.query(
-    sql`SELECT c.case_id AS case_id FROM ${table(ch, 'case_alerts')} AS a
-        ANY INNER JOIN (SELECT case_id, status FROM ${table(ch, 'cases')} FINAL) AS c USING case_id
-        WHERE a.alert_id = ${alertId} AND a.case_id != '' AND c.status != 'merged' LIMIT 1`,
+    sql`SELECT case_id FROM ${table(ch, 'case_alerts')}
+        ANY INNER JOIN (SELECT case_id, status FROM ${table(ch, 'cases')} FINAL) USING case_id
+        WHERE alert_id = ${alertId} AND case_id != '' AND status != 'merged' LIMIT 1`,
     z.object({ case_id: z.string() }),
   );
   return rows[0]?.case_id ?? null;
