@@ -1,0 +1,61 @@
+import { fingerprintToHex } from '../../common/text/fingerprint.ts';
+import { simhashText } from '../../common/text/simhash.ts';
+import type { Dataset } from '../dataset.ts';
+import { loadHumanPrompts } from '../human-prompts/loader.ts';
+import type { TimedEvent } from '../key-stream.ts';
+import { mergeByTime } from '../merge.ts';
+import { type EventSettings, keyEvents } from './key-events.ts';
+import { type RandomisedOptions, type ResolvedRandomisedOptions, randomisedOptionsSchema } from './options.ts';
+import { buildPopulation } from './population.ts';
+
+export { type RandomisedOptions, randomisedOptionsSchema } from './options.ts';
+
+/** A randomised-family dataset, plus which human prompts it used and why not when it fell back. */
+export interface RandomisedDataset extends Dataset {
+  options: ResolvedRandomisedOptions;
+  /** The ShareGPT slice and its size, or null when the generator's own prompts stood in for human ones. */
+  humanPrompts: { slice: 'tune' | 'report'; turns: number } | null;
+  /** Set when human prompts were asked for and could not be loaded (names `make data-sharegpt`). */
+  warning: string | null;
+}
+
+const gatewayFingerprint = (text: string) => fingerprintToHex(simhashText(text));
+
+function humansFor(o: ResolvedRandomisedOptions) {
+  if (o.humanPrompts === 'none') return { prompts: null, warning: null };
+  const loaded = loadHumanPrompts(o.humanPrompts, o.humanPromptsPath);
+  return loaded.ok
+    ? { prompts: loaded.prompts, warning: null }
+    : { prompts: null, warning: `${loaded.message}; using synthetic human-like prompts instead` };
+}
+
+/** The domain-randomised traffic family (README.md): deterministic, lazy, re-iterable, in global event-time order. */
+export function randomisedDataset(options: RandomisedOptions = {}): RandomisedDataset {
+  const o = randomisedOptionsSchema.parse(options);
+  const { prompts, warning } = humansFor(o);
+  const variant = prompts ? o.variant : `${o.variant}-nohuman`;
+  const settings: EventSettings = {
+    seed: o.seed,
+    variant: o.variant,
+    promptMode: o.promptMode,
+    fingerprint: o.promptMode === 'text' ? null : gatewayFingerprint,
+  };
+  const { truth } = buildPopulation(o, prompts);
+  const timedEvents: Iterable<TimedEvent> = {
+    // Prompt sources keep per-key state (sweep positions), so each iteration rebuilds the population.
+    [Symbol.iterator]: () => mergeByTime(buildPopulation(o, prompts).plans.map((p) => keyEvents(p, settings))),
+  };
+  return {
+    name: `randomised/${variant} seed ${o.seed}`,
+    family: 'randomised',
+    variant,
+    seed: o.seed,
+    hours: o.hours,
+    promptMode: o.promptMode,
+    truth,
+    timedEvents,
+    options: o,
+    humanPrompts: prompts && o.humanPrompts !== 'none' ? { slice: o.humanPrompts, turns: prompts.length } : null,
+    warning,
+  };
+}

@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+import type { UsageEventInput } from '../../../schemas/usage-v1.ts';
+import type { TimedEvent } from '../key-stream.ts';
+import { Rng } from '../random.ts';
+import type { PromptMode } from '../truth.ts';
+import type { Behaviour, KeyPlan, ModelPlan } from './plan.ts';
+import { NEW_MODEL } from './population.ts';
+import { requestFields } from './request.ts';
+
+export interface EventSettings {
+  seed: number;
+  variant: string;
+  promptMode: PromptMode;
+  /** The gateway's 16-hex-char SimHash of a prompt; null in text mode. */
+  fingerprint: ((text: string) => string) | null;
+}
+
+/** Poisson arrivals at the peak rate, thinned by the intensity: bursty and irregular, never metronomic. */
+function* arrivals(plan: KeyPlan, rng: Rng): Generator<number> {
+  const peakPerMs = (plan.ratePerHour * plan.intensity.peak) / 3_600_000;
+  if (!(peakPerMs > 0)) return;
+  const meanGap = 1 / peakPerMs;
+  let t = plan.activeFrom;
+  for (;;) {
+    t += rng.exponential(meanGap);
+    if (t >= plan.activeUntil) return;
+    if (rng.next() * plan.intensity.peak < plan.intensity.at(t)) yield Math.floor(t);
+  }
+}
+
+function modelAt(rng: Rng, m: ModelPlan, ts: number): string {
+  if (ts >= m.adoptAt && rng.chance(Math.min(m.maxShare, (ts - m.adoptAt) / m.rampMs))) return NEW_MODEL;
+  return rng.chance(m.miniShare) ? 'atlas-3-mini' : 'atlas-3';
+}
+
+function behaviourAt(plan: KeyPlan, rng: Rng, ts: number): Behaviour {
+  const mixed = plan.mixed;
+  return mixed && ts >= mixed.from && rng.chance(mixed.share) ? mixed.behaviour : plan.behaviour;
+}
+
+function promptFields(prompt: string, settings: EventSettings): Partial<UsageEventInput> {
+  const fields: Partial<UsageEventInput> = { prompt_sha256: createHash('sha256').update(prompt).digest('hex') };
+  if (settings.promptMode !== 'fingerprint') fields.prompt_text = prompt;
+  if (settings.fingerprint) fields.prompt_simhash = settings.fingerprint(prompt);
+  return fields;
+}
+
+/** One key's events in event-time order. */
+export function* keyEvents(plan: KeyPlan, settings: EventSettings): Generator<TimedEvent> {
+  const { truth } = plan;
+  const rng = new Rng(`distillguard-randomised:${settings.seed}:${settings.variant}/events/${truth.api_key_id}`);
+  const idPrefix = `rv-${truth.api_key_id.slice(4, 16)}-`;
+  const singleAgent = plan.userAgents.length === 1 ? plan.userAgents[0]! : null;
+  let seq = 0;
+  for (const ts of arrivals(plan, rng)) {
+    const behaviour = behaviourAt(plan, rng, ts);
+    const prompt = behaviour.prompt(rng);
+    const event: UsageEventInput = {
+      event_id: idPrefix + (seq++).toString(36),
+      ts: plan.tsFormat === 'epoch' ? ts : new Date(ts).toISOString(),
+      api_key_id: truth.api_key_id,
+      org_id: truth.org_id,
+      model: modelAt(rng, plan.models, ts),
+      ...requestFields(rng, behaviour.request, prompt, singleAgent ?? rng.pick(plan.userAgents)),
+      ...plan.fixed,
+      ...behaviour.network(rng),
+      ...promptFields(prompt, settings),
+    };
+    yield { ts, event };
+  }
+}

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { promptModeSchema } from '../truth.ts';
+
+export const VARIANTS = ['r1', 'r2', 'r3'] as const;
+export type VariantName = (typeof VARIANTS)[number];
+
+export const randomisedOptionsSchema = z
+  .object({
+    seed: z.int().default(1),
+    /** Simulated start (event time), RFC 3339 or epoch ms. */
+    start: z
+      .union([z.iso.datetime({ offset: true }), z.int().min(946_684_800_000)])
+      .default('2026-03-05T00:00:00.000Z'),
+    hours: z
+      .number()
+      .positive()
+      .max(24 * 60)
+      .default(48),
+    /** Benign keys in total: heavy segments plus the light tail of small users. */
+    benignKeys: z.int().min(20).max(500_000).default(5_000),
+    /** r1 and r2 are for tuning and training; r3 is held out. */
+    variant: z.enum(VARIANTS).default('r1'),
+    promptMode: promptModeSchema.default('text'),
+    /** Which ShareGPT slice feeds benign human prompts; `none` uses the generator's own prompts. */
+    humanPrompts: z.enum(['tune', 'report', 'none']).default('tune'),
+    /** human-turns.jsonl; relative paths resolve from the repository root. */
+    humanPromptsPath: z.string().min(1).optional(),
+    /** Multiplies the number of attack campaigns (rounded, at least one of each). */
+    attackScale: z.number().positive().max(50).default(1),
+  })
+  .transform((o) => ({ ...o, start: typeof o.start === 'number' ? o.start : Date.parse(o.start) }));
+
+export type RandomisedOptions = z.input<typeof randomisedOptionsSchema>;
+export type ResolvedRandomisedOptions = z.output<typeof randomisedOptionsSchema>;

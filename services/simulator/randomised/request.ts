@@ -1,0 +1,46 @@
+import type { UsageEventInput } from '../../../schemas/usage-v1.ts';
+import type { Rng } from '../random.ts';
+import type { RequestShape } from './plan.ts';
+
+const CHARS_PER_TOKEN = 4;
+
+type Outcome = { status: number; output: number; stop: string };
+
+function outcome(rng: Rng, shape: RequestShape, maxTokens: number): Outcome {
+  if (rng.chance(shape.errorRate))
+    return { status: rng.pick([429, 429, 429, 500, 400, 529]), output: 0, stop: 'error' };
+  const wanted = Math.max(1, Math.round(rng.logNormal(shape.outMedian, shape.outSigma)));
+  if (wanted >= maxTokens) return { status: 200, output: maxTokens, stop: 'max_tokens' };
+  return { status: 200, output: wanted, stop: shape.tools && rng.chance(0.35) ? 'tool_use' : 'end_turn' };
+}
+
+/** The request/response fields a gateway logs for one call. */
+export function requestFields(
+  rng: Rng,
+  shape: RequestShape,
+  prompt: string,
+  userAgent: string,
+): Pick<UsageEventInput, 'input_tokens' | 'output_tokens'> & Partial<UsageEventInput> {
+  const maxTokens = rng.pick(shape.maxTokens);
+  const { status, output, stop } = outcome(rng, shape, maxTokens);
+  const n = rng.pick(shape.n);
+  const fields = {
+    endpoint: shape.endpoint,
+    status,
+    input_tokens: Math.ceil(prompt.length / CHARS_PER_TOKEN) + rng.int(shape.contextTokens[0], shape.contextTokens[1]),
+    output_tokens: output * n,
+    max_tokens: maxTokens,
+    stop_reason: stop,
+    latency_ms: Math.round(rng.uniform(180, 1200) + output * n * rng.uniform(8, 30)),
+    stream: rng.chance(shape.streamShare),
+    user_agent: userAgent,
+  } as Pick<UsageEventInput, 'input_tokens' | 'output_tokens'> & Partial<UsageEventInput>;
+  if (n > 1) fields.n = n;
+  if (shape.temperatures.length > 0) fields.temperature = rng.pick(shape.temperatures);
+  if (rng.chance(shape.logprobsShare)) {
+    fields.logprobs = true;
+    fields.top_logprobs = rng.pick([1, 5, 10]);
+  }
+  if (shape.tools) fields.tool_count = rng.int(shape.tools[0], shape.tools[1]);
+  return fields;
+}
