@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ISO_COUNTRIES } from './countries.ts';
 import { csv, int, num } from './env-helpers.ts';
 
 const HOUR = 3_600_000;
@@ -28,6 +29,14 @@ const ruleEnv = {
   DG_RULE_SLOW_ACTIVE_HOURS: num(10, 0, 24).describe('Rule: active hours per day of a low-and-slow extractor'),
 };
 
+/** The allow-list: the listed countries, or with `*` every ISO country but the excluded ones. */
+function supportedRegions(allow: string[], excluded: string[]): string[] {
+  const upper = (list: string[]) => list.map((c) => c.toUpperCase());
+  if (!allow.includes('*')) return upper(allow);
+  const out = new Set(upper(excluded));
+  return ISO_COUNTRIES.filter((c) => !out.has(c));
+}
+
 export const detectorEnv = z
   .object({
     DG_DETECTOR_ALERT_THRESHOLD: num(0.6, 0, 1).describe(
@@ -53,7 +62,12 @@ export const detectorEnv = z
       'Weight of the tfjs autoencoder in the anomaly part (raises priority, never raises an alert)',
     ),
     DG_DETECTOR_DATACENTER_ASNS: csv(DEFAULT_DATACENTER_ASNS).describe('Datacenter, hosting and proxy ASNs'),
-    DG_DETECTOR_UNSUPPORTED_REGIONS: csv('CN,RU,IR,KP,SY,CU,BY').describe('Countries where the service is not offered'),
+    DG_DETECTOR_SUPPORTED_REGIONS: csv('*').describe(
+      'Allow-list of countries where the service is offered (ISO codes); * = every country except DG_DETECTOR_UNSUPPORTED_REGIONS. Requests from elsewhere count as unsupported-region traffic (context: an alert also needs extraction behaviour)',
+    ),
+    DG_DETECTOR_UNSUPPORTED_REGIONS: csv('CN,RU,IR,KP,SY,CU,BY').describe(
+      'Countries taken out of the * allow-list (where the service is not offered)',
+    ),
     ...ruleEnv,
   })
   .transform((e) => ({
@@ -71,7 +85,7 @@ export const detectorEnv = z
     baselineMinSpanMs: e.DG_DETECTOR_BASELINE_MIN_SPAN_MS,
     modelWeights: { classifier: e.DG_DETECTOR_WEIGHT_CLASSIFIER, autoencoder: e.DG_DETECTOR_WEIGHT_AUTOENCODER },
     datacenterAsns: e.DG_DETECTOR_DATACENTER_ASNS.map(Number).filter(Number.isInteger),
-    unsupportedRegions: e.DG_DETECTOR_UNSUPPORTED_REGIONS.map((c) => c.toUpperCase()),
+    supportedRegions: supportedRegions(e.DG_DETECTOR_SUPPORTED_REGIONS, e.DG_DETECTOR_UNSUPPORTED_REGIONS),
     rules: {
       bulkReqPerHour: e.DG_RULE_BULK_REQ_PER_HOUR,
       diversePromptRatio: e.DG_RULE_DIVERSE_PROMPT_RATIO,

@@ -190,7 +190,7 @@ export class KeyState {
     if (event.client_country) {
       this.countries.add(hashString(event.client_country), event.ts);
       s.add(SUM.COUNTRY_W, w);
-      if (this.params.unsupportedRegions.has(event.client_country)) s.add(SUM.UNSUPPORTED, w);
+      if (!this.params.supportedRegions.has(event.client_country)) s.add(SUM.UNSUPPORTED, w);
       if (event.billing_country) {
         s.add(SUM.MISMATCH_W, w);
         if (event.billing_country !== event.client_country) s.add(SUM.MISMATCH, w);

@@ -24,7 +24,8 @@ export interface KeyStateParams {
   longOutputTokens: number;
   nearDupBits: number;
   datacenterAsns: ReadonlySet<number>;
-  unsupportedRegions: ReadonlySet<string>;
+  /** Countries where the service is offered; traffic from any other counts as unsupported-region traffic. */
+  supportedRegions: ReadonlySet<string>;
 }
 
 export function keyStateParams(config: DetectorConfig): KeyStateParams {
@@ -33,6 +34,6 @@ export function keyStateParams(config: DetectorConfig): KeyStateParams {
     longOutputTokens: config.longOutputTokens,
     nearDupBits: config.nearDupBits,
     datacenterAsns: new Set(config.datacenterAsns),
-    unsupportedRegions: new Set(config.unsupportedRegions),
+    supportedRegions: new Set(config.supportedRegions),
   };
 }
