@@ -53,14 +53,24 @@ export async function startActionsRunner(
     sessionTimeout: config.kafka.sessionTimeoutMs,
   });
   let handled = 0;
+  const heartbeatMs = Math.max(200, Math.floor(config.kafka.sessionTimeoutMs / 5));
   let inFlight: Promise<void> = Promise.resolve();
   let stopped: Promise<void> | null = null;
 
-  async function handle({ topic, partition, message }: EachMessagePayload): Promise<void> {
+  /** Heartbeats while an alert is in hand, so a long retry (ClickHouse down) does not cost the group membership. */
+  function keepAlive(heartbeat: EachMessagePayload['heartbeat']): () => void {
+    const timer = setInterval(() => {
+      heartbeat().catch((error) => log.warn({ err: error }, 'heartbeat while retrying failed'));
+    }, heartbeatMs);
+    return () => clearInterval(timer);
+  }
+
+  async function handle({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
     const alert = parseAlert(message.value);
     if (typeof alert === 'string')
       log.warn({ partition, offset: message.offset, problem: alert }, 'invalid alert skipped');
     else {
+      const stopBeating = keepAlive(heartbeat);
       await withRetry(
         async () => {
           const suppressed = (await deps.isSuppressed?.(alert)) ?? false;
@@ -73,7 +83,7 @@ export async function startActionsRunner(
           onRetry: (error, attempt) =>
             log.warn({ err: error, alert_id: alert.alert_id, attempt }, 'handling alert failed; retrying'),
         },
-      );
+      ).finally(stopBeating);
       handled++;
     }
     await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);

@@ -12,8 +12,12 @@ import { silentLogger } from '../../../services/common/logger.ts';
 import { toUsageEventRow } from '../../../services/ingest/usage-event-row.ts';
 import { testClickHouse, testConfig, testKafka, uniqueName } from '../../helpers/infra.ts';
 import { pollUntil } from '../../helpers/poll.ts';
-import { alert } from '../../unit/actions/fixtures.ts';
+import { alert as fixtureAlert } from '../../unit/actions/fixtures.ts';
 import { readTopic, topicSize } from './topic-reader.ts';
+
+/** Raised now: alerts far behind the wall clock are backfill and only queued for review. */
+const alert = (o: Parameters<typeof fixtureAlert>[0] = {}) =>
+  fixtureAlert({ raised_at: new Date().toISOString(), ...o });
 
 const HOUR = 3_600_000;
 let config: Config;
@@ -236,9 +240,65 @@ test('recommended limits are percentiles of per-minute usage from deduplicated u
   assert.deepEqual(r.requests_per_minute, { p50: 6, p90: 10, p99: 10, max: 10 });
   assert.deepEqual(r.tokens_per_minute, { p50: 900, p90: 1500, p99: 1500, max: 1500 });
   assert.deepEqual(r.suggested, { rpm: 15, tpm: 2250 });
+  assert.deepEqual(r.throttle, { rpm: 1, tpm: 1000 });
   const few = await s.recommendLimits('rec-key', { fromMs: base, toMs: base + 4 * 60_000 });
   assert.equal(few.active_minutes, 3);
   assert.equal(few.suggested, null);
   const none = await s.recommendLimits('nobody', { fromMs: base, toMs: base + HOUR });
   assert.deepEqual([none.active_minutes, none.requests_per_minute, none.suggested], [0, null, null]);
+});
+
+test("manual actions store the key's org from usage_events; a throttle derives from the key's last day of usage", async () => {
+  const s = await service(config);
+  const base = Date.now() - 2 * HOUR;
+  const rows = [];
+  for (let minute = 0; minute < 30; minute++)
+    for (let i = 0; i < 40; i++) {
+      const parsed = parseEventValue({
+        event_id: `org-${minute}-${i}`,
+        ts: base + minute * 60_000 + i * 1000,
+        api_key_id: 'org-key',
+        org_id: minute < 29 ? 'org-old' : 'org-now',
+        model: 'm',
+        input_tokens: 1000,
+        output_tokens: 1000,
+      });
+      assert.ok(parsed.ok);
+      rows.push(toUsageEventRow({ event: parsed.event, source: { topic: 't', partition: 0, offset: '0' } }, base));
+    }
+  await ch.insert('usage_events', rows);
+  const manual = await s.applyManual({
+    api_key_id: 'org-key',
+    action: 'require_review',
+    durationMs: HOUR,
+    reason: 'look',
+    actor: 'ann',
+    idempotency_key: 'once',
+  });
+  assert.equal(manual.org_id, 'org-now');
+  const retried = await s.applyManual({
+    api_key_id: 'org-key',
+    action: 'require_review',
+    durationMs: HOUR,
+    reason: 'look',
+    actor: 'ann',
+    idempotency_key: 'once',
+  });
+  assert.equal(retried.action_id, manual.action_id);
+  assert.equal((await audited('org-key')).length, 1);
+  const { actions, skipped } = await s.throttleKeys({
+    api_key_ids: ['org-key', 'no-such-key'],
+    durationMs: HOUR,
+    reason: 'members',
+    actor: 'ann',
+  });
+  assert.deepEqual(
+    actions.map((a) => [a.org_id, a.rpm, a.tpm, a.mode]),
+    [['org-now', 10, 20_000, 'enforce']],
+  );
+  assert.deepEqual(
+    skipped.map((k) => k.api_key_id),
+    ['no-such-key'],
+  );
+  assert.deepEqual(s.decision('org-key', Date.now()).limits, { rpm: 10, tpm: 20_000 });
 });
