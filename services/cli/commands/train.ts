@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { loadConfig } from '../../common/config/index.ts';
 import { errors } from '../../common/errors.ts';
 import { createLogger } from '../../common/logger.ts';
-import { FEATURE_NAMES } from '../../detector/features/feature-names.ts';
+import { MODEL_FEATURES, modelInputs } from '../../detector/features/feature-roles.ts';
 import { formatIssues } from '../../ml/model-metadata.ts';
 import { initTf } from '../../ml/runtime.ts';
 import { readAnalystLabels } from '../../ml/training/analyst-labels.ts';
@@ -17,7 +17,8 @@ export const summary = 'train the tfjs autoencoder and classifier on simulated t
 
 const HELP = `usage: distillguard train [--seed N --hours H --out DIR --version V] [--with-labels LABELS.jsonl]
 
-  --seed N             first training seed (default 1); runs use N, N+1, … and held-out N+1000, N+2000
+  --seed N             first training seed (default 1); classic runs use N, N+1, …, randomised r1/r2 N+100, N+101;
+                       held-out classic N+1000 (seed) and N+2000 (variant 2)
   --hours H            simulated hours per run (default 12)
   --keys-scale X       multiply the simulator's default population (default 1)
   --train-runs K       simulated runs (seeds) to train on (default 2)
@@ -130,7 +131,9 @@ export async function run(argv: string[]): Promise<number> {
       labelsFile: values['with-labels'] ?? null,
       version: args.version,
       outDir,
-      features: FEATURE_NAMES,
+      features: MODEL_FEATURES,
+      inputsOf: (values) => modelInputs(values),
+      randomised: true,
       generate: (spec, onProgress) => generateSimulatedRun(spec, onProgress, { strideMs, detector: config.detector }),
       onProgress: progress.report,
     });

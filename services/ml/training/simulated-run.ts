@@ -2,7 +2,10 @@ import { parseEventValue } from '../../../schemas/parse-event.ts';
 import type { DetectorConfig } from '../../common/config/detector.ts';
 import { createDetectorPipeline } from '../../detector/pipeline.ts';
 import type { KeyFeatureSnapshot } from '../../detector/types.ts';
+import type { TimedEvent } from '../../simulator/index.ts';
 import { simulate } from '../../simulator/index.ts';
+import { randomisedDataset } from '../../simulator/randomised/index.ts';
+import type { GroundTruth } from '../../simulator/truth.ts';
 import type { SimulatedRun } from './dataset.ts';
 import type { RunSpec } from './splits.ts';
 
@@ -19,8 +22,24 @@ function strideFilter(strideMs: number): (snapshot: KeyFeatureSnapshot) => boole
   };
 }
 
+/** The events and truth of a run: the classic simulator, or a tuning variant of the randomised family. */
+function trafficFor(spec: RunSpec): { truth: GroundTruth; events: Iterable<TimedEvent> } {
+  if (spec.randomised) {
+    const ds = randomisedDataset({
+      seed: spec.seed,
+      hours: spec.hours,
+      variant: spec.randomised.variant,
+      benignKeys: spec.randomised.benignKeys,
+      humanPrompts: 'tune',
+    });
+    return { truth: ds.truth, events: ds.timedEvents };
+  }
+  const sim = simulate({ seed: spec.seed, hours: spec.hours, keysScale: spec.keysScale, variants: spec.variants });
+  return { truth: sim.truth, events: sim.timedEvents };
+}
+
 /**
- * Simulates one run and replays it through the detector pipeline (the replay code path, without tfjs scorers,
+ * Generates one run and replays it through the detector pipeline (the replay code path, without tfjs scorers,
  * since features do not depend on scores); returns thinned snapshots and the ground truth.
  */
 export async function generateSimulatedRun(
@@ -28,19 +47,14 @@ export async function generateSimulatedRun(
   onProgress: (done: number, total: number) => void,
   options: { strideMs: number; detector?: DetectorConfig },
 ): Promise<SimulatedRun> {
-  const simulation = simulate({
-    seed: spec.seed,
-    hours: spec.hours,
-    keysScale: spec.keysScale,
-    variants: spec.variants,
-  });
+  const traffic = trafficFor(spec);
   const pipeline = createDetectorPipeline({ config: options.detector });
   const keep = strideFilter(options.strideMs);
   const snapshots: KeyFeatureSnapshot[] = [];
-  const start = simulation.options.start;
+  const start = Date.parse(traffic.truth.start);
   const span = spec.hours * 3_600_000;
   let count = 0;
-  for (const { event } of simulation.timedEvents) {
+  for (const { event } of traffic.events) {
     const parsed = parseEventValue(event);
     if (!parsed.ok) throw new Error(`simulator produced an invalid event: ${parsed.reason}`);
     for (const snapshot of pipeline.process(parsed.event).features) if (keep(snapshot)) snapshots.push(snapshot);
@@ -51,5 +65,5 @@ export async function generateSimulatedRun(
   }
   for (const snapshot of pipeline.finish().features) if (keep(snapshot)) snapshots.push(snapshot);
   onProgress(span, span);
-  return { truth: simulation.truth, snapshots };
+  return { truth: traffic.truth, snapshots };
 }

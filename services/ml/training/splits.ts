@@ -11,13 +11,17 @@ import {
 
 export type SplitRole = 'train' | 'held_out_seed' | 'held_out_variant';
 
-/** One simulator run to generate: a seed, a span and the archetype variants keys may draw. */
+/**
+ * One run to generate: a seed, a span and, for the classic simulator, the archetype variants keys may draw; with
+ * `randomised`, a tuning variant of the domain-randomised family instead (never a held-out one).
+ */
 export interface RunSpec {
   role: SplitRole;
   seed: number;
   hours: number;
   keysScale: number;
   variants: number[];
+  randomised?: { variant: 'r1' | 'r2'; benignKeys: number };
 }
 
 export interface SplitOptions {
@@ -31,6 +35,8 @@ export interface SplitOptions {
   validationShare: number;
   labels: readonly AnalystLabel[];
   labelsFile: string | null;
+  /** Also train on the randomised family's tuning variants r1 and r2 (one run each). */
+  randomised?: boolean;
 }
 
 export interface Splits {
@@ -45,10 +51,14 @@ export interface Splits {
 export type GenerateRun = (spec: RunSpec, onProgress: (done: number, total: number) => void) => Promise<SimulatedRun>;
 
 const TRAIN_VARIANTS = [0, 1];
+/** Benign keys per randomised training run at keys-scale 1 (the family's heavy segments are a third of them). */
+const RANDOMISED_BENIGN_KEYS = 900;
 const HELD_OUT_VARIANTS = [2];
 
 /** Training seeds on variants 0–1, an unseen seed on the same variants, an unseen seed on variant 2 only. */
-export function runSpecs(options: Pick<SplitOptions, 'seed' | 'hours' | 'keysScale' | 'trainRuns'>): RunSpec[] {
+export function runSpecs(
+  options: Pick<SplitOptions, 'seed' | 'hours' | 'keysScale' | 'trainRuns' | 'randomised'>,
+): RunSpec[] {
   const base = { hours: options.hours, keysScale: options.keysScale };
   const train = Array.from({ length: options.trainRuns }, (_, i) => ({
     ...base,
@@ -56,8 +66,17 @@ export function runSpecs(options: Pick<SplitOptions, 'seed' | 'hours' | 'keysSca
     seed: options.seed + i,
     variants: TRAIN_VARIANTS,
   }));
+  // Domain-randomised tuning traffic, so the models cannot learn the classic simulator's network and account tells.
+  const randomised = (options.randomised ? (['r1', 'r2'] as const) : []).map((variant, i) => ({
+    ...base,
+    role: 'train' as const,
+    seed: options.seed + 100 + i,
+    variants: TRAIN_VARIANTS,
+    randomised: { variant, benignKeys: Math.round(RANDOMISED_BENIGN_KEYS * options.keysScale) },
+  }));
   return [
     ...train,
+    ...randomised,
     { ...base, role: 'held_out_seed', seed: options.seed + 1000, variants: TRAIN_VARIANTS },
     { ...base, role: 'held_out_variant', seed: options.seed + 2000, variants: HELD_OUT_VARIANTS },
   ];
@@ -106,7 +125,7 @@ export function describeTraining(options: SplitOptions, splits: Splits): Trainin
   const rows = [...splits.train, ...splits.validation];
   return {
     generator:
-      `distillguard simulate (keys scale ${options.keysScale}) through the detector pipeline; ` +
+      `distillguard simulate (classic, keys scale ${options.keysScale}; randomised r1 and r2 tuning variants) through the detector pipeline; ` +
       `snapshots thinned to one per key per ${options.strideMs / 60_000} min; ` +
       `${Math.round(options.validationShare * 100)}% of training keys held back for calibration`,
     hours: options.hours,

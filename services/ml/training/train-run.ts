@@ -27,6 +27,8 @@ export interface TrainRunOptions extends SplitOptions {
   version: string;
   outDir: string;
   features: readonly string[];
+  /** The model's inputs of one snapshot's values (default: the values as they are). */
+  inputsOf?: (values: readonly number[]) => number[];
   generate: GenerateRun;
   onProgress?: (progress: TrainProgress) => void;
   autoencoderHyper?: Partial<AutoencoderHyper>;
@@ -53,13 +55,27 @@ const labelled = (rows: readonly LabelledSnapshot[]) => ({
   categories: rows.map(categoryOf),
 });
 
+/** Keeps, in each row, only the model's inputs (snapshots carry the detector's whole feature vector). */
+function projectSplits(splits: Splits, inputsOf: TrainRunOptions['inputsOf']): Splits {
+  if (!inputsOf) return splits;
+  const project = (rows: readonly LabelledSnapshot[]) => rows.map((row) => ({ ...row, values: inputsOf(row.values) }));
+  return {
+    ...splits,
+    train: project(splits.train),
+    validation: project(splits.validation),
+    held_out_seed: project(splits.held_out_seed),
+    held_out_variant: project(splits.held_out_variant),
+  };
+}
+
 /** Generates the data, trains both models, evaluates them on the held-out splits and saves them with metadata. */
 export async function runTraining(
   options: TrainRunOptions,
 ): Promise<{ autoencoder: SavedModel; classifier: SavedModel }> {
   const progress = options.onProgress ?? (() => {});
-  const splits = await buildSplits(options, options.generate, (done, total) =>
-    progress({ stage: 'simulate', done, total }),
+  const splits = projectSplits(
+    await buildSplits(options, options.generate, (done, total) => progress({ stage: 'simulate', done, total })),
+    options.inputsOf,
   );
   if (!splits.train.some((r) => r.label === 1) || !splits.train.some((r) => r.label === 0)) {
     throw new Error('the training split needs both attack and benign snapshots: simulate more hours or keys');

@@ -127,3 +127,19 @@ test('analyst labels relabel the snapshots they cover and are counted in the met
   assert.equal(result.classifier.metadata.training.counts.analystLabels, 12 + 9);
   assert.equal(result.classifier.metadata.training.labelsFile, path);
 });
+
+test('with the randomised family on, one run each of its tuning variants r1 and r2 joins training', async () => {
+  specsSeen.length = 0;
+  const out = await tempDir('train-randomised');
+  const result = await runTraining(options(out, { trainRuns: 1, validationShare: 0.2, randomised: true }));
+  assert.deepEqual(
+    specsSeen.filter((s) => s.role === 'train').map((s) => [s.seed, s.randomised?.variant ?? 'classic']),
+    [
+      [7, 'classic'],
+      [107, 'r1'],
+      [108, 'r2'],
+    ],
+  );
+  assert.equal(result.classifier.metadata.training.counts.keys, 72);
+  assert.deepEqual(result.classifier.metadata.features, SYNTH_FEATURES);
+});

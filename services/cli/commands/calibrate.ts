@@ -1,0 +1,161 @@
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { parseEventValue } from '../../../schemas/parse-event.ts';
+import { loadConfig } from '../../common/config/index.ts';
+import { errors } from '../../common/errors.ts';
+import { thresholdsFromCalibration } from '../../detector/calibration/alert-thresholds.ts';
+import { type CalibrationFile, writeCalibration } from '../../detector/calibration/calibration-file.ts';
+import { ReferenceCollector } from '../../detector/calibration/reference-collector.ts';
+import { createDetectorPipeline } from '../../detector/pipeline.ts';
+import { loadTfjsScorers } from '../../detector/scorers/tfjs-scorer.ts';
+import { buildDataset, type DatasetSpec } from '../../eval/datasets/catalogue.ts';
+import { assertTuningDataset } from '../../eval/protocol.ts';
+import { resolveModelDir } from '../../ml/model-store.ts';
+import type { Dataset } from '../../simulator/dataset.ts';
+import { createProgress } from '../../simulator/progress.ts';
+import { parseCommandArgs } from '../args.ts';
+
+export const summary = 'calibrate the alert thresholds to the false-positive budget on benign tuning traffic';
+
+const HELP = `usage: distillguard calibrate [--version V] [--out DIR] [--small] [--force]
+
+Replays the TUNING datasets of the evaluation protocol (services/eval/protocol.ts: classic seeds other than 2026,
+randomised r1/r2 with seeds < 1000 and the ShareGPT tune slice; held-out data is refused) through the detector twice,
+with the tfjs models and with rules and statistics only, and records each benign key-day's highest evidence score.
+The detector then sets its alert thresholds from this reference for DG_DETECTOR_FP_BUDGET (benign keys alerted per
+1,000 per day).
+
+  --version V   calibration version to write (default 1); an existing one needs --force
+  --out DIR     models directory (default: DG_MODELS_DIR, the bundled models/)
+  --small       tiny datasets (seconds; for tests)
+  --force       overwrite an existing version
+
+Writes DIR/calibration/V/calibration.json and prints the thresholds at budgets 0.5, 1, 2 and 5.`;
+
+const OPTIONS = {
+  version: { type: 'string' },
+  out: { type: 'string' },
+  small: { type: 'boolean' },
+  force: { type: 'boolean' },
+} as const;
+
+const argsSchema = z.object({
+  version: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/)
+    .refine((v) => v !== 'latest', 'latest is reserved')
+    .default('1'),
+});
+
+/** The benign reference: tuning datasets only, two days of the randomised family so key-days span midnight. */
+const FULL_SPECS: DatasetSpec[] = [
+  { family: 'classic', seed: 41, hours: 24, keysScale: 1 },
+  { family: 'randomised', variant: 'r1', seed: 41, hours: 48, benignKeys: 2_500, humanPrompts: 'tune' },
+  { family: 'randomised', variant: 'r2', seed: 42, hours: 48, benignKeys: 2_500, humanPrompts: 'tune' },
+];
+const SMALL_SPECS: DatasetSpec[] = [
+  { family: 'classic', seed: 41, hours: 2, keysScale: 0.1 },
+  { family: 'randomised', variant: 'r1', seed: 41, hours: 2, benignKeys: 60, humanPrompts: 'tune' },
+];
+
+function benignSegments(ds: Dataset): (apiKeyId: string) => string | null {
+  const segments = new Map(ds.truth.keys.filter((k) => k.label === 'benign').map((k) => [k.api_key_id, k.archetype]));
+  return (apiKeyId) => segments.get(apiKeyId) ?? null;
+}
+
+/** One pass over a dataset feeding both profiles' pipelines; returns the latest event time seen. */
+async function replayInto(
+  ds: Dataset,
+  profiles: Array<{ pipeline: ReturnType<typeof createDetectorPipeline>; collector: ReferenceCollector }>,
+): Promise<number> {
+  const span = ds.hours * 3_600_000;
+  const start = Date.parse(ds.truth.start);
+  const bar = createProgress(ds.name.padEnd(28).slice(0, 28), 100, '%');
+  let last = start;
+  let events = 0;
+  try {
+    for (const { event } of ds.timedEvents) {
+      const parsed = parseEventValue(event);
+      if (!parsed.ok) throw errors.badInput(`${ds.name} produced an invalid event: ${parsed.reason}`);
+      for (const p of profiles) for (const s of p.pipeline.process(parsed.event).features) p.collector.observe(s);
+      last = parsed.event.ts;
+      if (++events % 20_000 === 0) {
+        bar.update(Math.round((100 * (last - start)) / span), { detail: `${events.toLocaleString('en-US')} events` });
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    }
+    for (const p of profiles) for (const s of p.pipeline.finish().features) p.collector.observe(s);
+  } finally {
+    bar.stop();
+  }
+  return last;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs('calibrate', argv, OPTIONS);
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const parsed = argsSchema.safeParse(values);
+  if (!parsed.success) throw errors.badInput(`${z.prettifyError(parsed.error)} (see 'distillguard calibrate --help')`);
+  const config = loadConfig();
+  const outDir = values.out ?? config.ml.modelsDir;
+  const dir = join(outDir, 'calibration', parsed.data.version);
+  if (!values.force && (await exists(dir))) throw errors.conflict(`${dir} exists; pick another --version or --force`);
+  const scorers = await loadTfjsScorers({ ...config.ml, enabled: true });
+  const ml = new ReferenceCollector(() => null);
+  const rules = new ReferenceCollector(() => null);
+  const names: string[] = [];
+  let latest = 0;
+  for (const spec of values.small ? SMALL_SPECS : FULL_SPECS) {
+    const ds = buildDataset(spec);
+    assertTuningDataset(ds);
+    names.push(ds.name);
+    const segmentOf = benignSegments(ds);
+    const profiles = [
+      {
+        pipeline: createDetectorPipeline({ config: config.detector, scorers }),
+        collector: new ReferenceCollector(segmentOf),
+      },
+      { pipeline: createDetectorPipeline({ config: config.detector }), collector: new ReferenceCollector(segmentOf) },
+    ];
+    latest = Math.max(latest, await replayInto(ds, profiles));
+    ml.absorb(profiles[0]!.collector);
+    rules.absorb(profiles[1]!.collector);
+  }
+  const file: CalibrationFile = {
+    format: 'distillguard-calibration/1',
+    version: parsed.data.version,
+    created: new Date(latest).toISOString(),
+    models: {
+      autoencoder: await resolveModelDir(config.ml.modelsDir, 'autoencoder', config.ml.versions.autoencoder),
+      classifier: await resolveModelDir(config.ml.modelsDir, 'classifier', config.ml.versions.classifier),
+    },
+    datasets: names,
+    profiles: { ml: ml.profile(), rules: rules.profile() },
+  };
+  file.models = {
+    autoencoder: file.models.autoencoder?.split('/').slice(-2).join('/') ?? null,
+    classifier: file.models.classifier?.split('/').slice(-2).join('/') ?? null,
+  };
+  const path = await writeCalibration(dir, file);
+  console.log(`wrote ${path}: ${file.profiles.rules.key_days.toLocaleString('en-US')} benign key-days`);
+  for (const profile of ['ml', 'rules'] as const) {
+    for (const budget of [0.5, 1, 2, 5]) {
+      const t = thresholdsFromCalibration(file, profile === 'ml', budget);
+      console.log(
+        `  ${profile.padEnd(5)} budget ${String(budget).padEnd(4)} medium ${t.medium} high ${t.high} critical ${t.critical}`,
+      );
+    }
+  }
+  return 0;
+}
