@@ -31,12 +31,17 @@ function baseVariant(variant: string): string {
   return /^r\d+/.exec(variant)?.[0] ?? variant;
 }
 
-/** Randomised datasets built on the ShareGPT report slice say so in their name or variant. */
-export function usesReportPrompts(ds: Pick<Dataset, 'name' | 'variant'>): boolean {
-  return /\breport\b/.test(`${ds.name} ${ds.variant}`);
+/** What the protocol reads of a dataset; `humanPrompts` is the randomised family's record of its ShareGPT slice. */
+export type ProtocolView = Pick<Dataset, 'family' | 'variant' | 'seed' | 'name'> & {
+  humanPrompts?: { slice: string } | null;
+};
+
+/** Datasets whose benign prompts come from the ShareGPT report slice are report data, whatever else they are. */
+export function usesReportPrompts(ds: ProtocolView): boolean {
+  return ds.humanPrompts?.slice === 'report';
 }
 
-export function datasetRole(ds: Pick<Dataset, 'family' | 'variant' | 'seed' | 'name'>): DatasetRole {
+export function datasetRole(ds: ProtocolView): DatasetRole {
   if (ds.family === 'classic') return ds.seed === CLASSIC_REPORT_SEED ? 'in_distribution' : 'tuning';
   const variant = baseVariant(ds.variant);
   if (!(TUNING_VARIANTS as readonly string[]).includes(variant)) return 'held_out';
@@ -45,7 +50,7 @@ export function datasetRole(ds: Pick<Dataset, 'family' | 'variant' | 'seed' | 'n
 }
 
 /** Refuses any dataset the protocol keeps out of tuning (held-out variants or seeds, report prompts, report seeds). */
-export function assertTuningDataset(ds: Pick<Dataset, 'family' | 'variant' | 'seed' | 'name'>): void {
+export function assertTuningDataset(ds: ProtocolView): void {
   const role = datasetRole(ds);
   if (role !== 'tuning') {
     throw errors.forbidden(

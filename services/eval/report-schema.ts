@@ -28,12 +28,15 @@ export const benignMetricsSchema = z.object({
   fp_key_days: z.int(),
   key_days: z.number(),
   fp_per_1000_key_days: z.number(),
+  /** Upper end of the exact Poisson 95% interval on flagged key-days. */
+  fp_per_1000_upper95: z.number(),
 });
 
 export const hydraMetricsSchema = z.object({
   campaign_id: z.string(),
   members: z.int(),
   members_in_cluster: z.int(),
+  members_in_cluster_120m: z.int(),
   share_in_cluster: rate,
   members_flagged: z.int(),
   /** Minutes from campaign start to the first cluster alert naming a member. */
@@ -49,7 +52,17 @@ export const systemMetricsSchema = z.object({
     recall: rate.nullable(),
     recall_15m: rate.nullable(),
     pr_auc: rate.nullable(),
+    fp_key_days: z.int(),
+    benign_key_days: z.number(),
     fp_per_1000_key_days: z.number(),
+    fp_per_1000_upper95: z.number(),
+    hydra_in_cluster: rate.nullable(),
+    hydra_in_cluster_120m: rate.nullable(),
+    /** Alerts that count (detector: severity medium and above; baselines: flags). */
+    alerts: z.int(),
+    /** Detector alerts of severity low: informational, never a detection. */
+    informational_alerts: z.int(),
+    alerts_per_day: z.number(),
   }),
   attacks: z.record(z.string(), attackMetricsSchema),
   benign: z.record(z.string(), benignMetricsSchema),
@@ -61,6 +74,7 @@ export const systemMetricsSchema = z.object({
 });
 
 export const targetResultSchema = z.object({
+  dataset: z.string(),
   target: z.string(),
   goal: z.string(),
   actual: z.string(),
@@ -68,23 +82,49 @@ export const targetResultSchema = z.object({
   gap: z.string(),
 });
 
-export const evalReportSchema = z.object({
-  version: z.literal(1),
-  dataset: z.object({
-    seed: z.int(),
-    start: z.string(),
-    hours: z.number(),
-    keys_scale: z.number(),
-    prompt_mode: z.string(),
-    events: z.int(),
-    active_keys: z.int(),
-    benign_keys: z.int(),
-    attack_keys: z.int(),
-    campaigns: z.int(),
-  }),
-  timing: z.object({ seconds: z.number(), events_per_second: z.number() }),
+export const datasetRoleSchema = z.enum(['tuning', 'in_distribution', 'held_out']);
+
+export const swapResultSchema = z.object({
+  dataset: z.string(),
+  /** Attack keys, each paired with a distinct benign key. */
+  pairs: z.int(),
   systems: z.array(systemMetricsSchema),
+  /** Swapped minus original, per system: overall recall and FP per 1,000 benign key-days. */
+  deltas: z.array(z.object({ system: z.string(), recall: z.number().nullable(), fp_per_1000: z.number() })),
+});
+
+export const datasetReportSchema = z.object({
+  name: z.string(),
+  family: z.string(),
+  variant: z.string(),
+  seed: z.int(),
+  role: datasetRoleSchema,
+  used_for_tuning: z.boolean(),
+  start: z.string(),
+  hours: z.number(),
+  prompt_mode: z.string(),
+  events: z.int(),
+  active_keys: z.int(),
+  benign_keys: z.int(),
+  attack_keys: z.int(),
+  campaigns: z.int(),
+  seconds: z.number(),
+  systems: z.array(systemMetricsSchema),
+  swap: swapResultSchema.nullable(),
+});
+
+export const evalReportSchema = z.object({
+  version: z.literal(2),
+  protocol: z.array(z.string()),
+  tuning: z.object({
+    datasets: z.array(z.object({ name: z.string(), role: datasetRoleSchema, events: z.int(), snapshots: z.int() })),
+    logistic: z.object({ rows: z.int(), positives: z.int(), threshold: z.number() }),
+    isolation: z.object({ rows: z.int(), threshold: z.number() }),
+  }),
+  datasets: z.array(datasetReportSchema),
+  /** Issue 10 targets, judged on held-out datasets only. */
   targets: z.array(targetResultSchema),
+  timing: z.object({ seconds: z.number(), events: z.int(), events_per_second: z.number() }),
 });
 
 export type AttackMetrics = z.infer<typeof attackMetricsSchema>;
@@ -92,4 +132,6 @@ export type BenignMetrics = z.infer<typeof benignMetricsSchema>;
 export type HydraMetrics = z.infer<typeof hydraMetricsSchema>;
 export type SystemMetrics = z.infer<typeof systemMetricsSchema>;
 export type TargetResult = z.infer<typeof targetResultSchema>;
+export type DatasetReport = z.infer<typeof datasetReportSchema>;
+export type SwapResult = z.infer<typeof swapResultSchema>;
 export type EvalReport = z.infer<typeof evalReportSchema>;

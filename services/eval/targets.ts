@@ -1,59 +1,93 @@
-import type { SystemMetrics, TargetResult } from './report-schema.ts';
+import type { DatasetReport, SystemMetrics, TargetResult } from './report-schema.ts';
 
-/** Issue 4 targets. */
+/** Issue 10 targets, judged on held-out data. */
 export const TARGETS = {
-  recall15m: 0.95,
-  recall15mArchetypes: ['bulk_distillation', 'cot_harvesting', 'capability_sweep'],
-  hydraInCluster: 0.9,
   fpPer1000KeyDays: 1,
-  /** "Clearly better" on PR-AUC: at least this much above the best baseline. */
-  prAucMargin: 0.1,
+  recall15m: 0.95,
+  recall15mArchetypes: ['bulk_distillation', 'cot_harvesting'],
+  hydraInCluster120m: 0.9,
+  recall: 0.9,
+  recallArchetypes: ['reseller', 'region_evasion', 'low_and_slow'],
+  swapRecallDelta: 0.05,
+  swapFpDelta: 1,
 } as const;
 
-const fmt = (v: number | null, digits = 3) => (v === null ? 'n/a' : v.toFixed(digits));
-const signed = (v: number, digits = 3) => `${v >= 0 ? '+' : ''}${v.toFixed(digits)}`;
+const fmt = (v: number | null | undefined, digits = 3) => (v === null || v === undefined ? 'n/a' : v.toFixed(digits));
 
-function atLeast(target: string, goal: number, actual: number | null, digits = 3): TargetResult {
-  const met = actual !== null && actual >= goal;
-  return {
-    target,
-    goal: `≥ ${Number(goal.toFixed(digits))}`,
-    actual: fmt(actual, digits),
-    met,
-    gap:
-      actual === null
-        ? 'no data'
-        : met
-          ? `met by ${signed(actual - goal, digits)}`
-          : `missed by ${(goal - actual).toFixed(digits)}`,
-  };
+type Target = Omit<TargetResult, 'dataset'>;
+
+function atLeast(target: string, goal: number, actual: number | null | undefined, extra = ''): Target {
+  const met = actual !== null && actual !== undefined && actual >= goal;
+  const gap =
+    actual === null || actual === undefined
+      ? 'no data'
+      : met
+        ? `met by ${(actual - goal).toFixed(3)}`
+        : `missed by ${(goal - actual).toFixed(3)}`;
+  return { target, goal: `≥ ${goal}`, actual: `${fmt(actual)}${extra}`, met, gap };
 }
 
-function hydraShare(detector: SystemMetrics): number | null {
-  const members = detector.hydra.reduce((s, c) => s + c.members, 0);
-  return members === 0 ? null : detector.hydra.reduce((s, c) => s + c.members_in_cluster, 0) / members;
+function atMost(target: string, goal: number, actual: number | null | undefined, extra = '', digits = 3): Target {
+  const met = actual !== null && actual !== undefined && actual <= goal;
+  const gap =
+    actual === null || actual === undefined
+      ? 'no data'
+      : met
+        ? `met by ${(goal - actual).toFixed(digits)}`
+        : `missed by ${(actual - goal).toFixed(digits)}`;
+  return { target, goal: `≤ ${goal}`, actual: `${fmt(actual, digits)}${extra}`, met, gap };
 }
 
-/** Each target of the issue, met or missed and by how much, for the detector against the baselines. */
-export function evaluateTargets(detector: SystemMetrics, baselines: readonly SystemMetrics[]): TargetResult[] {
-  const results = TARGETS.recall15mArchetypes.map((a) =>
-    atLeast(`${a}: recall within 15 min`, TARGETS.recall15m, detector.attacks[a]?.recall_15m ?? null),
+function fpTarget(detector: SystemMetrics): Target {
+  const o = detector.overall;
+  const result = atMost(
+    'benign FP keys per 1,000 per day (medium+)',
+    TARGETS.fpPer1000KeyDays,
+    o.fp_per_1000_key_days,
+    ` (95% upper ${o.fp_per_1000_upper95.toFixed(2)}; ${o.fp_key_days} of ${Math.round(o.benign_key_days)} key-days)`,
+    2,
   );
-  results.push(atLeast('hydra members inside cluster alerts', TARGETS.hydraInCluster, hydraShare(detector)));
-  const fp = detector.overall.fp_per_1000_key_days;
-  const fpMet = fp <= TARGETS.fpPer1000KeyDays;
-  results.push({
-    target: 'false-positive keys per 1,000 benign keys per day',
-    goal: `≤ ${TARGETS.fpPer1000KeyDays}`,
-    actual: fp.toFixed(2),
-    met: fpMet,
-    gap: fpMet
-      ? `met by ${(TARGETS.fpPer1000KeyDays - fp).toFixed(2)}`
-      : `missed by ${(fp - TARGETS.fpPer1000KeyDays).toFixed(2)}`,
-  });
-  const best = Math.max(...baselines.map((b) => b.overall.pr_auc ?? 0));
-  const ours = detector.overall.pr_auc;
-  const goal = Math.min(1, best + TARGETS.prAucMargin);
-  results.push({ ...atLeast(`PR-AUC ≥ best baseline (${best.toFixed(3)}) + ${TARGETS.prAucMargin}`, goal, ours) });
-  return results;
+  const boundMet = o.fp_per_1000_upper95 <= TARGETS.fpPer1000KeyDays;
+  return { ...result, gap: `${result.gap}; upper bound ${boundMet ? 'also within' : 'above'} the goal` };
+}
+
+function swapTargets(ds: DatasetReport): Target[] {
+  const delta = ds.swap?.deltas.find((d) => d.system === ds.systems[0]!.name);
+  if (!delta) return [];
+  return [
+    atMost(
+      'swap test: Δ recall (absolute)',
+      TARGETS.swapRecallDelta,
+      delta.recall === null ? null : Math.abs(delta.recall),
+    ),
+    atMost('swap test: Δ FP per 1,000 (absolute)', TARGETS.swapFpDelta, Math.abs(delta.fp_per_1000), '', 2),
+  ];
+}
+
+/** Every issue-10 target on one (held-out) dataset, for its primary detector. */
+export function evaluateTargets(ds: DatasetReport): TargetResult[] {
+  const detector = ds.systems[0]!;
+  const results: Target[] = [fpTarget(detector)];
+  for (const a of TARGETS.recall15mArchetypes) {
+    const m = detector.attacks[a];
+    results.push(
+      atLeast(
+        `${a}: recall within 15 min`,
+        TARGETS.recall15m,
+        m?.recall_15m,
+        ` (TTD p90 ${fmt(m?.ttd_p90_min, 1)} min)`,
+      ),
+    );
+  }
+  results.push(
+    atLeast(
+      'hydra members inside cluster alerts within 120 min',
+      TARGETS.hydraInCluster120m,
+      detector.overall.hydra_in_cluster_120m,
+    ),
+  );
+  for (const a of TARGETS.recallArchetypes)
+    results.push(atLeast(`${a}: recall`, TARGETS.recall, detector.attacks[a]?.recall));
+  results.push(...swapTargets(ds));
+  return results.map((r) => ({ dataset: ds.name, ...r }));
 }

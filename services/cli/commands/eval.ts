@@ -2,45 +2,53 @@ import { writeFile } from 'node:fs/promises';
 import { loadConfig } from '../../common/config/index.ts';
 import { errors } from '../../common/errors.ts';
 import { buildOfflineDetector } from '../../detector/replay/build-detector.ts';
-import { runEval } from '../../eval/run-eval.ts';
-import { promptModeSchema } from '../../simulator/index.ts';
-import { DEFAULT_START } from '../../simulator/options.ts';
-import { createProgress } from '../../simulator/progress.ts';
+import { fullPlan, reportSpecs, smallPlan } from '../../eval/datasets/catalogue.ts';
+import { stderrProgress } from '../../eval/progress.ts';
+import { type DetectorFactory, runEval } from '../../eval/run-eval.ts';
 import { parseCommandArgs } from '../args.ts';
 
-export const summary = 'evaluate the detector and two baselines on simulated traffic against its ground truth';
+export const summary = 'evaluate the detector and four baselines under the held-out protocol (services/eval/README.md)';
 
 const HELP = `usage: distillguard eval [options]
 
-Simulates a dataset, replays it through the detector (the replay code path), a static rate-limit rule and an
-Isolation Forest, and writes reports/eval.md, reports/eval.json and PNG plots.
+Fits the baselines on TUNING datasets, then replays each report dataset (held-out randomised r3, in-distribution
+classic seed 2026 and randomised r1 seed 1000) through the detector with and without its tfjs models, a rate limit,
+an Isolation Forest, a logistic regression and the "hosting network, young key" shortcut rule; runs the context-swap
+test on held-out data; writes eval.md, eval.json and PNG plots. The full run takes tens of minutes on 2 cores.
 
-  --seed N           simulator seed (default 2026, not a training seed)
-  --hours H          simulated hours (default 24)
-  --keys-scale X     population scale (default 1: ~670 keys; 6 campaigns each of bulk, CoT and sweep)
-  --prompt-mode M    text | fingerprint | both (default text)
-  --small            a CI-sized run: 2 hours, keys-scale 0.15
+  --small            tiny datasets of both families, every part exercised: seconds, for CI
+  --datasets LIST    report datasets, e.g. r3:1001,classic:2026,r1:1000 (classic:SEED or r1|r2|r3:SEED)
+  --hours H          simulated hours of each report dataset
+  --benign-keys N    benign keys of each randomised report dataset
+  --keys-scale X     population scale of each classic report dataset
+  --no-swap          skip the context-swap test
   --no-ml            do not load the tfjs models (DG_ML_ENABLED=false does the same)
   --out-dir DIR      where reports go (default reports)
-  --alerts FILE      also write the detector's alerts as JSONL (for triage of misses and false positives)
-  --truth FILE       also write the dataset's ground truth as JSON`;
+  --alerts FILE      also write the detector's alerts as JSONL, one {dataset, alert} per line`;
 
 const OPTIONS = {
-  seed: { type: 'string' },
-  hours: { type: 'string' },
-  'keys-scale': { type: 'string' },
-  'prompt-mode': { type: 'string' },
   small: { type: 'boolean' },
+  datasets: { type: 'string' },
+  hours: { type: 'string' },
+  'benign-keys': { type: 'string' },
+  'keys-scale': { type: 'string' },
+  'no-swap': { type: 'boolean' },
   'no-ml': { type: 'boolean' },
   'out-dir': { type: 'string' },
   alerts: { type: 'string' },
-  truth: { type: 'string' },
 } as const;
 
-function positive(name: string, raw: string | undefined, fallback: number): number {
-  const value = raw === undefined ? fallback : Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw errors.badInput(`--${name} must be a positive number`);
+function positive(name: string, raw: string | undefined, integer = false): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    throw errors.badInput(`--${name} must be a positive ${integer ? 'integer' : 'number'}`);
+  }
   return value;
+}
+
+function commandLine(argv: string[]): string {
+  return ['bin/distillguard eval', ...argv].join(' ');
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -49,42 +57,48 @@ export async function run(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const hours = positive('hours', values.hours, values.small ? 2 : 24);
-  const keysScale = positive('keys-scale', values['keys-scale'], values.small ? 0.15 : 1);
-  const seed = Number.parseInt(values.seed ?? '2026', 10);
-  const promptMode = promptModeSchema.safeParse(values['prompt-mode'] ?? 'text');
-  if (!promptMode.success || !Number.isInteger(seed)) throw errors.badInput('bad --seed or --prompt-mode');
-  const notes: string[] = [];
+  const plan = values.small ? smallPlan() : fullPlan();
+  const sizes = {
+    hours: positive('hours', values.hours),
+    benignKeys: positive('benign-keys', values['benign-keys'], true),
+    keysScale: positive('keys-scale', values['keys-scale']),
+  };
+  try {
+    if (values.datasets !== undefined || Object.values(sizes).some((v) => v !== undefined)) {
+      const ids =
+        values.datasets ??
+        plan.report.map((s) => (s.family === 'classic' ? 'classic' : s.variant) + `:${s.seed}`).join(',');
+      plan.report = reportSpecs(ids, plan, sizes);
+    }
+  } catch (error) {
+    throw errors.badInput((error as Error).message);
+  }
+  if (values['no-swap']) plan.swap = false;
+  const notes = new Set<string>();
   const config = loadConfig();
   const useMl = !values['no-ml'] && config.ml.enabled;
-  const detector = await buildOfflineDetector({ config, coordination: true, ml: useMl, warn: (m) => notes.push(m) });
-  if (useMl && notes.length === 0) notes.push(`tfjs autoencoder and classifier from ${config.ml.modelsDir} used.`);
-  if (!useMl) notes.push('tfjs models not used (--no-ml or DG_ML_ENABLED=false).');
-  const bar = createProgress('eval', Math.round(hours * 60), 'sim-minutes');
-  const start = Date.parse(DEFAULT_START);
-  const command = `bin/distillguard eval --seed ${seed} --hours ${hours} --keys-scale ${keysScale} --prompt-mode ${promptMode.data}`;
-  try {
-    const alerts: string[] = [];
-    const { report, truth, files } = await runEval({
-      seed,
-      hours,
-      keysScale,
-      promptMode: promptMode.data,
-      outDir: values['out-dir'] ?? 'reports',
-      detector,
-      command,
-      notes,
-      onAlert: values.alerts ? (alert) => alerts.push(JSON.stringify(alert)) : undefined,
-      onProgress: (ts, events) => bar.update(Math.floor((ts - start) / 60_000), { detail: `${events} events` }),
-    });
-    bar.update(Math.round(hours * 60), { detail: `${report.dataset.events} events` });
-    bar.stop();
-    if (values.alerts) await writeFile(values.alerts, alerts.map((a) => `${a}\n`).join(''));
-    if (values.truth) await writeFile(values.truth, `${JSON.stringify(truth, null, 2)}\n`);
-    for (const t of report.targets) console.error(`${t.met ? 'met   ' : 'MISSED'} ${t.target}: ${t.actual} (${t.gap})`);
-    console.error(`wrote ${files.join(', ')} in ${report.timing.seconds.toFixed(0)} s`);
-  } finally {
-    bar.stop();
+  notes.add(
+    useMl
+      ? `tfjs models from ${config.ml.modelsDir} (a warning below says when they could not be loaded).`
+      : 'tfjs models not used (--no-ml or DG_ML_ENABLED=false).',
+  );
+  const factory: DetectorFactory = ({ ml, coordination }) =>
+    buildOfflineDetector({ config, coordination, ml, warn: (m) => notes.add(m) });
+  const alerts: string[] = [];
+  const { report, files } = await runEval({
+    plan,
+    buildDetector: factory,
+    ml: useMl,
+    outDir: values['out-dir'] ?? 'reports',
+    command: commandLine(argv),
+    notes: () => [...notes],
+    progress: stderrProgress(),
+    onAlert: values.alerts ? (dataset, alert) => alerts.push(JSON.stringify({ dataset, alert })) : undefined,
+  });
+  if (values.alerts) await writeFile(values.alerts, alerts.map((a) => `${a}\n`).join(''));
+  for (const t of report.targets) {
+    console.error(`${t.met ? 'met   ' : 'MISSED'} ${t.dataset}: ${t.target}: ${t.actual} (${t.gap})`);
   }
+  console.error(`wrote ${files.join(', ')} in ${report.timing.seconds.toFixed(0)} s`);
   return 0;
 }

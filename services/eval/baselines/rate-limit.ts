@@ -48,7 +48,7 @@ export class RateLimitBaseline {
   private readonly windows = new Map<string, Window>();
 
   constructor(
-    private readonly recorder: SystemRecorder,
+    readonly recorder: SystemRecorder,
     readonly limits: RateLimits = DEFAULT_RATE_LIMITS,
   ) {}
 

@@ -1,11 +1,14 @@
 import type { GroundTruth, KeyTruth } from '../../simulator/index.ts';
 import type { AttackMetrics, BenignMetrics, HydraMetrics, SystemMetrics } from '../report-schema.ts';
 import type { SystemRecorder } from '../system-recorder.ts';
+import { ratePer1000 } from './confidence.ts';
 import { averagePrecision, prCurve, precisionRecall, quantile, type Scored } from './precision-recall.ts';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 export const DETECT_WITHIN_MIN = 15;
+/** Hydra members count as found by stage 2 when inside a cluster alert within this many minutes. */
+export const HYDRA_WITHIN_MIN = 120;
 
 /** The evaluated population: keys that sent at least one event, and the simulated span. */
 export interface EvalScope {
@@ -67,12 +70,14 @@ function benignMetrics(rec: SystemRecorder, keys: KeyTruth[], start: number): Be
     fpKeys++;
     fpKeyDays += new Set(flags.map((ts) => Math.floor((ts - start) / DAY_MS))).size;
   }
+  const { rate, upper95 } = ratePer1000(fpKeyDays, keyDays);
   return {
     keys: keys.length,
     fp_keys: fpKeys,
     fp_key_days: fpKeyDays,
     key_days: keyDays,
-    fp_per_1000_key_days: keyDays > 0 ? (1000 * fpKeyDays) / keyDays : 0,
+    fp_per_1000_key_days: rate,
+    fp_per_1000_upper95: upper95,
   };
 }
 
@@ -82,14 +87,16 @@ function hydraMetrics(rec: SystemRecorder, scope: EvalScope): HydraMetrics[] {
     .map((c) => {
       const members = c.api_key_ids.filter((k) => scope.activeKeys.has(k));
       const clustered = members.map((k) => rec.clusterFlags.get(k)).filter((t): t is number => t !== undefined);
+      const start = Date.parse(c.start);
       const first = clustered.length > 0 ? Math.min(...clustered) : null;
       return {
         campaign_id: c.campaign_id,
         members: members.length,
         members_in_cluster: clustered.length,
+        members_in_cluster_120m: clustered.filter((t) => t - start <= HYDRA_WITHIN_MIN * MINUTE_MS).length,
         share_in_cluster: members.length === 0 ? 0 : clustered.length / members.length,
         members_flagged: members.filter((k) => rec.flags.has(k)).length,
-        first_cluster_alert_min: first === null ? null : (first - Date.parse(c.start)) / MINUTE_MS,
+        first_cluster_alert_min: first === null ? null : (first - start) / MINUTE_MS,
       };
     });
 }
@@ -106,6 +113,15 @@ function downsample<T>(points: readonly T[], max: number): T[] {
   return Array.from({ length: max }, (_, i) => points[Math.floor(i * step)]!).concat(points.at(-1)!);
 }
 
+function hydraShares(hydra: readonly HydraMetrics[]): { all: number | null; within: number | null } {
+  const members = hydra.reduce((n, h) => n + h.members, 0);
+  if (members === 0) return { all: null, within: null };
+  return {
+    all: hydra.reduce((n, h) => n + h.members_in_cluster, 0) / members,
+    within: hydra.reduce((n, h) => n + h.members_in_cluster_120m, 0) / members,
+  };
+}
+
 /** Every metric of one system against the ground truth. */
 export function evaluateSystem(rec: SystemRecorder, scope: EvalScope): SystemMetrics {
   const keys = scope.truth.keys.filter((k) => scope.activeKeys.has(k.api_key_id));
@@ -115,6 +131,10 @@ export function evaluateSystem(rec: SystemRecorder, scope: EvalScope): SystemMet
   const fpKeys = benign.filter((k) => rec.flags.has(k.api_key_id)).length;
   const all = attackMetrics(rec, attacks, benign, fpKeys);
   const byArchetype = (list: KeyTruth[]) => groupBy(list, (k) => k.archetype);
+  const fp = benignMetrics(rec, benign, start);
+  const hydra = hydraMetrics(rec, scope);
+  const shares = hydraShares(hydra);
+  const days = (Date.parse(scope.truth.end) - start) / DAY_MS;
   return {
     name: rec.name,
     description: rec.description,
@@ -124,13 +144,21 @@ export function evaluateSystem(rec: SystemRecorder, scope: EvalScope): SystemMet
       recall: all.recall,
       recall_15m: all.recall_15m,
       pr_auc: all.pr_auc,
-      fp_per_1000_key_days: benignMetrics(rec, benign, start).fp_per_1000_key_days,
+      fp_key_days: fp.fp_key_days,
+      benign_key_days: fp.key_days,
+      fp_per_1000_key_days: fp.fp_per_1000_key_days,
+      fp_per_1000_upper95: fp.fp_per_1000_upper95,
+      hydra_in_cluster: shares.all,
+      hydra_in_cluster_120m: shares.within,
+      alerts: rec.alerts,
+      informational_alerts: rec.informationalAlerts,
+      alerts_per_day: days > 0 ? rec.alerts / days : 0,
     },
     attacks: Object.fromEntries(
       [...byArchetype(attacks)].map(([a, list]) => [a, attackMetrics(rec, list, benign, fpKeys)]),
     ),
     benign: Object.fromEntries([...byArchetype(benign)].map(([a, list]) => [a, benignMetrics(rec, list, start)])),
-    hydra: hydraMetrics(rec, scope),
+    hydra,
     pr_curve: downsample(
       prCurve(scoredOf(rec, keys)).map((p) => ({ recall: p.recall, precision: p.precision })),
       200,

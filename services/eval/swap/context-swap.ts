@@ -56,8 +56,8 @@ function observe(keys: Map<string, ObservedKey>, event: UsageEventInput, seed: n
 }
 
 /**
- * Pairs every active attack key with a distinct benign key (seeded shuffle) after one pass over the events that
- * collects each key's observed contexts.
+ * Pairs every active attack key with a distinct benign key (seeded shuffle; partners repeat only when there are
+ * fewer benign keys) after one pass over the events that collects each key's observed contexts.
  */
 export function planSwap(ds: Dataset): SwapPlan {
   const observed = new Map<string, ObservedKey>();
@@ -67,17 +67,18 @@ export function planSwap(ds: Dataset): SwapPlan {
   const benign = new Rng(`context-swap:${ds.seed}/pairs`).shuffle(
     active.filter((k) => k.label === 'benign').sort((a, b) => a.api_key_id.localeCompare(b.api_key_id)),
   );
-  if (benign.length < attacks.length) {
-    throw new RangeError(
-      `swap test needs a benign partner per attack key: ${attacks.length} attack, ${benign.length} benign`,
-    );
-  }
+  if (benign.length === 0 && attacks.length > 0) throw new RangeError(`${ds.name}: no benign key to swap with`);
   const partnerOf = new Map<string, string>();
   const orgOf = new Map<string, string>();
+  // With fewer benign than attack keys (tiny datasets) partners repeat; a benign key takes its first partner's side.
   attacks.forEach((a, i) => {
-    const b = benign[i]!;
-    partnerOf.set(a.api_key_id, b.api_key_id).set(b.api_key_id, a.api_key_id);
-    orgOf.set(a.api_key_id, b.org_id).set(b.api_key_id, a.org_id);
+    const b = benign[i % benign.length]!;
+    partnerOf.set(a.api_key_id, b.api_key_id);
+    orgOf.set(a.api_key_id, b.org_id);
+    if (i < benign.length) {
+      partnerOf.set(b.api_key_id, a.api_key_id);
+      orgOf.set(b.api_key_id, a.org_id);
+    }
   });
   const contexts = new Map<string, Context[]>();
   const keyCreatedAt = new Map<string, string | undefined>();

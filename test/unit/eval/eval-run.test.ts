@@ -3,45 +3,93 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import type { EvalPlan } from '../../../services/eval/datasets/catalogue.ts';
 import { evalReportSchema } from '../../../services/eval/report-schema.ts';
 import { runEval } from '../../../services/eval/run-eval.ts';
 
-describe('eval end to end (tiny dataset)', async () => {
+/** Tiny datasets of both families, generator prompts only (no ShareGPT file needed). */
+const plan: EvalPlan = {
+  tuning: [
+    { family: 'classic', seed: 7, hours: 1, keysScale: 0.05 },
+    { family: 'randomised', variant: 'r1', seed: 11, hours: 1, benignKeys: 40, humanPrompts: 'none' },
+  ],
+  report: [
+    { family: 'randomised', variant: 'r3', seed: 1001, hours: 1, benignKeys: 60, humanPrompts: 'none' },
+    { family: 'classic', seed: 2026, hours: 1, keysScale: 0.05 },
+  ],
+  swap: true,
+};
+
+describe('eval end to end (tiny datasets of both families)', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'dg-eval-'));
   after(() => rm(dir, { recursive: true, force: true }));
-  const options = { seed: 5, hours: 1.5, keysScale: 0.08, promptMode: 'text' as const, command: 'test' };
+  const options = { plan, ml: false, command: 'test' };
   const result = await runEval({ ...options, outDir: dir });
+  const { report } = result;
 
-  it('writes the markdown report, the JSON summary and three PNG plots', async () => {
+  it('writes the markdown report, the schema-valid JSON and three PNG plots', async () => {
     assert.deepEqual(result.files, ['eval.md', 'eval.json', 'eval-pr.png', 'eval-ttd.png', 'eval-ttd-archetypes.png']);
     const json = evalReportSchema.parse(JSON.parse(await readFile(join(dir, 'eval.json'), 'utf8')));
-    assert.deepEqual(json, result.report);
+    assert.deepEqual(json, report);
     for (const png of result.files.filter((f) => f.endsWith('.png'))) {
       const bytes = await readFile(join(dir, png));
       assert.equal(bytes.toString('latin1', 1, 4), 'PNG');
     }
     const md = await readFile(join(dir, 'eval.md'), 'utf8');
-    assert.match(md, /## Targets/);
-    assert.match(md, /\| DistillGuard \|/);
+    assert.match(md, /## Targets \(issue 10\) on held-out data/);
+    assert.match(md, /HELD OUT: never used for tuning/);
+    assert.match(md, /IN-DISTRIBUTION/);
+    assert.match(md, /Swap test/);
   });
 
-  it('evaluates the detector and both baselines over the same keys', () => {
-    const { dataset, systems, targets } = result.report;
+  it('tunes only on tuning data and labels every report dataset with its role', () => {
     assert.deepEqual(
-      systems.map((s) => s.name),
-      ['DistillGuard', 'rate limit', 'isolation forest'],
+      report.tuning.datasets.map((d) => d.role),
+      ['tuning', 'tuning'],
     );
-    assert.ok(dataset.events > 500 && dataset.attack_keys > 0 && dataset.benign_keys > dataset.attack_keys);
-    for (const s of systems) {
-      const attackKeys = Object.values(s.attacks).reduce((n, a) => n + a.keys, 0);
-      const benignKeys = Object.values(s.benign).reduce((n, b) => n + b.keys, 0);
-      assert.deepEqual([attackKeys, benignKeys], [dataset.attack_keys, dataset.benign_keys]);
+    assert.ok(report.tuning.logistic.positives > 0 && report.tuning.logistic.rows > report.tuning.logistic.positives);
+    assert.deepEqual(
+      report.datasets.map((d) => [d.family, d.role, d.used_for_tuning]),
+      [
+        ['randomised', 'held_out', false],
+        ['classic', 'in_distribution', false],
+      ],
+    );
+  });
+
+  it('scores the detector and all four baselines over the same keys of each dataset', () => {
+    for (const ds of report.datasets) {
+      assert.deepEqual(
+        ds.systems.map((s) => s.name),
+        ['DistillGuard without tfjs', 'rate limit', 'isolation forest', 'logistic regression', 'shortcut rule'],
+      );
+      assert.ok(ds.events > 200 && ds.attack_keys > 0 && ds.benign_keys > 0, ds.name);
+      for (const s of ds.systems) {
+        const attackKeys = Object.values(s.attacks).reduce((n, a) => n + a.keys, 0);
+        const benignKeys = Object.values(s.benign).reduce((n, b) => n + b.keys, 0);
+        assert.deepEqual([attackKeys, benignKeys], [ds.attack_keys, ds.benign_keys]);
+      }
     }
-    assert.equal(targets.length, 6);
+  });
+
+  it('runs the swap test on held-out data only and judges targets there', () => {
+    const [heldOut, inDistribution] = report.datasets;
+    assert.equal(inDistribution!.swap, null);
+    const swap = heldOut!.swap!;
+    assert.equal(swap.pairs, heldOut!.attack_keys);
+    assert.deepEqual(
+      swap.deltas.map((d) => d.system),
+      heldOut!.systems.map((s) => s.name),
+    );
+    assert.ok(report.targets.length >= 8);
+    assert.ok(report.targets.every((t) => t.dataset === heldOut!.name));
   });
 
   it('is deterministic apart from timing', async () => {
     const again = await runEval({ ...options, outDir: null });
-    assert.deepEqual(again.report.systems, result.report.systems);
+    assert.deepEqual(
+      again.report.datasets.map((d) => [d.systems, d.swap]),
+      report.datasets.map((d) => [d.systems, d.swap]),
+    );
   });
 });

@@ -124,6 +124,8 @@ describe('evaluateSystem', () => {
     assert.equal(m.benign.hobbyist!.fp_per_1000_key_days, 1000);
     assert.equal(m.benign.document_pipeline!.fp_keys, 0);
     assert.equal(m.overall.fp_per_1000_key_days, 500);
+    // one flagged key-day of two: the exact Poisson upper bound on 1 event is 5.5716 per 2 key-days
+    assert.ok(Math.abs(m.overall.fp_per_1000_upper95 - (1000 * 5.5716) / 2) < 1);
   });
 
   it('measures the share of hydra members inside cluster alerts', () => {
@@ -132,6 +134,7 @@ describe('evaluateSystem', () => {
         campaign_id: 'hydra-1',
         members: 2,
         members_in_cluster: 1,
+        members_in_cluster_120m: 1,
         share_in_cluster: 0.5,
         members_flagged: 1,
         first_cluster_alert_min: 30,

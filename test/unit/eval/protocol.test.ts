@@ -4,11 +4,12 @@ import { DistillGuardError } from '../../../services/common/errors.ts';
 import { classicDataset } from '../../../services/eval/datasets/classic.ts';
 import { assertTuningDataset, datasetRole } from '../../../services/eval/protocol.ts';
 
-const randomised = (variant: string, seed: number, name = `randomised/${variant} seed ${seed}`) => ({
+const randomised = (variant: string, seed: number, slice = 'tune') => ({
   family: 'randomised' as const,
   variant,
   seed,
-  name,
+  name: `randomised/${variant} seed ${seed}`,
+  humanPrompts: { slice },
 });
 
 describe('evaluation protocol', () => {
@@ -18,7 +19,8 @@ describe('evaluation protocol', () => {
     assert.equal(datasetRole(randomised('r3', 3)), 'held_out');
     assert.equal(datasetRole(randomised('r3-nohuman', 1001)), 'held_out');
     assert.equal(datasetRole(randomised('r1', 1000)), 'in_distribution');
-    assert.equal(datasetRole(randomised('r1', 5, 'randomised r1 seed 5 (human prompts: report)')), 'held_out');
+    assert.equal(datasetRole(randomised('r1', 5, 'report')), 'held_out');
+    assert.equal(datasetRole({ ...randomised('r2', 5), humanPrompts: null }), 'tuning');
     assert.equal(datasetRole(randomised('r9', 1)), 'held_out');
     assert.equal(datasetRole({ family: 'classic', variant: '0,1,2', seed: 2026, name: 'c' }), 'in_distribution');
     assert.equal(datasetRole({ family: 'classic', variant: '0,1,2', seed: 7, name: 'c' }), 'tuning');

@@ -1,0 +1,86 @@
+import type { Alert } from '../../schemas/alert-v1.ts';
+import { parseEventValue } from '../../schemas/parse-event.ts';
+import type { DetectorPipeline, KeyFeatureSnapshot, PipelineOutput } from '../detector/types.ts';
+import type { Dataset } from '../simulator/dataset.ts';
+import type { RateLimitBaseline } from './baselines/rate-limit.ts';
+import type { SnapshotSystem } from './baselines/snapshot-baselines.ts';
+import type { SystemRecorder } from './system-recorder.ts';
+
+const YIELD_EVERY_EVENTS = 10_000;
+
+/** One detector configuration under test (e.g. with and without the tfjs models) and what it said. */
+export interface DetectorUnderTest {
+  pipeline: DetectorPipeline;
+  recorder: SystemRecorder;
+}
+
+export interface DatasetRunSystems {
+  /** Every one sees the same events; the first one's feature snapshots feed `snapshots` and `onSnapshot`. */
+  detectors: readonly DetectorUnderTest[];
+  rateLimit?: RateLimitBaseline;
+  snapshots?: readonly SnapshotSystem[];
+}
+
+export interface DatasetRunHooks {
+  onProgress?: (eventTime: number, events: number) => void;
+  onAlert?: (alert: Alert) => void;
+  onSnapshot?: (snapshot: KeyFeatureSnapshot) => void;
+}
+
+export interface DatasetRun {
+  events: number;
+  activeKeys: Set<string>;
+}
+
+/** Alerts of severity low are informational: they never count as a detection or a false positive. */
+export function recordAlert(recorder: SystemRecorder, alert: Alert): void {
+  const ts = Date.parse(alert.raised_at);
+  if (alert.severity === 'low') {
+    recorder.informationalAlerts++;
+    for (const key of alert.api_key_ids) recorder.score(key, ts, alert.score);
+    return;
+  }
+  recorder.alerts++;
+  if (alert.kind === 'cluster') recorder.clusterFlag(alert.api_key_ids, ts, alert.score);
+  else for (const key of alert.api_key_ids) recorder.flag(key, ts, alert.score);
+}
+
+function record(out: PipelineOutput, index: number, systems: DatasetRunSystems, hooks: DatasetRunHooks): void {
+  const { recorder } = systems.detectors[index]!;
+  for (const snapshot of out.features) {
+    recorder.score(snapshot.api_key_id, snapshot.ts, snapshot.score);
+    if (index !== 0) continue;
+    for (const system of systems.snapshots ?? []) system.observe(snapshot);
+    hooks.onSnapshot?.(snapshot);
+  }
+  for (const alert of out.alerts) {
+    recordAlert(recorder, alert);
+    if (index === 0) hooks.onAlert?.(alert);
+  }
+}
+
+/**
+ * One pass over a dataset: each event is validated as `replay` validates it (`parseEventValue`) and fed to every
+ * detector pipeline and the rate-limit baseline; the first pipeline's snapshots feed the snapshot baselines.
+ */
+export async function runDataset(ds: Dataset, systems: DatasetRunSystems, hooks: DatasetRunHooks = {}) {
+  const activeKeys = new Set<string>();
+  let events = 0;
+  for (const { event } of ds.timedEvents) {
+    const parsed = parseEventValue(event);
+    if (!parsed.ok) throw new Error(`${ds.name} produced an invalid event: ${parsed.reason}`);
+    activeKeys.add(parsed.event.api_key_id);
+    systems.rateLimit?.observe(parsed.event);
+    systems.detectors.forEach((d, i) => {
+      record(d.pipeline.process(parsed.event), i, systems, hooks);
+    });
+    if (++events % YIELD_EVERY_EVENTS === 0) {
+      hooks.onProgress?.(parsed.event.ts, events);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+  systems.detectors.forEach((d, i) => {
+    record(d.pipeline.finish(), i, systems, hooks);
+  });
+  return { events, activeKeys } satisfies DatasetRun;
+}
