@@ -71,10 +71,10 @@ chaos: install up migrate ## fault tests on real processes (kill -9, outages, re
 chaos-short: install ## the short version of every chaos scenario (part of make test)
 	npx tsx test/chaos/run.ts --short
 
-eval: install ## detector vs baselines on a simulated day; rewrites reports/eval.md, eval.json and PNG plots
+eval: install ## the held-out protocol run (tens of minutes); rewrites reports/eval.md, eval.json and PNG plots
 	./bin/distillguard eval
 
-eval-small: install ## a small eval in seconds (part of make test); writes to .data/eval-small
+eval-small: install ## the protocol on tiny datasets of both families, under a minute (part of make test); writes to .data/eval-small
 	./bin/distillguard eval --small --out-dir .data/eval-small
 
 train: install ## retrain the tfjs models; VERSION=N (default 2) writes models/<name>/N
