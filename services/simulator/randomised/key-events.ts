@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { UsageEventInput } from '../../../schemas/usage-v1.ts';
 import type { TimedEvent } from '../key-stream.ts';
 import { Rng } from '../random.ts';
 import type { PromptMode } from '../truth.ts';
 import type { Behaviour, KeyPlan, ModelPlan } from './plan.ts';
 import { NEW_MODEL } from './population.ts';
+import { memoised, sha256Hex } from './prompt-hashes.ts';
 import { requestFields } from './request.ts';
 
 export interface EventSettings {
@@ -38,15 +38,33 @@ function behaviourAt(plan: KeyPlan, rng: Rng, ts: number): Behaviour {
   return mixed && ts >= mixed.from && rng.chance(mixed.share) ? mixed.behaviour : plan.behaviour;
 }
 
-function promptFields(prompt: string, settings: EventSettings): Partial<UsageEventInput> {
-  const fields: Partial<UsageEventInput> = { prompt_sha256: createHash('sha256').update(prompt).digest('hex') };
-  if (settings.promptMode !== 'fingerprint') fields.prompt_text = prompt;
-  if (settings.fingerprint) fields.prompt_simhash = settings.fingerprint(prompt);
-  return fields;
+export type PromptFields = (prompt: string) => Partial<UsageEventInput>;
+
+/** Gateways ship at most this much prompt text (the usage.v1 limit); hashes still cover the whole prompt. */
+const MAX_PROMPT_TEXT = 32_768;
+
+/** Cuts to the limit without splitting a surrogate pair. */
+function gatewayTruncate(prompt: string): string {
+  if (prompt.length <= MAX_PROMPT_TEXT) return prompt;
+  const high = prompt.charCodeAt(MAX_PROMPT_TEXT - 1);
+  return prompt.slice(0, high >= 0xd800 && high <= 0xdbff ? MAX_PROMPT_TEXT - 1 : MAX_PROMPT_TEXT);
+}
+
+/** prompt_sha256 always; prompt_text and/or prompt_simhash by prompt mode. Hashes are memoised per iteration. */
+export function promptFieldsFor(settings: EventSettings): PromptFields {
+  const sha = memoised(sha256Hex);
+  const simhash = settings.fingerprint ? memoised(settings.fingerprint) : null;
+  const withText = settings.promptMode !== 'fingerprint';
+  return (prompt) => {
+    const fields: Partial<UsageEventInput> = { prompt_sha256: sha(prompt) };
+    if (withText) fields.prompt_text = gatewayTruncate(prompt);
+    if (simhash) fields.prompt_simhash = simhash(prompt);
+    return fields;
+  };
 }
 
 /** One key's events in event-time order. */
-export function* keyEvents(plan: KeyPlan, settings: EventSettings): Generator<TimedEvent> {
+export function* keyEvents(plan: KeyPlan, settings: EventSettings, promptFields: PromptFields): Generator<TimedEvent> {
   const { truth } = plan;
   const rng = new Rng(`distillguard-randomised:${settings.seed}:${settings.variant}/events/${truth.api_key_id}`);
   const idPrefix = `rv-${truth.api_key_id.slice(4, 16)}-`;
@@ -64,7 +82,7 @@ export function* keyEvents(plan: KeyPlan, settings: EventSettings): Generator<Ti
       ...requestFields(rng, behaviour.request, prompt, singleAgent ?? rng.pick(plan.userAgents)),
       ...plan.fixed,
       ...behaviour.network(rng),
-      ...promptFields(prompt, settings),
+      ...promptFields(prompt),
     };
     yield { ts, event };
   }
