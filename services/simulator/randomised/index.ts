@@ -4,7 +4,7 @@ import type { Dataset } from '../dataset.ts';
 import { loadHumanPrompts } from '../human-prompts/loader.ts';
 import type { TimedEvent } from '../key-stream.ts';
 import { mergeByTime } from '../merge.ts';
-import { type EventSettings, keyEvents } from './key-events.ts';
+import { type EventSettings, keyEvents, promptFieldsFor } from './key-events.ts';
 import { type RandomisedOptions, type ResolvedRandomisedOptions, randomisedOptionsSchema } from './options.ts';
 import { buildPopulation } from './population.ts';
 
@@ -43,7 +43,10 @@ export function randomisedDataset(options: RandomisedOptions = {}): RandomisedDa
   const { truth } = buildPopulation(o, prompts);
   const timedEvents: Iterable<TimedEvent> = {
     // Prompt sources keep per-key state (sweep positions), so each iteration rebuilds the population.
-    [Symbol.iterator]: () => mergeByTime(buildPopulation(o, prompts).plans.map((p) => keyEvents(p, settings))),
+    [Symbol.iterator]: () => {
+      const promptFields = promptFieldsFor(settings);
+      return mergeByTime(buildPopulation(o, prompts).plans.map((p) => keyEvents(p, settings, promptFields)));
+    },
   };
   return {
     name: `randomised/${variant} seed ${o.seed}`,

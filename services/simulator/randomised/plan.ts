@@ -1,7 +1,7 @@
 import type { UsageEventInput } from '../../../schemas/usage-v1.ts';
 import type { Rng } from '../random.ts';
 import type { KeyTruth } from '../truth.ts';
-import type { NetworkPicker } from './context.ts';
+import type { KeyContext, NetworkPicker } from './context.ts';
 import type { Intensity } from './intensity.ts';
 
 /** Produces the next prompt text of a key (may keep state, e.g. a sweep position). */
@@ -41,6 +41,8 @@ export interface ModelPlan {
 /** Everything needed to generate one key's events. */
 export interface KeyPlan {
   truth: KeyTruth;
+  /** The key's non-behavioural attributes, kept for tests that compare benign and attack draws. */
+  context: KeyContext;
   activeFrom: number;
   activeUntil: number;
   /** Mean requests per hour at intensity 1. */

@@ -155,6 +155,7 @@ function planOf(
   const sp = attack?.systemPrompt ?? systemPrompt(rng);
   const plan: KeyPlan = {
     truth,
+    context: ctx,
     activeFrom,
     activeUntil: env.end,
     ratePerHour: d.workload.ratePerHour,

@@ -84,10 +84,10 @@ export interface SegmentSpec {
 }
 
 export const SEGMENTS: Readonly<Record<BenignSegment, SegmentSpec>> = {
-  chat_app_cloud: { tilt: TILTS.cloudApp, build: chatApp(20, 400) },
-  serverless_app: { tilt: TILTS.serverless, build: chatApp(15, 300) },
-  foreign_region_app: { tilt: TILTS.foreignRegion, build: chatApp(20, 350) },
-  startup_new_key: { tilt: TILTS.startup, build: chatApp(8, 250) },
+  chat_app_cloud: { tilt: TILTS.cloudApp, build: chatApp(12, 240) },
+  serverless_app: { tilt: TILTS.serverless, build: chatApp(10, 180) },
+  foreign_region_app: { tilt: TILTS.foreignRegion, build: chatApp(12, 200) },
+  startup_new_key: { tilt: TILTS.startup, build: chatApp(5, 150) },
   enterprise_internal: {
     tilt: TILTS.enterprise,
     build: (rng, env, ctx) => ({
@@ -113,7 +113,7 @@ export const SEGMENTS: Readonly<Record<BenignSegment, SegmentSpec>> = {
   document_generation: {
     tilt: TILTS.cloudApp,
     build: (rng, env) => ({
-      ratePerHour: logUniform(rng, 80, 1200) * env.spec.rateScale,
+      ratePerHour: logUniform(rng, 60, 800) * env.spec.rateScale,
       intensity: jobs(rng, env, [1, 6], [4, 20]),
       prompt: documents(rng, env.variant),
       request: shape({
@@ -131,7 +131,7 @@ export const SEGMENTS: Readonly<Record<BenignSegment, SegmentSpec>> = {
     build: (rng, env) => {
       const generative = rng.chance(0.4);
       return {
-        ratePerHour: logUniform(rng, 300, 2500) * env.spec.rateScale,
+        ratePerHour: logUniform(rng, 250, 2000) * env.spec.rateScale,
         intensity: jobs(rng, env, [0.5, 3], [3, 30]),
         prompt: evalSweep(rng, env.variant),
         request: shape({
@@ -149,7 +149,7 @@ export const SEGMENTS: Readonly<Record<BenignSegment, SegmentSpec>> = {
   synthetic_data: {
     tilt: TILTS.cloudApp,
     build: (rng, env, ctx) => ({
-      ratePerHour: logUniform(rng, 150, 1200) * env.spec.rateScale,
+      ratePerHour: logUniform(rng, 80, 700) * env.spec.rateScale,
       intensity: rng.chance(0.5) ? jobs(rng, env, [2, 12], [1, 8]) : appDay(rng, ctx),
       prompt: syntheticData(rng, env.variant),
       request: shape({
@@ -166,7 +166,7 @@ export const SEGMENTS: Readonly<Record<BenignSegment, SegmentSpec>> = {
   tutoring_app: {
     tilt: TILTS.cloudApp,
     build: (rng, env, ctx) => ({
-      ratePerHour: logUniform(rng, 30, 600) * env.spec.rateScale,
+      ratePerHour: logUniform(rng, 20, 350) * env.spec.rateScale,
       intensity: dailyCycle(ctx.tz, rng.uniform(15, 21), 0.05, 0.8),
       prompt: tutoring(env.variant),
       request: shape({
@@ -195,7 +195,7 @@ export const SEGMENTS: Readonly<Record<BenignSegment, SegmentSpec>> = {
   translation_job: {
     tilt: TILTS.cloudApp,
     build: (rng, env) => ({
-      ratePerHour: logUniform(rng, 150, 1000) * env.spec.rateScale,
+      ratePerHour: logUniform(rng, 90, 600) * env.spec.rateScale,
       intensity: jobs(rng, env, [1, 8], [2, 16]),
       prompt: translation(env.humans, env.variant),
       request: shape({ outMedian: rng.uniform(200, 700) * env.spec.outScale, temperatures: [0, 0.3], streamShare: 0 }),

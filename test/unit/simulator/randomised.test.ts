@@ -1,0 +1,210 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parseEventValue } from '../../../schemas/parse-event.ts';
+import { type RandomisedOptions, randomisedDataset } from '../../../services/simulator/randomised/index.ts';
+import { randomisedOptionsSchema } from '../../../services/simulator/randomised/options.ts';
+import { buildPopulation } from '../../../services/simulator/randomised/population.ts';
+import { ATTACK_ARCHETYPES, groundTruthSchema, RANDOMISED_BENIGN_SEGMENTS } from '../../../services/simulator/truth.ts';
+
+const TURNS_FIXTURE = 'test/fixtures/sharegpt/human-turns.jsonl';
+const SMALL: RandomisedOptions = { hours: 3, benignKeys: 400, attackScale: 0.2, humanPromptsPath: TURNS_FIXTURE };
+
+function digest(events: Iterable<{ event: unknown }>): string {
+  const hash = createHash('sha256');
+  for (const { event } of events) hash.update(`${JSON.stringify(event)}\n`);
+  return hash.digest('hex');
+}
+
+describe('randomisedDataset', () => {
+  const data = randomisedDataset({ ...SMALL, seed: 5, promptMode: 'both' });
+  const events = [...data.timedEvents];
+  const truthByKey = new Map(data.truth.keys.map((k) => [k.api_key_id, k]));
+
+  it('is deterministic, re-iterable, and differs across seeds and variants', () => {
+    const again = randomisedDataset({ ...SMALL, seed: 5, promptMode: 'both' });
+    assert.equal(digest(again.timedEvents), digest(events));
+    assert.equal(digest(data.timedEvents), digest(events));
+    assert.notEqual(digest(randomisedDataset({ ...SMALL, seed: 6, promptMode: 'both' }).timedEvents), digest(events));
+    assert.notEqual(
+      digest(randomisedDataset({ ...SMALL, seed: 5, variant: 'r3', promptMode: 'both' }).timedEvents),
+      digest(events),
+    );
+  });
+
+  it('names itself and fills the Dataset fields', () => {
+    assert.equal(data.name, 'randomised/r1 seed 5');
+    assert.equal(data.family, 'randomised');
+    assert.equal(data.variant, 'r1');
+    assert.equal(data.hours, 3);
+    assert.deepEqual(data.humanPrompts, { slice: 'tune', turns: 3 });
+    assert.equal(data.warning, null);
+  });
+
+  it('emits valid usage.v1 events in global time order, inside each key span, with gateway fields filled', () => {
+    assert.ok(events.length > 5000, `only ${events.length} events`);
+    const seenIds = new Set<string>();
+    for (let i = 0; i < events.length; i++) {
+      const { ts, event } = events[i]!;
+      const parsed = parseEventValue(JSON.parse(JSON.stringify(event)));
+      assert.ok(parsed.ok, parsed.ok ? '' : `${event.event_id}: ${parsed.reason}`);
+      assert.equal(parsed.event.ts, ts);
+      if (i > 0) assert.ok(events[i - 1]!.ts <= ts, `out of order at ${i}`);
+      const truth = truthByKey.get(event.api_key_id)!;
+      assert.equal(truth.org_id, event.org_id);
+      assert.ok(ts >= Date.parse(truth.active_from) && ts < Date.parse(truth.active_until), event.event_id);
+      seenIds.add(event.event_id);
+      for (const field of [
+        'max_tokens',
+        'stop_reason',
+        'latency_ms',
+        'stream',
+        'client_ip',
+        'client_asn',
+        'client_country',
+        'billing_country',
+        'user_agent',
+        'key_created_at',
+        'prompt_sha256',
+        'prompt_text',
+        'prompt_simhash',
+      ] as const)
+        assert.notEqual(event[field], undefined, `${event.event_id} lacks ${field}`);
+    }
+    assert.equal(seenIds.size, events.length);
+    const has = (pick: (e: (typeof events)[number]['event']) => boolean) => events.some((t) => pick(t.event));
+    assert.ok(has((e) => e.logprobs === true) && has((e) => (e.n ?? 1) > 1) && has((e) => e.temperature !== undefined));
+    assert.ok(has((e) => e.tool_count !== undefined) && has((e) => e.system_prompt_sha256 !== undefined));
+  });
+
+  it('has a valid truth with every segment and attack, and campaigns that start inside the span', () => {
+    groundTruthSchema.parse(data.truth);
+    assert.equal(data.truth.family, 'randomised');
+    const archetypes = new Set(data.truth.keys.map((k) => k.archetype));
+    for (const a of [...RANDOMISED_BENIGN_SEGMENTS, ...ATTACK_ARCHETYPES]) assert.ok(archetypes.has(a), a);
+    assert.equal(data.truth.keys.filter((k) => k.label === 'benign').length, 400);
+    const start = Date.parse(data.truth.start);
+    const end = Date.parse(data.truth.end);
+    for (const c of data.truth.campaigns) {
+      const at = Date.parse(c.start);
+      assert.ok(at > start && at < end, `${c.campaign_id} starts outside the span`);
+      if (c.archetype === 'hydra_network') assert.ok(c.api_key_ids.length >= 20 && c.api_key_ids.length <= 60);
+    }
+    for (const k of data.truth.keys.filter((key) => key.label === 'attack')) assert.ok(k.campaign_start, k.api_key_id);
+  });
+
+  it('uses only the requested ShareGPT slice for human prompts', () => {
+    const texts = new Set(events.map((t) => t.event.prompt_text));
+    assert.ok(texts.has('tune slice first conversation'));
+    assert.ok(!texts.has('first report conversation'));
+    const report = randomisedDataset({ ...SMALL, hours: 1, humanPrompts: 'report' });
+    const reportTexts = new Set([...report.timedEvents].map((t) => t.event.prompt_text));
+    assert.ok(reportTexts.has('first report conversation'));
+    assert.ok(!reportTexts.has('tune slice first conversation'));
+  });
+
+  it('falls back to its own prompts and says so when the human turns file is absent', () => {
+    const missing = randomisedDataset({ ...SMALL, hours: 1, humanPromptsPath: join(tmpdir(), 'absent.jsonl') });
+    assert.equal(missing.variant, 'r1-nohuman');
+    assert.match(missing.name, /r1-nohuman/);
+    assert.match(missing.warning ?? '', /make data-sharegpt/);
+    assert.equal(missing.humanPrompts, null);
+    assert.ok([...missing.timedEvents].length > 0);
+    assert.equal(randomisedDataset({ ...SMALL, hours: 1, humanPrompts: 'none' }).variant, 'r1-nohuman');
+  });
+
+  it('writes the held-out variant r3 in other topics and phrasing than r1', () => {
+    const promptsOf = (variant: 'r1' | 'r3') => {
+      const d = randomisedDataset({ ...SMALL, variant, humanPrompts: 'none' });
+      const attackKeys = new Set(
+        d.truth.keys.filter((k) => k.archetype === 'capability_sweep').map((k) => k.api_key_id),
+      );
+      return [...d.timedEvents].filter((t) => attackKeys.has(t.event.api_key_id)).map((t) => t.event.prompt_text!);
+    };
+    const r1 = promptsOf('r1');
+    const r3 = promptsOf('r3');
+    assert.ok(r1.length > 50 && r3.length > 50, `${r1.length} and ${r3.length} sweep prompts`);
+    assert.ok(r1.every((p) => /Level: (beginner|intermediate|expert)/.test(p)));
+    assert.ok(r3.every((p) => /Level: (intro|practitioner|specialist)/.test(p)));
+    assert.ok(!r3.some((p) => /medicine|finance|philosophy/.test(p)));
+  });
+});
+
+/** Pearson chi-square of two samples over categories; bins with a small expected count are merged. */
+function chiSquare(a: string[], b: string[]): { stat: number; df: number } {
+  const cats = [...new Set([...a, ...b])];
+  const count = (xs: string[], c: string) => xs.filter((x) => x === c).length;
+  const bins: [number, number][] = [];
+  let pending: [number, number] = [0, 0];
+  for (const c of cats.sort((x, y) => count(b, y) + count(a, y) - count(b, x) - count(a, x))) {
+    pending = [pending[0] + count(a, c), pending[1] + count(b, c)];
+    if (((pending[0] + pending[1]) * Math.min(a.length, b.length)) / (a.length + b.length) >= 5) {
+      bins.push(pending);
+      pending = [0, 0];
+    }
+  }
+  if (pending[0] + pending[1] > 0 && bins.length > 0)
+    bins[bins.length - 1] = [bins.at(-1)![0] + pending[0], bins.at(-1)![1] + pending[1]];
+  let stat = 0;
+  for (const [x, y] of bins) {
+    const total = x + y;
+    const ex = (total * a.length) / (a.length + b.length);
+    const ey = (total * b.length) / (a.length + b.length);
+    stat += (x - ex) ** 2 / ex + (y - ey) ** 2 / ey;
+  }
+  return { stat, df: Math.max(1, bins.length - 1) };
+}
+
+/** Chi-square critical value at p = 0.001 (Wilson–Hilferty). */
+function critical(df: number): number {
+  const z = 3.09;
+  return df * (1 - 2 / (9 * df) + z * Math.sqrt(2 / (9 * df))) ** 3;
+}
+
+describe('domain randomisation', () => {
+  const o = randomisedOptionsSchema.parse({ hours: 48, benignKeys: 3000, attackScale: 5, humanPrompts: 'none' });
+  const { plans } = buildPopulation(o, null);
+  const orgSize = new Map<string, number>();
+  for (const p of plans) orgSize.set(p.truth.org_id, (orgSize.get(p.truth.org_id) ?? 0) + 1);
+  const ageClass = (days: number) =>
+    days < 0 ? 'in-span' : days < 7 ? 'week' : days < 60 ? 'months' : days < 365 ? 'year' : 'years';
+  const sizeClass = (n: number) => (n === 1 ? '1' : n <= 3 ? '2-3' : n <= 12 ? '4-12' : '13+');
+  const ATTRIBUTES: Record<string, (p: (typeof plans)[number]) => string> = {
+    network: (p) => p.context.networkType,
+    egress: (p) => p.context.egress,
+    billing: (p) => p.context.billingCountry,
+    foreignRegion: (p) => String(p.context.regionCountry !== p.context.billingCountry),
+    travel: (p) => String(p.context.travelShare > 0),
+    keyAge: (p) => ageClass(p.context.keyAgeDays),
+    keysPerOrg: (p) => sizeClass(orgSize.get(p.truth.org_id)!),
+    sdk: (p) => p.context.userAgents[0]!.split('/')[0]!,
+  };
+  const benign = plans.filter((p) => p.truth.label === 'benign');
+  const attack = plans.filter((p) => p.truth.label === 'attack');
+
+  it('draws every non-behavioural attribute of attack keys from the benign distribution', () => {
+    assert.ok(attack.length >= 300, `${attack.length} attack keys`);
+    for (const [name, of] of Object.entries(ATTRIBUTES)) {
+      const { stat, df } = chiSquare(benign.map(of), attack.map(of));
+      assert.ok(stat < critical(df), `${name}: chi2 ${stat.toFixed(1)} ≥ ${critical(df).toFixed(1)} (df ${df})`);
+    }
+  });
+
+  it('spreads both classes over every network type, fresh and aged keys, and large orgs', () => {
+    for (const group of [benign, attack]) {
+      assert.equal(new Set(group.map(ATTRIBUTES.network!)).size, 5);
+      assert.equal(new Set(group.map(ATTRIBUTES.keyAge!)).size, 5);
+      assert.ok(group.some((p) => orgSize.get(p.truth.org_id)! >= 20));
+    }
+  });
+
+  it('has the power to see a real difference (segments with different leanings are told apart)', () => {
+    const of = ATTRIBUTES.network!;
+    const small = benign.filter((p) => p.truth.archetype === 'small_user').slice(0, attack.length);
+    const cloud = benign.filter((p) => p.truth.archetype === 'chat_app_cloud');
+    const { stat, df } = chiSquare(small.map(of), cloud.map(of));
+    assert.ok(stat > critical(df), `chi2 ${stat.toFixed(1)} should exceed ${critical(df).toFixed(1)}`);
+  });
+});
