@@ -4,9 +4,11 @@ import { z } from 'zod';
 import { loadConfig } from '../../common/config/index.ts';
 import { errors } from '../../common/errors.ts';
 import { createLogger } from '../../common/logger.ts';
-import { type Simulation, simulate } from '../../simulator/index.ts';
+import type { GroundTruth } from '../../simulator/index.ts';
+import { simulate } from '../../simulator/index.ts';
 import type { TimedEvent } from '../../simulator/key-stream.ts';
 import { createProgress } from '../../simulator/progress.ts';
+import { randomisedDataset } from '../../simulator/randomised/index.ts';
 import { writeJsonl } from '../../simulator/sinks/jsonl-file.ts';
 import { type ProduceResult, produceEvents } from '../../simulator/sinks/kafka-producer.ts';
 import { createKafka, ensureTopics } from '../../stream/kafka-client.ts';
@@ -16,13 +18,21 @@ export const summary = 'generate simulated usage.v1 traffic with ground truth (J
 
 const HELP = `usage: distillguard simulate --seed N --hours H [options] (--out EVENTS.jsonl | --kafka-brokers B --topic T)
 
+  --family F           classic (default) | randomised (domain-randomised family, services/simulator/randomised/)
   --seed N             PRNG seed (default 1); same options → same bytes
-  --hours H            simulated span in hours (default 24)
+  --hours H            simulated span in hours (default 24; randomised 48)
   --start TIME         simulated start, RFC 3339 (default 2026-03-05T00:00:00Z)
+  --prompt-mode M      text | fingerprint | both (default text)
+ classic family:
   --keys-scale X       multiply the default population (default 1: ~660 keys, ~556k events per day)
   --hydra-members N    member keys per hydra network
-  --prompt-mode M      text | fingerprint | both (default text)
   --variants LIST      archetype variants keys may use, e.g. 0,1 (default 0,1,2)
+ randomised family:
+  --variant V          r1 | r2 (tuning) | r3 (held out) (default r1)
+  --benign-keys N      benign keys (default 5000: ~3M events over 48 h)
+  --attack-scale X     multiply the attack campaigns (default 1)
+  --human-prompts S    ShareGPT slice for human prompts: tune | report | none (default tune; needs make data-sharegpt)
+  --human-prompts-path F  human-turns.jsonl (default .data/sharegpt/human-turns.jsonl)
   --out FILE           write events as JSON lines
   --truth FILE         write the ground truth (key → archetype, campaign, start) as JSON
   --kafka-brokers B    produce to Kafka instead (comma-separated brokers), keyed by api_key_id
@@ -30,6 +40,12 @@ const HELP = `usage: distillguard simulate --seed N --hours H [options] (--out E
   --rate R             target events per second when producing (default 5000; 0 = as fast as possible)`;
 
 const OPTIONS = {
+  family: { type: 'string' },
+  variant: { type: 'string' },
+  'benign-keys': { type: 'string' },
+  'attack-scale': { type: 'string' },
+  'human-prompts': { type: 'string' },
+  'human-prompts-path': { type: 'string' },
   seed: { type: 'string' },
   hours: { type: 'string' },
   start: { type: 'string' },
@@ -48,17 +64,59 @@ type Values = ReturnType<typeof parseCommandArgs<typeof OPTIONS>>['values'];
 
 const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
 
-function buildSimulation(values: Values): Simulation {
+/** What the command writes, from either family. */
+interface Source {
+  startMs: number;
+  hours: number;
+  truth: GroundTruth;
+  timedEvents: Iterable<TimedEvent>;
+}
+
+const CLASSIC_ONLY = ['keys-scale', 'hydra-members', 'variants'] as const;
+const RANDOMISED_ONLY = ['variant', 'benign-keys', 'attack-scale', 'human-prompts', 'human-prompts-path'] as const;
+
+function refuseOthers(values: Values, family: string, names: readonly (keyof Values)[]): void {
+  const given = names.filter((n) => values[n] !== undefined);
+  if (given.length > 0) throw errors.badInput(`--${given.join(', --')} do not apply to --family ${family}`);
+}
+
+function classic(values: Values): Source {
+  refuseOthers(values, 'classic', RANDOMISED_ONLY);
+  const sim = simulate({
+    seed: num(values.seed),
+    hours: num(values.hours),
+    start: values.start,
+    keysScale: num(values['keys-scale']),
+    hydraMembers: num(values['hydra-members']),
+    promptMode: values['prompt-mode'] as 'text' | undefined,
+    variants: values.variants?.split(',').map(Number),
+  });
+  return { startMs: sim.options.start, hours: sim.options.hours, truth: sim.truth, timedEvents: sim.timedEvents };
+}
+
+function randomised(values: Values): Source {
+  refuseOthers(values, 'randomised', CLASSIC_ONLY);
+  const data = randomisedDataset({
+    seed: num(values.seed),
+    hours: num(values.hours),
+    start: values.start,
+    promptMode: values['prompt-mode'] as 'text' | undefined,
+    variant: values.variant as 'r1' | undefined,
+    benignKeys: num(values['benign-keys']),
+    attackScale: num(values['attack-scale']),
+    humanPrompts: values['human-prompts'] as 'tune' | undefined,
+    humanPromptsPath: values['human-prompts-path'],
+  });
+  if (data.warning) console.error(`simulate: ${data.warning}`);
+  console.error(`simulate: dataset ${data.name}`);
+  return { startMs: data.options.start, hours: data.hours, truth: data.truth, timedEvents: data.timedEvents };
+}
+
+function buildSource(values: Values): Source {
+  const family = values.family ?? 'classic';
+  if (family !== 'classic' && family !== 'randomised') throw errors.badInput('--family must be classic or randomised');
   try {
-    return simulate({
-      seed: num(values.seed),
-      hours: num(values.hours),
-      start: values.start,
-      keysScale: num(values['keys-scale']),
-      hydraMembers: num(values['hydra-members']),
-      promptMode: values['prompt-mode'] as 'text' | undefined,
-      variants: values.variants?.split(',').map(Number),
-    });
+    return family === 'classic' ? classic(values) : randomised(values);
   } catch (error) {
     if (error instanceof z.ZodError) throw errors.badInput(z.prettifyError(error).replace(/\n/g, '; '));
     throw error;
@@ -66,9 +124,9 @@ function buildSimulation(values: Values): Simulation {
 }
 
 /** Progress by simulated time, the only total known before generating. */
-function progressFor(sim: Simulation) {
-  const startMs = sim.options.start;
-  const bar = createProgress('simulate', Math.round(sim.options.hours * 60), 'sim-minutes');
+function progressFor(sim: Source) {
+  const startMs = sim.startMs;
+  const bar = createProgress('simulate', Math.round(sim.hours * 60), 'sim-minutes');
   let shown = 0;
   const onEvent = (timed: TimedEvent, count: number) => {
     if (count - shown < 2000) return;
@@ -78,7 +136,7 @@ function progressFor(sim: Simulation) {
   return { bar, onEvent };
 }
 
-async function produce(sim: Simulation, values: Values, onEvent: (t: TimedEvent, n: number) => void) {
+async function produce(sim: Source, values: Values, onEvent: (t: TimedEvent, n: number) => void) {
   const config = loadConfig();
   const brokers = values['kafka-brokers']!.split(',').map((b) => b.trim());
   const logger = createLogger({ level: config.log.level }).child({ component: 'simulate' });
@@ -99,10 +157,10 @@ async function produce(sim: Simulation, values: Values, onEvent: (t: TimedEvent,
   }
 }
 
-function report(sim: Simulation, count: number, seconds: number, kafka: ProduceResult | null): void {
+function report(sim: Source, count: number, seconds: number, kafka: ProduceResult | null): void {
   const attackKeys = sim.truth.keys.filter((k) => k.label === 'attack').length;
   const lines = [
-    `events: ${count} over ${sim.options.hours} simulated hours (${Math.round(count / seconds)} events/s generated)`,
+    `events: ${count} over ${sim.hours} simulated hours (${Math.round(count / seconds)} events/s generated)`,
     `keys: ${sim.truth.keys.length} (${attackKeys} attack, ${sim.truth.campaigns.length} campaigns)`,
   ];
   if (kafka)
@@ -117,7 +175,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   if (!values.out && !values['kafka-brokers']) throw errors.badInput('give --out FILE or --kafka-brokers B');
-  const sim = buildSimulation(values);
+  const sim = buildSource(values);
   if (values.truth) await writeFile(values.truth, `${JSON.stringify(sim.truth, null, 2)}\n`);
   const { bar, onEvent } = progressFor(sim);
   const startedAt = performance.now();
@@ -130,7 +188,7 @@ export async function run(argv: string[]): Promise<number> {
     } else {
       count = await writeJsonl(values.out!, sim.timedEvents, onEvent);
     }
-    bar.update(Math.round(sim.options.hours * 60), { detail: `${count} events` });
+    bar.update(Math.round(sim.hours * 60), { detail: `${count} events` });
   } finally {
     bar.stop();
   }
