@@ -12,5 +12,7 @@ export function toKeyFeatureRow(s: KeyFeatureSnapshot): Record<string, unknown> 
     feature_names: FEATURE_NAMES,
     feature_values: s.values.map((v) => (Number.isFinite(v) ? v : 0)),
     score: s.score,
+    // The part calibration reads; a snapshot without one falls back to its whole score.
+    evidence: s.evidence ?? s.score,
   };
 }

@@ -6,14 +6,7 @@ import { saveModel } from '../model-store.ts';
 import { fitNormalisation } from '../normalisation.ts';
 import { categoriesIn, categoryOf, type LabelledSnapshot } from './dataset.ts';
 import { categoryAccuracy, evaluateScores } from './evaluate.ts';
-import {
-  buildSplits,
-  createdFrom,
-  describeTraining,
-  type GenerateRun,
-  type SplitOptions,
-  type Splits,
-} from './splits.ts';
+import { buildSplits, createdFrom, describeTraining, type GenerateRun, type SplitOptions } from './splits.ts';
 import { type AutoencoderHyper, defaultAutoencoderHyper, trainAutoencoder } from './train-autoencoder.ts';
 import { type ClassifierHyper, defaultClassifierHyper, trainClassifier } from './train-classifier.ts';
 
@@ -23,16 +16,31 @@ export interface TrainProgress {
   total: number;
 }
 
-export interface TrainRunOptions extends SplitOptions {
+/** What the trainer needs whatever the data source. */
+export interface TrainerOptions {
+  seed: number;
   version: string;
   outDir: string;
   features: readonly string[];
   /** The model's inputs of one snapshot's values (default: the values as they are). */
   inputsOf?: (values: readonly number[]) => number[];
-  generate: GenerateRun;
   onProgress?: (progress: TrainProgress) => void;
   autoencoderHyper?: Partial<AutoencoderHyper>;
   classifierHyper?: Partial<ClassifierHyper>;
+}
+
+export interface TrainRunOptions extends TrainerOptions, SplitOptions {
+  generate: GenerateRun;
+}
+
+/** Labelled rows from any source: training, validation (calibration) and named held-out splits. */
+export interface PreparedData {
+  train: LabelledSnapshot[];
+  validation: LabelledSnapshot[];
+  heldOut: Record<string, LabelledSnapshot[]>;
+  /** Latest event time of the training data (ISO), so a re-run writes the same files. */
+  created: string;
+  training: ModelMetadata['training'];
 }
 
 export interface SavedModel {
@@ -56,55 +64,70 @@ const labelled = (rows: readonly LabelledSnapshot[]) => ({
 });
 
 /** Keeps, in each row, only the model's inputs (snapshots carry the detector's whole feature vector). */
-function projectSplits(splits: Splits, inputsOf: TrainRunOptions['inputsOf']): Splits {
-  if (!inputsOf) return splits;
+function projectData(data: PreparedData, inputsOf: TrainerOptions['inputsOf']): PreparedData {
+  if (!inputsOf) return data;
   const project = (rows: readonly LabelledSnapshot[]) => rows.map((row) => ({ ...row, values: inputsOf(row.values) }));
-  return {
-    ...splits,
-    train: project(splits.train),
-    validation: project(splits.validation),
-    held_out_seed: project(splits.held_out_seed),
-    held_out_variant: project(splits.held_out_variant),
-  };
+  const heldOut = Object.fromEntries(Object.entries(data.heldOut).map(([name, rows]) => [name, project(rows)]));
+  return { ...data, train: project(data.train), validation: project(data.validation), heldOut };
 }
 
-/** Generates the data, trains both models, evaluates them on the held-out splits and saves them with metadata. */
+/** Generates the simulated data, trains both models, evaluates them on the held-out splits and saves them. */
 export async function runTraining(
   options: TrainRunOptions,
 ): Promise<{ autoencoder: SavedModel; classifier: SavedModel }> {
   const progress = options.onProgress ?? (() => {});
-  const splits = projectSplits(
-    await buildSplits(options, options.generate, (done, total) => progress({ stage: 'simulate', done, total })),
-    options.inputsOf,
+  const splits = await buildSplits(options, options.generate, (done, total) =>
+    progress({ stage: 'simulate', done, total }),
   );
-  if (!splits.train.some((r) => r.label === 1) || !splits.train.some((r) => r.label === 0)) {
+  return trainOnData(options, {
+    train: splits.train,
+    validation: splits.validation,
+    heldOut: { held_out_seed: splits.held_out_seed, held_out_variant: splits.held_out_variant },
+    created: createdFrom(splits.trainingRuns),
+    training: describeTraining(options, splits),
+  });
+}
+
+/** Trains both models on prepared rows, evaluates them on validation and every held-out split, and saves them. */
+export async function trainOnData(
+  options: TrainerOptions,
+  prepared: PreparedData,
+): Promise<{ autoencoder: SavedModel; classifier: SavedModel }> {
+  const data = projectData(prepared, options.inputsOf);
+  if (!data.train.some((r) => r.label === 1) || !data.train.some((r) => r.label === 0)) {
     throw new Error('the training split needs both attack and benign snapshots: simulate more hours or keys');
   }
   const common: Common = {
     version: options.version,
-    created: createdFrom(splits.trainingRuns),
+    created: data.created,
     features: [...options.features],
-    normalisation: fitNormalisation(benign(splits.train), options.features.length),
-    training: describeTraining(options, splits),
+    normalisation: fitNormalisation(benign(data.train), options.features.length),
+    training: data.training,
   };
-  const autoencoder = await trainAndSaveAutoencoder(options, splits, common);
-  const classifier = await trainAndSaveClassifier(options, splits, common);
+  const autoencoder = await trainAndSaveAutoencoder(options, data, common);
+  const classifier = await trainAndSaveClassifier(options, data, common);
   return { autoencoder, classifier };
 }
 
-function heldOutMetrics(splits: Splits, score: RowScorer, threshold: number) {
-  return {
-    validation: evaluateScores(splits.validation, score(splits.validation), threshold),
-    held_out_seed: evaluateScores(splits.held_out_seed, score(splits.held_out_seed), threshold),
-    held_out_variant: evaluateScores(splits.held_out_variant, score(splits.held_out_variant), threshold),
-  };
+/** Validation first, then each held-out split, by name. */
+function evaluatedSplits(data: PreparedData): Record<string, LabelledSnapshot[]> {
+  return { validation: data.validation, ...data.heldOut };
 }
 
-async function trainAndSaveAutoencoder(options: TrainRunOptions, splits: Splits, common: Common): Promise<SavedModel> {
+function heldOutMetrics(data: PreparedData, score: RowScorer, threshold: number) {
+  const splits = Object.entries(evaluatedSplits(data));
+  return Object.fromEntries(splits.map(([name, rows]) => [name, evaluateScores(rows, score(rows), threshold)]));
+}
+
+async function trainAndSaveAutoencoder(
+  options: TrainerOptions,
+  data: PreparedData,
+  common: Common,
+): Promise<SavedModel> {
   const epochs = { ...defaultAutoencoderHyper, ...options.autoencoderHyper }.epochs;
   const trained = await trainAutoencoder({
-    train: benign(splits.train),
-    calibration: benign(splits.validation),
+    train: benign(data.train),
+    calibration: benign(data.validation),
     normalisation: common.normalisation,
     seed: options.seed,
     hyper: options.autoencoderHyper,
@@ -119,16 +142,20 @@ async function trainAndSaveAutoencoder(options: TrainRunOptions, splits: Splits,
   });
   const model = new AutoencoderModel({ model: trained.model, metadata: draft, dir: '(training)' });
   const score: RowScorer = (rows) => Array.from(model.errors(values(rows)), (e) => model.calibrate(e));
-  const metadata = { ...draft, metrics: heldOutMetrics(splits, score, AUTOENCODER_THRESHOLD) };
+  const metadata = { ...draft, metrics: heldOutMetrics(data, score, AUTOENCODER_THRESHOLD) };
   return saveAndDispose(options, metadata, model);
 }
 
-async function trainAndSaveClassifier(options: TrainRunOptions, splits: Splits, common: Common): Promise<SavedModel> {
+async function trainAndSaveClassifier(
+  options: TrainerOptions,
+  data: PreparedData,
+  common: Common,
+): Promise<SavedModel> {
   const epochs = { ...defaultClassifierHyper, ...options.classifierHyper }.epochs;
-  const categories = categoriesIn(splits.train);
+  const categories = categoriesIn(data.train);
   const trained = await trainClassifier({
-    train: labelled(splits.train),
-    validation: labelled(splits.validation),
+    train: labelled(data.train),
+    validation: labelled(data.validation),
     normalisation: common.normalisation,
     categories,
     seed: options.seed,
@@ -145,16 +172,16 @@ async function trainAndSaveClassifier(options: TrainRunOptions, splits: Splits, 
   });
   const model = new ClassifierModel({ model: trained.model, metadata: draft, dir: '(training)' });
   const score: RowScorer = (rows) => model.probabilities(values(rows));
-  const metrics = heldOutMetrics(splits, score, model.threshold);
-  for (const split of Object.keys(metrics) as (keyof typeof metrics)[]) {
-    Object.assign(metrics[split], categoryAccuracy(splits[split], model.categories(values(splits[split]))));
+  const metrics = heldOutMetrics(data, score, model.threshold);
+  for (const [split, rows] of Object.entries(evaluatedSplits(data))) {
+    Object.assign(metrics[split]!, categoryAccuracy(rows, model.categories(values(rows))));
   }
   const metadata = { ...draft, metrics };
   return saveAndDispose(options, metadata, model);
 }
 
 async function saveAndDispose(
-  options: TrainRunOptions,
+  options: TrainerOptions,
   metadata: ModelMetadata,
   model: AutoencoderModel | ClassifierModel,
 ): Promise<SavedModel> {
