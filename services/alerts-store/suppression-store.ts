@@ -4,6 +4,7 @@ import type { Alert } from '../../schemas/alert-v1.ts';
 import type { ClickHouse } from '../common/clickhouse/client.ts';
 import { sql } from '../common/clickhouse/sql.ts';
 import { errors } from '../common/errors.ts';
+import { FEATURE_NAMES } from '../detector/features/feature-names.ts';
 import { changeId } from './change-id.ts';
 import {
   matchingSuppression,
@@ -13,13 +14,26 @@ import {
 } from './suppression-rules.ts';
 import { table } from './table.ts';
 
-export const suppressionInputSchema = z.object({
+const FEATURES = new Set<string>(FEATURE_NAMES);
+
+/** The fields of a rule as a client sends them; `suppressionInputSchema` adds the cross-field check. */
+export const suppressionFieldsSchema = z.object({
   scope: suppressionScopeSchema,
   value: z.string().min(1).max(128),
   reason: z.string().min(1).max(1_000),
   // The example is in the future, as create requires; generated requests (schemathesis) start from it.
   expires_at: z.iso.datetime({ offset: true }).meta({ examples: ['2099-01-01T00:00:00Z'] }),
 });
+
+/** A feature rule must name a detector feature, or it would silently match nothing. */
+export function requireKnownFeature<S extends z.ZodType<{ scope: string; value: string }>>(schema: S) {
+  return schema.refine((s) => s.scope !== 'feature' || FEATURES.has(s.value), {
+    message: 'not a feature name; GET /v1/features lists them',
+    path: ['value'],
+  });
+}
+
+export const suppressionInputSchema = requireKnownFeature(suppressionFieldsSchema);
 export type SuppressionInput = z.infer<typeof suppressionInputSchema>;
 
 const storedSchema = z

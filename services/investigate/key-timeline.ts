@@ -16,6 +16,14 @@ export type Bucket = keyof typeof BUCKETS;
 
 export const featureNameSchema = z.enum(FEATURE_NAMES);
 
+/**
+ * Distinct prompts per bucket by the best fingerprint each event has: the gateway's sha256, else a hash of the text,
+ * else the SimHash (near-duplicates then count once); events with none are not counted.
+ */
+const DISTINCT_PROMPTS = trusted(`uniqExactIf(
+  multiIf(prompt_sha256 != '', prompt_sha256, prompt_text != '', toString(cityHash64(prompt_text)), prompt_simhash),
+  prompt_sha256 != '' OR prompt_text != '' OR prompt_simhash != '')`);
+
 export interface TimelineRequest {
   key: string;
   range: TimeRange;
@@ -36,7 +44,7 @@ const featureRowSchema = z.object({
   values: z.array(z.number().nullable()),
 });
 
-/** Usage per bucket (requests, tokens, distinct prompt fingerprints) and mean feature values, oldest first. */
+/** Usage per bucket (requests, tokens, distinct prompts) and mean feature values, oldest first. */
 export async function keyTimeline(ch: ClickHouse, limits: QueryLimits, req: TimelineRequest) {
   const bucket = BUCKETS[req.bucket];
   const buckets = Math.ceil((req.range.toMs - req.range.fromMs) / bucket.ms);
@@ -55,7 +63,7 @@ export async function keyTimeline(ch: ClickHouse, limits: QueryLimits, req: Time
     const [usage, features] = await Promise.all([
       ch.query(
         sql`SELECT ${at} AS bucket_s, count() AS requests, sum(input_tokens) AS input_tokens,
-              sum(output_tokens) AS output_tokens, uniqExact(prompt_simhash) AS distinct_prompts
+              sum(output_tokens) AS output_tokens, ${DISTINCT_PROMPTS} AS distinct_prompts
             FROM ${table(ch, 'usage_events')} FINAL WHERE api_key_id = ${req.key} AND ${inRange(req.range)}
             GROUP BY bucket_s ORDER BY bucket_s LIMIT ${buckets} ${limitSettings(limits, buckets)}`,
         usageRowSchema,

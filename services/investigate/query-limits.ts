@@ -14,24 +14,36 @@ export interface QueryLimits {
 const DAY_MS = 86_400_000;
 
 /**
- * A query-string schema with `from`/`to` (RFC 3339) added to `shape`; the output carries `range` in epoch ms,
- * checked for `from` < `to` and a span of at most `maxRangeDays`.
+ * A query-string schema with optional `from`/`to` (RFC 3339) added to `shape`; the output carries `range` in epoch
+ * ms (null when both are left out: the route then takes its range from the data), checked for `from` < `to` and a
+ * span of at most `maxRangeDays`.
  */
 export function rangedQuery<S extends z.ZodRawShape>(shape: S, maxRangeDays: number) {
   return z
     .object({
       ...shape,
       // A valid pair in the document lets generated requests (schemathesis) get past the range checks.
-      from: z.iso.datetime({ offset: true }).meta({ examples: ['2026-03-01T00:00:00Z'] }),
-      to: z.iso.datetime({ offset: true }).meta({ examples: ['2026-03-02T00:00:00Z'] }),
+      from: z.iso
+        .datetime({ offset: true })
+        .meta({ examples: ['2026-03-01T00:00:00Z'] })
+        .optional(),
+      to: z.iso
+        .datetime({ offset: true })
+        .meta({ examples: ['2026-03-02T00:00:00Z'] })
+        .optional(),
     })
+    .refine((q) => {
+      const { from, to } = q as { from?: string; to?: string };
+      return (from === undefined) === (to === undefined);
+    }, 'give both from and to, or neither')
     .transform((q) => {
-      const { from, to } = q as { from: string; to: string };
-      return { ...q, range: { fromMs: Date.parse(from), toMs: Date.parse(to) } };
+      const { from, to } = q as { from?: string; to?: string };
+      const range = from && to ? { fromMs: Date.parse(from), toMs: Date.parse(to) } : null;
+      return { ...q, range };
     })
-    .refine((q) => q.range.fromMs < q.range.toMs, 'from must be before to')
+    .refine((q) => q.range === null || q.range.fromMs < q.range.toMs, 'from must be before to')
     .refine(
-      (q) => q.range.toMs - q.range.fromMs <= maxRangeDays * DAY_MS,
+      (q) => q.range === null || q.range.toMs - q.range.fromMs <= maxRangeDays * DAY_MS,
       `the range may span at most ${maxRangeDays} days`,
     );
 }

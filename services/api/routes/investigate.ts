@@ -1,43 +1,61 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { type DataScope, dataRange, rangeView } from '../../investigate/data-range.ts';
 import { EXPORT_FORMATS, exportEvents } from '../../investigate/event-export.ts';
 import { eventSample } from '../../investigate/event-sample.ts';
-import { featureNameSchema, keyTimeline } from '../../investigate/key-timeline.ts';
+import { assertMayInvestigateKey } from '../../investigate/key-access.ts';
+import { BUCKETS, featureNameSchema, keyTimeline } from '../../investigate/key-timeline.ts';
 import { linkedKeys } from '../../investigate/linked-keys.ts';
 import { orgRollup } from '../../investigate/org-rollup.ts';
-import { rangedQuery } from '../../investigate/query-limits.ts';
+import { rangedQuery, type TimeRange } from '../../investigate/query-limits.ts';
 import { bucketParam, featureListParam, idParam, pageLimit, pageOffset } from '../../investigate/query-params.ts';
 import { AGGREGATIONS, topKeys } from '../../investigate/top-keys.ts';
+import { principalOf } from '../auth-hook.ts';
 import type { AppDeps } from '../deps.ts';
 import { route } from '../zod-route.ts';
 
 const tags = ['investigate'];
 const roles: ['investigator'] = ['investigator'];
+/** Key-scoped, read-only queries an analyst may run on keys with alerts (key-access.ts). */
+const keyRoles: Array<'investigator' | 'analyst'> = ['investigator', 'analyst'];
+const DAY_MS = 86_400_000;
+const RANGE_NOTE = '; without from/to, the range of the data (first to last event)';
 
-/** Time-bounded, paginated investigator queries over ClickHouse, each with a timeout and a row limit. */
+/**
+ * Time-bounded, paginated investigator queries over ClickHouse, each with a timeout and a row limit. Without
+ * `from`/`to` a query covers its scope's data (dataRange), and the response says which `range` it used.
+ */
 export default async function investigateRoutes(app: FastifyInstance, { deps }: { deps: AppDeps }): Promise<void> {
   const ch = deps.clickhouse;
   const limits = deps.config.api.query;
   const days = limits.maxRangeDays;
   const keyParams = z.object({ key: idParam });
+  const rangeOf = (given: TimeRange | null, scope: DataScope, maxSpanMs = days * DAY_MS) =>
+    given ? Promise.resolve(given) : dataRange(ch, limits, scope, maxSpanMs, deps.now());
+  const mayInvestigate = (request: FastifyRequest, key: string) =>
+    assertMayInvestigateKey(ch, limits, principalOf(request).role, key);
 
   route(app, {
     method: 'GET',
     url: '/v1/investigate/keys/:key/timeline',
-    summary: 'Bucketed usage and feature values of one key',
+    summary: `Bucketed usage and feature values of one key${RANGE_NOTE}, at most ${limits.maxRows} buckets`,
     tags,
-    roles,
-    errors: [422],
+    roles: keyRoles,
+    errors: [404, 422],
     params: keyParams,
     query: rangedQuery({ bucket: bucketParam, features: featureListParam }, days),
-    handler: async ({ params, query }) =>
-      keyTimeline(ch, limits, { key: params.key, range: query.range, bucket: query.bucket, features: query.features }),
+    handler: async ({ params, query, request }) => {
+      await mayInvestigate(request, params.key);
+      const range = await rangeOf(query.range, { key: params.key }, BUCKETS[query.bucket].ms * limits.maxRows);
+      const timeline = await keyTimeline(ch, limits, { ...query, key: params.key, range });
+      return { ...timeline, range: rangeView(range) };
+    },
   });
 
   route(app, {
     method: 'GET',
     url: '/v1/investigate/top-keys',
-    summary: 'Keys ranked by an allowlisted feature over a range',
+    summary: 'Keys ranked by an allowlisted feature over a range; without from/to, the last day of data',
     tags,
     roles,
     errors: [422],
@@ -51,49 +69,63 @@ export default async function investigateRoutes(app: FastifyInstance, { deps }: 
       },
       days,
     ),
-    handler: async ({ query }) => topKeys(ch, limits, query),
+    handler: async ({ query }) => {
+      const range = await rangeOf(query.range, { org: query.org }, DAY_MS);
+      return { ...(await topKeys(ch, limits, { ...query, range })), range: rangeView(range) };
+    },
   });
 
   route(app, {
     method: 'GET',
     url: '/v1/investigate/keys/:key/linked',
-    summary: 'Keys sharing templates, system prompts, client IPs or ASNs with a key',
+    summary: `Keys sharing templates, system prompts, client IPs or ASNs with a key${RANGE_NOTE}`,
     tags,
-    roles,
-    errors: [422],
+    roles: keyRoles,
+    errors: [404, 422],
     params: keyParams,
     query: rangedQuery({ limit: pageLimit(limits.maxRows, 50), offset: pageOffset }, days),
-    handler: async ({ params, query }) => linkedKeys(ch, limits, { key: params.key, ...query }),
+    handler: async ({ params, query, request }) => {
+      await mayInvestigate(request, params.key);
+      const range = await rangeOf(query.range, { key: params.key });
+      return { ...(await linkedKeys(ch, limits, { ...query, key: params.key, range })), range: rangeView(range) };
+    },
   });
 
   route(app, {
     method: 'GET',
     url: '/v1/investigate/keys/:key/events',
-    summary: 'Raw events of a key in a range, oldest first, with an opaque cursor',
+    summary: `Raw events of a key in a range, oldest first, with an opaque cursor${RANGE_NOTE}`,
     tags,
-    roles,
-    errors: [422],
+    roles: keyRoles,
+    errors: [404, 422],
     params: keyParams,
     query: rangedQuery({ limit: pageLimit(limits.maxRows), cursor: z.string().max(512).optional() }, days),
-    handler: async ({ params, query }) => eventSample(ch, limits, { key: params.key, ...query }),
+    handler: async ({ params, query, request }) => {
+      await mayInvestigate(request, params.key);
+      const range = await rangeOf(query.range, { key: params.key });
+      return { ...(await eventSample(ch, limits, { ...query, key: params.key, range })), range: rangeView(range) };
+    },
   });
 
   route(app, {
     method: 'GET',
     url: '/v1/investigate/orgs/:org/rollup',
-    summary: 'Per-key usage and alerts of an org over a range',
+    summary: `Per-key usage and alerts of an org over a range${RANGE_NOTE}`,
     tags,
     roles,
     errors: [422],
     params: z.object({ org: idParam }),
     query: rangedQuery({ limit: pageLimit(limits.maxRows, 50), offset: pageOffset }, days),
-    handler: async ({ params, query }) => orgRollup(ch, limits, { org: params.org, ...query }),
+    handler: async ({ params, query }) => {
+      const range = await rangeOf(query.range, { org: params.org });
+      return { ...(await orgRollup(ch, limits, { ...query, org: params.org, range })), range: rangeView(range) };
+    },
   });
 
   route(app, {
     method: 'GET',
     url: '/v1/investigate/export',
-    summary: 'Stream the events of a key or an org as CSV or JSONL (row-capped)',
+    summary: `Stream the events of a key or an org as CSV or JSONL (row-capped)${RANGE_NOTE}`,
     tags,
     roles,
     errors: [422],
@@ -108,7 +140,8 @@ export default async function investigateRoutes(app: FastifyInstance, { deps }: 
     ).refine((q) => Boolean(q.key) !== Boolean(q.org), 'give exactly one of key or org'),
     produces: ['application/x-ndjson', 'text/csv'],
     handler: async ({ query, reply }) => {
-      const body = await exportEvents(ch, limits, query);
+      const range = await rangeOf(query.range, { key: query.key, org: query.org });
+      const body = await exportEvents(ch, limits, { ...query, range });
       const type = query.format === 'csv' ? 'text/csv' : 'application/x-ndjson';
       return reply
         .type(`${type}; charset=utf-8`)

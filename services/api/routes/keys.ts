@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { FEATURE_NAMES } from '../../detector/features/feature-names.ts';
+import { dataRange, rangeView } from '../../investigate/data-range.ts';
 import { keyProfile } from '../../investigate/key-profile.ts';
-import { keyTimeline } from '../../investigate/key-timeline.ts';
+import { BUCKETS, keyTimeline } from '../../investigate/key-timeline.ts';
 import { rangedQuery } from '../../investigate/query-limits.ts';
 import { bucketParam, featureListParam, idParam } from '../../investigate/query-params.ts';
 import type { AppDeps } from '../deps.ts';
@@ -41,13 +42,17 @@ export default async function keyRoutes(app: FastifyInstance, { deps }: { deps: 
   route(app, {
     method: 'GET',
     url: '/v1/keys/:id/timeline',
-    summary: 'Bucketed usage and feature values of a key (same as the investigator timeline)',
+    summary:
+      "Bucketed usage and feature values of a key (same as the investigator timeline); without from/to, the key's data",
     tags,
     roles,
     params,
     errors: [422],
     query: rangedQuery({ bucket: bucketParam, features: featureListParam }, limits.maxRangeDays),
-    handler: async ({ params, query }) =>
-      keyTimeline(ch, limits, { key: params.id, range: query.range, bucket: query.bucket, features: query.features }),
+    handler: async ({ params, query }) => {
+      const maxSpanMs = BUCKETS[query.bucket].ms * limits.maxRows;
+      const range = query.range ?? (await dataRange(ch, limits, { key: params.id }, maxSpanMs, deps.now()));
+      return { ...(await keyTimeline(ch, limits, { ...query, key: params.id, range })), range: rangeView(range) };
+    },
   });
 }

@@ -1,7 +1,13 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyBaseLogger as Logger } from 'fastify';
 import { z } from 'zod';
+import type { AlertLabel } from '../../alerts-store/alert-row.ts';
+import { closeMatchingAlerts } from '../../alerts-store/suppression-close.ts';
 import { suppressionSchema } from '../../alerts-store/suppression-rules.ts';
-import { createSuppressionStore, suppressionInputSchema } from '../../alerts-store/suppression-store.ts';
+import {
+  createSuppressionStore,
+  requireKnownFeature,
+  suppressionFieldsSchema,
+} from '../../alerts-store/suppression-store.ts';
 import { principalOf } from '../auth-hook.ts';
 import type { AppDeps } from '../deps.ts';
 import { route } from '../zod-route.ts';
@@ -12,6 +18,14 @@ const tags = ['suppressions'];
 /** Allowlist rules (key, org or feature) with reason and expiry; every change audited in suppression_events. */
 export default async function suppressionRoutes(app: FastifyInstance, { deps }: { deps: AppDeps }): Promise<void> {
   const store = createSuppressionStore(deps.clickhouse, deps.now);
+
+  /** Closed alerts lift the actions they caused, as resolving them by hand would; a failure is logged, not fatal. */
+  async function liftFor(alertId: string, keys: string[], label: AlertLabel | null, actor: string, log: Logger) {
+    if (!deps.actions || !label) return;
+    await deps.actions
+      .onAlertResolved({ alert_id: alertId, api_key_ids: keys, label, actor })
+      .catch((error) => log.error({ err: error, alert_id: alertId }, 'lifting actions of a suppressed alert failed'));
+  }
 
   route(app, {
     method: 'GET',
@@ -27,14 +41,20 @@ export default async function suppressionRoutes(app: FastifyInstance, { deps }: 
   route(app, {
     method: 'POST',
     url: '/v1/suppressions',
-    summary: 'Create a suppression rule',
+    summary: 'Create a suppression rule; close_matching=true also resolves the open alerts it covers',
     tags,
     roles: ['analyst'],
-    body: suppressionInputSchema,
-    response: suppressionSchema,
+    body: requireKnownFeature(suppressionFieldsSchema.extend({ close_matching: z.boolean().default(false) })),
+    response: suppressionSchema.extend({ closed_alert_ids: z.array(z.string()) }),
     status: 201,
-    handler: async ({ body, request, reply }) =>
-      reply.code(201).send(await store.create(body, principalOf(request).name)),
+    handler: async ({ body, request, reply }) => {
+      const { close_matching, ...input } = body;
+      const actor = principalOf(request).name;
+      const rule = await store.create(input, actor);
+      const closed = close_matching ? await closeMatchingAlerts(deps.clickhouse, rule, actor, deps.now) : [];
+      for (const alert of closed) await liftFor(alert.alert_id, alert.api_key_ids, alert.label, actor, request.log);
+      return reply.code(201).send({ ...rule, closed_alert_ids: closed.map((a) => a.alert_id) });
+    },
   });
 
   route(app, {
@@ -45,7 +65,7 @@ export default async function suppressionRoutes(app: FastifyInstance, { deps }: 
     roles: ['analyst'],
     params: idParams,
     errors: [404],
-    body: suppressionInputSchema
+    body: suppressionFieldsSchema
       .pick({ reason: true, expires_at: true })
       .partial()
       .refine((b) => b.reason !== undefined || b.expires_at !== undefined, 'give reason or expires_at'),

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import type { UsageEvent } from '../../../schemas/usage-v1.ts';
 import { insertAlerts } from '../../../services/alerts-store/insert-alerts.ts';
+import { toUsageEventRow } from '../../../services/ingest/usage-event-row.ts';
 import { type Harness, startHarness } from './harness.ts';
 import { HOUR, seedAlerts, seedUsage, T0 } from './seed.ts';
 
@@ -38,7 +40,8 @@ test('key timeline buckets usage and feature means per hour', async () => {
   );
   assert.equal(body.buckets[0].ts, FROM);
   assert.deepEqual(body.buckets[0].features, { req_per_min: 0.5, template_share: 0.9 });
-  assert.equal(body.buckets[0].distinct_prompts, 1);
+  // Prompt text differs per event while the SimHash is shared: each text counts once.
+  assert.equal(body.buckets[0].distinct_prompts, 30);
   const tooFine = await get(
     `/v1/investigate/keys/key-a/timeline?from=${FROM}&to=${new Date(T0 + 30 * 86_400_000).toISOString()}&bucket=minute`,
   );
@@ -125,15 +128,69 @@ test('export streams CSV with a header and JSONL, capped by rows', async () => {
   assert.equal((await get(`/v1/investigate/export?${RANGE}&format=csv`)).status, 400);
 });
 
-test('ranges are required, ordered and bounded; analysts may not run investigator queries', async () => {
-  assert.equal((await get('/v1/investigate/keys/key-a/events')).status, 400);
+test('without from/to a query covers the data (first to last event), and says which range it used', async () => {
+  const events = await get('/v1/investigate/keys/key-a/events?limit=500');
+  assert.equal(events.status, 200);
+  assert.equal(events.body.events.length, 180);
+  assert.deepEqual(events.body.range, {
+    from: FROM,
+    to: new Date(T0 + Math.floor((179 * 6 * HOUR) / 180) + 1).toISOString(),
+  });
+  const timeline = await get('/v1/investigate/keys/key-a/timeline?bucket=hour');
+  assert.equal(timeline.body.buckets.length, 6);
+  const keyPage = await get('/v1/keys/key-a/timeline?bucket=hour', 'analyst');
+  assert.deepEqual(keyPage.body.range, timeline.body.range);
+  const top = await get('/v1/investigate/top-keys?feature=req_per_min');
+  assert.equal(top.status, 200);
+  assert.ok(top.body.keys.length > 0);
+  const half = await get(`/v1/investigate/keys/key-a/events?from=${FROM}`);
+  assert.match(half.body.error.message, /give both from and to, or neither/);
   const reversed = await get(`/v1/investigate/keys/key-a/events?from=${TO}&to=${FROM}`);
   assert.equal(reversed.status, 400);
   assert.match(reversed.body.error.message, /from must be before to/);
   const wide = await get(`/v1/investigate/keys/key-a/events?from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z`);
   assert.equal(wide.status, 400);
   assert.match(wide.body.error.message, /at most 90 days/);
-  assert.equal((await get(`/v1/investigate/keys/key-a/events?${RANGE}`, 'analyst')).status, 403);
+});
+
+test('distinct prompts count the gateway sha256 when sent, else the text, else the SimHash', async () => {
+  const base = T0 + 20 * HOUR;
+  const events = [0, 1, 2, 3, 4, 5].map((i) => ({
+    event_id: `fp-${i}`,
+    ts: base + i * 1000,
+    api_key_id: 'key-fp',
+    org_id: 'org-9',
+    model: 'model-x',
+    input_tokens: 1,
+    output_tokens: 1,
+    ...(i < 2 ? { prompt_sha256: 'a'.repeat(64), prompt_text: `text ${i}` } : {}),
+    ...(i >= 2 && i < 4 ? { prompt_text: `same text` } : {}),
+    ...(i >= 4 ? { prompt_simhash: `${i}`.repeat(16) } : {}),
+  }));
+  await h.ch.insert(
+    'usage_events',
+    events.map((event, i) =>
+      toUsageEventRow({ event: event as UsageEvent, source: { topic: 't', partition: 0, offset: String(i) } }, NOW),
+    ),
+  );
+  const { body } = await get('/v1/investigate/keys/key-fp/timeline?bucket=hour');
+  assert.deepEqual(
+    body.buckets.map((b: { distinct_prompts: number }) => b.distinct_prompts),
+    [4],
+  );
+});
+
+test('analysts investigate keys with alerts only (404 otherwise) and never run population or org queries', async () => {
+  assert.equal((await get(`/v1/investigate/keys/key-a/events?${RANGE}`, 'analyst')).status, 200);
+  assert.equal((await get('/v1/investigate/keys/key-c/timeline', 'analyst')).status, 200);
+  assert.equal((await get('/v1/investigate/keys/key-a/linked', 'analyst')).status, 200);
+  const unalerted = await get('/v1/investigate/keys/key-fp/events', 'analyst');
+  assert.equal(unalerted.status, 404);
+  assert.match(unalerted.body.error.message, /analysts investigate keys with alerts/);
+  assert.equal((await get('/v1/investigate/keys/key-fp/events', 'investigator')).status, 200);
+  assert.equal((await get(`/v1/investigate/top-keys?${RANGE}&feature=req_per_min`, 'analyst')).status, 403);
+  assert.equal((await get(`/v1/investigate/orgs/org-1/rollup?${RANGE}`, 'analyst')).status, 403);
+  assert.equal((await get(`/v1/investigate/export?${RANGE}&key=key-a`, 'analyst')).status, 403);
 });
 
 test('every investigator query carries a LIMIT and a server-side timeout', async () => {
