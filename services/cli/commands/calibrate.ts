@@ -2,16 +2,19 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { parseEventValue } from '../../../schemas/parse-event.ts';
-import { loadConfig } from '../../common/config/index.ts';
+import { createClickHouse } from '../../common/clickhouse/client.ts';
+import { type Config, loadConfig } from '../../common/config/index.ts';
 import { errors } from '../../common/errors.ts';
 import { thresholdsFromCalibration } from '../../detector/calibration/alert-thresholds.ts';
 import { type CalibrationFile, writeCalibration } from '../../detector/calibration/calibration-file.ts';
+import { storedCalibration } from '../../detector/calibration/clickhouse-reference.ts';
 import { ReferenceCollector } from '../../detector/calibration/reference-collector.ts';
 import { createDetectorPipeline } from '../../detector/pipeline.ts';
 import { loadTfjsScorers } from '../../detector/scorers/tfjs-scorer.ts';
 import { buildDataset, type DatasetSpec } from '../../eval/datasets/catalogue.ts';
 import { assertTuningDataset } from '../../eval/protocol.ts';
 import { resolveModelDir } from '../../ml/model-store.ts';
+import { parseWindow } from '../../ml/training/time-window.ts';
 import type { Dataset } from '../../simulator/dataset.ts';
 import { createProgress } from '../../simulator/progress.ts';
 import { parseCommandArgs } from '../args.ts';
@@ -19,6 +22,7 @@ import { parseCommandArgs } from '../args.ts';
 export const summary = 'calibrate the alert thresholds to the false-positive budget on benign tuning traffic';
 
 const HELP = `usage: distillguard calibrate [--version V] [--out DIR] [--small] [--force]
+       distillguard calibrate --from-clickhouse [--from T --to T] [--profile ml|rules] [--version V] [--out DIR]
 
 Replays the TUNING datasets of the evaluation protocol (services/eval/protocol.ts: classic seeds other than 2026,
 randomised r1/r2 with seeds < 1000 and the ShareGPT tune slice; held-out data is refused) through the detector twice,
@@ -30,6 +34,11 @@ The detector then sets its alert thresholds from this reference for DG_DETECTOR_
   --out DIR     models directory (default: DG_MODELS_DIR, the bundled models/)
   --small       tiny datasets (seconds; for tests)
   --force       overwrite an existing version
+  --from-clickhouse   the reference from the service's stored evidence scores instead: each benign key-day's
+                      highest (keys with a true-positive verdict or an unresolved alert left out)
+  --from T, --to T    its event-time window (dates are UTC midnights; default the 14 days before today)
+  --profile P         which detector scored the stored rows: ml (rules + the configured tfjs models) or rules
+                      (default: ml when DG_ML_ENABLED); the other profile is kept from the calibration in use
 
 Writes DIR/calibration/V/calibration.json and prints the thresholds at budgets 0.5, 1, 2 and 5.`;
 
@@ -38,6 +47,10 @@ const OPTIONS = {
   out: { type: 'string' },
   small: { type: 'boolean' },
   force: { type: 'boolean' },
+  'from-clickhouse': { type: 'boolean' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  profile: { type: 'string' },
 } as const;
 
 const argsSchema = z.object({
@@ -46,7 +59,11 @@ const argsSchema = z.object({
     .regex(/^[A-Za-z0-9._-]+$/)
     .refine((v) => v !== 'latest', 'latest is reserved')
     .default('1'),
+  profile: z.enum(['ml', 'rules']).optional(),
 });
+
+/** Days of stored traffic `--from-clickhouse` reads when `--from` is not given. */
+const STORED_DEFAULT_DAYS = 14;
 
 /** The benign reference: tuning datasets only, two days of the randomised family so key-days span midnight. */
 const FULL_SPECS: DatasetSpec[] = [
@@ -111,6 +128,7 @@ export async function run(argv: string[]): Promise<number> {
   const outDir = values.out ?? config.ml.modelsDir;
   const dir = join(outDir, 'calibration', parsed.data.version);
   if (!values.force && (await exists(dir))) throw errors.conflict(`${dir} exists; pick another --version or --force`);
+  if (values['from-clickhouse']) return calibrateFromStoredTraffic(config, values, parsed.data, dir);
   const scorers = await loadTfjsScorers({ ...config.ml, enabled: true });
   const ml = new ReferenceCollector(() => null);
   const rules = new ReferenceCollector(() => null);
@@ -149,6 +167,11 @@ export async function run(argv: string[]): Promise<number> {
   };
   const path = await writeCalibration(dir, file);
   console.log(`wrote ${path}: ${file.profiles.rules.key_days.toLocaleString('en-US')} benign key-days`);
+  printThresholds(file);
+  return 0;
+}
+
+function printThresholds(file: CalibrationFile): void {
   for (const profile of ['ml', 'rules'] as const) {
     for (const budget of [0.5, 1, 2, 5]) {
       const t = thresholdsFromCalibration(file, profile === 'ml', budget);
@@ -157,5 +180,35 @@ export async function run(argv: string[]): Promise<number> {
       );
     }
   }
-  return 0;
+}
+
+/** `--from-clickhouse`: the benign reference from the running service's stored evidence scores. */
+async function calibrateFromStoredTraffic(
+  config: Config,
+  values: { from?: string | undefined; to?: string | undefined },
+  args: z.output<typeof argsSchema>,
+  dir: string,
+): Promise<number> {
+  const ch = createClickHouse(config.clickhouse);
+  try {
+    const profile = args.profile ?? (config.ml.enabled ? 'ml' : 'rules');
+    const { file, reference } = await storedCalibration({
+      ch,
+      ml: config.ml,
+      version: args.version,
+      window: parseWindow(values, STORED_DEFAULT_DAYS, Date.now()),
+      profile,
+      onProgress: (message) => console.error(`calibrate: ${message}`),
+    });
+    const path = await writeCalibration(dir, file);
+    const { read, truePositive, unresolved } = reference.keyDays;
+    console.log(
+      `wrote ${path}: ${profile} profile from ${reference.profile.key_days} benign key-days of ${read} stored ` +
+        `(left out: ${truePositive} of keys with a true-positive verdict, ${unresolved} of keys in unresolved alerts)`,
+    );
+    printThresholds(file);
+    return 0;
+  } finally {
+    await ch.close();
+  }
 }

@@ -1,14 +1,16 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { loadConfig } from '../../common/config/index.ts';
+import { type Config, loadConfig } from '../../common/config/index.ts';
 import { errors } from '../../common/errors.ts';
 import { createLogger } from '../../common/logger.ts';
 import { MODEL_FEATURES, modelInputs } from '../../detector/features/feature-roles.ts';
 import { formatIssues } from '../../ml/model-metadata.ts';
 import { initTf } from '../../ml/runtime.ts';
 import { readAnalystLabels } from '../../ml/training/analyst-labels.ts';
+import { trainFromClickHouse } from '../../ml/training/clickhouse-train.ts';
 import { generateSimulatedRun } from '../../ml/training/simulated-run.ts';
+import { parseWindow } from '../../ml/training/time-window.ts';
 import { runTraining, type SavedModel, type TrainProgress } from '../../ml/training/train-run.ts';
 import { createProgress, type Progress } from '../../simulator/progress.ts';
 import { parseCommandArgs } from '../args.ts';
@@ -16,6 +18,7 @@ import { parseCommandArgs } from '../args.ts';
 export const summary = 'train the tfjs autoencoder and classifier on simulated traffic (plus analyst labels)';
 
 const HELP = `usage: distillguard train [--seed N --hours H --out DIR --version V] [--with-labels LABELS.jsonl]
+       distillguard train --from-clickhouse [--from T --to T] [--held-out-days N] [--out DIR --version V]
 
   --seed N             first training seed (default 1); classic runs use N, N+1, …, randomised r1/r2 N+100, N+101;
                        held-out classic N+1000 (seed) and N+2000 (variant 2)
@@ -26,6 +29,11 @@ const HELP = `usage: distillguard train [--seed N --hours H --out DIR --version 
   --version V          version directory to write (default 1); an existing one needs --force
   --with-labels FILE   analyst labels, JSONL {api_key_id, label: true_positive|false_positive|benign_heavy_user, ts?}
   --force              overwrite an existing version
+  --from-clickhouse    train on the service's stored key_features, labelled by the analysts' verdicts in alerts,
+                       instead of simulated traffic (models/README.md "Training from analyst-labelled traffic")
+  --from T, --to T     with --from-clickhouse: event-time window (dates are UTC midnights; default the 14 days
+                       before today)
+  --held-out-days N    with --from-clickhouse: the last N days of the window are held out and reported (default 2)
 
 Writes DIR/autoencoder/V/ and DIR/classifier/V/ (model.json, weights.bin, metadata.json with held-out metrics).`;
 
@@ -38,6 +46,10 @@ const OPTIONS = {
   version: { type: 'string' },
   'with-labels': { type: 'string' },
   force: { type: 'boolean' },
+  'from-clickhouse': { type: 'boolean' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  'held-out-days': { type: 'string' },
 } as const;
 
 const argsSchema = z.object({
@@ -54,7 +66,11 @@ const argsSchema = z.object({
     .regex(/^[A-Za-z0-9._-]+$/)
     .refine((v) => v !== 'latest', 'latest is reserved')
     .default('1'),
+  'held-out-days': z.coerce.number().int().min(1).max(60).default(2),
 });
+
+/** Days of stored traffic `--from-clickhouse` reads when `--from` is not given. */
+const STORED_DEFAULT_DAYS = 14;
 
 const STAGE_LABELS: Record<TrainProgress['stage'], string> = {
   simulate: 'simulate+detect',
@@ -113,6 +129,7 @@ export async function run(argv: string[]): Promise<number> {
     const dir = join(outDir, kind, args.version);
     if (!values.force && (await exists(dir))) throw errors.conflict(`${dir} exists; pick another --version or --force`);
   }
+  if (values['from-clickhouse']) return trainOnStoredTraffic(config, values, args, outDir);
   const labels = values['with-labels'] ? await readAnalystLabels(values['with-labels']) : [];
   const logger = createLogger({ level: config.log.level, destination: process.stderr });
   const backend = await initTf({ backend: config.ml.backend, logger });
@@ -140,6 +157,41 @@ export async function run(argv: string[]): Promise<number> {
     progress.stop();
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     console.log(`trained on backend ${backend} in ${seconds}s; ${labels.length} analyst label rows read`);
+    printMetrics('autoencoder', result.autoencoder);
+    printMetrics('classifier', result.classifier);
+    return 0;
+  } finally {
+    progress.stop();
+  }
+}
+
+/** `--from-clickhouse`: the stored, analyst-labelled traffic of the running service instead of the simulator. */
+async function trainOnStoredTraffic(
+  config: Config,
+  values: { from?: string | undefined; to?: string | undefined; 'with-labels'?: string | undefined },
+  args: z.output<typeof argsSchema>,
+  outDir: string,
+): Promise<number> {
+  if (values['with-labels']) throw errors.badInput('--with-labels and --from-clickhouse exclude each other');
+  const logger = createLogger({ level: config.log.level, destination: process.stderr });
+  const backend = await initTf({ backend: config.ml.backend, logger });
+  const progress = stageProgress();
+  const started = performance.now();
+  try {
+    const result = await trainFromClickHouse({
+      config,
+      window: parseWindow(values, STORED_DEFAULT_DAYS, Date.now()),
+      heldOutDays: args['held-out-days'],
+      seed: args.seed,
+      version: args.version,
+      outDir,
+      onProgress: progress.report,
+      onMessage: (message) => console.error(`train: ${message}`),
+    });
+    progress.stop();
+    console.log(
+      `trained on backend ${backend} in ${((performance.now() - started) / 1000).toFixed(1)}s from ClickHouse`,
+    );
     printMetrics('autoencoder', result.autoencoder);
     printMetrics('classifier', result.classifier);
     return 0;
