@@ -2,6 +2,7 @@ import type { UsageEventInput } from '../../../schemas/usage-v1.ts';
 import type { TimedEvent } from '../key-stream.ts';
 import { Rng } from '../random.ts';
 import type { PromptMode } from '../truth.ts';
+import type { Intensity } from './intensity.ts';
 import type { Behaviour, KeyPlan, ModelPlan } from './plan.ts';
 import { NEW_MODEL } from './population.ts';
 import { memoised, sha256Hex } from './prompt-hashes.ts';
@@ -15,17 +16,37 @@ export interface EventSettings {
   fingerprint: ((text: string) => string) | null;
 }
 
+/** One stretch of a key's traffic: a rate and intensity over [from, until). */
+interface Phase {
+  ratePerHour: number;
+  intensity: Intensity;
+  from: number;
+  until: number;
+  /** Fixed behaviour for the phase; null: the key's own (with any mixed-in extraction). */
+  behaviour: Behaviour | null;
+}
+
 /** Poisson arrivals at the peak rate, thinned by the intensity: bursty and irregular, never metronomic. */
-function* arrivals(plan: KeyPlan, rng: Rng): Generator<number> {
-  const peakPerMs = (plan.ratePerHour * plan.intensity.peak) / 3_600_000;
+function* arrivals(phase: Phase, rng: Rng): Generator<number> {
+  const peakPerMs = (phase.ratePerHour * phase.intensity.peak) / 3_600_000;
   if (!(peakPerMs > 0)) return;
   const meanGap = 1 / peakPerMs;
-  let t = plan.activeFrom;
+  let t = phase.from;
   for (;;) {
     t += rng.exponential(meanGap);
-    if (t >= plan.activeUntil) return;
-    if (rng.next() * plan.intensity.peak < plan.intensity.at(t)) yield Math.floor(t);
+    if (t >= phase.until) return;
+    if (rng.next() * phase.intensity.peak < phase.intensity.at(t)) yield Math.floor(t);
   }
+}
+
+function phasesOf(plan: KeyPlan): Phase[] {
+  const main: Phase = { ...plan, from: plan.activeFrom, until: plan.activeUntil, behaviour: null };
+  if (!plan.cover) return [main];
+  const { cover } = plan;
+  return [
+    { ...cover, from: plan.activeFrom, until: cover.until },
+    { ...main, from: cover.until },
+  ];
 }
 
 function modelAt(rng: Rng, m: ModelPlan, ts: number): string {
@@ -67,14 +88,25 @@ export function promptFieldsFor(settings: EventSettings): PromptFields {
 export function* keyEvents(plan: KeyPlan, settings: EventSettings, promptFields: PromptFields): Generator<TimedEvent> {
   const { truth } = plan;
   const rng = new Rng(`distillguard-randomised:${settings.seed}:${settings.variant}/events/${truth.api_key_id}`);
+  let seq = 0;
+  for (const phase of phasesOf(plan)) yield* phaseEvents(plan, phase, rng, promptFields, () => seq++);
+}
+
+function* phaseEvents(
+  plan: KeyPlan,
+  phase: Phase,
+  rng: Rng,
+  promptFields: PromptFields,
+  nextSeq: () => number,
+): Generator<TimedEvent> {
+  const { truth } = plan;
   const idPrefix = `rv-${truth.api_key_id.slice(4, 16)}-`;
   const singleAgent = plan.userAgents.length === 1 ? plan.userAgents[0]! : null;
-  let seq = 0;
-  for (const ts of arrivals(plan, rng)) {
-    const behaviour = behaviourAt(plan, rng, ts);
+  for (const ts of arrivals(phase, rng)) {
+    const behaviour = phase.behaviour ?? behaviourAt(plan, rng, ts);
     const prompt = behaviour.prompt(rng);
     const event: UsageEventInput = {
-      event_id: idPrefix + (seq++).toString(36),
+      event_id: idPrefix + nextSeq().toString(36),
       ts: plan.tsFormat === 'epoch' ? ts : new Date(ts).toISOString(),
       api_key_id: truth.api_key_id,
       org_id: truth.org_id,

@@ -49,6 +49,8 @@ export interface KeyPlan {
   ratePerHour: number;
   intensity: Intensity;
   behaviour: Behaviour;
+  /** Ordinary traffic an aged or bought attack key sends before its campaign starts at `until`. */
+  cover: { behaviour: Behaviour; ratePerHour: number; intensity: Intensity; until: number } | null;
   /** Extraction mixed into a key's legitimate traffic (resellers) from `from` on. */
   mixed: { behaviour: Behaviour; share: number; from: number } | null;
   models: ModelPlan;

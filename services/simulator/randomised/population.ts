@@ -137,7 +137,9 @@ function planOf(
   const campaignStart = attack
     ? Math.min(env.end - HOUR_MS, Math.max(attack.start, keyFrom + rng.uniform(5, 120) * 60_000))
     : null;
-  const activeFrom = attack && !attack.activeBefore ? campaignStart! : keyFrom;
+  // Half of the aged or bought attack keys have ordinary history before the campaign, as a real account would.
+  const cover = attack && !attack.activeBefore && campaignStart! - keyFrom > HOUR_MS && rng.chance(0.5);
+  const activeFrom = attack && !attack.activeBefore && !cover ? campaignStart! : keyFrom;
   const truth: KeyTruth = {
     api_key_id: `key_${rng.token(24)}`,
     org_id: ids.org,
@@ -161,6 +163,7 @@ function planOf(
     ratePerHour: d.workload.ratePerHour,
     intensity: d.workload.intensity,
     behaviour,
+    cover: cover ? coverPhase(rng, env, ctx, network, campaignStart!) : null,
     mixed: attack?.mixed
       ? { behaviour: { ...attack.mixed, network }, share: attack.mixed.share, from: campaignStart! }
       : null,
@@ -175,6 +178,23 @@ function planOf(
     tsFormat: ctx.tsFormat,
   };
   return [truth, plan];
+}
+
+/** A small user's traffic from the same key until the campaign starts. */
+function coverPhase(
+  rng: Rng,
+  env: BuildEnv,
+  ctx: KeyContext,
+  network: Behaviour['network'],
+  until: number,
+): KeyPlan['cover'] {
+  const w = SEGMENTS.small_user.build(rng, env, ctx);
+  return {
+    behaviour: { prompt: w.prompt, request: w.request, network },
+    ratePerHour: w.ratePerHour,
+    intensity: w.intensity,
+    until,
+  };
 }
 
 export interface Population {

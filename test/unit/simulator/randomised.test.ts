@@ -95,6 +95,18 @@ describe('randomisedDataset', () => {
     for (const k of data.truth.keys.filter((key) => key.label === 'attack')) assert.ok(k.campaign_start, k.api_key_id);
   });
 
+  it('gives some aged attack keys ordinary history before their campaign starts', () => {
+    const before = new Set<string>();
+    for (const { ts, event } of events) {
+      const k = truthByKey.get(event.api_key_id)!;
+      if (k.label === 'attack' && k.archetype !== 'reseller' && ts < Date.parse(k.campaign_start!))
+        before.add(k.api_key_id);
+    }
+    assert.ok(before.size > 0, 'no attack key sent traffic before its campaign');
+    for (const id of before)
+      assert.ok(Date.parse(truthByKey.get(id)!.active_from) < Date.parse(truthByKey.get(id)!.campaign_start!));
+  });
+
   it('uses only the requested ShareGPT slice for human prompts', () => {
     const texts = new Set(events.map((t) => t.event.prompt_text));
     assert.ok(texts.has('tune slice first conversation'));
@@ -118,10 +130,14 @@ describe('randomisedDataset', () => {
   it('writes the held-out variant r3 in other topics and phrasing than r1', () => {
     const promptsOf = (variant: 'r1' | 'r3') => {
       const d = randomisedDataset({ ...SMALL, variant, humanPrompts: 'none' });
-      const attackKeys = new Set(
-        d.truth.keys.filter((k) => k.archetype === 'capability_sweep').map((k) => k.api_key_id),
+      const sweeps = new Map(
+        d.truth.keys
+          .filter((k) => k.archetype === 'capability_sweep')
+          .map((k) => [k.api_key_id, Date.parse(k.campaign_start!)]),
       );
-      return [...d.timedEvents].filter((t) => attackKeys.has(t.event.api_key_id)).map((t) => t.event.prompt_text!);
+      return [...d.timedEvents]
+        .filter((t) => t.ts >= (sweeps.get(t.event.api_key_id) ?? Number.POSITIVE_INFINITY))
+        .map((t) => t.event.prompt_text!);
     };
     const r1 = promptsOf('r1');
     const r3 = promptsOf('r3');
