@@ -113,7 +113,10 @@ export async function startStreamService(config: Config, logger: Logger, parts: 
   for (const c of consumers) await c.start();
   let stopped: Promise<void> | null = null;
   return {
-    health: () => combineHealth(consumers.map((c) => c.health())),
+    health: () => ({
+      ...combineHealth(consumers.map((c) => c.health())),
+      consumedByGroup: Object.fromEntries(consumers.map((c) => [c.groupId, c.health().consumed])),
+    }),
     stop() {
       stopped ??= (async () => {
         await Promise.all(consumers.map((c) => c.stop()));

@@ -44,15 +44,27 @@ function reply(res: import('node:http').ServerResponse, status: number, body: un
   res.end(JSON.stringify(body));
 }
 
+type Sample = [labels: string, value: number];
+
+/** One sample per consumer group when the worker runs several (ingest, stage 2); else one unlabelled sample. */
+function consumedSamples(h: StreamHealth): Sample[] {
+  const groups = Object.entries(h.consumedByGroup ?? {});
+  if (groups.length === 0) return [['', h.consumed]];
+  return groups.map(([group, n]) => [`{group=${JSON.stringify(group)}}`, n]);
+}
+
 function renderMetrics(h: StreamHealth): string {
-  return [
-    ['dg_stream_consumed_total', 'counter', 'Messages consumed', h.consumed],
-    ['dg_stream_flushed_events_total', 'counter', 'Valid events accepted by every sink', h.flushedEvents],
-    ['dg_stream_dead_letters_total', 'counter', 'Records sent to the dead-letter topic', h.deadLetters],
-    ['dg_stream_degraded', 'gauge', '1 while a sink keeps failing', h.degraded ? 1 : 0],
-    ['dg_stream_buffered_records', 'gauge', 'Records waiting for the next flush', h.buffered],
-  ]
-    .map(([name, type, help, value]) => `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n${name} ${value}`)
+  const metrics: Array<[name: string, type: string, help: string, samples: Sample[]]> = [
+    ['dg_stream_consumed_total', 'counter', 'Messages consumed, per consumer group', consumedSamples(h)],
+    ['dg_stream_flushed_events_total', 'counter', 'Valid events accepted by every sink', [['', h.flushedEvents]]],
+    ['dg_stream_dead_letters_total', 'counter', 'Records sent to the dead-letter topic', [['', h.deadLetters]]],
+    ['dg_stream_degraded', 'gauge', '1 while a sink keeps failing', [['', h.degraded ? 1 : 0]]],
+    ['dg_stream_buffered_records', 'gauge', 'Records waiting for the next flush', [['', h.buffered]]],
+  ];
+  return metrics
+    .map(([name, type, help, samples]) =>
+      [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...samples.map(([l, v]) => `${name}${l} ${v}`)].join('\n'),
+    )
     .join('\n')
     .concat('\n');
 }

@@ -33,6 +33,8 @@ export interface StreamHealth {
   lastFlushAt: number | null;
   /** Records consumed but not yet flushed (bounded by the batch size). */
   buffered: number;
+  /** `consumed` per consumer group, when several consumers are combined (metrics label them by group). */
+  consumedByGroup?: Record<string, number>;
 }
 
 /**
@@ -71,6 +73,10 @@ export class StreamConsumer {
     this.consumer = o.kafka.consumer({ groupId: o.groupId, sessionTimeout: o.sessionTimeoutMs, maxBytes: 8 << 20 });
     this.producer = o.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     this.buffer = new BatchBuffer(o.maxRows, o.maxMs);
+  }
+
+  get groupId(): string {
+    return this.o.groupId;
   }
 
   health(): StreamHealth {
