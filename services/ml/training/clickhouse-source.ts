@@ -53,15 +53,24 @@ export interface SourceReport {
 
 const storedRowSchema = z.object({
   api_key_id: z.string(),
-  ts_ms: z.coerce.number(),
+  first_ms: z.coerce.number(),
   feature_names: z.array(z.string()),
   feature_values: z.array(z.number()),
 });
 
+/** The parsed line, or undefined when it is not JSON (e.g. a non-finite value written as `nan`). */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The first stored snapshot per key in each stride window of one chunk, streamed (the server thins, not us). */
-async function* thinnedRows(ch: ClickHouse, chunk: TimeWindow, strideMs: number): AsyncGenerator<unknown> {
+async function* thinnedRows(ch: ClickHouse, chunk: TimeWindow, strideMs: number): AsyncGenerator<string> {
   const stream = await ch.stream(
-    sql`SELECT api_key_id, min(ts_ms) AS ts_ms, argMin(feature_names, ts_ms) AS feature_names,
+    sql`SELECT api_key_id, min(ts_ms) AS first_ms, argMin(feature_names, ts_ms) AS feature_names,
           argMin(feature_values, ts_ms) AS feature_values
         FROM ${table(ch, 'key_features')}
         WHERE ts_ms >= ${chunk.fromMs} AND ts_ms < ${chunk.toMs}
@@ -69,7 +78,7 @@ async function* thinnedRows(ch: ClickHouse, chunk: TimeWindow, strideMs: number)
     'JSONEachRow',
   );
   for await (const batch of stream as unknown as AsyncIterable<Array<{ text: string }>>) {
-    for (const row of batch) yield JSON.parse(row.text);
+    for (const row of batch) yield row.text;
   }
 }
 
@@ -100,9 +109,9 @@ export async function readStoredTraining(
   let rowsRead = 0;
   const chunks = dayChunks(window);
   for (const [i, chunk] of chunks.entries()) {
-    for await (const raw of thinnedRows(ch, chunk, options.strideMs)) {
+    for await (const text of thinnedRows(ch, chunk, options.strideMs)) {
       rowsRead++;
-      const row = storedRowSchema.safeParse(raw);
+      const row = storedRowSchema.safeParse(parseJson(text));
       if (!row.success) {
         skipped.malformed++;
         continue;
@@ -112,14 +121,14 @@ export async function readStoredTraining(
         skipped.missing_model_feature++;
         continue;
       }
-      const verdict = labelStoredRow(history, row.data.api_key_id, row.data.ts_ms);
+      const verdict = labelStoredRow(history, row.data.api_key_id, row.data.first_ms);
       if ('skip' in verdict) {
         skipped[verdict.skip]++;
         continue;
       }
       const snapshot: LabelledSnapshot = {
         apiKeyId: row.data.api_key_id,
-        ts: row.data.ts_ms,
+        ts: row.data.first_ms,
         values,
         label: verdict.label,
         archetype: verdict.archetype,
