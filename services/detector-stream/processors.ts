@@ -10,7 +10,7 @@ import type { StatefulProcessor } from './stateful-sink.ts';
 export function detectorProcessor(
   config: Config,
   scorers: Scorer[],
-  thresholds: SeverityThresholds,
+  thresholds: () => SeverityThresholds,
   state: Buffer | null,
 ): StatefulProcessor {
   const pipeline = createDetectorPipeline({ config: config.detector, scorers, thresholds, state });

@@ -5,6 +5,7 @@ import type { Config } from '../common/config/index.ts';
 import type { Logger } from '../common/logger.ts';
 import { withRetry } from '../common/retry.ts';
 import { resolveAlertThresholds } from '../detector/calibration/alert-thresholds.ts';
+import { startThresholdRefresher } from '../detector/calibration/threshold-refresher.ts';
 import { loadTfjsScorers } from '../detector/scorers/tfjs-scorer.ts';
 import { createClickHouseEventSink } from '../ingest/clickhouse-event-sink.ts';
 import { createKafka, ensureTopics } from '../stream/kafka-client.ts';
@@ -64,20 +65,27 @@ function stateful(config: Config, logger: Logger, ch: ClickHouse, outputs: Detec
     detector: async () => {
       // The service refuses to start on a bad model (wrong feature list, corrupt files) rather than score without it.
       const scorers = config.ml.enabled ? await loadTfjsScorers(config.ml, logger.child({ component: 'ml' })) : [];
-      const calibrated = await resolveAlertThresholds({
+      const settings = {
         modelsDir: config.ml.modelsDir,
         calibrationVersion: config.ml.calibrationVersion,
         fpBudget: config.detector.fpBudget,
         ml: scorers.length > 0,
-      });
+      };
+      const calibrated = await resolveAlertThresholds(settings);
       if (calibrated.warning) logger.warn({ component: 'detector' }, calibrated.warning);
       logger.info({ component: 'detector', ...calibrated.thresholds, source: calibrated.source }, 'alert thresholds');
+      const refresher = startThresholdRefresher(
+        settings,
+        calibrated.thresholds,
+        config.stream.calibrationRefreshMs,
+        (next, source) => logger.info({ component: 'detector', ...next, source }, 'alert thresholds recalibrated'),
+      );
       return new StatefulSink({
         ...base,
         name: 'detector',
         group: config.kafka.groups.ingest,
         scope: 'partition',
-        createProcessor: (state) => detectorProcessor(config, scorers, calibrated.thresholds, state),
+        createProcessor: (state) => detectorProcessor(config, scorers, refresher.current, state),
       });
     },
     coordination: () =>

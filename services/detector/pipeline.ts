@@ -35,7 +35,7 @@ export interface DetectorPipelineOptions {
    * Alert thresholds per severity, calibrated to the false-positive budget (`resolveAlertThresholds`); default: the
    * fixed floors, raised to `config.alertThreshold` when that is higher.
    */
-  thresholds?: SeverityThresholds;
+  thresholds?: SeverityThresholds | (() => SeverityThresholds);
 }
 
 /** Hourly windows of a new key are still filling for its first hour; the baseline learns only after that. */
@@ -67,7 +67,15 @@ export function createDetectorPipeline(options: DetectorPipelineOptions = {}): D
   const core = saved ? restoreCore(saved, params) : emptyCore(params);
   if (saved?.coordination !== undefined) coordination?.restore?.(saved.coordination);
   const { keys, orgs, population, counters, clock } = core;
-  const thresholds = withFloor(options.thresholds ?? DEFAULT_SEVERITY_THRESHOLDS, config.alertThreshold);
+  const given = options.thresholds ?? DEFAULT_SEVERITY_THRESHOLDS;
+  const thresholdsNow = typeof given === 'function' ? given : () => given;
+  let floored = { from: thresholdsNow(), to: withFloor(thresholdsNow(), config.alertThreshold) };
+  /** The thresholds in force, floored once per change (a refresher may swap them while the stream runs). */
+  const thresholds = () => {
+    const raw = thresholdsNow();
+    if (raw !== floored.from) floored = { from: raw, to: withFloor(raw, config.alertThreshold) };
+    return floored.to;
+  };
   const ensemble = createEnsemble(
     [
       createRuleScorer(buildRules(config.rules)),
@@ -76,7 +84,7 @@ export function createDetectorPipeline(options: DetectorPipelineOptions = {}): D
       ...(options.scorers ?? []),
     ],
     { ...DEFAULT_WEIGHTS, ...config.modelWeights },
-    () => thresholds,
+    thresholds,
   );
   const policy = {
     cooldownMs: config.alertCooldownMs,

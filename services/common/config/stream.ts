@@ -16,6 +16,9 @@ export const streamEnv = z
       'Detector state checkpoint and offset commit interval (a crash replays at most this much)',
     ),
     DG_SHUTDOWN_TIMEOUT_MS: int(30_000, 1_000, 600_000).describe('Longest a graceful shutdown may take'),
+    DG_CALIBRATION_REFRESH_MS: int(600_000, 0, 86_400_000).describe(
+      'How often the stream re-reads the newest alert-threshold calibration (0 = only at start)',
+    ),
   })
   .transform((e) => ({
     partitions: e.DG_EVENTS_PARTITIONS,
@@ -27,4 +30,5 @@ export const streamEnv = z
     coordination: e.DG_COORDINATION_IN_STREAM,
     checkpointIntervalMs: e.DG_CHECKPOINT_INTERVAL_MS,
     healthHost: e.DG_STREAM_HEALTH_HOST,
+    calibrationRefreshMs: e.DG_CALIBRATION_REFRESH_MS,
   }));
