@@ -20,7 +20,7 @@ const CRITICAL_BUDGET_SHARE = 1 / 16;
  */
 export function thresholdForRate(ref: BenignReference, perThousand: number): number {
   const bins = ref.counts.length;
-  const allowed = (perThousand / 1000) * ref.keyDays;
+  const allowed = (perThousand * ref.keyDays) / 1000 + 1e-9;
   let above = 0;
   for (let i = bins - 1; i >= 0; i--) {
     if (above + ref.counts[i]! > allowed) return (i + 1) / bins;
