@@ -14,7 +14,8 @@ import { createKafka, lazyConnect } from '../stream/kafka-client.ts';
 import { buildApp } from './app.ts';
 import type { ReadinessCheck } from './deps.ts';
 import { MetricsRegistry } from './metrics.ts';
-import { registerStreamMetrics } from './stream-metrics.ts';
+import { registerStreamMetrics, startStreamSampler } from './stream-metrics.ts';
+import { startSummaryLog } from './summary-log.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -37,6 +38,16 @@ function kafkaCheck(config: Config, logger: Logger, required: boolean): Readines
       await connect();
       return (await admin.describeCluster()).brokers.length > 0;
     },
+  };
+}
+
+/** What the summary line adds in `serve`: the breaker's state and the automatic actions it counted. */
+function actionsSummary(actions: ActionsService) {
+  const breaker = actions.breakerStatus(Date.now());
+  return {
+    automatic_actions_in_window: breaker.overall.count,
+    breaker: breaker.open ? 'open' : 'closed',
+    held_back: breaker.recommendations_while_open,
   };
 }
 
@@ -72,7 +83,11 @@ export async function startServer(
       engine.breakerStatus(Date.now()).open ? 1 : 0,
     );
   }
-  const streamMetrics = registerStreamMetrics(metrics, createKafka(config.kafka, logger).admin(), config, logger);
+  const sampler = startStreamSampler(createKafka(config.kafka, logger).admin(), config, logger);
+  registerStreamMetrics(metrics, sampler);
+  const stopSummary = startSummaryLog(logger, config.log.summaryIntervalS, sampler.latest, () =>
+    actions ? actionsSummary(actions) : { actions: 'not running here' },
+  );
   const app = await buildApp({
     config,
     logger,
@@ -97,7 +112,8 @@ export async function startServer(
         await runner?.stop();
         await actions?.close();
         await kafka.close();
-        await streamMetrics.stop();
+        stopSummary();
+        await sampler.stop();
         await ch.close();
       })();
       return closing;

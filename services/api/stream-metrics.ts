@@ -18,28 +18,32 @@ export function consumerLag(end: Offsets, committed: Offsets): number {
 
 export const totalOffsets = (end: Offsets): number => end.reduce((n, p) => n + Number(p.offset), 0);
 
-interface Sample {
+/** One look at the pipeline's topics and groups. */
+export interface StreamSample {
   at: number;
   eventsEnd: number;
+  /** Events entering `usage-events` per second since the previous sample (0 for the first). */
   eventsPerSecond: number;
+  /** Messages behind the end of `usage-events`, per consumer group (ingest, stage 2). */
   lag: Record<string, number>;
+  /** Records on the alerts and key-actions topics. */
   alerts: number;
   keyActions: number;
 }
 
+export interface StreamSampler {
+  latest(): StreamSample | null;
+  stop(): Promise<void>;
+}
+
 /**
- * Samples Kafka every `intervalMs` for the pipeline's throughput figures (events/s entering `usage-events`, consumer
- * lag of the ingest and stage-2 groups, alerts and key-action records produced) and exposes them as gauges.
+ * Samples Kafka every `intervalMs` for the pipeline's throughput figures: events/s entering `usage-events`, consumer
+ * lag of the ingest and stage-2 groups, alerts and key-action records produced. A failed sample is logged and the
+ * previous one kept.
  */
-export function registerStreamMetrics(
-  registry: MetricsRegistry,
-  admin: Admin,
-  config: Config,
-  logger: Logger,
-  intervalMs = 15_000,
-): { stop(): Promise<void> } {
+export function startStreamSampler(admin: Admin, config: Config, logger: Logger, intervalMs = 15_000): StreamSampler {
   const { topics, groups } = config.kafka;
-  let last: Sample | null = null;
+  let last: StreamSample | null = null;
   const connect = lazyConnect(admin);
   const sample = async (): Promise<void> => {
     await connect();
@@ -70,21 +74,30 @@ export function registerStreamMetrics(
   void tick();
   const timer = setInterval(tick, intervalMs);
   timer.unref();
-  registry.gauge('distillguard_events_per_second', 'Events entering usage-events per second (last interval)', () =>
-    last ? last.eventsPerSecond : 0,
-  );
-  registry.gauge('distillguard_consumer_lag', 'Messages behind the end of usage-events, per consumer group', () =>
-    Object.entries(last?.lag ?? {}).map(([group, value]) => ({ labels: { group }, value })),
-  );
-  registry.gauge('distillguard_alerts_produced', 'Alert records on the alerts topic', () => last?.alerts ?? 0);
-  registry.gauge('distillguard_key_action_records', 'Records on the key-actions topic', () => last?.keyActions ?? 0);
-  registry.gauge('distillguard_stream_metrics_age_seconds', 'Age of the Kafka sample behind these gauges', () =>
-    last ? (Date.now() - last.at) / 1000 : -1,
-  );
   return {
+    latest: () => last,
     async stop() {
       clearInterval(timer);
       await admin.disconnect();
     },
   };
+}
+
+/** The sampler's figures as Prometheus gauges. */
+export function registerStreamMetrics(registry: MetricsRegistry, sampler: StreamSampler): void {
+  const last = () => sampler.latest();
+  registry.gauge(
+    'distillguard_events_per_second',
+    'Events entering usage-events per second (last interval)',
+    () => last()?.eventsPerSecond ?? 0,
+  );
+  registry.gauge('distillguard_consumer_lag', 'Messages behind the end of usage-events, per consumer group', () =>
+    Object.entries(last()?.lag ?? {}).map(([group, value]) => ({ labels: { group }, value })),
+  );
+  registry.gauge('distillguard_alerts_produced', 'Alert records on the alerts topic', () => last()?.alerts ?? 0);
+  registry.gauge('distillguard_key_action_records', 'Records on the key-actions topic', () => last()?.keyActions ?? 0);
+  registry.gauge('distillguard_stream_metrics_age_seconds', 'Age of the Kafka sample behind these gauges', () => {
+    const at = last()?.at;
+    return at === undefined ? -1 : (Date.now() - at) / 1000;
+  });
 }

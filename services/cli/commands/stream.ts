@@ -1,5 +1,9 @@
+import { startStreamSampler } from '../../api/stream-metrics.ts';
+import { startSummaryLog } from '../../api/summary-log.ts';
 import { createClickHouse } from '../../common/clickhouse/client.ts';
+import type { Config } from '../../common/config/index.ts';
 import { loadConfig } from '../../common/config/index.ts';
+import type { Logger } from '../../common/logger.ts';
 import { createLogger } from '../../common/logger.ts';
 import {
   combineHealth,
@@ -8,6 +12,7 @@ import {
   startStreamService,
 } from '../../detector-stream/stream-service.ts';
 import { startHealthServer } from '../../stream/health-server.ts';
+import { createKafka } from '../../stream/kafka-client.ts';
 import { parseCommandArgs } from '../args.ts';
 import { onShutdownSignal } from '../shutdown.ts';
 
@@ -47,8 +52,10 @@ export async function serveStream(config: ReturnType<typeof loadConfig>, parts: 
   service = await startStreamService(config, logger, parts);
   const running = service;
   logger.info({ parts, healthPort }, 'stream service running');
+  const stopSummary = startStreamSummary(config, logger, running);
   const code = await onShutdownSignal(
     async () => {
+      await stopSummary();
       await running.stop();
       health?.close();
       await ch.close();
@@ -57,4 +64,28 @@ export async function serveStream(config: ReturnType<typeof loadConfig>, parts: 
     config.stream.shutdownTimeoutMs,
   );
   process.exit(code);
+}
+
+/** Every DG_LOG_SUMMARY_INTERVAL_S: events/s into Kafka, lag per group, alerts, key actions, and this worker's rate. */
+function startStreamSummary(config: Config, logger: Logger, service: StreamService): () => Promise<void> {
+  const intervalS = config.log.summaryIntervalS;
+  if (intervalS <= 0) return async () => {};
+  const sampler = startStreamSampler(createKafka(config.kafka, logger).admin(), config, logger, intervalS * 1000);
+  let last = { at: Date.now(), consumed: 0 };
+  const stop = startSummaryLog(logger, intervalS, sampler.latest, () => {
+    const h = service.health();
+    const at = Date.now();
+    const rate = ((h.consumed - last.consumed) * 1000) / Math.max(1, at - last.at);
+    last = { at, consumed: h.consumed };
+    return {
+      consumed_per_s: Math.round(rate),
+      stored_events: h.flushedEvents,
+      dead_letters: h.deadLetters,
+      ...(h.degraded && { degraded: h.degraded }),
+    };
+  });
+  return async () => {
+    stop();
+    await sampler.stop();
+  };
 }

@@ -5,6 +5,7 @@ import { apiEnv } from './api.ts';
 import { clickhouseEnv } from './clickhouse.ts';
 import { coordinationEnv } from './coordination.ts';
 import { detectorEnv } from './detector.ts';
+import { int } from './env-helpers.ts';
 import { ingestEnv } from './ingest.ts';
 import { kafkaEnv } from './kafka.ts';
 import { mlEnv } from './ml.ts';
@@ -16,8 +17,11 @@ const logEnv = z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info')
       .describe('pino log level'),
+    DG_LOG_SUMMARY_INTERVAL_S: int(30, 0, 86_400).describe(
+      '`stream` and `serve` log a one-line summary (events/s, lag, alerts, actions) this often; 0 = off',
+    ),
   })
-  .transform((e) => ({ level: e.DG_LOG_LEVEL }));
+  .transform((e) => ({ level: e.DG_LOG_LEVEL, summaryIntervalS: e.DG_LOG_SUMMARY_INTERVAL_S }));
 
 /** Every configuration section, each parsed from the environment by its own schema. */
 export const sections = {
