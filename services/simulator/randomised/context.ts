@@ -101,9 +101,21 @@ function basePicker(rng: Rng, type: NetworkType, egress: KeyContext['egress'], c
   }
   const asns = type === 'cloud' ? rng.shuffle(CLOUD_ASNS).slice(0, rng.int(1, 2)) : accessAsns(type, country);
   if (egress === 'rotating') return (r) => at(r.pick(asns), country, r.int(0, 64999));
-  const count = egress === 'users' ? Math.round(rng.logNormal(300, 1)) + 20 : rng.int(1, type === 'cloud' ? 8 : 3);
-  const hosts = Array.from({ length: count }, () => at(rng.pick(asns), country, rng.int(0, 64999)));
+  if (egress === 'users') return endUsers(rng, asns, country);
+  const hosts = Array.from({ length: rng.int(1, type === 'cloud' ? 8 : 3) }, () =>
+    at(rng.pick(asns), country, rng.int(0, 64999)),
+  );
   return (r) => r.pick(hosts);
+}
+
+/** Hundreds to thousands of end users, each with a stable address derived on demand (no list kept per key). */
+function endUsers(rng: Rng, asns: readonly number[], country: string): NetworkPicker {
+  const users = Math.round(rng.logNormal(300, 1)) + 20;
+  const salt = rng.nextUint32();
+  return (r) => {
+    const user = Math.imul((r.int(0, users - 1) + salt) | 0, 2654435761) >>> 0;
+    return at(asns[user % asns.length]!, country, (user >>> 8) % 65000);
+  };
 }
 
 function pair(p: readonly [number, string]): [number, string] {
