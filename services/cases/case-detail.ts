@@ -14,7 +14,7 @@ import { reasonSentences } from './reason-sentences.ts';
 const MAX_ALERTS = 100;
 const MAX_EVENTS = 25;
 const HOUR_MS = 3_600_000;
-const PROMPT_PREVIEW_CHARS = 300;
+const PROMPT_PREVIEW_CHARS = 160;
 
 /** The strongest alert of each category in the case, strongest category first. */
 async function topAlertPerCategory(ch: ClickHouse, caseId: string) {

@@ -9,6 +9,7 @@ import { silentLogger } from '../../services/common/logger.ts';
 import { testClickHouse, testConfig } from '../helpers/infra.ts';
 import { type Harness, startHarness } from '../integration/api/harness.ts';
 import { seedAlerts, seedUsage } from '../integration/api/seed.ts';
+import { chromiumPath } from './system.ts';
 
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 const CHROMIUM_ARGS = [
@@ -47,7 +48,7 @@ before(async () => {
     await actions.handleAlert(alert, { suppressed: alert.suppressed });
   assert.equal(actions.decision('key-a', Date.now()).decision, 'limit', 'seed: alert-a1 throttles key-a');
   base = await h.app.listen({ host: '127.0.0.1', port: 0 });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
   page.on('pageerror', (error) => pageErrors.push(error.message));
   page.on('console', (m) => {
@@ -67,7 +68,9 @@ test('sign in, filter the queue, resolve an alert as false positive, see the aut
   await page.goto(`${base}/ui`);
   await page.getByLabel('Token').fill(h.tokenOf('analyst'));
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Alert queue' }).waitFor();
+  await page.getByRole('heading', { name: 'Case queue' }).waitFor();
+  await page.goto(`${base}/ui/#/alerts`);
+  await page.getByRole('heading', { name: 'Alerts' }).waitFor();
   await page.locator('#queue-results tbody tr').nth(3).waitFor();
   assert.equal(await page.locator('#queue-results tbody tr').count(), 4);
 

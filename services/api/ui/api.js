@@ -42,3 +42,18 @@ export async function api(path, options = {}) {
   if (options.raw) return response;
   return response.status === 204 ? null : response.json();
 }
+
+let who = { token: null, me: null };
+
+/** The signed-in principal (`{ name, role }`), asked once per token. */
+export async function me() {
+  const token = session.token();
+  if (!token) return null;
+  if (who.token !== token) who = { token, me: api('/v1/me').catch(() => null) };
+  return who.me;
+}
+
+/** Whether a role may use a page: Investigate is for investigators (and admins). */
+export function mayInvestigate(principal) {
+  return principal?.role === 'investigator' || principal?.role === 'admin';
+}

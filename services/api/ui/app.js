@@ -1,9 +1,11 @@
-// Hash router of the triage UI: #/queue, #/alert/ID, #/key/ID, #/cluster/ID, #/actions, #/suppressions,
-// #/investigate, #/signin.
-import { api, session } from './api.js';
+// Hash router of the triage UI: #/queue (cases), #/case/ID, #/alerts, #/alert/ID, #/key/ID, #/cluster/ID, #/actions,
+// #/suppressions, #/investigate, #/signin.
+import { me, session } from './api.js';
 import { h, message, render } from './dom.js';
 import { showActions } from './views/actions.js';
 import { showAlert } from './views/alert.js';
+import { showAlerts } from './views/alerts.js';
+import { showCase } from './views/case.js';
 import { showCluster } from './views/cluster.js';
 import { showInvestigate } from './views/investigate.js';
 import { showKey } from './views/key.js';
@@ -14,6 +16,8 @@ import { showSuppressions } from './views/suppressions.js';
 const VIEWS = {
   signin: showSignin,
   queue: showQueue,
+  case: showCase,
+  alerts: showAlerts,
   alert: showAlert,
   key: showKey,
   cluster: showCluster,
@@ -30,9 +34,12 @@ async function showWho() {
     signout.hidden = true;
     return;
   }
-  const me = await api('/v1/me').catch(() => null);
-  render(who, me ? `${me.name} · ${me.role}` : '');
+  const principal = await me();
+  render(who, principal ? `${principal.name} · ${principal.role}` : '');
   signout.hidden = false;
+  // A menu entry shows only for roles its page's API allows, so no page in the menu answers 403.
+  for (const a of document.querySelectorAll('#nav a[data-roles]'))
+    a.hidden = !principal || !a.dataset.roles.split(' ').includes(principal.role);
 }
 
 async function route() {

@@ -6,6 +6,7 @@ import type { ActionsService } from '../../../services/actions/actions-service.t
 import { insertAlerts } from '../../../services/alerts-store/insert-alerts.ts';
 import { createSuppressionStore } from '../../../services/alerts-store/suppression-store.ts';
 import { createCaseProjector } from '../../../services/cases/case-projector.ts';
+import type { CaseView } from '../../../services/cases/case-view.ts';
 import { silentLogger } from '../../../services/common/logger.ts';
 import { testClickHouse, testConfig } from '../../helpers/infra.ts';
 import { type Harness, startHarness } from '../api/harness.ts';
@@ -90,7 +91,7 @@ async function get(url: string) {
   return r.json();
 }
 
-async function openCases(): Promise<Array<Record<string, any>>> {
+async function openCases(): Promise<CaseView[]> {
   return (await get('/v1/cases?limit=200')).cases;
 }
 

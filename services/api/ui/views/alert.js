@@ -1,6 +1,6 @@
 import { api } from '../api.js';
-import { lineChart, swatch } from '../chart.js';
 import { badge, field, fmtNum, fmtTime, h, link, message, meter, render, select, table } from '../dom.js';
+import { featureHistoryFigure } from './feature-history.js';
 
 const REASON_COLUMNS = [
   { label: 'Feature', cell: (r) => r.feature },
@@ -31,8 +31,9 @@ const HISTORY_COLUMNS = [
   { label: 'Label / note', cell: (c) => [c.after?.label ?? '', c.after?.note ? ` · ${c.after.note}` : ''] },
 ];
 
-function facts(a) {
+function facts(a, caseId) {
   const rows = [
+    ['Case', caseId ? link(caseId, 'case', caseId) : '— (not folded yet, or suppressed)'],
     ['Kind', a.kind],
     ['Category', a.category],
     ['Score', fmtNum(a.score, 3)],
@@ -50,32 +51,6 @@ function facts(a) {
     'dl',
     { class: 'facts' },
     rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
-  );
-}
-
-function historyChart(history, raisedAt) {
-  const key = history.points[0]?.api_key_id;
-  const points = history.points.filter((p) => p.api_key_id === key);
-  const series = [
-    { name: 'score', points: points.map((p) => [p.ts_ms, p.score]) },
-    ...history.features.map((f, i) => ({ name: f, points: points.map((p) => [p.ts_ms, p.values[i]]) })),
-  ];
-  const chart = lineChart(series, { label: `feature history of ${key ?? 'the key'}`, marker: Date.parse(raisedAt) });
-  const legend = h(
-    'ul',
-    { class: 'legend' },
-    chart.legend.map((l) => h('li', {}, swatch(l.color), ` ${l.name} (${fmtNum(l.min)}–${fmtNum(l.max)})`)),
-  );
-  return h(
-    'figure',
-    { class: 'card' },
-    chart.svg,
-    legend,
-    h(
-      'figcaption',
-      {},
-      key ? `Key ${key}, a day before to an hour after the alert (dashed line: raised)` : 'No feature snapshots',
-    ),
   );
 }
 
@@ -140,19 +115,22 @@ function triageForm(a, status, reload) {
 /** One alert: facts, triage actions, reasons, feature history chart, evidence events and audit trail. */
 export async function showAlert(main, alertId, notice) {
   const status = h('div', { id: 'alert-status' }, notice ?? '');
-  const detail = await api(`/v1/alerts/${encodeURIComponent(alertId)}`);
+  const [detail, inCase] = await Promise.all([
+    api(`/v1/alerts/${encodeURIComponent(alertId)}`),
+    api(`/v1/alerts/${encodeURIComponent(alertId)}/case`).catch(() => null),
+  ]);
   const a = detail.alert;
   const reload = (msg) => showAlert(main, alertId, msg);
   render(
     main,
     h('h1', {}, 'Alert ', h('code', {}, a.alert_id), ' ', badge(a.severity)),
     status,
-    facts(a),
+    facts(a, inCase?.case_id),
     triageForm(a, status, reload),
     h('h2', {}, 'Reasons'),
     table(REASON_COLUMNS, a.reasons),
     h('h2', {}, 'Feature history'),
-    historyChart(detail.feature_history, a.raised_at),
+    featureHistoryFigure(detail.feature_history, a.raised_at),
     h('h2', {}, `Evidence events (${detail.evidence.length})`),
     table(EVIDENCE_COLUMNS, detail.evidence, { empty: 'No evidence events stored.' }),
     h('h2', {}, 'History'),

@@ -1,5 +1,5 @@
 import { api, qs } from '../api.js';
-import { lineChart, swatch } from '../chart.js';
+import { panelChart } from '../chart.js';
 import { field, fmtNum, fmtTime, h, link, message, render, select, table } from '../dom.js';
 
 const QUERIES = [
@@ -39,18 +39,8 @@ function timelineView(t) {
     { name: 'requests', points: t.buckets.map((b) => [at(b), b.requests]) },
     ...t.features.map((f) => ({ name: f, points: t.buckets.map((b) => [at(b), b.features[f]]) })),
   ];
-  const chart = lineChart(series);
   return [
-    h(
-      'figure',
-      { class: 'card' },
-      chart.svg,
-      h(
-        'ul',
-        { class: 'legend' },
-        chart.legend.map((l) => h('li', {}, swatch(l.color), ` ${l.name}`)),
-      ),
-    ),
+    h('figure', { class: 'card' }, panelChart(series), h('figcaption', {}, 'UTC, event time; one scale per panel')),
     autoTable(t.buckets.map(({ features, ...b }) => ({ ...b, ...features }))),
   ];
 }
@@ -87,13 +77,17 @@ async function runQuery(v) {
   }
 }
 
-/** Investigator queries: pick a query, fill its parameters, see a table (and a chart for timelines). */
-export async function showInvestigate(main) {
+/**
+ * Investigator queries: pick a query, fill its parameters, see a table (and a chart for timelines). A link may
+ * preset the query, key and range (`#/investigate/events/KEY/FROM/TO`, e.g. from a case) and runs it at once.
+ */
+export async function showInvestigate(main, presetQuery, presetKey, presetFrom, presetTo) {
   const { features } = await api('/v1/features');
   const now = Date.now();
+  const preset = QUERIES.some(([q]) => q === presetQuery);
   const c = {
-    query: select('query', QUERIES, 'timeline'),
-    key: h('input', { name: 'key', placeholder: 'api_key_id' }),
+    query: select('query', QUERIES, preset ? presetQuery : 'timeline'),
+    key: h('input', { name: 'key', placeholder: 'api_key_id', value: presetKey ?? '' }),
     org: h('input', { name: 'org', placeholder: 'org_id' }),
     feature: select(
       'feature',
@@ -126,8 +120,8 @@ export async function showInvestigate(main) {
       ],
       'csv',
     ),
-    from: h('input', { name: 'from', value: new Date(now - 86_400_000).toISOString(), size: 26 }),
-    to: h('input', { name: 'to', value: new Date(now).toISOString(), size: 26 }),
+    from: h('input', { name: 'from', value: presetFrom ?? new Date(now - 86_400_000).toISOString(), size: 26 }),
+    to: h('input', { name: 'to', value: presetTo ?? new Date(now).toISOString(), size: 26 }),
   };
   const results = h('div', { id: 'query-results' });
   const submit = async (event) => {
@@ -151,4 +145,5 @@ export async function showInvestigate(main) {
     ),
     results,
   );
+  if (preset && presetKey) await submit({ preventDefault() {} });
 }

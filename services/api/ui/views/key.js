@@ -1,5 +1,5 @@
 import { api, qs } from '../api.js';
-import { lineChart, swatch } from '../chart.js';
+import { panelChart } from '../chart.js';
 import { badge, field, fmtNum, fmtTime, h, link, message, meter, render, select, table } from '../dom.js';
 
 const CHART_FEATURES = ['req_per_min', 'template_share', 'out_in_ratio'];
@@ -118,17 +118,11 @@ async function timelineFigure(keyId, asOf) {
     { name: 'score', points: t.buckets.map((b) => [at(b), b.score]) },
     ...t.features.map((f) => ({ name: f, points: t.buckets.map((b) => [at(b), b.features[f]]) })),
   ];
-  const chart = lineChart(series, { label: `timeline of ${keyId}` });
   return h(
     'figure',
     { class: 'card' },
-    chart.svg,
-    h(
-      'ul',
-      { class: 'legend' },
-      chart.legend.map((l) => h('li', {}, swatch(l.color), ` ${l.name} (${fmtNum(l.min)}–${fmtNum(l.max)})`)),
-    ),
-    h('figcaption', {}, 'Hourly, the day before the latest snapshot'),
+    panelChart(series),
+    h('figcaption', {}, 'Hourly (UTC, event time), the day before the latest snapshot; one scale per panel'),
   );
 }
 

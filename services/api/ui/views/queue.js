@@ -1,65 +1,67 @@
 import { api, qs } from '../api.js';
 import { badge, field, fmtNum, fmtTime, h, link, message, render, select, table } from '../dom.js';
 
-const filters = { status: '', severity: '', kind: '', key: '', org: '', from: '', to: '', suppressed: 'exclude' };
+const PAGE = 50;
+const filters = { status: 'open', severity: '', category: '', kind: '', key: '' };
+
+const CATEGORIES = [
+  'bulk_distillation',
+  'cot_harvesting',
+  'capability_sweep',
+  'hydra_network',
+  'low_and_slow',
+  'region_evasion',
+  'anomaly',
+];
+
+/** "2 limit · 3 allow" for a cluster, the one decision for a key. */
+function gatewayCell(c) {
+  const g = c.gateway;
+  if (g.decision === 'unknown') return '—';
+  if (c.api_key_ids.length === 1) return badge(g.decision);
+  const parts = ['deny', 'limit', 'allow'].filter((d) => g.keys[d]).map((d) => `${g.keys[d]} ${d}`);
+  return [badge(g.decision), ` ${parts.join(' · ')}`];
+}
+
+function subject(c) {
+  if (c.kind === 'key') return link(c.api_key_ids[0], 'key', c.api_key_ids[0]);
+  return `cluster of ${c.api_key_ids.length} keys`;
+}
 
 const COLUMNS = [
-  { label: 'Raised (UTC)', cell: (a) => fmtTime(a.raised_at) },
-  { label: 'Severity', cell: (a) => badge(a.severity) },
-  { label: 'Score', cell: (a) => fmtNum(a.score, 2) },
-  { label: 'Kind', cell: (a) => a.kind },
-  { label: 'Category', cell: (a) => a.category },
-  { label: 'Keys', cell: (a) => a.api_key_ids.flatMap((k, i) => [i ? ', ' : '', link(k, 'key', k)]) },
-  { label: 'Status', cell: (a) => [badge(a.status), a.suppressed ? badge('suppressed') : ''] },
-  { label: 'Assignee', cell: (a) => a.assignee ?? '—' },
-  { label: '', cell: (a) => link('Open', 'alert', a.alert_id) },
+  { label: 'Severity', cell: (c) => badge(c.severity) },
+  { label: 'Score', cell: (c) => fmtNum(c.score, 2) },
+  { label: 'Case', cell: (c) => [subject(c), h('div', { class: 'muted small' }, c.categories.join(', '))] },
+  { label: 'Top reason', cell: (c) => h('span', { class: 'reason' }, c.top_reason || '—') },
+  { label: 'Alerts', cell: (c) => fmtNum(c.alert_count) },
+  { label: 'Gateway', cell: gatewayCell },
+  { label: 'Last evidence (UTC, event time)', cell: (c) => fmtTime(c.last_evidence_at) },
+  { label: '', cell: (c) => link('Open', 'case', c.case_id) },
 ];
 
 function filterForm(onChange) {
+  const any = [['', 'any']];
   const controls = {
     status: select(
       'status',
-      [
-        ['', 'any'],
-        ['open', 'open'],
-        ['acknowledged', 'acknowledged'],
-        ['resolved', 'resolved'],
-      ],
+      ['open', 'resolved', 'merged'].map((s) => [s, s]),
       filters.status,
     ),
     severity: select(
       'severity',
-      [
-        ['', 'any'],
-        ['low', 'low'],
-        ['medium', 'medium'],
-        ['high', 'high'],
-        ['critical', 'critical'],
-      ],
+      any.concat(['critical', 'high', 'medium', 'low'].map((s) => [s, s])),
       filters.severity,
     ),
+    category: select('category', any.concat(CATEGORIES.map((s) => [s, s.replaceAll('_', ' ')])), filters.category),
     kind: select(
       'kind',
-      [
-        ['', 'any'],
+      any.concat([
         ['key', 'key'],
         ['cluster', 'cluster'],
-      ],
+      ]),
       filters.kind,
     ),
     key: h('input', { name: 'key', value: filters.key, placeholder: 'api_key_id' }),
-    org: h('input', { name: 'org', value: filters.org, placeholder: 'org_id' }),
-    from: h('input', { name: 'from', value: filters.from, placeholder: 'raised from (RFC 3339)', size: 22 }),
-    to: h('input', { name: 'to', value: filters.to, placeholder: 'raised before', size: 22 }),
-    suppressed: select(
-      'suppressed',
-      [
-        ['exclude', 'hide suppressed'],
-        ['include', 'with suppressed'],
-        ['only', 'only suppressed'],
-      ],
-      filters.suppressed,
-    ),
   };
   return h(
     'form',
@@ -76,27 +78,33 @@ function filterForm(onChange) {
   );
 }
 
-/** The alert queue: filters, newest first, "more" follows the cursor. */
+/** The case queue: one row per key or cluster under suspicion, most severe first, with the total. */
 export async function showQueue(main) {
   const results = h('div', { id: 'queue-results' });
-  let rows = [];
-  async function load(cursor) {
-    const page = await api(`/v1/alerts${qs({ ...filters, limit: 50, cursor })}`);
-    rows = cursor ? rows.concat(page.alerts) : page.alerts;
-    const more = page.next_cursor
-      ? h('button', { type: 'button', onclick: () => load(page.next_cursor).catch(show) }, 'More')
-      : '';
+  async function load(offset = 0) {
+    const page = await api(`/v1/cases${qs({ ...filters, limit: PAGE, offset })}`);
+    const shown = `${page.total === 0 ? 0 : offset + 1}–${offset + page.cases.length}`;
+    const nav = h(
+      'p',
+      { class: 'pager' },
+      offset > 0
+        ? h('button', { type: 'button', onclick: () => load(Math.max(0, offset - PAGE)).catch(show) }, 'Previous')
+        : '',
+      offset + page.cases.length < page.total
+        ? h('button', { type: 'button', onclick: () => load(offset + PAGE).catch(show) }, 'Next')
+        : '',
+    );
     render(
       results,
-      h('p', { class: 'count' }, `${rows.length} alert(s)`),
-      table(COLUMNS, rows, { empty: 'No alerts match.' }),
-      more,
+      h('p', { class: 'count', id: 'case-total' }, `${page.total} ${filters.status} case(s) · showing ${shown}`),
+      table(COLUMNS, page.cases, { empty: 'No cases match.', rowAttrs: (c) => ({ 'data-severity': c.severity }) }),
+      nav,
     );
   }
   const show = (error) => render(results, message(error.message, 'error'));
   render(
     main,
-    h('h1', {}, 'Alert queue'),
+    h('h1', {}, 'Case queue'),
     filterForm(() => load().catch(show)),
     results,
   );

@@ -1,0 +1,111 @@
+import { api, qs } from '../api.js';
+import { badge, field, fmtNum, fmtTime, h, link, message, render, select, table } from '../dom.js';
+
+const filters = { status: '', severity: '', kind: '', key: '', org: '', from: '', to: '', suppressed: 'exclude' };
+
+const COLUMNS = [
+  { label: 'Raised (UTC)', cell: (a) => fmtTime(a.raised_at) },
+  { label: 'Severity', cell: (a) => badge(a.severity) },
+  { label: 'Score', cell: (a) => fmtNum(a.score, 2) },
+  { label: 'Kind', cell: (a) => a.kind },
+  { label: 'Category', cell: (a) => a.category },
+  { label: 'Keys', cell: (a) => a.api_key_ids.flatMap((k, i) => [i ? ', ' : '', link(k, 'key', k)]) },
+  { label: 'Status', cell: (a) => [badge(a.status), a.suppressed ? badge('suppressed') : ''] },
+  { label: 'Assignee', cell: (a) => a.assignee ?? '—' },
+  { label: '', cell: (a) => link('Open', 'alert', a.alert_id) },
+];
+
+function filterForm(onChange) {
+  const controls = {
+    status: select(
+      'status',
+      [
+        ['', 'any'],
+        ['open', 'open'],
+        ['acknowledged', 'acknowledged'],
+        ['resolved', 'resolved'],
+      ],
+      filters.status,
+    ),
+    severity: select(
+      'severity',
+      [
+        ['', 'any'],
+        ['low', 'low'],
+        ['medium', 'medium'],
+        ['high', 'high'],
+        ['critical', 'critical'],
+      ],
+      filters.severity,
+    ),
+    kind: select(
+      'kind',
+      [
+        ['', 'any'],
+        ['key', 'key'],
+        ['cluster', 'cluster'],
+      ],
+      filters.kind,
+    ),
+    key: h('input', { name: 'key', value: filters.key, placeholder: 'api_key_id' }),
+    org: h('input', { name: 'org', value: filters.org, placeholder: 'org_id' }),
+    from: h('input', { name: 'from', value: filters.from, placeholder: 'raised from (RFC 3339)', size: 22 }),
+    to: h('input', { name: 'to', value: filters.to, placeholder: 'raised before', size: 22 }),
+    suppressed: select(
+      'suppressed',
+      [
+        ['exclude', 'hide suppressed'],
+        ['include', 'with suppressed'],
+        ['only', 'only suppressed'],
+      ],
+      filters.suppressed,
+    ),
+  };
+  return h(
+    'form',
+    {
+      class: 'filters',
+      onsubmit: (event) => {
+        event.preventDefault();
+        for (const [name, control] of Object.entries(controls)) filters[name] = control.value.trim();
+        onChange();
+      },
+    },
+    Object.entries(controls).map(([name, control]) => field(name, control)),
+    h('button', { type: 'submit' }, 'Apply filters'),
+  );
+}
+
+/** Every alert row (the immutable record under the cases): filters, newest first, "more" follows the cursor. */
+export async function showAlerts(main) {
+  const results = h('div', { id: 'queue-results' });
+  let rows = [];
+  async function load(cursor) {
+    const page = await api(`/v1/alerts${qs({ ...filters, limit: 50, cursor })}`);
+    rows = cursor ? rows.concat(page.alerts) : page.alerts;
+    const more = page.next_cursor
+      ? h('button', { type: 'button', onclick: () => load(page.next_cursor).catch(show) }, 'More')
+      : '';
+    render(
+      results,
+      h('p', { class: 'count' }, `${rows.length} alert(s)`),
+      table(COLUMNS, rows, { empty: 'No alerts match.' }),
+      more,
+    );
+  }
+  const show = (error) => render(results, message(error.message, 'error'));
+  render(
+    main,
+    h('h1', {}, 'Alerts'),
+    h(
+      'p',
+      { class: 'muted' },
+      'Every alert the detector raised, newest first. Triage works on ',
+      link('cases', 'queue'),
+      '.',
+    ),
+    filterForm(() => load().catch(show)),
+    results,
+  );
+  await load();
+}
