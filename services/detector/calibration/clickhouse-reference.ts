@@ -121,14 +121,14 @@ export async function storedCalibration(options: {
   onProgress?: (message: string) => void;
 }): Promise<{ file: CalibrationFile; reference: StoredReference }> {
   const { ch, ml, window, profile } = options;
+  const current = await currentCalibration(ml);
+  if (profile === 'ml' && !current)
+    throw errors.badInput('an ml recalibration keeps the rules profile of the calibration in use, and none was found');
   const reference = await readStoredReference(ch, window, options.onProgress);
   if (reference.profile.key_days === 0)
     throw errors.badInput(
       `no benign key-days in ${ch.database}.key_features ${iso(window.fromMs)}..${iso(window.toMs)}`,
     );
-  const current = await currentCalibration(ml);
-  if (profile === 'ml' && !current)
-    throw errors.badInput('an ml recalibration keeps the rules profile of the calibration in use, and none was found');
   const source = `clickhouse:${ch.database}.key_features ${iso(window.fromMs)}..${iso(window.toMs)} (${profile} profile)`;
   const carried = current ? [`${profile === 'ml' ? 'rules' : 'ml'} profile carried over from ${current.dir}`] : [];
   const file: CalibrationFile = {
