@@ -8,7 +8,7 @@ export DG_CLICKHOUSE_URL ?= http://127.0.0.1:$(DG_CLICKHOUSE_HTTP_PORT)
 
 NODE_STAMP := node_modules/.install-stamp
 
-.PHONY: help install up down status migrate lint format typecheck schema test test-unit test-integration demo bench chaos chaos-short docs test-browser eval eval-small train bench-smoke fuzz-api data-sharegpt
+.PHONY: live help install up down status migrate lint format typecheck schema test test-unit test-integration demo bench chaos chaos-short docs test-browser eval eval-small train bench-smoke fuzz-api data-sharegpt
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -24,8 +24,11 @@ install: $(NODE_STAMP) ## install npm dependencies (npm ci) when package-lock.js
 up: ## start Kafka (KRaft) and ClickHouse on loopback; harmless when already up
 	bash infra/up.sh
 
-down: ## stop what `make up` started
+down: ## stop what `make up` and `make live` started
 	bash infra/down.sh
+
+live: install ## Kafka, ClickHouse, stream and serve in the background, two tokens, simulated traffic; prints the UI address (make down stops it)
+	bash infra/live.sh
 
 status: ## show whether Kafka and ClickHouse are up
 	bash infra/status.sh
