@@ -64,14 +64,21 @@ export function createCaseWorkflow(
     });
   }
 
-  /** False positives lift what each of the case's alerts caused automatically, through the existing lift path. */
+  /**
+   * False positives lift, through the existing lift path, what each of the case's alerts caused and what was started
+   * from the case itself (throttles with the case id as source).
+   */
   async function lift(c: CaseRecord, actor: string): Promise<KeyAction[]> {
+    const sources = [
+      ...(await caseAlertRows(ch, [c.case_id])).map((r) => ({ id: r.alert_id, keys: r.api_key_ids })),
+      { id: c.case_id, keys: c.api_key_ids },
+    ];
     const lifted: KeyAction[] = [];
-    for (const row of await caseAlertRows(ch, [c.case_id]))
+    for (const source of sources)
       lifted.push(
         ...((await deps.actions?.onAlertResolved({
-          alert_id: row.alert_id,
-          api_key_ids: row.api_key_ids,
+          alert_id: source.id,
+          api_key_ids: source.keys,
           label: c.label || 'false_positive',
           actor,
         })) ?? []),

@@ -94,20 +94,27 @@ before(async () => {
   const store = createTokenStore(ch, { cacheMs: 1_000, now: Date.now });
   for (const role of ['analyst', 'investigator', 'gateway'] as const)
     tokens.set(role, (await store.create({ name: `${role}-browser`, role })).token);
-  stream = new Command(['stream'], env, `${ARTIFACTS}cases-stream.log`);
+  // Created up front, so neither process races the broker's leader election for a topic it just created.
+  await createTestTopics(testKafka(loadConfig({ ...process.env, ...env })), [
+    { topic: env.DG_TOPIC_EVENTS!, partitions: 4 },
+    { topic: env.DG_TOPIC_DLQ!, partitions: 1 },
+    { topic: env.DG_TOPIC_ALERTS!, partitions: 4 },
+    { topic: env.DG_TOPIC_KEY_ACTIONS!, partitions: 4, compacted: true },
+  ]);
   serve = new Command(['serve'], env, `${ARTIFACTS}cases-serve.log`);
-  const events = await produceEvents();
-  await pollUntil(
+  const ready = await pollUntil(
     'serve to answer /readyz',
     () =>
       fetch(`${base}/readyz`).then(
         (r) => r.status,
-        () => 0,
+        () => (serve.running ? 0 : -1),
       ),
-    (s) => s === 200,
+    (s) => s === 200 || s === -1,
     { timeoutMs: 60_000, intervalMs: 500 },
   );
-  await settled(events);
+  assert.equal(ready, 200, 'serve exited; see test-artifacts/cases-serve.log');
+  stream = new Command(['stream'], env, `${ARTIFACTS}cases-stream.log`);
+  await settled(await produceEvents());
   browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
   page.on('response', (r) => {

@@ -52,8 +52,3 @@ export async function me() {
   if (who.token !== token) who = { token, me: api('/v1/me').catch(() => null) };
   return who.me;
 }
-
-/** Whether a role may use a page: Investigate is for investigators (and admins). */
-export function mayInvestigate(principal) {
-  return principal?.role === 'investigator' || principal?.role === 'admin';
-}

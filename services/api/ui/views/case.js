@@ -1,4 +1,4 @@
-import { api, mayInvestigate, me } from '../api.js';
+import { api, me } from '../api.js';
 import { badge, field, fmtNum, fmtTime, h, link, message, render, select, table } from '../dom.js';
 import { featureHistoryFigure } from './feature-history.js';
 
@@ -158,15 +158,54 @@ function resolveDialog(c, onDone) {
   return dialog;
 }
 
-function evidenceSection(detail, principal) {
-  const key = detail.case.api_key_ids[0];
+function actedText(result) {
+  const done = result.actions.map((a) => `${a.action} (${a.mode}) on ${a.api_key_id}`);
+  const skipped = result.skipped.map((x) => `${x.api_key_id}: ${x.reason}`);
+  return [
+    done.length ? `Done: ${done.join(', ')}.` : 'Nothing applied.',
+    skipped.length ? ` Skipped: ${skipped.join('; ')}.` : '',
+  ].join('');
+}
+
+/** Throttle before deciding: the key's recommended limit, or every member of a cluster (lifted on a benign resolution). */
+function actNow(c, reload) {
+  const reason = `case ${c.case_id}: throttled from the case page while under review`;
+  const [label, path, body] =
+    c.kind === 'key'
+      ? [
+          'Apply recommended throttle',
+          `/v1/keys/${encodeURIComponent(c.api_key_ids[0])}/actions/apply-recommendation`,
+          { reason, source_id: c.case_id },
+        ]
+      : [
+          `Throttle every member (${c.api_key_ids.length})`,
+          '/v1/actions/throttle',
+          { api_key_ids: c.api_key_ids, reason, source_id: c.case_id },
+        ];
+  const act = async () => {
+    try {
+      await reload(message(actedText(await api(path, { method: 'POST', body })), 'ok'));
+    } catch (error) {
+      await reload(message(error.message, 'error'));
+    }
+  };
+  return h('button', { type: 'button', id: 'act-now', onclick: act }, label);
+}
+
+/** Analysts may run the key-scoped Investigate queries for keys with alerts, so every reader gets the link. */
+function evidenceSection(detail) {
   const { from, to } = detail.investigate;
-  const more = mayInvestigate(principal)
-    ? link('Full sample in Investigate', 'investigate', 'events', key, from, to)
-    : link(`Timeline of ${key}`, 'key', key);
+  const more = detail.members
+    .slice(0, 5)
+    .flatMap((m, i) => [i ? ', ' : '', link(m.api_key_id, 'investigate', 'events', m.api_key_id, from, to)]);
   return [
     h('h2', {}, `Latest evidence events (${detail.evidence.length})`),
-    h('p', { class: 'muted' }, 'Most recent events of the case’s keys up to its last evidence. ', more),
+    h(
+      'p',
+      { class: 'muted' },
+      'Most recent events of the case’s keys up to its last evidence. Full sample in Investigate: ',
+      more,
+    ),
     table(EVENT_COLUMNS, detail.evidence, { empty: 'No events stored for these keys in the case’s range.' }),
   ];
 }
@@ -184,7 +223,13 @@ export async function showCase(main, caseId, notice) {
     h('div', { id: 'case-status' }, notice ?? ''),
     facts(c),
     canResolve
-      ? h('p', {}, h('button', { type: 'button', id: 'resolve', onclick: () => dialog.showModal() }, 'Resolve…'))
+      ? h(
+          'p',
+          { class: 'buttons' },
+          h('button', { type: 'button', id: 'resolve', onclick: () => dialog.showModal() }, 'Resolve…'),
+          ' ',
+          actNow(c, reload),
+        )
       : '',
     dialog,
     h('h2', {}, 'Why'),
@@ -196,7 +241,7 @@ export async function showCase(main, caseId, notice) {
       detail.feature_history,
       detail.alerts.find((a) => a.alert_id === c.top_alert_id)?.raised_at ?? c.last_evidence_at,
     ),
-    evidenceSection(detail, principal),
+    evidenceSection(detail),
     h(
       'h2',
       {},
