@@ -95,7 +95,7 @@ export async function trainOnData(
 ): Promise<{ autoencoder: SavedModel; classifier: SavedModel }> {
   const data = projectData(prepared, options.inputsOf);
   if (!data.train.some((r) => r.label === 1) || !data.train.some((r) => r.label === 0)) {
-    throw new Error('the training split needs both attack and benign snapshots: simulate more hours or keys');
+    throw new Error('the training split needs both attack and benign snapshots: more hours, keys or labels');
   }
   const common: Common = {
     version: options.version,
