@@ -15,7 +15,8 @@ import { runTraining, type SavedModel, type TrainProgress } from '../../ml/train
 import { createProgress, type Progress } from '../../simulator/progress.ts';
 import { parseCommandArgs } from '../args.ts';
 
-export const summary = 'train the tfjs models on simulated traffic, or on stored analyst-labelled traffic (--from-clickhouse)';
+export const summary =
+  'train the tfjs models on simulated traffic, or on stored analyst-labelled traffic (--from-clickhouse)';
 
 const HELP = `usage: distillguard train [--seed N --hours H --out DIR --version V] [--with-labels LABELS.jsonl]
        distillguard train --from-clickhouse [--from T --to T] [--held-out-days N] [--out DIR --version V]
