@@ -1,15 +1,18 @@
 import type { AlertReason } from '../../schemas/alert-v1.ts';
 import type { EvidenceIndex } from './evidence-index.ts';
 import type { RarityScale } from './evidence-weights.ts';
+import { extractionTerms, type PopulationVolume } from './extraction-shape.ts';
 import type { KeyEvidence } from './key-evidence.ts';
 import type { KeyProfile } from './key-profile.ts';
 import { scheduleCorrelation } from './schedule.ts';
-import { type SharedValue, topShared } from './shared-evidence.ts';
+import { type SharedValue, topShared, topSharedValues } from './shared-evidence.ts';
 
-/** Share of the cluster score each factor can reach; they sum to 1. */
-const WEIGHTS = { content: 0.3, infra: 0.15, timing: 0.15, size: 0.15, orgs: 0.15, volume: 0.1 } as const;
-/** An evidence dimension counts towards the two an alert needs from this strength on. */
-const DIMENSION_FLOOR = 0.3;
+/** How much each factor weighs inside "one actor" (sums to 1); extraction shape is scored on its own. */
+const ACTOR = { content: 0.45, cohesion: 0.2, orgs: 0.15, size: 0.1, infra: 0.05, timing: 0.05 } as const;
+/** A content sketch counts as agreeing from this strength (coverage × rarity) on. */
+const SKETCH_FLOOR = 0.3;
+/** Content backed by one sketch only counts this much. */
+const SINGLE_SKETCH = 0.6;
 
 export interface ClusterMember {
   profile: KeyProfile;
@@ -21,132 +24,161 @@ export interface ClusterContext {
   scale: RarityScale;
   /** False until the stream spans a day: before that every key's hours are cut to the same window. */
   scheduleKnown: boolean;
-  /** 90th percentile of events per key over all tracked keys. */
-  populationP90Events: number;
+  population: PopulationVolume;
+  /** Event time of stage 2's first event: keys seen from then on are not new to it. */
+  startedAt: number;
   /** Human-readable form of an evidence token (template family fingerprint, ASN, ...). */
   describe(token: string): string;
 }
 
 export interface ClusterScore {
+  /** sqrt(one actor × extraction shape): both must be high for a high score. */
   score: number;
   orgs: number;
-  /** Evidence dimensions (content, infra, timing) at or above the floor. */
-  dimensions: number;
+  /** Independent content sketches (templates, system prompt, vocabulary) most members share. */
+  contentSketches: number;
+  /** How strongly the cluster's aggregate behaves like extraction, 0–1. */
+  extraction: number;
+  cohesion: number;
   reasons: AlertReason[];
 }
 
-interface Term {
+export interface Term {
   feature: string;
   value: number;
   baseline: number | null;
+  /** Weighted part (0–weight) of its half of the score. */
   weighted: number;
   detail: string;
 }
 
-function sharedTerm(feature: string, shared: SharedValue | null, weight: number, ctx: ClusterContext, n: number) {
+function sharedTerm(feature: string, shared: SharedValue | null, ctx: ClusterContext, n: number): Term | null {
   if (!shared) return null;
-  const detail = `${ctx.describe(shared.token)}: ${shared.keys} of ${n} keys; ${shared.background} keys outside`;
-  return { feature, value: shared.keys, baseline: shared.background, weighted: weight * shared.strength, detail };
+  const detail = `${ctx.describe(shared.token)}: ${shared.keys} of ${n} keys; ${shared.orgs} orgs in all carry it`;
+  return { feature, value: shared.keys, baseline: shared.background, weighted: shared.strength, detail };
 }
 
-/** The stronger of two shared values of one dimension carries the weight; the other is still listed. */
-function dimensionTerms(a: Term | null, b: Term | null): Term[] {
-  const [strong, weak] = (a?.weighted ?? 0) >= (b?.weighted ?? 0) ? [a, b] : [b, a];
-  return [strong, weak ? { ...weak, weighted: 0 } : null].filter((t): t is Term => t !== null);
+/**
+ * Shared content: the two most shared template families (two templates of one operator are independent signs), the
+ * system prompt and the vocabulary. Sketches that agree combine like independent evidence (1 − Π(1 − strength)).
+ */
+function contentTerms(evidence: KeyEvidence[], ctx: ClusterContext): { terms: Term[]; sketches: number } {
+  const n = evidence.length;
+  const values = (kind: string, limit: number) => topSharedValues(evidence, kind, ctx.index, ctx.scale, limit);
+  const templates = values('t', 2);
+  const found: Term[] = [
+    ...templates.map((t, i) => sharedTerm(i === 0 ? 'shared_template_keys' : 'shared_second_template', t, ctx, n)),
+    sharedTerm('shared_system_prompt', values('s', 1)[0] ?? null, ctx, n),
+    sharedTerm('shared_vocabulary', values('v', 1)[0] ?? null, ctx, n),
+  ].filter((t): t is Term => t !== null);
+  const agreeing = found.filter((t) => t.weighted >= SKETCH_FLOOR);
+  const best = Math.max(0, ...found.map((t) => t.weighted));
+  const combined = agreeing.length >= 2 ? 1 - agreeing.reduce((p, t) => p * (1 - t.weighted), 1) : best * SINGLE_SKETCH;
+  const content = ACTOR.content * combined;
+  // Agreeing sketches share the weight in proportion to their strength; the others are listed for the analyst.
+  const total = agreeing.length >= 2 ? agreeing.reduce((sum, t) => sum + t.weighted, 0) : best;
+  const terms = found.map((t) => {
+    const counts = agreeing.length >= 2 ? agreeing.includes(t) : t.weighted === best;
+    return { ...t, weighted: counts && total > 0 ? (content * t.weighted) / total : 0 };
+  });
+  return { terms, sketches: agreeing.length };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+function infraTerms(evidence: KeyEvidence[], ctx: ClusterContext): Term[] {
+  const n = evidence.length;
+  const asn = sharedTerm('shared_asn', topShared(evidence, 'a', ctx.index, ctx.scale), ctx, n);
+  const prefix = sharedTerm('shared_ip_prefix', topShared(evidence, 'p', ctx.index, ctx.scale), ctx, n);
+  const [strong, weak] = (asn?.weighted ?? 0) >= (prefix?.weighted ?? 0) ? [asn, prefix] : [prefix, asn];
+  return [
+    strong ? { ...strong, weighted: ACTOR.infra * strong.weighted } : null,
+    weak ? { ...weak, weighted: 0 } : null,
+  ].filter((t): t is Term => t !== null);
 }
 
-function patternTerms(members: readonly ClusterMember[], ctx: ClusterContext): Term[] {
+function timingTerm(members: readonly ClusterMember[], known: boolean): Term {
+  const correlation = known ? scheduleCorrelation(members.map((m) => m.profile.hours)) : 0;
+  return {
+    feature: 'synchronised_schedule',
+    value: correlation,
+    baseline: null,
+    weighted: ACTOR.timing * correlation,
+    detail: known
+      ? 'mean hour-of-day correlation of each member with the others'
+      : 'not judged before the stream spans a day',
+  };
+}
+
+function shapeTerms(members: readonly ClusterMember[], cohesion: number): Term[] {
   const n = members.length;
   const orgs = new Set(members.map((m) => m.profile.orgId)).size;
-  const events = members.map((m) => m.profile.events);
-  const ordinary = events.filter((e) => e <= ctx.populationP90Events).length / n;
   return [
+    {
+      feature: 'cluster_cohesion',
+      value: cohesion,
+      baseline: null,
+      weighted: ACTOR.cohesion * cohesion,
+      detail: 'mean share of the cluster each member shares a content pair with (1: one clique)',
+    },
     {
       feature: 'cluster_size',
       value: n,
       baseline: null,
-      weighted: WEIGHTS.size * Math.min(1, Math.log(n) / Math.log(100)),
+      weighted: ACTOR.size * Math.min(1, Math.log(n) / Math.log(30)),
       detail: `${n} keys linked`,
     },
     {
       feature: 'org_spread',
       value: orgs,
       baseline: null,
-      weighted: WEIGHTS.orgs * Math.min(1, (orgs - 1) / 9),
+      weighted: ACTOR.orgs * Math.min(1, (orgs - 1) / 5),
       detail: `${orgs} distinct orgs`,
-    },
-    {
-      feature: 'low_per_key_volume',
-      value: median(events),
-      baseline: ctx.populationP90Events,
-      weighted: WEIGHTS.volume * ordinary,
-      detail: `median events per member; ${Math.round(ordinary * 100)}% of members at or below the population p90`,
     },
   ];
 }
 
-function timingTerm(members: readonly ClusterMember[], known: boolean): Term {
-  const correlation = known ? scheduleCorrelation(members.map((m) => m.profile.hours)) : 0;
-  const pooled = new Array<number>(24).fill(0);
-  for (const m of members) {
-    for (let h = 0; h < 24; h++) pooled[h] = pooled[h]! + m.profile.hours[h]!;
-  }
-  const peak = pooled.reduce((best, v, h) => (v > pooled[best]! ? h : best), 0);
-  return {
-    feature: 'synchronised_schedule',
-    value: correlation,
-    baseline: null,
-    weighted: WEIGHTS.timing * correlation,
-    detail: known
-      ? `mean hour-of-day correlation with the other members; busiest hour ${peak}:00 UTC`
-      : 'not judged before the stream spans a day',
-  };
-}
-
-function toReason(term: Term, score: number): AlertReason {
+function toReason(term: Term, total: number): AlertReason {
   return {
     feature: term.feature,
     value: term.value,
     baseline: term.baseline,
     percentile: null,
-    contribution: score > 0 ? term.weighted / score : 0,
+    contribution: total > 0 ? term.weighted / total : 0,
     scorer: 'coordination',
     detail: term.detail,
   };
 }
 
 /**
- * Scores a linked group as one actor: shared content, infrastructure and schedule (each weighted by rarity outside
- * the group), size, spread across orgs, and members each staying at ordinary volume (the hydra pattern).
+ * Scores a linked group on two questions that must both hold for a hydra network: is it one actor (rare shared
+ * content, cohesion, spread over orgs; infrastructure and schedule only add), and does its aggregate behave like
+ * extraction (see extraction-shape.ts). The score is their geometric mean, so neither alone reaches an alert.
  */
-export function scoreCluster(members: readonly ClusterMember[], ctx: ClusterContext): ClusterScore {
-  const n = members.length;
+export function scoreCluster(members: readonly ClusterMember[], cohesion: number, ctx: ClusterContext): ClusterScore {
   const evidence = members.map((m) => m.evidence);
-  const shared = (kind: string) => topShared(evidence, kind, ctx.index, ctx.scale);
-  const content = dimensionTerms(
-    sharedTerm('shared_template_keys', shared('t'), WEIGHTS.content, ctx, n),
-    sharedTerm('shared_system_prompt', shared('s'), WEIGHTS.content, ctx, n),
+  const content = contentTerms(evidence, ctx);
+  const actorTerms = [
+    ...content.terms,
+    ...infraTerms(evidence, ctx),
+    timingTerm(members, ctx.scheduleKnown),
+    ...shapeTerms(members, cohesion),
+  ];
+  const shape = extractionTerms(
+    members.map((m) => m.profile),
+    ctx.population,
+    ctx.startedAt,
   );
-  const infra = dimensionTerms(
-    sharedTerm('shared_asn', shared('a'), WEIGHTS.infra, ctx, n),
-    sharedTerm('shared_ip_prefix', shared('p'), WEIGHTS.infra, ctx, n),
-  );
-  const timing = timingTerm(members, ctx.scheduleKnown);
-  const terms = [...content, ...infra, timing, ...patternTerms(members, ctx)];
-  const score = Math.min(
+  const actor = Math.min(
     1,
-    terms.reduce((sum, t) => sum + t.weighted, 0),
+    actorTerms.reduce((sum, t) => sum + t.weighted, 0),
   );
-  const strength = (t: Term | undefined, weight: number) => (t ? t.weighted / weight : 0);
-  const dimensions = [strength(content[0], WEIGHTS.content), strength(infra[0], WEIGHTS.infra), timing.value].filter(
-    (s) => s >= DIMENSION_FLOOR,
-  ).length;
-  const reasons = terms.map((t) => toReason(t, score)).sort((a, b) => b.contribution - a.contribution);
+  const extraction = Math.min(
+    1,
+    shape.reduce((sum, t) => sum + t.weighted, 0),
+  );
+  const score = Math.sqrt(actor * extraction);
+  const terms = [...actorTerms, ...shape];
+  const total = actor + extraction;
+  const reasons = terms.map((t) => toReason(t, total)).sort((a, b) => b.contribution - a.contribution);
   const orgs = new Set(members.map((m) => m.profile.orgId)).size;
-  return { score, orgs, dimensions, reasons };
+  return { score, orgs, contentSketches: content.sketches, extraction, cohesion, reasons };
 }

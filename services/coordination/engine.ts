@@ -73,7 +73,8 @@ class Coordination implements CoordinationEngine {
     if (age >= this.options.warmupMs && !wasWarm) this.registry.markAllChanged();
     if (!this.registry.changed) return [];
     this.passes++;
-    return runLinkingPass(this.registry, this.log, nowMs, this.options, age >= this.options.warmupMs);
+    const pass = { nowMs, startedAt: this.startedAt ?? nowMs, raiseAlerts: age >= this.options.warmupMs };
+    return runLinkingPass(this.registry, this.log, pass, this.options);
   }
 
   snapshot(): CoordinationSnapshot {

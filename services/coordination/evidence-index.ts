@@ -1,24 +1,42 @@
-import { evidenceCombinations, type KeyEvidence } from './key-evidence.ts';
+import { type KeyEvidence, linkCombinations } from './key-evidence.ts';
 
-/** Two or more keys that share one combination of evidence values. */
+/** Two or more keys that share one pair of content values. */
 export interface EvidenceBucket {
   tokens: string[];
   members: Set<string>;
 }
 
+function increment(counts: Map<string, number>, key: string, by: number): void {
+  const next = (counts.get(key) ?? 0) + by;
+  if (next > 0) counts.set(key, next);
+  else counts.delete(key);
+}
+
 /**
- * Inverted indexes maintained incrementally as keys change: how many keys carry each evidence value (its
- * document frequency, for rarity) and which keys share each cross-dimension combination of values. A combination
- * held by one key only (the vast majority) is kept as a bare string, so a pass walks shared buckets only.
+ * Inverted indexes maintained incrementally as keys change: how many keys and distinct orgs of the whole population
+ * carry each evidence value (its rarity), and which keys share each pair of content values (the link buckets). A
+ * pair held by one key only (the vast majority) is kept as a bare string, so a pass walks shared buckets only.
  */
 export class EvidenceIndex {
-  private readonly frequency = new Map<string, number>();
+  private readonly keys = new Map<string, number>();
+  /** Per value, keys carrying it per org. */
+  private readonly orgs = new Map<string, Map<string, number>>();
+  /** Keys tracked per org, for the population's org count. */
+  private readonly keysOfOrg = new Map<string, number>();
+  private readonly orgOfKey = new Map<string, string>();
   private readonly single = new Map<string, string>();
   readonly shared = new Map<string, EvidenceBucket>();
 
-  add(apiKeyId: string, evidence: KeyEvidence): void {
-    for (const token of tokensOf(evidence)) this.frequency.set(token, (this.frequency.get(token) ?? 0) + 1);
-    for (const tokens of evidenceCombinations(evidence)) {
+  add(apiKeyId: string, orgId: string, evidence: KeyEvidence): void {
+    this.orgOfKey.set(apiKeyId, orgId);
+    increment(this.keysOfOrg, orgId, 1);
+    for (const token of tokensOf(evidence)) {
+      increment(this.keys, token, 1);
+      const byOrg = this.orgs.get(token) ?? new Map<string, number>();
+      this.orgs.set(token, byOrg);
+      increment(byOrg, orgId, 1);
+    }
+    for (const tokens of linkCombinations(evidence)) {
       const id = tokens.join('|');
       const bucket = this.shared.get(id);
       const alone = this.single.get(id);
@@ -32,12 +50,17 @@ export class EvidenceIndex {
   }
 
   remove(apiKeyId: string, evidence: KeyEvidence): void {
+    const orgId = this.orgOfKey.get(apiKeyId);
+    if (orgId === undefined) return;
+    this.orgOfKey.delete(apiKeyId);
+    increment(this.keysOfOrg, orgId, -1);
     for (const token of tokensOf(evidence)) {
-      const left = (this.frequency.get(token) ?? 1) - 1;
-      if (left > 0) this.frequency.set(token, left);
-      else this.frequency.delete(token);
+      increment(this.keys, token, -1);
+      const byOrg = this.orgs.get(token);
+      if (byOrg) increment(byOrg, orgId, -1);
+      if (byOrg?.size === 0) this.orgs.delete(token);
     }
-    for (const tokens of evidenceCombinations(evidence)) {
+    for (const tokens of linkCombinations(evidence)) {
       const id = tokens.join('|');
       const bucket = this.shared.get(id);
       if (!bucket) {
@@ -53,10 +76,20 @@ export class EvidenceIndex {
 
   /** Number of keys carrying `token`. */
   keysWith(token: string): number {
-    return this.frequency.get(token) ?? 0;
+    return this.keys.get(token) ?? 0;
   }
 
-  /** Combinations held by exactly one key and by several keys, for measuring the index. */
+  /** Number of distinct orgs whose keys carry `token`, over the whole tracked population. */
+  orgsWith(token: string): number {
+    return this.orgs.get(token)?.size ?? 0;
+  }
+
+  /** Distinct orgs tracked. */
+  get orgCount(): number {
+    return this.keysOfOrg.size;
+  }
+
+  /** Pairs held by exactly one key and by several keys, for measuring the index. */
   get sizes(): { single: number; shared: number } {
     return { single: this.single.size, shared: this.shared.size };
   }

@@ -1,10 +1,14 @@
 import type { KeyProfile } from './key-profile.ts';
 import { scheduleTokens } from './schedule.ts';
 import type { CountedValue } from './space-saving.ts';
+import { MIN_TOPIC_PROMPTS, topicTokens } from './topic-sketch.ts';
 
-/** Linking evidence of one key in three independent dimensions; a link needs agreement in two of them. */
+/**
+ * Evidence of one key in three dimensions. Only content links keys (two independent content sketches at once);
+ * infrastructure and timing rank a cluster that content formed.
+ */
 export interface KeyEvidence {
-  /** What the key sends: `t:<template family>`, `s:<system prompt sha256>`. */
+  /** What the key sends: `t:<template family>`, `s:<system prompt sha256>`, `v:<band>:<vocabulary LSH band>`. */
   content: string[];
   /** Where it sends from: `a:<asn>`, `p:<network prefix>`. */
   infra: string[];
@@ -47,21 +51,27 @@ export function keyEvidence(
   const prompts = significant(profile.systemPrompts.entries, profile.events, minShare).map((s) => `s:${s}`);
   const asns = significant(profile.asns.entries, profile.events, minShare).map((a) => `a:${a}`);
   const prefixes = significant(profile.prefixes.entries, profile.events, minShare).map((p) => `p:${p}`);
+  const topics = profile.textPrompts >= MIN_TOPIC_PROMPTS ? topicTokens(profile.topics) : [];
   return {
-    content: [...new Set(templates)].concat(prompts),
+    content: [...new Set(templates)].concat(prompts, topics),
     infra: asns.concat(prefixes),
     timing: withTiming ? scheduleTokens(profile.hours, profile.minutePhase) : [],
   };
 }
 
-/** Every cross-dimension combination of the key's evidence (pairs and the full triple), as index buckets. */
-export function evidenceCombinations(e: KeyEvidence): string[][] {
+/** Two content values are independent sketches unless both come from one (system prompts, vocabulary bands). */
+function independent(a: string, b: string): boolean {
+  return a[0] !== b[0] || a[0] === 't';
+}
+
+/** Every pair of content values from independent sketches, as link buckets (each pair sorted, so keys agree). */
+export function linkCombinations(e: KeyEvidence): string[][] {
   const out: string[][] = [];
-  for (const c of e.content) {
-    for (const i of e.infra) out.push([c, i]);
-    for (const t of e.timing) out.push([c, t]);
-    for (const i of e.infra) for (const t of e.timing) out.push([c, i, t]);
+  const content = [...e.content].sort();
+  for (let i = 0; i < content.length; i++) {
+    for (let j = i + 1; j < content.length; j++) {
+      if (independent(content[i]!, content[j]!)) out.push([content[i]!, content[j]!]);
+    }
   }
-  for (const i of e.infra) for (const t of e.timing) out.push([i, t]);
   return out;
 }

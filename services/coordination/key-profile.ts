@@ -4,9 +4,12 @@ import { networkPrefix } from './ip-prefix.ts';
 import { type KeySignature, SIGNATURE_LIMITS } from './key-signature.ts';
 import { SpaceSaving } from './space-saving.ts';
 import { addToSlots, type TemplateSlot } from './template-slots.ts';
+import { addPromptToSketch, emptyTopicSketch, topicSketchFromBase64, topicSketchToBase64 } from './topic-sketch.ts';
 
 const HOUR_MS = 3_600_000;
 const PHASE_MS = 5 * 60_000;
+/** Output length from which a response counts as long (harvesting reasoning traces or documents). */
+export const LONG_OUTPUT_TOKENS = 1_000;
 
 /** Bounded per-key state of stage 2: everything it links keys on, never a list of prompts or addresses. */
 export class KeyProfile {
@@ -16,6 +19,10 @@ export class KeyProfile {
   lastSeen: number;
   events = 0;
   tokens = 0;
+  outputTokens = 0;
+  longOutputs = 0;
+  textPrompts = 0;
+  topics = emptyTopicSketch();
   readonly templates: TemplateSlot[] = [];
   readonly systemPrompts = new SpaceSaving(SIGNATURE_LIMITS.systemPrompts);
   readonly asns = new SpaceSaving(SIGNATURE_LIMITS.asns);
@@ -37,6 +44,12 @@ export class KeyProfile {
     this.lastSeen = Math.max(this.lastSeen, event.ts);
     this.events++;
     this.tokens += event.input_tokens + event.output_tokens;
+    this.outputTokens += event.output_tokens;
+    if (event.output_tokens >= LONG_OUTPUT_TOKENS) this.longOutputs++;
+    if (event.prompt_text) {
+      this.textPrompts++;
+      addPromptToSketch(this.topics, event.prompt_text);
+    }
     if (fingerprint) addToSlots(this.templates, fingerprint);
     if (event.system_prompt_sha256) this.systemPrompts.add(event.system_prompt_sha256);
     if (event.client_asn !== undefined) this.asns.add(String(event.client_asn));
@@ -56,6 +69,10 @@ export class KeyProfile {
       last_seen: this.lastSeen,
       events: this.events,
       tokens: this.tokens,
+      output_tokens: this.outputTokens,
+      long_outputs: this.longOutputs,
+      text_prompts: this.textPrompts,
+      topics: topicSketchToBase64(this.topics),
       templates: this.templates.map((s) => ({
         fp: fingerprintToHex(s.centroid),
         count: s.count,
@@ -77,6 +94,10 @@ export class KeyProfile {
     profile.lastSeen = sig.last_seen;
     profile.events = sig.events;
     profile.tokens = sig.tokens;
+    profile.outputTokens = sig.output_tokens;
+    profile.longOutputs = sig.long_outputs;
+    profile.textPrompts = sig.text_prompts;
+    profile.topics = topicSketchFromBase64(sig.topics);
     for (const t of sig.templates) {
       const votes = new Int8Array(Buffer.from(t.votes, 'base64'));
       profile.templates.push({ votes, centroid: fingerprintFromHex(t.fp), count: t.count, error: t.error });

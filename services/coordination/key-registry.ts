@@ -99,7 +99,7 @@ export class KeyRegistry {
       for (const f of previous) if (f !== null) this.families.release(f);
       this.index.remove(id, record.evidence);
       record.evidence = keyEvidence(record.profile, record.families, this.minEvidenceShare, this.timingEnabled);
-      this.index.add(id, record.evidence);
+      this.index.add(id, record.profile.orgId, record.evidence);
     }
     const changed = new Set(this.dirty);
     this.dirty.clear();
@@ -128,7 +128,7 @@ export class KeyRegistry {
     const families = stored.map((f) => (f !== null && this.families.adopt(f) ? f : null));
     const evidence = keyEvidence(profile, families, this.minEvidenceShare, this.timingEnabled);
     this.records.set(profile.apiKeyId, { profile, families, evidence });
-    this.index.add(profile.apiKeyId, evidence);
+    this.index.add(profile.apiKeyId, profile.orgId, evidence);
   }
 
   private drop(id: string): void {

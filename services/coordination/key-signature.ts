@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { LIMITS } from '../../schemas/usage-v1.ts';
 import { TEMPLATE_SLOTS } from './template-slots.ts';
+import { emptyTopicSketch, topicSketchToBase64 } from './topic-sketch.ts';
+
+const EMPTY_TOPICS = topicSketchToBase64(emptyTopicSketch());
 
 /** Bounds of one key's summary; together they cap a signature at a few kilobytes of JSON. */
 export const SIGNATURE_LIMITS = {
@@ -28,6 +31,13 @@ export const keySignatureSchema = z.object({
   last_seen: z.int(),
   events: count,
   tokens: count,
+  /** Fields added after v1 shipped default to an empty history, so older checkpoints still restore. */
+  output_tokens: count.default(0),
+  long_outputs: count.default(0),
+  /** Events that carried `prompt_text`, folded into `topics`. */
+  text_prompts: count.default(0),
+  /** One-permutation MinHash of the key's prompt vocabulary (16 × uint32, base64). */
+  topics: z.base64().length(88).default(EMPTY_TOPICS),
   /** Template centroids (64-bit SimHash hex) with Space-Saving counts and base64 per-bit votes (64 × int8). */
   templates: z
     .array(

@@ -15,9 +15,15 @@ export const coordinationOptionsSchema = z
     /** Fewest distinct orgs a cluster must span: one org's own keys are its business, and per-org limits apply. */
     minOrgs: z.int().min(1).default(2),
     /** Cluster score (0–1) from which an alert is raised. */
-    alertScore: z.number().min(0).max(1).default(0.6),
-    /** Summed evidence weight a shared bucket needs before its keys are linked. */
-    linkThreshold: z.number().min(0).default(1),
+    alertScore: z.number().min(0).max(1).default(0.7),
+    /** Summed rarity-weighted strength of the two content values keys share before they are linked. */
+    linkThreshold: z.number().min(0).default(0.7),
+    /** Rarity (0–1, over all orgs) each of the two linking values needs: popular values never link. */
+    minRarity: z.number().min(0).max(1).default(0.35),
+    /** Share of the smaller of two linked cores that must be the same keys before they are one cluster. */
+    coreOverlap: z.number().gt(0).max(1).default(0.5),
+    /** Extraction shape (0–1) a cluster needs before it is alerted: shared content alone is not a hydra. */
+    minExtraction: z.number().min(0).max(1).default(0.3),
     /** A cluster alerted within this much event time is not re-alerted unless it grew or worsened. */
     cooldownMs: z
       .int()
@@ -31,7 +37,10 @@ export const coordinationOptionsSchema = z
       .min(0)
       .default(30 * 60_000),
     /** Event time after the first event before alerts are raised, so rarity is judged on a populated index. */
-    warmupMs: z.int().min(0).default(HOUR_MS),
+    warmupMs: z
+      .int()
+      .min(0)
+      .default(30 * 60_000),
     /** Event time after the first event before schedules count as evidence (hours seen must span a day). */
     scheduleWarmupMs: z
       .int()
@@ -46,8 +55,8 @@ export const coordinationOptionsSchema = z
     maxKeys: z.int().min(100).default(250_000),
     /** Members listed in one alert; a larger cluster is reported with its size in the reasons. */
     maxAlertMembers: z.int().min(10).default(25_000),
-    /** Keys sharing an evidence value outside a group up to which the value counts as rare (full weight). */
-    rareBackgroundKeys: z.int().min(1).default(20),
+    /** Distinct orgs (of the whole population) carrying a value up to which it counts as rare (full weight). */
+    rareOrgs: z.int().min(1).default(25),
     /** Hamming radius (bits) within which two template centroids are one template family. */
     familyRadius: z.int().min(0).max(20).default(12),
     /** Share of a key's events a value needs before it is used as linking evidence. */

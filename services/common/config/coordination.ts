@@ -18,6 +18,8 @@ export const coordinationEnv = z
     DG_COORD_SCHEDULE_WARMUP_MS: int(d.scheduleWarmupMs).describe('Event time before schedules count as evidence'),
     DG_COORD_KEY_IDLE_MS: int(d.keyIdleMs, 60_000).describe('Keys idle this long (event time) leave stage 2'),
     DG_COORD_MAX_KEYS: int(d.maxKeys, 100).describe('Most keys stage 2 tracks; least recently seen go first'),
+    DG_COORD_RARE_ORGS: int(d.rareOrgs, 1).describe('Orgs sharing a template or prompt up to which it counts as rare'),
+    DG_COORD_MIN_EXTRACTION: num(d.minExtraction, 0, 1).describe('Extraction shape (0-1) a cluster needs to alert'),
     DG_COORD_MAX_ALERT_MEMBERS: int(d.maxAlertMembers, 10).describe('Most member keys listed in one cluster alert'),
   })
   .transform(
@@ -34,5 +36,7 @@ export const coordinationEnv = z
       keyIdleMs: e.DG_COORD_KEY_IDLE_MS,
       maxKeys: e.DG_COORD_MAX_KEYS,
       maxAlertMembers: e.DG_COORD_MAX_ALERT_MEMBERS,
+      rareOrgs: e.DG_COORD_RARE_ORGS,
+      minExtraction: e.DG_COORD_MIN_EXTRACTION,
     }),
   );

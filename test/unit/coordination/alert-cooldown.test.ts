@@ -1,43 +1,52 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createCoordinationEngine } from '../../../services/coordination/index.ts';
-import { DAY0, type TrafficEvent } from './fixtures.ts';
-import { hydra } from './scenarios.ts';
+import { DAY0, rng, type TrafficEvent } from './fixtures.ts';
+import { benignPopulation, hydra } from './scenarios.ts';
 
 const HOUR = 3_600_000;
-const options = { warmupMs: 0, cooldownMs: 24 * HOUR, escalationIntervalMs: HOUR / 2, growthToEscalate: 0.1 };
+const options = { cooldownMs: 24 * HOUR, escalationIntervalMs: HOUR / 2, growthToEscalate: 0.1 };
+/** Unrelated customers over two days, so rarity and synchronised starts are judged against a population. */
+const background = benignPopulation({ keys: 150, awsShare: 0.5 }, rng(77));
 
 function network(keys: number, hours: [number, number], shiftMs = 0): TrafficEvent[] {
-  return hydra({ keys, orgs: 20, asn: 62240, eventsPerKey: 8, hours }, 5).map((t) => ({
+  return hydra({ keys, orgs: 20, asn: 62240, eventsPerKey: 12, hours }, 5).map((t) => ({
     ...t,
     event: { ...t.event, ts: t.event.ts + shiftMs },
   }));
 }
 
-function feed(engine: ReturnType<typeof createCoordinationEngine>, traffic: TrafficEvent[]): void {
-  for (const { event, fingerprint } of traffic.sort((a, b) => a.event.ts - b.event.ts))
+/** Feeds the network and the background events up to `until`, in event-time order. */
+function feed(
+  engine: ReturnType<typeof createCoordinationEngine>,
+  traffic: TrafficEvent[],
+  from: number,
+  until: number,
+) {
+  const slice = background.filter((t) => t.event.ts >= DAY0 + from && t.event.ts < DAY0 + until);
+  for (const { event, fingerprint } of [...traffic, ...slice].sort((a, b) => a.event.ts - b.event.ts))
     engine.observe(event, fingerprint);
 }
 
 test('a cluster is alerted once, silenced in the cooldown, escalated when it grows, re-alerted after it', () => {
   const engine = createCoordinationEngine(options);
-  feed(engine, network(40, [1, 2]));
+  feed(engine, network(40, [1, 2]), 0, 2 * HOUR);
   const [first, ...none] = engine.flush(DAY0 + 2 * HOUR);
   assert.ok(first);
   assert.deepEqual(none, []);
   assert.equal(first.api_key_ids.length, 40);
   assert.equal(first.escalates, null);
 
-  feed(engine, network(40, [3, 4]));
+  feed(engine, network(40, [3, 4]), 2 * HOUR, 5 * HOUR);
   assert.deepEqual(engine.flush(DAY0 + 5 * HOUR), [], 'same members inside the cooldown');
 
-  feed(engine, network(60, [5, 6]));
+  feed(engine, network(60, [5, 6]), 5 * HOUR, 7 * HOUR);
   const [grown] = engine.flush(DAY0 + 7 * HOUR);
   assert.ok(grown);
   assert.equal(grown.escalates, first.alert_id);
   assert.equal(grown.api_key_ids.length, 60);
 
-  feed(engine, network(60, [8, 9], 24 * HOUR));
+  feed(engine, network(60, [8, 9], 24 * HOUR), 7 * HOUR, 34 * HOUR);
   const [again] = engine.flush(DAY0 + 34 * HOUR);
   assert.ok(again, 'the cooldown of the escalation has passed');
   assert.equal(again.escalates, null);
@@ -46,10 +55,10 @@ test('a cluster is alerted once, silenced in the cooldown, escalated when it gro
 
 test('growth is escalated at most once per escalation interval', () => {
   const engine = createCoordinationEngine(options);
-  feed(engine, network(40, [1, 2]));
+  feed(engine, network(40, [1, 2]), 0, 2 * HOUR);
   assert.equal(engine.flush(DAY0 + 2 * HOUR).length, 1);
-  feed(engine, network(60, [2, 3]));
+  feed(engine, network(60, [2, 3]), 2 * HOUR, 2 * HOUR + 10 * 60_000);
   assert.deepEqual(engine.flush(DAY0 + 2 * HOUR + 10 * 60_000), [], 'grew, but only 10 minutes after the alert');
-  feed(engine, network(60, [3, 4]));
+  feed(engine, network(60, [3, 4]), 2 * HOUR + 10 * 60_000, 4 * HOUR);
   assert.equal(engine.flush(DAY0 + 4 * HOUR)[0]?.api_key_ids.length, 60);
 });

@@ -67,25 +67,40 @@ test('a popular prompt template used by unrelated keys at their own hours from m
   assert.deepEqual(runEngine(createCoordinationEngine(), traffic), []);
 });
 
-test('one org running many keys from its own office network is not a cross-org hydra', () => {
+test('one org running dozens of keys on shared templates and one system prompt is not a cross-org hydra', () => {
   const random = rng(7);
-  const template = randomFingerprint(random);
-  const traffic: TrafficEvent[] = [];
+  const templates = [randomFingerprint(random), randomFingerprint(random)];
+  const traffic: TrafficEvent[] = [...benignPopulation({ keys: 150, awsShare: 0.5 }, rng(8))];
   for (let k = 0; k < 40; k++) {
+    const own = { asn: () => 3320, ip: () => ipIn('80.10.20', random), systemPrompt: 'c'.repeat(64) };
+    const pick = () => nearDuplicate(templates[Math.floor(random() * 2)]!, 3, random);
+    const t = { keyId: `corp-${k}`, orgId: 'corp-org', events: 30, hours: [8, 12] as [number, number] };
+    traffic.push(...keyTraffic({ ...t, ...own, outputTokens: 1500, fingerprint: pick }, random));
+  }
+  assert.deepEqual(runEngine(createCoordinationEngine(), traffic), []);
+  const anyOrgs = runEngine(createCoordinationEngine({ minOrgs: 1 }), traffic);
+  assert.ok(
+    anyOrgs.some((a) => a.api_key_ids.length >= 36),
+    'linked: only the org rule keeps it from alerting',
+  );
+});
+
+test('orgs running one open-source pipeline share its templates: linked, scored below 0.6, not alerted', () => {
+  const random = rng(9);
+  const templates = [randomFingerprint(random), randomFingerprint(random)];
+  const traffic: TrafficEvent[] = [...benignPopulation({ keys: 150, awsShare: 0.5 }, rng(10))];
+  for (let k = 0; k < 20; k++) {
+    const start = Math.floor(random() * 24);
+    const own = { asn: () => AWS, ip: () => ipIn(`52.${k}.7`, random) };
+    const pick = () => nearDuplicate(templates[Math.floor(random() * 2)]!, 3, random);
+    const t = { keyId: `pipe-${k}`, orgId: `pipe-org-${k}`, events: 80, days: 2, hours: [start, (start + 10) % 24] };
     traffic.push(
-      ...keyTraffic(
-        {
-          keyId: `corp-${k}`,
-          orgId: 'corp-org',
-          events: 30,
-          hours: [8, 17],
-          fingerprint: () => (random() < 0.5 ? nearDuplicate(template, 3, random) : randomFingerprint(random)),
-          asn: () => 3320,
-          ip: () => ipIn('80.10.20', random),
-        },
-        random,
-      ),
+      ...keyTraffic({ ...(t as typeof t & { hours: [number, number] }), ...own, fingerprint: pick }, random),
     );
   }
   assert.deepEqual(runEngine(createCoordinationEngine(), traffic), []);
+  const scored = runEngine(createCoordinationEngine({ alertScore: 0, minExtraction: 0 }), traffic);
+  const pipeline = scored.filter((a) => a.api_key_ids.some((k) => k.startsWith('pipe-')));
+  assert.ok(pipeline.length > 0, 'the shared templates do link them');
+  for (const a of pipeline) assert.ok(a.score < 0.6, `score ${a.score}`);
 });

@@ -1,6 +1,7 @@
 import type { Alert } from '../../../schemas/alert-v1.ts';
 import type { UsageEvent } from '../../../schemas/usage-v1.ts';
 import type { PromptFingerprint } from '../../../services/common/text/fingerprint.ts';
+import { simhashText } from '../../../services/common/text/simhash.ts';
 import type { CoordinationEngine } from '../../../services/coordination/index.ts';
 
 export const DAY0 = Date.UTC(2026, 2, 2);
@@ -38,6 +39,10 @@ export interface KeyTraffic {
   /** UTC hours [from, to) the key is active in. */
   hours: [number, number];
   fingerprint: () => PromptFingerprint | null;
+  /** Prompt text sent with each event; its SimHash then replaces `fingerprint`. */
+  prompt?: () => string;
+  /** Output tokens per request (input is 300); 400 unless given. */
+  outputTokens?: number;
   asn?: () => number;
   ip?: () => string;
   systemPrompt?: string;
@@ -57,13 +62,14 @@ export function keyTraffic(t: KeyTraffic, random: () => number): TrafficEvent[] 
       api_key_id: t.keyId,
       org_id: t.orgId,
       model: 'm-large',
-      input_tokens: 200,
-      output_tokens: 800,
+      input_tokens: 300,
+      output_tokens: t.outputTokens ?? 400,
     };
     if (t.asn) event.client_asn = t.asn();
     if (t.ip) event.client_ip = t.ip();
     if (t.systemPrompt) event.system_prompt_sha256 = t.systemPrompt;
-    out.push({ event, fingerprint: t.fingerprint() });
+    if (t.prompt) event.prompt_text = t.prompt();
+    out.push({ event, fingerprint: event.prompt_text ? simhashText(event.prompt_text) : t.fingerprint() });
   }
   return out;
 }

@@ -6,7 +6,7 @@ import { benignPopulation, hydra } from './scenarios.ts';
 
 test('one pass over thousands of keys finds a 1,500-key network and nothing else', () => {
   const traffic = [
-    ...hydra({ keys: 1500, orgs: 300, asn: 62240, eventsPerKey: 6, hours: [1, 5] }, 41),
+    ...hydra({ keys: 1500, orgs: 60, asn: 62240, eventsPerKey: 10, hours: [1, 5] }, 41),
     ...benignPopulation({ keys: 1500, awsShare: 0.5 }, rng(42)),
   ];
   const engine = createCoordinationEngine({ warmupMs: 0 });

@@ -6,22 +6,30 @@ const RESIDENTIAL = [7922, 7018, 701, 2856, 3320, 3215];
 export interface HydraSpec {
   keys: number;
   orgs: number;
-  asn: number;
+  /** One ASN for every member; absent, each member calls from its own residential ASN and /24 (varied). */
+  asn?: number;
   eventsPerKey: number;
+  /** UTC hours [from, to) of day 0 the network runs in; members start together at `from`. */
   hours: [number, number];
   prefix?: string;
+  /** Distinct templates the operator rotates through (each prompt is a near-duplicate of one); 2 unless given. */
+  templates?: number;
   /** Share of each key's traffic that is unrelated legitimate-looking prompts. */
   noise?: number;
   systemPrompt?: string;
   idPrefix?: string;
+  /** Output tokens per request; extraction harvests long answers (1,500 unless given). */
+  outputTokens?: number;
 }
 
-/** A coordinated network: one template family (fingerprints within 3 bits), one ASN, many orgs, low volume. */
+/** A coordinated network: a few shared templates (fingerprints within 3 bits of each), many orgs, low volume per key. */
 export function hydra(spec: HydraSpec, seed: number): TrafficEvent[] {
   const random = rng(seed);
-  const base = randomFingerprint(random);
+  const bases = Array.from({ length: spec.templates ?? 2 }, () => randomFingerprint(random));
   const out: TrafficEvent[] = [];
   for (let k = 0; k < spec.keys; k++) {
+    const own = RESIDENTIAL[k % RESIDENTIAL.length]!;
+    const prefix = `45.${Math.floor(random() * 250)}.${Math.floor(random() * 250)}`;
     out.push(
       ...keyTraffic(
         {
@@ -30,9 +38,12 @@ export function hydra(spec: HydraSpec, seed: number): TrafficEvent[] {
           events: spec.eventsPerKey,
           hours: spec.hours,
           fingerprint: () =>
-            random() < (spec.noise ?? 0) ? randomFingerprint(random) : nearDuplicate(base, 3, random),
-          asn: () => spec.asn,
-          ip: () => ipIn(spec.prefix ?? `45.${Math.floor(random() * 250)}.${Math.floor(random() * 250)}`, random),
+            random() < (spec.noise ?? 0)
+              ? randomFingerprint(random)
+              : nearDuplicate(bases[Math.floor(random() * bases.length)]!, 3, random),
+          asn: () => spec.asn ?? own,
+          ip: () => ipIn(spec.prefix ?? prefix, random),
+          outputTokens: spec.outputTokens ?? 1500,
           ...(spec.systemPrompt ? { systemPrompt: spec.systemPrompt } : {}),
         },
         random,
