@@ -126,12 +126,19 @@ function buildSource(values: Values): Source {
 /** Progress by simulated time, the only total known before generating. */
 function progressFor(sim: Source) {
   const startMs = sim.startMs;
-  const bar = createProgress('simulate', Math.round(sim.hours * 60), 'sim-minutes');
+  const total = Math.round(sim.hours * 60);
+  const bar = createProgress('simulate', total, 'sim-minutes');
+  const began = performance.now();
   let shown = 0;
   const onEvent = (timed: TimedEvent, count: number) => {
     if (count - shown < 2000) return;
     shown = count;
-    bar.update(Math.floor((timed.ts - startMs) / 60_000), { detail: `${count} events` });
+    const done = Math.floor((timed.ts - startMs) / 60_000);
+    const seconds = (performance.now() - began) / 1000;
+    // ETA from the share of simulated time done: the event count is not known before generating.
+    const eta = done > 0 ? Math.round((seconds * (total - done)) / done) : null;
+    const detail = `${count} events, ${Math.round(count / Math.max(seconds, 0.001))}/s, ETA ${eta ?? '?'} s`;
+    bar.update(done, { detail });
   };
   return { bar, onEvent };
 }
