@@ -94,6 +94,12 @@ const DEFAULT_BACKFILL_LAG_MS = 15 * 60_000;
 const DEFAULT_BASELINE_MS = 86_400_000;
 const COVERED = 'the key already has an active action at least as strong';
 
+/**
+ * The breaker counts decisions, not keys: one per alert and org, so a cluster alert over 30 keys of one org is one
+ * entry for that org (a runaway detector raising many alerts still trips it; `max_cluster_size` bounds a cluster).
+ */
+const breakerEntry = (a: Pick<KeyAction, 'alert_id' | 'org_id'>) => `${a.alert_id}\u0000${a.org_id}`;
+
 /** Rate limits and suspensions restrict traffic; a review without limits only queues the key for a human. */
 const restricts = (a: Pick<KeyAction, 'action' | 'rpm' | 'tpm'>) => strictness(a) >= 2;
 
@@ -160,7 +166,7 @@ export function createActionsService(deps: ActionsServiceDeps): ActionsService {
     table.apply(apiKeyId, state);
     for (const a of state?.actions ?? [])
       if (a.actor === SYSTEM_POLICY_ACTOR && restricts(a))
-        breaker.record(a.action_id, a.org_id, a.created_at_ms, now());
+        breaker.record(breakerEntry(a), a.org_id, a.created_at_ms, now());
   }
 
   /** Only automatic restricting actions count against the breaker; people acting and reviews never do. */
@@ -168,7 +174,7 @@ export function createActionsService(deps: ActionsServiceDeps): ActionsService {
     if (mode === 'dry_run') return { ...planned, mode: 'dry_run' };
     if (suppressed) return { ...planned, mode: 'recommendation', reason: `alert suppressed; ${planned.reason}` };
     if (planned.actor !== SYSTEM_POLICY_ACTOR || !restricts(planned)) return { ...planned, mode: 'enforce' };
-    const verdict = breaker.tryAcquire(planned.action_id, planned.org_id, nowMs);
+    const verdict = breaker.tryAcquire(breakerEntry(planned), planned.org_id, nowMs);
     if (verdict.allowed) return { ...planned, mode: 'enforce' };
     return { ...planned, mode: 'recommendation', reason: `${verdict.reason}; ${planned.reason}` };
   }

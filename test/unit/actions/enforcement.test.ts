@@ -75,6 +75,30 @@ describe('backfill', () => {
   });
 });
 
+describe('breaker counts decisions', () => {
+  it('a cluster alert over many keys of one org is one entry for that org; separate alerts each count', async () => {
+    const { service, audit } = await setup({ breaker: { maxPerWindow: 100, maxPerOrgPerWindow: 2, windowMs: HOUR } });
+    const members = ['h1', 'h2', 'h3', 'h4', 'h5'];
+    const cluster = alert({
+      alert_id: 'hydra',
+      kind: 'cluster',
+      api_key_ids: members,
+      org_ids: ['org-h'],
+      raised_at: new Date(T0).toISOString(),
+    });
+    const actions = await service.handleAlert(cluster);
+    assert.deepEqual(
+      actions.map((a) => a.mode),
+      Array(5).fill('enforce'),
+    );
+    assert.deepEqual(service.breakerStatus(T0).orgs, [{ org_id: 'org-h', count: 1, limit: 2, tripped: false }]);
+    await service.handleAlert(live('k-a', 'solo-1', { org_ids: ['org-h'] }));
+    const [held] = await service.handleAlert(live('k-b', 'solo-2', { org_ids: ['org-h'] }));
+    assert.equal(held?.mode, 'recommendation');
+    assert.equal(audit.rows.length, 7);
+  });
+});
+
 describe('no repeated action', () => {
   it('skips a key that already has the same or a stronger kind active, escalates to a stronger one', async () => {
     const { service, audit } = await setup({ breaker: { maxPerWindow: 100, maxPerOrgPerWindow: 100, windowMs: HOUR } });
