@@ -80,17 +80,20 @@ const STAGE_LABELS: Record<TrainProgress['stage'], string> = {
   save: 'save          ',
 };
 
-/** One bar per stage on a TTY; each stage's progress is shown in percent. */
+/** One bar per stage on a TTY; each stage's progress in percent, its rate and an ETA from that rate. */
 function stageProgress(): { report: (p: TrainProgress) => void; stop: () => void } {
-  let current: { stage: TrainProgress['stage']; bar: Progress } | undefined;
+  let current: { stage: TrainProgress['stage']; bar: Progress; began: number } | undefined;
   return {
     report(p) {
       if (current?.stage !== p.stage) {
         current?.bar.stop();
-        current = { stage: p.stage, bar: createProgress(STAGE_LABELS[p.stage], 100, '%') };
+        current = { stage: p.stage, bar: createProgress(STAGE_LABELS[p.stage], 100, '%'), began: performance.now() };
       }
+      const seconds = (performance.now() - current.began) / 1000;
+      const perSecond = p.done / Math.max(seconds, 0.001);
+      const eta = p.done > 0 ? `${Math.round((p.total - p.done) / perSecond)} s` : '?';
       current.bar.update(Math.round((100 * p.done) / Math.max(1, p.total)), {
-        detail: `${p.done.toFixed(1)}/${p.total}`,
+        detail: `${p.done.toFixed(1)}/${p.total}, ${perSecond.toFixed(1)}/s, ETA ${eta}`,
       });
     },
     stop: () => current?.bar.stop(),
