@@ -27,13 +27,17 @@ const rowSchema = z.object({
   status: z.enum(['open', 'acknowledged', 'resolved']),
   label: z.enum(['true_positive', 'false_positive', 'benign_heavy_user', '']),
   category: z.string(),
+  severity: z.string(),
   raised_at_ms: z.coerce.number(),
 });
 
-/** Every alert (current state) raised before `toMs`, per key; a verdict is the label of a resolved alert. */
+/**
+ * Every alert (current state) raised before `toMs`, per key; a verdict is the label of a resolved alert. Unresolved
+ * informational alerts (severity low: anomaly without extraction evidence) are not counted.
+ */
 export async function readAlertHistory(ch: ClickHouse, toMs: number, limit = MAX_ALERT_KEYS): Promise<AlertHistory> {
   const rows = await ch.query(
-    sql`SELECT api_key_id, status, label, category, raised_at_ms
+    sql`SELECT api_key_id, status, label, category, severity, raised_at_ms
         FROM ${table(ch, 'alerts')} FINAL ARRAY JOIN api_key_ids AS api_key_id
         WHERE raised_at_ms < ${toMs} ORDER BY raised_at_ms, alert_id, api_key_id LIMIT ${limit + 1}`,
     rowSchema,
@@ -41,6 +45,8 @@ export async function readAlertHistory(ch: ClickHouse, toMs: number, limit = MAX
   if (rows.length > limit) throw errors.badInput(`more than ${limit} alerted keys before --to; pick an earlier --to`);
   const history: AlertHistory = { verdicts: new Map(), alerted: new Set(), open: new Set() };
   for (const row of rows) {
+    // Informational (low) alerts never enter the queue, so nobody resolves them: they neither alert nor block a key.
+    if (row.severity === 'low' && (row.status !== 'resolved' || row.label === '')) continue;
     history.alerted.add(row.api_key_id);
     if (row.status !== 'resolved') history.open.add(row.api_key_id);
     else if (row.label !== '') {

@@ -66,6 +66,15 @@ before(async () => {
     }),
     alertRow({ id: 'a_tp', keys: ['tp_a'], raisedAtMs: T0 + DAY, status: 'resolved', label: 'true_positive' }),
     alertRow({ id: 'a_open', keys: ['open_a'], raisedAtMs: T0 + 2 * DAY + 9 * HOUR, status: 'open' }),
+    // Informational: outside the queue, never resolved; the key stays in the reference.
+    alertRow({
+      id: 'a_info',
+      keys: ['n1'],
+      raisedAtMs: T0 + 9 * HOUR,
+      status: 'open',
+      severity: 'low',
+      category: 'anomaly',
+    }),
   ]);
 });
 

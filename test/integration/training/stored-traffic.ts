@@ -59,6 +59,7 @@ export interface AlertSpec {
   status: 'open' | 'acknowledged' | 'resolved';
   label?: 'true_positive' | 'false_positive' | 'benign_heavy_user';
   category?: string;
+  severity?: string;
 }
 
 export function alertRow(spec: AlertSpec): Record<string, unknown> {
@@ -68,7 +69,7 @@ export function alertRow(spec: AlertSpec): Record<string, unknown> {
     api_key_ids: spec.keys,
     org_ids: spec.keys.map((k) => `org_${k}`),
     score: 0.8,
-    severity: 'high',
+    severity: spec.severity ?? 'high',
     category: spec.category ?? 'bulk_distillation',
     raised_at: Math.floor(spec.raisedAtMs / 1000),
     raised_at_ms: spec.raisedAtMs,
