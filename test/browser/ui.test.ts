@@ -32,7 +32,8 @@ const pageErrors: string[] = [];
 
 before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  const config = testConfig();
+  // The seed is dated March 2026; treat it as live traffic, not a backfill queued for review.
+  const config = testConfig({ DG_ACTIONS_BACKFILL_LAG_MS: String(10 * 365 * 86_400_000) });
   const ch = await testClickHouse(config);
   actions = createActionsServiceFromConfig(config, silentLogger, { clickhouse: ch });
   await actions.start();

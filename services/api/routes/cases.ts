@@ -7,7 +7,6 @@ import { caseFilterSchema, caseResolutionSchema } from '../../cases/case-schema.
 import { caseIdOfAlert } from '../../cases/case-store.ts';
 import { caseViewSchema, gatewaySummary, toCaseView } from '../../cases/case-view.ts';
 import { createCaseWorkflow } from '../../cases/case-workflow.ts';
-import { errors } from '../../common/errors.ts';
 import { principalOf } from '../auth-hook.ts';
 import type { AppDeps } from '../deps.ts';
 import { route } from '../zod-route.ts';
@@ -92,16 +91,11 @@ export default async function caseRoutes(app: FastifyInstance, { deps }: { deps:
   route(app, {
     method: 'GET',
     url: '/v1/alerts/:id/case',
-    summary: 'The case an alert is evidence of (alert pages link to it)',
+    summary: 'The case an alert is evidence of; null while it is not folded yet, or when it was suppressed',
     tags,
     roles: READERS,
     params: idParams,
-    errors: [404],
-    response: z.object({ case_id: z.string() }),
-    handler: async ({ params }) => {
-      const caseId = await caseIdOfAlert(ch, params.id);
-      if (!caseId) throw errors.notFound(`a case for alert ${params.id} (not folded yet, or suppressed)`);
-      return { case_id: caseId };
-    },
+    response: z.object({ case_id: z.string().nullable() }),
+    handler: async ({ params }) => ({ case_id: await caseIdOfAlert(ch, params.id) }),
   });
 }

@@ -8,7 +8,7 @@ import { createSuppressionStore } from '../../../services/alerts-store/suppressi
 import { createCaseProjector } from '../../../services/cases/case-projector.ts';
 import type { CaseView } from '../../../services/cases/case-view.ts';
 import { silentLogger } from '../../../services/common/logger.ts';
-import { testClickHouse, testConfig } from '../../helpers/infra.ts';
+import { createTestTopics, testClickHouse, testConfig, testKafka } from '../../helpers/infra.ts';
 import { type Harness, startHarness } from '../api/harness.ts';
 import { HOUR, seedUsage, T0 } from '../api/seed.ts';
 
@@ -19,6 +19,10 @@ const NOW = Date.now();
 before(async () => {
   const config = testConfig();
   const ch = await testClickHouse(config);
+  // Created before the service starts, so its first offset query does not race the new topic's leader election.
+  await createTestTopics(testKafka(config), [
+    { topic: config.kafka.topics.keyActions, partitions: 4, compacted: true },
+  ]);
   actions = createActionsServiceFromConfig(config, silentLogger, { clickhouse: ch });
   await actions.start();
   h = await startHarness({
@@ -150,6 +154,7 @@ test('redelivered alerts and a restarted projector change nothing; suppressed al
   );
   assert.equal(await store([alert('s1', ['key-s'], 'critical', 5)]), 1);
   assert.equal(await projector().foldPending(), 0, 'a suppressed alert is set aside once');
+  assert.deepEqual(await get('/v1/alerts/s1/case'), { case_id: null });
   const after = await get('/v1/cases?limit=200');
   assert.deepEqual(after, before);
 });

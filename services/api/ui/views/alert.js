@@ -117,7 +117,7 @@ export async function showAlert(main, alertId, notice) {
   const status = h('div', { id: 'alert-status' }, notice ?? '');
   const [detail, inCase] = await Promise.all([
     api(`/v1/alerts/${encodeURIComponent(alertId)}`),
-    api(`/v1/alerts/${encodeURIComponent(alertId)}/case`).catch(() => null),
+    api(`/v1/alerts/${encodeURIComponent(alertId)}/case`),
   ]);
   const a = detail.alert;
   const reload = (msg) => showAlert(main, alertId, msg);
