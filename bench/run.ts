@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../services/common/config/index.ts';
 
 import { describeMachine, REPO_ROOT } from './lib/machine.ts';
+import { createBenchProgress } from './lib/progress.ts';
 import { renderResults } from './lib/report.ts';
 import { type BenchResults, benchResultsSchema, type ScenarioResult } from './lib/results-schema.ts';
 import { runScenario } from './lib/run-scenario.ts';
@@ -58,10 +59,14 @@ async function main(): Promise<number> {
   }
   const scenarios = selected(values.only.flatMap((o) => o.split(',')));
   const config = loadConfig({ DG_LOG_LEVEL: 'silent', ...process.env });
-  const options = { smoke: values.smoke, config, outDir: OUT_DIR, log };
+  const runsOf = (s: Scenario) => (values.runs ? Number(values.runs) : values.smoke ? s.runs.smoke : s.runs.full);
+  const progress = createBenchProgress(scenarios.reduce((n, s) => n + runsOf(s), 0));
+  const log = progress.log;
+  const options = { smoke: values.smoke, config, outDir: OUT_DIR, log, onRun: progress.step };
   mkdirSync(OUT_DIR, { recursive: true });
   const fresh: ScenarioResult[] = [];
   for (const scenario of scenarios) {
+    progress.begin(scenario.name);
     log(`${scenario.name}: starting${values.smoke ? ' (smoke)' : ''}`);
     const result = await runScenario(scenario, options, values.runs ? Number(values.runs) : undefined);
     log(
@@ -69,6 +74,7 @@ async function main(): Promise<number> {
     );
     fresh.push(result);
   }
+  progress.stop();
   const scenariosOut = values.smoke ? fresh : merge(fresh, previousScenarios());
   const results = { machine: await describeMachine(config), date: new Date().toISOString(), scenarios: scenariosOut };
   writeOutputs(results, values.smoke);

@@ -20,11 +20,12 @@ export async function runScenario(
     smoke: options.smoke,
     loadBefore: os.loadavg()[0] ?? 0,
   };
-  const finish = (fields: Pick<ScenarioResult, 'status' | 'reason' | 'figures' | 'notes'>): ScenarioResult => ({
-    ...base,
-    ...fields,
-    durationS: (Date.now() - startedAt) / 1000,
-  });
+  const count = runsOverride ?? (options.smoke ? scenario.runs.smoke : scenario.runs.full);
+  const runs: Figure[][] = [];
+  const finish = (fields: Pick<ScenarioResult, 'status' | 'reason' | 'figures' | 'notes'>): ScenarioResult => {
+    if (runs.length < count) options.onRun?.(scenario.name, count - runs.length - 1);
+    return { ...base, ...fields, durationS: (Date.now() - startedAt) / 1000 };
+  };
   let session: Session;
   try {
     session = await scenario.start(options);
@@ -32,12 +33,11 @@ export async function runScenario(
     const status = error instanceof NotRunError ? 'not_run' : 'failed';
     return finish({ status, reason: message(error), figures: [], notes: [] });
   }
-  const runs: Figure[][] = [];
-  const count = runsOverride ?? (options.smoke ? scenario.runs.smoke : scenario.runs.full);
   try {
     for (let i = 0; i < count; i++) {
       options.log(`${scenario.name}: run ${i + 1}/${count}`);
       runs.push(await session.run(i));
+      options.onRun?.(scenario.name);
     }
     const notes = (await session.notes?.()) ?? [];
     return finish({ status: 'ran', reason: '', figures: summariseRuns(runs), notes });

@@ -11,6 +11,8 @@ export interface RunOptions {
   outDir: string;
   /** Progress on stderr. */
   log(message: string): void;
+  /** Called after each run (`skipped`: runs a failed or unrunnable scenario will not do), for a progress bar. */
+  onRun?(scenario: string, skipped?: number): void;
 }
 
 /** A started scenario: data prepared once, measured several times, then cleaned up. */
