@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { KeyAction } from '../actions/action-schema.ts';
 import type { ActionsService } from '../actions/actions-service.ts';
+import { createAlertWorkflow } from '../alerts-store/alert-workflow.ts';
 import { changeId } from '../alerts-store/change-id.ts';
 import type { ClickHouse } from '../common/clickhouse/client.ts';
-import { errors } from '../common/errors.ts';
+import { DistillGuardError, errors } from '../common/errors.ts';
 import type { Logger } from '../common/logger.ts';
 import { findCase } from './case-queries.ts';
 import type { CaseRecord, CaseResolution } from './case-schema.ts';
@@ -12,6 +13,8 @@ import { nextVersion } from './fold.ts';
 
 export interface CaseResolutionResult {
   case: CaseRecord;
+  /** Alerts of the case that took its label (those already resolved keep theirs). */
+  labelled_alerts: number;
   lifted_actions: KeyAction[];
   enforced_actions: KeyAction[];
   /** Keys the policy left alone on enforce, and why (no rule matched, already acted on, …). */
@@ -41,6 +44,23 @@ export function createCaseWorkflow(
   deps: { now: () => number; logger: Logger; actions?: ActionsService },
 ) {
   const log = deps.logger.child({ component: 'cases' });
+  const alerts = createAlertWorkflow(ch, deps.now);
+
+  /** The case's label goes on each of its alerts too, so the alerts list and `labels export` agree with it. */
+  async function labelAlerts(c: CaseRecord, actor: string, r: CaseResolution): Promise<number> {
+    if (!c.label) return 0;
+    let labelled = 0;
+    for (const row of await caseAlertRows(ch, [c.case_id])) {
+      try {
+        await alerts.resolve(row.alert_id, actor, c.label, `case ${c.case_id}${r.note ? `: ${r.note}` : ''}`);
+        labelled++;
+      } catch (error) {
+        // An alert an analyst already resolved keeps that resolution.
+        if (!(error instanceof DistillGuardError && error.code === 'DG_ERR_CONFLICT')) throw error;
+      }
+    }
+    return labelled;
+  }
 
   async function store(caseId: string, actor: string, r: CaseResolution): Promise<CaseRecord> {
     return exclusive(async () => {
@@ -104,7 +124,13 @@ export function createCaseWorkflow(
   return {
     async resolve(caseId: string, actor: string, r: CaseResolution): Promise<CaseResolutionResult> {
       const resolved = await store(caseId, actor, r);
-      const result: CaseResolutionResult = { case: resolved, lifted_actions: [], enforced_actions: [], skipped: [] };
+      const result: CaseResolutionResult = {
+        case: resolved,
+        labelled_alerts: 0,
+        lifted_actions: [],
+        enforced_actions: [],
+        skipped: [],
+      };
       try {
         if (r.label !== 'true_positive') result.lifted_actions = await lift(resolved, actor);
         else if (r.enforce) {
@@ -112,9 +138,10 @@ export function createCaseWorkflow(
           result.enforced_actions = outcome.actions;
           result.skipped = outcome.skipped;
         }
+        result.labelled_alerts = await labelAlerts(resolved, actor, r);
       } catch (error) {
         log.error({ err: error, case_id: caseId }, 'acting on a resolved case failed');
-        result.action_error = `the case is resolved but its keys were not acted on: ${(error as Error).message}`;
+        result.action_error = `the case is resolved but its alerts or keys were not all updated: ${(error as Error).message}`;
       }
       return result;
     },

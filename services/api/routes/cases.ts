@@ -80,6 +80,7 @@ export default async function caseRoutes(app: FastifyInstance, { deps }: { deps:
     errors: [404, 409],
     response: z.object({
       case: z.object({ case_id: z.string(), status: z.string(), label: z.string() }).loose(),
+      labelled_alerts: z.number(),
       lifted_actions: z.array(keyActionSchema),
       enforced_actions: z.array(keyActionSchema),
       skipped: z.array(z.object({ api_key_id: z.string(), reason: z.string() })),

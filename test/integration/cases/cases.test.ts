@@ -199,6 +199,12 @@ test('resolving: audited, conflicts when repeated, enforce on a true positive ch
   const body = done.json();
   assert.equal(body.action_error, undefined);
   assert.equal(body.case.status, 'resolved');
+  assert.equal(body.labelled_alerts, 4, 'a1..a4 take the case label');
+  const labelled = await get('/v1/alerts?status=resolved&key=key-a');
+  assert.deepEqual(
+    labelled.alerts.map((a: { label: string }) => a.label),
+    Array(4).fill('true_positive'),
+  );
   assert.ok(body.enforced_actions.length >= 1, JSON.stringify(body));
   assert.equal(actions.decision('key-a', Date.now()).decision, 'deny', 'critical key case → suspend');
   assert.equal((await resolve(c!.case_id, { label: 'true_positive' })).statusCode, 409);
