@@ -1,6 +1,6 @@
 /**
  * Scale measurement of stage 2 (run: node --expose-gc --import tsx services/coordination/bench-pass.ts [keys]).
- * Builds a population of benign keys plus one hydra network of 40% of the keys, then times a cold linking pass
+ * Builds a population of benign keys plus one hydra network of 40% of the keys (two templates, one system prompt), then times a cold linking pass
  * (every key changed), an incremental pass (1% of keys changed), snapshot size, and heap and JSON bytes per key.
  */
 import type { UsageEvent } from '../../schemas/usage-v1.ts';
@@ -33,24 +33,26 @@ interface KeyPlan {
   events: number;
   startHour: number;
   spanHours: number;
-  template: PromptFingerprint;
+  templates: PromptFingerprint[];
   templateShare: number;
+  systemPrompt?: string;
 }
 
-function plan(k: number, hydraBase: PromptFingerprint): KeyPlan {
+function plan(k: number, hydraBase: PromptFingerprint[]): KeyPlan {
   const hydra = k < KEYS * HYDRA_SHARE;
   const prefix = `${10 + (k % 200)}.${Math.floor(random() * 250)}.${Math.floor(random() * 250)}`;
   if (hydra) {
     return {
       id: `h${k}`,
-      org: `ho${k % 2000}`,
+      org: `ho${k % 100}`,
       asn: 62240,
       prefix,
       events: 10,
       startHour: 1,
       spanHours: 4,
-      template: hydraBase,
+      templates: hydraBase,
       templateShare: 0.8,
+      systemPrompt: 'f'.repeat(64),
     };
   }
   const startHour = Math.floor(random() * 24);
@@ -63,14 +65,15 @@ function plan(k: number, hydraBase: PromptFingerprint): KeyPlan {
     events: 5 + Math.floor(random() * 40),
     startHour,
     spanHours: 8,
-    template: randomFp(),
+    templates: [randomFp()],
     templateShare: 0.6,
   };
 }
 
 function eventOf(p: KeyPlan, i: number): [UsageEvent, PromptFingerprint] {
   const ts = T0 + ((p.startHour * HOUR_MS + Math.floor(random() * p.spanHours * HOUR_MS)) % (24 * HOUR_MS));
-  const fp = random() < p.templateShare ? near(near(p.template)) : randomFp();
+  const template = p.templates[Math.floor(random() * p.templates.length)]!;
+  const fp = random() < p.templateShare ? near(near(template)) : randomFp();
   const event: UsageEvent = {
     event_id: `${p.id}-${i}`,
     ts,
@@ -81,6 +84,7 @@ function eventOf(p: KeyPlan, i: number): [UsageEvent, PromptFingerprint] {
     output_tokens: 400,
     client_asn: p.asn,
     client_ip: `${p.prefix}.${1 + Math.floor(random() * 250)}`,
+    ...(p.systemPrompt ? { system_prompt_sha256: p.systemPrompt } : {}),
   };
   return [event, fp];
 }
@@ -101,7 +105,7 @@ function time<T>(label: string, run: () => T): T {
   return out;
 }
 
-const hydraBase = randomFp();
+const hydraBase = [randomFp(), randomFp()];
 const plans = Array.from({ length: KEYS }, (_, k) => plan(k, hydraBase));
 const end = T0 + 24 * HOUR_MS;
 const heapBefore = heapMb();
