@@ -8,10 +8,12 @@ export interface Intensity {
   peak: number;
 }
 
+/** Local hour and weekend flag without allocating a Date (1970-01-01 was a Thursday). */
 function localHour(ts: number, tz: number): { hour: number; weekend: boolean } {
-  const d = new Date(ts + tz * HOUR_MS);
-  const day = d.getUTCDay();
-  return { hour: d.getUTCHours() + d.getUTCMinutes() / 60, weekend: day === 0 || day === 6 };
+  const localHours = ts / HOUR_MS + tz;
+  const day = Math.floor(localHours / 24);
+  const weekday = (((day + 4) % 7) + 7) % 7;
+  return { hour: localHours - day * 24, weekend: weekday === 0 || weekday === 6 };
 }
 
 /** Smooth daily cycle (apps with end users). */
@@ -46,13 +48,26 @@ export function windows(rng: Rng, start: number, end: number, on: [number, numbe
     spans.push([t, t + length]);
     t += length + rng.uniform(off[0], off[1]) * HOUR_MS;
   }
+  const starts = spans.map(([a]) => a);
   return {
     peak: 1,
     at(ts) {
-      for (const [a, b] of spans) if (ts >= a && ts < b) return 1;
-      return 0.01;
+      const i = lastAtOrBefore(starts, ts);
+      return i >= 0 && ts < spans[i]![1] ? 1 : 0.01;
     },
   };
+}
+
+/** Index of the last value ≤ x in an ascending list, -1 when none. */
+function lastAtOrBefore(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! <= x) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return hi;
 }
 
 export const flat: Intensity = { peak: 1, at: () => 1 };
@@ -60,18 +75,19 @@ export const flat: Intensity = { peak: 1, at: () => 1 };
 /** Hour-to-hour load changes (bursts, quiet hours) on top of a base intensity; deterministic per key and hour. */
 export function withHourlyNoise(base: Intensity, label: string, sigma: number): Intensity {
   if (sigma <= 0) return base;
-  const cache = new Map<number, number>();
   const cap = Math.exp(2 * sigma);
+  // A key asks for its hours in order, so remembering the last one avoids re-deriving it per candidate.
+  let lastHour = Number.NaN;
+  let lastFactor = 1;
   return {
     peak: base.peak * cap,
     at(ts) {
       const hour = Math.floor(ts / HOUR_MS);
-      let m = cache.get(hour);
-      if (m === undefined) {
-        m = Math.min(cap, new Rng(`${label}/h${hour}`).logNormal(1, sigma));
-        cache.set(hour, m);
+      if (hour !== lastHour) {
+        lastFactor = Math.min(cap, new Rng(`${label}/h${hour}`).logNormal(1, sigma));
+        lastHour = hour;
       }
-      return base.at(ts) * m;
+      return base.at(ts) * lastFactor;
     },
   };
 }

@@ -6,7 +6,7 @@ import type { Intensity } from './intensity.ts';
 import type { Behaviour, KeyPlan, ModelPlan } from './plan.ts';
 import { NEW_MODEL } from './population.ts';
 import { memoised, sha256Hex } from './prompt-hashes.ts';
-import { requestFields } from './request.ts';
+import { fillRequest } from './request.ts';
 
 export interface EventSettings {
   seed: number;
@@ -59,28 +59,18 @@ function behaviourAt(plan: KeyPlan, rng: Rng, ts: number): Behaviour {
   return mixed && ts >= mixed.from && rng.chance(mixed.share) ? mixed.behaviour : plan.behaviour;
 }
 
-export type PromptFields = (prompt: string) => Partial<UsageEventInput>;
+/** Adds prompt_sha256 always, and prompt_text and/or prompt_simhash by prompt mode, to an event. */
+export type PromptFields = (event: UsageEventInput, prompt: string) => void;
 
-/** Gateways ship at most this much prompt text (the usage.v1 limit); hashes still cover the whole prompt. */
-const MAX_PROMPT_TEXT = 32_768;
-
-/** Cuts to the limit without splitting a surrogate pair. */
-function gatewayTruncate(prompt: string): string {
-  if (prompt.length <= MAX_PROMPT_TEXT) return prompt;
-  const high = prompt.charCodeAt(MAX_PROMPT_TEXT - 1);
-  return prompt.slice(0, high >= 0xd800 && high <= 0xdbff ? MAX_PROMPT_TEXT - 1 : MAX_PROMPT_TEXT);
-}
-
-/** prompt_sha256 always; prompt_text and/or prompt_simhash by prompt mode. Hashes are memoised per iteration. */
+/** Hashes are memoised per iteration: human prompts repeat. */
 export function promptFieldsFor(settings: EventSettings): PromptFields {
   const sha = memoised(sha256Hex);
   const simhash = settings.fingerprint ? memoised(settings.fingerprint) : null;
   const withText = settings.promptMode !== 'fingerprint';
-  return (prompt) => {
-    const fields: Partial<UsageEventInput> = { prompt_sha256: sha(prompt) };
-    if (withText) fields.prompt_text = gatewayTruncate(prompt);
-    if (simhash) fields.prompt_simhash = simhash(prompt);
-    return fields;
+  return (event, prompt) => {
+    event.prompt_sha256 = sha(prompt);
+    if (withText) event.prompt_text = prompt;
+    if (simhash) event.prompt_simhash = simhash(prompt);
   };
 }
 
@@ -111,11 +101,12 @@ function* phaseEvents(
       api_key_id: truth.api_key_id,
       org_id: truth.org_id,
       model: modelAt(rng, plan.models, ts),
-      ...requestFields(rng, behaviour.request, prompt, singleAgent ?? rng.pick(plan.userAgents)),
-      ...plan.fixed,
-      ...behaviour.network(rng),
-      ...promptFields(prompt),
+      input_tokens: 0,
+      output_tokens: 0,
     };
+    fillRequest(event, rng, behaviour.request, prompt, singleAgent ?? rng.pick(plan.userAgents));
+    Object.assign(event, plan.fixed, behaviour.network(rng));
+    promptFields(event, prompt);
     yield { ts, event };
   }
 }

@@ -14,33 +14,32 @@ function outcome(rng: Rng, shape: RequestShape, maxTokens: number): Outcome {
   return { status: 200, output: wanted, stop: shape.tools && rng.chance(0.35) ? 'tool_use' : 'end_turn' };
 }
 
-/** The request/response fields a gateway logs for one call. */
-export function requestFields(
+/** Writes the request/response fields a gateway logs for one call into the event. */
+export function fillRequest(
+  event: UsageEventInput,
   rng: Rng,
   shape: RequestShape,
   prompt: string,
   userAgent: string,
-): Pick<UsageEventInput, 'input_tokens' | 'output_tokens'> & Partial<UsageEventInput> {
+): void {
   const maxTokens = rng.pick(shape.maxTokens);
   const { status, output, stop } = outcome(rng, shape, maxTokens);
   const n = rng.pick(shape.n);
-  const fields = {
-    endpoint: shape.endpoint,
-    status,
-    input_tokens: Math.ceil(prompt.length / CHARS_PER_TOKEN) + rng.int(shape.contextTokens[0], shape.contextTokens[1]),
-    output_tokens: output * n,
-    max_tokens: maxTokens,
-    stop_reason: stop,
-    latency_ms: Math.round(rng.uniform(180, 1200) + output * n * rng.uniform(8, 30)),
-    stream: rng.chance(shape.streamShare),
-    user_agent: userAgent,
-  } as Pick<UsageEventInput, 'input_tokens' | 'output_tokens'> & Partial<UsageEventInput>;
-  if (n > 1) fields.n = n;
-  if (shape.temperatures.length > 0) fields.temperature = rng.pick(shape.temperatures);
+  event.endpoint = shape.endpoint;
+  event.status = status;
+  event.input_tokens =
+    Math.ceil(prompt.length / CHARS_PER_TOKEN) + rng.int(shape.contextTokens[0], shape.contextTokens[1]);
+  event.output_tokens = output * n;
+  event.max_tokens = maxTokens;
+  event.stop_reason = stop;
+  event.latency_ms = Math.round(rng.uniform(180, 1200) + output * n * rng.uniform(8, 30));
+  event.stream = rng.chance(shape.streamShare);
+  event.user_agent = userAgent;
+  if (n > 1) event.n = n;
+  if (shape.temperatures.length > 0) event.temperature = rng.pick(shape.temperatures);
   if (rng.chance(shape.logprobsShare)) {
-    fields.logprobs = true;
-    fields.top_logprobs = rng.pick([1, 5, 10]);
+    event.logprobs = true;
+    event.top_logprobs = rng.pick([1, 5, 10]);
   }
-  if (shape.tools) fields.tool_count = rng.int(shape.tools[0], shape.tools[1]);
-  return fields;
+  if (shape.tools) event.tool_count = rng.int(shape.tools[0], shape.tools[1]);
 }
