@@ -43,10 +43,18 @@ export class AlertLog {
     return (grew && due) || worse ? { emit: true, escalates: previous.alertId } : { emit: false };
   }
 
-  /** Remembers a raised alert; the alert it escalates is replaced by it. */
+  /**
+   * Remembers a raised alert; the alert it escalates is replaced by it, keeping the higher severity of the two so a
+   * score wavering around a severity boundary does not re-alert on every upward crossing.
+   */
   record(cluster: AlertedCluster, escalates: string | null): void {
+    const previous = escalates ? this.clusters.get(escalates) : undefined;
     if (escalates) this.forget(escalates);
-    this.clusters.set(cluster.alertId, cluster);
+    const severity =
+      previous && SEVERITY_RANK[previous.severity] > SEVERITY_RANK[cluster.severity]
+        ? previous.severity
+        : cluster.severity;
+    this.clusters.set(cluster.alertId, { ...cluster, severity });
     for (const m of cluster.members) this.alertOfKey.set(m, cluster.alertId);
   }
 

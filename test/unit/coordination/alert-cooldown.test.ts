@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { AlertLog } from '../../../services/coordination/alert-log.ts';
 import { createCoordinationEngine } from '../../../services/coordination/index.ts';
 import { DAY0, rng, type TrafficEvent } from './fixtures.ts';
 import { benignPopulation, hydra } from './scenarios.ts';
@@ -61,4 +62,14 @@ test('growth is escalated at most once per escalation interval', () => {
   assert.deepEqual(engine.flush(DAY0 + 2 * HOUR + 10 * 60_000), [], 'grew, but only 10 minutes after the alert');
   feed(engine, network(60, [3, 4]), 2 * HOUR + 10 * 60_000, 4 * HOUR);
   assert.equal(engine.flush(DAY0 + 4 * HOUR)[0]?.api_key_ids.length, 60);
+});
+
+test('a cluster whose severity dips with a growth escalation is not re-alerted when it climbs back', () => {
+  const log = new AlertLog(options);
+  const members = (n: number) => Array.from({ length: n }, (_, i) => `k${String(i).padStart(3, '0')}`);
+  log.record({ alertId: 'a1', raisedAtMs: 0, severity: 'high', members: members(10) }, null);
+  assert.deepEqual(log.decide(members(20), 'medium', HOUR), { emit: true, escalates: 'a1' }, 'grew');
+  log.record({ alertId: 'a2', raisedAtMs: HOUR, severity: 'medium', members: members(20) }, 'a1');
+  assert.deepEqual(log.decide(members(20), 'high', 2 * HOUR), { emit: false }, 'high was already reported');
+  assert.deepEqual(log.decide(members(20), 'critical', 2 * HOUR), { emit: true, escalates: 'a2' });
 });
