@@ -126,14 +126,36 @@ async function timelineFigure(keyId, asOf) {
   );
 }
 
+/** The key's open cases (its own, or its cluster's), where the analyst decides and acts. */
+function openCases(page) {
+  if (page.total === 0) return '';
+  return h(
+    'p',
+    { class: 'card', id: 'key-cases' },
+    h('strong', {}, 'Open case: '),
+    page.cases.flatMap((c, i) => [
+      i ? ', ' : '',
+      badge(c.severity),
+      ' ',
+      link(
+        c.kind === 'key' ? `this key (${c.alert_count} alerts)` : `cluster of ${c.api_key_ids.length} keys`,
+        'case',
+        c.case_id,
+      ),
+    ]),
+    ' — review and resolve there; "enforce" acts through the policy.',
+  );
+}
+
 /** A key: gateway decision and actions, manual apply/lift, timeline, features against the population, alerts. */
 export async function showKey(main, keyId) {
   const status = h('div', { id: 'key-status' });
   const enc = encodeURIComponent(keyId);
-  const [profile, state, alerts] = await Promise.all([
+  const [profile, state, alerts, cases] = await Promise.all([
     api(`/v1/keys/${enc}/profile`).catch((e) => (e.status === 404 ? null : Promise.reject(e))),
     api(`/v1/keys/${enc}/actions`).catch((e) => (e.status === 503 ? null : Promise.reject(e))),
     api(`/v1/alerts${qs({ key: keyId, suppressed: 'include', limit: 50 })}`),
+    api(`/v1/cases${qs({ key: keyId, limit: 5 })}`),
   ]);
   const reload = () => showKey(main, keyId);
   render(
@@ -146,6 +168,7 @@ export async function showKey(main, keyId) {
       profile ? h('span', { class: 'muted' }, ` · org ${profile.org_id} · score ${fmtNum(profile.score, 2)}`) : '',
     ),
     status,
+    openCases(cases),
     decisionBox(state),
     state
       ? h(
