@@ -1,8 +1,12 @@
-/** Progress lines on stderr while a dataset runs: name, events, rate, share of event time done and ETA. */
-export interface EvalProgress {
-  dataset(label: string, index: number, total: number, startMs: number, endMs: number): void;
+/** Progress of one dataset pass. */
+export interface DatasetProgress {
   update(eventTime: number, events: number): void;
-  done(events: number): void;
+  done(events: number, cpuSeconds: number): void;
+}
+
+/** Progress lines on stderr while datasets run: name, events, rate, share of event time done and ETA. */
+export interface EvalProgress {
+  start(label: string, startMs: number, endMs: number): DatasetProgress;
 }
 
 const EVERY_MS = 10_000;
@@ -13,38 +17,37 @@ function duration(seconds: number): string {
   return m > 0 ? `${m}m${String(Math.round(seconds % 60)).padStart(2, '0')}s` : `${Math.round(seconds)}s`;
 }
 
-export const silentProgress: EvalProgress = { dataset() {}, update() {}, done() {} };
+const silentDataset: DatasetProgress = { update() {}, done() {} };
+export const silentProgress: EvalProgress = { start: () => silentDataset };
 
-/** Writes a line at most every 10 s (and one per dataset at the end), TTY or not. */
+/** Writes a line per dataset at most every 10 s and one when it ends, TTY or not (passes may run in parallel). */
 export function stderrProgress(write: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): EvalProgress {
-  let label = '';
-  let started = 0;
-  let lastLine = 0;
-  let span: [number, number] = [0, 1];
   return {
-    dataset(name, index, total, startMs, endMs) {
-      label = `eval [${index + 1}/${total}] ${name}`;
-      started = performance.now();
-      lastLine = started;
-      span = [startMs, endMs];
+    start(label, startMs, endMs) {
+      const started = performance.now();
+      let lastLine = started;
       write(`${label}: started`);
-    },
-    update(eventTime, events) {
-      const now = performance.now();
-      if (now - lastLine < EVERY_MS) return;
-      lastLine = now;
-      const seconds = (now - started) / 1000;
-      const done = Math.min(1, Math.max(1e-6, (eventTime - span[0]) / (span[1] - span[0])));
-      const rate = events / seconds;
-      const eta = (seconds * (1 - done)) / done;
-      write(
-        `${label}: ${events.toLocaleString('en-US')} events, ${Math.round(rate).toLocaleString('en-US')} events/s, ` +
-          `${(100 * done).toFixed(0)}% of event time, ETA ${duration(eta)}`,
-      );
-    },
-    done(events) {
-      const seconds = (performance.now() - started) / 1000;
-      write(`${label}: ${events.toLocaleString('en-US')} events in ${duration(seconds)}`);
+      return {
+        update(eventTime, events) {
+          const now = performance.now();
+          if (now - lastLine < EVERY_MS) return;
+          lastLine = now;
+          const seconds = (now - started) / 1000;
+          const done = Math.min(1, Math.max(1e-6, (eventTime - startMs) / (endMs - startMs)));
+          const eta = (seconds * (1 - done)) / done;
+          write(
+            `${label}: ${events.toLocaleString('en-US')} events, ${Math.round(events / seconds).toLocaleString('en-US')} ` +
+              `events/s, ${(100 * done).toFixed(0)}% of event time, ETA ${duration(eta)}`,
+          );
+        },
+        done(events, cpuSeconds) {
+          const seconds = (performance.now() - started) / 1000;
+          // CPU time says what the pass costs on an idle core when other work inflates the wall clock.
+          write(
+            `${label}: ${events.toLocaleString('en-US')} events in ${duration(seconds)} (CPU ${duration(cpuSeconds)})`,
+          );
+        },
+      };
     },
   };
 }

@@ -185,6 +185,7 @@ function datasetSection(ds: DatasetReport): string {
     '',
     `${ds.hours} h from ${ds.start}, prompt mode ${ds.prompt_mode}: ${num(ds.events)} events, ${num(ds.active_keys)} ` +
       `active keys (${num(ds.benign_keys)} benign, ${num(ds.attack_keys)} attack in ${ds.campaigns} campaigns); ` +
+      `${ds.rejected_events > 0 ? `${num(ds.rejected_events)} generated events refused by validation (see notes); ` : ''}` +
       `${ds.seconds.toFixed(0)} s. Data used for tuning: **${ds.used_for_tuning ? 'yes' : 'no'}**.`,
     '',
     overviewTable(ds.systems),

@@ -104,6 +104,8 @@ export const datasetReportSchema = z.object({
   hours: z.number(),
   prompt_mode: z.string(),
   events: z.int(),
+  /** Generated events usage.v1 validation refused (skipped, as replay skips bad lines). */
+  rejected_events: z.int(),
   active_keys: z.int(),
   benign_keys: z.int(),
   attack_keys: z.int(),

@@ -28,8 +28,12 @@ export interface DatasetRunHooks {
 }
 
 export interface DatasetRun {
+  /** Valid events replayed. */
   events: number;
   activeKeys: Set<string>;
+  /** Events `parseEventValue` refused: skipped as replay skips bad lines, counted with their reasons. */
+  rejected: number;
+  rejectReasons: Map<string, number>;
 }
 
 /** Alerts of severity low are informational: they never count as a detection or a false positive. */
@@ -60,15 +64,22 @@ function record(out: PipelineOutput, index: number, systems: DatasetRunSystems, 
 }
 
 /**
- * One pass over a dataset: each event is validated as `replay` validates it (`parseEventValue`) and fed to every
+ * One pass over a dataset: each event is validated as `replay` validates it (`parseEventValue`; refused ones are
+ * skipped and counted, as replay counts bad lines) and fed to every
  * detector pipeline and the rate-limit baseline; the first pipeline's snapshots feed the snapshot baselines.
  */
 export async function runDataset(ds: Dataset, systems: DatasetRunSystems, hooks: DatasetRunHooks = {}) {
   const activeKeys = new Set<string>();
+  const rejectReasons = new Map<string, number>();
   let events = 0;
+  let rejected = 0;
   for (const { event } of ds.timedEvents) {
     const parsed = parseEventValue(event);
-    if (!parsed.ok) throw new Error(`${ds.name} produced an invalid event: ${parsed.reason}`);
+    if (!parsed.ok) {
+      rejected++;
+      rejectReasons.set(parsed.reason, (rejectReasons.get(parsed.reason) ?? 0) + 1);
+      continue;
+    }
     activeKeys.add(parsed.event.api_key_id);
     systems.rateLimit?.observe(parsed.event);
     systems.detectors.forEach((d, i) => {
@@ -82,5 +93,5 @@ export async function runDataset(ds: Dataset, systems: DatasetRunSystems, hooks:
   systems.detectors.forEach((d, i) => {
     record(d.pipeline.finish(), i, systems, hooks);
   });
-  return { events, activeKeys } satisfies DatasetRun;
+  return { events, activeKeys, rejected, rejectReasons } satisfies DatasetRun;
 }

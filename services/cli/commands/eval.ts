@@ -1,10 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { loadConfig } from '../../common/config/index.ts';
 import { errors } from '../../common/errors.ts';
-import { buildOfflineDetector } from '../../detector/replay/build-detector.ts';
 import { fullPlan, reportSpecs, smallPlan } from '../../eval/datasets/catalogue.ts';
 import { stderrProgress } from '../../eval/progress.ts';
-import { type DetectorFactory, runEval } from '../../eval/run-eval.ts';
+import { runEval } from '../../eval/run-eval.ts';
 import { parseCommandArgs } from '../args.ts';
 
 export const summary = 'evaluate the detector and four baselines under the held-out protocol (services/eval/README.md)';
@@ -23,6 +22,7 @@ test on held-out data; writes eval.md, eval.json and PNG plots. The full run tak
   --keys-scale X     population scale of each classic report dataset
   --no-swap          skip the context-swap test
   --no-ml            do not load the tfjs models (DG_ML_ENABLED=false does the same)
+  --jobs N           report passes in parallel on N worker threads (default 2; --small and --alerts: 1)
   --out-dir DIR      where reports go (default reports)
   --alerts FILE      also write the detector's alerts as JSONL, one {dataset, alert} per line`;
 
@@ -34,6 +34,7 @@ const OPTIONS = {
   'keys-scale': { type: 'string' },
   'no-swap': { type: 'boolean' },
   'no-ml': { type: 'boolean' },
+  jobs: { type: 'string' },
   'out-dir': { type: 'string' },
   alerts: { type: 'string' },
 } as const;
@@ -74,24 +75,21 @@ export async function run(argv: string[]): Promise<number> {
     throw errors.badInput((error as Error).message);
   }
   if (values['no-swap']) plan.swap = false;
-  const notes = new Set<string>();
   const config = loadConfig();
   const useMl = !values['no-ml'] && config.ml.enabled;
-  notes.add(
-    useMl
-      ? `tfjs models from ${config.ml.modelsDir} (a warning below says when they could not be loaded).`
-      : 'tfjs models not used (--no-ml or DG_ML_ENABLED=false).',
-  );
-  const factory: DetectorFactory = ({ ml, coordination }) =>
-    buildOfflineDetector({ config, coordination, ml, warn: (m) => notes.add(m) });
+  const note = useMl
+    ? `tfjs models from ${config.ml.modelsDir} (a warning below says when they could not be loaded).`
+    : 'tfjs models not used (--no-ml or DG_ML_ENABLED=false).';
+  const jobs = values.alerts ? 1 : (positive('jobs', values.jobs, true) ?? (values.small ? 1 : 2));
   const alerts: string[] = [];
   const { report, files } = await runEval({
     plan,
-    buildDetector: factory,
+    detector: 'config',
     ml: useMl,
+    jobs,
     outDir: values['out-dir'] ?? 'reports',
     command: commandLine(argv),
-    notes: () => [...notes],
+    notes: [note],
     progress: stderrProgress(),
     onAlert: values.alerts ? (dataset, alert) => alerts.push(JSON.stringify({ dataset, alert })) : undefined,
   });

@@ -2,7 +2,7 @@ import type { GroundTruth } from '../../simulator/index.ts';
 import { Rng } from '../../simulator/random.ts';
 import type { FeatureStore } from '../feature-store.ts';
 import { IsolationForest } from './isolation-forest.ts';
-import { DEFAULT_LOGISTIC_OPTIONS, LogisticRegression, logScale } from './logistic-regression.ts';
+import { DEFAULT_LOGISTIC_OPTIONS, type LogisticParams, LogisticRegression, logScale } from './logistic-regression.ts';
 
 /** Feature snapshots of one TUNING dataset (the protocol guard ran before they were collected). */
 export interface TuningFeatures {
@@ -98,5 +98,28 @@ export function fitBaselines(data: readonly TuningFeatures[]): FittedBaselines {
     logistic: { model, threshold, rows: rows.length, positives: rows.filter((r) => r.attack).length },
     isolation: { forest, threshold: quantile(isoScores, iso.flagQuantile), rows: training.length },
     datasets: data.map((d) => d.name),
+  };
+}
+
+/** The fitted baselines as plain data, to hand to worker threads. */
+export interface FittedParams {
+  logistic: Omit<FittedBaselines['logistic'], 'model'> & { model: LogisticParams };
+  isolation: Omit<FittedBaselines['isolation'], 'forest'> & { forest: ReturnType<IsolationForest['params']> };
+  datasets: string[];
+}
+
+export function fittedToParams(f: FittedBaselines): FittedParams {
+  return {
+    logistic: { ...f.logistic, model: f.logistic.model.params() },
+    isolation: { ...f.isolation, forest: f.isolation.forest.params() },
+    datasets: f.datasets,
+  };
+}
+
+export function fittedFromParams(p: FittedParams): FittedBaselines {
+  return {
+    logistic: { ...p.logistic, model: LogisticRegression.fromParams(p.logistic.model) },
+    isolation: { ...p.isolation, forest: IsolationForest.fromParams(p.isolation.forest) },
+    datasets: p.datasets,
   };
 }

@@ -1,7 +1,7 @@
 import { Rng } from '../../simulator/random.ts';
 
 /** A tree node: internal nodes split on `feature < threshold`; leaves keep how many samples reached them. */
-type IsolationNode =
+export type IsolationNode =
   | { leaf: true; size: number }
   | { leaf: false; feature: number; threshold: number; left: IsolationNode; right: IsolationNode };
 
@@ -68,9 +68,21 @@ export class IsolationForest {
   private readonly trees: IsolationNode[];
   private readonly normaliser: number;
 
-  private constructor(trees: IsolationNode[], sampleSize: number) {
+  private constructor(
+    trees: IsolationNode[],
+    private readonly sampleSize: number,
+  ) {
     this.trees = trees;
     this.normaliser = averagePathLength(sampleSize);
+  }
+
+  /** Plain data (structured-cloneable) for another thread: `fromParams(forest.params())` scores the same. */
+  params(): { trees: IsolationNode[]; sampleSize: number } {
+    return { trees: this.trees, sampleSize: this.sampleSize };
+  }
+
+  static fromParams(params: { trees: IsolationNode[]; sampleSize: number }): IsolationForest {
+    return new IsolationForest(params.trees, params.sampleSize);
   }
 
   static fit(rows: readonly ArrayLike<number>[], options: IsolationForestOptions): IsolationForest {

@@ -28,6 +28,13 @@ export function logScale(row: ArrayLike<number>): Float64Array {
   return out;
 }
 
+export interface LogisticParams {
+  mean: Float64Array;
+  scale: Float64Array;
+  weights: Float64Array;
+  bias: number;
+}
+
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
 function standardiser(rows: readonly Float64Array[]): { mean: Float64Array; scale: Float64Array } {
@@ -51,6 +58,15 @@ export class LogisticRegression {
     readonly weights: Float64Array,
     readonly bias: number,
   ) {}
+
+  /** Plain data (structured-cloneable) for another thread: `fromParams(model.params())` predicts the same. */
+  params(): LogisticParams {
+    return { mean: this.mean, scale: this.scale, weights: this.weights, bias: this.bias };
+  }
+
+  static fromParams(p: LogisticParams): LogisticRegression {
+    return new LogisticRegression(p.mean, p.scale, p.weights, p.bias);
+  }
 
   static fit(rawRows: readonly ArrayLike<number>[], labels: readonly boolean[], options = DEFAULT_LOGISTIC_OPTIONS) {
     if (rawRows.length === 0 || rawRows.length !== labels.length) throw new RangeError('need rows with one label each');
