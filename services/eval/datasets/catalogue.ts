@@ -59,8 +59,9 @@ export interface EvalPlan {
 }
 
 /**
- * The full protocol run: ≥ 5,000 benign keys over 2 days on held-out r3; in-distribution sets at the sizes the
- * classic eval used (so the gap is visible without doubling the cost); tuning sets large enough to fit baselines.
+ * The full protocol run: ≥ 5,000 benign keys over 2 days on held-out r3; in-distribution sets smaller (the gap is
+ * visible without doubling the cost); tuning sets large enough to fit baselines. Longest passes first, so two
+ * worker threads finish together.
  */
 export function fullPlan(): EvalPlan {
   return {
@@ -71,8 +72,8 @@ export function fullPlan(): EvalPlan {
     ],
     report: [
       { family: 'randomised', variant: 'r3', seed: 1001, hours: 48, benignKeys: 5_000, humanPrompts: 'report' },
+      { family: 'randomised', variant: 'r1', seed: 1000, hours: 48, benignKeys: 1_000, humanPrompts: 'report' },
       { family: 'classic', seed: 2026, hours: 24, keysScale: 1 },
-      { family: 'randomised', variant: 'r1', seed: 1000, hours: 48, benignKeys: 2_000, humanPrompts: 'report' },
     ],
     swap: true,
   };
