@@ -65,11 +65,11 @@ const argsSchema = z.object({
 /** Days of stored traffic `--from-clickhouse` reads when `--from` is not given. */
 const STORED_DEFAULT_DAYS = 14;
 
-/** The benign reference: tuning datasets only, two days of the randomised family so key-days span midnight. */
+/** The benign reference: tuning datasets only (about 5,000 benign key-days; seeds unused by training and eval). */
 const FULL_SPECS: DatasetSpec[] = [
   { family: 'classic', seed: 41, hours: 24, keysScale: 1 },
-  { family: 'randomised', variant: 'r1', seed: 41, hours: 48, benignKeys: 2_500, humanPrompts: 'tune' },
-  { family: 'randomised', variant: 'r2', seed: 42, hours: 48, benignKeys: 2_500, humanPrompts: 'tune' },
+  { family: 'randomised', variant: 'r1', seed: 41, hours: 24, benignKeys: 2_000, humanPrompts: 'tune' },
+  { family: 'randomised', variant: 'r2', seed: 42, hours: 24, benignKeys: 2_000, humanPrompts: 'tune' },
 ];
 const SMALL_SPECS: DatasetSpec[] = [
   { family: 'classic', seed: 41, hours: 2, keysScale: 0.1 },
