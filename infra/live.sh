@@ -65,7 +65,7 @@ DistillGuard is live.
   traffic:        simulate --hours $HOURS --rate $RATE (ground truth in $LIVE/truth.json)
   logs:           $LIVE/{stream,serve,simulate}.log   (a summary line every ${DG_LOG_SUMMARY_INTERVAL_S}s)
   stop:           make down   (or bash infra/live.sh stop to keep Kafka and ClickHouse)
-Sign in with the analyst token; alerts appear in the queue within a minute.
+Sign in with the analyst token; alerts reach the queue within a minute or two.
 EOF
 }
 

@@ -1,9 +1,7 @@
-import type { z } from 'zod';
 import type { Alert } from '../../schemas/alert-v1.ts';
-import { errors } from '../common/errors.ts';
 import type { Logger } from '../common/logger.ts';
 import type { ActionAudit, ActionLogFilter, ActionLogPage } from './action-audit.ts';
-import { endingActionId, manualActionId } from './action-id.ts';
+import { endingActionId } from './action-id.ts';
 import {
   type ActiveAction,
   type AlertResolution,
@@ -11,26 +9,24 @@ import {
   alertResolutionSchema,
   type BreakerStatus,
   type CaseEnforcement,
-  caseEnforcementSchema,
   type Decision,
   type KeyAction,
   type KeyActionState,
   type LimitRecommendation,
   type ManualActionInput,
   type ManualLiftInput,
-  manualActionInputSchema,
   manualLiftInputSchema,
   SYSTEM_EXPIRY_ACTOR,
   SYSTEM_POLICY_ACTOR,
   type ThrottleInput,
-  throttleInputSchema,
 } from './action-schema.ts';
-import { orgForKey, type PlannedAction, planAlertActions } from './alert-plan.ts';
+import { type PlannedAction, planAlertActions } from './alert-plan.ts';
 import { type BreakerLimits, type BreakerTrip, CircuitBreaker } from './circuit-breaker.ts';
 import { DecisionTable, strictness } from './decision-table.ts';
-import { type ActionOutcome, caseAsAlert, planThrottle, type Skipped } from './human-plan.ts';
+import { createHumanActions, parseInput } from './human-actions.ts';
+import type { ActContext, ActionOutcome, Skipped } from './human-plan.ts';
 import type { KeyActionsTopic } from './key-actions-topic.ts';
-import type { KeyInfo, KeyInfoLookup } from './key-info.ts';
+import type { KeyInfoLookup } from './key-info.ts';
 import { withAction, withoutActions } from './key-state.ts';
 import type { Policy, PolicyMode } from './policy.ts';
 import { matchRule } from './policy-match.ts';
@@ -121,12 +117,6 @@ function ending(kind: 'lift' | 'expire', target: ActiveAction, fields: Partial<K
   };
 }
 
-function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  throw errors.badInput(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-}
-
 /** The actions service over its ports (audit, topic, usage history); see services/actions/README.md. */
 export function createActionsService(deps: ActionsServiceDeps): ActionsService {
   const log = deps.logger.child({ component: 'actions' });
@@ -194,13 +184,6 @@ export function createActionsService(deps: ActionsServiceDeps): ActionsService {
     return { ...p, ...limits, reason: `${p.reason}; limits lowered to a fraction of the key's median ${median} rpm` };
   }
 
-  interface ActContext {
-    mode: PolicyMode;
-    suppressed: boolean;
-    nowMs: number;
-    prepare: (p: PlannedAction) => Promise<PlannedAction>;
-  }
-
   /** Known ids are returned as audited (retries act once); covered keys are skipped; the rest are acted on. */
   async function actOn(planned: PlannedAction[], ctx: ActContext): Promise<ActionOutcome> {
     const known = await deps.audit.find(
@@ -242,79 +225,21 @@ export function createActionsService(deps: ActionsServiceDeps): ActionsService {
     return actions;
   }
 
-  function keyInfo(apiKeyId: string): Promise<KeyInfo | null> {
-    return deps.keyInfo ? deps.keyInfo(apiKeyId) : Promise.resolve(null);
-  }
-
-  async function applyManualNow(raw: ManualActionInput): Promise<KeyAction> {
-    const input = parseInput(manualActionInputSchema, raw);
-    const nowMs = now();
-    const { idempotency_key: key, api_key_id, actor } = input;
-    const action_id = manualActionId(key ? { apiKeyId: api_key_id, actor, key } : undefined);
-    if (key) {
-      const [first] = await deps.audit.find([api_key_id], [action_id]);
-      if (first) return first;
-    }
-    const action: ActiveAction = {
-      action_id,
-      api_key_id,
-      org_id: (await keyInfo(api_key_id))?.org_id ?? input.org_id,
-      action: input.action,
-      mode: 'enforce',
-      rpm: input.rpm ?? null,
-      tpm: input.tpm ?? null,
-      reason: input.reason,
-      actor,
-      alert_id: '',
-      rule: '',
-      target_action_id: '',
-      created_at_ms: nowMs,
-      expires_at_ms: nowMs + input.durationMs,
-    };
-    await publishState(action.api_key_id, withAction(table.get(action.api_key_id), action, nowMs));
-    await audit([action]);
-    return action;
-  }
-
-  async function throttleKeysNow(raw: ThrottleInput): Promise<ActionOutcome> {
-    const t = parseInput(throttleInputSchema, raw);
-    const nowMs = now();
-    const planned: PlannedAction[] = [];
-    const skipped: Skipped[] = [];
-    for (const api_key_id of new Set(t.api_key_ids)) {
-      const info = await keyInfo(api_key_id);
-      const to = info?.last_event_ms ?? nowMs;
-      const rec = info ? await deps.recommend(api_key_id, { fromMs: to - baselineMs, toMs: to + 1 }) : null;
-      if (!info || !rec?.throttle) skipped.push({ api_key_id, reason: 'no usage history to derive a throttle from' });
-      else planned.push(planThrottle({ ...t, api_key_id, org_id: info.org_id, limits: rec.throttle, nowMs }));
-    }
-    const outcome = await actOn(planned, { mode: deps.policy.mode, suppressed: false, nowMs, prepare: async (p) => p });
-    return { actions: outcome.actions, skipped: [...skipped, ...outcome.skipped] };
-  }
-
-  async function enforceCaseNow(raw: CaseEnforcement): Promise<ActionOutcome> {
-    const c = parseInput(caseEnforcementSchema, raw);
-    const nowMs = now();
-    const infos = new Map<string, KeyInfo | null>();
-    for (const key of new Set(c.api_key_ids)) infos.set(key, await keyInfo(key));
-    const orgIds = c.org_ids.length
-      ? c.api_key_ids.map((_, i) => orgForKey(c, i))
-      : c.api_key_ids.map((k) => infos.get(k)?.org_id ?? '');
-    const alert = caseAsAlert(c, orgIds, nowMs);
-    const match = matchRule(deps.policy, alert);
-    if (!match) {
-      const reason = `no policy rule matches a ${c.severity} ${c.kind} case (${c.category}, ${infos.size} keys)`;
-      return { actions: [], skipped: [...infos.keys()].map((api_key_id) => ({ api_key_id, reason })) };
-    }
-    const planned = planAlertActions(alert, match, { nowMs, actor: c.actor }).map((p) => ({
-      ...p,
-      reason: `case ${c.case_id} confirmed by ${c.actor}; ${p.reason}`,
-    }));
-    const prepare = (p: PlannedAction) => withBaseline(p, infos.get(p.api_key_id)?.last_event_ms ?? nowMs);
-    const outcome = await actOn(planned, { mode: match.mode, suppressed: false, nowMs, prepare });
-    log.info({ case_id: c.case_id, rule: match.rule.name, actions: outcome.actions.length }, 'case enforced');
-    return outcome;
-  }
+  const people = createHumanActions({
+    now,
+    policy: deps.policy,
+    baselineMs,
+    audit: deps.audit,
+    recommend: deps.recommend,
+    keyInfo: (key) => (deps.keyInfo ? deps.keyInfo(key) : Promise.resolve(null)),
+    actOn,
+    withBaseline,
+    async enforce(action) {
+      await publishState(action.api_key_id, withAction(table.get(action.api_key_id), action, action.created_at_ms));
+      await audit([action]);
+    },
+    log,
+  });
 
   /** Removes the selected actions from the key, publishes the rest or a tombstone, audits one row per ended action. */
   async function endActions(
@@ -376,9 +301,9 @@ export function createActionsService(deps: ActionsServiceDeps): ActionsService {
 
   return {
     handleAlert: (alert, context = {}) => exclusive(() => handleAlertNow(alert, context.suppressed === true)),
-    applyManual: (input) => exclusive(() => applyManualNow(input)),
-    throttleKeys: (input) => exclusive(() => throttleKeysNow(input)),
-    enforceCase: (input) => exclusive(() => enforceCaseNow(input)),
+    applyManual: (input) => exclusive(() => people.applyManual(input)),
+    throttleKeys: (input) => exclusive(() => people.throttleKeys(input)),
+    enforceCase: (input) => exclusive(() => people.enforceCase(input)),
     liftManual: (input) => exclusive(() => liftManualNow(input)),
     onAlertResolved: (resolution) => exclusive(() => onAlertResolvedNow(resolution)),
     decision: (apiKeyId, nowMs) => table.decision(apiKeyId, nowMs),

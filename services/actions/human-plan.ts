@@ -2,6 +2,7 @@ import type { Alert } from '../../schemas/alert-v1.ts';
 import { manualActionId } from './action-id.ts';
 import type { caseEnforcementSchema, KeyAction } from './action-schema.ts';
 import type { PlannedAction } from './alert-plan.ts';
+import type { PolicyMode } from './policy.ts';
 
 export interface Skipped {
   api_key_id: string;
@@ -12,6 +13,14 @@ export interface Skipped {
 export interface ActionOutcome {
   actions: KeyAction[];
   skipped: Skipped[];
+}
+
+/** How a batch of planned actions is acted on: the policy mode, and what to do to each before its mode is set. */
+export interface ActContext {
+  mode: PolicyMode;
+  suppressed: boolean;
+  nowMs: number;
+  prepare: (p: PlannedAction) => Promise<PlannedAction>;
 }
 
 export interface ThrottlePlanInput {
