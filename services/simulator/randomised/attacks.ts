@@ -31,7 +31,7 @@ const harvestShape = (rng: Rng, env: BuildEnv, median: number, o: Partial<Reques
   outMedian: median * env.spec.outScale,
   outSigma: 0.5,
   maxTokens: [2048, 4096, 8192],
-  temperatures: rng.chance(0.5) ? [0.7, 1] : [],
+  temperatures: [0.7, 1],
   n: [1],
   logprobsShare: 0,
   tools: null,
@@ -44,6 +44,11 @@ const harvestShape = (rng: Rng, env: BuildEnv, median: number, o: Partial<Reques
 /** A pool of workers running in shifts: Poisson arrivals inside windows, never a metronome. */
 function workerPool(rng: Rng, env: BuildEnv, label: string): Intensity {
   return withHourlyNoise(windows(rng, env.start, env.end, [3, 12], [0.3, 3]), label, env.spec.noise);
+}
+
+/** Logit distillation: some r2/r3 campaigns ask for token logprobs as soft labels, as eval harnesses do. */
+function softLabels(rng: Rng, variant: BuildEnv['variant']): number {
+  return variant !== 'r1' && rng.chance(0.5) ? rng.uniform(0.2, 0.8) : 0;
 }
 
 const solo = (member: CampaignPlan['member']): CampaignPlan => ({
@@ -70,7 +75,10 @@ export function campaignPlan(attack: AttackName, rng: Rng, env: BuildEnv, label:
             ratePerHour: total / keys,
             intensity: workerPool(rng, env, label),
             prompt: expertQuestions(v, s.foreignShare, s.fewShotShare),
-            request: harvestShape(rng, env, 700, { n: v === 'r2' ? [1, 1, 2] : [1] }),
+            request: harvestShape(rng, env, 700, {
+              n: v === 'r2' ? [1, 1, 2] : [1],
+              logprobsShare: softLabels(rng, v),
+            }),
           },
         })),
         keys,

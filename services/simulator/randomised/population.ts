@@ -5,6 +5,7 @@ import { type AttackMember, campaignPlan, withLeaks } from './attacks.ts';
 import { type ContextTilt, drawContext, drawSharedContext, type KeyContext } from './context.ts';
 import type { ResolvedRandomisedOptions } from './options.ts';
 import type { Behaviour, KeyPlan, ModelPlan } from './plan.ts';
+import { type ClientHabits, drawClientHabits, withHabits } from './request.ts';
 import { type BuildEnv, SEGMENTS, type Workload } from './segments.ts';
 import { type AttackName, type BenignSegment, type HeavySegment, VARIANT_SPECS } from './variants.ts';
 
@@ -55,12 +56,24 @@ export function heavyCounts(o: ResolvedRandomisedOptions): Record<BenignSegment,
   return counts;
 }
 
+/** The heavy segments' leanings weighted by their key counts: what the light tail and every attack key draw from. */
+function heavyMixture(counts: Record<BenignSegment, number>): [ContextTilt, number][] {
+  const out: [ContextTilt, number][] = [];
+  for (const [segment, n] of Object.entries(counts) as [BenignSegment, number][]) {
+    const tilt = SEGMENTS[segment].tilt;
+    if (tilt) out.push([tilt, n]);
+  }
+  return out;
+}
+
 function benignDrafts(root: Rng, env: BuildEnv, counts: Record<BenignSegment, number>, spanDays: number): Draft[] {
   const drafts: Draft[] = [];
+  const mixture = heavyMixture(counts);
   for (const [segment, count] of Object.entries(counts) as [BenignSegment, number][]) {
+    const tilt = SEGMENTS[segment].tilt;
     for (let i = 0; i < count; i++) {
       const rng = root.fork(`benign/${segment}/${i}`);
-      const ctx = drawContext(rng, SEGMENTS[segment].tilt, spanDays);
+      const ctx = tilt ? drawContext(rng, tilt, spanDays) : drawSharedContext(rng, mixture, spanDays);
       drafts.push({ rng, archetype: segment, ctx, workload: SEGMENTS[segment].build(rng, env, ctx), attack: null });
     }
   }
@@ -153,7 +166,8 @@ function planOf(
     rotated_from: null,
   };
   const network = withLeaks(rng, ctx.network, attack?.leakShare ?? 0);
-  const behaviour: Behaviour = { prompt: d.workload.prompt, request: d.workload.request, network };
+  const habits = drawClientHabits(rng);
+  const behaviour: Behaviour = { prompt: d.workload.prompt, request: withHabits(d.workload.request, habits), network };
   const sp = attack?.systemPrompt ?? systemPrompt(rng);
   const plan: KeyPlan = {
     truth,
@@ -163,9 +177,13 @@ function planOf(
     ratePerHour: d.workload.ratePerHour,
     intensity: d.workload.intensity,
     behaviour,
-    cover: cover ? coverPhase(rng, env, ctx, network, campaignStart!) : null,
+    cover: cover ? coverPhase(rng, env, ctx, { network, habits }, campaignStart!) : null,
     mixed: attack?.mixed
-      ? { behaviour: { ...attack.mixed, network }, share: attack.mixed.share, from: campaignStart! }
+      ? {
+          behaviour: { prompt: attack.mixed.prompt, request: withHabits(attack.mixed.request, habits), network },
+          share: attack.mixed.share,
+          from: campaignStart!,
+        }
       : null,
     models: modelPlan(rng, attack !== null, releaseAt),
     userAgents: ctx.userAgents,
@@ -185,12 +203,12 @@ function coverPhase(
   rng: Rng,
   env: BuildEnv,
   ctx: KeyContext,
-  network: Behaviour['network'],
+  client: { network: Behaviour['network']; habits: ClientHabits },
   until: number,
 ): KeyPlan['cover'] {
   const w = SEGMENTS.small_user.build(rng, env, ctx);
   return {
-    behaviour: { prompt: w.prompt, request: w.request, network },
+    behaviour: { prompt: w.prompt, request: withHabits(w.request, client.habits), network: client.network },
     ratePerHour: w.ratePerHour,
     intensity: w.intensity,
     until,
@@ -208,10 +226,10 @@ export function buildPopulation(o: ResolvedRandomisedOptions, humans: readonly s
   const end = o.start + o.hours * HOUR_MS;
   const env: BuildEnv = { variant: o.variant, spec: VARIANT_SPECS[o.variant], start: o.start, end, humans };
   const counts = heavyCounts(o);
-  const tilts = (Object.entries(counts) as [BenignSegment, number][]).map(
-    ([s, n]) => [SEGMENTS[s].tilt, n] as [ContextTilt, number],
-  );
-  const drafts = [...benignDrafts(root, env, counts, o.hours / 24), ...attackDrafts(root, env, o, tilts)];
+  const drafts = [
+    ...benignDrafts(root, env, counts, o.hours / 24),
+    ...attackDrafts(root, env, o, heavyMixture(counts)),
+  ];
   const orgs = assignOrgs(root, drafts);
   const releaseAt = o.start + (end - o.start) / 2;
   const variant = Number(o.variant.slice(1));

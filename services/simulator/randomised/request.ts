@@ -43,3 +43,19 @@ export function fillRequest(
   }
   if (shape.tools) event.tool_count = rng.int(shape.tools[0], shape.tools[1]);
 }
+
+/** Client habits drawn alike for every key, benign or attack, so neither marks a class. */
+export interface ClientHabits {
+  /** The client leaves temperature to the provider default. */
+  omitTemperature: boolean;
+  /** Share of calls that fail (rate limits, timeouts, bad requests). */
+  errorRate: number;
+}
+
+export function drawClientHabits(rng: Rng): ClientHabits {
+  return { omitTemperature: rng.chance(0.3), errorRate: rng.uniform(0.005, 0.03) };
+}
+
+export function withHabits(shape: RequestShape, habits: ClientHabits): RequestShape {
+  return { ...shape, temperatures: habits.omitTemperature ? [] : shape.temperatures, errorRate: habits.errorRate };
+}

@@ -79,7 +79,8 @@ const chatApp =
   });
 
 export interface SegmentSpec {
-  tilt: ContextTilt;
+  /** null: the key draws from the heavy segments' mixture, exactly as attack keys do. */
+  tilt: ContextTilt | null;
   build: Builder;
 }
 
@@ -202,7 +203,7 @@ export const SEGMENTS: Readonly<Record<BenignSegment, SegmentSpec>> = {
     }),
   },
   small_user: {
-    tilt: TILTS.small,
+    tilt: null,
     build: (rng, env, ctx) => ({
       ratePerHour: logUniform(rng, 0.2, 6),
       intensity: rng.chance(0.5) ? appDay(rng, ctx) : staffDay(rng, ctx),

@@ -1,7 +1,7 @@
 import type { ContextTilt } from './context.ts';
 
 const ORGS_USUAL = [50, 15, 10, 8, 6, 4, 3, 2, 1, 1];
-const ORGS_SMALL = [75, 10, 6, 4, 2, 1, 1, 0.5, 0.3, 0.2];
+const ORGS_FEW = [75, 10, 6, 4, 2, 1, 1, 0.5, 0.3, 0.2];
 const ORGS_ENTERPRISE = [0, 0, 0, 2, 5, 10, 25, 30, 18, 10];
 
 const base: ContextTilt = {
@@ -26,7 +26,7 @@ export const TILTS = {
   startup: {
     ...base,
     newKey: 1,
-    orgSizes: ORGS_SMALL,
+    orgSizes: ORGS_FEW,
     network: { cloud: 55, residential: 30, mobile: 5, corporate: 0, vpn: 10 },
   },
   travelling: { ...base, network: { cloud: 5, residential: 40, mobile: 35, corporate: 10, vpn: 10 }, travel: 1 },
@@ -36,11 +36,4 @@ export const TILTS = {
     foreignRegion: 1,
   },
   developer: { ...base, network: { cloud: 15, residential: 40, mobile: 5, corporate: 28, vpn: 12 }, travel: 0.1 },
-  small: {
-    ...base,
-    network: { cloud: 10, residential: 50, mobile: 20, corporate: 8, vpn: 12 },
-    orgSizes: ORGS_SMALL,
-    travel: 0.08,
-    newKey: 0.15,
-  },
 } satisfies Record<string, ContextTilt>;

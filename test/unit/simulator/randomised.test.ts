@@ -202,9 +202,20 @@ describe('domain randomisation', () => {
 
   it('draws every non-behavioural attribute of attack keys from the benign distribution', () => {
     assert.ok(attack.length >= 300, `${attack.length} attack keys`);
+    const heavy = benign.filter((p) => p.truth.archetype !== 'small_user');
+    const light = benign.filter((p) => p.truth.archetype === 'small_user');
     for (const [name, of] of Object.entries(ATTRIBUTES)) {
-      const { stat, df } = chiSquare(benign.map(of), attack.map(of));
-      assert.ok(stat < critical(df), `${name}: chi2 ${stat.toFixed(1)} ≥ ${critical(df).toFixed(1)} (df ${df})`);
+      for (const [label, other] of [
+        ['benign', benign],
+        ['heavy benign', heavy],
+        ['light benign', light],
+      ] as const) {
+        const { stat, df } = chiSquare(other.map(of), attack.map(of));
+        assert.ok(
+          stat < critical(df),
+          `${name} vs ${label}: chi2 ${stat.toFixed(1)} ≥ ${critical(df).toFixed(1)} (df ${df})`,
+        );
+      }
     }
   });
 
@@ -218,9 +229,9 @@ describe('domain randomisation', () => {
 
   it('has the power to see a real difference (segments with different leanings are told apart)', () => {
     const of = ATTRIBUTES.network!;
-    const small = benign.filter((p) => p.truth.archetype === 'small_user').slice(0, attack.length);
-    const cloud = benign.filter((p) => p.truth.archetype === 'chat_app_cloud');
-    const { stat, df } = chiSquare(small.map(of), cloud.map(of));
+    const serverless = benign.filter((p) => p.truth.archetype === 'serverless_app');
+    const travelling = benign.filter((p) => p.truth.archetype === 'travelling_staff');
+    const { stat, df } = chiSquare(serverless.map(of), travelling.map(of));
     assert.ok(stat > critical(df), `chi2 ${stat.toFixed(1)} should exceed ${critical(df).toFixed(1)}`);
   });
 });
