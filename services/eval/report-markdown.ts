@@ -172,7 +172,7 @@ function swapTable(ds: DatasetReport): string {
   });
   return [
     `Swap test: each of the ${swap.pairs} attack keys exchanged network and account context (IP, ASN, countries, ` +
-      'user agent, key creation time, organisation) with a distinct benign key; behaviour untouched. Targets: ' +
+      `user agent, key creation time, organisation) with a benign key (${swap.pairs <= ds.benign_keys ? 'a distinct one each' : 'partners repeat: fewer benign than attack keys'}); behaviour untouched. Targets: ` +
       'Δ recall within ±0.05, Δ FP within ±1 per 1,000.',
     '',
     table(['system', 'recall', 'recall swapped', 'Δ', 'FP / 1,000', 'FP swapped', 'Δ'], rows),
