@@ -8,7 +8,13 @@ import { scheduleCorrelation } from './schedule.ts';
 import { type SharedValue, topShared, topSharedValues } from './shared-evidence.ts';
 
 /** How much each factor weighs inside "one actor" (sums to 1); extraction shape is scored on its own. */
-const ACTOR = { content: 0.45, cohesion: 0.2, orgs: 0.15, size: 0.1, infra: 0.05, timing: 0.05 } as const;
+const ACTOR = { content: 0.4, cohesion: 0.15, orgs: 0.2, size: 0.15, infra: 0.05, timing: 0.05 } as const;
+/** Parts of each half at which the evidence counts as complete: careful networks never show every sign at once. */
+const FULL_ACTOR = 0.9;
+const FULL_EXTRACTION = 0.85;
+/** Orgs and keys at which spread and size count in full (hydra networks run tens of keys over tens of orgs). */
+const FULL_ORGS = 20;
+const FULL_SIZE = 30;
 /** A content sketch counts as agreeing from this strength (coverage × rarity) on. */
 const SKETCH_FLOOR = 0.3;
 /** Content backed by one sketch only counts this much. */
@@ -32,7 +38,7 @@ export interface ClusterContext {
 }
 
 export interface ClusterScore {
-  /** sqrt(one actor × extraction shape): both must be high for a high score. */
+  /** Geometric mean of one actor and extraction shape (each relative to its complete level): both must be high. */
   score: number;
   orgs: number;
   /** Independent content sketches (templates, system prompt, vocabulary) most members share. */
@@ -123,14 +129,14 @@ function shapeTerms(members: readonly ClusterMember[], cohesion: number): Term[]
       feature: 'cluster_size',
       value: n,
       baseline: null,
-      weighted: ACTOR.size * Math.min(1, Math.log(n) / Math.log(30)),
+      weighted: ACTOR.size * Math.min(1, Math.log(n) / Math.log(FULL_SIZE)),
       detail: `${n} keys linked`,
     },
     {
       feature: 'org_spread',
       value: orgs,
       baseline: null,
-      weighted: ACTOR.orgs * Math.min(1, (orgs - 1) / 5),
+      weighted: ACTOR.orgs * Math.min(1, (orgs - 1) / (FULL_ORGS - 1)),
       detail: `${orgs} distinct orgs`,
     },
   ];
@@ -175,7 +181,7 @@ export function scoreCluster(members: readonly ClusterMember[], cohesion: number
     1,
     shape.reduce((sum, t) => sum + t.weighted, 0),
   );
-  const score = Math.sqrt(actor * extraction);
+  const score = Math.sqrt(Math.min(1, actor / FULL_ACTOR) * Math.min(1, extraction / FULL_EXTRACTION));
   const terms = [...actorTerms, ...shape];
   const total = actor + extraction;
   const reasons = terms.map((t) => toReason(t, total)).sort((a, b) => b.contribution - a.contribution);

@@ -92,7 +92,9 @@ export function extractionTerms(members: readonly KeyProfile[], pop: PopulationV
     sum((m) => m.tokens - m.outputTokens),
   );
   const longShare = events > 0 ? sum((m) => m.longOutputs) / events : 0;
-  const harvest = Math.max(longShare, Math.min(1, output / input / FULL_OUTPUT_RATIO));
+  // An answer as long as its question (translation, rewriting) harvests nothing; the ratio counts from 1 up.
+  const ratio = Math.min(1, Math.max(0, (output / input - 1) / (FULL_OUTPUT_RATIO - 1)));
+  const harvest = Math.max(longShare, ratio);
   const together = startedTogether(members, startedAt, pop);
   const span = Math.max(...members.map((m) => m.lastSeen)) - Math.min(...members.map((m) => m.firstSeen));
   const aggregateRate = (events * HOUR_MS) / Math.max(HOUR_MS, span);
