@@ -61,6 +61,7 @@ const solo = (member: CampaignPlan['member']): CampaignPlan => ({
 
 const none = { mixed: null, leakShare: 0 };
 
+/** How many keys a campaign of this attack uses and how each behaves (tactics in README.md). */
 export function campaignPlan(attack: AttackName, rng: Rng, env: BuildEnv, label: string): CampaignPlan {
   const v = env.variant;
   const s = env.spec;

@@ -1,6 +1,6 @@
-import { ASNS, RESTRICTED_COUNTRIES, SERVED_COUNTRIES } from '../network.ts';
+import { ASNS, RESTRICTED_COUNTRIES } from '../network.ts';
 
-export { RESTRICTED_COUNTRIES, SERVED_COUNTRIES };
+export { RESTRICTED_COUNTRIES };
 
 /** Network types every key (benign or attack) draws from one shared distribution. */
 export const NETWORK_TYPES = ['cloud', 'residential', 'mobile', 'corporate', 'vpn'] as const;

@@ -28,7 +28,7 @@ export interface ContextTilt {
   rotatingCloud: number;
 }
 
-export const ORG_SIZES = [1, 2, 3, 5, 8, 12, 20, 30, 45, 60] as const;
+const ORG_SIZES = [1, 2, 3, 5, 8, 12, 20, 30, 45, 60] as const;
 
 const BILLING: readonly (readonly [string, number])[] = [
   ['US', 30],

@@ -41,7 +41,7 @@ function systemPrompt(rng: Rng): string | undefined {
   return undefined;
 }
 
-export function heavyCounts(o: ResolvedRandomisedOptions): Record<BenignSegment, number> {
+function heavyCounts(o: ResolvedRandomisedOptions): Record<BenignSegment, number> {
   const spec = VARIANT_SPECS[o.variant];
   const entries = Object.entries(spec.mix) as [HeavySegment, number][];
   const total = entries.reduce((s, [, w]) => s + w, 0);
