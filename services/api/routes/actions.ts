@@ -19,6 +19,7 @@ import { parseOrThrow, route } from '../zod-route.ts';
 const READERS = ['analyst', 'investigator'] as const;
 const tags = ['actions'];
 const DEFAULT_RECOMMENDATION_RANGE_MS = 7 * 86_400_000;
+const DEFAULT_THROTTLE_MS = 6 * 3_600_000;
 const keyParams = z.object({ id: z.string().min(1).max(128) });
 const isoTime = z.iso.datetime({ offset: true }).transform((s) => Date.parse(s));
 const pageQuery = z.object({
@@ -83,7 +84,8 @@ const outcomeSchema = z.object({
 });
 
 const throttleBody = z.object({
-  duration: durationSchema.default(6 * 3_600_000),
+  /** Default 6h. */
+  duration: durationSchema.optional(),
   reason: z.string().min(1).max(2000),
   /** The case or alert this answers; resolving it as benign lifts the throttle. */
   source_id: z.string().max(200).optional(),
@@ -168,7 +170,7 @@ export default async function actionRoutes(app: FastifyInstance, { deps }: { dep
     handler: async ({ params, body, request }) =>
       actionsOf(deps).throttleKeys({
         api_key_ids: [params.id],
-        durationMs: body.duration,
+        durationMs: body.duration ?? DEFAULT_THROTTLE_MS,
         reason: body.reason,
         actor: principalOf(request).name,
         ...(body.source_id !== undefined && { source_id: body.source_id }),
@@ -189,7 +191,7 @@ export default async function actionRoutes(app: FastifyInstance, { deps }: { dep
     handler: async ({ body, request }) =>
       actionsOf(deps).throttleKeys({
         api_key_ids: body.api_key_ids,
-        durationMs: body.duration,
+        durationMs: body.duration ?? DEFAULT_THROTTLE_MS,
         reason: body.reason,
         actor: principalOf(request).name,
         ...(body.source_id !== undefined && { source_id: body.source_id }),

@@ -161,6 +161,40 @@ describe('manual actions', () => {
   });
 });
 
+describe('throttle routes', () => {
+  it('apply-recommendation and cluster throttle answer actions and skipped keys; input and roles are checked', async () => {
+    const one = await call('POST', '/v1/keys/k-new/actions/apply-recommendation', 'analyst', { reason: 'case 1' });
+    assert.equal(one.status, 200);
+    assert.deepEqual(one.body, {
+      actions: [],
+      skipped: [{ api_key_id: 'k-new', reason: 'no usage history to derive a throttle from' }],
+    });
+    const many = await call('POST', '/v1/actions/throttle', 'analyst', {
+      api_key_ids: ['m1', 'm2'],
+      reason: 'hydra',
+      duration: '1h',
+      source_id: 'case-9',
+    });
+    assert.deepEqual(
+      many.body.skipped.map((k: { api_key_id: string }) => k.api_key_id),
+      ['m1', 'm2'],
+    );
+    const none = await call('POST', '/v1/actions/throttle', 'analyst', { api_key_ids: [], reason: 'x' });
+    assert.equal(none.status, 400);
+    assert.match(none.body.error.message, /body\.api_key_ids/);
+    const badDuration = await call('POST', '/v1/actions/throttle', 'analyst', {
+      api_key_ids: ['m1'],
+      reason: 'x',
+      duration: 'soon',
+    });
+    assert.match(badDuration.body.error.message, /body\.duration: must look like/);
+    assert.equal(
+      (await call('POST', '/v1/actions/throttle', 'investigator', { api_key_ids: ['m1'], reason: 'x' })).status,
+      403,
+    );
+  });
+});
+
 describe('log, breaker and recommendations', () => {
   it('shows the breaker open after its one allowed automatic action', async () => {
     const raised_at = new Date(NOW).toISOString();
