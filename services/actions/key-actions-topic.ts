@@ -3,7 +3,7 @@ import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { errors } from '../common/errors.ts';
 import type { Logger } from '../common/logger.ts';
 import { withRetry } from '../common/retry.ts';
-import { ensureTopics } from '../stream/kafka-client.ts';
+import { ensureTopics, isTransientKafkaError } from '../stream/kafka-client.ts';
 import { type KeyActionState, keyActionStateSchema } from './action-schema.ts';
 
 export type KeyStateListener = (apiKeyId: string, state: KeyActionState | null) => void;
@@ -46,7 +46,10 @@ async function endOffsets(kafka: Kafka, topic: string): Promise<Map<number, bigi
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const offsets = await admin.fetchTopicOffsets(topic);
+    const offsets = await withRetry(() => admin.fetchTopicOffsets(topic), {
+      retriable: isTransientKafkaError,
+      retries: 6,
+    });
     return new Map(
       offsets.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => [o.partition, BigInt(o.high) - 1n]),
     );
@@ -65,11 +68,14 @@ export function createKafkaKeyActionsTopic(o: KafkaKeyActionsTopicOptions): KeyA
     const admin = o.kafka.admin();
     await withRetry(() => admin.connect(), { retriable: () => true, retries: 5 });
     try {
-      await ensureTopics(admin, [{ topic: o.topic, partitions: o.partitions, compacted: true }]);
+      await withRetry(() => ensureTopics(admin, [{ topic: o.topic, partitions: o.partitions, compacted: true }]), {
+        retriable: isTransientKafkaError,
+        retries: 6,
+      });
     } finally {
       await admin.disconnect();
     }
-    await producer.connect();
+    await withRetry(() => producer.connect(), { retriable: isTransientKafkaError, retries: 6 });
   }
 
   async function follow(onRecord: KeyStateListener): Promise<void> {

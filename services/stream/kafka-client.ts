@@ -51,6 +51,18 @@ export async function ensureTopics(admin: Admin, specs: TopicSpec[], replication
   });
 }
 
+/**
+ * Errors a fresh topic or a moving leader produce for a moment (NOT_LEADER_FOR_PARTITION, LEADER_NOT_AVAILABLE,
+ * UNKNOWN_TOPIC_OR_PARTITION right after creation): worth retrying, unlike bad configuration.
+ */
+export function isTransientKafkaError(error: unknown): boolean {
+  const e = error as { retriable?: boolean; message?: string; originalError?: unknown; cause?: unknown } | null;
+  if (!e) return false;
+  if (e.retriable === true) return true;
+  if (/leader|not available|unknown topic|coordinator|metadata/i.test(e.message ?? '')) return true;
+  return e.originalError !== undefined ? isTransientKafkaError(e.originalError) : false;
+}
+
 /** Connects on first use and again after a failed attempt, so a probe started while Kafka is down recovers. */
 export function lazyConnect(client: { connect(): Promise<void> }): () => Promise<void> {
   let connected: Promise<void> | null = null;
