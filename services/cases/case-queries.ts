@@ -35,6 +35,7 @@ function casesWithEvidence(ch: ClickHouse, f: Selection): SqlQuery {
   const cases = f.caseId ? sql`case_id = ${f.caseId}` : sql`status = ${f.status ?? 'open'}`;
   const where: SqlQuery[] = [sql`1`];
   if (f.severity) where.push(sql`severity_rank = ${SEVERITIES.indexOf(f.severity)}`);
+  else if (f.min_severity) where.push(sql`severity_rank >= ${SEVERITIES.indexOf(f.min_severity)}`);
   if (f.category) where.push(sql`has(categories, ${f.category})`);
   if (f.kind) where.push(sql`kind = ${f.kind}`);
   if (f.key) where.push(sql`has(api_key_ids, ${f.key})`);

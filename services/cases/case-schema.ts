@@ -79,6 +79,8 @@ export function caseAlertRow(caseId: string, alert: FoldAlert): CaseAlertRow {
 export const caseFilterSchema = z.object({
   status: caseStatusSchema.default('open'),
   severity: severitySchema.optional(),
+  /** Informational (low) cases stay out of the default queue: anomaly without extraction evidence is no finding. */
+  min_severity: severitySchema.default('medium'),
   category: z.string().min(1).max(64).optional(),
   kind: alertKindSchema.optional(),
   key: z.string().min(1).max(128).optional(),

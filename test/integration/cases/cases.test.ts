@@ -174,6 +174,13 @@ test('the queue is sorted by severity then score, filters, and reports the total
   assert.equal(page.cases[0].case_id, all.cases[0].case_id);
   const high = await get('/v1/cases?severity=high');
   assert.equal(high.total, 2);
+  assert.ok(
+    all.cases.every((c: { severity: string }) => c.severity !== 'low'),
+    'informational cases stay out of the default queue',
+  );
+  const withInformational = await get('/v1/cases?limit=200&min_severity=low');
+  assert.equal(withInformational.total, all.total + 1, 'the low case of key-b is there when asked for');
+  assert.deepEqual((await get('/v1/cases?severity=low')).cases.length, 1);
   const cot = await get('/v1/cases?category=cot_harvesting');
   assert.deepEqual(
     cot.cases.map((c: { api_key_ids: string[] }) => c.api_key_ids),
