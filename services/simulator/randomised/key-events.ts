@@ -26,16 +26,22 @@ interface Phase {
   behaviour: Behaviour | null;
 }
 
-/** Poisson arrivals at the peak rate, thinned by the intensity: bursty and irregular, never metronomic. */
+/** Poisson arrivals thinned by the intensity against its local bound: bursty and irregular, never metronomic. */
 function* arrivals(phase: Phase, rng: Rng): Generator<number> {
-  const peakPerMs = (phase.ratePerHour * phase.intensity.peak) / 3_600_000;
-  if (!(peakPerMs > 0)) return;
-  const meanGap = 1 / peakPerMs;
+  const perMsAtOne = phase.ratePerHour / 3_600_000;
+  if (!(perMsAtOne > 0)) return;
   let t = phase.from;
-  for (;;) {
-    t += rng.exponential(meanGap);
-    if (t >= phase.until) return;
-    if (rng.next() * phase.intensity.peak < phase.intensity.at(t)) yield Math.floor(t);
+  while (t < phase.until) {
+    const [peak, boundUntil] = phase.intensity.bound(t);
+    const end = Math.min(boundUntil, phase.until);
+    // Poisson arrivals are memoryless, so restarting at each bound's end keeps the process exact.
+    const next = peak > 0 ? t + rng.exponential(1 / (perMsAtOne * peak)) : end;
+    if (next >= end) {
+      t = end;
+      continue;
+    }
+    t = next;
+    if (rng.next() * peak < phase.intensity.at(t)) yield Math.floor(t);
   }
 }
 
