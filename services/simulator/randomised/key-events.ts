@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { UsageEventInput } from '../../../schemas/usage-v1.ts';
 import type { TimedEvent } from '../key-stream.ts';
 import { Rng } from '../random.ts';
@@ -5,7 +6,6 @@ import type { PromptMode } from '../truth.ts';
 import type { Intensity } from './intensity.ts';
 import type { Behaviour, KeyPlan, ModelPlan } from './plan.ts';
 import { NEW_MODEL } from './population.ts';
-import { memoised, sha256Hex } from './prompt-hashes.ts';
 import { fillRequest } from './request.ts';
 
 export interface EventSettings {
@@ -65,17 +65,25 @@ function behaviourAt(plan: KeyPlan, rng: Rng, ts: number): Behaviour {
   return mixed && ts >= mixed.from && rng.chance(mixed.share) ? mixed.behaviour : plan.behaviour;
 }
 
+/** Gateways ship at most this much prompt text (the usage.v1 limit); hashes still cover the whole prompt. */
+const MAX_PROMPT_TEXT = 32_768;
+
+/** Cuts to the limit without splitting a surrogate pair. */
+export function gatewayTruncate(prompt: string): string {
+  if (prompt.length <= MAX_PROMPT_TEXT) return prompt;
+  const high = prompt.charCodeAt(MAX_PROMPT_TEXT - 1);
+  return prompt.slice(0, high >= 0xd800 && high <= 0xdbff ? MAX_PROMPT_TEXT - 1 : MAX_PROMPT_TEXT);
+}
+
 /** Adds prompt_sha256 always, and prompt_text and/or prompt_simhash by prompt mode, to an event. */
 export type PromptFields = (event: UsageEventInput, prompt: string) => void;
 
-/** Hashes are memoised per iteration: human prompts repeat. */
 export function promptFieldsFor(settings: EventSettings): PromptFields {
-  const sha = memoised(sha256Hex);
-  const simhash = settings.fingerprint ? memoised(settings.fingerprint) : null;
+  const simhash = settings.fingerprint;
   const withText = settings.promptMode !== 'fingerprint';
   return (event, prompt) => {
-    event.prompt_sha256 = sha(prompt);
-    if (withText) event.prompt_text = prompt;
+    event.prompt_sha256 = createHash('sha256').update(prompt).digest('hex');
+    if (withText) event.prompt_text = gatewayTruncate(prompt);
     if (simhash) event.prompt_simhash = simhash(prompt);
   };
 }
