@@ -28,6 +28,17 @@ export function parseEventValue(value: unknown): ParseResult {
     : { ok: false, reason: `invalid: ${describeIssues(result.error)}` };
 }
 
+/**
+ * A valid event stamped further ahead of `nowMs` than `maxFutureSkewMs` (a clock-skewed gateway or a hostile producer):
+ * its reason (`future_ts: ...`), else null. Event time drives every window, so one such event would age out every
+ * other key's state.
+ */
+export function futureTimestampReason(event: UsageEvent, nowMs: number, maxFutureSkewMs: number): string | null {
+  if (maxFutureSkewMs <= 0 || event.ts <= nowMs + maxFutureSkewMs) return null;
+  const ahead = Math.round((event.ts - nowMs) / 1000);
+  return `future_ts: ts ${new Date(event.ts).toISOString()} is ${ahead} s ahead of the clock (limit ${maxFutureSkewMs / 1000} s)`;
+}
+
 /** Parses one message (bytes or text) as usage.v1. Never throws; the reason starts with a stable code. */
 export function parseEvent(raw: Uint8Array | string | null | undefined): ParseResult {
   if (raw == null) return { ok: false, reason: 'empty: message has no value' };

@@ -55,6 +55,7 @@ function consumer(config: Config, logger: Logger, kafka: Kafka, group: string, s
     sessionTimeoutMs: config.kafka.sessionTimeoutMs,
     fromBeginning: config.stream.fromBeginning,
     publishDeadLetters: primary,
+    maxFutureSkewMs: config.stream.maxFutureSkewMs,
     logger,
   });
 }

@@ -1,5 +1,5 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
-import { parseEvent } from '../../schemas/parse-event.ts';
+import { futureTimestampReason, parseEvent } from '../../schemas/parse-event.ts';
 import type { Logger } from '../common/logger.ts';
 import { withRetry } from '../common/retry.ts';
 import { BatchBuffer, type PendingBatch } from './batch-buffer.ts';
@@ -20,6 +20,8 @@ export interface StreamConsumerOptions {
   fromBeginning: boolean;
   /** False for secondary groups reading the same topic: the primary group already dead-letters bad records. */
   publishDeadLetters?: boolean;
+  /** Events stamped further ahead of the wall clock go to the dead-letter topic as `future_ts` (0 = no limit). */
+  maxFutureSkewMs?: number;
   logger: Logger;
 }
 
@@ -143,8 +145,11 @@ export class StreamConsumer {
     this.state.consumed++;
     const source = { topic, partition, offset: message.offset };
     const parsed = parseEvent(message.value);
-    if (parsed.ok) this.buffer.addEvent({ event: parsed.event, source });
-    else this.buffer.addDeadLetter({ key: message.key, value: message.value, reason: parsed.reason, source });
+    const reason = parsed.ok
+      ? futureTimestampReason(parsed.event, Date.now(), this.o.maxFutureSkewMs ?? 0)
+      : parsed.reason;
+    if (parsed.ok && reason === null) this.buffer.addEvent({ event: parsed.event, source });
+    else this.buffer.addDeadLetter({ key: message.key, value: message.value, reason: reason!, source });
   }
 
   private flushIfDue(): void {

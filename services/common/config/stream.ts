@@ -16,6 +16,9 @@ export const streamEnv = z
       'Detector state checkpoint and offset commit interval (a crash replays at most this much)',
     ),
     DG_SHUTDOWN_TIMEOUT_MS: int(30_000, 1_000, 600_000).describe('Longest a graceful shutdown may take'),
+    DG_MAX_FUTURE_SKEW_MS: int(3_600_000, 0, 30 * 86_400_000).describe(
+      'Events stamped further ahead of the wall clock go to the dead-letter topic as future_ts (0 = no limit)',
+    ),
     DG_CALIBRATION_REFRESH_MS: int(600_000, 0, 86_400_000).describe(
       'How often the stream re-reads the newest alert-threshold calibration (0 = only at start)',
     ),
@@ -31,4 +34,5 @@ export const streamEnv = z
     checkpointIntervalMs: e.DG_CHECKPOINT_INTERVAL_MS,
     healthHost: e.DG_STREAM_HEALTH_HOST,
     calibrationRefreshMs: e.DG_CALIBRATION_REFRESH_MS,
+    maxFutureSkewMs: e.DG_MAX_FUTURE_SKEW_MS,
   }));
