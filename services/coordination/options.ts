@@ -15,7 +15,7 @@ export const coordinationOptionsSchema = z
     /** Fewest distinct orgs a cluster must span: one org's own keys are its business, and per-org limits apply. */
     minOrgs: z.int().min(1).default(2),
     /** Cluster score (0–1) from which an alert is raised. */
-    alertScore: z.number().min(0).max(1).default(0.7),
+    alertScore: z.number().min(0).max(1).default(0.75),
     /** Summed rarity-weighted strength of the two content values keys share before they are linked. */
     linkThreshold: z.number().min(0).default(0.7),
     /** Rarity (0–1, over all orgs) each of the two linking values needs: popular values never link. */
