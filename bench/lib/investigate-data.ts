@@ -69,7 +69,7 @@ function featuresSelect(db: string, fromDay: number, toDay: number): string {
       toUInt64(toUInt32(hour)) * 1000 AS ts_ms, [${names}] AS feature_names,
       arrayMap(i -> round((intHash32(cityHash64(api_key_id) + toUInt32(hour) + i) % 1000) / 10, 1),
                range(${FEATURE_NAMES.length})) AS feature_values,
-      (intHash32(cityHash64(api_key_id) + toUInt32(hour)) % 1000) / 1000 AS score
+      (intHash32(cityHash64(api_key_id) + toUInt32(hour)) % 1000) / 1000 AS score, score AS evidence
     FROM \`${db}\`.usage_events
     WHERE ts >= toDateTime(${from}) AND ts < toDateTime(${to})
     GROUP BY api_key_id, hour`;
@@ -93,7 +93,8 @@ function fillSteps(total: number, chunk: number): FillStep[] {
     const to = Math.min(last, from + 5);
     return {
       label: `key_features days ${from}-${to}`,
-      sql: (db: string) => `INSERT INTO \`${db}\`.key_features ${featuresSelect(db, from, to)}`,
+      sql: (db: string) =>
+        `INSERT INTO \`${db}\`.key_features (api_key_id, org_id, model, ts, ts_ms, feature_names, feature_values, score, evidence) ${featuresSelect(db, from, to)}`,
     };
   });
   // Merged to one part per daily partition, as older partitions end up: measures queries, not merge backlog.
