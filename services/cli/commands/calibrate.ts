@@ -1,5 +1,5 @@
 import { access } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { parseEventValue } from '../../../schemas/parse-event.ts';
 import { createClickHouse } from '../../common/clickhouse/client.ts';
@@ -155,15 +155,11 @@ export async function run(argv: string[]): Promise<number> {
     version: parsed.data.version,
     created: new Date(latest).toISOString(),
     models: {
-      autoencoder: await resolveModelDir(config.ml.modelsDir, 'autoencoder', config.ml.versions.autoencoder),
-      classifier: await resolveModelDir(config.ml.modelsDir, 'classifier', config.ml.versions.classifier),
+      autoencoder: `autoencoder/${basename(await resolveModelDir(config.ml.modelsDir, 'autoencoder', config.ml.versions.autoencoder))}`,
+      classifier: `classifier/${basename(await resolveModelDir(config.ml.modelsDir, 'classifier', config.ml.versions.classifier))}`,
     },
     datasets: names,
     profiles: { ml: ml.profile(), rules: rules.profile() },
-  };
-  file.models = {
-    autoencoder: file.models.autoencoder?.split('/').slice(-2).join('/') ?? null,
-    classifier: file.models.classifier?.split('/').slice(-2).join('/') ?? null,
   };
   const path = await writeCalibration(dir, file);
   console.log(`wrote ${path}: ${file.profiles.rules.key_days.toLocaleString('en-US')} benign key-days`);
