@@ -28,6 +28,18 @@ describe('policy parsing', () => {
     assert.equal(policy.rules.find((r) => r.name === 'critical-extraction')?.action.duration, 6 * 3_600_000);
   });
 
+  it('acts on the calibrated severity of the default policy, not on a fixed score beside it', () => {
+    const policy = loadPolicy();
+    // Scores just above each severity's floor (detector: high 0.75, critical 0.9; coordination: high 0.8).
+    const ruleFor = (a: Parameters<typeof alert>[0]) => matchRule(policy, alert(a))?.rule.name;
+    assert.equal(ruleFor({ severity: 'critical', score: 0.91 }), 'critical-extraction');
+    assert.equal(ruleFor({ severity: 'high', score: 0.76, category: 'cot_harvesting' }), 'high-extraction');
+    assert.equal(ruleFor({ severity: 'medium', score: 0.61 }), 'medium-review');
+    const members = ['m1', 'm2', 'm3', 'm4'];
+    assert.equal(ruleFor({ kind: 'cluster', api_key_ids: members, severity: 'high', score: 0.8 }), 'hydra-network');
+    assert.equal(ruleFor({ kind: 'cluster', api_key_ids: members, severity: 'medium', score: 0.75 }), 'medium-review');
+  });
+
   it('names the bad field', () => {
     const bad = { version: 1, mode: 'enforce', rules: [rule({ type: 'suspend', duration: '3 hours' })] };
     assert.match(policyError(bad), /rules\.0\.action\.duration: must look like 90s, 15m, 6h or 7d/);
