@@ -5,6 +5,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import { errors } from '../common/errors.ts';
+import { createAuthFailureLimit } from './auth-failure-limit.ts';
 import { installAuth, markPublicPrefixes } from './auth-hook.ts';
 import type { AppDeps } from './deps.ts';
 import { clientErrorHandler, frameworkErrors, installErrorHandler } from './error-handler.ts';
@@ -69,7 +70,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandler(app);
   installRequestMetrics(app, deps.metrics);
   await registerDocs(app);
-  installAuth(app, deps.tokens);
+  installAuth(
+    app,
+    deps.tokens,
+    createAuthFailureLimit({ maxPerMin: deps.config.api.authFailuresPerMin, now: deps.now }),
+  );
   await registerRateLimit(app, deps);
   await registerRoutes(app, deps);
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());

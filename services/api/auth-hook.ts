@@ -4,6 +4,8 @@
  * - A route names the roles that may call it: `app.get(url, { config: { roles: ['gateway', 'analyst'] } }, handler)`.
  *   `admin` passes every check, so it never needs listing. A non-public route without `roles` is admin-only.
  * - Missing, malformed, unknown or revoked token → 401 DG_ERR_UNAUTHORIZED; valid token, role not listed → 403.
+ * - A client IP past its budget of failed authentications (DG_API_AUTH_FAILURES_PER_MIN) gets 429
+ *   DG_ERR_RATE_LIMITED with Retry-After before its token is looked up, whatever the token.
  * - After the hook, `request.principal` is `{ tokenId, name, role }` (never the token text).
  * The `route()` helper in zod-route.ts sets the same `config` from its `roles`/`public` options.
  */
@@ -12,7 +14,8 @@ import type { Principal, Role } from '../auth/roles.ts';
 import { roleAllowed } from '../auth/roles.ts';
 import { bearerToken } from '../auth/token-secret.ts';
 import type { TokenStore } from '../auth/token-store.ts';
-import { errors } from '../common/errors.ts';
+import { DistillGuardError, errors } from '../common/errors.ts';
+import type { AuthFailureLimit } from './auth-failure-limit.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -49,9 +52,24 @@ export async function authorize(request: FastifyRequest, tokens: TokenStore): Pr
     throw errors.forbidden(`role ${principal.role} may not call ${request.method} ${request.routeOptions.url}`);
 }
 
-/** Installs `authorize` as the first onRequest hook of the app. */
-export function installAuth(app: FastifyInstance, tokens: TokenStore): void {
-  app.addHook('onRequest', async (request) => authorize(request, tokens));
+const isUnauthorized = (error: unknown) => error instanceof DistillGuardError && error.code === 'DG_ERR_UNAUTHORIZED';
+
+/** Installs the failed-authentication limit and then `authorize` as the first onRequest hook of the app. */
+export function installAuth(app: FastifyInstance, tokens: TokenStore, failures: AuthFailureLimit): void {
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.routeOptions.config?.public || request.is404) return;
+    const waitMs = failures.retryAfterMs(request.ip);
+    if (waitMs > 0) {
+      reply.header('retry-after', `${Math.ceil(waitMs / 1_000)}`);
+      throw errors.rateLimited('too many failed authentications from this address; retry later');
+    }
+    try {
+      await authorize(request, tokens);
+    } catch (error) {
+      if (isUnauthorized(error)) failures.recordFailure(request.ip);
+      throw error;
+    }
+  });
 }
 
 /** The principal of an authorized request; routes call it instead of reading the optional field. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { table } from '../alerts-store/table.ts';
 import type { ClickHouse } from '../common/clickhouse/client.ts';
 import { sql } from '../common/clickhouse/sql.ts';
+import { LruMap } from '../common/lru-map.ts';
 import { type Principal, type Role, roleSchema } from './roles.ts';
 import { hashToken, newTokenId, newTokenValue, tokenIdOf, tokenMatches } from './token-secret.ts';
 
@@ -31,6 +32,7 @@ const storedRowSchema = z
     revoked_at: revoked_s === null ? null : isoFromSeconds(revoked_s),
   }));
 type StoredRow = z.infer<typeof storedRowSchema>;
+const liveIdRowSchema = z.object({ token_id: z.string() });
 
 export interface TokenStore {
   /** Creates a token; the returned `token` text is shown once and never stored. */
@@ -45,9 +47,27 @@ export interface TokenStore {
 const toDateTime = (ms: number) => Math.floor(ms / 1000);
 const withoutSecret = ({ token_hash: _h, version: _v, ...record }: StoredRow): TokenRecord => record;
 
-/** ClickHouse-backed token store with a short in-memory cache so lookups stay off the hot path. */
+/** Most token ids whose lookup (found or not) is remembered; beyond it the least recently used is forgotten. */
+const CACHE_CAPACITY = 10_000;
+/** An id missing from the list of live token ids is rejected without a query until the list is this old. */
+const ID_LIST_REFRESH_MS = 1_000;
+
+interface Cached<T> {
+  value: T;
+  at: number;
+}
+
+/**
+ * ClickHouse-backed token store with short in-memory caches so lookups stay off the hot path: found tokens and
+ * unknown ids are cached apart (a flood of unknown ids never evicts a valid token), and an id absent from the list
+ * of live token ids, re-read at most once a second, costs no query at all.
+ */
 export function createTokenStore(ch: ClickHouse, options: { cacheMs: number; now: () => number }): TokenStore {
-  const cache = new Map<string, { row: StoredRow | null; at: number }>();
+  const found = new LruMap<string, Cached<StoredRow>>(CACHE_CAPACITY);
+  const unknown = new LruMap<string, number>(CACHE_CAPACITY);
+  let liveIds: Cached<Set<string>> = { value: new Set(), at: Number.NEGATIVE_INFINITY };
+  let liveIdsLoading: Promise<void> | null = null;
+  const fresh = (at: number) => options.now() - at < options.cacheMs;
 
   async function readRow(tokenId: string): Promise<StoredRow | null> {
     const rows = await ch.query(
@@ -59,12 +79,39 @@ export function createTokenStore(ch: ClickHouse, options: { cacheMs: number; now
     return rows[0] ?? null;
   }
 
+  async function loadLiveIds(): Promise<void> {
+    const at = options.now();
+    const rows = await ch.query(
+      sql`SELECT token_id FROM ${table(ch, 'api_tokens')} FINAL WHERE isNull(revoked_at)`,
+      liveIdRowSchema,
+    );
+    liveIds = { value: new Set(rows.map((r) => r.token_id)), at };
+  }
+
+  /** False when the id is not a live token as of a list read within the last second (one read at a time). */
+  async function mayBeLive(tokenId: string): Promise<boolean> {
+    if (liveIds.value.has(tokenId)) return true;
+    if (options.now() - liveIds.at < ID_LIST_REFRESH_MS) return false;
+    liveIdsLoading ??= loadLiveIds().finally(() => {
+      liveIdsLoading = null;
+    });
+    await liveIdsLoading;
+    return liveIds.value.has(tokenId);
+  }
+
   async function cachedRow(tokenId: string): Promise<StoredRow | null> {
-    const hit = cache.get(tokenId);
-    if (hit && options.now() - hit.at < options.cacheMs) return hit.row;
-    const row = await readRow(tokenId);
-    if (cache.size > 10_000) cache.clear();
-    cache.set(tokenId, { row, at: options.now() });
+    const hit = found.get(tokenId);
+    if (hit && fresh(hit.at)) return hit.value;
+    const missAt = unknown.get(tokenId);
+    if (missAt !== undefined && fresh(missAt)) return null;
+    const row = (await mayBeLive(tokenId)) ? await readRow(tokenId) : null;
+    if (row) {
+      found.set(tokenId, { value: row, at: options.now() });
+      unknown.delete(tokenId);
+    } else {
+      unknown.set(tokenId, options.now());
+      found.delete(tokenId);
+    }
     return row;
   }
 
@@ -76,7 +123,9 @@ export function createTokenStore(ch: ClickHouse, options: { cacheMs: number; now
     await ch.insert('api_tokens', [
       { ...row, created_at: toDateTime(createdMs), revoked_at: revokedMs === null ? null : toDateTime(revokedMs) },
     ]);
-    cache.delete(row.token_id);
+    found.delete(row.token_id);
+    unknown.delete(row.token_id);
+    if (row.version === 1) liveIds.value.add(row.token_id);
   }
 
   return {

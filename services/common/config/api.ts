@@ -7,6 +7,9 @@ export const apiEnv = z
     DG_API_PORT: int(8080, 0, 65_535).describe('Port of the triage API (0 picks a free one)'),
     DG_API_BODY_LIMIT_BYTES: int(64 * 1024, 1_024, 16 * 1024 * 1024).describe('Largest accepted request body'),
     DG_API_RATE_LIMIT_PER_MIN: int(600, 1, 1_000_000).describe('Requests per minute per token (gateways: 20x)'),
+    DG_API_AUTH_FAILURES_PER_MIN: int(60, 1, 1_000_000).describe(
+      'Failed authentications per client IP per minute before its requests get 429 without a token lookup',
+    ),
     DG_API_TOKEN_CACHE_MS: int(5_000, 0, 300_000).describe('How long a looked-up token is trusted before re-reading'),
     DG_QUERY_MAX_RANGE_DAYS: int(90, 1, 3_650).describe('Widest time range an investigator query may span'),
     DG_QUERY_TIMEOUT_S: int(20, 1, 3_600).describe('ClickHouse max_execution_time of an investigator query'),
@@ -18,6 +21,7 @@ export const apiEnv = z
     port: e.DG_API_PORT,
     bodyLimitBytes: e.DG_API_BODY_LIMIT_BYTES,
     rateLimitPerMin: e.DG_API_RATE_LIMIT_PER_MIN,
+    authFailuresPerMin: e.DG_API_AUTH_FAILURES_PER_MIN,
     tokenCacheMs: e.DG_API_TOKEN_CACHE_MS,
     query: {
       maxRangeDays: e.DG_QUERY_MAX_RANGE_DAYS,

@@ -35,8 +35,10 @@ function fuzzConfig(): Config {
     DG_ACTIONS_READER_GROUP_PREFIX: `fuzz-actions-reader-${id}`,
     DG_API_HOST: '127.0.0.1',
     DG_API_PORT: '0',
-    // The fuzzer sends thousands of requests a minute per token; rate limiting has its own unit test.
+    // The fuzzer sends thousands of requests a minute per token (and unauthenticated ones from one address);
+    // rate limiting has its own tests.
     DG_API_RATE_LIMIT_PER_MIN: '1000000',
+    DG_API_AUTH_FAILURES_PER_MIN: '1000000',
     DG_MIGRATE_ON_START: 'true',
   });
 }

@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../../services/api/app.ts';
 import type { Role } from '../../../services/auth/roles.ts';
+import { loadConfig } from '../../../services/common/config/index.ts';
 import { bearer, fakeDeps } from './fake-deps.ts';
 
 const ROLES: Role[] = ['analyst', 'investigator', 'gateway', 'admin'];
@@ -19,7 +20,8 @@ let tokens: ReturnType<typeof fakeDeps>['tokens'];
 let operations: Operation[];
 
 before(async () => {
-  const made = fakeDeps();
+  // Hundreds of deliberate 401s from one address; the failed-authentication limit has its own test (auth-flood).
+  const made = fakeDeps({ config: loadConfig({ DG_LOG_LEVEL: 'silent', DG_API_AUTH_FAILURES_PER_MIN: '1000000' }) });
   tokens = made.tokens;
   app = await buildApp(made.deps);
   const doc = app.swagger() as { paths: Record<string, Record<string, { 'x-roles'?: Role[] }>> };
