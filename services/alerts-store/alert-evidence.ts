@@ -37,7 +37,7 @@ export async function evidenceEvents(ch: ClickHouse, alert: AlertView) {
   if (ids.length === 0) return [];
   return ch.query(
     sql`SELECT event_id, ts_ms, api_key_id, org_id, model, endpoint, status, input_tokens, output_tokens,
-          substring(prompt_text, 1, ${PROMPT_PREVIEW_CHARS}) AS prompt_preview, prompt_simhash, client_ip, client_asn,
+          substringUTF8(prompt_text, 1, ${PROMPT_PREVIEW_CHARS}) AS prompt_preview, prompt_simhash, client_ip, client_asn,
           client_country
         FROM ${table(ch, 'usage_events')} FINAL
         WHERE has(${alert.api_key_ids}, api_key_id) AND has(${ids}, event_id)

@@ -51,7 +51,7 @@ const eventSchema = z.object({
 async function recentEvents(ch: ClickHouse, keys: string[], range: { fromMs: number; toMs: number }) {
   return ch.query(
     sql`SELECT event_id, ts_ms, api_key_id, model, input_tokens, output_tokens,
-          substring(prompt_text, 1, ${PROMPT_PREVIEW_CHARS}) AS prompt_preview, client_ip, client_asn, client_country
+          substringUTF8(prompt_text, 1, ${PROMPT_PREVIEW_CHARS}) AS prompt_preview, client_ip, client_asn, client_country
         FROM ${table(ch, 'usage_events')} FINAL
         WHERE has(${keys}, api_key_id) AND ${inRange(range)}
         ORDER BY ts_ms DESC, event_id LIMIT ${MAX_EVENTS}`,

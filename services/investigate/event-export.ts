@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { table } from '../alerts-store/table.ts';
 import type { ClickHouse } from '../common/clickhouse/client.ts';
 import { sql } from '../common/clickhouse/sql.ts';
+import { csvFormulaGuard } from './csv-formula-guard.ts';
 import { EVENT_COLUMNS, eventScope } from './event-sample.ts';
 import { inRange, limitSettings, type QueryLimits, type TimeRange, withQueryLimits } from './query-limits.ts';
 
@@ -9,13 +10,15 @@ export const EXPORT_FORMATS = { csv: 'CSVWithNames', jsonl: 'JSONEachRow' } as c
 export type ExportFormat = keyof typeof EXPORT_FORMATS;
 
 /** The driver's result stream yields batches of rows, each with its text line. */
-async function* lines(stream: AsyncIterable<unknown>): AsyncGenerator<string> {
-  for await (const batch of stream) for (const row of batch as Array<{ text: string }>) yield `${row.text}\n`;
+async function* lines(stream: AsyncIterable<unknown>, guard: (text: string) => string): AsyncGenerator<string> {
+  for await (const batch of stream) for (const row of batch as Array<{ text: string }>) yield guard(`${row.text}\n`);
 }
+
+const unchanged = (text: string) => text;
 
 /**
  * Streams the events of a key or org in a range as CSV or JSONL, at most `rows` (≤ exportMaxRows) lines, without
- * holding them in memory. The query is started before the response so a bad query is a clean error, not a cut body.
+ * holding them in memory. CSV cells that would open as spreadsheet formulas get a leading apostrophe. The query is started before the response so a bad query is a clean error, not a cut body.
  */
 export async function exportEvents(
   ch: ClickHouse,
@@ -31,5 +34,6 @@ export async function exportEvents(
       EXPORT_FORMATS[req.format],
     ),
   );
-  return Readable.from(lines(stream as unknown as AsyncIterable<unknown>));
+  const guard = req.format === 'csv' ? csvFormulaGuard() : unchanged;
+  return Readable.from(lines(stream as unknown as AsyncIterable<unknown>, guard));
 }

@@ -10,7 +10,7 @@ const PROMPT_CHARS = 2_000;
 /** The columns an investigator sees per event (prompt text truncated), shared by the sample and the export. */
 export const EVENT_COLUMNS = trusted(`event_id, ts_ms, api_key_id, org_id, account_id, model, endpoint, status,
   input_tokens, output_tokens, max_tokens, stop_reason, latency_ms, n, temperature, top_p, logprobs, top_logprobs,
-  stream, tool_count, substring(prompt_text, 1, ${PROMPT_CHARS}) AS prompt_text, prompt_sha256, prompt_simhash,
+  stream, tool_count, substringUTF8(prompt_text, 1, ${PROMPT_CHARS}) AS prompt_text, prompt_sha256, prompt_simhash,
   system_prompt_sha256, client_ip, client_asn, client_country, user_agent, billing_country`);
 
 export const eventRowSchema = z.looseObject({ event_id: z.string(), ts_ms: z.coerce.number() });
