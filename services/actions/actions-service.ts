@@ -91,8 +91,9 @@ const DEFAULT_BASELINE_MS = 86_400_000;
 const COVERED = 'the key already has an active action at least as strong';
 
 /**
- * The breaker counts decisions, not keys: one per alert and org, so a cluster alert over 30 keys of one org is one
- * entry for that org (a runaway detector raising many alerts still trips it; `max_cluster_size` bounds a cluster).
+ * The breaker counts decisions, not keys: an alert is one decision overall and one entry per org of its keys, so a
+ * cluster alert over 30 keys of 30 orgs is one of the overall limit and one of each org's (a runaway detector
+ * raising many alerts still trips it; `max_cluster_size` bounds a cluster).
  */
 const breakerEntry = (a: Pick<KeyAction, 'alert_id' | 'org_id'>) => `${a.alert_id}\u0000${a.org_id}`;
 
@@ -156,7 +157,7 @@ export function createActionsService(deps: ActionsServiceDeps): ActionsService {
     table.apply(apiKeyId, state);
     for (const a of state?.actions ?? [])
       if (a.actor === SYSTEM_POLICY_ACTOR && restricts(a))
-        breaker.record(breakerEntry(a), a.org_id, a.created_at_ms, now());
+        breaker.record(breakerEntry(a), a.org_id, a.created_at_ms, now(), a.alert_id);
   }
 
   /** Only automatic restricting actions count against the breaker; people acting and reviews never do. */
@@ -164,7 +165,7 @@ export function createActionsService(deps: ActionsServiceDeps): ActionsService {
     if (mode === 'dry_run') return { ...planned, mode: 'dry_run' };
     if (suppressed) return { ...planned, mode: 'recommendation', reason: `alert suppressed; ${planned.reason}` };
     if (planned.actor !== SYSTEM_POLICY_ACTOR || !restricts(planned)) return { ...planned, mode: 'enforce' };
-    const verdict = breaker.tryAcquire(breakerEntry(planned), planned.org_id, nowMs);
+    const verdict = breaker.tryAcquire(breakerEntry(planned), planned.org_id, nowMs, planned.alert_id);
     if (verdict.allowed) return { ...planned, mode: 'enforce' };
     return { ...planned, mode: 'recommendation', reason: `${verdict.reason}; ${planned.reason}` };
   }

@@ -22,13 +22,16 @@ function windowCount(count: number, limit: number) {
 
 interface Entry {
   actionId: string;
+  /** The decision (alert) the entry belongs to: the overall limit counts decisions, an org's limit its entries. */
+  decisionId: string;
   orgId: string;
   atMs: number;
 }
 
 /**
  * Sliding-window cap on automatic enforcements, overall and per org. Entries are keyed by action id, so a
- * redelivered alert or the same action seen again on the key-actions topic is counted once.
+ * redelivered alert or the same action seen again on the key-actions topic is counted once. Overall, entries of one
+ * decision count once (a cluster alert over keys of 30 orgs is one decision, and one entry in each org's window).
  */
 export class CircuitBreaker {
   private entries: Entry[] = [];
@@ -42,31 +45,34 @@ export class CircuitBreaker {
     private readonly onTrip: (trip: BreakerTrip) => void = () => {},
   ) {}
 
-  /** Counts the action if both windows have room; otherwise refuses and says which limit is full. */
-  tryAcquire(actionId: string, orgId: string, nowMs: number): BreakerVerdict {
+  /**
+   * Counts the action if both windows have room; otherwise refuses and says which limit is full. A decision already
+   * counted overall (another org of the same cluster alert) needs room in its org's window only.
+   */
+  tryAcquire(actionId: string, orgId: string, nowMs: number, decisionId = actionId): BreakerVerdict {
     this.prune(nowMs);
     if (this.ids.has(actionId)) return { allowed: true };
-    const full = this.fullScope(orgId);
+    const full = this.fullScope(orgId, decisionId);
     if (full) {
       this.heldBack++;
       return { allowed: false, reason: `circuit breaker open: ${full}` };
     }
-    this.record(actionId, orgId, nowMs, nowMs);
+    this.record(actionId, orgId, nowMs, nowMs, decisionId);
     return { allowed: true };
   }
 
   /** Counts an automatic action another instance took (seen on the key-actions topic). */
-  record(actionId: string, orgId: string, atMs: number, nowMs: number): void {
+  record(actionId: string, orgId: string, atMs: number, nowMs: number, decisionId = actionId): void {
     this.prune(nowMs);
     if (this.ids.has(actionId) || atMs <= nowMs - this.limits.windowMs) return;
     this.ids.add(actionId);
-    this.entries.push({ actionId, orgId, atMs });
+    this.entries.push({ actionId, decisionId, orgId, atMs });
     this.checkTrips(orgId, atMs);
   }
 
   status(nowMs: number): BreakerStatus {
     this.prune(nowMs);
-    const overall = windowCount(this.entries.length, this.limits.maxPerWindow);
+    const overall = windowCount(this.decisionCount(), this.limits.maxPerWindow);
     const orgs = [...this.orgCounts()]
       .map(([org_id, count]) => ({ org_id, ...windowCount(count, this.limits.maxPerOrgPerWindow) }))
       .sort((a, b) => b.count - a.count || a.org_id.localeCompare(b.org_id));
@@ -80,9 +86,10 @@ export class CircuitBreaker {
     };
   }
 
-  private fullScope(orgId: string): string | null {
-    if (this.entries.length >= this.limits.maxPerWindow)
-      return `${this.entries.length}/${this.limits.maxPerWindow} automatic actions in the window`;
+  private fullScope(orgId: string, decisionId: string): string | null {
+    const decisions = this.decisionCount();
+    if (decisions >= this.limits.maxPerWindow && !this.entries.some((e) => e.decisionId === decisionId))
+      return `${decisions}/${this.limits.maxPerWindow} automatic actions in the window`;
     const orgCount = this.orgCount(orgId);
     if (orgCount >= this.limits.maxPerOrgPerWindow)
       return `${orgCount}/${this.limits.maxPerOrgPerWindow} automatic actions for org ${orgId} in the window`;
@@ -90,7 +97,7 @@ export class CircuitBreaker {
   }
 
   private checkTrips(orgId: string, atMs: number): void {
-    this.checkScope('overall', this.entries.length, this.limits.maxPerWindow, atMs);
+    this.checkScope('overall', this.decisionCount(), this.limits.maxPerWindow, atMs);
     this.checkScope(`org:${orgId}`, this.orgCount(orgId), this.limits.maxPerOrgPerWindow, atMs);
   }
 
@@ -106,11 +113,15 @@ export class CircuitBreaker {
     if (this.entries.every((e) => e.atMs > cutoff)) return;
     for (const e of this.entries) if (e.atMs <= cutoff) this.ids.delete(e.actionId);
     this.entries = this.entries.filter((e) => e.atMs > cutoff);
-    if (this.entries.length < this.limits.maxPerWindow) this.trippedScopes.delete('overall');
+    if (this.decisionCount() < this.limits.maxPerWindow) this.trippedScopes.delete('overall');
     for (const scope of [...this.trippedScopes]) {
       if (scope.startsWith('org:') && this.orgCount(scope.slice(4)) < this.limits.maxPerOrgPerWindow)
         this.trippedScopes.delete(scope);
     }
+  }
+
+  private decisionCount(): number {
+    return new Set(this.entries.map((e) => e.decisionId)).size;
   }
 
   private orgCount(orgId: string): number {

@@ -11,8 +11,12 @@ export const actionsEnv = z
       .enum(['', 'enforce', 'dry_run'])
       .default('')
       .describe('Overrides the policy file mode (dry_run is a global safety switch); empty keeps the file mode'),
-    DG_ACTIONS_BREAKER_MAX: int(50, 1).describe('Circuit breaker: most automatic enforcements per window overall'),
-    DG_ACTIONS_BREAKER_MAX_PER_ORG: int(10, 1).describe('Circuit breaker: most automatic enforcements per org'),
+    DG_ACTIONS_BREAKER_MAX: int(50, 1).describe(
+      'Circuit breaker: most automatic enforcing decisions (alerts) per window overall',
+    ),
+    DG_ACTIONS_BREAKER_MAX_PER_ORG: int(10, 1).describe(
+      'Circuit breaker: most automatic enforcing decisions per org and window',
+    ),
     DG_ACTIONS_BREAKER_WINDOW_MS: int(3_600_000, 1_000).describe('Circuit breaker sliding window'),
     DG_ACTIONS_SWEEP_INTERVAL_MS: int(5_000, 100, 3_600_000).describe('How often expired actions are tombstoned'),
     DG_ACTIONS_TOPIC_PARTITIONS: int(4, 1, 10_000).describe('Partitions when the key-actions topic is created'),

@@ -122,6 +122,21 @@ describe('automatic actions', () => {
     assert.deepEqual(service.decision(`k${N}`, T0), { decision: 'allow' });
   });
 
+  it('a cluster alert over keys of many orgs is one decision for the overall limit', async () => {
+    const { service, audit, trips } = setup({ breaker: { maxPerWindow: 2, maxPerOrgPerWindow: 100, windowMs: HOUR } });
+    await service.start();
+    const members = Array.from({ length: 30 }, (_, i) => `m${i}`);
+    const orgs = members.map((_, i) => `org${i}`);
+    await service.handleAlert(alert({ alert_id: 'hydra', kind: 'cluster', api_key_ids: members, org_ids: orgs }));
+    assert.equal(audit.rows.length, 30);
+    assert.ok(audit.rows.every((r) => r.mode === 'enforce'));
+    assert.equal(service.breakerStatus(T0).overall.count, 1);
+    assert.deepEqual(trips, []);
+    await service.handleAlert(alert({ alert_id: 'one-key', api_key_ids: ['solo'], org_ids: ['org-solo'] }));
+    assert.equal(audit.rows.at(-1)?.mode, 'enforce');
+    assert.equal(trips.length, 1, 'the second decision fills the window of 2');
+  });
+
   it('the per-org limit holds back one org while others are still enforced', async () => {
     const { service, audit } = setup({ breaker: { maxPerWindow: 100, maxPerOrgPerWindow: 2, windowMs: HOUR } });
     await service.start();

@@ -47,6 +47,18 @@ describe('circuit breaker', () => {
     assert.equal(b.status(HOUR + 1).overall.count, 2);
   });
 
+  it('counts a decision over many orgs once overall and once in each org, and lets all its orgs through', () => {
+    const b = new CircuitBreaker({ maxPerWindow: 2, maxPerOrgPerWindow: 2, windowMs: HOUR });
+    assert.equal(b.tryAcquire('solo', 'o0', 0).allowed, true);
+    for (const org of ['o1', 'o2', 'o3', 'o0']) assert.equal(b.tryAcquire(`clu:${org}`, org, 0, 'clu').allowed, true);
+    const status = b.status(0);
+    assert.deepEqual(status.overall, { count: 2, limit: 2, tripped: true });
+    assert.deepEqual(status.orgs[0], { org_id: 'o0', count: 2, limit: 2, tripped: true });
+    assert.equal(b.tryAcquire('next', 'o4', 0).allowed, false, 'a third decision is held back');
+    b.record('seen:o5', 'o5', 0, 0, 'seen');
+    assert.equal(b.status(0).overall.count, 3, 'decisions seen on the topic count once each');
+  });
+
   it('ignores actions recorded from the topic that are older than the window', () => {
     const b = new CircuitBreaker({ maxPerWindow: 1, maxPerOrgPerWindow: 1, windowMs: HOUR });
     b.record('old', 'o', 0, 2 * HOUR);
