@@ -1,18 +1,27 @@
+export interface LruOptions {
+  /** Share of `capacity` evicted at once when it is exceeded (0: just enough), so evictions come in rare rounds. */
+  evictFraction?: number;
+  /** Called once per eviction round with the number of entries it evicted. */
+  onEvict?: (evicted: number) => void;
+}
+
 /**
- * A Map bounded to `capacity` entries: setting a new key beyond the bound evicts the least recently used one.
+ * A Map bounded to `capacity` entries: setting a new key beyond the bound evicts the least recently used ones.
  * `get` and `set` count as use; `peek` and iteration do not. Evictions are counted and reported to `onEvict`.
  */
 export class LruMap<K, V> {
   readonly #entries = new Map<K, V>();
-  readonly #onEvict: ((key: K, value: V) => void) | undefined;
+  readonly #onEvict: ((evicted: number) => void) | undefined;
+  readonly #keepAfterEviction: number;
   #evictions = 0;
 
   constructor(
     readonly capacity: number,
-    onEvict?: (key: K, value: V) => void,
+    options: LruOptions = {},
   ) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`LruMap capacity ${capacity} must be ≥ 1`);
-    this.#onEvict = onEvict;
+    this.#onEvict = options.onEvict;
+    this.#keepAfterEviction = capacity - Math.floor(capacity * (options.evictFraction ?? 0));
   }
 
   get size(): number {
@@ -45,7 +54,7 @@ export class LruMap<K, V> {
   set(key: K, value: V): this {
     this.#entries.delete(key);
     this.#entries.set(key, value);
-    while (this.#entries.size > this.capacity) this.#evictOldest();
+    if (this.#entries.size > this.capacity) this.#evictRound();
     return this;
   }
 
@@ -73,12 +82,14 @@ export class LruMap<K, V> {
     return this.#entries.entries();
   }
 
-  #evictOldest(): void {
-    const oldest = this.#entries.keys().next();
-    if (oldest.done) return;
-    const value = this.#entries.get(oldest.value) as V;
-    this.#entries.delete(oldest.value);
-    this.#evictions += 1;
-    this.#onEvict?.(oldest.value, value);
+  #evictRound(): void {
+    let evicted = 0;
+    for (const key of this.#entries.keys()) {
+      if (this.#entries.size <= this.#keepAfterEviction) break;
+      this.#entries.delete(key);
+      evicted += 1;
+    }
+    this.#evictions += evicted;
+    this.#onEvict?.(evicted);
   }
 }

@@ -4,6 +4,7 @@ import { preparePrompt } from '../detector/features/prepared-event.ts';
 import { createDetectorPipeline } from '../detector/pipeline.ts';
 import type { SeverityThresholds } from '../detector/scorers/ensemble.ts';
 import type { Scorer } from '../detector/scorers/scorer.ts';
+import type { CapEvictionListener } from '../detector/state/state-caps.ts';
 import type { StatefulProcessor } from './stateful-sink.ts';
 
 /** Stage 1 for one source partition: the same pipeline replay runs, without stage 2 (that runs over all partitions). */
@@ -12,8 +13,9 @@ export function detectorProcessor(
   scorers: Scorer[],
   thresholds: () => SeverityThresholds,
   state: Buffer | null,
+  onCapEviction?: CapEvictionListener,
 ): StatefulProcessor {
-  const pipeline = createDetectorPipeline({ config: config.detector, scorers, thresholds, state });
+  const pipeline = createDetectorPipeline({ config: config.detector, scorers, thresholds, state, onCapEviction });
   return { process: (event) => pipeline.process(event), snapshot: () => pipeline.snapshot() };
 }
 

@@ -7,6 +7,7 @@ import { withRetry } from '../common/retry.ts';
 import { resolveAlertThresholds } from '../detector/calibration/alert-thresholds.ts';
 import { startThresholdRefresher } from '../detector/calibration/threshold-refresher.ts';
 import { loadTfjsScorers } from '../detector/scorers/tfjs-scorer.ts';
+import type { CapEvictionListener } from '../detector/state/state-caps.ts';
 import { createClickHouseEventSink } from '../ingest/clickhouse-event-sink.ts';
 import { createKafka, ensureTopics } from '../stream/kafka-client.ts';
 import type { EventSink } from '../stream/sink.ts';
@@ -81,12 +82,15 @@ function stateful(config: Config, logger: Logger, ch: ClickHouse, outputs: Detec
         config.stream.calibrationRefreshMs,
         (next, source) => logger.info({ component: 'detector', ...next, source }, 'alert thresholds recalibrated'),
       );
+      const capLog = logger.child({ component: 'detector' });
+      const onCapEviction: CapEvictionListener = (store, evicted, cap) =>
+        capLog.warn({ store, evicted, cap }, 'state cap reached: least recently seen entries evicted');
       return new StatefulSink({
         ...base,
         name: 'detector',
         group: config.kafka.groups.ingest,
         scope: 'partition',
-        createProcessor: (state) => detectorProcessor(config, scorers, refresher.current, state),
+        createProcessor: (state) => detectorProcessor(config, scorers, refresher.current, state, onCapEviction),
       });
     },
     coordination: () =>

@@ -21,6 +21,7 @@ import type { KeyState } from './state/key-state.ts';
 import { decodePipelineSnapshot, encodePipelineSnapshot } from './state/pipeline-snapshot.ts';
 import { emptyCore, restoreCore, snapshotCore } from './state/pipeline-state.ts';
 import { keyStateParams } from './state/sketch-params.ts';
+import type { CapEvictionListener } from './state/state-caps.ts';
 import type { CoordinationEngine, DetectorPipeline, PipelineOutput, PipelineStats } from './types.ts';
 
 export interface DetectorPipelineOptions {
@@ -36,6 +37,8 @@ export interface DetectorPipelineOptions {
    * fixed floors, raised to `config.alertThreshold` when that is higher.
    */
   thresholds?: SeverityThresholds | (() => SeverityThresholds);
+  /** Told when a store evicts entries to stay under its cap (`config.stateCaps`); the stream service logs it. */
+  onCapEviction?: CapEvictionListener;
 }
 
 /** Hourly windows of a new key are still filling for its first hour; the baseline learns only after that. */
@@ -64,7 +67,8 @@ export function createDetectorPipeline(options: DetectorPipelineOptions = {}): D
   const params = keyStateParams(config);
   const coordination = options.coordination;
   const saved = options.state ? decodePipelineSnapshot(options.state) : null;
-  const core = saved ? restoreCore(saved, params) : emptyCore(params);
+  const limits = { caps: config.stateCaps, onCapEviction: options.onCapEviction };
+  const core = saved ? restoreCore(saved, params, limits) : emptyCore(params, limits);
   if (saved?.coordination !== undefined) coordination?.restore?.(saved.coordination);
   const { keys, orgs, population, counters, clock } = core;
   const given = options.thresholds ?? DEFAULT_SEVERITY_THRESHOLDS;
@@ -178,6 +182,14 @@ export function createDetectorPipeline(options: DetectorPipelineOptions = {}): D
       compactedKeys: keys.compacted.size,
       evictedKeys: keys.evicted,
       keysSeen: keys.seen,
+      orgs: orgs.size,
+      cohorts: population.size,
+      capEvictions: {
+        activeKeys: keys.capEvictions.active,
+        compactedKeys: keys.capEvictions.compacted,
+        orgs: orgs.capEvictions,
+        cohorts: population.capEvictions,
+      },
       snapshots: counters.snapshots,
       alerts: counters.alerts,
       alertsByCategory: { ...counters.byCategory },

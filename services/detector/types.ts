@@ -44,6 +44,11 @@ export interface PipelineStats {
   evictedKeys: number;
   /** Distinct keys seen over the run. */
   keysSeen: number;
+  /** Organisations and `model|endpoint` cohorts currently held. */
+  orgs: number;
+  cohorts: number;
+  /** Entries each capped store evicted to stay under its cap (DG_DETECTOR_MAX_*), since the pipeline was built. */
+  capEvictions: { activeKeys: number; compactedKeys: number; orgs: number; cohorts: number };
   snapshots: number;
   alerts: number;
   alertsByCategory: Record<string, number>;

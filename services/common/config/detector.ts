@@ -49,6 +49,18 @@ export const detectorEnv = z
     DG_DETECTOR_ESCALATION_DELTA: num(0.1, 0, 1).describe('Score rise inside the cooldown that raises an escalation'),
     DG_DETECTOR_IDLE_COMPACT_MS: int(2 * HOUR, 60_000).describe('Idle time after which a key keeps only its baseline'),
     DG_DETECTOR_IDLE_EVICT_MS: int(30 * 24 * HOUR, 60_000).describe('Idle time after which a key is forgotten'),
+    DG_DETECTOR_MAX_ACTIVE_KEYS: int(200_000, 100).describe(
+      'Most keys with full state (~6 KB of heap each) per source partition; beyond it the least recently seen are compacted',
+    ),
+    DG_DETECTOR_MAX_COMPACTED_KEYS: int(2_000_000, 100).describe(
+      'Most compacted idle keys (~0.6 KB each) per source partition; beyond it the least recently seen are forgotten',
+    ),
+    DG_DETECTOR_MAX_ORGS: int(500_000, 10).describe(
+      'Most organisations whose key counts a partition keeps; beyond it the least recently used are forgotten',
+    ),
+    DG_DETECTOR_MAX_COHORTS: int(1_000, 10).describe(
+      'Most cohorts (model and endpoint) with population statistics per partition; least recently used are forgotten',
+    ),
     DG_DETECTOR_SHARE_HALF_LIFE_MS: int(30 * 60_000, 60_000).describe('Half-life of the decayed per-key shares'),
     DG_DETECTOR_LONG_OUTPUT_TOKENS: int(1_000, 1).describe('Output tokens from which an output counts as long'),
     DG_DETECTOR_NEAR_DUP_BITS: int(12, 0, 32).describe('SimHash Hamming distance up to which prompts share a template'),
@@ -77,6 +89,12 @@ export const detectorEnv = z
     escalationDelta: e.DG_DETECTOR_ESCALATION_DELTA,
     idleCompactMs: e.DG_DETECTOR_IDLE_COMPACT_MS,
     idleEvictMs: e.DG_DETECTOR_IDLE_EVICT_MS,
+    stateCaps: {
+      activeKeys: e.DG_DETECTOR_MAX_ACTIVE_KEYS,
+      compactedKeys: e.DG_DETECTOR_MAX_COMPACTED_KEYS,
+      orgs: e.DG_DETECTOR_MAX_ORGS,
+      cohorts: e.DG_DETECTOR_MAX_COHORTS,
+    },
     shareHalfLifeMs: e.DG_DETECTOR_SHARE_HALF_LIFE_MS,
     longOutputTokens: e.DG_DETECTOR_LONG_OUTPUT_TOKENS,
     nearDupBits: e.DG_DETECTOR_NEAR_DUP_BITS,

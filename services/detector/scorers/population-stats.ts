@@ -1,7 +1,9 @@
+import { LruMap } from '../../common/lru-map.ts';
 import { FEATURE_COUNT } from '../features/feature-names.ts';
 import { FEATURE_SPECS, toScale } from '../features/feature-specs.ts';
 import type { PopulationContext } from '../scorers/scorer.ts';
 import { DecayedHistogram, type DecayedHistogramSnapshot } from '../sketches/decayed-histogram.ts';
+import { CAP_EVICT_FRACTION, type CapEvictionListener } from '../state/state-caps.ts';
 
 /** Cohort distributions follow drift over hours, not minutes. */
 export const COHORT_HALF_LIFE_MS = 6 * 3_600_000;
@@ -75,9 +77,16 @@ export class CohortStats implements PopulationContext {
   }
 }
 
-/** Cohort statistics by `model|endpoint`. */
+/** Cohort statistics by `model|endpoint`; past `maxCohorts`, the least recently used cohorts are forgotten. */
 export class PopulationRegistry {
-  private readonly cohorts = new Map<string, CohortStats>();
+  private readonly cohorts: LruMap<string, CohortStats>;
+
+  constructor(maxCohorts = Number.MAX_SAFE_INTEGER, onCapEviction?: CapEvictionListener) {
+    this.cohorts = new LruMap(maxCohorts, {
+      evictFraction: CAP_EVICT_FRACTION,
+      onEvict: (evicted) => onCapEviction?.('cohorts', evicted, maxCohorts),
+    });
+  }
 
   get(cohort: string): CohortStats {
     let stats = this.cohorts.get(cohort);
@@ -88,12 +97,25 @@ export class PopulationRegistry {
     return stats;
   }
 
+  get size(): number {
+    return this.cohorts.size;
+  }
+
+  /** Cohorts forgotten to stay under the cap since this registry was built. */
+  get capEvictions(): number {
+    return this.cohorts.evictions;
+  }
+
   snapshot(): Record<string, DecayedHistogramSnapshot[]> {
     return Object.fromEntries([...this.cohorts].map(([name, stats]) => [name, stats.snapshot()]));
   }
 
-  static restore(s: Record<string, DecayedHistogramSnapshot[]>): PopulationRegistry {
-    const out = new PopulationRegistry();
+  static restore(
+    s: Record<string, DecayedHistogramSnapshot[]>,
+    maxCohorts?: number,
+    onCapEviction?: CapEvictionListener,
+  ): PopulationRegistry {
+    const out = new PopulationRegistry(maxCohorts, onCapEviction);
     for (const [name, stats] of Object.entries(s)) out.cohorts.set(name, CohortStats.restore(stats));
     return out;
   }

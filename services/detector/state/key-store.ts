@@ -2,6 +2,13 @@ import type { UsageEvent } from '../../../schemas/usage-v1.ts';
 import { Baseline } from './baseline.ts';
 import { type KeyIdentity, KeyState } from './key-state.ts';
 import type { KeyStateParams } from './sketch-params.ts';
+import {
+  type CapEvictionListener,
+  leastRecentlySeen,
+  NO_CAPS,
+  type StateCaps,
+  sizeAfterEviction,
+} from './state-caps.ts';
 
 /** An idle key reduced to what must survive: who it is and its own baseline (~0.3 KB instead of ~4 KB). */
 export interface CompactKey extends KeyIdentity {
@@ -14,14 +21,23 @@ export interface SweepLimits {
   idleEvictMs: number;
 }
 
-/** Per-key state by api_key_id: full state while active, compacted when idle, forgotten after a long silence. */
+/**
+ * Per-key state by api_key_id: full state while active, compacted when idle, forgotten after a long silence. Past
+ * its cap, the least recently seen active keys are compacted and the least recently seen compacted keys forgotten.
+ */
 export class KeyStore {
   readonly active = new Map<string, KeyState>();
   readonly compacted = new Map<string, CompactKey>();
   evicted = 0;
   seen = 0;
+  /** Keys compacted, and compacted keys forgotten, to stay under the caps (since this store was built). */
+  readonly capEvictions = { active: 0, compacted: 0 };
 
-  constructor(private readonly params: KeyStateParams) {}
+  constructor(
+    private readonly params: KeyStateParams,
+    private readonly caps: Pick<StateCaps, 'activeKeys' | 'compactedKeys'> = NO_CAPS,
+    private readonly onCapEviction?: CapEvictionListener,
+  ) {}
 
   /** The key's state, revived from its compacted form or created; `created` is true for a never-seen key. */
   obtain(event: UsageEvent): { state: KeyState; created: boolean } {
@@ -38,6 +54,7 @@ export class KeyStore {
       createdAtMs: event.key_created_at ? Date.parse(event.key_created_at) : null,
     };
     const state = new KeyState(event.api_key_id, identity, compact?.baseline ?? new Baseline(), this.params);
+    if (this.active.size >= this.caps.activeKeys) this.compactLeastRecent();
     this.active.set(event.api_key_id, state);
     return { state, created: !compact };
   }
@@ -60,6 +77,24 @@ export class KeyStore {
       lastSeen: state.lastSeen,
       baseline: state.baseline,
     });
+    if (this.compacted.size > this.caps.compactedKeys) this.forgetLeastRecent();
+  }
+
+  /** Makes room for one more active key; their unscored minute is not scored (the cap is an overload guard). */
+  private compactLeastRecent(): void {
+    const cap = this.caps.activeKeys;
+    const ids = leastRecentlySeen(this.active, (s) => s.lastSeen, this.active.size - sizeAfterEviction(cap) + 1);
+    for (const id of ids) this.compact(this.active.get(id) as KeyState);
+    this.capEvictions.active += ids.length;
+    this.onCapEviction?.('active_keys', ids.length, cap);
+  }
+
+  private forgetLeastRecent(): void {
+    const cap = this.caps.compactedKeys;
+    const ids = leastRecentlySeen(this.compacted, (c) => c.lastSeen, this.compacted.size - sizeAfterEviction(cap));
+    for (const id of ids) this.compacted.delete(id);
+    this.capEvictions.compacted += ids.length;
+    this.onCapEviction?.('compacted_keys', ids.length, cap);
   }
 
   evictIdle(now: number, limits: SweepLimits): void {

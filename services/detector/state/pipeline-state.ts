@@ -5,6 +5,7 @@ import { KeyStore } from './key-store.ts';
 import { OrgRegistry } from './org-registry.ts';
 import type { PipelineSnapshot } from './pipeline-snapshot.ts';
 import type { KeyStateParams } from './sketch-params.ts';
+import type { StateLimits } from './state-caps.ts';
 
 export interface PipelineCounters {
   events: number;
@@ -24,11 +25,12 @@ export interface PipelineCore {
   clock: { watermark: number | null; nextSweep: number };
 }
 
-export function emptyCore(params: KeyStateParams): PipelineCore {
+export function emptyCore(params: KeyStateParams, limits: StateLimits): PipelineCore {
+  const { caps, onCapEviction } = limits;
   return {
-    keys: new KeyStore(params),
-    orgs: new OrgRegistry(),
-    population: new PopulationRegistry(),
+    keys: new KeyStore(params, caps, onCapEviction),
+    orgs: new OrgRegistry(caps.orgs, onCapEviction),
+    population: new PopulationRegistry(caps.cohorts, onCapEviction),
     counters: { events: 0, snapshots: 0, alerts: 0, byCategory: {}, byKind: {} },
     clock: { watermark: null, nextSweep: 0 },
   };
@@ -64,8 +66,9 @@ export function snapshotCore(core: PipelineCore, coordination?: unknown): Pipeli
   };
 }
 
-export function restoreCore(s: PipelineSnapshot, params: KeyStateParams): PipelineCore {
-  const keys = new KeyStore(params);
+export function restoreCore(s: PipelineSnapshot, params: KeyStateParams, limits: StateLimits): PipelineCore {
+  const { caps, onCapEviction } = limits;
+  const keys = new KeyStore(params, caps, onCapEviction);
   for (const k of s.keys) keys.active.set(k.apiKeyId, restoreKeyState(k, params));
   for (const { apiKeyId, baseline, ...identity } of s.compacted) {
     keys.compacted.set(apiKeyId, { ...identity, baseline: Baseline.restore(baseline) });
@@ -75,8 +78,8 @@ export function restoreCore(s: PipelineSnapshot, params: KeyStateParams): Pipeli
   const { keysSeen: _seen, evicted: _evicted, ...counters } = s.counters;
   return {
     keys,
-    orgs: OrgRegistry.restore(s.orgs),
-    population: PopulationRegistry.restore(s.population),
+    orgs: OrgRegistry.restore(s.orgs, caps.orgs, onCapEviction),
+    population: PopulationRegistry.restore(s.population, caps.cohorts, onCapEviction),
     counters,
     clock: { watermark: s.watermark, nextSweep: s.nextSweep },
   };
