@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { z } from 'zod';
@@ -10,16 +8,24 @@ import type { Role } from '../../services/auth/roles.ts';
 import { createTokenStore } from '../../services/auth/token-store.ts';
 import { sql } from '../../services/common/clickhouse/sql.ts';
 import { loadConfig } from '../../services/common/config/index.ts';
+import { type SimulationOptions, simulate } from '../../services/simulator/index.ts';
 import { createTestTopics, testClickHouse, testKafka } from '../helpers/infra.ts';
 import { pollUntil } from '../helpers/poll.ts';
 import { Command, chromiumPath, freePort, privateEnv } from './system.ts';
 
-// A real `stream` and `serve` on a private database and topics, fed six simulated hours with two 30-key hydra
-// networks (tens of alerts with today's detector; hundreds would take longer than a browser test should).
+// A real `stream` and `serve` on a private database and topics, fed sixteen simulated hours: half the default benign
+// population, two 30-key hydra networks and more extraction campaigns than the default (hundreds of alerts from about
+// 360k events, settled in under a minute on two cores).
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
-const WORK = mkdtempSync(`${tmpdir()}/dg-browser-`);
-const EVENTS_FILE = `${WORK}/events.jsonl`;
-const SIMULATION = ['--seed', '11', '--hours', '6', '--keys-scale', '0.5', '--hydra-members', '30'];
+const SIMULATION: SimulationOptions = {
+  seed: 11,
+  hours: 16,
+  keysScale: 0.5,
+  hydraMembers: 30,
+  population: { bulk_distillation: 8, cot_harvesting: 8, capability_sweep: 6, region_evasion: 6 },
+};
+/** Event time starts at the wall clock's minute, so the alerts are live (not backfill) and the policy enforces them. */
+const START_MS = Math.floor(Date.now() / 60_000) * 60_000;
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -47,26 +53,28 @@ async function scalar(query: ReturnType<typeof sql>): Promise<number> {
 
 /** Produces the simulated events keyed by api_key_id, as gateways would; returns how many. */
 async function produceEvents(): Promise<number> {
-  execFileSync(`${new URL('../../bin/distillguard', import.meta.url).pathname}`, [
-    'simulate',
-    ...SIMULATION,
-    '--out',
-    EVENTS_FILE,
-  ]);
-  const lines = readFileSync(EVENTS_FILE, 'utf8').split('\n').filter(Boolean);
   const producer = testKafka(loadConfig({ ...process.env, ...env })).producer();
   await producer.connect();
-  for (let i = 0; i < lines.length; i += 2_000) {
-    const messages = lines.slice(i, i + 2_000).map((value) => ({ key: JSON.parse(value).api_key_id, value }));
-    await producer.send({ topic: env.DG_TOPIC_EVENTS!, messages });
+  let produced = 0;
+  let batch: Array<{ key: string; value: string }> = [];
+  const flush = async () => {
+    await producer.send({ topic: env.DG_TOPIC_EVENTS!, messages: batch });
+    produced += batch.length;
+    batch = [];
+  };
+  for (const event of simulate({ ...SIMULATION, start: START_MS }).events) {
+    batch.push({ key: event.api_key_id, value: JSON.stringify(event) });
+    if (batch.length === 2_000) await flush();
   }
+  if (batch.length) await flush();
   await producer.disconnect();
-  return lines.length;
+  return produced;
 }
 
-/** Every event stored, the alert count unchanged across two polls, and every alert folded into a case. */
+/** Every event stored, the alert and action counts unchanged across two polls, every alert folded into a case. */
 async function settled(events: number): Promise<void> {
   let lastAlerts = -1;
+  let lastActions = -1;
   const started = Date.now();
   const done = await pollUntil(
     'the stream to store every event and the cases to absorb every alert',
@@ -75,12 +83,14 @@ async function settled(events: number): Promise<void> {
       const stored = await scalar(sql`SELECT uniqExact(event_id) AS n FROM ${table(ch, 'usage_events')}`);
       const alerts = await scalar(sql`SELECT count() AS n FROM ${table(ch, 'alerts')} FINAL`);
       const folded = await scalar(sql`SELECT uniqExact(alert_id) AS n FROM ${table(ch, 'case_alerts')}`);
-      const steady = alerts === lastAlerts;
+      const actions = await scalar(sql`SELECT count() AS n FROM ${table(ch, 'key_actions')}`);
+      const steady = alerts === lastAlerts && actions === lastActions;
       lastAlerts = alerts;
-      return { stored, alerts, folded, steady, s: Math.round((Date.now() - started) / 1000) };
+      lastActions = actions;
+      return { stored, alerts, folded, actions, steady, s: Math.round((Date.now() - started) / 1000) };
     },
     (s) => s.stored === events && s.steady && s.alerts > 0 && s.folded === s.alerts,
-    { timeoutMs: 150_000, intervalMs: 4_000 },
+    { timeoutMs: 300_000, intervalMs: 4_000 },
   );
   console.log(`# settled: ${JSON.stringify(done)}`);
 }
@@ -88,7 +98,8 @@ async function settled(events: number): Promise<void> {
 before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   const port = await freePort();
-  env = privateEnv(port);
+  // The simulated hours arrive within a minute, so their event time runs up to 16 h ahead of the wall clock.
+  env = { ...privateEnv(port), DG_MAX_FUTURE_SKEW_MS: '0' };
   base = `http://127.0.0.1:${port}`;
   ch = await testClickHouse(loadConfig({ ...process.env, ...env }));
   const store = createTokenStore(ch, { cacheMs: 1_000, now: Date.now });
@@ -128,7 +139,6 @@ after(async () => {
   await serve?.stop();
   await stream?.stop();
   await ch?.drop();
-  rmSync(WORK, { recursive: true, force: true });
 });
 
 const shot = (name: string) => page.screenshot({ path: `${ARTIFACTS}cases-${name}.png`, fullPage: true });
@@ -142,12 +152,24 @@ async function signIn(role: Role): Promise<void> {
   await page.getByRole('heading', { name: 'Case queue' }).waitFor();
 }
 
-async function decisionOf(key: string): Promise<string> {
-  const r = await fetch(`${base}/v1/keys/${encodeURIComponent(key)}/decision`, {
-    headers: { authorization: `Bearer ${tokens.get('gateway')}` },
-  });
-  return ((await r.json()) as { decision: string }).decision;
+async function api<T>(role: Role, path: string, method = 'GET'): Promise<T> {
+  const r = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${tokens.get(role)}` } });
+  assert.equal(r.status, 200, `${method} ${path} as ${role}: ${r.status}`);
+  return (await r.json()) as T;
 }
+
+async function decisionOf(key: string): Promise<string> {
+  return (await api<{ decision: string }>('gateway', `/v1/keys/${encodeURIComponent(key)}/decision`)).decision;
+}
+
+type CaseView = { case_id: string; kind: string; api_key_ids: string[]; severity: string; score: number };
+const keysWhere = async (condition: ReturnType<typeof sql>) =>
+  (
+    await ch.query(
+      sql`SELECT DISTINCT k FROM ${table(ch, 'alerts')} FINAL ARRAY JOIN api_key_ids AS k WHERE ${condition}`,
+      z.object({ k: z.string() }),
+    )
+  ).map((r) => r.k);
 
 test('the queue holds one case per key or cluster, most severe first, with the total', async () => {
   const alerts = await scalar(sql`SELECT count() AS n FROM ${table(ch, 'alerts')} FINAL`);
@@ -161,9 +183,14 @@ test('the queue holds one case per key or cluster, most severe first, with the t
   const totalText = (await page.locator('#case-total').textContent()) ?? '';
   const total = Number(/^(\d+) open case/.exec(totalText)?.[1]);
   console.log(`# ${alerts} alerts, ${keys} keys, ${clusters} cluster chains -> ${total} open cases`);
-  assert.ok(alerts >= 30, `tens of alerts expected, got ${alerts}`);
+  assert.ok(alerts >= 200, `hundreds of alerts expected, got ${alerts}`);
   assert.ok(total > 0 && total <= keys + clusters, `${total} cases for ${keys} keys and ${clusters} clusters`);
-  assert.ok(total < alerts / 2, `${total} cases for ${alerts} alerts`);
+  assert.ok(total < alerts / 4, `${total} cases for ${alerts} alerts`);
+  const listed = await api<{ cases: CaseView[]; total: number }>('analyst', '/v1/cases?limit=200');
+  assert.equal(listed.total, total, 'the page and the API report the same total');
+  const order = listed.cases.map((c) => [SEVERITY_RANK[c.severity] ?? -1, c.score] as const);
+  const sorted = [...order].sort((a, b) => b[0] - a[0] || b[1] - a[1]);
+  assert.deepEqual(order, sorted, 'sorted by severity, then score');
   const severities = await page
     .locator('#queue-results tbody tr')
     .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-severity') ?? ''));
@@ -196,18 +223,56 @@ test('a case page explains in sentences and charts each feature on its own label
   await shot('case');
 });
 
+test('the policy suspends or throttles every critical bulk or CoT key and limits hydra members via their cluster case, breaker closed', async () => {
+  const extraction = sql`kind = 'key' AND category IN ('bulk_distillation', 'cot_harvesting')`;
+  const critical = await keysWhere(sql`${extraction} AND severity = 'critical'`);
+  const high = (await keysWhere(sql`${extraction} AND severity = 'high'`)).filter((k) => !critical.includes(k));
+  const decisions = new Map<string, string>();
+  for (const key of [...critical, ...high]) decisions.set(key, await decisionOf(key));
+  console.log(`# critical bulk/CoT keys: ${critical.map((k) => decisions.get(k)).join(' ')}`);
+  console.log(`# high-only bulk/CoT keys: ${high.map((k) => decisions.get(k)).join(' ')}`);
+  assert.ok(critical.length >= 2, `critical bulk/CoT keys: ${critical.length}`);
+  for (const key of critical) assert.equal(decisions.get(key), 'deny', `critical ${key} suspended`);
+  // A key can also have a critical alert of another category (region evasion), which suspends it.
+  for (const key of high) assert.notEqual(decisions.get(key), 'allow', `high ${key} rate-limited or suspended`);
+
+  const breaker = await api<{ open: boolean; overall: { count: number }; last_tripped_at: string | null }>(
+    'analyst',
+    '/v1/actions/breaker',
+  );
+  console.log(`# breaker: ${breaker.overall.count} automatic actions in the window, open ${breaker.open}`);
+  assert.equal(breaker.open, false);
+  assert.equal(breaker.last_tripped_at, null);
+  const held = await scalar(sql`SELECT count() AS n FROM ${table(ch, 'key_actions')} WHERE mode = 'recommendation'`);
+  assert.equal(held, 0, 'no automatic action held back as a recommendation');
+
+  const clusterCases = (await api<{ cases: CaseView[] }>('analyst', '/v1/cases?kind=cluster&limit=200')).cases;
+  const limitedVia = await ch.query(
+    sql`SELECT ca.case_id AS case_id, a.api_key_id AS api_key_id FROM ${table(ch, 'key_actions')} AS a
+        INNER JOIN ${table(ch, 'case_alerts')} AS ca ON ca.alert_id = a.alert_id
+        WHERE a.rule = 'hydra-network' AND a.mode = 'enforce' AND a.action = 'rate_limit'`,
+    z.object({ case_id: z.string(), api_key_id: z.string() }),
+  );
+  const members = limitedVia.filter((r) =>
+    clusterCases.some((c) => c.case_id === r.case_id && c.api_key_ids.includes(r.api_key_id)),
+  );
+  const limited: string[] = [];
+  for (const m of members) if ((await decisionOf(m.api_key_id)) === 'limit') limited.push(m.api_key_id);
+  console.log(`# hydra members limited through their cluster case: ${limited.length} of ${members.length}`);
+  assert.ok(limited.length >= 3, `hydra members limited through a cluster case: ${limited.length}`);
+});
+
 test('resolving a key case as true positive with enforce changes its gateway decision', async () => {
-  const r = await fetch(`${base}/v1/cases?kind=key&limit=1`, {
-    headers: { authorization: `Bearer ${tokens.get('analyst')}` },
-  });
-  type Case = { case_id: string; api_key_ids: string[]; severity: string };
-  const [target] = ((await r.json()) as { cases: Case[] }).cases;
+  const [target] = (await api<{ cases: CaseView[] }>('analyst', '/v1/cases?kind=key&limit=1')).cases;
   // The default policy suspends on a critical key case and rate-limits a high one.
   const expected = ({ critical: 'deny', high: 'limit' } as Record<string, string>)[target?.severity ?? ''];
   assert.ok(target && expected, `a high or critical key case: ${JSON.stringify(target)}`);
   const key = target.api_key_ids[0]!;
+  // The policy acted already; the customer disputes it, an analyst lifts it while the case is reviewed.
+  const reason = encodeURIComponent('customer disputes the suspension; under review');
+  await api('analyst', `/v1/keys/${encodeURIComponent(key)}/actions?reason=${reason}`, 'DELETE');
   const before = await decisionOf(key);
-  assert.notEqual(before, 'deny');
+  assert.equal(before, 'allow');
   await page.goto(`${base}/ui/#/case/${target.case_id}`);
   await page.getByRole('button', { name: 'Resolve…' }).click();
   await page.locator('#resolve-dialog select[name=label]').selectOption('true_positive');
