@@ -45,6 +45,7 @@ export function createActionsServiceFromConfig(
       headroom: a.recommendHeadroom,
       minActiveMinutes: a.recommendMinMinutes,
       throttle: a.throttle,
+      timeoutMs: a.recommendTimeoutMs,
     }),
     keyInfo: createKeyInfoLookup(ch),
     backfillLagMs: a.backfillLagMs,

@@ -251,7 +251,7 @@ export default async function actionRoutes(app: FastifyInstance, { deps }: { dep
     url: '/v1/keys/:id/recommended-limits',
     summary: "p50/p90/p99 of the key's per-minute requests and tokens, and suggested rpm/tpm (default: last 7 days)",
     tags,
-    errors: [503],
+    errors: [422, 503],
     roles: [...READERS],
     params: keyParams,
     query: z.object({ from: isoTime.optional(), to: isoTime.optional() }),

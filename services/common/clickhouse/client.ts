@@ -7,11 +7,16 @@ import { ident, type SqlQuery } from './sql.ts';
 /** ClickHouse server error codes worth retrying (timeouts, overload, too many parts, memory pressure). */
 const RETRIABLE_SERVER_CODES = new Set(['159', '202', '209', '210', '241', '252', '425']);
 
+/** Per-query options: `signal` aborts the HTTP request (the caller stops waiting; pair it with max_execution_time). */
+export interface QueryOptions {
+  signal?: AbortSignal;
+}
+
 export interface ClickHouse {
   readonly database: string;
   command(query: SqlQuery): Promise<void>;
-  query<S extends z.ZodType>(query: SqlQuery, rowSchema: S): Promise<Array<z.output<S>>>;
-  queryRaw(query: SqlQuery): Promise<Array<Record<string, unknown>>>;
+  query<S extends z.ZodType>(query: SqlQuery, rowSchema: S, options?: QueryOptions): Promise<Array<z.output<S>>>;
+  queryRaw(query: SqlQuery, options?: QueryOptions): Promise<Array<Record<string, unknown>>>;
   /** Streams the result in a text format (JSONEachRow, CSVWithNames) for exports. */
   stream(query: SqlQuery, format: 'JSONEachRow' | 'CSVWithNames'): Promise<NodeJS.ReadableStream>;
   insert(table: string, rows: ReadonlyArray<Record<string, unknown>>): Promise<void>;
@@ -65,10 +70,13 @@ export function createClickHouse(config: Config['clickhouse'], options: { databa
   return {
     database,
     command: (query) => run('command', async () => void (await client.command({ query: query.text }))),
-    queryRaw: (query) =>
-      run('query', async () => (await client.query({ query: query.text, format: 'JSONEachRow' })).json()),
-    async query(query, rowSchema) {
-      const rows = await this.queryRaw(query);
+    queryRaw: (query, options) =>
+      run('query', async () => {
+        const signal = options?.signal ? { abort_signal: options.signal } : {};
+        return (await client.query({ query: query.text, format: 'JSONEachRow', ...signal })).json();
+      }),
+    async query(query, rowSchema, options) {
+      const rows = await this.queryRaw(query, options);
       return rows.map((row, i) => {
         const parsed = rowSchema.safeParse(row);
         if (!parsed.success)

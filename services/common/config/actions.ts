@@ -30,6 +30,9 @@ export const actionsEnv = z
       .default('distillguard-key-actions-reader')
       .describe('Prefix of the per-instance group that reads key-actions from the beginning'),
     DG_ACTIONS_RECOMMEND_HEADROOM: num(1.5, 1, 100).describe('Suggested limit = p99 per-minute usage x headroom'),
+    DG_ACTIONS_RECOMMEND_TIMEOUT_S: int(10, 1, 600).describe(
+      'Bound of the rate-limit recommendation query (ClickHouse max_execution_time and a client-side abort)',
+    ),
     DG_ACTIONS_RECOMMEND_MIN_MINUTES: int(30, 1).describe('Fewest active minutes before limits are suggested'),
     DG_ACTIONS_BACKFILL_LAG_MS: int(900_000, 0).describe(
       'Alerts whose event time is further behind now are queued as require_review, outside the breaker',
@@ -58,6 +61,7 @@ export const actionsEnv = z
     readerGroupPrefix: e.DG_ACTIONS_READER_GROUP_PREFIX,
     recommendHeadroom: e.DG_ACTIONS_RECOMMEND_HEADROOM,
     recommendMinMinutes: e.DG_ACTIONS_RECOMMEND_MIN_MINUTES,
+    recommendTimeoutMs: e.DG_ACTIONS_RECOMMEND_TIMEOUT_S * 1_000,
     backfillLagMs: e.DG_ACTIONS_BACKFILL_LAG_MS,
     throttle: {
       fraction: e.DG_ACTIONS_THROTTLE_FRACTION,
