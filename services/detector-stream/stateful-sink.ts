@@ -36,11 +36,6 @@ interface Slot {
   next: Map<string, bigint>;
 }
 
-interface SavedState {
-  next: Record<string, string>;
-  state: string;
-}
-
 const partitionKey = (topic: string, partition: number) => `${topic}:${partition}`;
 
 /**
@@ -110,16 +105,14 @@ export class StatefulSink implements EventSink {
     for (const [key, p] of touched) {
       const slot = this.slots.get(key);
       if (!slot) continue;
-      const saved: SavedState = {
-        next: Object.fromEntries([...slot.next].map(([k, v]) => [k, v.toString()])),
-        state: slot.processor.snapshot().toString('base64'),
-      };
+      const state = slot.processor.snapshot();
       const partition = this.o.scope === 'all' ? ALL_PARTITIONS : p.partition;
       await this.o.store.save(this.o.group, p.topic, partition, {
         nextOffset: p.offset,
-        state: Buffer.from(JSON.stringify(saved)),
+        positions: Object.fromEntries([...slot.next].map(([k, v]) => [k, v.toString()])),
+        state,
       });
-      this.log.debug({ topic: p.topic, partition, bytes: saved.state.length }, 'checkpoint saved');
+      this.log.debug({ topic: p.topic, partition, bytes: state.length }, 'checkpoint saved');
     }
   }
 
@@ -138,10 +131,9 @@ export class StatefulSink implements EventSink {
   private async restore(topic: string, partition: number): Promise<Slot> {
     const saved = await this.o.store.load(this.o.group, topic, partition);
     if (!saved) return { processor: this.o.createProcessor(null), next: new Map() };
-    const parsed = JSON.parse(saved.state.toString()) as SavedState;
-    const next = new Map(Object.entries(parsed.next).map(([k, v]) => [k, BigInt(v)]));
-    this.log.info({ topic, partition, next: parsed.next }, 'state restored from checkpoint');
-    return { processor: this.o.createProcessor(Buffer.from(parsed.state, 'base64')), next };
+    const next = new Map(Object.entries(saved.positions).map(([k, v]) => [k, BigInt(v)]));
+    this.log.info({ topic, partition, next: saved.positions }, 'state restored from checkpoint');
+    return { processor: this.o.createProcessor(saved.state), next };
   }
 
   async close(): Promise<void> {

@@ -47,7 +47,7 @@ const BASELINE_WARMUP_MS = 3_600_000;
 const SWEEP_EVERY_MS = 5 * 60_000;
 
 export interface DetectorPipelineWithState extends DetectorPipeline {
-  /** The whole state (all keys, cohorts, counters, and stage 2 when it can snapshot) as gzipped JSON. */
+  /** The whole state (all keys, cohorts, counters, and stage 2 when it can snapshot) as JSON bytes. */
   snapshot(): Buffer;
   /** One key's serialised state (null when the key holds no full state), for checkpoints. */
   snapshotKey(apiKeyId: string): KeySnapshot | null;

@@ -15,6 +15,9 @@ export const streamEnv = z
     DG_CHECKPOINT_INTERVAL_MS: int(10_000, 100, 3_600_000).describe(
       'Detector state checkpoint and offset commit interval (a crash replays at most this much)',
     ),
+    DG_CHECKPOINT_RETAIN: int(3, 1, 1_000).describe(
+      'Detector state checkpoints kept per consumer group and partition (older ones are replaced)',
+    ),
     DG_SHUTDOWN_TIMEOUT_MS: int(30_000, 1_000, 600_000).describe('Longest a graceful shutdown may take'),
     DG_MAX_FUTURE_SKEW_MS: int(3_600_000, 0, 30 * 86_400_000).describe(
       'Events stamped further ahead of the wall clock go to the dead-letter topic as future_ts (0 = no limit)',
@@ -32,6 +35,7 @@ export const streamEnv = z
     detector: e.DG_DETECTOR_IN_STREAM,
     coordination: e.DG_COORDINATION_IN_STREAM,
     checkpointIntervalMs: e.DG_CHECKPOINT_INTERVAL_MS,
+    checkpointRetain: e.DG_CHECKPOINT_RETAIN,
     healthHost: e.DG_STREAM_HEALTH_HOST,
     calibrationRefreshMs: e.DG_CALIBRATION_REFRESH_MS,
     maxFutureSkewMs: e.DG_MAX_FUTURE_SKEW_MS,

@@ -1,4 +1,4 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { errors } from '../../common/errors.ts';
 import { keySnapshotSchema } from './key-snapshot.ts';
@@ -39,18 +39,21 @@ export const pipelineSnapshotSchema = z.object({
 
 export type PipelineSnapshot = z.infer<typeof pipelineSnapshotSchema>;
 
-/** Gzipped JSON: compact enough for a checkpoint topic or table, and readable with zcat. */
+/** JSON bytes; the checkpoint store compresses them once, off the event loop. */
 export function encodePipelineSnapshot(snapshot: PipelineSnapshot): Buffer {
-  return gzipSync(JSON.stringify(snapshot));
+  return Buffer.from(JSON.stringify(snapshot));
 }
 
-/** Decodes and validates; throws DG_ERR_BAD_INPUT on anything that is not a v1 snapshot. */
+/** Snapshots taken before checkpoints were compressed by the store alone are gzipped JSON (they start 1f 8b). */
+const isGzip = (bytes: Uint8Array) => bytes[0] === 0x1f && bytes[1] === 0x8b;
+
+/** Decodes (JSON, or the older gzipped JSON) and validates; throws DG_ERR_BAD_INPUT on anything else. */
 export function decodePipelineSnapshot(bytes: Uint8Array): PipelineSnapshot {
   let value: unknown;
   try {
-    value = JSON.parse(gunzipSync(bytes).toString('utf8'));
+    value = JSON.parse((isGzip(bytes) ? gunzipSync(bytes) : Buffer.from(bytes)).toString('utf8'));
   } catch (error) {
-    throw errors.badInput(`detector snapshot is not gzipped JSON (${(error as Error).message})`, error);
+    throw errors.badInput(`detector snapshot is not JSON (${(error as Error).message})`, error);
   }
   const parsed = pipelineSnapshotSchema.safeParse(value);
   if (!parsed.success) throw errors.badInput(`detector snapshot invalid: ${parsed.error.issues[0]?.message ?? ''}`);
