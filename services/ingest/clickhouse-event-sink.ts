@@ -1,5 +1,5 @@
 import type { ClickHouse } from '../common/clickhouse/client.ts';
-import { isRetriable } from '../common/errors.ts';
+import { insertFailureKind } from '../common/clickhouse/insert-failure.ts';
 import type { DeadLetter, EventSink, SourcedEvent } from '../stream/sink.ts';
 import { toUsageEventRow } from './usage-event-row.ts';
 
@@ -14,12 +14,13 @@ export function createClickHouseEventSink(ch: ClickHouse): EventSink {
       );
       return [];
     } catch (error) {
-      if (isRetriable(error)) throw error;
+      // Credentials, a missing table or an outage say nothing about the rows: the consumer retries and stays unready.
+      if (insertFailureKind(error) === 'infrastructure') throw error;
       return isolateRejected(events, error as Error);
     }
   }
 
-  /** A non-retriable error rejects the whole insert: bisect to find the rows the server refuses. */
+  /** A data error rejects the whole insert: bisect to find the rows the server refuses. */
   async function isolateRejected(events: readonly SourcedEvent[], error: Error): Promise<DeadLetter[]> {
     if (events.length === 1) {
       const { event, source } = events[0]!;
