@@ -5,11 +5,12 @@
  *   `admin` passes every check, so it never needs listing. A non-public route without `roles` is admin-only.
  * - Missing, malformed, unknown or revoked token → 401 DG_ERR_UNAUTHORIZED; valid token, role not listed → 403.
  * - A client IP past its budget of failed authentications (DG_API_AUTH_FAILURES_PER_MIN) gets 429
- *   DG_ERR_RATE_LIMITED with Retry-After before its token is looked up, whatever the token.
+ *   DG_ERR_RATE_LIMITED with Retry-After before its token is looked up, unless the token is one the API verified
+ *   recently (a fresh cache entry), so clients sharing an address with an attacker keep working.
  * - After the hook, `request.principal` is `{ tokenId, name, role }` (never the token text).
  * The `route()` helper in zod-route.ts sets the same `config` from its `roles`/`public` options.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal, Role } from '../auth/roles.ts';
 import { roleAllowed } from '../auth/roles.ts';
 import { bearerToken } from '../auth/token-secret.ts';
@@ -38,13 +39,15 @@ export function markPublicPrefixes(app: FastifyInstance): void {
   });
 }
 
+type Authenticate = (token: string) => Promise<Principal | null>;
+
 /** Authenticates the request (401) and checks the route's roles (403). Throws coded errors. */
-export async function authorize(request: FastifyRequest, tokens: TokenStore): Promise<void> {
+export async function authorize(request: FastifyRequest, authenticate: Authenticate): Promise<void> {
   const config = request.routeOptions.config;
   if (config?.public || request.is404) return;
   const token = bearerToken(request.headers.authorization);
   if (!token) throw errors.unauthorized('missing bearer token');
-  const principal = await tokens.authenticate(token);
+  const principal = await authenticate(token);
   if (!principal) throw errors.unauthorized('invalid or revoked token');
   request.principal = principal;
   const allowed = config?.roles ?? [];
@@ -54,17 +57,24 @@ export async function authorize(request: FastifyRequest, tokens: TokenStore): Pr
 
 const isUnauthorized = (error: unknown) => error instanceof DistillGuardError && error.code === 'DG_ERR_UNAUTHORIZED';
 
-/** Installs the failed-authentication limit and then `authorize` as the first onRequest hook of the app. */
+/** For a client past its failure budget: recently verified tokens pass, anything else is a 429 without a lookup. */
+function cachedOnly(tokens: TokenStore, reply: FastifyReply, waitMs: number): Authenticate {
+  return async (token) => {
+    const principal = tokens.cachedPrincipal(token);
+    if (principal) return principal;
+    reply.header('retry-after', `${Math.ceil(waitMs / 1_000)}`);
+    throw errors.rateLimited('too many failed authentications from this address; retry later');
+  };
+}
+
+/** Installs the failed-authentication limit and `authorize` as the first onRequest hook of the app. */
 export function installAuth(app: FastifyInstance, tokens: TokenStore, failures: AuthFailureLimit): void {
+  const lookup: Authenticate = (token) => tokens.authenticate(token);
   app.addHook('onRequest', async (request, reply) => {
     if (request.routeOptions.config?.public || request.is404) return;
     const waitMs = failures.retryAfterMs(request.ip);
-    if (waitMs > 0) {
-      reply.header('retry-after', `${Math.ceil(waitMs / 1_000)}`);
-      throw errors.rateLimited('too many failed authentications from this address; retry later');
-    }
     try {
-      await authorize(request, tokens);
+      await authorize(request, waitMs > 0 ? cachedOnly(tokens, reply, waitMs) : lookup);
     } catch (error) {
       if (isUnauthorized(error)) failures.recordFailure(request.ip);
       throw error;

@@ -28,6 +28,7 @@ export function fakeTokens(): TokenStore & { token(role: Role): string; revokedI
       const p = byToken.get(token);
       return p && !revokedIds.has(p.tokenId) ? p : null;
     },
+    cachedPrincipal: () => null,
   };
 }
 
