@@ -113,6 +113,20 @@ export const caseEnforcementSchema = z.object({
   actor: z.string().min(1).max(200),
 });
 
+/** An open case's evidence as the case projector sees it after folding: the policy acts on the case as one decision. */
+export const caseEvidenceSchema = z.object({
+  case_id: z.string().min(1).max(200),
+  kind: alertKindSchema,
+  api_key_ids: z.array(z.string().min(1).max(128)).min(1).max(1000),
+  /** One per key (paired by position); otherwise each key's org is looked up from usage_events. */
+  org_ids: z.array(z.string().max(128)).default([]),
+  severity: severitySchema,
+  category: z.string().min(1).max(200),
+  score: z.number().min(0).max(1),
+  /** Event time of the case's latest alert: decides live vs backfill as an alert's `raised_at` does. */
+  last_evidence_ms: z.int().nonnegative(),
+});
+
 export const manualLiftInputSchema = z.object({
   api_key_id: z.string().min(1).max(128),
   reason: z.string().min(1).max(2000),
@@ -139,6 +153,7 @@ export type ManualActionInput = z.input<typeof manualActionInputSchema>;
 export type ManualLiftInput = z.infer<typeof manualLiftInputSchema>;
 export type ThrottleInput = z.input<typeof throttleInputSchema>;
 export type CaseEnforcement = z.input<typeof caseEnforcementSchema>;
+export type CaseEvidence = z.input<typeof caseEvidenceSchema>;
 export type AlertResolution = z.infer<typeof alertResolutionSchema>;
 
 const windowCountSchema = z.object({ count: z.int(), limit: z.int(), tripped: z.boolean() });

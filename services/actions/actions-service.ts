@@ -9,6 +9,8 @@ import {
   alertResolutionSchema,
   type BreakerStatus,
   type CaseEnforcement,
+  type CaseEvidence,
+  caseEvidenceSchema,
   type Decision,
   type KeyAction,
   type KeyActionState,
@@ -24,7 +26,7 @@ import { type PlannedAction, planAlertActions } from './alert-plan.ts';
 import { type BreakerLimits, type BreakerTrip, CircuitBreaker } from './circuit-breaker.ts';
 import { DecisionTable, strictness } from './decision-table.ts';
 import { createHumanActions, parseInput } from './human-actions.ts';
-import type { ActContext, ActionOutcome, Skipped } from './human-plan.ts';
+import { type ActContext, type ActionOutcome, caseAsAlert, type Skipped } from './human-plan.ts';
 import type { KeyActionsTopic } from './key-actions-topic.ts';
 import type { KeyInfoLookup } from './key-info.ts';
 import { withAction, withoutActions } from './key-state.ts';
@@ -47,6 +49,11 @@ export interface ActionsService {
   throttleKeys(input: ThrottleInput): Promise<ActionOutcome>;
   /** A case resolved as a true positive: its keys go through the policy (mode, no-repeat, audit, lift on resolve). */
   enforceCase(input: CaseEnforcement): Promise<ActionOutcome>;
+  /**
+   * An open case after new evidence: the policy acts on it as one automatic decision (ids per case and key, breaker,
+   * backfill by its latest evidence), so a cluster case whose members' alerts raise its severity limits every member.
+   */
+  handleCase(input: CaseEvidence): Promise<KeyAction[]>;
   /** Lifts every active action on the key; returns the `lift` audit rows (empty when nothing was active). */
   liftManual(input: ManualLiftInput): Promise<KeyAction[]>;
   /** For `false_positive`/`benign_heavy_user`, lifts the actions the alert (or case) caused; returns the lifts. */
@@ -207,7 +214,7 @@ export function createActionsService(deps: ActionsServiceDeps): ActionsService {
     return { actions, skipped };
   }
 
-  async function handleAlertNow(alert: Alert, suppressed: boolean): Promise<KeyAction[]> {
+  async function handleAlertNow(alert: Alert, suppressed: boolean, subject?: string): Promise<KeyAction[]> {
     const match = matchRule(deps.policy, alert);
     if (!match) return [];
     const nowMs = now();
@@ -215,7 +222,7 @@ export function createActionsService(deps: ActionsServiceDeps): ActionsService {
     const eventMs = Number.isFinite(raisedMs) ? raisedMs : nowMs;
     const lagMs = nowMs - eventMs;
     const backfill = lagMs > backfillLagMs ? { backfillLagMs: lagMs } : {};
-    const planned = planAlertActions(alert, match, { nowMs, ...backfill });
+    const planned = planAlertActions(alert, match, { nowMs, ...backfill, ...(subject && { subject }) });
     const prepare = (p: PlannedAction) => withBaseline(p, eventMs);
     const { actions, skipped } = await actOn(planned, { mode: match.mode, suppressed, nowMs, prepare });
     if (actions.length || skipped.length)
@@ -224,6 +231,21 @@ export function createActionsService(deps: ActionsServiceDeps): ActionsService {
         'alert acted on',
       );
     return actions;
+  }
+
+  /**
+   * The case as an alert of its own (id = case id). Orgs paired by position, else each key's from the event log,
+   * looked up only when a rule matches (the projector calls this after every batch that touches the case).
+   */
+  async function handleCaseNow(raw: CaseEvidence): Promise<KeyAction[]> {
+    const c = parseInput(caseEvidenceSchema, raw);
+    const unpaired = caseAsAlert({ ...c, actor: SYSTEM_POLICY_ACTOR }, [], c.last_evidence_ms);
+    if (!matchRule(deps.policy, unpaired)) return [];
+    const orgIds =
+      c.org_ids.length === c.api_key_ids.length
+        ? c.org_ids
+        : await Promise.all(c.api_key_ids.map(async (k) => (await deps.keyInfo?.(k))?.org_id ?? c.org_ids[0] ?? ''));
+    return handleAlertNow({ ...unpaired, org_ids: orgIds }, false, `${c.kind} case`);
   }
 
   const people = createHumanActions({
@@ -305,6 +327,7 @@ export function createActionsService(deps: ActionsServiceDeps): ActionsService {
     applyManual: (input) => exclusive(() => people.applyManual(input)),
     throttleKeys: (input) => exclusive(() => people.throttleKeys(input)),
     enforceCase: (input) => exclusive(() => people.enforceCase(input)),
+    handleCase: (input) => exclusive(() => handleCaseNow(input)),
     liftManual: (input) => exclusive(() => liftManualNow(input)),
     onAlertResolved: (resolution) => exclusive(() => onAlertResolvedNow(resolution)),
     decision: (apiKeyId, nowMs) => table.decision(apiKeyId, nowMs),

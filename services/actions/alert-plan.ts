@@ -11,11 +11,11 @@ export function orgForKey(alert: Pick<Alert, 'org_ids' | 'api_key_ids'>, index: 
   return alert.org_ids[0] ?? '';
 }
 
-function reasonFor(alert: Alert, match: RuleMatch): string {
+function reasonFor(alert: Alert, match: RuleMatch, subject = `${alert.kind} alert`): string {
   const top = [...alert.reasons].sort((a, b) => b.contribution - a.contribution)[0];
   const because = top ? `; top reason ${top.feature}=${top.value}` : '';
   return (
-    `policy rule ${match.rule.name}: ${alert.kind} alert ${alert.alert_id} (${alert.category}, ` +
+    `policy rule ${match.rule.name}: ${subject} ${alert.alert_id} (${alert.category}, ` +
     `severity ${alert.severity}, score ${alert.score.toFixed(3)})${because}`
   );
 }
@@ -26,6 +26,8 @@ export interface PlanOptions {
   backfillLagMs?: number;
   /** Who acts (default `system:policy`; an analyst enforcing a case). */
   actor?: string;
+  /** What the reason calls the source (default `<kind> alert`; `cluster case` when a case is the decision). */
+  subject?: string;
 }
 
 function backfillReason(lagMs: number, type: string, reason: string): string {
@@ -39,8 +41,8 @@ export function planAlertActions(alert: Alert, match: RuleMatch, o: PlanOptions)
   const backfill = o.backfillLagMs !== undefined && outcome.type !== 'require_review';
   const type = backfill ? 'require_review' : outcome.type;
   const reason = backfill
-    ? backfillReason(o.backfillLagMs!, outcome.type, reasonFor(alert, match))
-    : reasonFor(alert, match);
+    ? backfillReason(o.backfillLagMs!, outcome.type, reasonFor(alert, match, o.subject))
+    : reasonFor(alert, match, o.subject);
   const keys = alert.api_key_ids
     .map((api_key_id, i) => ({ api_key_id, org_id: orgForKey(alert, i) }))
     .filter((k, i) => alert.api_key_ids.indexOf(k.api_key_id) === i);

@@ -4,6 +4,7 @@ import { type ActionsRunner, startActionsRunner } from '../actions/actions-runne
 import type { ActionsService } from '../actions/actions-service.ts';
 import { createSuppressionCheck } from '../alerts-store/suppression-store.ts';
 import { createTokenStore } from '../auth/token-store.ts';
+import { clusterCasePolicy } from '../cases/case-policy.ts';
 import { createCaseProjector } from '../cases/case-projector.ts';
 import { createClickHouse } from '../common/clickhouse/client.ts';
 import { migrate } from '../common/clickhouse/migrate.ts';
@@ -98,7 +99,11 @@ export async function startServer(
     readiness: [kafka],
     ...(actions ? { actions } : {}),
   });
-  const cases = createCaseProjector(ch, { now: Date.now, logger });
+  const cases = createCaseProjector(ch, {
+    now: Date.now,
+    logger,
+    ...(actions && { onClusterCases: clusterCasePolicy(actions) }),
+  });
   cases.start();
   const url = await app.listen({ host: config.api.host, port: config.api.port });
   let closing: Promise<void> | null = null;

@@ -1,5 +1,6 @@
 import type { ClickHouse } from '../common/clickhouse/client.ts';
 import type { Logger } from '../common/logger.ts';
+import { type CaseRow, findCase } from './case-queries.ts';
 import { type CaseAlertRow, type CaseRecord, caseAlertRow, type FoldAlert } from './case-schema.ts';
 import { caseAlertRows, exclusive, openCasesFor, unfoldedAlerts, writeCaseAlerts, writeCases } from './case-store.ts';
 import { foldAlert } from './fold.ts';
@@ -18,13 +19,21 @@ export interface CaseProjectorOptions {
   logger: Logger;
   batchSize?: number;
   intervalMs?: number;
+  /**
+   * Called after each batch with the open cluster cases it touched, their evidence aggregated (e.g. to run the
+   * policy on the case); a failure is logged and the case is looked at again with its next alert.
+   */
+  onClusterCases?: (cases: CaseRow[]) => Promise<void>;
 }
 
 const DEFAULT_BATCH = 500;
 const DEFAULT_INTERVAL_MS = 2_000;
 
-/** Folds a batch in event-time order; case rows are written before evidence, so a crash in between refolds. */
-async function foldBatch(ch: ClickHouse, alerts: FoldAlert[], nowMs: number): Promise<void> {
+/**
+ * Folds a batch in event-time order; case rows are written before evidence, so a crash in between refolds. Returns
+ * the cluster cases the batch touched.
+ */
+async function foldBatch(ch: ClickHouse, alerts: FoldAlert[], nowMs: number): Promise<string[]> {
   const live = alerts.filter((a) => a.suppressed === 0);
   const open = new Map<string, CaseRecord>(
     (await openCasesFor(ch, [...new Set(live.flatMap((a) => a.api_key_ids))])).map((c) => [c.case_id, c]),
@@ -32,8 +41,10 @@ async function foldBatch(ch: ClickHouse, alerts: FoldAlert[], nowMs: number): Pr
   const upserts = new Map<string, CaseRecord>();
   const rows: CaseAlertRow[] = alerts.filter((a) => a.suppressed !== 0).map((a) => caseAlertRow('', a));
   const merges: Array<{ from: string; into: string }> = [];
+  const clusters = new Set<string>();
   for (const alert of live) {
     const step = foldAlert(open, alert, nowMs);
+    if (open.get(step.caseId)?.kind === 'cluster') clusters.add(step.caseId);
     for (const c of step.upserts) upserts.set(c.case_id, c);
     merges.push(...step.merged);
     rows.push(caseAlertRow(step.caseId, alert));
@@ -48,6 +59,7 @@ async function foldBatch(ch: ClickHouse, alerts: FoldAlert[], nowMs: number): Pr
   }
   await writeCases(ch, [...upserts.values()], nowMs);
   await writeCaseAlerts(ch, rows, nowMs);
+  return [...clusters];
 }
 
 /**
@@ -62,12 +74,23 @@ export function createCaseProjector(ch: ClickHouse, options: CaseProjectorOption
   let running: Promise<unknown> | null = null;
   let closing: Promise<void> | null = null;
 
+  /** Hands the touched open cluster cases to `onClusterCases`; folding is done, so a failure only logs. */
+  async function reportClusters(caseIds: string[]): Promise<void> {
+    if (!options.onClusterCases || caseIds.length === 0) return;
+    try {
+      const rows = await Promise.all(caseIds.map((id) => findCase(ch, id)));
+      await options.onClusterCases(rows.filter((r): r is CaseRow => r?.status === 'open'));
+    } catch (error) {
+      log.warn({ err: error, case_ids: caseIds }, 'acting on cluster cases failed; retried with their next alert');
+    }
+  }
+
   async function foldPending(): Promise<number> {
     let total = 0;
     for (;;) {
       const alerts = await unfoldedAlerts(ch, batch);
       if (alerts.length === 0) return total;
-      await exclusive(() => foldBatch(ch, alerts, options.now()));
+      await reportClusters(await exclusive(() => foldBatch(ch, alerts, options.now())));
       total += alerts.length;
       if (alerts.length < batch) return total;
     }

@@ -6,6 +6,7 @@ import type { ActionsService } from '../../../services/actions/actions-service.t
 import { insertAlerts } from '../../../services/alerts-store/insert-alerts.ts';
 import { createSuppressionStore } from '../../../services/alerts-store/suppression-store.ts';
 import { createCaseProjector } from '../../../services/cases/case-projector.ts';
+import type { CaseRow } from '../../../services/cases/case-queries.ts';
 import type { CaseView } from '../../../services/cases/case-view.ts';
 import { silentLogger } from '../../../services/common/logger.ts';
 import { createTestTopics, testClickHouse, testConfig, testKafka } from '../../helpers/infra.ts';
@@ -242,4 +243,24 @@ test('the case page has sentences per category, its alerts, members and evidence
   assert.ok(Date.parse(d.investigate.from) < Date.parse(d.investigate.to));
   const missing = await h.app.inject({ url: '/v1/cases/case_nope', headers: h.as('analyst') });
   assert.equal(missing.statusCode, 404);
+});
+
+test('after each batch the projector hands the open cluster cases it touched, with their evidence, to the policy', async () => {
+  const seen: CaseRow[][] = [];
+  const p = createCaseProjector(h.ch, {
+    now: () => NOW,
+    logger: silentLogger,
+    onClusterCases: async (touched) => {
+      seen.push(touched);
+    },
+  });
+  await insertAlerts(h.ch, [alert('x-c1', ['key-x1', 'key-x2', 'key-x3'], 'medium', 1)], NOW);
+  await p.foldPending();
+  await insertAlerts(h.ch, [alert('x-k1', ['key-x1'], 'critical', 2), alert('x-k9', ['key-x9'], 'high', 2)], NOW);
+  await p.foldPending();
+  assert.deepEqual(
+    seen.map((batch) => batch.map((c) => [c.kind, c.api_key_ids.length, c.severity, c.alert_count])),
+    [[['cluster', 3, 'medium', 1]], [['cluster', 3, 'critical', 2]]],
+    "a member's critical key alert raises its cluster case; the unrelated key case is not handed over",
+  );
 });

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import type { KeyAction } from '../../../services/actions/action-schema.ts';
+import type { CaseEvidence, KeyAction } from '../../../services/actions/action-schema.ts';
 import { type ActionsServiceDeps, createActionsService } from '../../../services/actions/actions-service.ts';
 import type { BreakerTrip } from '../../../services/actions/circuit-breaker.ts';
+import { loadPolicy } from '../../../services/actions/policy.ts';
 import { silentLogger } from '../../../services/common/logger.ts';
 import { pollUntil } from '../../helpers/poll.ts';
 import { alert, fakeRecommender, MemoryAudit, MemoryTopic, testPolicy } from './fixtures.ts';
@@ -177,6 +178,44 @@ describe('automatic actions', () => {
       ],
     );
     assert.equal(topic.log.length, 3);
+  });
+
+  it("a cluster case that reaches the hydra rule through its members' alerts limits every member once", async () => {
+    const lookups: string[] = [];
+    const keyInfo = async (key: string) => {
+      lookups.push(key);
+      return { org_id: `org-of-${key}`, last_event_ms: T0 };
+    };
+    const { service, audit, topic } = setup({ policy: loadPolicy(), keyInfo });
+    await service.start();
+    const members = ['h1', 'h2', 'h3', 'h4'];
+    const medium: CaseEvidence = {
+      case_id: 'case_h',
+      kind: 'cluster',
+      api_key_ids: members,
+      org_ids: ['o-a', 'o-b'],
+      severity: 'medium',
+      category: 'hydra_network',
+      score: 0.76,
+      last_evidence_ms: T0,
+    };
+    assert.deepEqual(await service.handleCase({ ...medium, severity: 'low', score: 0.5 }), []);
+    assert.deepEqual(lookups, [], 'no org lookups while no rule matches');
+    const high: CaseEvidence = { ...medium, severity: 'high', category: 'bulk_distillation', score: 0.94 };
+    const acted = await service.handleCase(high);
+    assert.deepEqual(
+      acted.map((a) => [a.api_key_id, a.org_id, a.action, a.mode, a.rule, a.alert_id]),
+      members.map((k) => [k, `org-of-${k}`, 'rate_limit', 'enforce', 'hydra-network', 'case_h']),
+    );
+    assert.match(
+      acted[0]!.reason,
+      /^policy rule hydra-network: cluster case case_h \(bulk_distillation, severity high/,
+    );
+    assert.ok(members.every((k) => service.decision(k, T0).decision === 'limit'));
+    assert.equal(service.breakerStatus(T0).overall.count, 1, 'the case is one decision');
+    await service.handleCase(high);
+    assert.equal(audit.rows.length, 4, 'the same case again acts once');
+    assert.equal(topic.log.length, 4);
   });
 
   it('an alert that matches no rule does nothing', async () => {
