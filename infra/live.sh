@@ -14,6 +14,9 @@ export DG_KAFKA_BROKERS="${DG_KAFKA_BROKERS:-127.0.0.1:$DG_KAFKA_PORT}"
 export DG_CLICKHOUSE_URL="${DG_CLICKHOUSE_URL:-http://127.0.0.1:$DG_CLICKHOUSE_HTTP_PORT}"
 export DG_API_PORT="$API_PORT" DG_STREAM_HEALTH_PORT="$HEALTH_PORT"
 export DG_LOG_SUMMARY_INTERVAL_S="${DG_LOG_SUMMARY_INTERVAL_S:-15}"
+# The simulated hours arrive in about a minute, so their event time runs up to HOURS ahead of the wall clock; the
+# stream's future-skew guard (1 h by default) would send most of them to the DLQ as future_ts.
+export DG_MAX_FUTURE_SKEW_MS="${DG_MAX_FUTURE_SKEW_MS:-$(((HOURS + 1) * 3600000))}"
 
 # node, not curl: a fresh machine has node (the project needs it) but maybe no curl.
 http_ok() { node -e "fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))" "$1"; }
