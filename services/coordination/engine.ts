@@ -11,6 +11,8 @@ import { type CoordinationOptions, coordinationOptionsSchema } from './options.t
 
 export interface CoordinationStats {
   keys: number;
+  /** Keys dropped to stay under `maxKeys` since the engine was built (or restored). */
+  capEvictions: number;
   templateFamilies: number;
   passes: number;
   lastPassAt: number | null;
@@ -32,6 +34,9 @@ export interface CoordinationEngine {
   stats(): CoordinationStats;
 }
 
+/** Share of `maxKeys` the tracked keys may exceed it by between linking passes, so evictions come in rounds. */
+const CAP_SLACK = 0.1;
+
 class Coordination implements CoordinationEngine {
   private registry: KeyRegistry;
   private log: AlertLog;
@@ -48,6 +53,7 @@ class Coordination implements CoordinationEngine {
   observe(event: UsageEvent, fingerprint: PromptFingerprint | null): void {
     this.startedAt ??= event.ts;
     this.registry.observe(event, fingerprint);
+    this.keepUnderCap();
   }
 
   observeSignature(signature: unknown): void {
@@ -55,6 +61,13 @@ class Coordination implements CoordinationEngine {
     if (!parsed.success) throw errors.badInput(`key signature: ${parsed.error.issues[0]?.message}`);
     this.startedAt ??= parsed.data.first_seen;
     this.registry.observeSignature(parsed.data satisfies KeySignature);
+    this.keepUnderCap();
+  }
+
+  /** Between linking passes a flood of new keys may pass `maxKeys` by a tenth at most, then the oldest go at once. */
+  private keepUnderCap(): void {
+    const { maxKeys } = this.options;
+    if (this.registry.records.size > maxKeys + Math.floor(maxKeys * CAP_SLACK)) this.registry.evictBeyond(maxKeys);
   }
 
   advance(nowMs: number): Alert[] {
@@ -96,7 +109,13 @@ class Coordination implements CoordinationEngine {
 
   stats(): CoordinationStats {
     const keys = this.registry.records.size;
-    return { keys, templateFamilies: this.registry.families.size, passes: this.passes, lastPassAt: this.lastPassAt };
+    return {
+      keys,
+      capEvictions: this.registry.capEvictions,
+      templateFamilies: this.registry.families.size,
+      passes: this.passes,
+      lastPassAt: this.lastPassAt,
+    };
   }
 
   /** Event time elapsed from the first event to `ts`; -Infinity before either exists. */

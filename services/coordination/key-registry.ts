@@ -28,6 +28,8 @@ export class KeyRegistry {
   readonly records = new Map<string, KeyRecord>();
   readonly index = new EvidenceIndex();
   readonly families: TemplateFamilies;
+  /** Keys dropped to stay under `maxKeys` since this registry was built. */
+  capEvictions = 0;
   private readonly dirty = new Set<string>();
 
   constructor(
@@ -109,11 +111,17 @@ export class KeyRegistry {
   /** Drops keys idle since before `idleBefore`, then the least recently seen beyond `maxKeys`. */
   evict(idleBefore: number, maxKeys: number): void {
     for (const [id, r] of this.records) if (r.profile.lastSeen < idleBefore) this.drop(id);
+    this.evictBeyond(maxKeys);
+  }
+
+  /** Drops the least recently seen keys beyond `maxKeys`, counting them in `capEvictions`. */
+  evictBeyond(maxKeys: number): void {
     if (this.records.size <= maxKeys) return;
     const oldest = [...this.records.values()]
       .sort((a, b) => a.profile.lastSeen - b.profile.lastSeen || (a.profile.apiKeyId < b.profile.apiKeyId ? -1 : 1))
       .slice(0, this.records.size - maxKeys);
     for (const r of oldest) this.drop(r.profile.apiKeyId);
+    this.capEvictions += oldest.length;
   }
 
   toState(): RegistryState {

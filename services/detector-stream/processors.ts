@@ -1,4 +1,5 @@
 import type { Config } from '../common/config/index.ts';
+import type { Logger } from '../common/logger.ts';
 import { createCoordinationEngine } from '../coordination/index.ts';
 import { preparePrompt } from '../detector/features/prepared-event.ts';
 import { createDetectorPipeline } from '../detector/pipeline.ts';
@@ -19,15 +20,30 @@ export function detectorProcessor(
   return { process: (event) => pipeline.process(event), snapshot: () => pipeline.snapshot() };
 }
 
-/** Stage 2 over every partition: the coordination engine fed exactly as the pipeline feeds it in replay. */
-export function coordinationProcessor(config: Config, state: Buffer | null): StatefulProcessor {
+/**
+ * Stage 2 over every partition: the coordination engine fed exactly as the pipeline feeds it in replay. Keys evicted
+ * for `DG_COORD_MAX_KEYS` since the previous checkpoint are logged at each checkpoint.
+ */
+export function coordinationProcessor(config: Config, state: Buffer | null, logger: Logger): StatefulProcessor {
   const engine = createCoordinationEngine(config.coordination);
   if (state) engine.restore(JSON.parse(state.toString()));
+  let reported = engine.stats().capEvictions;
   return {
     process(event) {
       engine.observe(event, preparePrompt(event).fingerprint);
       return { alerts: engine.advance(event.ts), features: [] };
     },
-    snapshot: () => Buffer.from(JSON.stringify(engine.snapshot())),
+    snapshot: () => {
+      const evicted = engine.stats().capEvictions - reported;
+      if (evicted > 0) {
+        const cap = config.coordination.maxKeys;
+        logger.warn(
+          { store: 'coordination_keys', evicted, cap },
+          'state cap reached: least recently seen entries evicted',
+        );
+        reported += evicted;
+      }
+      return Buffer.from(JSON.stringify(engine.snapshot()));
+    },
   };
 }

@@ -100,7 +100,7 @@ function stateful(config: Config, logger: Logger, ch: ClickHouse, outputs: Detec
         name: 'coordination',
         group: config.kafka.groups.coordination,
         scope: 'all',
-        createProcessor: (state) => coordinationProcessor(config, state),
+        createProcessor: (state) => coordinationProcessor(config, state, logger.child({ component: 'coordination' })),
       }),
   };
 }
