@@ -102,7 +102,7 @@ export async function startServer(
   const cases = createCaseProjector(ch, {
     now: Date.now,
     logger,
-    ...(actions && { onClusterCases: clusterCasePolicy(actions) }),
+    ...(actions && { onClusterCases: clusterCasePolicy(ch, actions) }),
   });
   cases.start();
   const url = await app.listen({ host: config.api.host, port: config.api.port });
