@@ -20,10 +20,14 @@ export async function saveModel(dir: string, model: LayersModel, metadata: Model
   await writeFile(join(dir, METADATA_JSON), `${JSON.stringify(checked, null, 2)}\n`);
 }
 
-/** Loads a model directory; refuses malformed metadata or weights and a feature list that differs from the code's. */
-export async function loadModel(dir: string, expectedFeatures: readonly string[]): Promise<StoredModel> {
+/**
+ * Loads a model directory; refuses malformed metadata or weights and a model with an input the code does not offer
+ * as a model input (`allowedFeatures`). Inputs are matched by name, so features the code appended after the model was
+ * trained do not invalidate it; the model simply does not see them until retrained.
+ */
+export async function loadModel(dir: string, allowedFeatures: readonly string[]): Promise<StoredModel> {
   const metadata = await readMetadata(dir);
-  assertSameFeatures(dir, metadata.features, expectedFeatures);
+  assertAllowedInputs(dir, metadata.features, allowedFeatures);
   let model: LayersModel;
   try {
     model = await tf.loadLayersModel(fileSystemHandler(dir));
@@ -55,17 +59,17 @@ export async function readMetadata(dir: string): Promise<ModelMetadata> {
   return parsed.data;
 }
 
-/** Names the first difference so an operator knows whether a feature was added, removed or reordered. */
-export function assertSameFeatures(dir: string, actual: readonly string[], expected: readonly string[]): void {
-  const firstDiff = Array.from({ length: Math.max(actual.length, expected.length) }, (_, i) => i).find(
-    (i) => actual[i] !== expected[i],
-  );
-  if (firstDiff === undefined) return;
+/**
+ * Names the first model input the code does not allow (a removed or renamed feature, or a context feature no model
+ * may see), so an operator knows to retrain.
+ */
+export function assertAllowedInputs(dir: string, inputs: readonly string[], allowed: readonly string[]): void {
+  const allowedSet = new Set(allowed);
+  const refused = inputs.find((name) => !allowedSet.has(name));
+  if (refused === undefined) return;
   throw errors.model(
-    `${dir} was trained on ${actual.length} features, the code has ${expected.length}; ` +
-      `first difference at position ${firstDiff}: model '${actual[firstDiff] ?? '(none)'}' vs code '${
-        expected[firstDiff] ?? '(none)'
-      }' — retrain with 'distillguard train'`,
+    `${dir} takes input '${refused}', which is not one of the code's ${allowed.length} model features ` +
+      `(behaviour only) — retrain with 'distillguard train'`,
   );
 }
 

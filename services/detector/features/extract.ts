@@ -1,4 +1,4 @@
-import { type KeyState, MINUTE, SUM } from '../state/key-state.ts';
+import { type KeyState, languageMix, MINUTE, SUM } from '../state/key-state.ts';
 import { FEATURE_INDEX as F, FEATURE_COUNT } from './feature-names.ts';
 
 const DAY_MS = 86_400_000;
@@ -38,6 +38,7 @@ function diversity(s: KeyState, out: Float64Array): void {
   out[F.vocab_per_request] = divide(s.vocab.distinct(), s.vocab.adds());
   out[F.vocab_growth] = divide(s.vocab.newDistinct(), s.vocab.currentGenerationAdds());
   out[F.prompt_tokens_mean] = divide(s.minutes.sum(MINUTE.IN, 60), out[F.req_per_hour]!);
+  out[F.language_mix] = languageMix(s.sums);
 }
 
 function harvesting(s: KeyState, out: Float64Array): void {

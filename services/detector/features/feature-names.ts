@@ -44,6 +44,8 @@ export const FEATURE_NAMES = [
   'datacenter_asn_share',
   'country_mismatch_share',
   'unsupported_region_share',
+  // prompt diversity (appended)
+  'language_mix',
 ] as const;
 
 export type FeatureName = (typeof FEATURE_NAMES)[number];

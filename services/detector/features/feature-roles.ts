@@ -27,6 +27,19 @@ export const MODEL_FEATURES = BEHAVIOUR_FEATURES;
 /** Index of each model input in the full feature vector. */
 export const MODEL_FEATURE_INDEX: readonly number[] = MODEL_FEATURES.map((name) => FEATURE_INDEX[name]);
 
+const MODEL_SET = new Set<string>(MODEL_FEATURES);
+
+/**
+ * Where each of a model's inputs (by name, as its metadata lists them) sits in the full feature vector; throws for a
+ * name that is not a model feature (the loader refuses such a model first).
+ */
+export function modelInputIndex(inputs: readonly string[]): number[] {
+  return inputs.map((name) => {
+    if (!MODEL_SET.has(name)) throw new RangeError(`'${name}' is not a model feature`);
+    return FEATURE_INDEX[name as FeatureName];
+  });
+}
+
 /** True for the index of a context feature in the full vector. */
 export const IS_CONTEXT: readonly boolean[] = FEATURE_NAMES.map((name) => CONTEXT_SET.has(name));
 
@@ -34,9 +47,13 @@ export function isContextFeature(name: string): boolean {
   return CONTEXT_SET.has(name);
 }
 
-/** The model inputs of one full feature vector, in MODEL_FEATURES order. */
-export function modelInputs(features: ArrayLike<number>, out: number[] = []): number[] {
-  out.length = MODEL_FEATURE_INDEX.length;
-  for (let i = 0; i < MODEL_FEATURE_INDEX.length; i++) out[i] = features[MODEL_FEATURE_INDEX[i]!]!;
+/** The model inputs of one full feature vector, in the order of `index` (default: MODEL_FEATURES order). */
+export function modelInputs(
+  features: ArrayLike<number>,
+  out: number[] = [],
+  index: readonly number[] = MODEL_FEATURE_INDEX,
+): number[] {
+  out.length = index.length;
+  for (let i = 0; i < index.length; i++) out[i] = features[index[i]!]!;
   return out;
 }

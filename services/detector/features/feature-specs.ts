@@ -74,6 +74,7 @@ const SPECS: Record<FeatureName, FeatureSpec> = {
   datacenter_asn_share: share('none'),
   country_mismatch_share: share('none'),
   unsupported_region_share: share('none'),
+  language_mix: share('high'),
 };
 
 /** Specs in FEATURE_NAMES order. */

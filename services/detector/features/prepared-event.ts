@@ -1,6 +1,7 @@
 import type { UsageEvent } from '../../../schemas/usage-v1.ts';
 import { scanElicitation } from '../../common/text/elicitation.ts';
 import { fingerprintFromHex, type PromptFingerprint } from '../../common/text/fingerprint.ts';
+import { detectLanguage } from '../../common/text/language.ts';
 import { simhashTokens } from '../../common/text/simhash.ts';
 import { hashTokenSequence, MAX_PROMPT_TOKENS, mix32, tokenHashes } from '../../common/text/tokenize.ts';
 
@@ -15,6 +16,8 @@ export interface PreparedPrompt {
   hasText: boolean;
   reasoning: boolean;
   rationale: boolean;
+  /** Index into LANGUAGES of the prompt's language; 0 when undetermined or no text was sent. */
+  language: number;
 }
 
 const tokenScratch = new Int32Array(MAX_PROMPT_TOKENS);
@@ -30,6 +33,7 @@ function fromText(text: string): PreparedPrompt {
     hasText: true,
     reasoning,
     rationale,
+    language: detectLanguage(tokenScratch, tokenCount),
   };
 }
 
@@ -50,5 +54,6 @@ export function preparePrompt(event: UsageEvent): PreparedPrompt {
     hasText: false,
     reasoning: false,
     rationale: false,
+    language: 0,
   };
 }

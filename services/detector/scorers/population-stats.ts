@@ -67,9 +67,14 @@ export class CohortStats implements PopulationContext {
     return this.histograms.map((h) => h.snapshot());
   }
 
+  /** A snapshot written before features were appended restores with empty histograms for the new ones. */
   static restore(s: DecayedHistogramSnapshot[]): CohortStats {
+    if (s.length > FEATURE_COUNT)
+      throw new RangeError(`cohort snapshot has ${s.length} features, expected ${FEATURE_COUNT}`);
     return new CohortStats(
-      s.map((h, f) => {
+      Array.from({ length: FEATURE_COUNT }, (_, f) => {
+        const h = s[f];
+        if (!h) return newHistogram(f);
         const spec = FEATURE_SPECS[f]!;
         return DecayedHistogram.restore(spec.lo, spec.hi, BUCKETS, COHORT_HALF_LIFE_MS, h);
       }),

@@ -5,7 +5,7 @@ import type { AutoencoderModel } from '../../ml/autoencoder-model.ts';
 import type { ClassifierModel } from '../../ml/classifier-model.ts';
 import { loadMlModels } from '../../ml/load-models.ts';
 import { FEATURE_NAMES } from '../features/feature-names.ts';
-import { MODEL_FEATURES, modelInputs } from '../features/feature-roles.ts';
+import { MODEL_FEATURES, modelInputIndex, modelInputs } from '../features/feature-roles.ts';
 import {
   ALERT_CATEGORIES,
   type AlertCategory,
@@ -29,10 +29,11 @@ function withPercentiles(reasons: AlertReason[], population: PopulationContext |
 /** Novelty against benign behaviour; reasons are the features the autoencoder reconstructs worst. */
 export function createAutoencoderScorer(model: AutoencoderModel): Scorer {
   const scratch: number[] = [];
+  const index = modelInputIndex(model.metadata.features);
   return {
     name: 'autoencoder',
     score(input: ScoreInput): ScorerResult {
-      const { score, reasons } = model.score(modelInputs(input.features, scratch));
+      const { score, reasons } = model.score(modelInputs(input.features, scratch, index));
       return { score, reasons: withPercentiles(reasons, input.population) };
     },
   };
@@ -44,10 +45,11 @@ export function createAutoencoderScorer(model: AutoencoderModel): Scorer {
  */
 export function createClassifierScorer(model: ClassifierModel): Scorer {
   const scratch: number[] = [];
+  const index = modelInputIndex(model.metadata.features);
   return {
     name: 'classifier',
     score(input: ScoreInput): ScorerResult {
-      const { score, reasons, category } = model.score(modelInputs(input.features, scratch));
+      const { score, reasons, category } = model.score(modelInputs(input.features, scratch, index));
       const result = { score, reasons: withPercentiles(reasons, input.population) };
       return isAlertCategory(category) ? { ...result, category } : result;
     },
@@ -59,9 +61,9 @@ function isAlertCategory(category: string | undefined): category is AlertCategor
 }
 
 /**
- * Loads the configured model versions (refusing any whose inputs differ from MODEL_FEATURES, the behaviour features:
- * a model that could alert on network or account context is refused) and returns both scorers; an empty list when
- * DG_ML_ENABLED is false.
+ * Loads the configured model versions (refusing any with an input outside MODEL_FEATURES, the behaviour features: a
+ * model that could alert on network or account context is refused) and returns both scorers, each fed its own inputs
+ * by name; an empty list when DG_ML_ENABLED is false.
  */
 export async function loadTfjsScorers(config: MlConfig, logger?: Logger): Promise<Scorer[]> {
   if (!config.enabled) return [];

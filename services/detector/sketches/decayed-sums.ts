@@ -52,10 +52,18 @@ export class DecayedSums {
     return { landmark: this.landmark, sums: encodeArray(this.sums) };
   }
 
+  /**
+   * Restores a snapshot; one written before fields were appended (fewer fields) restores with the new fields at 0,
+   * so adding a feature does not invalidate checkpoints. More fields than expected is an error.
+   */
   static restore(fields: number, halfLifeMs: number, s: DecayedSumsSnapshot): DecayedSums {
     const out = new DecayedSums(fields, halfLifeMs);
     out.landmark = s.landmark;
-    out.sums = decodeFloat64(s.sums, fields);
+    const stored = Buffer.from(s.sums, 'base64').byteLength / 8;
+    if (!Number.isInteger(stored) || stored > fields) {
+      throw new RangeError(`decayed sums snapshot holds ${stored} fields, expected at most ${fields}`);
+    }
+    out.sums.set(decodeFloat64(s.sums, stored));
     return out;
   }
 }

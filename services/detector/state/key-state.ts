@@ -1,4 +1,5 @@
 import type { UsageEvent } from '../../../schemas/usage-v1.ts';
+import { LANGUAGE_SLOTS } from '../../common/text/language.ts';
 import { hashString } from '../../common/text/tokenize.ts';
 import type { PreparedPrompt } from '../features/prepared-event.ts';
 import { BucketRing } from '../sketches/bucket-ring.ts';
@@ -38,8 +39,20 @@ export const SUM = {
   TEMP_SQ: 21,
   LAT_W: 22,
   LAT_SUM: 23,
+  /** Prompts whose language was determined; followed by one count per language (LANG_BASE + language id - 1). */
+  LANG_W: 24,
 } as const;
-export const SUM_FIELDS = 24;
+const LANG_BASE = SUM.LANG_W + 1;
+export const SUM_FIELDS = LANG_BASE + LANGUAGE_SLOTS - 1;
+
+/** Share of the key's recent prompts (of determined language) not in its most used language. */
+export function languageMix(sums: DecayedSums): number {
+  const total = sums.get(SUM.LANG_W);
+  if (total <= 0) return 0;
+  let top = 0;
+  for (let id = 1; id < LANGUAGE_SLOTS; id++) top = Math.max(top, sums.get(LANG_BASE + id - 1));
+  return Math.max(0, 1 - top / total);
+}
 
 const MAX_TOKENS_STOPS = new Set(['max_tokens', 'length', 'max_output_tokens']);
 const EVIDENCE_IDS = 5;
@@ -213,6 +226,10 @@ export class KeyState {
       s.add(SUM.TEXT_W, w);
       if (prompt.reasoning) s.add(SUM.REASONING, w);
       if (prompt.rationale) s.add(SUM.RATIONALE, w);
+      if (prompt.language > 0) {
+        s.add(SUM.LANG_W, w);
+        s.add(LANG_BASE + prompt.language - 1, w);
+      }
     }
     const flagged = prompt.reasoning || prompt.rationale || event.logprobs || (event.n ?? 1) > 1;
     pushBounded(flagged ? this.evidence : this.recent, event.event_id, flagged ? EVIDENCE_IDS : RECENT_IDS);

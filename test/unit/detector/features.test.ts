@@ -98,6 +98,22 @@ describe('prompt diversity features', () => {
     assert.ok(f.vocab_per_request! > 3, `${f.vocab_per_request}`);
   });
 
+  it("measures the share of prompts outside the key's main language", () => {
+    const questions = [
+      'What is the best way to explain how the immune system works?',
+      '¿Cómo funciona el sistema inmunológico y qué papel tienen los linfocitos?',
+      'Wie funktioniert die Photosynthese und was ist das Problem?',
+    ];
+    const mixed = featuresOf(
+      evenly(60, T0, HOUR, (i) => ({ prompt_text: `${questions[i % 3 === 0 ? 0 : i % 2 ? 1 : 2]} (${i})` })),
+    );
+    assert.ok(mixed.language_mix! > 0.4 && mixed.language_mix! < 0.8, `${mixed.language_mix}`);
+    const english = featuresOf(evenly(60, T0, HOUR, (i) => ({ prompt_text: `${questions[0]} (${i})` })));
+    assert.equal(english.language_mix, 0);
+    const noText = featuresOf(evenly(60, T0, HOUR, () => ({ prompt_sha256: 'ab'.repeat(32) })));
+    assert.equal(noText.language_mix, 0, 'no text, no language evidence');
+  });
+
   it('uses the gateway SimHash and sha256 when the text is withheld', () => {
     const f = featuresOf(
       evenly(20, T0, HOUR, (i) => ({

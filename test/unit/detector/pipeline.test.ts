@@ -5,6 +5,7 @@ import type { UsageEvent } from '../../../schemas/usage-v1.ts';
 import { defaultDetectorConfig } from '../../../services/common/config/detector.ts';
 import type { PromptFingerprint } from '../../../services/common/text/fingerprint.ts';
 import { simhashText } from '../../../services/common/text/simhash.ts';
+import { FEATURE_COUNT } from '../../../services/detector/features/feature-names.ts';
 import { createDetectorPipeline } from '../../../services/detector/pipeline.ts';
 import type { KeyFeatureSnapshot, PipelineOutput } from '../../../services/detector/types.ts';
 import { evenly, event, expertQuestion, HOUR, MINUTE, T0 } from '../../fixtures/detector/events.ts';
@@ -73,7 +74,7 @@ describe('detector pipeline', () => {
     assert.equal(pipeline.stats().events, 61);
     assert.equal(pipeline.stats().keysSeen, 2);
     const snapshot: KeyFeatureSnapshot = out.features[0]!;
-    assert.equal(snapshot.values.length, 36);
+    assert.equal(snapshot.values.length, FEATURE_COUNT);
   });
 
   it('raises a valid extraction alert, dedups it in the cooldown, and escalates when it worsens', () => {

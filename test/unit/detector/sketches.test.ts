@@ -93,6 +93,17 @@ describe('DecayedSums', () => {
     assert.ok(Number.isFinite(sums.get(0)));
     assert.ok(sums.ratio(1, 0) > 0.5 && sums.ratio(1, 0) < 0.6, `${sums.ratio(1, 0)}`);
   });
+
+  it('restores a snapshot taken before fields were appended, the new fields at 0; refuses one with more', () => {
+    const old = new DecayedSums(2, 60_000);
+    const w = old.weight(T0);
+    old.add(0, w);
+    old.add(1, w * 0.5);
+    const restored = DecayedSums.restore(4, 60_000, old.snapshot());
+    assert.equal(restored.ratio(1, 0), 0.5);
+    assert.equal(restored.get(3), 0);
+    assert.throws(() => DecayedSums.restore(1, 60_000, old.snapshot()), /holds 2 fields, expected at most 1/);
+  });
 });
 
 describe('DecayedHistogram', () => {
