@@ -16,6 +16,9 @@ const ruleEnv = {
   DG_RULE_DIVERSE_PROMPT_RATIO: num(0.8, 0, 1).describe(
     'Rule: distinct-prompt ratio at which prompts count as diverse',
   ),
+  DG_RULE_LANGUAGE_MIX: num(0.08, 0, 1).describe(
+    "Rule: share of prompts outside the key's main language from which bulk harvesting counts as multilingual",
+  ),
   DG_RULE_OUT_IN_RATIO: num(4).describe('Rule: output/input token ratio at which outputs count as harvested'),
   DG_RULE_LONG_OUTPUT_SHARE: num(0.6, 0, 1).describe('Rule: long-output share at which outputs count as harvested'),
   DG_RULE_REASONING_SHARE: num(0.3, 0, 1).describe('Rule: share of prompts eliciting reasoning for CoT harvesting'),
@@ -107,6 +110,7 @@ export const detectorEnv = z
     rules: {
       bulkReqPerHour: e.DG_RULE_BULK_REQ_PER_HOUR,
       diversePromptRatio: e.DG_RULE_DIVERSE_PROMPT_RATIO,
+      languageMix: e.DG_RULE_LANGUAGE_MIX,
       outInRatio: e.DG_RULE_OUT_IN_RATIO,
       longOutputShare: e.DG_RULE_LONG_OUTPUT_SHARE,
       reasoningShare: e.DG_RULE_REASONING_SHARE,

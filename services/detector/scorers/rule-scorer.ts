@@ -73,7 +73,8 @@ export function createRuleScorer(rules: Rule[]): Scorer {
       for (const rule of rules) {
         const met = evaluate(rule, input.features);
         if (!met) continue;
-        const score = RULE_FLOOR + (1 - RULE_FLOOR) * meanStrength(met);
+        const floor = rule.floor ?? RULE_FLOOR;
+        const score = Math.min(rule.ceiling ?? 1, floor + (1 - floor) * meanStrength(met));
         if (!result.category) result = { score, reasons: explain(input, rule, met), category: rule.category };
         else result.score = Math.max(result.score, score);
       }

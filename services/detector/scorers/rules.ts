@@ -21,6 +21,16 @@ export interface Rule {
   name: string;
   category: AlertCategory;
   all: Check[];
+  /**
+   * Highest score the rule gives: a pattern that legitimate workloads also show (the rule's doc says which) counts as
+   * evidence that other signals can add to, but stays below the alert threshold the FP budget calibrates on its own.
+   */
+  ceiling?: number;
+  /**
+   * Lowest score of the fired rule (default RULE_FLOOR): a rule whose conjunction no legitimate workload of the tuning
+   * data meets is strong evidence as soon as it holds.
+   */
+  floor?: number;
 }
 
 const atLeast = (feature: FeatureName, threshold: number, saturate: number): Condition => ({
@@ -48,10 +58,29 @@ const pace = (perHour: number, saturation: number): Condition[] => [
   atLeast('req_per_min', (perHour / 60) * PACE_MARGIN, (perHour / 60) * saturation),
 ];
 
-/** Output at least as long as input: coding agents and document pipelines read far more than they write. */
-const OUTPUT_HEAVY = 1;
+/**
+ * Output at least twice the input: what harvesting reasoning traces looks like. Apps that ask for explanations on
+ * behalf of people (tutoring, assistants) send system prompts and history, so their outputs stay about as long as
+ * their inputs (tuning data: tutoring apps 0.9–1.6, CoT and low-and-slow harvesters 2.5–47); coding agents and document
+ * pipelines read far more than they write.
+ */
+const OUTPUT_HEAVY = 2;
 /** A router's chat traffic is input-heavy (history); an extraction customer mixed in lifts the ratio past this. */
 const MIXED_MIN_OUT_IN = 0.3;
+/**
+ * "Mixed" means a minority of the traffic is harvest-shaped: a key whose outputs are nearly all long is one
+ * workload (a document pipeline), not a router with extraction mixed in, and the bulk rule judges it.
+ */
+const MIXED_MAX_LONG_SHARE = 0.6;
+/**
+ * Ceiling of bulk harvesting seen on volume, diversity and output alone: legitimate synthetic-data generation within
+ * the terms has exactly that shape (tuning data: synthetic-data customers score as high as distillers on it).
+ */
+const AMBIGUOUS_CEILING = 0.75;
+/** Floor of rules corroborated by a second, independent sign of extraction (coverage of languages). */
+const CORROBORATED_FLOOR = 0.8;
+/** A steady extractor sends every hour; an app whose users have gone to bed does not. */
+const STEADY_MIN_PER_HOUR = 3;
 /** Sweeping temperatures is how researchers study a model; harvesting wants its best answer at fixed settings. */
 const VARIANCE_STUDY_TEMPERATURE_STD = 0.2;
 /** Truncated outputs are of little use as training traces: an extractor sets max_tokens for complete ones. */
@@ -126,8 +155,10 @@ export function buildRules(t: RuleThresholds): Rule[] {
       category: 'low_and_slow',
       all: [
         atLeast('active_hours_per_day', t.slowActiveHours, 24),
+        atLeast('req_per_hour', STEADY_MIN_PER_HOUR, STEADY_MIN_PER_HOUR),
         atMost('req_per_hour', t.cotReqPerHour),
         atLeast('req_per_day', 100, 2_000),
+        atLeast('out_in_ratio', OUTPUT_HEAVY, t.outInRatio * 4),
         [harvested, atLeast('long_output_share', t.longOutputShare, 1)],
         atMost('multi_sample_share', MIXED_MAX_MULTI_SAMPLE),
         atMost('temperature_std', VARIANCE_STUDY_TEMPERATURE_STD),
@@ -139,8 +170,25 @@ export function buildRules(t: RuleThresholds): Rule[] {
       ],
     },
     {
+      /**
+       * Distilling a general model means covering languages as well as topics: diverse prompts at volume, outputs
+       * longer than inputs, in several languages at once. A document pipeline, a synthetic-data job or an eval
+       * harness writes in one language; the multilingual heavy users (chat apps, translation jobs) are input-heavy.
+       */
+      name: 'multilingual_bulk_harvest',
+      category: 'bulk_distillation',
+      floor: CORROBORATED_FLOOR,
+      all: [
+        pace(t.bulkReqPerHour, 10),
+        atLeast('distinct_prompt_ratio', t.diversePromptRatio, 1),
+        atLeast('out_in_ratio', OUTPUT_HEAVY, t.outInRatio * 4),
+        atLeast('language_mix', t.languageMix, Math.min(1, t.languageMix * 4)),
+      ],
+    },
+    {
       name: 'bulk_harvest',
       category: 'bulk_distillation',
+      ceiling: AMBIGUOUS_CEILING,
       all: [
         pace(t.bulkReqPerHour, 10),
         atLeast('distinct_prompt_ratio', t.diversePromptRatio, 1),
@@ -154,8 +202,10 @@ export function buildRules(t: RuleThresholds): Rule[] {
       all: [
         atLeast('req_per_day', t.resellerReqPerDay, t.resellerReqPerDay * 10),
         atLeast('req_per_hour', t.bulkReqPerHour, t.bulkReqPerHour * 10),
-        atLeast('out_in_ratio', MIXED_MIN_OUT_IN, t.outInRatio),
-        atLeast('long_output_share', t.longOutputShare / 4, 1),
+        atLeast('out_in_ratio', MIXED_MIN_OUT_IN, OUTPUT_HEAVY),
+        atMost('out_in_ratio', OUTPUT_HEAVY),
+        atLeast('long_output_share', t.longOutputShare / 4, MIXED_MAX_LONG_SHARE),
+        atMost('long_output_share', MIXED_MAX_LONG_SHARE),
         atMost('multi_sample_share', MIXED_MAX_MULTI_SAMPLE),
         atMost('logprobs_share', MIXED_MAX_MULTI_SAMPLE),
       ],

@@ -61,9 +61,32 @@ describe('rule scorer', () => {
   });
 
   it('scores higher the further past the thresholds', () => {
-    const mild = rules.score(input(vector({ ...bulk, req_per_hour: 400, out_in_ratio: 5 }))).score;
-    const strong = rules.score(input(vector({ ...bulk, req_per_hour: 3_000, out_in_ratio: 16 }))).score;
+    const multilingual = { ...bulk, language_mix: 0.15 };
+    const mild = rules.score(input(vector({ ...multilingual, req_per_hour: 400, out_in_ratio: 5 }))).score;
+    const strong = rules.score(input(vector({ ...multilingual, req_per_hour: 3_000, out_in_ratio: 16 }))).score;
     assert.ok(strong > mild, `${mild} < ${strong}`);
+  });
+
+  it('keeps monolingual bulk harvesting (the shape of legitimate synthetic-data jobs) below 0.8; languages corroborate', () => {
+    const monolingual = rules.score(input(vector({ ...bulk, req_per_hour: 5_000, out_in_ratio: 40 })));
+    assert.equal(monolingual.category, 'bulk_distillation');
+    assert.ok(monolingual.score <= 0.75, `${monolingual.score}`);
+    const multilingual = rules.score(
+      input(vector({ ...bulk, out_in_ratio: 2.3, long_output_share: 0.2, language_mix: 0.1 })),
+    );
+    assert.equal(multilingual.category, 'bulk_distillation');
+    assert.ok(multilingual.score >= 0.8, `${multilingual.score}`);
+    const inputHeavy = { ...bulk, out_in_ratio: 0.7, long_output_share: 0.2, language_mix: 0.3 };
+    const translation = rules.score(input(vector({ ...inputHeavy, req_per_day: 2_000 })));
+    assert.equal(translation.score, 0, 'a multilingual translation job or chat app');
+  });
+
+  it('does not take a tutoring app (reasoning requested for people, outputs about as long as inputs) for CoT harvesting', () => {
+    const tutoring = { reasoning_phrase_share: 0.9, req_per_hour: 250, out_in_ratio: 1.4, long_output_share: 0.6 };
+    assert.equal(rules.score(input(vector(tutoring))).score, 0);
+    assert.equal(rules.score(input(vector({ ...tutoring, out_in_ratio: 6 }))).category, 'cot_harvesting');
+    const overnight = { ...tutoring, active_hours_per_day: 18, req_per_hour: 1, req_per_day: 500, out_in_ratio: 3 };
+    assert.equal(rules.score(input(vector(overnight))).score, 0, 'low-and-slow needs the key to be sending this hour');
   });
 
   it('names the most specific pattern: a scripted template sweep over a bulk harvest', () => {
@@ -124,6 +147,8 @@ describe('rule scorer', () => {
     };
     assert.equal(rules.score(input(vector(router))).category, 'reseller_mixed');
     assert.equal(rules.score(input(vector({ ...router, long_output_share: 0.05 }))).score, 0);
+    const documentPipeline = { ...router, out_in_ratio: 0.9, long_output_share: 0.95 };
+    assert.equal(rules.score(input(vector(documentPipeline))).score, 0, 'nearly all outputs long: one workload');
     assert.equal(rules.score(input(vector({ ...router, multi_sample_share: 0.5 }))).score, 0);
   });
 

@@ -14,6 +14,8 @@ describe('elicitsReasoning', () => {
     '请一步一步地思考这个问题',
     'ステップバイステップで考えてください',
     '단계별로 설명해 주세요',
+    'Reason through the problem before you answer.',
+    'Give the rationale for each step.',
   ];
   for (const text of eliciting) it(`matches: ${text}`, () => assert.equal(elicitsReasoning(text), true));
 
