@@ -35,6 +35,7 @@ export const errors = {
   kafka: define('DG_ERR_KAFKA', 'Kafka request failed: %s', 503, true),
   migration: define('DG_ERR_MIGRATION', 'migration failed: %s', 500),
   model: define('DG_ERR_MODEL', 'model rejected: %s', 500),
+  processor: define('DG_ERR_PROCESSOR', 'event processing failed: %s', 500, true),
   sqlEncode: define('DG_ERR_SQL_ENCODE', 'cannot encode SQL value: %s', 400),
   queryLimit: define('DG_ERR_QUERY_LIMIT', '%s', 422),
   rateLimited: define('DG_ERR_RATE_LIMITED', '%s', 429, true),

@@ -1,8 +1,10 @@
 import type { Alert } from '../../schemas/alert-v1.ts';
 import type { UsageEvent } from '../../schemas/usage-v1.ts';
+import { errors } from '../common/errors.ts';
 import type { Logger } from '../common/logger.ts';
 import type { KeyFeatureSnapshot, PipelineOutput } from '../detector/types.ts';
-import type { CommitPosition, EventSink, SourcedEvent } from '../stream/sink.ts';
+import { rejectedEvent } from '../stream/dead-letter.ts';
+import type { CommitPosition, DeadLetter, EventSink, SourcedEvent } from '../stream/sink.ts';
 import type { CheckpointStore } from './checkpoint-store.ts';
 
 /** Event-time processing whose whole state can be saved and restored: a detector pipeline or stage 2. */
@@ -27,6 +29,8 @@ export interface StatefulSinkOptions {
   persistFeatures(rows: readonly KeyFeatureSnapshot[]): Promise<void>;
   persistAlerts(alerts: readonly Alert[]): Promise<void>;
   publishAlerts(alerts: readonly Alert[]): Promise<void>;
+  /** Attempts at an event the processor throws on before it is dead-lettered as `<name>_error: <message>`. */
+  poisonAttempts: number;
   logger: Logger;
 }
 
@@ -36,17 +40,28 @@ interface Slot {
   next: Map<string, bigint>;
 }
 
+/** How far the sink got through one batch: a retry resumes at `index` and keeps what was already produced. */
+interface BatchProgress {
+  events: readonly SourcedEvent[];
+  index: number;
+  /** Failed attempts at the event at `index`. */
+  failures: number;
+  out: PipelineOutput;
+  rejected: DeadLetter[];
+  persisted: boolean;
+}
+
 const partitionKey = (topic: string, partition: number) => `${topic}:${partition}`;
 
 /**
  * Runs a stateful processor on each batch exactly once (a retried write only re-persists its outputs), checkpoints
  * its state with the offsets it covers before they are committed, and restores it when partitions are assigned.
+ * An event the processor keeps throwing on is dead-lettered after `poisonAttempts` and the batch goes on.
  */
 export class StatefulSink implements EventSink {
   readonly name: string;
   private readonly slots = new Map<string, Slot>();
-  private processedBatch: readonly SourcedEvent[] | null = null;
-  private pending: PipelineOutput | null = null;
+  private batch: BatchProgress | null = null;
   private readonly log: Logger;
 
   constructor(private readonly o: StatefulSinkOptions) {
@@ -59,33 +74,50 @@ export class StatefulSink implements EventSink {
   }
 
   async write(events: readonly SourcedEvent[]) {
-    if (this.processedBatch !== events) {
-      this.pending = this.process(events);
-      this.processedBatch = events;
+    if (this.batch?.events !== events) {
+      const out: PipelineOutput = { alerts: [], features: [] };
+      this.batch = { events, index: 0, failures: 0, out, rejected: [], persisted: false };
     }
-    const out = this.pending;
-    if (out) {
-      await this.o.persistFeatures(out.features);
-      await this.o.persistAlerts(out.alerts);
-      await this.o.publishAlerts(out.alerts);
-      this.pending = null;
+    const batch = this.batch;
+    this.processRest(batch);
+    if (!batch.persisted) {
+      await this.o.persistFeatures(batch.out.features);
+      await this.o.persistAlerts(batch.out.alerts);
+      await this.o.publishAlerts(batch.out.alerts);
+      batch.persisted = true;
     }
-    return { rejected: [] };
+    return { rejected: batch.rejected };
   }
 
-  private process(events: readonly SourcedEvent[]): PipelineOutput {
-    const out: PipelineOutput = { alerts: [], features: [] };
-    for (const { event, source } of events) {
-      const slot = this.slotOf(source.topic, source.partition);
-      const pk = partitionKey(source.topic, source.partition);
-      const offset = BigInt(source.offset);
+  /** Throws while an event fails below the attempt bound, so the consumer retries the batch with backoff. */
+  private processRest(batch: BatchProgress): void {
+    for (; batch.index < batch.events.length; batch.index++) {
+      const item = batch.events[batch.index]!;
+      const { topic, partition } = item.source;
+      const slot = this.slotOf(topic, partition);
+      const pk = partitionKey(topic, partition);
+      const offset = BigInt(item.source.offset);
       if (offset < (slot.next.get(pk) ?? 0n)) continue;
+      let result: PipelineOutput;
+      try {
+        result = slot.processor.process(item.event);
+      } catch (error) {
+        if (++batch.failures < this.o.poisonAttempts) throw this.attemptFailed(item, batch.failures, error);
+        batch.rejected.push(rejectedEvent(item, `${this.name}_error: ${(error as Error).message}`));
+        this.log.error({ err: error, ...item.source, event_id: item.event.event_id }, 'poison event dead-lettered');
+        result = { alerts: [], features: [] };
+      }
+      batch.failures = 0;
       slot.next.set(pk, offset + 1n);
-      const result = slot.processor.process(event);
-      for (const a of result.alerts) out.alerts.push(a);
-      for (const f of result.features) out.features.push(f);
+      for (const a of result.alerts) batch.out.alerts.push(a);
+      for (const f of result.features) batch.out.features.push(f);
     }
-    return out;
+  }
+
+  private attemptFailed({ event, source }: SourcedEvent, attempt: number, cause: unknown) {
+    const where = `${this.name} on event ${event.event_id} (${source.topic}:${source.partition}@${source.offset})`;
+    const detail = `${where}, attempt ${attempt} of ${this.o.poisonAttempts}: ${(cause as Error).message}`;
+    return errors.processor(detail, cause);
   }
 
   /** A slot seen before any assignment restored it starts empty (first run of a new consumer group). */

@@ -63,7 +63,7 @@ function consumer(config: Config, logger: Logger, kafka: Kafka, group: string, s
 
 function stateful(config: Config, logger: Logger, ch: ClickHouse, outputs: DetectionOutputs) {
   const store = createClickHouseCheckpointStore(ch, { retain: config.stream.checkpointRetain });
-  const base = { store, logger, ...outputs };
+  const base = { store, logger, poisonAttempts: config.stream.poisonAttempts, ...outputs };
   return {
     detector: async () => {
       // The service refuses to start on a bad model (wrong feature list, corrupt files) rather than score without it.

@@ -1,5 +1,6 @@
 import type { ClickHouse } from '../common/clickhouse/client.ts';
 import { insertFailureKind } from '../common/clickhouse/insert-failure.ts';
+import { rejectedEvent } from '../stream/dead-letter.ts';
 import type { DeadLetter, EventSink, SourcedEvent } from '../stream/sink.ts';
 import { toUsageEventRow } from './usage-event-row.ts';
 
@@ -23,9 +24,7 @@ export function createClickHouseEventSink(ch: ClickHouse): EventSink {
   /** A data error rejects the whole insert: bisect to find the rows the server refuses. */
   async function isolateRejected(events: readonly SourcedEvent[], error: Error): Promise<DeadLetter[]> {
     if (events.length === 1) {
-      const { event, source } = events[0]!;
-      const value = Buffer.from(JSON.stringify(event));
-      return [{ key: Buffer.from(event.api_key_id), value, reason: `sink_rejected: ${error.message}`, source }];
+      return [rejectedEvent(events[0]!, `sink_rejected: ${error.message}`)];
     }
     const mid = events.length >> 1;
     return [...(await insert(events.slice(0, mid))), ...(await insert(events.slice(mid)))];

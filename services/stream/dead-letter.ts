@@ -1,5 +1,5 @@
 import type { IHeaders, Message, Producer } from 'kafkajs';
-import type { DeadLetter } from './sink.ts';
+import type { DeadLetter, SourcedEvent } from './sink.ts';
 
 /** Header names on dead-letter records; the value is the original message bytes, untouched. */
 export const DLQ_HEADERS = {
@@ -23,4 +23,10 @@ export function toDeadLetterMessage(letter: DeadLetter): Message {
 export async function publishDeadLetters(producer: Producer, topic: string, letters: DeadLetter[]): Promise<void> {
   if (letters.length === 0) return;
   await producer.send({ topic, acks: -1, messages: letters.map(toDeadLetterMessage) });
+}
+
+/** A valid event a sink rejected, with its original record bytes (re-encoded only when they were not kept). */
+export function rejectedEvent({ event, source, raw }: SourcedEvent, reason: string): DeadLetter {
+  if (raw) return { key: raw.key, value: raw.value, reason, source };
+  return { key: Buffer.from(event.api_key_id), value: Buffer.from(JSON.stringify(event)), reason, source };
 }

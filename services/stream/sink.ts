@@ -10,6 +10,8 @@ export interface SourcePosition {
 export interface SourcedEvent {
   event: UsageEvent;
   source: SourcePosition;
+  /** The Kafka record as received, so a sink that rejects the event can dead-letter its original bytes. */
+  raw?: { key: Buffer | null; value: Buffer | null };
 }
 
 /** A record that failed validation or was rejected by a sink, with its original bytes. */

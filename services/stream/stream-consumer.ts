@@ -148,7 +148,8 @@ export class StreamConsumer {
     const reason = parsed.ok
       ? futureTimestampReason(parsed.event, Date.now(), this.o.maxFutureSkewMs ?? 0)
       : parsed.reason;
-    if (parsed.ok && reason === null) this.buffer.addEvent({ event: parsed.event, source });
+    const raw = { key: message.key, value: message.value };
+    if (parsed.ok && reason === null) this.buffer.addEvent({ event: parsed.event, source, raw });
     else this.buffer.addDeadLetter({ key: message.key, value: message.value, reason: reason!, source });
   }
 

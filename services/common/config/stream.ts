@@ -22,6 +22,9 @@ export const streamEnv = z
     DG_MAX_FUTURE_SKEW_MS: int(3_600_000, 0, 30 * 86_400_000).describe(
       'Events stamped further ahead of the wall clock go to the dead-letter topic as future_ts (0 = no limit)',
     ),
+    DG_STREAM_POISON_ATTEMPTS: int(3, 1, 1_000).describe(
+      'Attempts at an event the detector or stage 2 throws on before it goes to the dead-letter topic',
+    ),
     DG_CALIBRATION_REFRESH_MS: int(600_000, 0, 86_400_000).describe(
       'How often the stream re-reads the newest alert-threshold calibration (0 = only at start)',
     ),
@@ -39,4 +42,5 @@ export const streamEnv = z
     healthHost: e.DG_STREAM_HEALTH_HOST,
     calibrationRefreshMs: e.DG_CALIBRATION_REFRESH_MS,
     maxFutureSkewMs: e.DG_MAX_FUTURE_SKEW_MS,
+    poisonAttempts: e.DG_STREAM_POISON_ATTEMPTS,
   }));

@@ -116,6 +116,7 @@ function detectorSink(store: CheckpointStore) {
     persistFeatures: async () => {},
     persistAlerts: async () => {},
     publishAlerts: async () => {},
+    poisonAttempts: 3,
     logger: silentLogger,
   });
   return { sink, pipelines };

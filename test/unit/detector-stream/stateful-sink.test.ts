@@ -7,11 +7,15 @@ import type { Checkpoint, CheckpointStore } from '../../../services/detector-str
 import { type StatefulProcessor, StatefulSink } from '../../../services/detector-stream/stateful-sink.ts';
 import type { SourcedEvent } from '../../../services/stream/sink.ts';
 
-/** A counting pipeline: its state is the number of events it folded; every 3rd event raises an alert. */
-function countingPipeline(state: Buffer | null): StatefulProcessor & { count: number } {
+/**
+ * A counting pipeline: its state is the number of events it folded; every 3rd event raises an alert. It throws on
+ * the event ids in `poison`.
+ */
+function countingPipeline(state: Buffer | null, poison: ReadonlySet<string>): StatefulProcessor & { count: number } {
   const p = {
     count: state ? Number(state.toString()) : 0,
     process(event: UsageEvent) {
+      if (poison.has(event.event_id)) throw new Error(`cannot score ${event.event_id}`);
       p.count++;
       const alerts = p.count % 3 === 0 ? [{ alert_id: `a-${event.event_id}` } as Alert] : [];
       return { alerts, features: [] };
@@ -40,6 +44,7 @@ function sink(
   published: Alert[],
   failFirstPersist = false,
   scope: 'partition' | 'all' = 'partition',
+  poison: ReadonlySet<string> = new Set(),
 ) {
   const pipelines: Array<ReturnType<typeof countingPipeline>> = [];
   let failures = failFirstPersist ? 1 : 0;
@@ -48,7 +53,7 @@ function sink(
     group: 'g',
     scope,
     createProcessor: (state) => {
-      const p = countingPipeline(state);
+      const p = countingPipeline(state, poison);
       pipelines.push(p);
       return p;
     },
@@ -58,6 +63,7 @@ function sink(
       if (failures-- > 0) throw new Error('clickhouse down');
     },
     publishAlerts: async (alerts) => void published.push(...alerts),
+    poisonAttempts: 3,
     logger: silentLogger,
   });
   return { s, pipelines };
@@ -125,4 +131,28 @@ test('all-scoped state (stage 2): one processor for every partition, saved once 
   await second.s.onAssignment({ t: [0, 1] });
   await second.s.write([ev(0, 0), ev(1, 1), ev(0, 1), ev(1, 2)]);
   assert.equal(second.pipelines.at(-1)!.count, 5, '3 restored + 2 new, redeliveries of both partitions skipped');
+});
+
+test('an event the processor throws on is retried a bounded number of times, then dead-lettered alone', async () => {
+  const published: Alert[] = [];
+  const { s, pipelines } = sink(memoryStore(), published, false, 'partition', new Set(['e0-3']));
+  const batch = [0, 1, 2, 3, 4, 5, 6].map((offset) => ({
+    ...ev(0, offset),
+    raw: { key: Buffer.from('k'), value: Buffer.from(`{"original":${offset}}`) },
+  }));
+  await assert.rejects(s.write(batch), /e0-3.*attempt 1 of 3: cannot score e0-3/);
+  await assert.rejects(s.write(batch), /attempt 2 of 3/);
+  const { rejected } = await s.write(batch);
+  assert.deepEqual(
+    rejected.map((r) => [r.source.offset, r.reason, r.value?.toString()]),
+    [['3', 'detector_error: cannot score e0-3', '{"original":3}']],
+  );
+  assert.equal(pipelines[0]!.count, 6, 'every other event folded exactly once');
+  assert.deepEqual(
+    published.map((a) => a.alert_id),
+    ['a-e0-2', 'a-e0-6'],
+    'outputs of the events before the poison one survive the retries',
+  );
+  await s.write([ev(0, 3), ev(0, 7)]);
+  assert.equal(pipelines[0]!.count, 7, 'a redelivered poison event is not retried once dead-lettered');
 });
