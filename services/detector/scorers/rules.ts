@@ -99,6 +99,11 @@ const MIXED_MAX_MULTI_SAMPLE = 0.2;
  */
 export function buildRules(t: RuleThresholds): Rule[] {
   const harvested = atLeast('out_in_ratio', t.outInRatio, t.outInRatio * 4);
+  /** Bulk volume of mostly distinct prompts: what every bulk pattern starts from. */
+  const diverseAtVolume: Check[] = [
+    pace(t.bulkReqPerHour, 10),
+    atLeast('distinct_prompt_ratio', t.diversePromptRatio, 1),
+  ];
   /**
    * Where a key calls from is context: a region finding also needs the key to be extracting (volume, and outputs
    * harvested, long or reasoning-rich), so a traveller or a company hosted in a foreign cloud region is no alert.
@@ -179,8 +184,7 @@ export function buildRules(t: RuleThresholds): Rule[] {
       category: 'bulk_distillation',
       floor: CORROBORATED_FLOOR,
       all: [
-        pace(t.bulkReqPerHour, 10),
-        atLeast('distinct_prompt_ratio', t.diversePromptRatio, 1),
+        ...diverseAtVolume,
         atLeast('out_in_ratio', OUTPUT_HEAVY, t.outInRatio * 4),
         atLeast('language_mix', t.languageMix, Math.min(1, t.languageMix * 4)),
       ],
@@ -189,12 +193,7 @@ export function buildRules(t: RuleThresholds): Rule[] {
       name: 'bulk_harvest',
       category: 'bulk_distillation',
       ceiling: AMBIGUOUS_CEILING,
-      all: [
-        pace(t.bulkReqPerHour, 10),
-        atLeast('distinct_prompt_ratio', t.diversePromptRatio, 1),
-        harvested,
-        atLeast('long_output_share', t.longOutputShare, 1),
-      ],
+      all: [...diverseAtVolume, harvested, atLeast('long_output_share', t.longOutputShare, 1)],
     },
     {
       name: 'router_mixing_in_extraction',
