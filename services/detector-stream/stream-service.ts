@@ -43,10 +43,14 @@ async function prepare(config: Config, logger: Logger, kafka: Kafka, ch: ClickHo
   await admin.disconnect();
 }
 
-function consumer(config: Config, logger: Logger, kafka: Kafka, group: string, sinks: EventSink[], primary: boolean) {
+type Role = 'ingest' | 'coordination';
+
+function consumer(config: Config, logger: Logger, kafka: Kafka, role: Role, sinks: EventSink[], primary: boolean) {
   return new StreamConsumer({
+    // Stage 2 folds the whole stream into one state: exactly one member of its group may run it.
+    singleOwner: role === 'coordination',
     kafka,
-    groupId: group,
+    groupId: config.kafka.groups[role],
     topic: config.kafka.topics.events,
     dlqTopic: config.kafka.topics.dlq,
     sinks,
@@ -117,12 +121,10 @@ export async function startStreamService(config: Config, logger: Logger, parts: 
   if (parts.ingest) {
     const ingestSinks: EventSink[] = [createClickHouseEventSink(ch)];
     if (parts.detector) ingestSinks.push(await sinks.detector());
-    consumers.push(consumer(config, logger, kafka, config.kafka.groups.ingest, ingestSinks, true));
+    consumers.push(consumer(config, logger, kafka, 'ingest', ingestSinks, true));
   }
   if (parts.coordination) {
-    consumers.push(
-      consumer(config, logger, kafka, config.kafka.groups.coordination, [sinks.coordination()], !parts.ingest),
-    );
+    consumers.push(consumer(config, logger, kafka, 'coordination', [sinks.coordination()], !parts.ingest));
   }
   for (const c of consumers) await c.start();
   let stopped: Promise<void> | null = null;

@@ -4,6 +4,7 @@ import type { Logger } from '../common/logger.ts';
 import { withRetry } from '../common/retry.ts';
 import { BatchBuffer, type PendingBatch } from './batch-buffer.ts';
 import { publishDeadLetters } from './dead-letter.ts';
+import { singleOwnerAssigner } from './single-owner-assigner.ts';
 import type { CommitPosition, DeadLetter, EventSink } from './sink.ts';
 
 export interface StreamConsumerOptions {
@@ -22,6 +23,8 @@ export interface StreamConsumerOptions {
   publishDeadLetters?: boolean;
   /** Events stamped further ahead of the wall clock go to the dead-letter topic as `future_ts` (0 = no limit). */
   maxFutureSkewMs?: number;
+  /** One member of the group gets every partition, the others stand by (stage 2 must see the whole stream). */
+  singleOwner?: boolean;
   logger: Logger;
 }
 
@@ -60,6 +63,7 @@ export class StreamConsumer {
   private lastCommitAt = 0;
   /** Resolves once stateful sinks restored the state of newly assigned partitions. */
   private assignmentReady: Promise<void> = Promise.resolve();
+  private assigned: Readonly<Record<string, number[]>> | null = null;
   private readonly state: StreamHealth = {
     running: false,
     degraded: null,
@@ -72,13 +76,27 @@ export class StreamConsumer {
 
   constructor(private readonly o: StreamConsumerOptions) {
     this.log = o.logger.child({ component: 'stream-consumer', topic: o.topic, group: o.groupId });
-    this.consumer = o.kafka.consumer({ groupId: o.groupId, sessionTimeout: o.sessionTimeoutMs, maxBytes: 8 << 20 });
+    this.consumer = o.kafka.consumer({
+      groupId: o.groupId,
+      sessionTimeout: o.sessionTimeoutMs,
+      maxBytes: 8 << 20,
+      ...(o.singleOwner ? { partitionAssigners: [singleOwnerAssigner(() => this.ownsPartitions())] } : {}),
+    });
     this.producer = o.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     this.buffer = new BatchBuffer(o.maxRows, o.maxMs);
   }
 
   get groupId(): string {
     return this.o.groupId;
+  }
+
+  /** The partitions this member was last assigned (empty on a standby member of a single-owner group); null before. */
+  assignment(): Readonly<Record<string, number[]>> | null {
+    return this.assigned;
+  }
+
+  private ownsPartitions(): boolean {
+    return Object.values(this.assigned ?? {}).some((partitions) => partitions.length > 0);
   }
 
   health(): StreamHealth {
@@ -227,11 +245,14 @@ export class StreamConsumer {
   }
 
   private onAssignment(assignment: Record<string, number[]>): void {
+    this.assigned = assignment;
     const owned = (topic: string, partition: number) => assignment[topic]?.includes(partition) ?? false;
     const dropped = this.buffer.dropPartitions(owned);
     for (const [key, position] of this.uncommitted) {
       if (!owned(position.topic, position.partition)) this.uncommitted.delete(key);
     }
+    if (this.o.singleOwner)
+      this.log.info({ owner: this.ownsPartitions() }, this.ownsPartitions() ? 'owner' : 'standby');
     this.log.info({ assignment, dropped }, 'partitions assigned');
     const restoring = this.o.sinks.filter((sink) => sink.onAssignment);
     this.assignmentReady = Promise.all(

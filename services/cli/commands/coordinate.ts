@@ -8,7 +8,7 @@ export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs('coordinate', argv, {});
   if (values.help) {
     console.log(
-      'usage: distillguard coordinate   (one instance per cluster; use with DG_COORDINATION_IN_STREAM=false)',
+      'usage: distillguard coordinate   (stage 2 on its own; with several instances one owns it, the others stand by)',
     );
     return 0;
   }

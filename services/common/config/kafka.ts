@@ -14,7 +14,7 @@ export const kafkaEnv = z
     DG_KAFKA_GROUP_COORDINATION: z
       .string()
       .default('distillguard-coordination')
-      .describe('Consumer group of stage 2 (coordination); one instance reads every partition'),
+      .describe('Consumer group of stage 2 (coordination); one member gets every partition, the others stand by'),
     DG_KAFKA_SESSION_TIMEOUT_MS: int(30_000, 6_000, 300_000).describe('Consumer session timeout'),
   })
   .transform((e) => ({

@@ -10,7 +10,7 @@ export const streamEnv = z
     DG_STREAM_HEALTH_HOST: z.string().default('127.0.0.1').describe('Address the stream health server listens on'),
     DG_DETECTOR_IN_STREAM: bool(true).describe('Run the detector (stage 1) on the ingest consumer'),
     DG_COORDINATION_IN_STREAM: bool(true).describe(
-      'Run stage 2 in this process; with several stream instances set false and run `distillguard coordinate` once',
+      'Run stage 2 in this process; with several instances one owns it (single-owner group) and the others stand by',
     ),
     DG_CHECKPOINT_INTERVAL_MS: int(10_000, 100, 3_600_000).describe(
       'Detector state checkpoint and offset commit interval (a crash replays at most this much)',
