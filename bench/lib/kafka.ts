@@ -24,7 +24,7 @@ export async function withAdmin<T>(config: Config, fn: (admin: Admin) => Promise
 }
 
 export function createTopic(config: Config, topic: string, partitions: number): Promise<void> {
-  return withAdmin(config, (admin) => ensureTopics(admin, [{ topic, partitions }]));
+  return withAdmin(config, (admin) => ensureTopics(admin, [{ topic, partitions }], config.kafka.replicationFactor));
 }
 
 export async function deleteTopics(config: Config, topics: string[]): Promise<void> {

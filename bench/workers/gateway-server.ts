@@ -51,7 +51,8 @@ async function fillKeyActions(): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   const topic = config.kafka.topics.keyActions;
-  await ensureTopics(admin, [{ topic, partitions: config.actions.topicPartitions, compacted: true }]);
+  const spec = { topic, partitions: config.actions.topicPartitions, compacted: true };
+  await ensureTopics(admin, [spec], config.kafka.replicationFactor);
   await admin.disconnect();
   const producer = kafka.producer();
   await producer.connect();

@@ -32,6 +32,7 @@ export function createActionsServiceFromConfig(
     kafka: createKafka(config.kafka, logger),
     topic: config.kafka.topics.keyActions,
     partitions: a.topicPartitions,
+    replicationFactor: config.kafka.replicationFactor,
     readerGroupPrefix: a.readerGroupPrefix,
     rebuildTimeoutMs: a.rebuildTimeoutMs,
     logger,

@@ -44,9 +44,8 @@ export async function startActionsRunner(
   const kafka = createKafka(config.kafka, logger);
   const admin = kafka.admin();
   await withRetry(() => admin.connect(), { retriable: () => true, retries: 5 });
-  await ensureTopics(admin, [{ topic: config.kafka.topics.alerts, partitions: config.stream.partitions }]).finally(() =>
-    admin.disconnect(),
-  );
+  const alertsTopic = { topic: config.kafka.topics.alerts, partitions: config.stream.partitions };
+  await ensureTopics(admin, [alertsTopic], config.kafka.replicationFactor).finally(() => admin.disconnect());
   const abort = new AbortController();
   const consumer: Consumer = kafka.consumer({
     groupId: config.actions.runnerGroup,

@@ -21,6 +21,8 @@ export interface KafkaKeyActionsTopicOptions {
   kafka: Kafka;
   topic: string;
   partitions: number;
+  /** Replication factor when the topic has to be created (DG_KAFKA_REPLICATION_FACTOR). */
+  replicationFactor: number;
   /** Each reader uses its own group (prefix + random), never commits, and so always reads from the beginning. */
   readerGroupPrefix: string;
   rebuildTimeoutMs: number;
@@ -68,7 +70,8 @@ export function createKafkaKeyActionsTopic(o: KafkaKeyActionsTopicOptions): KeyA
     const admin = o.kafka.admin();
     await withRetry(() => admin.connect(), { retriable: () => true, retries: 5 });
     try {
-      await withRetry(() => ensureTopics(admin, [{ topic: o.topic, partitions: o.partitions, compacted: true }]), {
+      const spec = { topic: o.topic, partitions: o.partitions, compacted: true };
+      await withRetry(() => ensureTopics(admin, [spec], o.replicationFactor), {
         retriable: isTransientKafkaError,
         retries: 6,
       });

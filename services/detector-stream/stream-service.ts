@@ -35,11 +35,15 @@ async function prepare(config: Config, logger: Logger, kafka: Kafka, ch: ClickHo
   const admin = kafka.admin();
   await withRetry(() => admin.connect(), { retriable: () => true });
   const { topics } = config.kafka;
-  await ensureTopics(admin, [
-    { topic: topics.events, partitions: config.stream.partitions },
-    { topic: topics.dlq, partitions: 1 },
-    { topic: topics.alerts, partitions: config.stream.partitions },
-  ]);
+  await ensureTopics(
+    admin,
+    [
+      { topic: topics.events, partitions: config.stream.partitions },
+      { topic: topics.dlq, partitions: 1 },
+      { topic: topics.alerts, partitions: config.stream.partitions },
+    ],
+    config.kafka.replicationFactor,
+  );
   await admin.disconnect();
 }
 

@@ -1,4 +1,4 @@
-import { type Admin, Kafka, type KafkaConfig, logLevel } from 'kafkajs';
+import { type Admin, type ITopicConfig, Kafka, type KafkaConfig, logLevel } from 'kafkajs';
 import type { Config } from '../common/config/index.ts';
 import type { Logger } from '../common/logger.ts';
 
@@ -35,19 +35,25 @@ export interface TopicSpec {
   compacted?: boolean;
 }
 
-/** Creates missing topics (replication 1 locally; set by the cluster's defaults in production). */
-export async function ensureTopics(admin: Admin, specs: TopicSpec[], replicationFactor = 1): Promise<void> {
+/**
+ * How the service creates a topic: `replicationFactor` (DG_KAFKA_REPLICATION_FACTOR) for every topic; from 3 replicas
+ * on, writes with acks=all need 2 in sync, so one broker may fail without losing an acknowledged record.
+ */
+export function topicDefinition(spec: TopicSpec, replicationFactor: number): ITopicConfig {
+  const configEntries = [];
+  if (spec.compacted) configEntries.push({ name: 'cleanup.policy', value: 'compact' });
+  if (replicationFactor >= 3) configEntries.push({ name: 'min.insync.replicas', value: '2' });
+  return { topic: spec.topic, numPartitions: spec.partitions, replicationFactor, configEntries };
+}
+
+/** Creates the missing topics; existing topics are left as they are (their replication is the cluster's). */
+export async function ensureTopics(admin: Admin, specs: TopicSpec[], replicationFactor: number): Promise<void> {
   const existing = new Set(await admin.listTopics());
   const missing = specs.filter((s) => !existing.has(s.topic));
   if (missing.length === 0) return;
   await admin.createTopics({
     waitForLeaders: true,
-    topics: missing.map((s) => ({
-      topic: s.topic,
-      numPartitions: s.partitions,
-      replicationFactor,
-      configEntries: s.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
-    })),
+    topics: missing.map((s) => topicDefinition(s, replicationFactor)),
   });
 }
 

@@ -68,10 +68,14 @@ export class ChaosContext {
     await withRetry(() => migrate(this.ch, silentLogger), { retries: 5 });
     const admin = this.kafka.admin();
     await admin.connect();
-    await ensureTopics(admin, [
-      { topic: this.topic, partitions: this.partitions },
-      { topic: this.workerEnv.DG_TOPIC_ALERTS!, partitions: 1 },
-    ]);
+    await ensureTopics(
+      admin,
+      [
+        { topic: this.topic, partitions: this.partitions },
+        { topic: this.workerEnv.DG_TOPIC_ALERTS!, partitions: 1 },
+      ],
+      1,
+    );
     await admin.disconnect();
   }
 

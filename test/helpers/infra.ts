@@ -37,7 +37,7 @@ export async function createTestTopics(kafka: Kafka, specs: TopicSpec[]): Promis
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await ensureTopics(admin, specs);
+    await ensureTopics(admin, specs, 1);
   } finally {
     await admin.disconnect();
   }

@@ -153,7 +153,8 @@ async function produce(sim: Source, values: Values, onEvent: (t: TimedEvent, n: 
   const kafka = createKafka({ ...config.kafka, brokers }, logger);
   const admin = kafka.admin();
   await admin.connect();
-  await ensureTopics(admin, [{ topic, partitions: config.stream.partitions }]).finally(() => admin.disconnect());
+  const spec = { topic, partitions: config.stream.partitions };
+  await ensureTopics(admin, [spec], config.kafka.replicationFactor).finally(() => admin.disconnect());
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   try {

@@ -16,6 +16,9 @@ export const kafkaEnv = z
       .default('distillguard-coordination')
       .describe('Consumer group of stage 2 (coordination); one member gets every partition, the others stand by'),
     DG_KAFKA_SESSION_TIMEOUT_MS: int(30_000, 6_000, 300_000).describe('Consumer session timeout'),
+    DG_KAFKA_REPLICATION_FACTOR: int(1, 1, 32).describe(
+      'Replication factor of every topic the service creates (1 for a single dev broker; production: 3)',
+    ),
   })
   .transform((e) => ({
     brokers: e.DG_KAFKA_BROKERS,
@@ -29,4 +32,5 @@ export const kafkaEnv = z
     },
     groups: { ingest: e.DG_KAFKA_GROUP_INGEST, coordination: e.DG_KAFKA_GROUP_COORDINATION },
     sessionTimeoutMs: e.DG_KAFKA_SESSION_TIMEOUT_MS,
+    replicationFactor: e.DG_KAFKA_REPLICATION_FACTOR,
   }));
