@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { KeyAction } from '../actions/action-schema.ts';
 import type { ActionsService } from '../actions/actions-service.ts';
+import { actionsNotRunning, type Enforcement } from '../actions/enforcement.ts';
 import { createAlertWorkflow } from '../alerts-store/alert-workflow.ts';
 import { changeId } from '../alerts-store/change-id.ts';
 import type { ClickHouse } from '../common/clickhouse/client.ts';
@@ -19,6 +20,8 @@ export interface CaseResolutionResult {
   enforced_actions: KeyAction[];
   /** Keys the policy left alone on enforce, and why (no rule matched, already acted on, …). */
   skipped: Array<{ api_key_id: string; reason: string }>;
+  /** Whether the actions service runs in this process; when not, nothing was lifted or enforced. */
+  enforcement: Enforcement;
   /** Set when the resolution is stored but lifting or enforcing failed: act by hand instead of retrying. */
   action_error?: string;
 }
@@ -88,7 +91,7 @@ export function createCaseWorkflow(
    * False positives lift, through the existing lift path, what each of the case's alerts caused and what was started
    * from the case itself (throttles with the case id as source).
    */
-  async function lift(c: CaseRecord, actor: string): Promise<KeyAction[]> {
+  async function lift(actions: ActionsService, c: CaseRecord, actor: string): Promise<KeyAction[]> {
     const sources = [
       ...(await caseAlertRows(ch, [c.case_id])).map((r) => ({ id: r.alert_id, keys: r.api_key_ids })),
       { id: c.case_id, keys: c.api_key_ids },
@@ -96,21 +99,20 @@ export function createCaseWorkflow(
     const lifted: KeyAction[] = [];
     for (const source of sources)
       lifted.push(
-        ...((await deps.actions?.onAlertResolved({
+        ...(await actions.onAlertResolved({
           alert_id: source.id,
           api_key_ids: source.keys,
           label: c.label || 'false_positive',
           actor,
-        })) ?? []),
+        })),
       );
     return lifted;
   }
 
   /** A confirmed case goes through the policy as an alert with the case's severity and top category would. */
-  async function enforce(c: CaseRecord, actor: string) {
-    if (!deps.actions) throw errors.unavailable('the actions service does not run in this process');
+  async function enforce(actions: ActionsService, c: CaseRecord, actor: string) {
     const row = await findCase(ch, c.case_id);
-    return deps.actions.enforceCase({
+    return actions.enforceCase({
       case_id: c.case_id,
       kind: c.kind,
       api_key_ids: c.api_key_ids,
@@ -130,11 +132,15 @@ export function createCaseWorkflow(
         lifted_actions: [],
         enforced_actions: [],
         skipped: [],
+        enforcement: deps.actions ? 'running' : 'not_running',
       };
+      const lifting = r.label !== 'true_positive';
       try {
-        if (r.label !== 'true_positive') result.lifted_actions = await lift(resolved, actor);
+        if (!deps.actions) {
+          if (lifting || r.enforce) result.action_error = actionsNotRunning(lifting ? 'lifted' : 'enforced');
+        } else if (lifting) result.lifted_actions = await lift(deps.actions, resolved, actor);
         else if (r.enforce) {
-          const outcome = await enforce(resolved, actor);
+          const outcome = await enforce(deps.actions, resolved, actor);
           result.enforced_actions = outcome.actions;
           result.skipped = outcome.skipped;
         }

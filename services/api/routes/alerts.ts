@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { actionsNotRunning } from '../../actions/enforcement.ts';
 import { evidenceEvents, featureHistory } from '../../alerts-store/alert-evidence.ts';
 import { alertFilterSchema, alertHistory, getAlert, listAlerts } from '../../alerts-store/alert-queries.ts';
 import { alertLabelSchema, alertViewSchema } from '../../alerts-store/alert-row.ts';
@@ -85,7 +86,8 @@ export default async function alertRoutes(app: FastifyInstance, { deps }: { deps
     method: 'POST',
     url: '/v1/alerts/:id/resolve',
     summary:
-      'Resolve with a label; false_positive and benign_heavy_user lift the automatic actions it caused (lift_error if that failed)',
+      'Resolve with a label; false_positive and benign_heavy_user lift the automatic actions it caused (lift_error if ' +
+      'that failed); enforcement says whether the actions service runs in this process (not_running: nothing lifted)',
     tags,
     roles: ['analyst'],
     params: idParams,
@@ -94,22 +96,32 @@ export default async function alertRoutes(app: FastifyInstance, { deps }: { deps
     handler: async ({ params, body, request }) => {
       const actor = principalOf(request).name;
       const alert = await workflow.resolve(params.id, actor, body.label, body.note);
+      if (!deps.actions) {
+        const lifting = body.label !== 'true_positive';
+        if (lifting) request.log.warn({ alert_id: alert.alert_id }, 'resolved without the actions service: no lift');
+        return {
+          alert,
+          lifted_actions: [],
+          enforcement: 'not_running',
+          ...(lifting ? { lift_error: actionsNotRunning('lifted') } : {}),
+        };
+      }
       try {
-        const liftedActions =
-          (await deps.actions?.onAlertResolved({
-            alert_id: alert.alert_id,
-            api_key_ids: alert.api_key_ids,
-            label: body.label,
-            actor,
-          })) ?? [];
+        const liftedActions = await deps.actions.onAlertResolved({
+          alert_id: alert.alert_id,
+          api_key_ids: alert.api_key_ids,
+          label: body.label,
+          actor,
+        });
         lifted.inc({}, liftedActions.length);
-        return { alert, lifted_actions: liftedActions };
+        return { alert, lifted_actions: liftedActions, enforcement: 'running' };
       } catch (error) {
         // The resolution is stored; report the failed lift so the analyst can lift by hand instead of retrying.
         request.log.error({ err: error, alert_id: alert.alert_id }, 'lifting actions after resolution failed');
         return {
           alert,
           lifted_actions: [],
+          enforcement: 'running',
           lift_error: `automatic actions were not lifted: ${(error as Error).message}`,
         };
       }

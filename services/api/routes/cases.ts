@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { keyActionSchema } from '../../actions/action-schema.ts';
+import { enforcementSchema } from '../../actions/enforcement.ts';
 import { caseDetail } from '../../cases/case-detail.ts';
 import { alertReasons, type CaseRow, listCases } from '../../cases/case-queries.ts';
 import { caseFilterSchema, caseResolutionSchema } from '../../cases/case-schema.ts';
@@ -72,7 +73,8 @@ export default async function caseRoutes(app: FastifyInstance, { deps }: { deps:
     url: '/v1/cases/:id/resolve',
     summary:
       'Resolve a case (audited); false_positive/benign_heavy_user lift the automatic actions its alerts caused, ' +
-      'true_positive with enforce acts on its keys through the actions policy (action_error if acting failed)',
+      'true_positive with enforce acts on its keys through the actions policy (action_error if acting failed or ' +
+      'the actions service does not run in this process: enforcement not_running)',
     tags,
     roles: ['analyst'],
     params: idParams,
@@ -84,6 +86,7 @@ export default async function caseRoutes(app: FastifyInstance, { deps }: { deps:
       lifted_actions: z.array(keyActionSchema),
       enforced_actions: z.array(keyActionSchema),
       skipped: z.array(z.object({ api_key_id: z.string(), reason: z.string() })),
+      enforcement: enforcementSchema,
       action_error: z.string().optional(),
     }),
     handler: async ({ params, body, request }) => workflow.resolve(params.id, principalOf(request).name, body),

@@ -59,9 +59,11 @@ function triageForm(a, status, reload) {
     try {
       const result = await api(`/v1/alerts/${encodeURIComponent(a.alert_id)}/${path}`, { method: 'POST', body });
       const lifted = result?.lifted_actions;
-      await reload(
-        lifted ? message(`Resolved. Lifted ${lifted.length} automatic action(s).`, 'ok') : message('Saved.', 'ok'),
-      );
+      if (result?.lift_error) await reload(message(`Resolved, but ${result.lift_error}.`, 'error'));
+      else
+        await reload(
+          lifted ? message(`Resolved. Lifted ${lifted.length} automatic action(s).`, 'ok') : message('Saved.', 'ok'),
+        );
     } catch (error) {
       render(status, message(error.message, 'error'));
     }
