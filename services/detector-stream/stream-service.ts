@@ -123,7 +123,7 @@ export async function startStreamService(config: Config, logger: Logger, parts: 
   const sinks = stateful(config, logger, ch, createDetectionOutputs(ch, producer, config.kafka.topics.alerts));
   const consumers: StreamConsumer[] = [];
   if (parts.ingest) {
-    const ingestSinks: EventSink[] = [createClickHouseEventSink(ch)];
+    const ingestSinks: EventSink[] = [createClickHouseEventSink(ch, config.ingest.prompts)];
     if (parts.detector) ingestSinks.push(await sinks.detector());
     consumers.push(consumer(config, logger, kafka, 'ingest', ingestSinks, true));
   }

@@ -2,16 +2,17 @@ import type { ClickHouse } from '../common/clickhouse/client.ts';
 import { insertFailureKind } from '../common/clickhouse/insert-failure.ts';
 import { rejectedEvent } from '../stream/dead-letter.ts';
 import type { DeadLetter, EventSink, SourcedEvent } from '../stream/sink.ts';
+import type { PromptPolicy } from './prompt-storage.ts';
 import { toUsageEventRow } from './usage-event-row.ts';
 
 /** Writes events to `usage_events`. Idempotent through ReplacingMergeTree (see README "Delivery semantics"). */
-export function createClickHouseEventSink(ch: ClickHouse): EventSink {
+export function createClickHouseEventSink(ch: ClickHouse, prompts?: PromptPolicy): EventSink {
   async function insert(events: readonly SourcedEvent[]): Promise<DeadLetter[]> {
     const now = Date.now();
     try {
       await ch.insert(
         'usage_events',
-        events.map((e) => toUsageEventRow(e, now)),
+        events.map((e) => toUsageEventRow(e, now, prompts)),
       );
       return [];
     } catch (error) {

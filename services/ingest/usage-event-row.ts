@@ -1,9 +1,17 @@
 import type { SourcedEvent } from '../stream/sink.ts';
+import { type PromptPolicy, storedPrompt } from './prompt-storage.ts';
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
 
-/** Maps a validated event to a `usage_events` row; absent optional values become '' / 0 / NULL as the DDL says. */
-export function toUsageEventRow({ event: e, source }: SourcedEvent, ingestedAtMs: number): Record<string, unknown> {
+/**
+ * Maps a validated event to a `usage_events` row; absent optional values become '' / 0 / NULL as the DDL says, and
+ * the prompt is kept as `prompts` says (full text by default).
+ */
+export function toUsageEventRow(
+  { event: e, source }: SourcedEvent,
+  ingestedAtMs: number,
+  prompts?: PromptPolicy,
+): Record<string, unknown> {
   return {
     event_id: e.event_id,
     ts: seconds(e.ts),
@@ -26,9 +34,7 @@ export function toUsageEventRow({ event: e, source }: SourcedEvent, ingestedAtMs
     top_logprobs: e.top_logprobs ?? 0,
     stream: e.stream ? 1 : 0,
     tool_count: e.tool_count ?? 0,
-    prompt_text: e.prompt_text ?? '',
-    prompt_sha256: e.prompt_sha256 ?? '',
-    prompt_simhash: e.prompt_simhash ?? '',
+    ...storedPrompt(e, prompts),
     system_prompt_sha256: e.system_prompt_sha256 ?? '',
     client_ip: e.client_ip ?? '',
     client_asn: e.client_asn ?? null,
