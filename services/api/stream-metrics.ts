@@ -91,8 +91,11 @@ export function registerStreamMetrics(registry: MetricsRegistry, sampler: Stream
     'Events entering usage-events per second (last interval)',
     () => last()?.eventsPerSecond ?? 0,
   );
-  registry.gauge('distillguard_consumer_lag', 'Messages behind the end of usage-events, per consumer group', () =>
-    Object.entries(last()?.lag ?? {}).map(([group, value]) => ({ labels: { group }, value })),
+  registry.gauge(
+    'distillguard_consumer_lag',
+    'Messages behind the end of usage-events, per consumer group',
+    () => Object.entries(last()?.lag ?? {}).map(([group, value]) => ({ labels: { group }, value })),
+    ['group'],
   );
   registry.gauge('distillguard_alerts_produced', 'Alert records on the alerts topic', () => last()?.alerts ?? 0);
   registry.gauge('distillguard_key_action_records', 'Records on the key-actions topic', () => last()?.keyActions ?? 0);

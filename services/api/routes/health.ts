@@ -62,6 +62,6 @@ export default async function healthRoutes(app: FastifyInstance, { deps }: { dep
     tags: ['health'],
     roles: ['analyst', 'investigator', 'gateway'],
     produces: ['text/plain'],
-    handler: async ({ reply }) => reply.type('text/plain; version=0.0.4').send(deps.metrics.render()),
+    handler: async ({ reply }) => reply.type(deps.metrics.contentType).send(await deps.metrics.render()),
   });
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MetricsRegistry } from '../../../services/api/metrics.ts';
 
-test('counters, cumulative histogram buckets and gauges render in the Prometheus text format', () => {
+test('counters, cumulative histogram buckets and gauges render in the Prometheus text format', async () => {
   const registry = new MetricsRegistry();
   const counter = registry.counter('dg_requests_total', 'Requests');
   counter.inc({ route: '/a' });
@@ -12,14 +12,16 @@ test('counters, cumulative histogram buckets and gauges render in the Prometheus
   histogram.observe({}, 0.05);
   histogram.observe({}, 0.5);
   histogram.observe({}, 3);
-  registry.gauge('dg_lag', 'Lag', () => [{ labels: { partition: '0' }, value: 7 }]);
+  registry.gauge('dg_lag', 'Lag', () => [{ labels: { partition: '0' }, value: 7 }], ['partition']);
+  registry.counter('dg_never_incremented_total', 'Not exposed until its first increment fixes its labels');
   assert.equal(
-    registry.render(),
+    await registry.render(),
     [
       '# HELP dg_requests_total Requests',
       '# TYPE dg_requests_total counter',
       'dg_requests_total{route="/a"} 3',
       'dg_requests_total{route="say \\"hi\\"\\n"} 1',
+      '',
       '# HELP dg_latency_seconds Latency',
       '# TYPE dg_latency_seconds histogram',
       'dg_latency_seconds_bucket{le="0.1"} 1',
@@ -27,17 +29,34 @@ test('counters, cumulative histogram buckets and gauges render in the Prometheus
       'dg_latency_seconds_bucket{le="+Inf"} 3',
       'dg_latency_seconds_sum 3.55',
       'dg_latency_seconds_count 3',
+      '',
       '# HELP dg_lag Lag',
       '# TYPE dg_lag gauge',
       'dg_lag{partition="0"} 7',
       '',
     ].join('\n'),
   );
+  assert.match(registry.contentType, /^text\/plain; version=0\.0\.4/);
 });
 
-test('names are validated and registered once', () => {
+test('a gauge shows only what it read at the latest scrape', async () => {
   const registry = new MetricsRegistry();
-  registry.counter('dg_x', 'x');
+  let lag: Record<string, number> = { a: 1, b: 2 };
+  registry.gauge('dg_lag', 'Lag', () => Object.entries(lag).map(([group, value]) => ({ labels: { group }, value })), [
+    'group',
+  ]);
+  assert.match(await registry.render(), /dg_lag\{group="b"\} 2/);
+  lag = { a: 5 };
+  const text = await registry.render();
+  assert.match(text, /dg_lag\{group="a"\} 5/);
+  assert.doesNotMatch(text, /group="b"/);
+});
+
+test('names are validated and registered once; a counter keeps the label names of its first increment', () => {
+  const registry = new MetricsRegistry();
+  const counter = registry.counter('dg_x', 'x');
   assert.throws(() => registry.counter('dg_x', 'again'), /already registered/);
   assert.throws(() => registry.gauge('dg-bad', 'bad', () => 1), /invalid metric name/);
+  counter.inc({ action: 'resolve' });
+  assert.throws(() => counter.inc({ other: 'x' }), /not included in initial labelset/);
 });
