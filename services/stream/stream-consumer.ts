@@ -251,8 +251,13 @@ export class StreamConsumer {
     for (const [key, position] of this.uncommitted) {
       if (!owned(position.topic, position.partition)) this.uncommitted.delete(key);
     }
-    if (this.o.singleOwner)
-      this.log.info({ owner: this.ownsPartitions() }, this.ownsPartitions() ? 'owner' : 'standby');
+    if (this.o.singleOwner) {
+      const owner = this.ownsPartitions();
+      this.log.info(
+        { owner },
+        owner ? 'single-owner group: this member owns every partition' : 'single-owner group: standby',
+      );
+    }
     this.log.info({ assignment, dropped }, 'partitions assigned');
     const restoring = this.o.sinks.filter((sink) => sink.onAssignment);
     this.assignmentReady = Promise.all(
