@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ClickHouse } from '../common/clickhouse/client.ts';
 import { ident, joinSql, type SqlQuery, sql } from '../common/clickhouse/sql.ts';
 import { errors } from '../common/errors.ts';
+import { describeIssues } from '../common/zod-issues.ts';
 import { actionModeSchema, actionTypeSchema, type KeyAction, keyActionSchema } from './action-schema.ts';
 
 /** Where every action is audited (ClickHouse `key_actions`), behind a port so the service logic tests without it. */
@@ -108,8 +109,7 @@ export function createClickHouseActionAudit(ch: ClickHouse, options: { ownsClien
     },
     async list(input) {
       const parsed = actionLogFilterSchema.safeParse(input);
-      if (!parsed.success)
-        throw errors.badInput(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      if (!parsed.success) throw errors.badInput(describeIssues(parsed.error));
       const f = parsed.data;
       const rows = await ch.query(
         sql`SELECT ${COLUMNS} FROM ${table} FINAL WHERE ${joinSql(conditions(f), ' AND ')}

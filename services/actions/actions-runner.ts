@@ -3,6 +3,7 @@ import { type Alert, alertSchema } from '../../schemas/alert-v1.ts';
 import type { Config } from '../common/config/index.ts';
 import type { Logger } from '../common/logger.ts';
 import { withRetry } from '../common/retry.ts';
+import { describeIssues } from '../common/zod-issues.ts';
 import { createKafka, ensureTopics } from '../stream/kafka-client.ts';
 import type { ActionsService } from './actions-service.ts';
 
@@ -23,9 +24,7 @@ function parseAlert(value: Buffer | null): Alert | string {
   if (!value) return 'empty record';
   try {
     const parsed = alertSchema.safeParse(JSON.parse(value.toString('utf8')));
-    return parsed.success
-      ? parsed.data
-      : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    return parsed.success ? parsed.data : describeIssues(parsed.error);
   } catch {
     return 'not JSON';
   }

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { errors } from '../common/errors.ts';
 import type { Logger } from '../common/logger.ts';
+import { describeIssues } from '../common/zod-issues.ts';
 import type { ActionAudit } from './action-audit.ts';
 import { manualActionId } from './action-id.ts';
 import {
@@ -25,7 +26,7 @@ import { matchRule } from './policy-match.ts';
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
-  throw errors.badInput(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  throw errors.badInput(describeIssues(parsed.error));
 }
 
 /** What the actions service lends to the actions people take: its clock, ports and the shared act-on path. */

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { alertKindSchema, severitySchema } from '../../schemas/alert-v1.ts';
 import { errors } from '../common/errors.ts';
+import { describeIssues } from '../common/zod-issues.ts';
 import { enforcementTypeSchema } from './action-schema.ts';
 
 export const DEFAULT_POLICY_FILE = fileURLToPath(new URL('../../infra/policy/default-policy.json', import.meta.url));
@@ -71,8 +72,7 @@ export type PolicyMode = Policy['mode'];
 export function parsePolicy(value: unknown, source = 'policy'): Policy {
   const result = policySchema.safeParse(value);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-  throw errors.config(`${source}: ${problems.join('; ')}`);
+  throw errors.config(`${source}: ${describeIssues(result.error)}`);
 }
 
 export function loadPolicy(file = DEFAULT_POLICY_FILE, modeOverride?: PolicyMode): Policy {

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Role } from '../auth/roles.ts';
 import { errors } from '../common/errors.ts';
+import { describeIssues } from '../common/zod-issues.ts';
 
 /**
  * Routes typed from zod: the schemas validate input with `safeParse` (clear 400 naming each bad field) and are
@@ -71,8 +72,7 @@ export function toJsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'
 export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
-  const issues = result.error.issues.map((i) => `${[where, ...i.path.map(String)].join('.')}: ${i.message}`);
-  throw errors.badInput(issues.join('; '));
+  throw errors.badInput(describeIssues(result.error, [where]));
 }
 
 /** The OpenAPI responses of a route: its success response and every error status it can answer. */

@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import type { io } from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { errors } from '../common/errors.ts';
-import { formatIssues } from './model-metadata.ts';
+import { describeIssues } from '../common/zod-issues.ts';
 import { tf } from './runtime.ts';
 
 export const MODEL_JSON = 'model.json';
@@ -82,7 +82,7 @@ async function readModelJson(dir: string): Promise<z.infer<typeof modelJsonSchem
     throw errors.model(`${path} is not JSON`, cause);
   }
   const parsed = modelJsonSchema.safeParse(value);
-  if (!parsed.success) throw errors.model(`${path} is not a layers model: ${formatIssues(parsed.error)}`);
+  if (!parsed.success) throw errors.model(`${path} is not a layers model: ${describeIssues(parsed.error)}`);
   return parsed.data;
 }
 

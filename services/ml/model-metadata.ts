@@ -92,8 +92,3 @@ export function createMetadata(
   const baseline = baselineValues(fields.normalisation);
   return modelMetadataSchema.parse({ format: MODEL_FORMAT, name: fields.name ?? fields.kind, baseline, ...fields });
 }
-
-/** One line per problem, `path: message`, so a refusal names the bad field. */
-export function formatIssues(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-}

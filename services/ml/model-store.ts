@@ -2,8 +2,9 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs';
 import { DistillGuardError, errors } from '../common/errors.ts';
+import { describeIssues } from '../common/zod-issues.ts';
 import { fileSystemHandler } from './fs-io-handler.ts';
-import { formatIssues, METADATA_JSON, type ModelMetadata, modelMetadataSchema } from './model-metadata.ts';
+import { METADATA_JSON, type ModelMetadata, modelMetadataSchema } from './model-metadata.ts';
 import { tf } from './runtime.ts';
 
 export interface StoredModel {
@@ -55,7 +56,7 @@ export async function readMetadata(dir: string): Promise<ModelMetadata> {
     throw errors.model(`${path} is not JSON`, cause);
   }
   const parsed = modelMetadataSchema.safeParse(value);
-  if (!parsed.success) throw errors.model(`${path} is malformed: ${formatIssues(parsed.error)}`);
+  if (!parsed.success) throw errors.model(`${path} is malformed: ${describeIssues(parsed.error)}`);
   return parsed.data;
 }
 

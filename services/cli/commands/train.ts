@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { type Config, loadConfig } from '../../common/config/index.ts';
 import { errors } from '../../common/errors.ts';
 import { createLogger } from '../../common/logger.ts';
+import { describeIssues } from '../../common/zod-issues.ts';
 import { MODEL_FEATURES, modelInputs } from '../../detector/features/feature-roles.ts';
-import { formatIssues } from '../../ml/model-metadata.ts';
 import { initTf } from '../../ml/runtime.ts';
 import { readAnalystLabels } from '../../ml/training/analyst-labels.ts';
 import { trainFromClickHouse } from '../../ml/training/clickhouse-train.ts';
@@ -125,7 +125,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const parsed = argsSchema.safeParse(values);
-  if (!parsed.success) throw errors.badInput(`${formatIssues(parsed.error)} (see 'distillguard train --help')`);
+  if (!parsed.success) throw errors.badInput(`${describeIssues(parsed.error)} (see 'distillguard train --help')`);
   const args = parsed.data;
   const config = loadConfig();
   const outDir = values.out ?? config.ml.modelsDir;

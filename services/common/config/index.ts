@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { errors } from '../errors.ts';
+import { describeIssues } from '../zod-issues.ts';
 import { actionsEnv } from './actions.ts';
 import { apiEnv } from './api.ts';
 import { clickhouseEnv } from './clickhouse.ts';
@@ -47,7 +48,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   for (const [name, schema] of Object.entries(sections)) {
     const result = schema.safeParse(env);
     if (result.success) out[name] = Object.freeze(result.data);
-    else problems.push(...result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+    else problems.push(describeIssues(result.error));
   }
   if (problems.length) throw errors.config(problems.join('; '));
   return Object.freeze(out) as Config;

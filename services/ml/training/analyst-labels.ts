@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { errors } from '../../common/errors.ts';
-import { formatIssues } from '../model-metadata.ts';
+import { describeIssues } from '../../common/zod-issues.ts';
 
 const MIN_EPOCH_MS = 946_684_800_000;
 
@@ -45,7 +45,7 @@ function parseLine(line: string, accept: (label: AnalystLabel) => void): string 
     return 'not a JSON object';
   }
   const parsed = analystLabelSchema.safeParse(value);
-  if (!parsed.success) return formatIssues(parsed.error);
+  if (!parsed.success) return describeIssues(parsed.error);
   accept(parsed.data);
   return undefined;
 }
