@@ -1,15 +1,6 @@
 import type { UsageEventInput } from '../../schemas/usage-v1.ts';
-
-/** mulberry32: a tiny seeded PRNG, so event `i` is the same on every machine and every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Seeded mulberry32, so event `i` is the same on every machine and every run.
+import { createPrng } from '../../services/ml/prng.ts';
 
 const WORDS = (
   'explain summarise translate compare the a of model data function error query invoice customer report step ' +
@@ -45,7 +36,7 @@ function prompt(next: () => number, chars: number, templated: boolean): string {
 
 /** Event `i` of a deterministic stream shaped like the simulator's usage.v1 output (benign and templated keys). */
 export function syntheticEvent(i: number, o: SyntheticOptions): UsageEventInput {
-  const next = prng(i * 2654435761);
+  const next = createPrng(i * 2654435761);
   const key = Math.floor(o.keys * next() ** 3);
   const templated = key % 10 === 0;
   const input = 20 + Math.floor(next() * 800);
