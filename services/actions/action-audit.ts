@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ClickHouse } from '../common/clickhouse/client.ts';
 import { ident, joinSql, type SqlQuery, sql } from '../common/clickhouse/sql.ts';
+import { decodeCursor, encodeCursor } from '../common/cursor.ts';
 import { errors } from '../common/errors.ts';
 import { describeIssues } from '../common/zod-issues.ts';
 import { actionModeSchema, actionTypeSchema, type KeyAction, keyActionSchema } from './action-schema.ts';
@@ -65,19 +66,8 @@ function toRow(a: KeyAction): Record<string, unknown> {
   };
 }
 
-function encodeCursor(a: KeyAction): string {
-  return Buffer.from(JSON.stringify([a.created_at_ms, a.action_id])).toString('base64url');
-}
-
+/** The sort key of the last row on a page: newest first, ties broken by action id. */
 const cursorSchema = z.tuple([z.int().nonnegative(), z.string().min(1).max(200)]);
-
-function decodeCursor(cursor: string): [number, string] {
-  try {
-    return cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-  } catch {
-    throw errors.badInput('cursor is not one this API returned');
-  }
-}
 
 function conditions(f: z.output<typeof actionLogFilterSchema>): SqlQuery[] {
   const where = [sql`1`];
@@ -90,11 +80,13 @@ function conditions(f: z.output<typeof actionLogFilterSchema>): SqlQuery[] {
   if (f.from_ms !== undefined) where.push(sql`created_at_ms >= ${f.from_ms}`);
   if (f.to_ms !== undefined) where.push(sql`created_at_ms < ${f.to_ms}`);
   if (f.cursor !== undefined) {
-    const [atMs, id] = decodeCursor(f.cursor);
+    const [atMs, id] = decodeCursor(f.cursor, cursorSchema);
     where.push(sql`(created_at_ms < ${atMs} OR (created_at_ms = ${atMs} AND action_id < ${id}))`);
   }
   return where;
 }
+
+const lastPosition = (a: KeyAction): z.input<typeof cursorSchema> => [a.created_at_ms, a.action_id];
 
 export function createClickHouseActionAudit(ch: ClickHouse, options: { ownsClient: boolean }): ActionAudit {
   const table = sql`${ident(ch.database)}.${ident('key_actions')}`;
@@ -117,7 +109,10 @@ export function createClickHouseActionAudit(ch: ClickHouse, options: { ownsClien
         auditRowSchema,
       );
       const items = rows.slice(0, f.limit);
-      return { items, next_cursor: rows.length > f.limit ? encodeCursor(items[items.length - 1]!) : null };
+      return {
+        items,
+        next_cursor: rows.length > f.limit ? encodeCursor(lastPosition(items[items.length - 1]!)) : null,
+      };
     },
     close: async () => {
       if (options.ownsClient) await ch.close();

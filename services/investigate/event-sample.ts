@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { decodeCursor, encodeCursor } from '../alerts-store/cursor.ts';
 import { table } from '../alerts-store/table.ts';
 import type { ClickHouse } from '../common/clickhouse/client.ts';
 import { type SqlQuery, sql, trusted } from '../common/clickhouse/sql.ts';
+import { decodeCursor, encodeCursor } from '../common/cursor.ts';
 import { inRange, limitSettings, type QueryLimits, type TimeRange, withQueryLimits } from './query-limits.ts';
 
 const PROMPT_CHARS = 2_000;

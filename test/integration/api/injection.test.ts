@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { z } from 'zod';
-import { encodeCursor } from '../../../services/alerts-store/cursor.ts';
 import { insertAlerts } from '../../../services/alerts-store/insert-alerts.ts';
 import { table } from '../../../services/alerts-store/table.ts';
 import { encodeValue, sql } from '../../../services/common/clickhouse/sql.ts';
+import { encodeCursor } from '../../../services/common/cursor.ts';
 import { type Harness, startHarness } from './harness.ts';
 import { HOUR, seedAlerts, seedUsage, T0 } from './seed.ts';
 

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { z } from 'zod';
 import type { Alert } from '../../../schemas/alert-v1.ts';
 import { alertRowSchema, initialView, toAlertRow } from '../../../services/alerts-store/alert-row.ts';
-import { decodeCursor, encodeCursor } from '../../../services/alerts-store/cursor.ts';
+import { decodeCursor, encodeCursor } from '../../../services/common/cursor.ts';
 
 const alert: Alert = {
   alert_id: 'a-1',
