@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { initTf, selectBackend, tf } from '../../../services/ml/runtime.ts';
+import { expectedAutoBackend } from './installed-backend.ts';
 
-test('initTf picks the wasm backend here (tfjs-node is not installed) and is idempotent', async () => {
+test('initTf picks tfjs-node when it is installed, else wasm, and is idempotent', async () => {
   const first = await initTf();
-  assert.equal(first, 'wasm');
-  assert.equal(tf.getBackend(), 'wasm');
-  assert.equal(await initTf({ backend: 'cpu' }), 'wasm');
+  assert.equal(first, expectedAutoBackend());
+  assert.equal(tf.getBackend(), first);
+  assert.equal(await initTf({ backend: 'cpu' }), first);
   assert.equal(
     tf.tidy(() => tf.add(tf.scalar(2), tf.scalar(3)).dataSync()[0]),
     5,

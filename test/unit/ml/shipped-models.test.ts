@@ -5,6 +5,7 @@ import { mlEnv } from '../../../services/common/config/ml.ts';
 import { MODEL_FEATURES } from '../../../services/detector/features/feature-roles.ts';
 import { ALERT_CATEGORIES } from '../../../services/detector/scorers/scorer.ts';
 import { loadMlModels } from '../../../services/ml/load-models.ts';
+import { expectedAutoBackend } from './installed-backend.ts';
 
 const MODELS_DIR = fileURLToPath(new URL('../../../models', import.meta.url));
 
@@ -14,7 +15,7 @@ test('the shipped models load against the current MODEL_FEATURES and carry held-
     mlEnv.parse({ DG_MODELS_DIR: MODELS_DIR }),
     MODEL_FEATURES,
   );
-  assert.ok(['tensorflow', 'wasm'].includes(backend), `backend ${backend}: tfjs-node when installed, else wasm`);
+  assert.equal(backend, expectedAutoBackend(), 'tfjs-node when installed, else wasm');
   for (const model of [autoencoder, classifier]) {
     assert.deepEqual(model.metadata.features, [...MODEL_FEATURES]);
     for (const split of ['held_out_seed', 'held_out_variant']) {
