@@ -8,6 +8,8 @@ const REDACT = [
   'token',
   'authorization',
   '*.password',
+  '*.*.password',
+  '*.*.*.password',
   '*.token',
   '*.authorization',
   'req.headers.authorization',

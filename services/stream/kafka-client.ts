@@ -1,6 +1,7 @@
 import { type Admin, type ITopicConfig, Kafka, type KafkaConfig, logLevel } from 'kafkajs';
 import type { Config } from '../common/config/index.ts';
 import type { Logger } from '../common/logger.ts';
+import { kafkaSecurityOptions } from './kafka-security.ts';
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',
@@ -9,12 +10,13 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
-/** A kafkajs client whose logs go to pino as structured fields. */
+/** A kafkajs client whose logs go to pino as structured fields; TLS and SASL come from the configuration. */
 export function createKafka(config: Config['kafka'], logger: Logger, overrides: Partial<KafkaConfig> = {}): Kafka {
   const log = logger.child({ component: 'kafkajs' });
   return new Kafka({
     clientId: config.clientId,
     brokers: config.brokers,
+    ...kafkaSecurityOptions(config),
     connectionTimeout: 5_000,
     requestTimeout: 30_000,
     retry: { initialRetryTime: 300, retries: 10, maxRetryTime: 10_000 },

@@ -1,6 +1,13 @@
-import { type ClickHouseClient, ClickHouseError, ClickHouseLogLevel, createClient } from '@clickhouse/client';
+import {
+  type ClickHouseClient,
+  type ClickHouseClientConfigOptions,
+  ClickHouseError,
+  ClickHouseLogLevel,
+  createClient,
+} from '@clickhouse/client';
 import type { z } from 'zod';
 import type { Config } from '../config/index.ts';
+import { type ReadFile, readPemFile } from '../config/pem-file.ts';
 import { DistillGuardError, errors } from '../errors.ts';
 import { ident, type SqlQuery } from './sql.ts';
 
@@ -46,9 +53,12 @@ export function toClickHouseError(error: unknown, what: string): DistillGuardErr
   });
 }
 
-export function createClickHouse(config: Config['clickhouse'], options: { database?: string } = {}): ClickHouse {
-  const database = options.database ?? config.database;
-  const client: ClickHouseClient = createClient({
+/**
+ * The driver options from the configuration: URL (http or https), credentials and, for https with a private CA,
+ * DG_CLICKHOUSE_CA_FILE read once here.
+ */
+export function clickhouseClientOptions(config: Config['clickhouse'], read?: ReadFile): ClickHouseClientConfigOptions {
+  return {
     url: config.url,
     username: config.user,
     password: config.password,
@@ -56,7 +66,13 @@ export function createClickHouse(config: Config['clickhouse'], options: { databa
     max_open_connections: 16,
     log: { level: ClickHouseLogLevel.OFF },
     clickhouse_settings: {},
-  });
+    ...(config.caFile ? { tls: { ca_cert: readPemFile('DG_CLICKHOUSE_CA_FILE', config.caFile, read) } } : {}),
+  };
+}
+
+export function createClickHouse(config: Config['clickhouse'], options: { database?: string } = {}): ClickHouse {
+  const database = options.database ?? config.database;
+  const client: ClickHouseClient = createClient(clickhouseClientOptions(config));
   let closed = false;
 
   async function run<T>(what: string, fn: () => Promise<T>): Promise<T> {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { csv, int } from './env-helpers.ts';
+import { bool, csv, int } from './env-helpers.ts';
 
 export const kafkaEnv = z
   .object({
@@ -19,6 +19,49 @@ export const kafkaEnv = z
     DG_KAFKA_REPLICATION_FACTOR: int(1, 1, 32).describe(
       'Replication factor of every topic the service creates (1 for a single dev broker; production: 3)',
     ),
+    DG_KAFKA_SSL: bool(false).describe('Connect to the brokers over TLS'),
+    DG_KAFKA_SSL_CA_FILE: z
+      .string()
+      .default('')
+      .describe("PEM file of the CA that signed the brokers' certificates (empty: the system CAs); needs DG_KAFKA_SSL"),
+    DG_KAFKA_SSL_CERT_FILE: z
+      .string()
+      .default('')
+      .describe('PEM client certificate for mutual TLS; needs DG_KAFKA_SSL and DG_KAFKA_SSL_KEY_FILE'),
+    DG_KAFKA_SSL_KEY_FILE: z
+      .string()
+      .default('')
+      .describe('PEM private key of the client certificate; needs DG_KAFKA_SSL_CERT_FILE'),
+    DG_KAFKA_SASL_MECHANISM: z
+      .enum(['', 'plain', 'scram-sha-256', 'scram-sha-512'])
+      .default('')
+      .describe('SASL mechanism: plain, scram-sha-256 or scram-sha-512 (empty: no SASL); needs username and password'),
+    DG_KAFKA_SASL_USERNAME: z.string().default('').describe('SASL user name; needs DG_KAFKA_SASL_MECHANISM'),
+    DG_KAFKA_SASL_PASSWORD: z
+      .string()
+      .default('')
+      .describe('SASL password (secret: never logged or printed); needs DG_KAFKA_SASL_MECHANISM'),
+  })
+  .superRefine((e, ctx) => {
+    const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (!e.DG_KAFKA_SSL) {
+      for (const name of ['DG_KAFKA_SSL_CA_FILE', 'DG_KAFKA_SSL_CERT_FILE', 'DG_KAFKA_SSL_KEY_FILE'] as const)
+        if (e[name]) problem(name, 'is set but DG_KAFKA_SSL is false; set DG_KAFKA_SSL=true to use TLS');
+    }
+    if (e.DG_KAFKA_SSL_CERT_FILE && !e.DG_KAFKA_SSL_KEY_FILE)
+      problem('DG_KAFKA_SSL_KEY_FILE', 'is required with DG_KAFKA_SSL_CERT_FILE (mutual TLS needs both)');
+    if (e.DG_KAFKA_SSL_KEY_FILE && !e.DG_KAFKA_SSL_CERT_FILE)
+      problem('DG_KAFKA_SSL_CERT_FILE', 'is required with DG_KAFKA_SSL_KEY_FILE (mutual TLS needs both)');
+    if (e.DG_KAFKA_SASL_MECHANISM) {
+      if (!e.DG_KAFKA_SASL_USERNAME)
+        problem('DG_KAFKA_SASL_USERNAME', `is required with DG_KAFKA_SASL_MECHANISM=${e.DG_KAFKA_SASL_MECHANISM}`);
+      if (!e.DG_KAFKA_SASL_PASSWORD)
+        problem('DG_KAFKA_SASL_PASSWORD', `is required with DG_KAFKA_SASL_MECHANISM=${e.DG_KAFKA_SASL_MECHANISM}`);
+    } else {
+      for (const name of ['DG_KAFKA_SASL_USERNAME', 'DG_KAFKA_SASL_PASSWORD'] as const)
+        if (e[name])
+          problem(name, 'is set but DG_KAFKA_SASL_MECHANISM is empty; set plain, scram-sha-256 or scram-sha-512');
+    }
   })
   .transform((e) => ({
     brokers: e.DG_KAFKA_BROKERS,
@@ -33,4 +76,10 @@ export const kafkaEnv = z
     groups: { ingest: e.DG_KAFKA_GROUP_INGEST, coordination: e.DG_KAFKA_GROUP_COORDINATION },
     sessionTimeoutMs: e.DG_KAFKA_SESSION_TIMEOUT_MS,
     replicationFactor: e.DG_KAFKA_REPLICATION_FACTOR,
+    ssl: e.DG_KAFKA_SSL
+      ? { caFile: e.DG_KAFKA_SSL_CA_FILE, certFile: e.DG_KAFKA_SSL_CERT_FILE, keyFile: e.DG_KAFKA_SSL_KEY_FILE }
+      : null,
+    sasl: e.DG_KAFKA_SASL_MECHANISM
+      ? { mechanism: e.DG_KAFKA_SASL_MECHANISM, username: e.DG_KAFKA_SASL_USERNAME, password: e.DG_KAFKA_SASL_PASSWORD }
+      : null,
   }));
