@@ -11,6 +11,7 @@ import {
   type StreamService,
   startStreamService,
 } from '../../detector-stream/stream-service.ts';
+import { startPartitionRetention } from '../../ingest/partition-retention.ts';
 import { startHealthServer } from '../../stream/health-server.ts';
 import { createKafka } from '../../stream/kafka-client.ts';
 import { parseCommandArgs } from '../args.ts';
@@ -53,8 +54,11 @@ export async function serveStream(config: ReturnType<typeof loadConfig>, parts: 
   const running = service;
   logger.info({ parts, healthPort }, 'stream service running');
   const stopSummary = startStreamSummary(config, logger, running);
+  // The process that stores events also enforces their retention (an idempotent drop, harmless on several workers).
+  const stopRetention = parts.ingest ? startPartitionRetention(ch, config.retention, logger) : async () => {};
   const code = await onShutdownSignal(
     async () => {
+      await stopRetention();
       await stopSummary();
       await running.stop();
       health?.close();

@@ -10,6 +10,7 @@ import { int } from './env-helpers.ts';
 import { ingestEnv } from './ingest.ts';
 import { kafkaEnv } from './kafka.ts';
 import { mlEnv } from './ml.ts';
+import { retentionEnv } from './retention.ts';
 import { streamEnv } from './stream.ts';
 
 const logEnv = z
@@ -30,6 +31,7 @@ export const sections = {
   kafka: kafkaEnv,
   clickhouse: clickhouseEnv,
   ingest: ingestEnv,
+  retention: retentionEnv,
   detector: detectorEnv,
   ml: mlEnv,
   stream: streamEnv,
