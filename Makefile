@@ -8,7 +8,7 @@ export DG_CLICKHOUSE_URL ?= http://127.0.0.1:$(DG_CLICKHOUSE_HTTP_PORT)
 
 NODE_STAMP := node_modules/.install-stamp
 
-.PHONY: live help install up down status migrate lint format typecheck schema test test-unit test-integration demo bench chaos chaos-short docs test-browser eval eval-small train bench-smoke fuzz-api data-sharegpt
+.PHONY: live help install up down status migrate lint format typecheck schema test test-unit test-integration demo bench chaos chaos-short soak docs test-browser eval eval-small train bench-smoke fuzz-api data-sharegpt
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -73,6 +73,9 @@ chaos: install up migrate ## fault tests on real processes (kill -9, outages, re
 
 chaos-short: install ## the short version of every chaos scenario (part of make test)
 	npx tsx test/chaos/run.ts --short
+
+soak: install up migrate ## the full pipeline under steady load (SOAK_MINUTES=30, SOAK_RATE=150 events/s): RSS slope, lag, table sizes
+	nice -n 10 npx tsx test/soak/run.ts
 
 eval: install ## the held-out protocol run (tens of minutes); rewrites reports/eval.md, eval.json and PNG plots
 	./bin/distillguard eval

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { ClickHouse } from '../common/clickhouse/client.ts';
 import { sql } from '../common/clickhouse/sql.ts';
-import { inRange } from '../investigate/query-limits.ts';
+import { table } from '../common/clickhouse/table.ts';
+import { inRange } from '../common/clickhouse/time-range.ts';
 import type { AlertView } from './alert-row.ts';
-import { table } from './table.ts';
 
 const MAX_EVIDENCE = 200;
 const PROMPT_PREVIEW_CHARS = 500;

@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { alertKindSchema, severitySchema } from '../../schemas/alert-v1.ts';
 import type { ClickHouse } from '../common/clickhouse/client.ts';
 import { joinSql, type SqlQuery, sql, trusted } from '../common/clickhouse/sql.ts';
+import { table } from '../common/clickhouse/table.ts';
 import { decodeCursor, encodeCursor } from '../common/cursor.ts';
 import { errors } from '../common/errors.ts';
 import { ALERT_COLUMNS, type AlertView, alertRowSchema, alertStatusSchema } from './alert-row.ts';
-import { table } from './table.ts';
 
 export const alertFilterSchema = z.object({
   status: alertStatusSchema.optional(),

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { ClickHouse } from '../common/clickhouse/client.ts';
 import { sql } from '../common/clickhouse/sql.ts';
+import { table } from '../common/clickhouse/table.ts';
 import { alertLabelSchema } from './alert-row.ts';
-import { table } from './table.ts';
 
 /** One analyst label per key of a resolved alert: the line format `train --with-labels` reads. */
 export const labelLineSchema = z.object({

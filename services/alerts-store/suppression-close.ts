@@ -1,9 +1,9 @@
 import type { ClickHouse } from '../common/clickhouse/client.ts';
 import { type SqlQuery, sql, trusted } from '../common/clickhouse/sql.ts';
+import { table } from '../common/clickhouse/table.ts';
 import { ALERT_COLUMNS, type AlertLabel, type AlertView, alertRowSchema } from './alert-row.ts';
 import { createAlertWorkflow } from './alert-workflow.ts';
 import { matchingSuppression, type Suppression } from './suppression-rules.ts';
-import { table } from './table.ts';
 
 /** Most alerts one new rule closes in one request; the rest stay open (and suppressed from now on). */
 export const MAX_CLOSED_PER_RULE = 5_000;

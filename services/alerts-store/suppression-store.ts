@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Alert } from '../../schemas/alert-v1.ts';
 import type { ClickHouse } from '../common/clickhouse/client.ts';
 import { sql } from '../common/clickhouse/sql.ts';
+import { table } from '../common/clickhouse/table.ts';
 import { errors } from '../common/errors.ts';
 import { FEATURE_NAMES } from '../detector/features/feature-names.ts';
 import { changeId } from './change-id.ts';
@@ -12,7 +13,6 @@ import {
   suppressionSchema,
   suppressionScopeSchema,
 } from './suppression-rules.ts';
-import { table } from './table.ts';
 
 const FEATURES = new Set<string>(FEATURE_NAMES);
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { table } from '../alerts-store/table.ts';
 import type { ClickHouse } from '../common/clickhouse/client.ts';
 import { sql } from '../common/clickhouse/sql.ts';
+import { table } from '../common/clickhouse/table.ts';
 
 const auditRowSchema = z
   .object({ actor: z.string(), action: z.string(), at_ms: z.coerce.number(), after: z.string() })

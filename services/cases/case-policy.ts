@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { ActionsService } from '../actions/actions-service.ts';
-import { table } from '../alerts-store/table.ts';
 import type { ClickHouse } from '../common/clickhouse/client.ts';
 import { sql } from '../common/clickhouse/sql.ts';
+import { table } from '../common/clickhouse/table.ts';
 import type { CaseRow } from './case-queries.ts';
 import { SEVERITIES } from './case-schema.ts';
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { alertReasonSchema } from '../../schemas/alert-v1.ts';
-import { table } from '../alerts-store/table.ts';
 import type { ClickHouse } from '../common/clickhouse/client.ts';
 import { joinSql, type SqlQuery, sql } from '../common/clickhouse/sql.ts';
+import { table } from '../common/clickhouse/table.ts';
 import { type CaseFilter, caseRecordSchema, SEVERITIES } from './case-schema.ts';
 
 /** A case with its evidence aggregated from `case_alerts`. */

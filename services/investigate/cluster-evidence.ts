@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import type { AlertView } from '../alerts-store/alert-row.ts';
-import { table } from '../alerts-store/table.ts';
 import type { ClickHouse } from '../common/clickhouse/client.ts';
 import { ident, sql, trusted } from '../common/clickhouse/sql.ts';
+import { table } from '../common/clickhouse/table.ts';
+import { inRange, type TimeRange } from '../common/clickhouse/time-range.ts';
 import { LINKS, type LinkKind } from './linked-keys.ts';
-import { inRange, limitSettings, type QueryLimits, type TimeRange, withQueryLimits } from './query-limits.ts';
+import { limitSettings, type QueryLimits, withQueryLimits } from './query-limits.ts';
 
 const WINDOW_BEFORE_MS = 86_400_000;
 const WINDOW_AFTER_MS = 3_600_000;

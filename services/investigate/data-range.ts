@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { table } from '../alerts-store/table.ts';
 import type { ClickHouse } from '../common/clickhouse/client.ts';
 import { sql } from '../common/clickhouse/sql.ts';
-import { limitSettings, type QueryLimits, type TimeRange, withQueryLimits } from './query-limits.ts';
+import { table } from '../common/clickhouse/table.ts';
+import type { TimeRange } from '../common/clickhouse/time-range.ts';
+import { limitSettings, type QueryLimits, withQueryLimits } from './query-limits.ts';
 
 const DAY_MS = 86_400_000;
 const rowSchema = z.object({ n: z.coerce.number(), first: z.coerce.number(), last: z.coerce.number() });

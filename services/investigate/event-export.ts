@@ -1,10 +1,11 @@
 import { Readable } from 'node:stream';
-import { table } from '../alerts-store/table.ts';
 import type { ClickHouse } from '../common/clickhouse/client.ts';
 import { sql } from '../common/clickhouse/sql.ts';
+import { table } from '../common/clickhouse/table.ts';
+import { inRange, type TimeRange } from '../common/clickhouse/time-range.ts';
 import { csvFormulaGuard } from './csv-formula-guard.ts';
 import { EVENT_COLUMNS, eventScope } from './event-sample.ts';
-import { inRange, limitSettings, type QueryLimits, type TimeRange, withQueryLimits } from './query-limits.ts';
+import { limitSettings, type QueryLimits, withQueryLimits } from './query-limits.ts';
 
 export const EXPORT_FORMATS = { csv: 'CSVWithNames', jsonl: 'JSONEachRow' } as const;
 export type ExportFormat = keyof typeof EXPORT_FORMATS;

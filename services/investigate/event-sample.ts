@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { table } from '../alerts-store/table.ts';
 import type { ClickHouse } from '../common/clickhouse/client.ts';
 import { type SqlQuery, sql, trusted } from '../common/clickhouse/sql.ts';
+import { table } from '../common/clickhouse/table.ts';
+import { inRange, type TimeRange } from '../common/clickhouse/time-range.ts';
 import { decodeCursor, encodeCursor } from '../common/cursor.ts';
-import { inRange, limitSettings, type QueryLimits, type TimeRange, withQueryLimits } from './query-limits.ts';
+import { limitSettings, type QueryLimits, withQueryLimits } from './query-limits.ts';
 
 const PROMPT_CHARS = 2_000;
 

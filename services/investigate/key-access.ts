@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { table } from '../alerts-store/table.ts';
 import type { Role } from '../auth/roles.ts';
 import type { ClickHouse } from '../common/clickhouse/client.ts';
 import { sql } from '../common/clickhouse/sql.ts';
+import { table } from '../common/clickhouse/table.ts';
 import { errors } from '../common/errors.ts';
 import { limitSettings, type QueryLimits, withQueryLimits } from './query-limits.ts';
 

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { table } from '../alerts-store/table.ts';
 import type { ClickHouse } from '../common/clickhouse/client.ts';
 import { joinSql, sql, trusted } from '../common/clickhouse/sql.ts';
+import { table } from '../common/clickhouse/table.ts';
+import { inRange, type TimeRange } from '../common/clickhouse/time-range.ts';
 import { errors } from '../common/errors.ts';
 import { FEATURE_NAMES } from '../detector/features/feature-names.ts';
-import { inRange, limitSettings, type QueryLimits, type TimeRange, withQueryLimits } from './query-limits.ts';
+import { limitSettings, type QueryLimits, withQueryLimits } from './query-limits.ts';
 
 /** Bucket widths; the SQL function is chosen from this table, never from input text. */
 export const BUCKETS = {

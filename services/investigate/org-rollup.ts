@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { table } from '../alerts-store/table.ts';
 import type { ClickHouse } from '../common/clickhouse/client.ts';
 import { sql } from '../common/clickhouse/sql.ts';
-import { inRange, limitSettings, type QueryLimits, type TimeRange, withQueryLimits } from './query-limits.ts';
+import { table } from '../common/clickhouse/table.ts';
+import { inRange, type TimeRange } from '../common/clickhouse/time-range.ts';
+import { limitSettings, type QueryLimits, withQueryLimits } from './query-limits.ts';
 
 const keyRowSchema = z.object({
   api_key_id: z.string(),

@@ -47,12 +47,6 @@ export function rangedQuery<S extends z.ZodRawShape>(shape: S, maxRangeDays: num
       `the range may span at most ${maxRangeDays} days`,
     );
 }
-export type TimeRange = { fromMs: number; toMs: number };
-
-/** Rows of `usage_events`/`key_features` inside the range, on the partition column `ts` so partitions are pruned. */
-export function inRange(range: TimeRange): SqlQuery {
-  return sql`ts >= toDateTime(${Math.floor(range.fromMs / 1000)}) AND ts < toDateTime(${Math.ceil(range.toMs / 1000)})`;
-}
 
 /**
  * The SETTINGS clause every investigator query ends with: a server-side timeout and a result-row ceiling. Every

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { table } from '../alerts-store/table.ts';
 import type { ClickHouse } from '../common/clickhouse/client.ts';
 import { sql, trusted } from '../common/clickhouse/sql.ts';
-import { inRange, limitSettings, type QueryLimits, type TimeRange, withQueryLimits } from './query-limits.ts';
+import { table } from '../common/clickhouse/table.ts';
+import { inRange, type TimeRange } from '../common/clickhouse/time-range.ts';
+import { limitSettings, type QueryLimits, withQueryLimits } from './query-limits.ts';
 
 /** Aggregations offered over a feature; the SQL function comes from this table, never from input text. */
 export const AGGREGATIONS = { max: 'max', avg: 'avg', p90: 'quantile(0.9)' } as const;

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import type { TimeRange } from '../../common/clickhouse/time-range.ts';
 import { type DataScope, dataRange, rangeView } from '../../investigate/data-range.ts';
 import { EXPORT_FORMATS, exportEvents } from '../../investigate/event-export.ts';
 import { eventSample } from '../../investigate/event-sample.ts';
@@ -7,7 +8,7 @@ import { assertMayInvestigateKey } from '../../investigate/key-access.ts';
 import { BUCKETS, featureNameSchema, keyTimeline } from '../../investigate/key-timeline.ts';
 import { linkedKeys } from '../../investigate/linked-keys.ts';
 import { orgRollup } from '../../investigate/org-rollup.ts';
-import { rangedQuery, type TimeRange } from '../../investigate/query-limits.ts';
+import { rangedQuery } from '../../investigate/query-limits.ts';
 import { bucketParam, featureListParam, idParam, pageLimit, pageOffset } from '../../investigate/query-params.ts';
 import { AGGREGATIONS, topKeys } from '../../investigate/top-keys.ts';
 import { principalOf } from '../auth-hook.ts';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { table } from '../../alerts-store/table.ts';
 import type { ClickHouse } from '../../common/clickhouse/client.ts';
 import { sql } from '../../common/clickhouse/sql.ts';
+import { table } from '../../common/clickhouse/table.ts';
 import type { MlConfig } from '../../common/config/ml.ts';
 import { errors } from '../../common/errors.ts';
 import { resolveModelDir } from '../../ml/model-store.ts';

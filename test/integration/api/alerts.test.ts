@@ -3,8 +3,8 @@ import { after, before, test } from 'node:test';
 import { z } from 'zod';
 import { insertAlerts } from '../../../services/alerts-store/insert-alerts.ts';
 import { exportLabels } from '../../../services/alerts-store/labels-export.ts';
-import { table } from '../../../services/alerts-store/table.ts';
 import { sql } from '../../../services/common/clickhouse/sql.ts';
+import { table } from '../../../services/common/clickhouse/table.ts';
 import { type Harness, startHarness } from './harness.ts';
 import { seedAlerts, seedUsage, T0 } from './seed.ts';
 

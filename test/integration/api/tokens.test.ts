@@ -6,9 +6,9 @@ import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { z } from 'zod';
 import { insertAlerts } from '../../../services/alerts-store/insert-alerts.ts';
-import { table } from '../../../services/alerts-store/table.ts';
 import { createTokenStore } from '../../../services/auth/token-store.ts';
 import { sql } from '../../../services/common/clickhouse/sql.ts';
+import { table } from '../../../services/common/clickhouse/table.ts';
 import { type Harness, startHarness } from './harness.ts';
 import { seedAlerts } from './seed.ts';
 

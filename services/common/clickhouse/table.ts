@@ -1,5 +1,5 @@
-import type { ClickHouse } from '../common/clickhouse/client.ts';
-import { ident, type SqlQuery, sql } from '../common/clickhouse/sql.ts';
+import type { ClickHouse } from './client.ts';
+import { ident, type SqlQuery, sql } from './sql.ts';
 
 /** `db`.`table` for the client's database; both names pass the identifier check. */
 export function table(ch: ClickHouse, name: string): SqlQuery {
