@@ -14,6 +14,7 @@ import type { EventSink } from '../stream/sink.ts';
 import { StreamConsumer, type StreamHealth } from '../stream/stream-consumer.ts';
 import { createClickHouseCheckpointStore } from './checkpoint-store.ts';
 import { createDetectionOutputs, type DetectionOutputs } from './detection-outputs.ts';
+import { injectedPoisonIds, withInjectedPoison } from './injected-poison.ts';
 import { coordinationProcessor, detectorProcessor } from './processors.ts';
 import { StatefulSink } from './stateful-sink.ts';
 
@@ -92,6 +93,10 @@ function stateful(config: Config, logger: Logger, ch: ClickHouse, outputs: Detec
         (next, source) => logger.info({ component: 'detector', ...next, source }, 'alert thresholds recalibrated'),
       );
       const capLog = logger.child({ component: 'detector' });
+      // Test-only fault injection (chaos poison scenario); empty, hence inert, unless DG_TEST_POISON_EVENT_IDS is set.
+      const poisonIds = injectedPoisonIds();
+      if (poisonIds.size > 0)
+        capLog.warn({ events: poisonIds.size }, 'test fault injection: detector throws on events');
       const onCapEviction: CapEvictionListener = (store, evicted, cap) =>
         capLog.warn({ store, evicted, cap }, 'state cap reached: least recently seen entries evicted');
       return new StatefulSink({
@@ -99,7 +104,8 @@ function stateful(config: Config, logger: Logger, ch: ClickHouse, outputs: Detec
         name: 'detector',
         group: config.kafka.groups.ingest,
         scope: 'partition',
-        createProcessor: (state) => detectorProcessor(config, scorers, refresher.current, state, onCapEviction),
+        createProcessor: (state) =>
+          withInjectedPoison(detectorProcessor(config, scorers, refresher.current, state, onCapEviction), poisonIds),
       });
     },
     coordination: () =>
