@@ -38,11 +38,12 @@ export class ChaosContext {
 
   readonly events: UsageEventInput[];
 
+  /** `events`: how many of the seeded simulation's events to produce, or the very events another context produced. */
   constructor(
-    eventCount: number,
+    events: number | UsageEventInput[],
     readonly partitions = 4,
   ) {
-    this.events = chaosEvents(eventCount);
+    this.events = typeof events === 'number' ? chaosEvents(events) : events;
     this.workerEnv = {
       DG_KAFKA_BROKERS: chaosBrokers,
       DG_CLICKHOUSE_URL: chaosClickHouseUrl,
@@ -89,13 +90,13 @@ export class ChaosContext {
     return produceRange(this.kafka, this.topic, this.events, from, to, ratePerSec);
   }
 
-  /** Sum of the group's committed offsets over the topic's partitions. */
-  async committedTotal(): Promise<number> {
+  /** Sum of a group's committed offsets (the ingest group unless named) over the topic's partitions. */
+  async committedTotal(groupId = this.workerEnv.DG_KAFKA_GROUP_INGEST!): Promise<number> {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
       const [topic] = await admin.fetchOffsets({
-        groupId: this.workerEnv.DG_KAFKA_GROUP_INGEST!,
+        groupId,
         topics: [this.topic],
       });
       return (topic?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
@@ -111,7 +112,7 @@ export class ChaosContext {
 }
 
 /** A loopback port nothing listens on right now (the OS picks it). */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

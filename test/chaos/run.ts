@@ -1,9 +1,14 @@
 import { infra } from './chaos-env.ts';
 import { ChaosContext, type ScenarioResult } from './context.ts';
+import { actionsOutage } from './scenarios/actions-outage.ts';
+import { rejectedCredentials } from './scenarios/credentials.ts';
+import { futureEvent } from './scenarios/future-ts.ts';
 import { kill9 } from './scenarios/kill9.ts';
 import { brokerOutage, clickhouseOutage } from './scenarios/outages.ts';
+import { poisonEvent } from './scenarios/poison.ts';
 import { secondInstance } from './scenarios/rebalance.ts';
 import { sigterm } from './scenarios/sigterm.ts';
+import { twoStage2Owners } from './scenarios/stage2-owners.ts';
 
 /** `make chaos` (full) and `make chaos-short` (CI): each scenario against real processes, then a table. */
 const short = process.argv.includes('--short');
@@ -21,6 +26,19 @@ const scenarios: Scenario[] = [
   ],
   ['rebalance', n(30_000, 150_000), (ctx) => secondInstance(ctx, { events: ctx.events.length })],
   ['sigterm', n(30_000, 100_000), (ctx) => sigterm(ctx, { events: ctx.events.length, boundMs: 15_000 })],
+  ['future-ts', n(20_000, 100_000), (ctx) => futureEvent(ctx, { events: ctx.events.length })],
+  [
+    'credentials',
+    n(15_000, 60_000),
+    (ctx) => rejectedCredentials(ctx, { events: ctx.events.length, holdMs: n(10_000, 30_000) }),
+  ],
+  ['poison', n(20_000, 100_000), (ctx) => poisonEvent(ctx, { events: ctx.events.length })],
+  // Full mode only: a reference run and a two-process run take longer than a CI minute.
+  ...(short
+    ? []
+    : [['stage2-owners', 60_000, (ctx) => twoStage2Owners(ctx, { events: ctx.events.length })] as Scenario]),
+  // Full mode only: the outage itself lasts a minute.
+  ...(short ? [] : [['actions-outage', 1_000, (ctx) => actionsOutage(ctx, { outageMs: 60_000 })] as Scenario]),
 ];
 
 function table(rows: ScenarioResult[]): string {

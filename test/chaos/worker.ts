@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { ROOT } from './chaos-env.ts';
 
-/** A real `distillguard stream` process; its log goes to a file the report names. */
+/** A real `distillguard stream` (or other command) process; its log goes to a file the report names. */
 export class StreamWorker {
   private child: ChildProcess | null = null;
   private exited: Promise<number | null> = Promise.resolve(null);
@@ -10,11 +10,12 @@ export class StreamWorker {
   constructor(
     private readonly env: Record<string, string>,
     readonly logFile: string,
+    private readonly command: readonly string[] = ['stream'],
   ) {}
 
   start(): void {
     const log = createWriteStream(this.logFile, { flags: 'a' });
-    const child = spawn(`${ROOT}bin/distillguard`, ['stream'], {
+    const child = spawn(`${ROOT}bin/distillguard`, [...this.command], {
       env: { ...process.env, ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,28 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { pollUntil } from '../../helpers/poll.ts';
 import { infra } from '../chaos-env.ts';
 import type { ChaosContext, ScenarioResult } from '../context.ts';
+import { readyz, rssBytes, wait } from '../probes.ts';
 import { storedAlerts, storedEvents } from '../verify.ts';
-
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function readyz(port: number): Promise<number> {
-  try {
-    return (await fetch(`http://127.0.0.1:${port}/readyz`)).status;
-  } catch {
-    return 0;
-  }
-}
-
-function rssBytes(pid: number | undefined): number {
-  if (!pid) return 0;
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
-  } catch {
-    return 0;
-  }
-}
 
 async function finish(
   ctx: ChaosContext,

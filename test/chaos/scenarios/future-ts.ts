@@ -1,0 +1,101 @@
+import { pollUntil } from '../../helpers/poll.ts';
+import { type NewestCheckpoint, newestCheckpoints } from '../checkpoints.ts';
+import type { ChaosContext, ScenarioResult } from '../context.ts';
+import { readDeadLetters } from '../dead-letters.ts';
+import { storedAlerts, storedEvents } from '../verify.ts';
+
+const FUTURE_ID = 'chaos-future-0';
+const HALF_YEAR_MS = 183 * 86_400_000;
+/** A checkpoint "collapsed" when its state fell below this share of its size before the future event. */
+const KEPT_SHARE = 0.5;
+
+const key = (c: NewestCheckpoint) => `${c.consumer_group}/${c.partition}`;
+
+/**
+ * One well-formed event stamped half a year ahead of the wall clock, mid-stream: it is quarantined to the DLQ as
+ * `future_ts` (not stored, not analysed) and no partition's detector or stage 2 state collapses, as it did when the
+ * event-time clock followed the largest `ts` seen and idle compaction wiped every key.
+ */
+export async function futureEvent(ctx: ChaosContext, opts: { events: number }): Promise<ScenarioResult> {
+  const worker = await ctx.worker('future-ts');
+  worker.start();
+  const half = opts.events / 2;
+  await ctx.produce(0, half);
+  await pollUntil(
+    'first half stored',
+    () => storedEvents(ctx.ch, opts.events),
+    (s) => s.distinct_ids >= half,
+    { timeoutMs: 120_000 },
+  );
+  // The checkpoints saved after the first half was processed: the baseline the state must not fall below.
+  const first = await newestCheckpoints(ctx.ch);
+  const before = await pollUntil(
+    'checkpoints of the first half',
+    () => newestCheckpoints(ctx.ch),
+    // Stage 1 saves one checkpoint per partition, stage 2 one for the whole stream.
+    (now) =>
+      now.length >= ctx.partitions + 1 &&
+      now.every((c) => c.version > (first.find((f) => key(f) === key(c))?.version ?? -1)),
+    { timeoutMs: 60_000 },
+  );
+  const template = ctx.events[half]!;
+  const future = { ...template, event_id: FUTURE_ID, ts: Date.now() + HALF_YEAR_MS };
+  const producer = ctx.kafka.producer();
+  await producer.connect();
+  await producer.send({
+    topic: ctx.topic,
+    acks: -1,
+    messages: [{ key: future.api_key_id, value: JSON.stringify(future) }],
+  });
+  await producer.disconnect();
+  await ctx.produce(half, opts.events);
+  const final = await pollUntil(
+    'all events stored',
+    () => storedEvents(ctx.ch, opts.events),
+    (s) => s.distinct_ids >= opts.events,
+    { timeoutMs: 180_000 },
+  );
+  const atEnd = await newestCheckpoints(ctx.ch);
+  const after = await pollUntil(
+    'checkpoints after the future event',
+    () => newestCheckpoints(ctx.ch),
+    (now) => now.every((c) => c.version > (atEnd.find((f) => key(f) === key(c))?.version ?? -1)),
+    { timeoutMs: 60_000 },
+  );
+  const alive = worker.running;
+  await worker.terminate(30_000);
+
+  const letters = await readDeadLetters(ctx.kafka, ctx.workerEnv.DG_TOPIC_DLQ!);
+  const quarantined = letters.filter((l) => l.value.includes(FUTURE_ID));
+  const reasonOk = quarantined.length === 1 && quarantined[0]!.reason.startsWith('future_ts');
+  const shrunk = before.filter((b) => {
+    const a = after.find((x) => key(x) === key(b));
+    return !a || a.state_bytes < b.state_bytes * KEPT_SHARE;
+  });
+  const alerts = await storedAlerts(ctx.ch);
+  const sizes = (list: NewestCheckpoint[]) => list.reduce((n, c) => n + c.state_bytes, 0);
+  const smallestRatio = Math.min(
+    ...before.map((b) => (after.find((x) => key(x) === key(b))?.state_bytes ?? 0) / Math.max(1, b.state_bytes)),
+  );
+  return {
+    scenario: 'event half a year ahead',
+    produced: opts.events,
+    stored: final.distinct_ids,
+    duplicates: final.rows - final.distinct_ids,
+    redelivered: final.raw_rows - final.distinct_ids,
+    alerts: `${alerts.distinct_ids} (${alerts.rows - alerts.distinct_ids} dup)`,
+    ok:
+      alive &&
+      reasonOk &&
+      letters.length === 1 &&
+      shrunk.length === 0 &&
+      final.rows === opts.events &&
+      final.in_range === opts.events &&
+      alerts.rows === alerts.distinct_ids,
+    checked: [
+      `dead-letter topic holds ${letters.length} record(s); the future event's reason: ${quarantined[0]?.reason ?? 'none'}`,
+      `the future event was not stored (stored ids are exactly the ${opts.events} produced in range)`,
+      `checkpointed state of ${before.length} (group, partition) pairs: ${sizes(before)} bytes before the future event, ${sizes(after)} after; smallest after/before ratio ${smallestRatio.toFixed(2)} (fails below ${KEPT_SHARE}); collapsed: ${shrunk.map(key).join(', ') || 'none'}`,
+    ],
+  };
+}
