@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { promptColumns, promptFields } from '../auth/prompt-access.ts';
 import type { ClickHouse } from '../common/clickhouse/client.ts';
 import { sql } from '../common/clickhouse/sql.ts';
 import { table } from '../common/clickhouse/table.ts';
@@ -23,21 +24,25 @@ export const evidenceEventSchema = z.object({
   status: z.coerce.number(),
   input_tokens: z.coerce.number(),
   output_tokens: z.coerce.number(),
-  prompt_preview: z.string(),
+  prompt_preview: promptFields.text,
+  prompt_withheld: promptFields.withheld,
   prompt_simhash: z.string(),
   client_ip: z.string(),
   client_asn: z.coerce.number().nullable(),
   client_country: z.string(),
 });
 
-/** The usage events the detector cited (up to 30 days before the alert), with a truncated prompt preview. */
-export async function evidenceEvents(ch: ClickHouse, alert: AlertView) {
+/**
+ * The usage events the detector cited (up to 30 days before the alert), with a truncated prompt preview, or null and
+ * prompt_withheld for a caller outside DG_PROMPT_READ_ROLES.
+ */
+export async function evidenceEvents(ch: ClickHouse, alert: AlertView, mayReadPrompts: boolean) {
   const ids = alert.evidence_event_ids.slice(0, MAX_EVIDENCE);
   const raised = Date.parse(alert.raised_at);
   if (ids.length === 0) return [];
   return ch.query(
     sql`SELECT event_id, ts_ms, api_key_id, org_id, model, endpoint, status, input_tokens, output_tokens,
-          substringUTF8(prompt_text, 1, ${PROMPT_PREVIEW_CHARS}) AS prompt_preview, prompt_simhash, client_ip, client_asn,
+          ${promptColumns('prompt_preview', PROMPT_PREVIEW_CHARS, mayReadPrompts)}, prompt_simhash, client_ip, client_asn,
           client_country
         FROM ${table(ch, 'usage_events')} FINAL
         WHERE has(${alert.api_key_ids}, api_key_id) AND has(${ids}, event_id)

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { featureHistory } from '../alerts-store/alert-evidence.ts';
 import { getAlert } from '../alerts-store/alert-queries.ts';
 import { ALERT_COLUMNS, alertRowSchema } from '../alerts-store/alert-row.ts';
+import { promptColumns, promptFields } from '../auth/prompt-access.ts';
 import type { ClickHouse } from '../common/clickhouse/client.ts';
 import { sql, trusted } from '../common/clickhouse/sql.ts';
 import { table } from '../common/clickhouse/table.ts';
@@ -41,17 +42,23 @@ const eventSchema = z.object({
   model: z.string(),
   input_tokens: z.coerce.number(),
   output_tokens: z.coerce.number(),
-  prompt_preview: z.string(),
+  prompt_preview: promptFields.text,
+  prompt_withheld: promptFields.withheld,
   client_ip: z.string(),
   client_asn: z.coerce.number().nullable(),
   client_country: z.string(),
 });
 
 /** The latest events of the case's keys up to its last evidence; Investigate holds the full sample. */
-async function recentEvents(ch: ClickHouse, keys: string[], range: { fromMs: number; toMs: number }) {
+async function recentEvents(
+  ch: ClickHouse,
+  keys: string[],
+  range: { fromMs: number; toMs: number },
+  mayReadPrompts: boolean,
+) {
   return ch.query(
     sql`SELECT event_id, ts_ms, api_key_id, model, input_tokens, output_tokens,
-          substringUTF8(prompt_text, 1, ${PROMPT_PREVIEW_CHARS}) AS prompt_preview, client_ip, client_asn, client_country
+          ${promptColumns('prompt_preview', PROMPT_PREVIEW_CHARS, mayReadPrompts)}, client_ip, client_asn, client_country
         FROM ${table(ch, 'usage_events')} FINAL
         WHERE has(${keys}, api_key_id) AND ${inRange(range)}
         ORDER BY ts_ms DESC, event_id LIMIT ${MAX_EVENTS}`,
@@ -59,15 +66,18 @@ async function recentEvents(ch: ClickHouse, keys: string[], range: { fromMs: num
   );
 }
 
-/** Everything the case page shows except gateway decisions (the route adds those from memory). */
-export async function caseDetail(ch: ClickHouse, caseId: string) {
+/**
+ * Everything the case page shows except gateway decisions (the route adds those from memory); prompt previews only
+ * for a caller in DG_PROMPT_READ_ROLES.
+ */
+export async function caseDetail(ch: ClickHouse, caseId: string, mayReadPrompts: boolean) {
   const row = await findCase(ch, caseId);
   if (!row) throw errors.notFound(`case ${caseId}`);
   const range = { fromMs: row.opened_at_ms - HOUR_MS, toMs: row.last_evidence_ms + 1 };
   const [tops, alerts, events, history, topAlert] = await Promise.all([
     topAlertPerCategory(ch, caseId),
     caseAlerts(ch, caseId),
-    recentEvents(ch, row.api_key_ids, range),
+    recentEvents(ch, row.api_key_ids, range, mayReadPrompts),
     caseHistory(ch, caseId),
     getAlert(ch, row.top_alert_id),
   ]);

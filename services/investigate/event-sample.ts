@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { promptColumns, promptFields } from '../auth/prompt-access.ts';
 import type { ClickHouse } from '../common/clickhouse/client.ts';
-import { type SqlQuery, sql, trusted } from '../common/clickhouse/sql.ts';
+import { type SqlQuery, sql } from '../common/clickhouse/sql.ts';
 import { table } from '../common/clickhouse/table.ts';
 import { inRange, type TimeRange } from '../common/clickhouse/time-range.ts';
 import { decodeCursor, encodeCursor } from '../common/cursor.ts';
@@ -8,13 +9,22 @@ import { limitSettings, type QueryLimits, withQueryLimits } from './query-limits
 
 const PROMPT_CHARS = 2_000;
 
-/** The columns an investigator sees per event (prompt text truncated), shared by the sample and the export. */
-export const EVENT_COLUMNS = trusted(`event_id, ts_ms, api_key_id, org_id, account_id, model, endpoint, status,
+/**
+ * The columns an investigator sees per event, shared by the sample and the export: prompt text truncated, or null with
+ * prompt_withheld = 1 for a caller outside DG_PROMPT_READ_ROLES.
+ */
+export function eventColumns(mayReadPrompts: boolean): SqlQuery {
+  return sql`event_id, ts_ms, api_key_id, org_id, account_id, model, endpoint, status,
   input_tokens, output_tokens, max_tokens, stop_reason, latency_ms, n, temperature, top_p, logprobs, top_logprobs,
-  stream, tool_count, substringUTF8(prompt_text, 1, ${PROMPT_CHARS}) AS prompt_text, prompt_sha256, prompt_simhash,
-  system_prompt_sha256, client_ip, client_asn, client_country, user_agent, billing_country`);
+  stream, tool_count, ${promptColumns('prompt_text', PROMPT_CHARS, mayReadPrompts)}, prompt_sha256, prompt_simhash,
+  system_prompt_sha256, client_ip, client_asn, client_country, user_agent, billing_country`;
+}
 
-export const eventRowSchema = z.looseObject({ event_id: z.string(), ts_ms: z.coerce.number() });
+export const eventRowSchema = z.looseObject({
+  event_id: z.string(),
+  ts_ms: z.coerce.number(),
+  prompt_withheld: promptFields.withheld,
+});
 
 const positionSchema = z.object({ t: z.number().int(), id: z.string() });
 
@@ -29,7 +39,7 @@ export function eventScope(scope: { key?: string | undefined; org?: string | und
 export async function eventSample(
   ch: ClickHouse,
   limits: QueryLimits,
-  req: { key: string; range: TimeRange; limit: number; cursor?: string | undefined },
+  req: { key: string; range: TimeRange; limit: number; cursor?: string | undefined; mayReadPrompts: boolean },
 ) {
   const after = req.cursor
     ? (() => {
@@ -39,7 +49,7 @@ export async function eventSample(
     : sql``;
   const rows = await withQueryLimits(limits, () =>
     ch.query(
-      sql`SELECT ${EVENT_COLUMNS} FROM ${table(ch, 'usage_events')} FINAL
+      sql`SELECT ${eventColumns(req.mayReadPrompts)} FROM ${table(ch, 'usage_events')} FINAL
           WHERE ${eventScope({ key: req.key })} AND ${inRange(req.range)} ${after}
           ORDER BY ts_ms, event_id LIMIT ${req.limit + 1} ${limitSettings(limits, req.limit + 1)}`,
       eventRowSchema,

@@ -7,6 +7,7 @@ import { alertLabelSchema, alertViewSchema } from '../../alerts-store/alert-row.
 import { createAlertWorkflow } from '../../alerts-store/alert-workflow.ts';
 import { principalOf } from '../auth-hook.ts';
 import type { AppDeps } from '../deps.ts';
+import { callerMayReadPrompts } from '../prompt-readers.ts';
 import { route } from '../zod-route.ts';
 
 const idParams = z.object({ id: z.string().min(1).max(128) });
@@ -46,10 +47,10 @@ export default async function alertRoutes(app: FastifyInstance, { deps }: { deps
     roles: [...READERS],
     params: idParams,
     errors: [404],
-    handler: async ({ params }) => {
+    handler: async ({ params, request }) => {
       const alert = await getAlert(ch, params.id);
       const [evidence, features, history] = await Promise.all([
-        evidenceEvents(ch, alert),
+        evidenceEvents(ch, alert, callerMayReadPrompts(request, deps)),
         featureHistory(ch, alert),
         alertHistory(ch, alert.alert_id),
       ]);

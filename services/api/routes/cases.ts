@@ -10,6 +10,7 @@ import { caseViewSchema, gatewaySummary, toCaseView } from '../../cases/case-vie
 import { createCaseWorkflow } from '../../cases/case-workflow.ts';
 import { principalOf } from '../auth-hook.ts';
 import type { AppDeps } from '../deps.ts';
+import { callerMayReadPrompts } from '../prompt-readers.ts';
 import { route } from '../zod-route.ts';
 
 const idParams = z.object({ id: z.string().min(1).max(128) });
@@ -57,8 +58,8 @@ export default async function caseRoutes(app: FastifyInstance, { deps }: { deps:
     roles: READERS,
     params: idParams,
     errors: [404],
-    handler: async ({ params }) => {
-      const { row, ...detail } = await caseDetail(ch, params.id);
+    handler: async ({ params, request }) => {
+      const { row, ...detail } = await caseDetail(ch, params.id, callerMayReadPrompts(request, deps));
       const [c] = await view([row]);
       const members = row.api_key_ids.map((api_key_id) => ({
         api_key_id,

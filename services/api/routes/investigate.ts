@@ -13,6 +13,7 @@ import { bucketParam, featureListParam, idParam, pageLimit, pageOffset } from '.
 import { AGGREGATIONS, topKeys } from '../../investigate/top-keys.ts';
 import { principalOf } from '../auth-hook.ts';
 import type { AppDeps } from '../deps.ts';
+import { callerMayReadPrompts } from '../prompt-readers.ts';
 import { route } from '../zod-route.ts';
 
 const tags = ['investigate'];
@@ -104,7 +105,13 @@ export default async function investigateRoutes(app: FastifyInstance, { deps }: 
     handler: async ({ params, query, request }) => {
       await mayInvestigate(request, params.key);
       const range = await rangeOf(query.range, { key: params.key });
-      return { ...(await eventSample(ch, limits, { ...query, key: params.key, range })), range: rangeView(range) };
+      const sample = await eventSample(ch, limits, {
+        ...query,
+        key: params.key,
+        range,
+        mayReadPrompts: callerMayReadPrompts(request, deps),
+      });
+      return { ...sample, range: rangeView(range) };
     },
   });
 
@@ -140,9 +147,13 @@ export default async function investigateRoutes(app: FastifyInstance, { deps }: 
       days,
     ).refine((q) => Boolean(q.key) !== Boolean(q.org), 'give exactly one of key or org'),
     produces: ['application/x-ndjson', 'text/csv'],
-    handler: async ({ query, reply }) => {
+    handler: async ({ query, reply, request }) => {
       const range = await rangeOf(query.range, { key: query.key, org: query.org });
-      const body = await exportEvents(ch, limits, { ...query, range });
+      const body = await exportEvents(ch, limits, {
+        ...query,
+        range,
+        mayReadPrompts: callerMayReadPrompts(request, deps),
+      });
       const type = query.format === 'csv' ? 'text/csv' : 'application/x-ndjson';
       return reply
         .type(`${type}; charset=utf-8`)

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { int } from './env-helpers.ts';
+import { roleSchema } from '../../auth/roles.ts';
+import { csv, int } from './env-helpers.ts';
 
 export const apiEnv = z
   .object({
@@ -15,6 +16,11 @@ export const apiEnv = z
     DG_QUERY_TIMEOUT_S: int(20, 1, 3_600).describe('ClickHouse max_execution_time of an investigator query'),
     DG_QUERY_MAX_ROWS: int(1_000, 1, 100_000).describe('Most rows one investigator query page returns'),
     DG_EXPORT_MAX_ROWS: int(100_000, 1, 10_000_000).describe('Most rows one streaming export returns'),
+    DG_PROMPT_READ_ROLES: csv('investigator,admin')
+      .pipe(z.array(roleSchema))
+      .describe(
+        'Roles that see prompt text in API answers and exports (others get null and prompt_withheld); exact list, admin included only if named',
+      ),
   })
   .transform((e) => ({
     host: e.DG_API_HOST,
@@ -23,6 +29,7 @@ export const apiEnv = z
     rateLimitPerMin: e.DG_API_RATE_LIMIT_PER_MIN,
     authFailuresPerMin: e.DG_API_AUTH_FAILURES_PER_MIN,
     tokenCacheMs: e.DG_API_TOKEN_CACHE_MS,
+    promptReadRoles: e.DG_PROMPT_READ_ROLES,
     query: {
       maxRangeDays: e.DG_QUERY_MAX_RANGE_DAYS,
       timeoutS: e.DG_QUERY_TIMEOUT_S,

@@ -71,7 +71,11 @@ test('alert detail carries reasons, evidence events and feature history', async 
     body.evidence.map((e: { event_id: string }) => e.event_id),
     ['key-a-1', 'key-a-2'],
   );
-  assert.match(body.evidence[0].prompt_preview, /topic 1 for key-a/);
+  // Analysts are outside the default DG_PROMPT_READ_ROLES: the preview is withheld; investigators read it.
+  assert.equal(body.evidence[0].prompt_preview, null);
+  assert.equal(body.evidence[0].prompt_withheld, true);
+  const asInvestigator = await get('/v1/alerts/alert-a1', 'investigator');
+  assert.match(asInvestigator.body.evidence[0].prompt_preview, /topic 1 for key-a/);
   assert.deepEqual(body.feature_history.features, ['req_per_min', 'template_share']);
   // snapshots every 10 min from T0 until raised_at + 1h (2h + 1h) → 19 points, key-a's req_per_min = 30/60
   assert.equal(body.feature_history.points.length, 19);

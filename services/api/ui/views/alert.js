@@ -17,7 +17,15 @@ const EVIDENCE_COLUMNS = [
   { label: 'Key', cell: (e) => link(e.api_key_id, 'key', e.api_key_id) },
   { label: 'Model', cell: (e) => e.model },
   { label: 'In/out tokens', cell: (e) => `${e.input_tokens} / ${e.output_tokens}` },
-  { label: 'Prompt (preview)', cell: (e) => h('span', { class: 'prompt' }, e.prompt_preview || '(not shipped)') },
+  {
+    label: 'Prompt (preview)',
+    cell: (e) =>
+      h(
+        'span',
+        { class: 'prompt' },
+        e.prompt_withheld ? '(withheld: your role may not read prompts)' : e.prompt_preview || '(not shipped)',
+      ),
+  },
   { label: 'SimHash', cell: (e) => e.prompt_simhash },
   { label: 'IP / ASN', cell: (e) => `${e.client_ip || '—'} / ${e.client_asn ?? '—'}` },
   { label: 'Country', cell: (e) => e.client_country },

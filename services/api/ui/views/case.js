@@ -24,7 +24,15 @@ const EVENT_COLUMNS = [
   { label: 'Key', cell: (e) => link(e.api_key_id, 'key', e.api_key_id) },
   { label: 'Model', cell: (e) => e.model },
   { label: 'In/out tokens', cell: (e) => `${fmtNum(e.input_tokens)} / ${fmtNum(e.output_tokens)}` },
-  { label: 'Prompt (preview)', cell: (e) => h('span', { class: 'prompt' }, e.prompt_preview || '(not shipped)') },
+  {
+    label: 'Prompt (preview)',
+    cell: (e) =>
+      h(
+        'span',
+        { class: 'prompt' },
+        e.prompt_withheld ? '(withheld: your role may not read prompts)' : e.prompt_preview || '(not shipped)',
+      ),
+  },
   {
     label: 'IP / ASN / country',
     cell: (e) => `${e.client_ip || '—'} / ${e.client_asn ?? '—'} / ${e.client_country || '—'}`,
