@@ -7,16 +7,16 @@ import { type Config, loadConfig } from '../../common/config/index.ts';
 import { errors } from '../../common/errors.ts';
 import { thresholdsFromCalibration } from '../../detector/calibration/alert-thresholds.ts';
 import { type CalibrationFile, writeCalibration } from '../../detector/calibration/calibration-file.ts';
-import { storedCalibration } from '../../detector/calibration/clickhouse-reference.ts';
 import { ReferenceCollector } from '../../detector/calibration/reference-collector.ts';
 import { createDetectorPipeline } from '../../detector/pipeline.ts';
 import { loadTfjsScorers } from '../../detector/scorers/tfjs-scorer.ts';
 import { buildDataset, type DatasetSpec } from '../../eval/datasets/catalogue.ts';
 import { assertTuningDataset } from '../../eval/protocol.ts';
 import { resolveModelDir } from '../../ml/model-store.ts';
-import { parseWindow } from '../../ml/training/time-window.ts';
 import type { Dataset } from '../../simulator/dataset.ts';
 import { createProgress } from '../../simulator/progress.ts';
+import { storedCalibration } from '../../training/clickhouse-reference.ts';
+import { parseWindow } from '../../training/time-window.ts';
 import { parseCommandArgs } from '../args.ts';
 
 export const summary = 'calibrate the alert thresholds to the false-positive budget on benign tuning traffic';

@@ -7,12 +7,12 @@ import { createLogger } from '../../common/logger.ts';
 import { describeIssues } from '../../common/zod-issues.ts';
 import { MODEL_FEATURES, modelInputs } from '../../detector/features/feature-roles.ts';
 import { initTf } from '../../ml/runtime.ts';
-import { readAnalystLabels } from '../../ml/training/analyst-labels.ts';
-import { trainFromClickHouse } from '../../ml/training/clickhouse-train.ts';
-import { generateSimulatedRun } from '../../ml/training/simulated-run.ts';
-import { parseWindow } from '../../ml/training/time-window.ts';
-import { runTraining, type SavedModel, type TrainProgress } from '../../ml/training/train-run.ts';
 import { createProgress, type Progress } from '../../simulator/progress.ts';
+import { readAnalystLabels } from '../../training/analyst-labels.ts';
+import { trainFromClickHouse } from '../../training/clickhouse-train.ts';
+import { generateSimulatedRun } from '../../training/simulated-run.ts';
+import { parseWindow } from '../../training/time-window.ts';
+import { runTraining, type SavedModel, type TrainProgress } from '../../training/train-run.ts';
 import { parseCommandArgs } from '../args.ts';
 
 export const summary =

@@ -8,7 +8,7 @@ import { type ClickHouse, createClickHouse } from '../../../services/common/clic
 import { loadMigrations, MIGRATIONS_DIR, migrate } from '../../../services/common/clickhouse/migrate.ts';
 import { ident, sql } from '../../../services/common/clickhouse/sql.ts';
 import { silentLogger } from '../../../services/common/logger.ts';
-import { readStoredReference } from '../../../services/detector/calibration/clickhouse-reference.ts';
+import { readStoredReference } from '../../../services/training/clickhouse-reference.ts';
 import { testConfig, uniqueName } from '../../helpers/infra.ts';
 import { alertRow, DAY, featureRow, HOUR, T0 } from '../training/stored-traffic.ts';
 

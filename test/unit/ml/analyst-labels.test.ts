@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DistillGuardError } from '../../../services/common/errors.ts';
-import {
-  labelsByKey,
-  labelValue,
-  parseAnalystLabels,
-  verdictAt,
-} from '../../../services/ml/training/analyst-labels.ts';
+import { labelsByKey, labelValue, parseAnalystLabels, verdictAt } from '../../../services/training/analyst-labels.ts';
 
 const GOOD = [
   '{"api_key_id":"key_a","label":"true_positive","ts":"2026-02-01T10:00:00Z"}',

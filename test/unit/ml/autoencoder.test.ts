@@ -6,7 +6,7 @@ import { loadAutoencoder } from '../../../services/ml/load-models.ts';
 import { saveModel } from '../../../services/ml/model-store.ts';
 import { fitNormalisation } from '../../../services/ml/normalisation.ts';
 import { initTf } from '../../../services/ml/runtime.ts';
-import { trainAutoencoder } from '../../../services/ml/training/train-autoencoder.ts';
+import { trainAutoencoder } from '../../../services/training/train-autoencoder.ts';
 import { benignRows, metadataFor, SYNTH_FEATURES, tempDir } from './fixtures.ts';
 
 const train = benignRows(400, 1);

@@ -7,7 +7,7 @@ import { rocAuc } from '../../../services/ml/metrics.ts';
 import { saveModel } from '../../../services/ml/model-store.ts';
 import { fitNormalisation } from '../../../services/ml/normalisation.ts';
 import { initTf } from '../../../services/ml/runtime.ts';
-import { trainClassifier } from '../../../services/ml/training/train-classifier.ts';
+import { trainClassifier } from '../../../services/training/train-classifier.ts';
 import { attackRows, benignRows, metadataFor, SYNTH_FEATURES, tempDir } from './fixtures.ts';
 
 function labelled(benign: number, attack: number, seed: number) {

@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { benignSegmentOf } from '../../../services/detector/calibration/clickhouse-reference.ts';
-import type { LabelledSnapshot } from '../../../services/ml/training/dataset.ts';
-import type { AlertHistory } from '../../../services/ml/training/stored-alerts.ts';
+import { benignSegmentOf } from '../../../services/training/clickhouse-reference.ts';
+import type { LabelledSnapshot } from '../../../services/training/dataset.ts';
+import type { AlertHistory } from '../../../services/training/stored-alerts.ts';
 import {
   assertEnoughLabels,
   KeySample,
   labelStoredRow,
   modelFeatureMapper,
   splitStoredRows,
-} from '../../../services/ml/training/stored-rows.ts';
-import { DAY_MS, dayChunks, parseWindow } from '../../../services/ml/training/time-window.ts';
+} from '../../../services/training/stored-rows.ts';
+import { DAY_MS, dayChunks, parseWindow } from '../../../services/training/time-window.ts';
 
 const T = Date.UTC(2026, 10, 1);
 

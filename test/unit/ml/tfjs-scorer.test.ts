@@ -10,8 +10,8 @@ import { saveModel } from '../../../services/ml/model-store.ts';
 import { fitNormalisation } from '../../../services/ml/normalisation.ts';
 import { createPrng } from '../../../services/ml/prng.ts';
 import { initTf } from '../../../services/ml/runtime.ts';
-import { trainAutoencoder } from '../../../services/ml/training/train-autoencoder.ts';
-import { trainClassifier } from '../../../services/ml/training/train-classifier.ts';
+import { trainAutoencoder } from '../../../services/training/train-autoencoder.ts';
+import { trainClassifier } from '../../../services/training/train-classifier.ts';
 import { metadataFor, tempDir } from './fixtures.ts';
 
 const WIDTH = FEATURE_NAMES.length;

@@ -5,10 +5,10 @@ import { before, test } from 'node:test';
 import type { KeyFeatureSnapshot } from '../../../services/detector/types.ts';
 import { loadAutoencoder, loadClassifier } from '../../../services/ml/load-models.ts';
 import { initTf } from '../../../services/ml/runtime.ts';
-import { readAnalystLabels } from '../../../services/ml/training/analyst-labels.ts';
-import type { RunSpec } from '../../../services/ml/training/splits.ts';
-import { runTraining, type TrainRunOptions } from '../../../services/ml/training/train-run.ts';
 import type { GroundTruth, KeyTruth } from '../../../services/simulator/truth.ts';
+import { readAnalystLabels } from '../../../services/training/analyst-labels.ts';
+import type { RunSpec } from '../../../services/training/splits.ts';
+import { runTraining, type TrainRunOptions } from '../../../services/training/train-run.ts';
 import { attackRows, benignRows, SYNTH_FEATURES, tempDir } from './fixtures.ts';
 
 const START = Date.parse('2026-03-05T00:00:00Z');

@@ -1,4 +1,4 @@
-import { errors } from '../../common/errors.ts';
+import { errors } from '../common/errors.ts';
 
 export const DAY_MS = 86_400_000;
 

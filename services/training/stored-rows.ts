@@ -1,6 +1,6 @@
-import { errors } from '../../common/errors.ts';
-import { MODEL_FEATURES } from '../../detector/features/feature-roles.ts';
-import { hashString } from '../prng.ts';
+import { errors } from '../common/errors.ts';
+import { MODEL_FEATURES } from '../detector/features/feature-roles.ts';
+import { hashString } from '../ml/prng.ts';
 import { type AnalystLabel, labelValue, verdictAt } from './analyst-labels.ts';
 import { ARCHETYPE_CATEGORY, type LabelledSnapshot } from './dataset.ts';
 import type { AlertHistory, StoredVerdict } from './stored-alerts.ts';

@@ -1,12 +1,12 @@
 import type { LayersModel, Tensor2D } from '@tensorflow/tfjs';
-import { buildClassifier } from '../architectures.ts';
-import { fitPlatt, sigmoid } from '../calibration.ts';
-import { predictLogits } from '../classifier-model.ts';
-import { thresholdAtFpr } from '../metrics.ts';
-import type { PlattCalibration } from '../model-metadata.ts';
-import { type Normalisation, normaliseRows } from '../normalisation.ts';
-import { tf } from '../runtime.ts';
-import { fitSeeded } from '../train-loop.ts';
+import { buildClassifier } from '../ml/architectures.ts';
+import { fitPlatt, sigmoid } from '../ml/calibration.ts';
+import { predictLogits } from '../ml/classifier-model.ts';
+import { thresholdAtFpr } from '../ml/metrics.ts';
+import type { PlattCalibration } from '../ml/model-metadata.ts';
+import { type Normalisation, normaliseRows } from '../ml/normalisation.ts';
+import { tf } from '../ml/runtime.ts';
+import { fitSeeded } from '../ml/train-loop.ts';
 
 export const defaultClassifierHyper = {
   hidden1: 32,

@@ -1,6 +1,6 @@
-import { createClickHouse } from '../../common/clickhouse/client.ts';
-import type { Config } from '../../common/config/index.ts';
-import { MODEL_FEATURES } from '../../detector/features/feature-roles.ts';
+import { createClickHouse } from '../common/clickhouse/client.ts';
+import type { Config } from '../common/config/index.ts';
+import { MODEL_FEATURES } from '../detector/features/feature-roles.ts';
 import { DEFAULT_SOURCE_OPTIONS, readStoredTraining, type SourceReport } from './clickhouse-source.ts';
 import type { TimeWindow } from './time-window.ts';
 import { type SavedModel, type TrainProgress, trainOnData } from './train-run.ts';

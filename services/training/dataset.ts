@@ -1,7 +1,7 @@
-import { ALERT_CATEGORIES, type AlertCategory } from '../../detector/scorers/scorer.ts';
-import type { KeyFeatureSnapshot } from '../../detector/types.ts';
-import type { GroundTruth, KeyTruth } from '../../simulator/truth.ts';
-import { hashString } from '../prng.ts';
+import { ALERT_CATEGORIES, type AlertCategory } from '../detector/scorers/scorer.ts';
+import type { KeyFeatureSnapshot } from '../detector/types.ts';
+import { hashString } from '../ml/prng.ts';
+import type { GroundTruth, KeyTruth } from '../simulator/truth.ts';
 import { type AnalystLabel, labelsByKey, labelValue, verdictAt } from './analyst-labels.ts';
 
 /** One training or evaluation example: a key's feature vector at one moment, with where it came from. */

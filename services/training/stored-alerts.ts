@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { ClickHouse } from '../../common/clickhouse/client.ts';
-import { sql } from '../../common/clickhouse/sql.ts';
-import { table } from '../../common/clickhouse/table.ts';
-import { errors } from '../../common/errors.ts';
+import type { ClickHouse } from '../common/clickhouse/client.ts';
+import { sql } from '../common/clickhouse/sql.ts';
+import { table } from '../common/clickhouse/table.ts';
+import { errors } from '../common/errors.ts';
 import type { AnalystLabel } from './analyst-labels.ts';
 
 /** An analyst verdict on one key of a resolved alert, with the alert's category and event time. */

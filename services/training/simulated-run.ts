@@ -1,11 +1,11 @@
-import { parseEventValue } from '../../../schemas/parse-event.ts';
-import type { DetectorConfig } from '../../common/config/detector.ts';
-import { createDetectorPipeline } from '../../detector/pipeline.ts';
-import type { KeyFeatureSnapshot } from '../../detector/types.ts';
-import type { TimedEvent } from '../../simulator/index.ts';
-import { simulate } from '../../simulator/index.ts';
-import { randomisedDataset } from '../../simulator/randomised/index.ts';
-import type { GroundTruth } from '../../simulator/truth.ts';
+import { parseEventValue } from '../../schemas/parse-event.ts';
+import type { DetectorConfig } from '../common/config/detector.ts';
+import { createDetectorPipeline } from '../detector/pipeline.ts';
+import type { KeyFeatureSnapshot } from '../detector/types.ts';
+import type { TimedEvent } from '../simulator/index.ts';
+import { simulate } from '../simulator/index.ts';
+import { randomisedDataset } from '../simulator/randomised/index.ts';
+import type { GroundTruth } from '../simulator/truth.ts';
 import type { SimulatedRun } from './dataset.ts';
 import type { RunSpec } from './splits.ts';
 

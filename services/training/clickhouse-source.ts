@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { ClickHouse } from '../../common/clickhouse/client.ts';
-import { sql } from '../../common/clickhouse/sql.ts';
-import { table } from '../../common/clickhouse/table.ts';
-import { errors } from '../../common/errors.ts';
+import type { ClickHouse } from '../common/clickhouse/client.ts';
+import { sql } from '../common/clickhouse/sql.ts';
+import { table } from '../common/clickhouse/table.ts';
+import { errors } from '../common/errors.ts';
 import type { LabelledSnapshot } from './dataset.ts';
 import { readAlertHistory } from './stored-alerts.ts';
 import {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { errors } from '../../common/errors.ts';
-import { describeIssues } from '../../common/zod-issues.ts';
+import { errors } from '../common/errors.ts';
+import { describeIssues } from '../common/zod-issues.ts';
 
 const MIN_EPOCH_MS = 946_684_800_000;
 

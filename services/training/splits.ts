@@ -1,4 +1,4 @@
-import type { TrainingData } from '../model-metadata.ts';
+import type { TrainingData } from '../ml/model-metadata.ts';
 import type { AnalystLabel } from './analyst-labels.ts';
 import {
   applyAnalystLabels,

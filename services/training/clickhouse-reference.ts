@@ -1,19 +1,19 @@
 import { z } from 'zod';
-import type { ClickHouse } from '../../common/clickhouse/client.ts';
-import { sql } from '../../common/clickhouse/sql.ts';
-import { table } from '../../common/clickhouse/table.ts';
-import type { MlConfig } from '../../common/config/ml.ts';
-import { errors } from '../../common/errors.ts';
-import { resolveModelDir } from '../../ml/model-store.ts';
-import { type AlertHistory, hasTruePositive, readAlertHistory } from '../../ml/training/stored-alerts.ts';
-import { DAY_MS, dayChunks, iso, type TimeWindow } from '../../ml/training/time-window.ts';
+import type { ClickHouse } from '../common/clickhouse/client.ts';
+import { sql } from '../common/clickhouse/sql.ts';
+import { table } from '../common/clickhouse/table.ts';
+import type { MlConfig } from '../common/config/ml.ts';
+import { errors } from '../common/errors.ts';
 import {
   type CalibrationFile,
   type ReferenceProfile,
   readCalibration,
   resolveCalibrationDir,
-} from './calibration-file.ts';
-import { ReferenceCollector } from './reference-collector.ts';
+} from '../detector/calibration/calibration-file.ts';
+import { ReferenceCollector } from '../detector/calibration/reference-collector.ts';
+import { resolveModelDir } from '../ml/model-store.ts';
+import { type AlertHistory, hasTruePositive, readAlertHistory } from './stored-alerts.ts';
+import { DAY_MS, dayChunks, iso, type TimeWindow } from './time-window.ts';
 
 export type ScoringProfile = 'ml' | 'rules';
 

@@ -1,11 +1,11 @@
 import type { LayersModel } from '@tensorflow/tfjs';
-import { buildAutoencoder } from '../architectures.ts';
-import { reconstruct } from '../autoencoder-model.ts';
-import { fitErrorAnchors } from '../calibration.ts';
-import type { ErrorAnchors } from '../model-metadata.ts';
-import { type Normalisation, normaliseRows } from '../normalisation.ts';
-import { tf } from '../runtime.ts';
-import { fitSeeded } from '../train-loop.ts';
+import { buildAutoencoder } from '../ml/architectures.ts';
+import { reconstruct } from '../ml/autoencoder-model.ts';
+import { fitErrorAnchors } from '../ml/calibration.ts';
+import type { ErrorAnchors } from '../ml/model-metadata.ts';
+import { type Normalisation, normaliseRows } from '../ml/normalisation.ts';
+import { tf } from '../ml/runtime.ts';
+import { fitSeeded } from '../ml/train-loop.ts';
 
 export const defaultAutoencoderHyper = { hidden: 24, bottleneck: 6, epochs: 40, batchSize: 64, learningRate: 0.003 };
 export type AutoencoderHyper = typeof defaultAutoencoderHyper;

@@ -1,4 +1,4 @@
-import { confusionAt, prAuc, rocAuc } from '../metrics.ts';
+import { confusionAt, prAuc, rocAuc } from '../ml/metrics.ts';
 import { categoryOf, type LabelledSnapshot } from './dataset.ts';
 
 /** Held-out metrics of one model on one split: snapshot ranking, the operating point, and per-key outcomes. */

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { AutoencoderModel } from '../autoencoder-model.ts';
-import { ClassifierModel } from '../classifier-model.ts';
-import { createMetadata, type ModelMetadata } from '../model-metadata.ts';
-import { saveModel } from '../model-store.ts';
-import { fitNormalisation } from '../normalisation.ts';
+import { AutoencoderModel } from '../ml/autoencoder-model.ts';
+import { ClassifierModel } from '../ml/classifier-model.ts';
+import { createMetadata, type ModelMetadata } from '../ml/model-metadata.ts';
+import { saveModel } from '../ml/model-store.ts';
+import { fitNormalisation } from '../ml/normalisation.ts';
 import { categoriesIn, categoryOf, type LabelledSnapshot } from './dataset.ts';
 import { categoryAccuracy, evaluateScores } from './evaluate.ts';
 import { buildSplits, createdFrom, describeTraining, type GenerateRun, type SplitOptions } from './splits.ts';
