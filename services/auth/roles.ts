@@ -1,8 +1,7 @@
 import { z } from 'zod';
+import { type Role, roleSchema } from '../common/roles.ts';
 
-/** Who may do what: analysts work alerts, investigators query history, gateways ask for decisions, admins all. */
-export const roleSchema = z.enum(['analyst', 'investigator', 'gateway', 'admin']);
-export type Role = z.infer<typeof roleSchema>;
+export { type Role, roleSchema };
 
 /** The authenticated caller of a request. Never carries the token value. */
 export const principalSchema = z.object({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { roleSchema } from '../../auth/roles.ts';
+import { roleSchema } from '../roles.ts';
 import { csv, int } from './env-helpers.ts';
 
 export const apiEnv = z
