@@ -1,8 +1,8 @@
 import { defaultDetectorConfig } from '../common/config/detector.ts';
 import { loadConfig } from '../common/config/index.ts';
 import { mlEnv } from '../common/config/ml.ts';
-import { buildOfflineDetector } from '../detector/replay/build-detector.ts';
 import type { DetectorPipeline } from '../detector/types.ts';
+import { buildOfflineDetector } from '../replay/build-detector.ts';
 
 /** Builds a fresh detector as `replay` does; `ml` asks for the tfjs models, `coordination` for stage 2. */
 export type DetectorFactory = (options: { ml: boolean; coordination: boolean }) => Promise<DetectorPipeline>;

@@ -1,7 +1,7 @@
 import { loadConfig } from '../../common/config/index.ts';
 import { formatAlert } from '../../detector/demo/format-alert.ts';
 import { type DemoResult, outcomesByArchetype, runDemo } from '../../detector/demo/run-demo.ts';
-import { buildOfflineDetector } from '../../detector/replay/build-detector.ts';
+import { buildOfflineDetector } from '../../replay/build-detector.ts';
 import { parseCommandArgs } from '../args.ts';
 
 export const summary = 'simulate mixed benign + attack traffic in-process, detect it, print alerts with reasons';

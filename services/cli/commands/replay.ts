@@ -1,8 +1,8 @@
 import { SingleBar } from 'cli-progress';
 import { loadConfig } from '../../common/config/index.ts';
-import { buildOfflineDetector } from '../../detector/replay/build-detector.ts';
-import { type ReplaySummary, runReplay } from '../../detector/replay/run-replay.ts';
 import type { PipelineStats } from '../../detector/types.ts';
+import { buildOfflineDetector } from '../../replay/build-detector.ts';
+import { type ReplaySummary, runReplay } from '../../replay/run-replay.ts';
 import { parseCommandArgs } from '../args.ts';
 
 export const summary = 'run the detector over a usage.v1 JSONL file in event time and write alerts as JSONL';

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { Alert } from '../../../schemas/alert-v1.ts';
 import { loadConfig } from '../../../services/common/config/index.ts';
 import { fingerprintToHex } from '../../../services/common/text/fingerprint.ts';
-import { buildOfflineDetector } from '../../../services/detector/replay/build-detector.ts';
+import { buildOfflineDetector } from '../../../services/replay/build-detector.ts';
 import { rng, type TrafficEvent } from './fixtures.ts';
 import { benignPopulation, hydra } from './scenarios.ts';
 

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createWriteStream, statSync, type WriteStream } from 'node:fs';
-import { parseEvent } from '../../../schemas/parse-event.ts';
-import type { DetectorPipeline, PipelineOutput } from '../types.ts';
+import { parseEvent } from '../../schemas/parse-event.ts';
+import type { DetectorPipeline, PipelineOutput } from '../detector/types.ts';
 import { readLineBatches } from './line-reader.ts';
 
 export interface ReplayOptions {

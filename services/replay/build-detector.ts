@@ -1,10 +1,10 @@
-import type { Config } from '../../common/config/index.ts';
-import { DistillGuardError } from '../../common/errors.ts';
-import { createCoordinationEngine } from '../../coordination/index.ts';
-import { resolveAlertThresholds } from '../calibration/alert-thresholds.ts';
-import { createDetectorPipeline, type DetectorPipelineWithState } from '../pipeline.ts';
-import type { Scorer } from '../scorers/scorer.ts';
-import { loadTfjsScorers } from '../scorers/tfjs-scorer.ts';
+import type { Config } from '../common/config/index.ts';
+import { DistillGuardError } from '../common/errors.ts';
+import { createCoordinationEngine } from '../coordination/index.ts';
+import { resolveAlertThresholds } from '../detector/calibration/alert-thresholds.ts';
+import { createDetectorPipeline, type DetectorPipelineWithState } from '../detector/pipeline.ts';
+import type { Scorer } from '../detector/scorers/scorer.ts';
+import { loadTfjsScorers } from '../detector/scorers/tfjs-scorer.ts';
 
 export interface OfflineDetectorOptions {
   /** `coordination` (from `DG_COORD_*`) builds stage 2 exactly as the stream does; absent, its defaults. */
