@@ -1,5 +1,5 @@
 import type { UsageEventInput } from '../../schemas/usage-v1.ts';
-import { DEMO_POPULATION } from '../../services/detector/demo/run-demo.ts';
+import { DEMO_POPULATION } from '../../services/cli/demo/run-demo.ts';
 import { simulate } from '../../services/simulator/index.ts';
 
 const SPAN_HOURS = 24;

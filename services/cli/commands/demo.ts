@@ -1,8 +1,8 @@
 import { loadConfig } from '../../common/config/index.ts';
-import { formatAlert } from '../../detector/demo/format-alert.ts';
-import { type DemoResult, outcomesByArchetype, runDemo } from '../../detector/demo/run-demo.ts';
 import { buildOfflineDetector } from '../../replay/build-detector.ts';
 import { parseCommandArgs } from '../args.ts';
+import { formatAlert } from '../demo/format-alert.ts';
+import { type DemoResult, outcomesByArchetype, runDemo } from '../demo/run-demo.ts';
 
 export const summary = 'simulate mixed benign + attack traffic in-process, detect it, print alerts with reasons';
 

@@ -71,9 +71,4 @@ export const KNOWN_VIOLATIONS: ReadonlyArray<{ from: string; to: string; why: st
     to: 'services/coordination/options.ts',
     why: 'the stage 2 options schema should live in common/config (so `config --check` and `stream` agree)',
   },
-  {
-    from: 'services/detector/demo/run-demo.ts',
-    to: 'services/simulator/index.ts',
-    why: '`distillguard demo` start-up code; belongs in cli/',
-  },
 ];

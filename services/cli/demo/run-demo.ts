@@ -1,7 +1,7 @@
 import type { Alert } from '../../../schemas/alert-v1.ts';
 import { parseEventValue } from '../../../schemas/parse-event.ts';
+import type { DetectorPipeline } from '../../detector/types.ts';
 import { type GroundTruth, simulate } from '../../simulator/index.ts';
-import type { DetectorPipeline } from '../types.ts';
 
 /** A small mixed population: the heavy benign archetypes that look like extraction, and one of each attack. */
 export const DEMO_POPULATION = {
