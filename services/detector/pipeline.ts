@@ -115,6 +115,8 @@ export function createDetectorPipeline(options: DetectorPipelineOptions = {}): D
       population: cohort,
       baseline: state.baseline,
     });
+    // Decided (and its reasons read) before the cohort and the baseline learn from this snapshot.
+    const alert = decideKeyAlert(state, result, ts, policy);
     cohort.add(features, ts);
     if (ts - state.firstSeen >= BASELINE_WARMUP_MS) state.baseline.update(features, ts);
     state.lastSnapshotMinute = Math.floor(ts / 60_000);
@@ -129,7 +131,6 @@ export function createDetectorPipeline(options: DetectorPipelineOptions = {}): D
       score: result.score,
       evidence: result.evidence,
     });
-    const alert = decideKeyAlert(state, result, ts, policy);
     if (alert) countAlert(alert, out);
   }
 

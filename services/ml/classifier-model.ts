@@ -1,5 +1,6 @@
 import type { LayersModel, Tensor, Tensor2D } from '@tensorflow/tfjs';
 import { errors } from '../common/errors.ts';
+import { withLazyReasons } from '../common/lazy-reasons.ts';
 import { plattProbability } from './calibration.ts';
 import { compileDenseProgram, type DenseProgram } from './dense-program.ts';
 import type { ModelMetadata, PlattCalibration } from './model-metadata.ts';
@@ -110,21 +111,57 @@ export class ClassifierModel {
     return rows.map((_, i) => this.bestCategory(categoryProbabilities, i));
   }
 
-  /** Scores one snapshot with occlusion reasons (the streaming path): plain JS when the network allows, else tfjs. */
+  /**
+   * Scores one snapshot (the streaming path): plain JS when the network allows, else tfjs. The occlusion reasons are
+   * worked out when first read (on the JS path), since only the snapshots that raise an alert need them.
+   */
   score(row: ArrayLike<number>, topK?: number): MlScore {
     const normalised = normaliseRows(this.metadata.normalisation, [row]);
-    const { logits, categoryProbabilities } = this.program
-      ? this.runProgram(normalised)
-      : predictHeads(this.layers, occlusionBatch(normalised, this.width), this.width);
-    const probability = plattProbability(this.calibration, logits[0]!);
+    if (!this.program) {
+      const { logits, categoryProbabilities } = predictHeads(
+        this.layers,
+        occlusionBatch(normalised, this.width),
+        this.width,
+      );
+      const probability = plattProbability(this.calibration, logits[0]!);
+      const reasons = this.occlusionReasons(probability, logits, row, topK);
+      return this.scored(probability, categoryProbabilities, { score: probability, reasons });
+    }
+    const [attack, category] = this.program.run(normalised);
+    const probability = plattProbability(this.calibration, attack![0]!);
+    const values = Array.from(row);
+    const result = this.scored(probability, category ? softmax(category) : new Float64Array(0), {
+      score: probability,
+    });
+    return withLazyReasons(result, () => {
+      const { logits } = this.runProgram(normalised);
+      return this.occlusionReasons(probability, logits, values, topK);
+    });
+  }
+
+  /** The category, when the classifier is confident of an attack, added to `result`. */
+  private scored<T extends { score: number }>(
+    probability: number,
+    categoryProbabilities: Float32Array | Float64Array,
+    result: T,
+  ): T & { category?: string } {
+    const category = probability >= CATEGORY_FROM_SCORE ? this.bestCategory(categoryProbabilities, 0) : null;
+    return category ? Object.assign(result, { category }) : result;
+  }
+
+  /** Features whose reset to the benign median lowers the probability most (logits: row, then each occluded row). */
+  private occlusionReasons(
+    probability: number,
+    logits: ArrayLike<number>,
+    row: ArrayLike<number>,
+    topK?: number,
+  ): MlScore['reasons'] {
     const drops = Array.from(
       { length: this.width },
       (_, j) => probability - plattProbability(this.calibration, logits[j + 1]!),
     );
     const describe = (j: number) => `at the benign median the attack probability would drop by ${round(drops[j]!, 3)}`;
-    const category = probability >= CATEGORY_FROM_SCORE ? this.bestCategory(categoryProbabilities, 0) : null;
-    const reasons = topReasons(drops, row, this.metadata, describe, topK);
-    return category ? { score: probability, reasons, category } : { score: probability, reasons };
+    return topReasons(drops, row, this.metadata, describe, topK);
   }
 
   /** The outputs `predictHeads` gives for the occlusion batch, from the plain-JS program (category: row 0 only). */

@@ -1,4 +1,5 @@
 import type { AlertReason, Severity } from '../../../schemas/alert-v1.ts';
+import { withLazyReasons } from '../../common/lazy-reasons.ts';
 import { round } from './reasons.ts';
 import type { AlertCategory, ScoreInput, Scorer, ScorerResult } from './scorer.ts';
 
@@ -132,16 +133,19 @@ export function createEnsemble(
       const informational = !alerting && anomaly >= INFORMATIONAL_ANOMALY;
       const raw: Record<string, number> = {};
       for (const p of parts) raw[p.name] = round(p.result.score);
-      return {
+      const result = {
         score,
         severity: severityOf(score, t),
         category: alerting ? pickCategory(parts) : 'anomaly',
-        reasons: mergeReasons(alerting ? parts : informational ? anomalyParts : evidenceParts),
         parts: raw,
         evidence: round(evidence),
         anomaly: round(anomaly),
         informational,
       };
+      // Merged when an alert reads them: most snapshots raise none.
+      return withLazyReasons(result, () =>
+        mergeReasons(alerting ? parts : informational ? anomalyParts : evidenceParts),
+      );
     },
   };
 }

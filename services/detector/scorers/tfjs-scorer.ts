@@ -1,5 +1,6 @@
 import type { AlertReason } from '../../../schemas/alert-v1.ts';
 import type { MlConfig } from '../../common/config/ml.ts';
+import { withLazyReasons } from '../../common/lazy-reasons.ts';
 import type { Logger } from '../../common/logger.ts';
 import type { AutoencoderModel } from '../../ml/autoencoder-model.ts';
 import type { ClassifierModel } from '../../ml/classifier-model.ts';
@@ -49,9 +50,11 @@ export function createClassifierScorer(model: ClassifierModel): Scorer {
   return {
     name: 'classifier',
     score(input: ScoreInput): ScorerResult {
-      const { score, reasons, category } = model.score(modelInputs(input.features, scratch, index));
-      const result = { score, reasons: withPercentiles(reasons, input.population) };
-      return isAlertCategory(category) ? { ...result, category } : result;
+      const scored = model.score(modelInputs(input.features, scratch, index));
+      const result: Omit<ScorerResult, 'reasons'> = { score: scored.score };
+      if (isAlertCategory(scored.category)) result.category = scored.category;
+      // Read when an alert needs them (the pipeline decides before the cohort learns from this snapshot).
+      return withLazyReasons(result, () => withPercentiles(scored.reasons, input.population));
     },
   };
 }

@@ -68,3 +68,12 @@ test('the single-snapshot path (plain JS) agrees with tfjs batch probabilities',
   const gaps = rows.map((row, i) => Math.abs(model.score(row).score - batch[i]!));
   assert.ok(Math.max(...gaps) < 1e-4, `gaps ${gaps}`);
 });
+
+test('reasons are worked out when first read, from the row as it was scored, and kept', () => {
+  const row = Float64Array.from(attackRows(1, 9)[0]!);
+  const expected = model.score(Array.from(row)).reasons;
+  const scored = model.score(row);
+  row.fill(0); // the caller's buffer is reused for the next key before the reasons are read
+  assert.deepEqual(scored.reasons, expected);
+  assert.equal(scored.reasons, scored.reasons, 'computed once');
+});
