@@ -1,4 +1,5 @@
 import type { LayersModel, Tensor2D } from '@tensorflow/tfjs';
+import { withLazyReasons } from '../common/lazy-reasons.ts';
 import { scoreFromAnchors } from './calibration.ts';
 import { compileDenseProgram, type DenseProgram } from './dense-program.ts';
 import type { ErrorAnchors, ModelMetadata } from './model-metadata.ts';
@@ -75,12 +76,20 @@ export class AutoencoderModel {
     const input = normaliseRow(this.metadata.normalisation, row);
     const [output] = this.program.run(input);
     const errors = Float64Array.from(input, (x, j) => (x - output![j]!) ** 2);
-    return this.explain(row, errors, errors.reduce((a, b) => a + b, 0) / this.width, topK);
+    const meanError = errors.reduce((a, b) => a + b, 0) / this.width;
+    // Reasons only when an alert reads them; the row buffer is the caller's, reused for the next key.
+    const values = Array.from(row);
+    return withLazyReasons({ score: this.calibrate(meanError) }, () =>
+      topReasons(errors, values, this.metadata, this.describe(errors, meanError), topK),
+    );
+  }
+
+  private describe(errors: ArrayLike<number>, meanError: number): (j: number) => string {
+    return (j) => `reconstruction error ${round(errors[j]!, 3)} of ${round(meanError * this.width, 3)} in total`;
   }
 
   private explain(row: ArrayLike<number>, errors: ArrayLike<number>, meanError: number, topK?: number): MlScore {
-    const describe = (j: number) =>
-      `reconstruction error ${round(errors[j]!, 3)} of ${round(meanError * this.width, 3)} in total`;
+    const describe = this.describe(errors, meanError);
     return { score: this.calibrate(meanError), reasons: topReasons(errors, row, this.metadata, describe, topK) };
   }
 

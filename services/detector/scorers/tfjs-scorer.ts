@@ -34,8 +34,8 @@ export function createAutoencoderScorer(model: AutoencoderModel): Scorer {
   return {
     name: 'autoencoder',
     score(input: ScoreInput): ScorerResult {
-      const { score, reasons } = model.score(modelInputs(input.features, scratch, index));
-      return { score, reasons: withPercentiles(reasons, input.population) };
+      const scored = model.score(modelInputs(input.features, scratch, index));
+      return withLazyReasons({ score: scored.score }, () => withPercentiles(scored.reasons, input.population));
     },
   };
 }

@@ -59,3 +59,14 @@ test('the single-snapshot path (plain JS) agrees with the tfjs batch path', () =
     );
   });
 });
+
+test('single-snapshot reasons are worked out when read, from the row as it was scored, as the batch path gives them', () => {
+  const row = Float64Array.from([50, 1, 0.9, 0.9, 400]);
+  const [batch] = model.scoreBatch([Array.from(row)]);
+  const scored = model.score(row);
+  row.fill(0); // the caller's buffer is reused for the next key before the reasons are read
+  assert.deepEqual(
+    scored.reasons.map((r) => [r.feature, r.value]),
+    batch!.reasons.map((r) => [r.feature, r.value]),
+  );
+});
