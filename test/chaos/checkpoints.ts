@@ -5,8 +5,8 @@ import { ident, sql } from '../../services/common/clickhouse/sql.ts';
 const newestRow = z.object({
   consumer_group: z.string(),
   partition: z.coerce.number(),
-  version: z.coerce.number(),
-  state_bytes: z.coerce.number(),
+  newest_version: z.coerce.number(),
+  newest_bytes: z.coerce.number(),
 });
 export type NewestCheckpoint = z.output<typeof newestRow>;
 
@@ -14,7 +14,7 @@ export type NewestCheckpoint = z.output<typeof newestRow>;
 export async function newestCheckpoints(ch: ClickHouse): Promise<NewestCheckpoint[]> {
   const db = ident(ch.database);
   return ch.query(
-    sql`SELECT consumer_group, partition, max(version) AS version, argMax(state_bytes, version) AS state_bytes
+    sql`SELECT consumer_group, partition, max(version) AS newest_version, argMax(state_bytes, version) AS newest_bytes
         FROM ${db}.detector_checkpoints
         GROUP BY consumer_group, partition
         ORDER BY consumer_group, partition`,

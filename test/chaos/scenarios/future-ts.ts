@@ -11,6 +11,18 @@ const KEPT_SHARE = 0.5;
 
 const key = (c: NewestCheckpoint) => `${c.consumer_group}/${c.partition}`;
 
+/** Waits until the ingest group (detector) and the stage 2 group both committed `offsets` offsets. */
+async function committedBoth(ctx: ChaosContext, offsets: number): Promise<void> {
+  for (const group of [ctx.workerEnv.DG_KAFKA_GROUP_INGEST!, ctx.workerEnv.DG_KAFKA_GROUP_COORDINATION!]) {
+    await pollUntil(
+      `${group} committed ${offsets}`,
+      () => ctx.committedTotal(group),
+      (n) => n >= offsets,
+      { timeoutMs: 120_000 },
+    );
+  }
+}
+
 /**
  * One well-formed event stamped half a year ahead of the wall clock, mid-stream: it is quarantined to the DLQ as
  * `future_ts` (not stored, not analysed) and no partition's detector or stage 2 state collapses, as it did when the
@@ -27,17 +39,9 @@ export async function futureEvent(ctx: ChaosContext, opts: { events: number }): 
     (s) => s.distinct_ids >= half,
     { timeoutMs: 120_000 },
   );
-  // The checkpoints saved after the first half was processed: the baseline the state must not fall below.
-  const first = await newestCheckpoints(ctx.ch);
-  const before = await pollUntil(
-    'checkpoints of the first half',
-    () => newestCheckpoints(ctx.ch),
-    // Stage 1 saves one checkpoint per partition, stage 2 one for the whole stream.
-    (now) =>
-      now.length >= ctx.partitions + 1 &&
-      now.every((c) => c.version > (first.find((f) => key(f) === key(c))?.version ?? -1)),
-    { timeoutMs: 60_000 },
-  );
+  // Offsets are committed only once a checkpoint covering them is saved: the checkpoints of the first half.
+  await committedBoth(ctx, half);
+  const before = await newestCheckpoints(ctx.ch);
   const template = ctx.events[half]!;
   const future = { ...template, event_id: FUTURE_ID, ts: Date.now() + HALF_YEAR_MS };
   const producer = ctx.kafka.producer();
@@ -48,20 +52,18 @@ export async function futureEvent(ctx: ChaosContext, opts: { events: number }): 
     messages: [{ key: future.api_key_id, value: JSON.stringify(future) }],
   });
   await producer.disconnect();
+  // The checkpoints covering the future event and nothing after it: what an idle compaction it triggered would leave.
+  await committedBoth(ctx, half + 1);
+  const after = await newestCheckpoints(ctx.ch);
   await ctx.produce(half, opts.events);
-  const final = await pollUntil(
+  await pollUntil(
     'all events stored',
     () => storedEvents(ctx.ch, opts.events),
     (s) => s.distinct_ids >= opts.events,
     { timeoutMs: 180_000 },
   );
-  const atEnd = await newestCheckpoints(ctx.ch);
-  const after = await pollUntil(
-    'checkpoints after the future event',
-    () => newestCheckpoints(ctx.ch),
-    (now) => now.every((c) => c.version > (atEnd.find((f) => key(f) === key(c))?.version ?? -1)),
-    { timeoutMs: 60_000 },
-  );
+  await committedBoth(ctx, opts.events + 1);
+  const settled = await storedEvents(ctx.ch, opts.events);
   const alive = worker.running;
   await worker.terminate(30_000);
 
@@ -70,32 +72,33 @@ export async function futureEvent(ctx: ChaosContext, opts: { events: number }): 
   const reasonOk = quarantined.length === 1 && quarantined[0]!.reason.startsWith('future_ts');
   const shrunk = before.filter((b) => {
     const a = after.find((x) => key(x) === key(b));
-    return !a || a.state_bytes < b.state_bytes * KEPT_SHARE;
+    return !a || a.newest_bytes < b.newest_bytes * KEPT_SHARE;
   });
   const alerts = await storedAlerts(ctx.ch);
-  const sizes = (list: NewestCheckpoint[]) => list.reduce((n, c) => n + c.state_bytes, 0);
+  const sizes = (list: NewestCheckpoint[]) => list.reduce((n, c) => n + c.newest_bytes, 0);
   const smallestRatio = Math.min(
-    ...before.map((b) => (after.find((x) => key(x) === key(b))?.state_bytes ?? 0) / Math.max(1, b.state_bytes)),
+    ...before.map((b) => (after.find((x) => key(x) === key(b))?.newest_bytes ?? 0) / Math.max(1, b.newest_bytes)),
   );
   return {
     scenario: 'event half a year ahead',
     produced: opts.events,
-    stored: final.distinct_ids,
-    duplicates: final.rows - final.distinct_ids,
-    redelivered: final.raw_rows - final.distinct_ids,
+    stored: settled.distinct_ids,
+    duplicates: settled.rows - settled.distinct_ids,
+    redelivered: settled.raw_rows - settled.distinct_ids,
     alerts: `${alerts.distinct_ids} (${alerts.rows - alerts.distinct_ids} dup)`,
     ok:
       alive &&
       reasonOk &&
       letters.length === 1 &&
+      before.length === ctx.partitions + 1 &&
       shrunk.length === 0 &&
-      final.rows === opts.events &&
-      final.in_range === opts.events &&
+      settled.rows === opts.events &&
+      settled.in_range === opts.events &&
       alerts.rows === alerts.distinct_ids,
     checked: [
       `dead-letter topic holds ${letters.length} record(s); the future event's reason: ${quarantined[0]?.reason ?? 'none'}`,
-      `the future event was not stored (stored ids are exactly the ${opts.events} produced in range)`,
-      `checkpointed state of ${before.length} (group, partition) pairs: ${sizes(before)} bytes before the future event, ${sizes(after)} after; smallest after/before ratio ${smallestRatio.toFixed(2)} (fails below ${KEPT_SHARE}); collapsed: ${shrunk.map(key).join(', ') || 'none'}`,
+      `usage_events holds ${settled.rows} rows for the ${opts.events} events produced in range (the future event ${settled.rows > opts.events ? 'was stored' : 'was not stored'})`,
+      `checkpointed state of ${before.length} (group, partition) pairs: ${sizes(before)} bytes before the future event, ${sizes(after)} right after it; smallest after/before ratio ${smallestRatio.toFixed(2)} (fails below ${KEPT_SHARE}); collapsed: ${shrunk.map(key).join(', ') || 'none'}`,
     ],
   };
 }
