@@ -1,5 +1,6 @@
 import type { Alert } from '../../schemas/alert-v1.ts';
 import type { UsageEvent } from '../../schemas/usage-v1.ts';
+import { type CoordinationOptions, coordinationOptionsSchema } from '../common/config/coordination-options.ts';
 import { errors } from '../common/errors.ts';
 import type { PromptFingerprint } from '../common/text/fingerprint.ts';
 import { AlertLog } from './alert-log.ts';
@@ -7,7 +8,6 @@ import { type CoordinationSnapshot, coordinationSnapshotSchema } from './engine-
 import { KeyRegistry } from './key-registry.ts';
 import { type KeySignature, keySignatureSchema } from './key-signature.ts';
 import { runLinkingPass } from './linking-pass.ts';
-import { type CoordinationOptions, coordinationOptionsSchema } from './options.ts';
 
 export interface CoordinationStats {
   keys: number;

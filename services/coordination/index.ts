@@ -1,3 +1,5 @@
+export type { CoordinationOptions } from '../common/config/coordination-options.ts';
+export { coordinationOptionsSchema } from '../common/config/coordination-options.ts';
 export type { CoordinationEngine, CoordinationStats } from './engine.ts';
 export { createCoordinationEngine } from './engine.ts';
 export type { CoordinationSnapshot } from './engine-snapshot.ts';
@@ -5,5 +7,3 @@ export { coordinationSnapshotSchema } from './engine-snapshot.ts';
 export { KeyProfile } from './key-profile.ts';
 export type { KeySignature } from './key-signature.ts';
 export { keySignatureSchema, SIGNATURE_LIMITS } from './key-signature.ts';
-export type { CoordinationOptions } from './options.ts';
-export { coordinationOptionsSchema } from './options.ts';

@@ -1,4 +1,5 @@
 import type { Alert } from '../../schemas/alert-v1.ts';
+import type { CoordinationOptions } from '../common/config/coordination-options.ts';
 import { fingerprintToHex } from '../common/text/fingerprint.ts';
 import type { AlertLog } from './alert-log.ts';
 import { buildClusterAlert, severityOf } from './cluster-alert.ts';
@@ -6,7 +7,6 @@ import { type ClusterContext, scoreCluster } from './cluster-score.ts';
 import { populationVolume } from './extraction-shape.ts';
 import type { KeyRecord, KeyRegistry } from './key-registry.ts';
 import { linkKeys } from './linker.ts';
-import type { CoordinationOptions } from './options.ts';
 
 /** Analyst-readable form of an evidence token. */
 function describer(registry: KeyRegistry): (token: string) => string {

@@ -1,8 +1,11 @@
 import { z } from 'zod';
-import { type CoordinationOptions, coordinationOptionsSchema } from '../../coordination/options.ts';
+import { type CoordinationOptions, coordinationOptionsSchema } from './coordination-options.ts';
 import { int, num } from './env-helpers.ts';
 
-/** Defaults live once, in the coordination options schema. */
+/**
+ * Defaults and checks live once, in the stage 2 options schema: the variables are mapped onto it and parsed by it, so
+ * `config --check` refuses exactly what `createCoordinationEngine` (used by `stream` and `replay`) refuses.
+ */
 const d = coordinationOptionsSchema.parse({});
 
 export const coordinationEnv = z
@@ -39,4 +42,5 @@ export const coordinationEnv = z
       rareOrgs: e.DG_COORD_RARE_ORGS,
       minExtraction: e.DG_COORD_MIN_EXTRACTION,
     }),
-  );
+  )
+  .pipe(coordinationOptionsSchema);

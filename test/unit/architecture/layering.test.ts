@@ -51,7 +51,7 @@ test('no import in services/ runs against the declared direction (beyond the lis
 
 test('the check refuses an import against the direction and allows a declared one', () => {
   const edges = [
-    { from: 'services/common/config/x.ts', to: 'services/coordination/options.ts' },
+    { from: 'services/common/config/x.ts', to: 'services/coordination/engine.ts' },
     { from: 'services/detector/a.ts', to: 'services/ml/b.ts' },
     { from: 'services/ml/c.ts', to: 'services/detector/pipeline.ts' },
     { from: 'services/stream/d.ts', to: 'test/helpers/infra.ts' },
@@ -59,7 +59,7 @@ test('the check refuses an import against the direction and allows a declared on
     { from: 'services/api/f.ts', to: 'services/common/errors.ts' },
   ];
   assert.deepEqual(violations(edges, LAYERS, SHARED_OUTSIDE_SERVICES).map(edgeText), [
-    'services/common/config/x.ts -> services/coordination/options.ts',
+    'services/common/config/x.ts -> services/coordination/engine.ts',
     'services/ml/c.ts -> services/detector/pipeline.ts',
     'services/stream/d.ts -> test/helpers/infra.ts',
   ]);

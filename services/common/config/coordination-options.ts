@@ -2,7 +2,10 @@ import { z } from 'zod';
 
 const HOUR_MS = 3_600_000;
 
-/** Tuning of stage 2; every option has a default, cross-field checks run once at construction. */
+/**
+ * Tuning of stage 2 (`services/coordination`); every option has a default. It lives in common so the configuration
+ * (`DG_COORD_*`, `config/coordination.ts`) and the engine validate with this one schema, cross-field checks included.
+ */
 export const coordinationOptionsSchema = z
   .object({
     /** Event time between two linking passes. */
@@ -64,6 +67,7 @@ export const coordinationOptionsSchema = z
   })
   .refine((o) => o.cooldownMs === 0 || o.cooldownMs >= o.passIntervalMs, {
     message: 'cooldownMs must be 0 or at least passIntervalMs',
+    path: ['cooldownMs'],
   });
 
 export type CoordinationOptions = z.output<typeof coordinationOptionsSchema>;
