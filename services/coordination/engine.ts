@@ -3,6 +3,7 @@ import type { UsageEvent } from '../../schemas/usage-v1.ts';
 import { type CoordinationOptions, coordinationOptionsSchema } from '../common/config/coordination-options.ts';
 import { errors } from '../common/errors.ts';
 import type { PromptFingerprint } from '../common/text/fingerprint.ts';
+import { describeIssues } from '../common/zod-issues.ts';
 import { AlertLog } from './alert-log.ts';
 import { type CoordinationSnapshot, coordinationSnapshotSchema } from './engine-snapshot.ts';
 import { KeyRegistry } from './key-registry.ts';
@@ -58,7 +59,7 @@ class Coordination implements CoordinationEngine {
 
   observeSignature(signature: unknown): void {
     const parsed = keySignatureSchema.safeParse(signature);
-    if (!parsed.success) throw errors.badInput(`key signature: ${parsed.error.issues[0]?.message}`);
+    if (!parsed.success) throw errors.badInput(`key signature: ${describeIssues(parsed.error)}`);
     this.startedAt ??= parsed.data.first_seen;
     this.registry.observeSignature(parsed.data satisfies KeySignature);
     this.keepUnderCap();
@@ -97,7 +98,7 @@ class Coordination implements CoordinationEngine {
 
   restore(state: unknown): void {
     const parsed = coordinationSnapshotSchema.safeParse(state);
-    if (!parsed.success) throw errors.badInput(`coordination snapshot: ${parsed.error.issues[0]?.message}`);
+    if (!parsed.success) throw errors.badInput(`coordination snapshot: ${describeIssues(parsed.error)}`);
     const s = parsed.data;
     this.startedAt = s.startedAt;
     this.lastPassAt = s.lastPassAt;
@@ -127,7 +128,6 @@ class Coordination implements CoordinationEngine {
 /** Builds a stage 2 engine; options are validated once here (DG_ERR_CONFIG on a bad combination). */
 export function createCoordinationEngine(options: Partial<CoordinationOptions> = {}): CoordinationEngine {
   const parsed = coordinationOptionsSchema.safeParse(options);
-  if (!parsed.success)
-    throw errors.config(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  if (!parsed.success) throw errors.config(describeIssues(parsed.error));
   return new Coordination(parsed.data);
 }

@@ -1,6 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { errors } from '../../common/errors.ts';
+import { describeIssues } from '../../common/zod-issues.ts';
 import { keySnapshotSchema } from './key-snapshot.ts';
 
 const histogram = z.object({ landmark: z.number(), lastTs: z.number(), weights: z.string() });
@@ -56,6 +57,6 @@ export function decodePipelineSnapshot(bytes: Uint8Array): PipelineSnapshot {
     throw errors.badInput(`detector snapshot is not JSON (${(error as Error).message})`, error);
   }
   const parsed = pipelineSnapshotSchema.safeParse(value);
-  if (!parsed.success) throw errors.badInput(`detector snapshot invalid: ${parsed.error.issues[0]?.message ?? ''}`);
+  if (!parsed.success) throw errors.badInput(`detector snapshot invalid: ${describeIssues(parsed.error)}`);
   return parsed.data;
 }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { LIMITS } from '../../../schemas/usage-v1.ts';
+import { describeIssues } from '../../common/zod-issues.ts';
 import { DEFAULT_HUMAN_TURNS, REPO_ROOT } from './paths.ts';
 import { humanTurnSchema, MAX_CONVERSATIONS } from './sharegpt.ts';
 
@@ -38,7 +39,7 @@ function readSlices(file: string): Map<HumanSlice, readonly string[]> {
   for (const [i, line] of lines.entries()) {
     if (line.length === 0) continue;
     const parsed = humanTurnSchema.safeParse(parseLine(line, file, i + 1));
-    if (!parsed.success) throw new Error(`${file}:${i + 1}: not a human turn: ${parsed.error.issues[0]?.message}`);
+    if (!parsed.success) throw new Error(`${file}:${i + 1}: not a human turn: ${describeIssues(parsed.error)}`);
     const { conv, text } = parsed.data;
     if (conv >= MAX_CONVERSATIONS) throw new Error(`${file}:${i + 1}: conversation ${conv} is beyond the first 10,000`);
     // A gateway logs at most the schema's prompt_text limit.
