@@ -3,7 +3,7 @@ import type { TokenStore } from '../auth/token-store.ts';
 import type { ClickHouse } from '../common/clickhouse/client.ts';
 import type { Config } from '../common/config/index.ts';
 import type { Logger } from '../common/logger.ts';
-import type { MetricsRegistry } from './metrics.ts';
+import type { MetricsRegistry } from '../common/metrics-registry.ts';
 
 /** One dependency `/readyz` reports; a failing `required` one makes the service not ready (503). */
 export interface ReadinessCheck {

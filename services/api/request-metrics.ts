@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { MetricsRegistry } from './metrics.ts';
+import type { MetricsRegistry } from '../common/metrics-registry.ts';
 
 /** Request latency histogram by route template (never the raw URL, which may carry ids). */
 export function installRequestMetrics(app: FastifyInstance, metrics: MetricsRegistry): void {

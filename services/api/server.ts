@@ -10,11 +10,11 @@ import { createClickHouse } from '../common/clickhouse/client.ts';
 import { migrate } from '../common/clickhouse/migrate.ts';
 import type { Config } from '../common/config/index.ts';
 import type { Logger } from '../common/logger.ts';
+import { MetricsRegistry } from '../common/metrics-registry.ts';
 import { withRetry } from '../common/retry.ts';
 import { createKafka, lazyConnect } from '../stream/kafka-client.ts';
 import { buildApp } from './app.ts';
 import type { ReadinessCheck } from './deps.ts';
-import { MetricsRegistry } from './metrics.ts';
 import { registerStreamMetrics, startStreamSampler } from './stream-metrics.ts';
 import { startSummaryLog } from './summary-log.ts';
 

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { type GaugeReading, MetricsRegistry } from '../common/metrics-registry.ts';
 import type { StreamHealth } from './stream-consumer.ts';
 
 export interface DependencyProbe {
@@ -9,7 +10,7 @@ export interface DependencyProbe {
 
 /**
  * The stream worker's own health port: `/healthz` (process alive), `/readyz` (503 naming what is degraded: a sink
- * that keeps failing or a dependency that does not answer), `/metrics` (Prometheus text). Read-only, no secrets,
+ * that keeps failing or a dependency that does not answer), `/metrics` (Prometheus text, common/metrics-registry.ts). Read-only, no secrets,
  * so no auth (like the API's health routes).
  */
 export function startHealthServer(
@@ -18,6 +19,7 @@ export function startHealthServer(
   health: () => StreamHealth,
   probes: DependencyProbe[] = [],
 ): Promise<Server> {
+  const metrics = streamMetrics(health);
   const server = createServer(async (req, res) => {
     const h = health();
     if (req.url === '/healthz') return reply(res, 200, { status: 'ok' });
@@ -28,8 +30,9 @@ export function startHealthServer(
       return reply(res, ready ? 200 : 503, { status: ready ? 'ready' : 'degraded', degraded });
     }
     if (req.url === '/metrics') {
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-      return res.end(renderMetrics(h));
+      const text = await metrics.render();
+      res.writeHead(200, { 'content-type': metrics.contentType });
+      return res.end(text);
     }
     reply(res, 404, { error: { code: 'DG_ERR_NOT_FOUND', message: 'not found' } });
   });
@@ -44,27 +47,22 @@ function reply(res: import('node:http').ServerResponse, status: number, body: un
   res.end(JSON.stringify(body));
 }
 
-type Sample = [labels: string, value: number];
-
 /** One sample per consumer group when the worker runs several (ingest, stage 2); else one unlabelled sample. */
-function consumedSamples(h: StreamHealth): Sample[] {
+function consumedReading(h: StreamHealth): GaugeReading {
   const groups = Object.entries(h.consumedByGroup ?? {});
-  if (groups.length === 0) return [['', h.consumed]];
-  return groups.map(([group, n]) => [`{group=${JSON.stringify(group)}}`, n]);
+  if (groups.length === 0) return h.consumed;
+  return groups.map(([group, value]) => ({ labels: { group }, value }));
 }
 
-function renderMetrics(h: StreamHealth): string {
-  const metrics: Array<[name: string, type: string, help: string, samples: Sample[]]> = [
-    ['dg_stream_consumed_total', 'counter', 'Messages consumed, per consumer group', consumedSamples(h)],
-    ['dg_stream_flushed_events_total', 'counter', 'Valid events accepted by every sink', [['', h.flushedEvents]]],
-    ['dg_stream_dead_letters_total', 'counter', 'Records sent to the dead-letter topic', [['', h.deadLetters]]],
-    ['dg_stream_degraded', 'gauge', '1 while a sink keeps failing', [['', h.degraded ? 1 : 0]]],
-    ['dg_stream_buffered_records', 'gauge', 'Records waiting for the next flush', [['', h.buffered]]],
-  ];
-  return metrics
-    .map(([name, type, help, samples]) =>
-      [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...samples.map(([l, v]) => `${name}${l} ${v}`)].join('\n'),
-    )
-    .join('\n')
-    .concat('\n');
+/** The worker's series, each read from the latest health at scrape time. */
+function streamMetrics(health: () => StreamHealth): MetricsRegistry {
+  const registry = new MetricsRegistry();
+  registry.total('dg_stream_consumed_total', 'Messages consumed, per consumer group', () => consumedReading(health()), [
+    'group',
+  ]);
+  registry.total('dg_stream_flushed_events_total', 'Valid events accepted by every sink', () => health().flushedEvents);
+  registry.total('dg_stream_dead_letters_total', 'Records sent to the dead-letter topic', () => health().deadLetters);
+  registry.gauge('dg_stream_degraded', '1 while a sink keeps failing', () => (health().degraded ? 1 : 0));
+  registry.gauge('dg_stream_buffered_records', 'Records waiting for the next flush', () => health().buffered);
+  return registry;
 }

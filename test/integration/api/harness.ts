@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { ActionsService } from '../../../services/actions/actions-service.ts';
 import { buildApp } from '../../../services/api/app.ts';
 import type { AppDeps } from '../../../services/api/deps.ts';
-import { MetricsRegistry } from '../../../services/api/metrics.ts';
 import type { Role } from '../../../services/auth/roles.ts';
 import { createTokenStore } from '../../../services/auth/token-store.ts';
 import type { ClickHouse } from '../../../services/common/clickhouse/client.ts';
@@ -10,6 +9,7 @@ import type { SqlQuery } from '../../../services/common/clickhouse/sql.ts';
 import type { Config } from '../../../services/common/config/index.ts';
 import type { Logger } from '../../../services/common/logger.ts';
 import { silentLogger } from '../../../services/common/logger.ts';
+import { MetricsRegistry } from '../../../services/common/metrics-registry.ts';
 import { testClickHouse, testConfig } from '../../helpers/infra.ts';
 
 export interface Harness {

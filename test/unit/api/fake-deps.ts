@@ -1,11 +1,11 @@
 import type { AppDeps } from '../../../services/api/deps.ts';
-import { MetricsRegistry } from '../../../services/api/metrics.ts';
 import type { Principal, Role } from '../../../services/auth/roles.ts';
 import type { TokenStore } from '../../../services/auth/token-store.ts';
 import type { ClickHouse } from '../../../services/common/clickhouse/client.ts';
 import type { SqlQuery } from '../../../services/common/clickhouse/sql.ts';
 import { loadConfig } from '../../../services/common/config/index.ts';
 import { silentLogger } from '../../../services/common/logger.ts';
+import { MetricsRegistry } from '../../../services/common/metrics-registry.ts';
 
 /** An in-memory token store: one token per role, `token(role)` gives its text. */
 export function fakeTokens(): TokenStore & { token(role: Role): string; revokedIds: Set<string> } {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MetricsRegistry } from '../../../services/api/metrics.ts';
+import { MetricsRegistry } from '../../../services/common/metrics-registry.ts';
 
 test('counters, cumulative histogram buckets and gauges render in the Prometheus text format', async () => {
   const registry = new MetricsRegistry();
@@ -59,4 +59,13 @@ test('names are validated and registered once; a counter keeps the label names o
   assert.throws(() => registry.gauge('dg-bad', 'bad', () => 1), /invalid metric name/);
   counter.inc({ action: 'resolve' });
   assert.throws(() => counter.inc({ other: 'x' }), /not included in initial labelset/);
+});
+
+test('a total kept elsewhere is read at each scrape and exposed as a counter', async () => {
+  const registry = new MetricsRegistry();
+  let consumed = [{ labels: { group: 'a' }, value: 3 }];
+  registry.total('dg_consumed_total', 'Consumed', () => consumed, ['group']);
+  assert.match(await registry.render(), /# TYPE dg_consumed_total counter\ndg_consumed_total\{group="a"\} 3\n/);
+  consumed = [{ labels: { group: 'a' }, value: 5 }];
+  assert.match(await registry.render(), /^dg_consumed_total\{group="a"\} 5$/m);
 });

@@ -70,6 +70,26 @@ export class MetricsRegistry {
     });
   }
 
+  /**
+   * A counter whose running total is kept elsewhere and read at scrape time (e.g. a consumer's messages so far);
+   * `labelNames` lists the labels `read` may return. Totals must not decrease.
+   */
+  total(name: string, help: string, read: () => GaugeReading, labelNames: string[] = []): void {
+    this.#claim(name);
+    new PromCounter({
+      name,
+      help,
+      labelNames,
+      registers: [this.#registry],
+      collect() {
+        const reading = read();
+        this.reset();
+        if (typeof reading === 'number') this.inc(reading);
+        else for (const { labels, value } of reading) this.inc(labels, value);
+      },
+    });
+  }
+
   /** The exposition text of every metric observed so far and every gauge. */
   render(): Promise<string> {
     return this.#registry.metrics();
