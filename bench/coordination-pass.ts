@@ -1,22 +1,19 @@
 /**
- * Scale measurement of stage 2 (run: node --expose-gc --import tsx services/coordination/bench-pass.ts [keys]).
+ * Scale measurement of stage 2, run by hand, not by `bench/run.ts` (node --expose-gc --import tsx bench/coordination-pass.ts [keys]).
  * Builds a population of benign keys plus one hydra network of 40% of the keys (two templates, one system prompt), then times a cold linking pass
  * (every key changed), an incremental pass (1% of keys changed), snapshot size, and heap and JSON bytes per key.
  */
-import type { UsageEvent } from '../../schemas/usage-v1.ts';
-import type { PromptFingerprint } from '../common/text/fingerprint.ts';
-import { createCoordinationEngine } from './engine.ts';
+import type { UsageEvent } from '../schemas/usage-v1.ts';
+import type { PromptFingerprint } from '../services/common/text/fingerprint.ts';
+import { createCoordinationEngine } from '../services/coordination/index.ts';
+import { createPrng } from '../services/ml/prng.ts';
 
 const KEYS = Number(process.argv[2] ?? 50_000);
 const HYDRA_SHARE = 0.4;
 const T0 = Date.UTC(2026, 2, 2);
 const HOUR_MS = 3_600_000;
 
-let seed = 12345;
-function random(): number {
-  seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-  return seed / 4294967296;
-}
+const random = createPrng(12345);
 const randomFp = (): PromptFingerprint => ({ hi: (random() * 2 ** 32) >>> 0, lo: (random() * 2 ** 32) >>> 0 });
 function near(base: PromptFingerprint): PromptFingerprint {
   const bit = Math.floor(random() * 64);
