@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { ClickHouse } from '../../services/common/clickhouse/client.ts';
-import { migrate } from '../../services/common/clickhouse/migrate.ts';
+import { migrate } from '../../services/common/clickhouse/migrations.ts';
 import { ident, SqlQuery, sql } from '../../services/common/clickhouse/sql.ts';
 import { silentLogger } from '../../services/common/logger.ts';
 import { FEATURE_NAMES } from '../../services/detector/features/feature-names.ts';

@@ -6,7 +6,7 @@ import { createActionsServiceFromConfig } from '../../services/actions/actions-b
 import { buildApp } from '../../services/api/app.ts';
 import { createTokenStore } from '../../services/auth/token-store.ts';
 import { createClickHouse } from '../../services/common/clickhouse/client.ts';
-import { migrate } from '../../services/common/clickhouse/migrate.ts';
+import { migrate } from '../../services/common/clickhouse/migrations.ts';
 import { loadConfig } from '../../services/common/config/index.ts';
 import { silentLogger } from '../../services/common/logger.ts';
 import { MetricsRegistry } from '../../services/common/metrics-registry.ts';

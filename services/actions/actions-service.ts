@@ -27,9 +27,9 @@ import { type BreakerLimits, type BreakerTrip, CircuitBreaker } from './circuit-
 import { DecisionTable, strictness } from './decision-table.ts';
 import { createHumanActions, parseInput } from './human-actions.ts';
 import { type ActContext, type ActionOutcome, caseAsAlert, type Skipped } from './human-plan.ts';
+import { withAction, withoutActions } from './key-action-state.ts';
 import type { KeyActionsTopic } from './key-actions-topic.ts';
 import type { KeyInfoLookup } from './key-info.ts';
-import { withAction, withoutActions } from './key-state.ts';
 import type { Policy, PolicyMode } from './policy.ts';
 import { matchRule } from './policy-match.ts';
 import { bitingLimits } from './throttle-limits.ts';

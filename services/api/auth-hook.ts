@@ -11,8 +11,8 @@
  * The `route()` helper in zod-route.ts sets the same `config` from its `roles`/`public` options.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Principal, Role } from '../auth/roles.ts';
-import { roleAllowed } from '../auth/roles.ts';
+import type { Principal, Role } from '../auth/principal.ts';
+import { roleAllowed } from '../auth/principal.ts';
 import { bearerToken } from '../auth/token-secret.ts';
 import type { TokenStore } from '../auth/token-store.ts';
 import { DistillGuardError, errors } from '../common/errors.ts';

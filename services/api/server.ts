@@ -7,7 +7,7 @@ import { createTokenStore } from '../auth/token-store.ts';
 import { clusterCasePolicy } from '../cases/case-policy.ts';
 import { createCaseProjector } from '../cases/case-projector.ts';
 import { createClickHouse } from '../common/clickhouse/client.ts';
-import { migrate } from '../common/clickhouse/migrate.ts';
+import { migrate } from '../common/clickhouse/migrations.ts';
 import type { Config } from '../common/config/index.ts';
 import type { Logger } from '../common/logger.ts';
 import { MetricsRegistry } from '../common/metrics-registry.ts';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Role } from '../auth/roles.ts';
+import type { Role } from '../auth/principal.ts';
 import { errors } from '../common/errors.ts';
 import { describeIssues } from '../common/zod-issues.ts';
 

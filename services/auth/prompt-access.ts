@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type SqlFragment, trusted } from '../common/clickhouse/sql.ts';
-import type { Role } from './roles.ts';
+import type { Role } from './principal.ts';
 
 /**
  * Whether a caller may read prompt text (DG_PROMPT_READ_ROLES). An exact list, unlike route roles: an operator may

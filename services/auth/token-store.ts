@@ -3,7 +3,7 @@ import type { ClickHouse } from '../common/clickhouse/client.ts';
 import { sql } from '../common/clickhouse/sql.ts';
 import { table } from '../common/clickhouse/table.ts';
 import { LruMap } from '../common/lru-map.ts';
-import { type Principal, type Role, roleSchema } from './roles.ts';
+import { type Principal, type Role, roleSchema } from './principal.ts';
 import { hashToken, newTokenId, newTokenValue, tokenIdOf, tokenMatches } from './token-secret.ts';
 
 export const tokenRecordSchema = z.object({

@@ -4,7 +4,7 @@ import type { RarityScale } from './evidence-weights.ts';
 import { extractionTerms, type PopulationVolume } from './extraction-shape.ts';
 import type { KeyEvidence } from './key-evidence.ts';
 import type { KeyProfile } from './key-profile.ts';
-import { scheduleCorrelation } from './schedule.ts';
+import { scheduleCorrelation } from './key-schedule.ts';
 import { type SharedValue, topShared, topSharedValues } from './shared-evidence.ts';
 
 /** How much each factor weighs inside "one actor" (sums to 1); extraction shape is scored on its own. */

@@ -1,5 +1,5 @@
 import type { KeyProfile } from './key-profile.ts';
-import { scheduleTokens } from './schedule.ts';
+import { scheduleTokens } from './key-schedule.ts';
 import type { CountedValue } from './space-saving.ts';
 import { MIN_TOPIC_PROMPTS, topicTokens } from './topic-sketch.ts';
 

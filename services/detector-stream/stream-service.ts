@@ -1,6 +1,6 @@
 import type { Kafka, Producer } from 'kafkajs';
 import { type ClickHouse, createClickHouse } from '../common/clickhouse/client.ts';
-import { migrate } from '../common/clickhouse/migrate.ts';
+import { migrate } from '../common/clickhouse/migrations.ts';
 import type { Config } from '../common/config/index.ts';
 import type { Logger } from '../common/logger.ts';
 import { withRetry } from '../common/retry.ts';

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { FittedParams } from './baselines/fit-baselines.ts';
+import type { DatasetProgress } from './dataset-progress.ts';
 import type { DetectorSource } from './detector-source.ts';
-import type { DatasetProgress } from './progress.ts';
 import type { JobResult, ReportJob } from './report-job.ts';
 
 export interface WorkerInput {

@@ -9,10 +9,10 @@ import {
   type SnapshotSystem,
   shortcutSystem,
 } from './baselines/snapshot-baselines.ts';
+import type { DatasetProgress } from './dataset-progress.ts';
 import { buildDataset, type DatasetSpec } from './datasets/catalogue.ts';
 import type { DetectorFactory } from './detector-source.ts';
 import { evaluateSystem } from './metrics/evaluate.ts';
-import type { DatasetProgress } from './progress.ts';
 import { type DatasetRole, datasetRole } from './protocol.ts';
 import type { SystemMetrics } from './report-schema.ts';
 import { type DatasetRun, type DetectorUnderTest, runDataset } from './run-dataset.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Role } from '../auth/roles.ts';
+import type { Role } from '../auth/principal.ts';
 import type { ClickHouse } from '../common/clickhouse/client.ts';
 import { sql } from '../common/clickhouse/sql.ts';
 import { table } from '../common/clickhouse/table.ts';

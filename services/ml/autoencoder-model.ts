@@ -3,9 +3,9 @@ import { withLazyReasons } from '../common/lazy-reasons.ts';
 import { scoreFromAnchors } from './calibration.ts';
 import { compileDenseProgram, type DenseProgram } from './dense-program.ts';
 import type { ErrorAnchors, ModelMetadata } from './model-metadata.ts';
+import { type MlScore, round, topReasons } from './model-reasons.ts';
 import type { StoredModel } from './model-store.ts';
 import { normaliseRow, normaliseRows } from './normalisation.ts';
-import { type MlScore, round, topReasons } from './reasons.ts';
 import { tf } from './runtime.ts';
 
 export interface Reconstruction {

@@ -1,6 +1,6 @@
 import { ATTACK_BUILDERS } from './archetypes/attack.ts';
 import { BENIGN_BUILDERS } from './archetypes/benign.ts';
-import { type BuildContext, iso } from './archetypes/context.ts';
+import { type BuildContext, iso } from './archetypes/build-context.ts';
 import { hydraMemberCount, populationCounts, type ResolvedSimulationOptions } from './options.ts';
 import { type KeyProfile, MODELS } from './profile.ts';
 import { Rng } from './random.ts';

@@ -3,7 +3,7 @@ import type { ClickHouse } from '../common/clickhouse/client.ts';
 import { sql } from '../common/clickhouse/sql.ts';
 import { table } from '../common/clickhouse/table.ts';
 import { errors } from '../common/errors.ts';
-import type { LabelledSnapshot } from './dataset.ts';
+import type { LabelledSnapshot } from './snapshot-dataset.ts';
 import { readAlertHistory } from './stored-alerts.ts';
 import {
   assertEnoughLabels,

@@ -6,7 +6,7 @@ import type { TimedEvent } from '../simulator/index.ts';
 import { simulate } from '../simulator/index.ts';
 import { randomisedDataset } from '../simulator/randomised/index.ts';
 import type { GroundTruth } from '../simulator/truth.ts';
-import type { SimulatedRun } from './dataset.ts';
+import type { SimulatedRun } from './snapshot-dataset.ts';
 import type { RunSpec } from './splits.ts';
 
 const YIELD_EVERY_EVENTS = 20_000;

@@ -7,7 +7,7 @@ import {
   labelFromTruth,
   type SimulatedRun,
   thinSnapshots,
-} from './dataset.ts';
+} from './snapshot-dataset.ts';
 
 export type SplitRole = 'train' | 'held_out_seed' | 'held_out_variant';
 

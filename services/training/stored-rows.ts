@@ -2,7 +2,7 @@ import { errors } from '../common/errors.ts';
 import { MODEL_FEATURES } from '../detector/features/feature-roles.ts';
 import { hashString } from '../ml/prng.ts';
 import { type AnalystLabel, labelValue, verdictAt } from './analyst-labels.ts';
-import { ARCHETYPE_CATEGORY, type LabelledSnapshot } from './dataset.ts';
+import { ARCHETYPE_CATEGORY, type LabelledSnapshot } from './snapshot-dataset.ts';
 import type { AlertHistory, StoredVerdict } from './stored-alerts.ts';
 
 /**

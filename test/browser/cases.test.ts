@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { z } from 'zod';
-import type { Role } from '../../services/auth/roles.ts';
+import type { Role } from '../../services/auth/principal.ts';
 import { createTokenStore } from '../../services/auth/token-store.ts';
 import { sql } from '../../services/common/clickhouse/sql.ts';
 import { table } from '../../services/common/clickhouse/table.ts';

@@ -3,7 +3,7 @@ import { type AddressInfo, createServer } from 'node:net';
 import { type Kafka, logLevel } from 'kafkajs';
 import type { UsageEventInput } from '../../schemas/usage-v1.ts';
 import { type ClickHouse, createClickHouse } from '../../services/common/clickhouse/client.ts';
-import { migrate } from '../../services/common/clickhouse/migrate.ts';
+import { migrate } from '../../services/common/clickhouse/migrations.ts';
 import { ident, sql } from '../../services/common/clickhouse/sql.ts';
 import { loadConfig } from '../../services/common/config/index.ts';
 import { silentLogger } from '../../services/common/logger.ts';

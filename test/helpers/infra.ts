@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Kafka, logLevel } from 'kafkajs';
 import { type ClickHouse, createClickHouse } from '../../services/common/clickhouse/client.ts';
-import { migrate } from '../../services/common/clickhouse/migrate.ts';
+import { migrate } from '../../services/common/clickhouse/migrations.ts';
 import { ident, sql } from '../../services/common/clickhouse/sql.ts';
 import { type Config, loadConfig } from '../../services/common/config/index.ts';
 import { silentLogger } from '../../services/common/logger.ts';

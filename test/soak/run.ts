@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { logLevel } from 'kafkajs';
 import { z } from 'zod';
 import { createClickHouse } from '../../services/common/clickhouse/client.ts';
-import { migrate } from '../../services/common/clickhouse/migrate.ts';
+import { migrate } from '../../services/common/clickhouse/migrations.ts';
 import { ident, sql } from '../../services/common/clickhouse/sql.ts';
 import { loadConfig } from '../../services/common/config/index.ts';
 import { silentLogger } from '../../services/common/logger.ts';

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { FEATURE_NAMES } from '../../detector/features/feature-names.ts';
 import { dataRange, rangeView } from '../../investigate/data-range.ts';
-import { keyProfile } from '../../investigate/key-profile.ts';
+import { keyProfile } from '../../investigate/key-population-profile.ts';
 import { BUCKETS, keyTimeline } from '../../investigate/key-timeline.ts';
 import { rangedQuery } from '../../investigate/query-limits.ts';
 import { bucketParam, featureListParam, idParam } from '../../investigate/query-params.ts';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { principalSchema, roleSchema } from '../../auth/roles.ts';
+import { principalSchema, roleSchema } from '../../auth/principal.ts';
 import { tokenRecordSchema } from '../../auth/token-store.ts';
 import { errors } from '../../common/errors.ts';
 import { principalOf } from '../auth-hook.ts';

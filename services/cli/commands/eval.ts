@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { loadConfig } from '../../common/config/index.ts';
 import { errors } from '../../common/errors.ts';
+import { stderrProgress } from '../../eval/dataset-progress.ts';
 import { fullPlan, reportSpecs, smallPlan } from '../../eval/datasets/catalogue.ts';
-import { stderrProgress } from '../../eval/progress.ts';
 import { runEval } from '../../eval/run-eval.ts';
 import { parseCommandArgs } from '../args.ts';
 

@@ -1,5 +1,5 @@
 import { createClickHouse } from '../../common/clickhouse/client.ts';
-import { migrate } from '../../common/clickhouse/migrate.ts';
+import { migrate } from '../../common/clickhouse/migrations.ts';
 import { loadConfig } from '../../common/config/index.ts';
 import { createLogger } from '../../common/logger.ts';
 import { withRetry } from '../../common/retry.ts';

@@ -1,4 +1,4 @@
-import { roleSchema } from '../../auth/roles.ts';
+import { roleSchema } from '../../auth/principal.ts';
 import { createTokenStore } from '../../auth/token-store.ts';
 import { createClickHouse } from '../../common/clickhouse/client.ts';
 import { loadConfig } from '../../common/config/index.ts';

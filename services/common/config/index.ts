@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { errors } from '../errors.ts';
 import { describeIssues } from '../zod-issues.ts';
-import { actionsEnv } from './actions.ts';
+import { actionsEnv } from './actions-env.ts';
 import { apiEnv } from './api.ts';
 import { clickhouseEnv } from './clickhouse.ts';
 import { coordinationEnv } from './coordination.ts';
@@ -11,7 +11,7 @@ import { ingestEnv } from './ingest.ts';
 import { kafkaEnv } from './kafka.ts';
 import { mlEnv } from './ml.ts';
 import { retentionEnv } from './retention.ts';
-import { streamEnv } from './stream.ts';
+import { streamEnv } from './stream-env.ts';
 
 const logEnv = z
   .object({

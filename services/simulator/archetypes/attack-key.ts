@@ -11,7 +11,7 @@ import {
   newOrgId,
   pivotModels,
   randomSystemPromptHash,
-} from './context.ts';
+} from './build-context.ts';
 
 export interface AttackSpec {
   archetype: Archetype;

@@ -13,7 +13,7 @@ import type { Archetype } from '../truth.ts';
 import { attackKey, campaignStartTime } from './attack-key.ts';
 import { cotStyle, distillationStyle, sweepStyle } from './attack-styles.ts';
 import { CHAT_STYLE } from './benign-styles.ts';
-import type { BuildContext } from './context.ts';
+import type { BuildContext } from './build-context.ts';
 import { hydraNetwork } from './hydra.ts';
 
 type AttackBuilder = (ctx: BuildContext) => KeyProfile[];

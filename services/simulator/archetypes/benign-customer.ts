@@ -13,7 +13,7 @@ import {
   newKeyId,
   newOrgId,
   randomSystemPromptHash,
-} from './context.ts';
+} from './build-context.ts';
 
 export interface CustomerBasics {
   tz: number;

@@ -29,7 +29,7 @@ import {
   HOBBY_STYLE,
   RESEARCH_STYLE,
 } from './benign-styles.ts';
-import type { BuildContext } from './context.ts';
+import type { BuildContext } from './build-context.ts';
 
 const CLOUD_ASNS = [16509, 15169, 8075];
 type BenignBuilder = (ctx: BuildContext) => KeyProfile[];

@@ -5,7 +5,7 @@ import { USER_AGENTS } from '../request-style.ts';
 import { diurnal, dutyCycle, HOUR_MS, product } from '../schedule.ts';
 import { attackKey, campaignStartTime, pivotDelay } from './attack-key.ts';
 import { hydraStyle } from './attack-styles.ts';
-import { type BuildContext, newOrgId, pivotModels, randomSystemPromptHash } from './context.ts';
+import { type BuildContext, newOrgId, pivotModels, randomSystemPromptHash } from './build-context.ts';
 
 /** What every member of one network shares: the operator's templates, client, infrastructure and clock. */
 function sharedPlan(ctx: BuildContext) {

@@ -1,10 +1,16 @@
 import type { Rng } from '../random.ts';
-import { capabilitySweep, expertQuestions, hydraContent, narrowDomain, reasoningHarvest } from './attack-prompts.ts';
 import { RESIDENTIAL_ASNS } from './attributes.ts';
-import { humanChat } from './benign-prompts.ts';
 import type { KeyContext, NetworkPicker } from './context.ts';
 import { dailyCycle, flat, type Intensity, officeHours, windows, withHourlyNoise } from './intensity.ts';
 import type { RequestShape } from './plan.ts';
+import {
+  capabilitySweep,
+  expertQuestions,
+  hydraContent,
+  narrowDomain,
+  reasoningHarvest,
+} from './randomised-attack-prompts.ts';
+import { humanChat } from './randomised-benign-prompts.ts';
 import { type BuildEnv, logUniform, type Workload } from './segments.ts';
 import type { AttackName } from './variants.ts';
 

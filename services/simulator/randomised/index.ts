@@ -5,10 +5,14 @@ import { loadHumanPrompts } from '../human-prompts/loader.ts';
 import type { TimedEvent } from '../key-stream.ts';
 import { mergeByTime } from '../merge.ts';
 import { type EventSettings, keyEvents, promptFieldsFor } from './key-events.ts';
-import { type RandomisedOptions, type ResolvedRandomisedOptions, randomisedOptionsSchema } from './options.ts';
-import { buildPopulation } from './population.ts';
+import {
+  type RandomisedOptions,
+  type ResolvedRandomisedOptions,
+  randomisedOptionsSchema,
+} from './randomised-options.ts';
+import { buildPopulation } from './randomised-population.ts';
 
-export { type RandomisedOptions, randomisedOptionsSchema } from './options.ts';
+export { type RandomisedOptions, randomisedOptionsSchema } from './randomised-options.ts';
 
 /** A randomised-family dataset, plus which human prompts it used and why not when it fell back. */
 export interface RandomisedDataset extends Dataset {

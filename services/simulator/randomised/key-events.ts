@@ -5,7 +5,7 @@ import { Rng } from '../random.ts';
 import type { PromptMode } from '../truth.ts';
 import type { Intensity } from './intensity.ts';
 import type { Behaviour, KeyPlan, ModelPlan } from './plan.ts';
-import { NEW_MODEL } from './population.ts';
+import { NEW_MODEL } from './randomised-population.ts';
 import { fillRequest } from './request.ts';
 
 export interface EventSettings {

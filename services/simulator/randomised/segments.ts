@@ -1,4 +1,7 @@
 import type { Rng } from '../random.ts';
+import type { ContextTilt, KeyContext } from './context.ts';
+import { dailyCycle, type Intensity, officeHours, windows } from './intensity.ts';
+import type { PromptSource, RequestShape } from './plan.ts';
 import {
   coding,
   documents,
@@ -8,11 +11,8 @@ import {
   syntheticData,
   translation,
   tutoring,
-} from './benign-prompts.ts';
-import type { ContextTilt, KeyContext } from './context.ts';
-import { dailyCycle, type Intensity, officeHours, windows } from './intensity.ts';
-import type { VariantName } from './options.ts';
-import type { PromptSource, RequestShape } from './plan.ts';
+} from './randomised-benign-prompts.ts';
+import type { VariantName } from './randomised-options.ts';
 import { TILTS } from './tilts.ts';
 import type { BenignSegment, VariantSpec } from './variants.ts';
 

@@ -1,5 +1,5 @@
 import type { ATTACK_ARCHETYPES, RANDOMISED_BENIGN_SEGMENTS } from '../truth.ts';
-import type { VariantName } from './options.ts';
+import type { VariantName } from './randomised-options.ts';
 
 export type BenignSegment = (typeof RANDOMISED_BENIGN_SEGMENTS)[number];
 export type HeavySegment = Exclude<BenignSegment, 'small_user'>;

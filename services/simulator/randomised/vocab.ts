@@ -1,4 +1,4 @@
-import type { VariantName } from './options.ts';
+import type { VariantName } from './randomised-options.ts';
 
 /** A topic grammar: domains with subtopics and the aspects a question can ask about. */
 export interface TopicSet {

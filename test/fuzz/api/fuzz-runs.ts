@@ -1,4 +1,4 @@
-import type { Role } from '../../../services/auth/roles.ts';
+import type { Role } from '../../../services/auth/principal.ts';
 import type { FuzzServer } from './fuzz-server.ts';
 
 /** One schemathesis invocation: who calls, which operations, how hard. */

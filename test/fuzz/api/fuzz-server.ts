@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { insertAlerts } from '../../../services/alerts-store/insert-alerts.ts';
 import { startServer } from '../../../services/api/server.ts';
-import type { Role } from '../../../services/auth/roles.ts';
+import type { Role } from '../../../services/auth/principal.ts';
 import { createTokenStore } from '../../../services/auth/token-store.ts';
 import { createClickHouse } from '../../../services/common/clickhouse/client.ts';
 import { ident, sql } from '../../../services/common/clickhouse/sql.ts';

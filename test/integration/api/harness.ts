@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ActionsService } from '../../../services/actions/actions-service.ts';
 import { buildApp } from '../../../services/api/app.ts';
 import type { AppDeps } from '../../../services/api/deps.ts';
-import type { Role } from '../../../services/auth/roles.ts';
+import type { Role } from '../../../services/auth/principal.ts';
 import { createTokenStore } from '../../../services/auth/token-store.ts';
 import type { ClickHouse } from '../../../services/common/clickhouse/client.ts';
 import type { SqlQuery } from '../../../services/common/clickhouse/sql.ts';

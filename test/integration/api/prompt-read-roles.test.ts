@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { insertAlerts } from '../../../services/alerts-store/insert-alerts.ts';
-import type { Role } from '../../../services/auth/roles.ts';
+import type { Role } from '../../../services/auth/principal.ts';
 import { createCaseProjector } from '../../../services/cases/case-projector.ts';
 import { loadConfig } from '../../../services/common/config/index.ts';
 import { silentLogger } from '../../../services/common/logger.ts';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { run as calibrate } from '../../../services/cli/commands/calibrate.ts';
 import { type ClickHouse, createClickHouse } from '../../../services/common/clickhouse/client.ts';
-import { loadMigrations, MIGRATIONS_DIR, migrate } from '../../../services/common/clickhouse/migrate.ts';
+import { loadMigrations, MIGRATIONS_DIR, migrate } from '../../../services/common/clickhouse/migrations.ts';
 import { ident, sql } from '../../../services/common/clickhouse/sql.ts';
 import { silentLogger } from '../../../services/common/logger.ts';
 import { readStoredReference } from '../../../services/training/clickhouse-reference.ts';

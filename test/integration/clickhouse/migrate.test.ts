@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { z } from 'zod';
 import { createClickHouse } from '../../../services/common/clickhouse/client.ts';
-import { MIGRATIONS_DIR, migrate } from '../../../services/common/clickhouse/migrate.ts';
+import { MIGRATIONS_DIR, migrate } from '../../../services/common/clickhouse/migrations.ts';
 import { ident, sql } from '../../../services/common/clickhouse/sql.ts';
 import { DistillGuardError } from '../../../services/common/errors.ts';
 import { silentLogger } from '../../../services/common/logger.ts';

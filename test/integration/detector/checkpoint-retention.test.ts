@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { type ClickHouse, createClickHouse } from '../../../services/common/clickhouse/client.ts';
-import { MIGRATIONS_DIR, migrate } from '../../../services/common/clickhouse/migrate.ts';
+import { MIGRATIONS_DIR, migrate } from '../../../services/common/clickhouse/migrations.ts';
 import { ident, sql } from '../../../services/common/clickhouse/sql.ts';
 import { silentLogger } from '../../../services/common/logger.ts';
 import { createDetectorPipeline } from '../../../services/detector/pipeline.ts';

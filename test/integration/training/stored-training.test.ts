@@ -7,7 +7,7 @@ import { run as train } from '../../../services/cli/commands/train.ts';
 import { FEATURE_NAMES } from '../../../services/detector/features/feature-names.ts';
 import { MODEL_FEATURES } from '../../../services/detector/features/feature-roles.ts';
 import { DEFAULT_SOURCE_OPTIONS, readStoredTraining } from '../../../services/training/clickhouse-source.ts';
-import type { LabelledSnapshot } from '../../../services/training/dataset.ts';
+import type { LabelledSnapshot } from '../../../services/training/snapshot-dataset.ts';
 import { testClickHouse, testConfig, uniqueName } from '../../helpers/infra.ts';
 import { alertRow, CONTEXT_MARKER, DAY, dailyRows, featureValue, HOUR, MINUTE, T0 } from './stored-traffic.ts';
 

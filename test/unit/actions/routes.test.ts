@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { createActionsService } from '../../../services/actions/actions-service.ts';
 import { buildApp } from '../../../services/api/app.ts';
-import type { Role } from '../../../services/auth/roles.ts';
+import type { Role } from '../../../services/auth/principal.ts';
 import { silentLogger } from '../../../services/common/logger.ts';
 import { bearer, fakeDeps } from '../api/fake-deps.ts';
 import { alert, MemoryAudit, MemoryTopic, testPolicy } from './fixtures.ts';

@@ -1,5 +1,5 @@
 import type { AppDeps } from '../../../services/api/deps.ts';
-import type { Principal, Role } from '../../../services/auth/roles.ts';
+import type { Principal, Role } from '../../../services/auth/principal.ts';
 import type { TokenStore } from '../../../services/auth/token-store.ts';
 import type { ClickHouse } from '../../../services/common/clickhouse/client.ts';
 import type { SqlQuery } from '../../../services/common/clickhouse/sql.ts';

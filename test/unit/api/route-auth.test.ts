@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../../services/api/app.ts';
-import type { Role } from '../../../services/auth/roles.ts';
+import type { Role } from '../../../services/auth/principal.ts';
 import { loadConfig } from '../../../services/common/config/index.ts';
 import { bearer, fakeDeps } from './fake-deps.ts';
 import { servedRoutes } from './route-table.ts';

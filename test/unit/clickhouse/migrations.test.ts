@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { loadMigrations, splitStatements } from '../../../services/common/clickhouse/migrate.ts';
+import { loadMigrations, splitStatements } from '../../../services/common/clickhouse/migrations.ts';
 
 test('statements split on a trailing semicolon; comment lines dropped', () => {
   const parts = splitStatements('-- note; with semicolon\nCREATE TABLE a (x String);\n\nCREATE TABLE b (y String);\n');

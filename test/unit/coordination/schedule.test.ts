@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { scheduleCorrelation, scheduleTokens } from '../../../services/coordination/schedule.ts';
+import { scheduleCorrelation, scheduleTokens } from '../../../services/coordination/key-schedule.ts';
 import { rng } from './fixtures.ts';
 
 const phases = new Array(12).fill(0);

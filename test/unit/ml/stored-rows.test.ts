@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { benignSegmentOf } from '../../../services/training/clickhouse-reference.ts';
-import type { LabelledSnapshot } from '../../../services/training/dataset.ts';
+import type { LabelledSnapshot } from '../../../services/training/snapshot-dataset.ts';
 import type { AlertHistory } from '../../../services/training/stored-alerts.ts';
 import {
   assertEnoughLabels,

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseEventValue } from '../../../schemas/parse-event.ts';
 import { type RandomisedOptions, randomisedDataset } from '../../../services/simulator/randomised/index.ts';
-import { randomisedOptionsSchema } from '../../../services/simulator/randomised/options.ts';
-import { buildPopulation } from '../../../services/simulator/randomised/population.ts';
+import { randomisedOptionsSchema } from '../../../services/simulator/randomised/randomised-options.ts';
+import { buildPopulation } from '../../../services/simulator/randomised/randomised-population.ts';
 import { ATTACK_ARCHETYPES, groundTruthSchema, RANDOMISED_BENIGN_SEGMENTS } from '../../../services/simulator/truth.ts';
 
 const TURNS_FIXTURE = 'test/fixtures/sharegpt/human-turns.jsonl';

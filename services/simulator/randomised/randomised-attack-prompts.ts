@@ -1,6 +1,6 @@
 import type { Rng } from '../random.ts';
-import type { VariantName } from './options.ts';
 import type { PromptSource } from './plan.ts';
+import type { VariantName } from './randomised-options.ts';
 import { ELICITATION, FOREIGN_TEMPLATES, type TopicSet, topicsFor } from './vocab.ts';
 
 const QUESTION_TEMPLATES: Readonly<Record<VariantName, readonly string[]>> = {

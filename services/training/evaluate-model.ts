@@ -1,5 +1,5 @@
 import { confusionAt, prAuc, rocAuc } from '../ml/metrics.ts';
-import { categoryOf, type LabelledSnapshot } from './dataset.ts';
+import { categoryOf, type LabelledSnapshot } from './snapshot-dataset.ts';
 
 /** Held-out metrics of one model on one split: snapshot ranking, the operating point, and per-key outcomes. */
 export function evaluateScores(

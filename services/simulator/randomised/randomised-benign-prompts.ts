@@ -1,7 +1,7 @@
 import type { Rng } from '../random.ts';
-import { randomFill } from './attack-prompts.ts';
-import type { VariantName } from './options.ts';
 import type { PromptSource } from './plan.ts';
+import { randomFill } from './randomised-attack-prompts.ts';
+import type { VariantName } from './randomised-options.ts';
 import { topicsFor } from './vocab.ts';
 
 const CHAT: Readonly<Record<'tune' | 'held', readonly string[]>> = {
