@@ -1,4 +1,5 @@
 import type { Alert } from '../../schemas/alert-v1.ts';
+import type { TimeRange } from '../common/clickhouse/time-range.ts';
 import type { Logger } from '../common/logger.ts';
 import type { ActionAudit, ActionLogFilter, ActionLogPage } from './action-audit.ts';
 import { endingActionId } from './action-id.ts';
@@ -33,11 +34,6 @@ import type { KeyInfoLookup } from './key-info.ts';
 import type { Policy, PolicyMode } from './policy.ts';
 import { matchRule } from './policy-match.ts';
 import { bitingLimits } from './throttle-limits.ts';
-
-export interface TimeRange {
-  fromMs: number;
-  toMs: number;
-}
 
 /** Automatic throttling, manual actions and gateway decisions (issue 5 item 5). */
 export interface ActionsService {

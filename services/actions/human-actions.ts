@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { TimeRange } from '../common/clickhouse/time-range.ts';
 import { errors } from '../common/errors.ts';
 import type { Logger } from '../common/logger.ts';
 import { describeIssues } from '../common/zod-issues.ts';
@@ -15,7 +16,6 @@ import {
   type ThrottleInput,
   throttleInputSchema,
 } from './action-schema.ts';
-import type { TimeRange } from './actions-service.ts';
 import { orgForKey, type PlannedAction, planAlertActions } from './alert-plan.ts';
 import { type ActContext, type ActionOutcome, caseAsAlert, planThrottle, type Skipped } from './human-plan.ts';
 import type { KeyInfo } from './key-info.ts';

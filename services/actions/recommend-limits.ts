@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { type ClickHouse, clickhouseServerCode } from '../common/clickhouse/client.ts';
 import { ident, type SqlQuery, sql } from '../common/clickhouse/sql.ts';
+import type { TimeRange } from '../common/clickhouse/time-range.ts';
 import { errors } from '../common/errors.ts';
 import type { LimitRecommendation } from './action-schema.ts';
-import type { TimeRange } from './actions-service.ts';
 import { type ThrottleOptions, throttleFromMedians } from './throttle-limits.ts';
 
 const MAX_RANGE_MS = 92 * 86_400_000;

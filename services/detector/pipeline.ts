@@ -22,14 +22,14 @@ import { decodePipelineSnapshot, encodePipelineSnapshot } from './state/pipeline
 import { emptyCore, restoreCore, snapshotCore } from './state/pipeline-state.ts';
 import { keyStateParams } from './state/sketch-params.ts';
 import type { CapEvictionListener } from './state/state-caps.ts';
-import type { CoordinationEngine, DetectorPipeline, PipelineOutput, PipelineStats } from './types.ts';
+import type { CoordinationHook, DetectorPipeline, PipelineOutput, PipelineStats } from './types.ts';
 
 export interface DetectorPipelineOptions {
   /** Defaults to the built-in defaults (`defaultDetectorConfig()`); the services pass `loadConfig().detector`. */
   config?: DetectorConfig;
   /** Extra scorers (e.g. the tfjs autoencoder and classifier), combined with the built-in ones. */
   scorers?: Scorer[];
-  coordination?: CoordinationEngine;
+  coordination?: CoordinationHook;
   /** A `snapshot()` of an earlier pipeline to continue from (checkpoint restore); stage 2's part goes to it. */
   state?: Uint8Array | null;
   /**

@@ -22,8 +22,11 @@ export interface PipelineOutput {
   features: KeyFeatureSnapshot[];
 }
 
-/** Stage 2 (services/coordination) plugs in here; the pipeline feeds it every valid event once. */
-export interface CoordinationEngine {
+/**
+ * What the pipeline needs of stage 2: `services/coordination`'s `CoordinationEngine` plugs in here (the detector may
+ * not import it); the pipeline feeds it every valid event once.
+ */
+export interface CoordinationHook {
   observe(event: UsageEvent, fingerprint: PromptFingerprint | null): void;
   /** Advances stage 2 to event time `nowMs` and returns any cluster alerts it raises. */
   advance(nowMs: number): Alert[];

@@ -19,8 +19,8 @@ export function shuffleInPlace<T>(items: T[], random: () => number): T[] {
   return items;
 }
 
-/** A stable 32-bit hash of a string (FNV-1a), for seed-independent per-key split decisions. */
-export function hashString(text: string): number {
+/** Plain 32-bit FNV-1a of a string, for seed-independent per-key split decisions (not `common/text/tokenize.ts`'s mixed `hashString`). */
+export function fnv1a32(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);

@@ -1,6 +1,6 @@
 import { ALERT_CATEGORIES, type AlertCategory } from '../detector/scorers/scorer.ts';
 import type { KeyFeatureSnapshot } from '../detector/types.ts';
-import { hashString } from '../ml/prng.ts';
+import { fnv1a32 } from '../ml/prng.ts';
 import type { GroundTruth, KeyTruth } from '../simulator/truth.ts';
 import { type AnalystLabel, labelsByKey, labelValue, verdictAt } from './analyst-labels.ts';
 
@@ -111,5 +111,5 @@ export function applyAnalystLabels(
 
 /** Deterministic per-key split: the same key always lands on the same side, whatever the seed or run order. */
 export function isValidationKey(apiKeyId: string, share: number): boolean {
-  return hashString(apiKeyId) / 4294967296 < share;
+  return fnv1a32(apiKeyId) / 4294967296 < share;
 }

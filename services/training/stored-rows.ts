@@ -1,6 +1,6 @@
 import { errors } from '../common/errors.ts';
 import { MODEL_FEATURES } from '../detector/features/feature-roles.ts';
-import { hashString } from '../ml/prng.ts';
+import { fnv1a32 } from '../ml/prng.ts';
 import { type AnalystLabel, labelValue, verdictAt } from './analyst-labels.ts';
 import { ARCHETYPE_CATEGORY, type LabelledSnapshot } from './snapshot-dataset.ts';
 import type { AlertHistory, StoredVerdict } from './stored-alerts.ts';
@@ -75,7 +75,7 @@ export class KeySample {
   constructor(private readonly maxRows: number) {}
 
   add(row: LabelledSnapshot): void {
-    if (hashString(row.apiKeyId) >= this.cutoff) {
+    if (fnv1a32(row.apiKeyId) >= this.cutoff) {
       this.droppedRows++;
       return;
     }
@@ -93,7 +93,7 @@ export class KeySample {
   }
 
   private shrink(target: number): void {
-    const byHash = [...this.rows.keys()].map((key) => ({ key, hash: hashString(key) }));
+    const byHash = [...this.rows.keys()].map((key) => ({ key, hash: fnv1a32(key) }));
     byHash.sort((a, b) => b.hash - a.hash);
     for (const { key, hash } of byHash) {
       if (this.size <= target && hash < this.cutoff) break;
@@ -114,7 +114,7 @@ export interface StoredSplits {
 
 /** Keys sorted by hash, the first ceil(share·n) of them: a stratum's validation keys. */
 function firstByHash(keys: Iterable<string>, share: number): string[] {
-  const sorted = [...keys].sort((a, b) => hashString(a) - hashString(b) || a.localeCompare(b));
+  const sorted = [...keys].sort((a, b) => fnv1a32(a) - fnv1a32(b) || a.localeCompare(b));
   return sorted.slice(0, Math.ceil(share * sorted.length));
 }
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import type { TimeRange } from '../../../services/actions/actions-service.ts';
 import { type ActionsServiceDeps, createActionsService } from '../../../services/actions/actions-service.ts';
 import type { KeyInfo } from '../../../services/actions/key-info.ts';
 import { bitingLimits, throttleFromMedians } from '../../../services/actions/throttle-limits.ts';
+import type { TimeRange } from '../../../services/common/clickhouse/time-range.ts';
 import { silentLogger } from '../../../services/common/logger.ts';
 import { alert, fakeRecommender, MemoryAudit, MemoryTopic, testPolicy } from './fixtures.ts';
 

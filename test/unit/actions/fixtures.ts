@@ -1,9 +1,9 @@
 import type { Alert } from '../../../schemas/alert-v1.ts';
 import type { ActionAudit } from '../../../services/actions/action-audit.ts';
 import type { KeyAction, KeyActionState, LimitRecommendation } from '../../../services/actions/action-schema.ts';
-import type { TimeRange } from '../../../services/actions/actions-service.ts';
 import type { KeyActionsTopic, KeyStateListener } from '../../../services/actions/key-actions-topic.ts';
 import { parsePolicy } from '../../../services/actions/policy.ts';
+import type { TimeRange } from '../../../services/common/clickhouse/time-range.ts';
 
 export function alert(overrides: Partial<Alert> = {}): Alert {
   return {
