@@ -35,7 +35,6 @@ function sharedNames() {
     DG_TOPIC_DLQ: `bench-dlq-${id}`,
     DG_TOPIC_ALERTS: `bench-alerts-${id}`,
     DG_TOPIC_KEY_ACTIONS: `bench-key-actions-${id}`,
-    DG_TOPIC_KEY_SIGNATURES: `bench-key-signatures-${id}`,
     DG_EVENTS_PARTITIONS: String(PARTITIONS),
     DG_STREAM_HEALTH_PORT: '0',
     DG_LOG_LEVEL: 'warn',
@@ -167,8 +166,7 @@ async function start(o: RunOptions) {
       ...runLines,
       'Producer, broker, streaming service and ClickHouse share the same 2 cores: when the producer cannot reach a step’s rate, that step is not sustained whatever the service does, so the catch-up rate and the service’s events per CPU-second are the figures that carry over to a larger machine.',
     ],
-    close: () =>
-      deleteTopics(o.config, [topic, shared.DG_TOPIC_DLQ, shared.DG_TOPIC_ALERTS, shared.DG_TOPIC_KEY_SIGNATURES]),
+    close: () => deleteTopics(o.config, [topic, shared.DG_TOPIC_DLQ, shared.DG_TOPIC_ALERTS]),
   };
 }
 

@@ -7,7 +7,6 @@ import { describeIssues } from '../common/zod-issues.ts';
 import { AlertLog } from './alert-log.ts';
 import { type CoordinationSnapshot, coordinationSnapshotSchema } from './engine-snapshot.ts';
 import { KeyRegistry } from './key-registry.ts';
-import { type KeySignature, keySignatureSchema } from './key-signature.ts';
 import { runLinkingPass } from './linking-pass.ts';
 
 export interface CoordinationStats {
@@ -23,8 +22,6 @@ export interface CoordinationStats {
 export interface CoordinationEngine {
   /** Every valid event, in event-time order, with its prompt fingerprint when stage 1 has one. */
   observe(event: UsageEvent, fingerprint: PromptFingerprint | null): void;
-  /** A per-key summary from the `key-signatures` topic (streaming path); throws DG_ERR_BAD_INPUT when invalid. */
-  observeSignature(signature: unknown): void;
   /** Called after every event with its time; runs a linking pass when a pass interval boundary was crossed. */
   advance(nowMs: number): Alert[];
   /** Runs a linking pass now if anything changed since the last one (end of a replay). */
@@ -54,14 +51,6 @@ class Coordination implements CoordinationEngine {
   observe(event: UsageEvent, fingerprint: PromptFingerprint | null): void {
     this.startedAt ??= event.ts;
     this.registry.observe(event, fingerprint);
-    this.keepUnderCap();
-  }
-
-  observeSignature(signature: unknown): void {
-    const parsed = keySignatureSchema.safeParse(signature);
-    if (!parsed.success) throw errors.badInput(`key signature: ${describeIssues(parsed.error)}`);
-    this.startedAt ??= parsed.data.first_seen;
-    this.registry.observeSignature(parsed.data satisfies KeySignature);
     this.keepUnderCap();
   }
 

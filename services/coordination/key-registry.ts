@@ -57,20 +57,6 @@ export class KeyRegistry {
     this.dirty.add(event.api_key_id);
   }
 
-  /** Replaces a key's profile with a newer summary from stage 1; older summaries are ignored. */
-  observeSignature(signature: KeySignature): void {
-    const record = this.records.get(signature.api_key_id);
-    if (record && record.profile.lastSeen > signature.last_seen) return;
-    if (record) record.profile = KeyProfile.fromSignature(signature);
-    else
-      this.records.set(signature.api_key_id, {
-        profile: KeyProfile.fromSignature(signature),
-        families: [],
-        evidence: NO_EVIDENCE,
-      });
-    this.dirty.add(signature.api_key_id);
-  }
-
   get withTiming(): boolean {
     return this.timingEnabled;
   }

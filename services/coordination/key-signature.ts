@@ -20,8 +20,8 @@ const count = z.int().min(0);
 const counted = (value: z.ZodString, max: number) => z.array(z.object({ value, count, error: count })).max(max);
 
 /**
- * The compact per-key summary stage 1 publishes on `key-signatures` and stage 2 links on; lossless with respect to
- * the coordination engine's per-key state, so it also serves as that state's checkpoint form.
+ * The compact per-key summary stage 2 links on, lossless with respect to the coordination engine's per-key state: the
+ * form that state takes in the engine's checkpoint.
  */
 export const keySignatureSchema = z.object({
   v: z.literal(1),

@@ -34,7 +34,6 @@ export function privateEnv(apiPort: number): Record<string, string> {
     DG_TOPIC_DLQ: `dlq-${id}`,
     DG_TOPIC_ALERTS: `alerts-${id}`,
     DG_TOPIC_KEY_ACTIONS: `key-actions-${id}`,
-    DG_TOPIC_KEY_SIGNATURES: `key-signatures-${id}`,
     DG_KAFKA_GROUP_INGEST: `ingest-${id}`,
     DG_KAFKA_GROUP_COORDINATION: `coordination-${id}`,
     DG_KAFKA_GROUP_ACTIONS: `actions-${id}`,

@@ -22,7 +22,6 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     DG_TOPIC_DLQ: `dlq-${id}`,
     DG_TOPIC_ALERTS: `alerts-${id}`,
     DG_TOPIC_KEY_ACTIONS: `key-actions-${id}`,
-    DG_TOPIC_KEY_SIGNATURES: `key-signatures-${id}`,
     DG_KAFKA_GROUP_INGEST: `ingest-${id}`,
     DG_LOG_LEVEL: 'silent',
     ...overrides,

@@ -9,7 +9,6 @@ export const kafkaEnv = z
     DG_TOPIC_DLQ: z.string().default('usage-events-dlq').describe('Dead-letter topic for invalid events'),
     DG_TOPIC_ALERTS: z.string().default('alerts').describe('Topic alerts are produced to'),
     DG_TOPIC_KEY_ACTIONS: z.string().default('key-actions').describe('Compacted topic of key actions'),
-    DG_TOPIC_KEY_SIGNATURES: z.string().default('key-signatures').describe('Compacted topic of per-key summaries'),
     DG_KAFKA_GROUP_INGEST: z.string().default('distillguard-ingest').describe('Consumer group of the ingest stage'),
     DG_KAFKA_GROUP_COORDINATION: z
       .string()
@@ -71,7 +70,6 @@ export const kafkaEnv = z
       dlq: e.DG_TOPIC_DLQ,
       alerts: e.DG_TOPIC_ALERTS,
       keyActions: e.DG_TOPIC_KEY_ACTIONS,
-      keySignatures: e.DG_TOPIC_KEY_SIGNATURES,
     },
     groups: { ingest: e.DG_KAFKA_GROUP_INGEST, coordination: e.DG_KAFKA_GROUP_COORDINATION },
     sessionTimeoutMs: e.DG_KAFKA_SESSION_TIMEOUT_MS,

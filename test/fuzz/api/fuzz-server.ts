@@ -28,7 +28,6 @@ function fuzzConfig(): Config {
     DG_TOPIC_DLQ: `fuzz-dlq-${id}`,
     DG_TOPIC_ALERTS: `fuzz-alerts-${id}`,
     DG_TOPIC_KEY_ACTIONS: `fuzz-key-actions-${id}`,
-    DG_TOPIC_KEY_SIGNATURES: `fuzz-key-signatures-${id}`,
     DG_KAFKA_GROUP_INGEST: `fuzz-ingest-${id}`,
     DG_KAFKA_GROUP_COORDINATION: `fuzz-coordination-${id}`,
     DG_KAFKA_GROUP_ACTIONS: `fuzz-actions-${id}`,

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { Alert } from '../../../schemas/alert-v1.ts';
 import { DistillGuardError } from '../../../services/common/errors.ts';
 import { clusterAlertId } from '../../../services/coordination/cluster-alert.ts';
-import { createCoordinationEngine, KeyProfile } from '../../../services/coordination/index.ts';
+import { createCoordinationEngine } from '../../../services/coordination/index.ts';
 import { rng, runEngine, type TrafficEvent } from './fixtures.ts';
 import { benignPopulation, hydra } from './scenarios.ts';
 
@@ -46,26 +46,4 @@ test('restore rejects a state that is not a coordination snapshot', () => {
     () => createCoordinationEngine().restore({ v: 2 }),
     (e: unknown) => e instanceof DistillGuardError && e.code === 'DG_ERR_BAD_INPUT',
   );
-  assert.throws(() => createCoordinationEngine().observeSignature({ api_key_id: 'k' }), DistillGuardError);
-});
-
-test('per-key signatures from stage 1 link the same keys as the in-process event path', () => {
-  const events = traffic();
-  const end = events[events.length - 1]!.event.ts;
-  const direct = createCoordinationEngine({ warmupMs: 0 });
-  for (const { event, fingerprint } of events) direct.observe(event, fingerprint);
-  const expected = direct.flush(end);
-
-  const profiles = new Map<string, KeyProfile>();
-  for (const { event, fingerprint } of events) {
-    const key = event.api_key_id;
-    if (!profiles.has(key)) profiles.set(key, new KeyProfile(key, event.org_id, event.ts));
-    profiles.get(key)!.observe(event, fingerprint);
-  }
-  const viaTopic = createCoordinationEngine({ warmupMs: 0 });
-  for (const p of profiles.values()) viaTopic.observeSignature(JSON.parse(JSON.stringify(p.toSignature())));
-  const got = viaTopic.flush(end);
-  assert.equal(got.length, 1);
-  assert.deepEqual(got[0]!.api_key_ids, expected[0]!.api_key_ids);
-  assert.ok(got[0]!.api_key_ids.length >= 72);
 });
