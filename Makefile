@@ -8,7 +8,7 @@ export DG_CLICKHOUSE_URL ?= http://127.0.0.1:$(DG_CLICKHOUSE_HTTP_PORT)
 
 NODE_STAMP := node_modules/.install-stamp
 
-.PHONY: live help install up down status migrate lint format typecheck schema test test-unit test-integration demo bench chaos chaos-short soak docs test-browser eval eval-small train bench-smoke fuzz-api data-sharegpt
+.PHONY: live help install up down status migrate lint format typecheck schema test test-unit test-integration demo bench chaos chaos-short soak soak-short docs test-browser eval eval-small train bench-smoke fuzz-api data-sharegpt
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -55,7 +55,7 @@ test-unit: install ## unit tests (no external services)
 test-integration: install up migrate ## integration tests against the real Kafka and ClickHouse
 	npm run -s test:integration
 
-test: install lint typecheck test-unit test-integration test-browser eval-small bench-smoke fuzz-api chaos-short ## everything CI runs
+test: install lint typecheck test-unit test-integration test-browser eval-small bench-smoke fuzz-api chaos-short soak-short ## everything CI runs
 
 test-browser: install up migrate ## the web UI in Debian's chromium driven by playwright-core (screenshots in test-artifacts/)
 	bash infra/ensure-chromium.sh
@@ -77,6 +77,9 @@ chaos-short: install ## the short version of every chaos scenario (part of make 
 
 soak: install up migrate ## the full pipeline under steady load (SOAK_MINUTES=30, SOAK_RATE=150 events/s): RSS slope, lag, table sizes
 	nice -n 10 npx tsx test/soak/run.ts
+
+soak-short: install up migrate ## 2 minutes of the soak in `make test`: both processes stay up, lag bounded and drained, checkpoints bounded (RSS slope reported only)
+	SOAK_MINUTES=2 SOAK_WARMUP_MINUTES=0.5 SOAK_CHECK_RSS=0 npx tsx test/soak/run.ts
 
 eval: install ## the held-out protocol run (tens of minutes); rewrites reports/eval.md, eval.json and PNG plots
 	./bin/distillguard eval

@@ -18,6 +18,10 @@ const soakEnv = z
     SOAK_MAX_RSS_SLOPE_PCT_H: positive(5, 1_000).describe('Largest RSS growth after warm-up, % per hour'),
     SOAK_MAX_LAG_S: positive(60, 3_600).describe('Largest consumer lag after warm-up, in seconds of production'),
     SOAK_KEEP: z.enum(['0', '1']).default('0').describe('1 keeps the database and topics afterwards'),
+    SOAK_CHECK_RSS: z
+      .enum(['0', '1'])
+      .default('1')
+      .describe('0 reports the RSS slopes without judging them (a run of minutes fits GC noise, not growth)'),
   })
   .transform((e) => ({
     minutes: e.SOAK_MINUTES,
@@ -28,6 +32,7 @@ const soakEnv = z
     maxRssSlopePctPerHour: e.SOAK_MAX_RSS_SLOPE_PCT_H,
     maxLagEvents: e.SOAK_MAX_LAG_S * e.SOAK_RATE,
     keep: e.SOAK_KEEP === '1',
+    checkRss: e.SOAK_CHECK_RSS === '1',
   }));
 
 export type SoakOptions = z.output<typeof soakEnv>;
