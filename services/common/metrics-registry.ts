@@ -17,6 +17,16 @@ export interface Histogram {
 /** What a gauge reads at scrape time: one value, or labelled values (label names declared at registration). */
 export type GaugeReading = number | Array<{ labels: Labels; value: number }>;
 
+/** Hands a reading to a metric: one unlabelled value, or one value per label set. */
+function apply(
+  reading: GaugeReading,
+  one: (value: number) => void,
+  each: (labels: Labels, value: number) => void,
+): void {
+  if (typeof reading === 'number') one(reading);
+  else for (const { labels, value } of reading) each(labels, value);
+}
+
 export class MetricsRegistry {
   readonly #registry = new Registry();
   readonly #names = new Set<string>();
@@ -62,10 +72,12 @@ export class MetricsRegistry {
       labelNames,
       registers: [this.#registry],
       collect() {
-        const reading = read();
         this.reset();
-        if (typeof reading === 'number') this.set(reading);
-        else for (const { labels, value } of reading) this.set(labels, value);
+        apply(
+          read(),
+          (value) => this.set(value),
+          (labels, value) => this.set(labels, value),
+        );
       },
     });
   }
@@ -82,10 +94,12 @@ export class MetricsRegistry {
       labelNames,
       registers: [this.#registry],
       collect() {
-        const reading = read();
         this.reset();
-        if (typeof reading === 'number') this.inc(reading);
-        else for (const { labels, value } of reading) this.inc(labels, value);
+        apply(
+          read(),
+          (value) => this.inc(value),
+          (labels, value) => this.inc(labels, value),
+        );
       },
     });
   }

@@ -35,3 +35,16 @@ export async function storedAlerts(ch: ClickHouse) {
   );
   return row!;
 }
+
+/** The stored-events and alerts columns every scenario reports: what queries see, copies hidden by FINAL, duplicates. */
+export function storedFigures(
+  final: Awaited<ReturnType<typeof storedEvents>>,
+  alerts: Awaited<ReturnType<typeof storedAlerts>>,
+) {
+  return {
+    stored: final.distinct_ids,
+    duplicates: final.rows - final.distinct_ids,
+    redelivered: final.raw_rows - final.distinct_ids,
+    alerts: `${alerts.distinct_ids} (${alerts.rows - alerts.distinct_ids} dup)`,
+  };
+}

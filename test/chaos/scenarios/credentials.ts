@@ -2,7 +2,7 @@ import { pollUntil } from '../../helpers/poll.ts';
 import type { ChaosContext, ScenarioResult } from '../context.ts';
 import { readDeadLetters } from '../dead-letters.ts';
 import { readiness, wait } from '../probes.ts';
-import { storedAlerts, storedEvents } from '../verify.ts';
+import { storedAlerts, storedEvents, storedFigures } from '../verify.ts';
 
 /**
  * ClickHouse rejects the stream's credentials (an operator's typo in DG_CLICKHOUSE_PASSWORD): a worker restarted
@@ -80,10 +80,7 @@ export async function rejectedCredentials(
   return {
     scenario: 'clickhouse rejects credentials',
     produced: opts.events,
-    stored: final.distinct_ids,
-    duplicates: final.rows - final.distinct_ids,
-    redelivered: final.raw_rows - final.distinct_ids,
-    alerts: `${alerts.distinct_ids} (${alerts.rows - alerts.distinct_ids} dup)`,
+    ...storedFigures(final, alerts),
     ok:
       typoAlive &&
       nothingMoved &&

@@ -1,7 +1,7 @@
 import { mulberry32 } from '../../fuzz/event-cases.ts';
 import { pollUntil } from '../../helpers/poll.ts';
 import type { ChaosContext, ScenarioResult } from '../context.ts';
-import { storedAlerts, storedEvents } from '../verify.ts';
+import { storedAlerts, storedEvents, storedFigures } from '../verify.ts';
 
 /** (a) kill -9 the stream worker at random points during the stream, restart each time; nothing lost or doubled. */
 export async function kill9(ctx: ChaosContext, opts: { events: number; kills: number }): Promise<ScenarioResult> {
@@ -42,10 +42,7 @@ export async function kill9(ctx: ChaosContext, opts: { events: number; kills: nu
   return {
     scenario: `kill -9 x${opts.kills}`,
     produced: opts.events,
-    stored: final.distinct_ids,
-    duplicates: final.rows - final.distinct_ids,
-    redelivered: final.raw_rows - final.distinct_ids,
-    alerts: `${alerts.distinct_ids} (${alerts.rows - alerts.distinct_ids} dup)`,
+    ...storedFigures(final, alerts),
     ok,
     checked,
   };

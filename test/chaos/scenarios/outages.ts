@@ -2,7 +2,7 @@ import { pollUntil } from '../../helpers/poll.ts';
 import { infra } from '../chaos-env.ts';
 import type { ChaosContext, ScenarioResult } from '../context.ts';
 import { readyz, rssBytes, wait } from '../probes.ts';
-import { storedAlerts, storedEvents } from '../verify.ts';
+import { storedAlerts, storedEvents, storedFigures } from '../verify.ts';
 
 async function finish(
   ctx: ChaosContext,
@@ -23,10 +23,7 @@ async function finish(
   return {
     scenario,
     produced: events,
-    stored: final.distinct_ids,
-    duplicates: final.rows - final.distinct_ids,
-    redelivered: final.raw_rows - final.distinct_ids,
-    alerts: `${alerts.distinct_ids} (${alerts.rows - alerts.distinct_ids} dup)`,
+    ...storedFigures(final, alerts),
     ok: extraOk && final.rows === events && final.in_range === events && alerts.rows === alerts.distinct_ids,
     checked,
   };

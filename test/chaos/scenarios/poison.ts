@@ -1,7 +1,7 @@
 import { pollUntil } from '../../helpers/poll.ts';
 import type { ChaosContext, ScenarioResult } from '../context.ts';
 import { readDeadLetters } from '../dead-letters.ts';
-import { storedAlerts, storedEvents } from '../verify.ts';
+import { storedAlerts, storedEvents, storedFigures } from '../verify.ts';
 
 /**
  * One event the detector throws on (test-only hook DG_TEST_POISON_EVENT_IDS, inert unless set) in the middle of the
@@ -36,10 +36,7 @@ export async function poisonEvent(ctx: ChaosContext, opts: { events: number }): 
   return {
     scenario: 'poison event',
     produced: opts.events,
-    stored: final.distinct_ids,
-    duplicates: final.rows - final.distinct_ids,
-    redelivered: final.raw_rows - final.distinct_ids,
-    alerts: `${alerts.distinct_ids} (${alerts.rows - alerts.distinct_ids} dup)`,
+    ...storedFigures(final, alerts),
     ok:
       alive &&
       alone &&

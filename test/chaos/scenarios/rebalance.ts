@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { pollUntil } from '../../helpers/poll.ts';
 import type { ChaosContext, ScenarioResult } from '../context.ts';
-import { storedAlerts, storedEvents } from '../verify.ts';
+import { storedAlerts, storedEvents, storedFigures } from '../verify.ts';
 
 /** (d) a second worker joins mid-stream: partitions move (with their detector state), nothing lost or doubled. */
 export async function secondInstance(ctx: ChaosContext, opts: { events: number }): Promise<ScenarioResult> {
@@ -35,10 +35,7 @@ export async function secondInstance(ctx: ChaosContext, opts: { events: number }
   return {
     scenario: 'second instance joins',
     produced: opts.events,
-    stored: final.distinct_ids,
-    duplicates: final.rows - final.distinct_ids,
-    redelivered: final.raw_rows - final.distinct_ids,
-    alerts: `${alerts.distinct_ids} (${alerts.rows - alerts.distinct_ids} dup)`,
+    ...storedFigures(final, alerts),
     ok:
       bothAlive &&
       restored > 0 &&

@@ -1,6 +1,6 @@
 import { pollUntil } from '../../helpers/poll.ts';
 import type { ChaosContext, ScenarioResult } from '../context.ts';
-import { storedAlerts, storedEvents } from '../verify.ts';
+import { storedAlerts, storedEvents, storedFigures } from '../verify.ts';
 
 /** (e) SIGTERM mid-stream: the in-flight batch is flushed and committed, and the worker exits within a bound. */
 export async function sigterm(ctx: ChaosContext, opts: { events: number; boundMs: number }): Promise<ScenarioResult> {
@@ -39,10 +39,7 @@ export async function sigterm(ctx: ChaosContext, opts: { events: number; boundMs
   return {
     scenario: 'SIGTERM mid-stream',
     produced: opts.events,
-    stored: final.distinct_ids,
-    duplicates: final.rows - final.distinct_ids,
-    redelivered: final.raw_rows - final.distinct_ids,
-    alerts: `${alerts.distinct_ids} (${alerts.rows - alerts.distinct_ids} dup)`,
+    ...storedFigures(final, alerts),
     ok:
       alerts.rows === alerts.distinct_ids &&
       exit.code === 0 &&

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ident, sql } from '../../../services/common/clickhouse/sql.ts';
 import { pollUntil } from '../../helpers/poll.ts';
 import { ChaosContext, type ScenarioResult } from '../context.ts';
-import { storedAlerts, storedEvents } from '../verify.ts';
+import { storedAlerts, storedEvents, storedFigures } from '../verify.ts';
 
 const clusterRow = z.object({ alert_id: z.string(), severity: z.string(), keys: z.string() });
 
@@ -104,10 +104,7 @@ export async function twoStage2Owners(ctx: ChaosContext, opts: { events: number 
   return {
     scenario: 'two stream processes, stage 2',
     produced: opts.events,
-    stored: final.distinct_ids,
-    duplicates: final.rows - final.distinct_ids,
-    redelivered: final.raw_rows - final.distinct_ids,
-    alerts: `${alerts.distinct_ids} (${alerts.rows - alerts.distinct_ids} dup)`,
+    ...storedFigures(final, alerts),
     ok:
       alive &&
       oneOwner &&
