@@ -81,7 +81,7 @@ soak: install up migrate ## the full pipeline under steady load (SOAK_MINUTES=30
 soak-short: install up migrate ## 2 minutes of the soak in `make test`: both processes stay up, lag bounded and drained, checkpoints bounded (RSS slope reported only)
 	SOAK_MINUTES=2 SOAK_WARMUP_MINUTES=0.5 SOAK_CHECK_RSS=0 npx tsx test/soak/run.ts
 
-eval: install ## the held-out protocol run (tens of minutes); rewrites reports/eval.md, eval.json and PNG plots
+eval: install ## the held-out protocol run (tens of minutes); rewrites reports/eval.md, eval.json and SVG plots
 	./bin/distillguard eval
 
 eval-small: install ## the protocol on tiny datasets of both families, under a minute (part of make test); writes to .data/eval-small

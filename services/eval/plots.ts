@@ -1,19 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { renderLinePlot, type Series } from './plot/line-plot.ts';
-import type { Rgb } from './plot/raster.ts';
 import type { SystemMetrics } from './report-schema.ts';
 import { TARGETS } from './targets.ts';
 
-const PALETTE: readonly Rgb[] = [
-  [31, 119, 180],
-  [214, 39, 40],
-  [44, 160, 44],
-  [148, 103, 189],
-  [255, 127, 14],
-  [140, 86, 75],
-  [227, 119, 194],
-];
+/** The tab10 colours, one a series in order. */
+const PALETTE: readonly string[] = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2'];
 
 /** Share of `total` keys detected by each time: a step CDF that ends at the recall. */
 function cdf(ttds: readonly number[], total: number, maxMinutes: number): [number, number][] {
@@ -25,7 +17,7 @@ function cdf(ttds: readonly number[], total: number, maxMinutes: number): [numbe
   return points;
 }
 
-function prPlot(systems: readonly SystemMetrics[]): Buffer {
+function prPlot(systems: readonly SystemMetrics[]): string {
   return renderLinePlot({
     title: 'Precision-recall, attack vs benign keys',
     xLabel: 'recall',
@@ -41,7 +33,7 @@ function prPlot(systems: readonly SystemMetrics[]): Buffer {
   });
 }
 
-function ttdPlot(title: string, series: Series[], maxMinutes: number): Buffer {
+function ttdPlot(title: string, series: Series[], maxMinutes: number): string {
   return renderLinePlot({
     title,
     xLabel: 'minutes after campaign start (event time)',
@@ -53,7 +45,7 @@ function ttdPlot(title: string, series: Series[], maxMinutes: number): Buffer {
   });
 }
 
-/** Writes the PR-curve and time-to-detect CDF plots; returns the file names written. */
+/** Writes the PR-curve and time-to-detect CDF plots as SVG; returns the file names written. */
 export async function writePlots(dir: string, systems: readonly SystemMetrics[], hours: number): Promise<string[]> {
   const maxMinutes = Math.min(hours * 60, 240);
   const totalAttack = (s: SystemMetrics) => Object.values(s.attacks).reduce((n, a) => n + a.keys, 0);
@@ -72,11 +64,11 @@ export async function writePlots(dir: string, systems: readonly SystemMetrics[],
     dash: targeted.has(name) ? 0 : 5,
     points: cdf(a.ttd_minutes, a.keys, maxMinutes),
   }));
-  const files: [string, Buffer][] = [
-    ['eval-pr.png', prPlot(systems)],
-    ['eval-ttd.png', ttdPlot('Time to detect, all attack keys', bySystem, maxMinutes)],
-    ['eval-ttd-archetypes.png', ttdPlot(`Time to detect by archetype (${detector.name})`, byArchetype, maxMinutes)],
+  const files: [string, string][] = [
+    ['eval-pr.svg', prPlot(systems)],
+    ['eval-ttd.svg', ttdPlot('Time to detect, all attack keys', bySystem, maxMinutes)],
+    ['eval-ttd-archetypes.svg', ttdPlot(`Time to detect by archetype (${detector.name})`, byArchetype, maxMinutes)],
   ];
-  for (const [name, png] of files) await writeFile(join(dir, name), png);
+  for (const [name, svg] of files) await writeFile(join(dir, name), svg, 'utf8');
   return files.map(([name]) => name);
 }

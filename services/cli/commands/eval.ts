@@ -13,7 +13,7 @@ const HELP = `usage: distillguard eval [options]
 Fits the baselines on TUNING datasets, then replays each report dataset (held-out randomised r3, in-distribution
 classic seed 2026 and randomised r1 seed 1000) through the detector with and without its tfjs models, a rate limit,
 an Isolation Forest, a logistic regression and the "hosting network, young key" shortcut rule; runs the context-swap
-test on held-out data; writes eval.md, eval.json and PNG plots. The full run takes tens of minutes on 2 cores.
+test on held-out data; writes eval.md, eval.json and SVG plots. The full run takes tens of minutes on 2 cores.
 
   --small            tiny datasets of both families, every part exercised: seconds, for CI
   --datasets LIST    report datasets, e.g. r3:1001,classic:2026,r1:1000 (classic:SEED or r1|r2|r3:SEED)

@@ -1,11 +1,13 @@
-import { Raster, type Rgb } from './raster.ts';
+import { coord, el } from './svg-markup.ts';
 
 export interface Series {
   name: string;
-  color: Rgb;
+  /** A CSS colour, e.g. `#1f77b4`. */
+  color: string;
   points: readonly (readonly [number, number])[];
   /** Draw as a step function (CDFs) instead of straight segments. */
   step?: boolean;
+  /** Dash length in px (0 or absent: solid). */
   dash?: number;
 }
 
@@ -24,9 +26,12 @@ export interface LinePlot {
   height?: number;
 }
 
-const INK: Rgb = [30, 30, 30];
-const GRID: Rgb = [225, 225, 225];
+const INK = '#1e1e1e';
+const GRID = '#e1e1e1';
+const MUTED = '#6e6e6e';
 const MARGIN = { left: 64, right: 24, top: 44, bottom: 52 };
+/** Rough advance of a 12 px sans-serif character, to size the legend box. */
+const CHAR_WIDTH = 6.6;
 
 /** About five round tick values covering [lo, hi]. */
 export function niceTicks(lo: number, hi: number, target = 5): number[] {
@@ -42,75 +47,113 @@ function formatTick(v: number): string {
   return Math.abs(v) >= 1000 ? `${v / 1000}k` : String(Number(v.toPrecision(3)));
 }
 
-/** Renders a line plot with axes, grid, ticks, title and legend to PNG bytes. */
-export function renderLinePlot(plot: LinePlot): Buffer {
+type Area = { x: number; y: number; w: number; h: number };
+type Scale = (v: number) => number;
+
+/** Renders a line plot with axes, grid, ticks, title, markers and legend as a standalone SVG document. */
+export function renderLinePlot(plot: LinePlot): string {
   const width = plot.width ?? 720;
   const height = plot.height ?? 480;
-  const r = new Raster(width, height);
-  const area = {
+  const a: Area = {
     x: MARGIN.left,
     y: MARGIN.top,
     w: width - MARGIN.left - MARGIN.right,
     h: height - MARGIN.top - MARGIN.bottom,
   };
-  const px = (x: number) => area.x + ((x - plot.x[0]) / (plot.x[1] - plot.x[0])) * area.w;
-  const py = (y: number) => area.y + area.h - ((y - plot.y[0]) / (plot.y[1] - plot.y[0])) * area.h;
-  drawAxes(r, plot, area, px, py);
-  for (const m of plot.markers ?? []) {
-    r.line(px(m.x), area.y, px(m.x), area.y + area.h, [150, 150, 150], 1, 4);
-    r.text(px(m.x) + 4, area.y + 4, m.label, [110, 110, 110]);
-  }
-  for (const s of plot.series) drawSeries(r, s, px, py, plot);
-  drawLegend(r, plot.series, area, plot.legend ?? 'bottom-right');
-  return r.toPng();
+  const px: Scale = (x) => a.x + ((x - plot.x[0]) / (plot.x[1] - plot.x[0])) * a.w;
+  const py: Scale = (y) => a.y + a.h - ((y - plot.y[0]) / (plot.y[1] - plot.y[0])) * a.h;
+  const body = [
+    el('rect', { width, height, fill: '#ffffff' }),
+    ...axes(plot, a, px, py, width),
+    ...(plot.markers ?? []).flatMap((m) => [
+      el('line', { x1: px(m.x), y1: a.y, x2: px(m.x), y2: a.y + a.h, stroke: '#969696', 'stroke-dasharray': 4 }),
+      el('text', { x: px(m.x) + 4, y: a.y + 12, fill: MUTED }, m.label),
+    ]),
+    ...plot.series.map((s) => seriesLine(s, px, py, plot)),
+    ...legend(plot.series, a, plot.legend ?? 'bottom-right'),
+  ];
+  return `${el(
+    'svg',
+    {
+      xmlns: 'http://www.w3.org/2000/svg',
+      viewBox: `0 0 ${width} ${height}`,
+      width,
+      height,
+      'font-family': 'sans-serif',
+      'font-size': 12,
+      role: 'img',
+      'aria-label': plot.title,
+    },
+    body,
+  )}\n`;
 }
 
-type Area = { x: number; y: number; w: number; h: number };
-
-function drawAxes(r: Raster, plot: LinePlot, a: Area, px: (x: number) => number, py: (y: number) => number): void {
+function axes(plot: LinePlot, a: Area, px: Scale, py: Scale, width: number): string[] {
+  const bottom = a.y + a.h;
+  const out: string[] = [];
   for (const t of niceTicks(plot.x[0], plot.x[1])) {
-    r.line(px(t), a.y, px(t), a.y + a.h, GRID);
-    r.line(px(t), a.y + a.h, px(t), a.y + a.h + 4, INK);
-    const label = formatTick(t);
-    r.text(px(t) - Raster.textWidth(label) / 2, a.y + a.h + 8, label, INK);
+    out.push(el('line', { x1: px(t), y1: a.y, x2: px(t), y2: bottom, stroke: GRID }));
+    out.push(el('line', { x1: px(t), y1: bottom, x2: px(t), y2: bottom + 4, stroke: INK }));
+    out.push(el('text', { x: px(t), y: bottom + 18, 'text-anchor': 'middle', class: 'x-tick' }, formatTick(t)));
   }
   for (const t of niceTicks(plot.y[0], plot.y[1])) {
-    r.line(a.x, py(t), a.x + a.w, py(t), GRID);
-    r.line(a.x - 4, py(t), a.x, py(t), INK);
-    const label = formatTick(t);
-    r.text(a.x - 8 - Raster.textWidth(label), py(t) - 3, label, INK);
+    out.push(el('line', { x1: a.x, y1: py(t), x2: a.x + a.w, y2: py(t), stroke: GRID }));
+    out.push(el('line', { x1: a.x - 4, y1: py(t), x2: a.x, y2: py(t), stroke: INK }));
+    out.push(el('text', { x: a.x - 8, y: py(t) + 4, 'text-anchor': 'end', class: 'y-tick' }, formatTick(t)));
   }
-  r.line(a.x, a.y, a.x, a.y + a.h, INK);
-  r.line(a.x, a.y + a.h, a.x + a.w, a.y + a.h, INK);
-  r.text((r.width - Raster.textWidth(plot.title, 2)) / 2, 12, plot.title, INK, 2);
-  r.text(a.x + (a.w - Raster.textWidth(plot.xLabel)) / 2, a.y + a.h + 28, plot.xLabel, INK);
-  r.text(6, a.y - 14, plot.yLabel, INK);
+  out.push(el('line', { x1: a.x, y1: a.y, x2: a.x, y2: bottom, stroke: INK }));
+  out.push(el('line', { x1: a.x, y1: bottom, x2: a.x + a.w, y2: bottom, stroke: INK }));
+  const titleAttrs = { x: width / 2, y: 26, 'text-anchor': 'middle', 'font-size': 18, class: 'title' };
+  out.push(el('text', titleAttrs, plot.title));
+  out.push(el('text', { x: a.x + a.w / 2, y: bottom + 40, 'text-anchor': 'middle', class: 'x-label' }, plot.xLabel));
+  out.push(el('text', { x: 6, y: a.y - 10, class: 'y-label' }, plot.yLabel));
+  return out;
 }
 
-function drawSeries(r: Raster, s: Series, px: (x: number) => number, py: (y: number) => number, plot: LinePlot): void {
+/** One polyline per series, clamped to the axes; a step series holds each value until the next point. */
+function seriesLine(s: Series, px: Scale, py: Scale, plot: LinePlot): string {
   const clampX = (x: number) => Math.min(plot.x[1], Math.max(plot.x[0], x));
   const clampY = (y: number) => Math.min(plot.y[1], Math.max(plot.y[0], y));
-  for (let i = 1; i < s.points.length; i++) {
-    const [x0, y0] = s.points[i - 1]!;
-    const [x1, y1] = s.points[i]!;
-    if (s.step) {
-      r.line(px(clampX(x0)), py(clampY(y0)), px(clampX(x1)), py(clampY(y0)), s.color, 2, s.dash);
-      r.line(px(clampX(x1)), py(clampY(y0)), px(clampX(x1)), py(clampY(y1)), s.color, 2, s.dash);
-    } else {
-      r.line(px(clampX(x0)), py(clampY(y0)), px(clampX(x1)), py(clampY(y1)), s.color, 2, s.dash);
-    }
-  }
+  const vertices: [number, number][] = [];
+  s.points.forEach(([x, y], i) => {
+    const previous = s.points[i - 1];
+    if (s.step && previous) vertices.push([clampX(x), clampY(previous[1])]);
+    vertices.push([clampX(x), clampY(y)]);
+  });
+  return el('polyline', {
+    points: vertices.map(([x, y]) => `${coord(px(x))},${coord(py(y))}`).join(' '),
+    fill: 'none',
+    stroke: s.color,
+    'stroke-width': 2,
+    'stroke-dasharray': s.dash ? s.dash : undefined,
+    class: 'series',
+  });
 }
 
-function drawLegend(r: Raster, series: readonly Series[], a: Area, corner: 'bottom-left' | 'bottom-right'): void {
-  const rowHeight = 14;
-  const w = Math.max(...series.map((s) => Raster.textWidth(s.name))) + 40;
+function legend(series: readonly Series[], a: Area, corner: 'bottom-left' | 'bottom-right'): string[] {
+  if (series.length === 0) return [];
+  const rowHeight = 16;
+  const w = Math.max(...series.map((s) => s.name.length)) * CHAR_WIDTH + 44;
   const x = corner === 'bottom-left' ? a.x + 8 : a.x + a.w - w - 8;
-  const y = a.y + a.h - series.length * rowHeight - 14;
-  r.fillRect(x, y, w, series.length * rowHeight + 8, [250, 250, 250]);
-  series.forEach((s, i) => {
-    const rowY = y + 6 + i * rowHeight;
-    r.line(x + 6, rowY + 3, x + 26, rowY + 3, s.color, 2, s.dash);
-    r.text(x + 32, rowY, s.name, INK);
-  });
+  const y = a.y + a.h - series.length * rowHeight - 16;
+  const box = { x, y, width: w, height: series.length * rowHeight + 8, fill: '#fafafa', stroke: GRID };
+  return [
+    el('rect', box),
+    ...series.flatMap((s, i) => {
+      const rowY = y + 12 + i * rowHeight;
+      const dash = s.dash ? s.dash : undefined;
+      return [
+        el('line', {
+          x1: x + 6,
+          y1: rowY,
+          x2: x + 28,
+          y2: rowY,
+          stroke: s.color,
+          'stroke-width': 2,
+          'stroke-dasharray': dash,
+        }),
+        el('text', { x: x + 34, y: rowY + 4, class: 'legend' }, s.name),
+      ];
+    }),
+  ];
 }

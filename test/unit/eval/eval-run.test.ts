@@ -27,19 +27,20 @@ describe('eval end to end (tiny datasets of both families)', async () => {
   const result = await runEval({ ...options, outDir: dir });
   const { report } = result;
 
-  it('writes the markdown report, the schema-valid JSON and three PNG plots', async () => {
-    assert.deepEqual(result.files, ['eval.md', 'eval.json', 'eval-pr.png', 'eval-ttd.png', 'eval-ttd-archetypes.png']);
+  it('writes the markdown report, the schema-valid JSON and three SVG plots', async () => {
+    assert.deepEqual(result.files, ['eval.md', 'eval.json', 'eval-pr.svg', 'eval-ttd.svg', 'eval-ttd-archetypes.svg']);
     const json = evalReportSchema.parse(JSON.parse(await readFile(join(dir, 'eval.json'), 'utf8')));
     assert.deepEqual(json, report);
-    for (const png of result.files.filter((f) => f.endsWith('.png'))) {
-      const bytes = await readFile(join(dir, png));
-      assert.equal(bytes.toString('latin1', 1, 4), 'PNG');
+    for (const svg of result.files.filter((f) => f.endsWith('.svg'))) {
+      const text = await readFile(join(dir, svg), 'utf8');
+      assert.match(text, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]*>[\s\S]*<polyline [\s\S]*<\/svg>\n$/);
     }
     const md = await readFile(join(dir, 'eval.md'), 'utf8');
     assert.match(md, /## Targets \(issue 10\) on held-out data/);
     assert.match(md, /HELD OUT: never used for tuning/);
     assert.match(md, /IN-DISTRIBUTION/);
     assert.match(md, /Swap test/);
+    assert.match(md, /!\[eval-pr\.svg\]\(eval-pr\.svg\)/);
   });
 
   it('tunes only on tuning data and labels every report dataset with its role', () => {
