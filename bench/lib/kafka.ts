@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type Admin, type Kafka, logLevel } from 'kafkajs';
 import type { Config } from '../../services/common/config/index.ts';
 import { silentLogger } from '../../services/common/logger.ts';
-import { createKafka, ensureTopics } from '../../services/stream/kafka-client.ts';
+import { createKafka, ensureTopics } from '../../services/consumer/kafka-client.ts';
 
 /** A private name per scenario run: topics, groups and databases never collide with real ones or each other. */
 export function benchName(prefix: string): string {

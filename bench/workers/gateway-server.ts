@@ -10,7 +10,7 @@ import { migrate } from '../../services/common/clickhouse/migrations.ts';
 import { loadConfig } from '../../services/common/config/index.ts';
 import { silentLogger } from '../../services/common/logger.ts';
 import { MetricsRegistry } from '../../services/common/metrics-registry.ts';
-import { ensureTopics } from '../../services/stream/kafka-client.ts';
+import { ensureTopics } from '../../services/consumer/kafka-client.ts';
 import { emitResult } from '../lib/child.ts';
 import { benchKafka } from '../lib/kafka.ts';
 

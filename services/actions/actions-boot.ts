@@ -1,7 +1,7 @@
 import { type ClickHouse, createClickHouse } from '../common/clickhouse/client.ts';
 import type { Config } from '../common/config/index.ts';
 import type { Logger } from '../common/logger.ts';
-import { createKafka } from '../stream/kafka-client.ts';
+import { createKafka } from '../consumer/kafka-client.ts';
 import { createClickHouseActionAudit } from './action-audit.ts';
 import type { KeyAction } from './action-schema.ts';
 import { type ActionsService, createActionsService } from './actions-service.ts';

@@ -4,7 +4,7 @@ import type { Config } from '../common/config/index.ts';
 import type { Logger } from '../common/logger.ts';
 import { withRetry } from '../common/retry.ts';
 import { describeIssues } from '../common/zod-issues.ts';
-import { createKafka, ensureTopics } from '../stream/kafka-client.ts';
+import { createKafka, ensureTopics } from '../consumer/kafka-client.ts';
 import type { ActionsService } from './actions-service.ts';
 
 export interface ActionsRunnerDeps {

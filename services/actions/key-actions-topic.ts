@@ -3,7 +3,7 @@ import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { errors } from '../common/errors.ts';
 import type { Logger } from '../common/logger.ts';
 import { withRetry } from '../common/retry.ts';
-import { ensureTopics, isTransientKafkaError } from '../stream/kafka-client.ts';
+import { ensureTopics, isTransientKafkaError } from '../consumer/kafka-client.ts';
 import { type KeyActionState, keyActionStateSchema } from './action-schema.ts';
 
 export type KeyStateListener = (apiKeyId: string, state: KeyActionState | null) => void;

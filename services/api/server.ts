@@ -12,7 +12,7 @@ import type { Config } from '../common/config/index.ts';
 import type { Logger } from '../common/logger.ts';
 import { MetricsRegistry } from '../common/metrics-registry.ts';
 import { withRetry } from '../common/retry.ts';
-import { createKafka, lazyConnect } from '../stream/kafka-client.ts';
+import { createKafka, lazyConnect } from '../consumer/kafka-client.ts';
 import { buildApp } from './app.ts';
 import type { ReadinessCheck } from './deps.ts';
 import { registerStreamMetrics, startStreamSampler } from './stream-metrics.ts';

@@ -2,7 +2,7 @@ import type { Admin } from 'kafkajs';
 import type { Config } from '../common/config/index.ts';
 import type { Logger } from '../common/logger.ts';
 import type { MetricsRegistry } from '../common/metrics-registry.ts';
-import { lazyConnect } from '../stream/kafka-client.ts';
+import { lazyConnect } from '../consumer/kafka-client.ts';
 
 type Offsets = Array<{ partition: number; offset: string }>;
 

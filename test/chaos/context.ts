@@ -8,7 +8,7 @@ import { ident, sql } from '../../services/common/clickhouse/sql.ts';
 import { loadConfig } from '../../services/common/config/index.ts';
 import { silentLogger } from '../../services/common/logger.ts';
 import { withRetry } from '../../services/common/retry.ts';
-import { createKafka, ensureTopics } from '../../services/stream/kafka-client.ts';
+import { createKafka, ensureTopics } from '../../services/consumer/kafka-client.ts';
 import { uniqueName } from '../helpers/infra.ts';
 import { CHAOS_INFRA, chaosBrokers, chaosClickHouseUrl } from './chaos-env.ts';
 import { chaosEvents, produceRange } from './traffic.ts';

@@ -1,5 +1,5 @@
 import type { Kafka } from 'kafkajs';
-import { DLQ_HEADERS } from '../../services/stream/dead-letter.ts';
+import { DLQ_HEADERS } from '../../services/consumer/dead-letter.ts';
 import { uniqueName } from '../helpers/infra.ts';
 import { pollUntil } from '../helpers/poll.ts';
 

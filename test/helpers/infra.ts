@@ -5,7 +5,7 @@ import { migrate } from '../../services/common/clickhouse/migrations.ts';
 import { ident, sql } from '../../services/common/clickhouse/sql.ts';
 import { type Config, loadConfig } from '../../services/common/config/index.ts';
 import { silentLogger } from '../../services/common/logger.ts';
-import { createKafka, ensureTopics, type TopicSpec } from '../../services/stream/kafka-client.ts';
+import { createKafka, ensureTopics, type TopicSpec } from '../../services/consumer/kafka-client.ts';
 
 /** A short random suffix so every test gets its own topics, groups and database. */
 export function uniqueName(prefix: string): string {

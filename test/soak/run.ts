@@ -6,7 +6,7 @@ import { migrate } from '../../services/common/clickhouse/migrations.ts';
 import { ident, sql } from '../../services/common/clickhouse/sql.ts';
 import { loadConfig } from '../../services/common/config/index.ts';
 import { silentLogger } from '../../services/common/logger.ts';
-import { createKafka, ensureTopics } from '../../services/stream/kafka-client.ts';
+import { createKafka, ensureTopics } from '../../services/consumer/kafka-client.ts';
 import { ROOT } from '../chaos/chaos-env.ts';
 import { tableSizes } from '../chaos/checkpoints.ts';
 import { freePort } from '../chaos/context.ts';

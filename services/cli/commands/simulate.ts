@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { loadConfig } from '../../common/config/index.ts';
 import { errors } from '../../common/errors.ts';
 import { createLogger } from '../../common/logger.ts';
+import { createKafka, ensureTopics } from '../../consumer/kafka-client.ts';
 import type { GroundTruth } from '../../simulator/index.ts';
 import { simulate } from '../../simulator/index.ts';
 import type { TimedEvent } from '../../simulator/key-stream.ts';
@@ -11,7 +12,6 @@ import { createProgress } from '../../simulator/progress.ts';
 import { randomisedDataset } from '../../simulator/randomised/index.ts';
 import { writeJsonl } from '../../simulator/sinks/jsonl-file.ts';
 import { type ProduceResult, produceEvents } from '../../simulator/sinks/kafka-producer.ts';
-import { createKafka, ensureTopics } from '../../stream/kafka-client.ts';
 import { parseCommandArgs } from '../args.ts';
 
 export const summary = 'generate simulated usage.v1 traffic with ground truth (JSONL file or Kafka at a target rate)';

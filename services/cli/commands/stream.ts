@@ -5,15 +5,15 @@ import type { Config } from '../../common/config/index.ts';
 import { loadConfig } from '../../common/config/index.ts';
 import type { Logger } from '../../common/logger.ts';
 import { createLogger } from '../../common/logger.ts';
+import { startHealthServer } from '../../consumer/health-server.ts';
+import { createKafka } from '../../consumer/kafka-client.ts';
+import { startPartitionRetention } from '../../event-store/partition-retention.ts';
 import {
   combineHealth,
   type StreamParts,
   type StreamService,
   startStreamService,
-} from '../../detector-stream/stream-service.ts';
-import { startPartitionRetention } from '../../ingest/partition-retention.ts';
-import { startHealthServer } from '../../stream/health-server.ts';
-import { createKafka } from '../../stream/kafka-client.ts';
+} from '../../stream-service/stream-service.ts';
 import { parseCommandArgs } from '../args.ts';
 import { onShutdownSignal } from '../shutdown.ts';
 

@@ -12,7 +12,7 @@ import { createClickHouse } from '../../../services/common/clickhouse/client.ts'
 import { ident, sql } from '../../../services/common/clickhouse/sql.ts';
 import { type Config, loadConfig } from '../../../services/common/config/index.ts';
 import { createLogger } from '../../../services/common/logger.ts';
-import { createKafka } from '../../../services/stream/kafka-client.ts';
+import { createKafka } from '../../../services/consumer/kafka-client.ts';
 import { seedAlerts, seedUsage, T0 } from '../../integration/api/seed.ts';
 
 const ROLES: Role[] = ['analyst', 'investigator', 'gateway', 'admin'];

@@ -9,7 +9,7 @@ import type { ActionsService } from '../../../services/actions/actions-service.t
 import { ident, sql } from '../../../services/common/clickhouse/sql.ts';
 import type { Config } from '../../../services/common/config/index.ts';
 import { silentLogger } from '../../../services/common/logger.ts';
-import { toUsageEventRow } from '../../../services/ingest/usage-event-row.ts';
+import { toUsageEventRow } from '../../../services/event-store/usage-event-row.ts';
 import { testClickHouse, testConfig, testKafka, uniqueName } from '../../helpers/infra.ts';
 import { pollUntil } from '../../helpers/poll.ts';
 import { alert as fixtureAlert } from '../../unit/actions/fixtures.ts';

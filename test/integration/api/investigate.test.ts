@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { UsageEvent } from '../../../schemas/usage-v1.ts';
 import { insertAlerts } from '../../../services/alerts-store/insert-alerts.ts';
-import { toUsageEventRow } from '../../../services/ingest/usage-event-row.ts';
+import { toUsageEventRow } from '../../../services/event-store/usage-event-row.ts';
 import { type Harness, startHarness } from './harness.ts';
 import { HOUR, seedAlerts, seedUsage, T0 } from './seed.ts';
 

@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import type { Alert } from '../../../schemas/alert-v1.ts';
 import type { UsageEvent } from '../../../schemas/usage-v1.ts';
 import { insertAlerts } from '../../../services/alerts-store/insert-alerts.ts';
-import { toUsageEventRow } from '../../../services/ingest/usage-event-row.ts';
+import { toUsageEventRow } from '../../../services/event-store/usage-event-row.ts';
 import { type Harness, startHarness } from './harness.ts';
 
 const T0 = Date.parse('2026-03-01T00:00:00Z');

@@ -2,7 +2,7 @@ import type { Alert } from '../../../schemas/alert-v1.ts';
 import type { UsageEvent } from '../../../schemas/usage-v1.ts';
 import type { ClickHouse } from '../../../services/common/clickhouse/client.ts';
 import { FEATURE_NAMES } from '../../../services/detector/features/feature-names.ts';
-import { toUsageEventRow } from '../../../services/ingest/usage-event-row.ts';
+import { toUsageEventRow } from '../../../services/event-store/usage-event-row.ts';
 
 /** A small known world: key-a and key-c share a template, an IP and a system prompt; key-b shares key-a's ASN. */
 export const T0 = Date.parse('2026-03-01T00:00:00Z');

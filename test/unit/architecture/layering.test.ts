@@ -54,13 +54,13 @@ test('the check refuses an import against the direction and allows a declared on
     { from: 'services/common/config/x.ts', to: 'services/coordination/engine.ts' },
     { from: 'services/detector/a.ts', to: 'services/ml/b.ts' },
     { from: 'services/ml/c.ts', to: 'services/detector/pipeline.ts' },
-    { from: 'services/stream/d.ts', to: 'test/helpers/infra.ts' },
-    { from: 'services/ingest/e.ts', to: 'schemas/usage-v1.ts' },
+    { from: 'services/consumer/d.ts', to: 'test/helpers/infra.ts' },
+    { from: 'services/event-store/e.ts', to: 'schemas/usage-v1.ts' },
     { from: 'services/api/f.ts', to: 'services/common/errors.ts' },
   ];
   assert.deepEqual(violations(edges, LAYERS, SHARED_OUTSIDE_SERVICES).map(edgeText), [
     'services/common/config/x.ts -> services/coordination/engine.ts',
     'services/ml/c.ts -> services/detector/pipeline.ts',
-    'services/stream/d.ts -> test/helpers/infra.ts',
+    'services/consumer/d.ts -> test/helpers/infra.ts',
   ]);
 });

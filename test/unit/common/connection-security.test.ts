@@ -5,7 +5,7 @@ import { run as configCommand } from '../../../services/cli/commands/config.ts';
 import { clickhouseClientOptions } from '../../../services/common/clickhouse/client.ts';
 import { loadConfig } from '../../../services/common/config/index.ts';
 import { createLogger } from '../../../services/common/logger.ts';
-import { kafkaSecurityOptions } from '../../../services/stream/kafka-security.ts';
+import { kafkaSecurityOptions } from '../../../services/consumer/kafka-security.ts';
 
 const SECRET = 'hunter2-s3cret-value';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadConfig } from '../../../services/common/config/index.ts';
-import { coordinationProcessor } from '../../../services/detector-stream/processors.ts';
+import { coordinationProcessor } from '../../../services/stream-service/processors.ts';
 
 const quietLogger = { warn: () => {} } as unknown as Parameters<typeof coordinationProcessor>[2];
 
