@@ -80,11 +80,34 @@ export function field(label, control) {
   return h('label', { class: 'field' }, h('span', {}, label), control);
 }
 
+/** A select; each option is `[value, text]` or a string that is both. */
 export function select(name, options, value) {
   return h(
     'select',
     { name },
-    options.map(([v, text]) => h('option', { value: v, selected: v === value }, text)),
+    options
+      .map((o) => (typeof o === 'string' ? [o, o] : o))
+      .map(([v, text]) => h('option', { value: v, selected: v === value }, text)),
+  );
+}
+
+/** The "any" first option of a filter select. */
+export const ANY = [['', 'any']];
+
+/** A filter form: a labelled field per control and "Apply filters", which calls `onApply` with the trimmed values by name. */
+export function filterForm(controls, onApply) {
+  const values = () => Object.fromEntries(Object.entries(controls).map(([name, c]) => [name, c.value.trim()]));
+  return h(
+    'form',
+    {
+      class: 'filters',
+      onsubmit: (event) => {
+        event.preventDefault();
+        onApply(values());
+      },
+    },
+    Object.entries(controls).map(([name, control]) => field(name, control)),
+    h('button', { type: 'submit' }, 'Apply filters'),
   );
 }
 

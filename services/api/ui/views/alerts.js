@@ -1,5 +1,5 @@
 import { api, qs } from '../api.js';
-import { badge, field, fmtNum, fmtTime, h, link, message, render, select, table } from '../dom.js';
+import { ANY, badge, filterForm, fmtNum, fmtTime, h, link, message, render, select, table } from '../dom.js';
 
 const filters = { status: '', severity: '', kind: '', key: '', org: '', from: '', to: '', suppressed: 'exclude' };
 
@@ -15,38 +15,11 @@ const COLUMNS = [
   { label: '', cell: (a) => link('Open', 'alert', a.alert_id) },
 ];
 
-function filterForm(onChange) {
-  const controls = {
-    status: select(
-      'status',
-      [
-        ['', 'any'],
-        ['open', 'open'],
-        ['acknowledged', 'acknowledged'],
-        ['resolved', 'resolved'],
-      ],
-      filters.status,
-    ),
-    severity: select(
-      'severity',
-      [
-        ['', 'any'],
-        ['low', 'low'],
-        ['medium', 'medium'],
-        ['high', 'high'],
-        ['critical', 'critical'],
-      ],
-      filters.severity,
-    ),
-    kind: select(
-      'kind',
-      [
-        ['', 'any'],
-        ['key', 'key'],
-        ['cluster', 'cluster'],
-      ],
-      filters.kind,
-    ),
+function controls() {
+  return {
+    status: select('status', ANY.concat(['open', 'acknowledged', 'resolved']), filters.status),
+    severity: select('severity', ANY.concat(['low', 'medium', 'high', 'critical']), filters.severity),
+    kind: select('kind', ANY.concat(['key', 'cluster']), filters.kind),
     key: h('input', { name: 'key', value: filters.key, placeholder: 'api_key_id' }),
     org: h('input', { name: 'org', value: filters.org, placeholder: 'org_id' }),
     from: h('input', { name: 'from', value: filters.from, placeholder: 'raised from (RFC 3339)', size: 22 }),
@@ -61,19 +34,6 @@ function filterForm(onChange) {
       filters.suppressed,
     ),
   };
-  return h(
-    'form',
-    {
-      class: 'filters',
-      onsubmit: (event) => {
-        event.preventDefault();
-        for (const [name, control] of Object.entries(controls)) filters[name] = control.value.trim();
-        onChange();
-      },
-    },
-    Object.entries(controls).map(([name, control]) => field(name, control)),
-    h('button', { type: 'submit' }, 'Apply filters'),
-  );
 }
 
 /** Every alert row (the immutable record under the cases): filters, newest first, "more" follows the cursor. */
@@ -104,7 +64,10 @@ export async function showAlerts(main) {
       link('cases', 'queue'),
       '.',
     ),
-    filterForm(() => load().catch(show)),
+    filterForm(controls(), (values) => {
+      Object.assign(filters, values);
+      load().catch(show);
+    }),
     results,
   );
   await load();

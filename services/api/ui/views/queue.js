@@ -1,5 +1,5 @@
 import { api, qs } from '../api.js';
-import { badge, field, fmtNum, fmtTime, h, link, message, render, select, table } from '../dom.js';
+import { ANY, badge, filterForm, fmtNum, fmtTime, h, link, message, render, select, table } from '../dom.js';
 
 const PAGE = 50;
 const filters = { status: 'open', severity: '', category: '', kind: '', key: '' };
@@ -39,43 +39,14 @@ const COLUMNS = [
   { label: '', cell: (c) => link('Open', 'case', c.case_id) },
 ];
 
-function filterForm(onChange) {
-  const any = [['', 'any']];
-  const controls = {
-    status: select(
-      'status',
-      ['open', 'resolved', 'merged'].map((s) => [s, s]),
-      filters.status,
-    ),
-    severity: select(
-      'severity',
-      any.concat(['critical', 'high', 'medium', 'low'].map((s) => [s, s])),
-      filters.severity,
-    ),
-    category: select('category', any.concat(CATEGORIES.map((s) => [s, s.replaceAll('_', ' ')])), filters.category),
-    kind: select(
-      'kind',
-      any.concat([
-        ['key', 'key'],
-        ['cluster', 'cluster'],
-      ]),
-      filters.kind,
-    ),
+function controls() {
+  return {
+    status: select('status', ['open', 'resolved', 'merged'], filters.status),
+    severity: select('severity', ANY.concat(['critical', 'high', 'medium', 'low']), filters.severity),
+    category: select('category', ANY.concat(CATEGORIES.map((s) => [s, s.replaceAll('_', ' ')])), filters.category),
+    kind: select('kind', ANY.concat(['key', 'cluster']), filters.kind),
     key: h('input', { name: 'key', value: filters.key, placeholder: 'api_key_id' }),
   };
-  return h(
-    'form',
-    {
-      class: 'filters',
-      onsubmit: (event) => {
-        event.preventDefault();
-        for (const [name, control] of Object.entries(controls)) filters[name] = control.value.trim();
-        onChange();
-      },
-    },
-    Object.entries(controls).map(([name, control]) => field(name, control)),
-    h('button', { type: 'submit' }, 'Apply filters'),
-  );
 }
 
 /** The case queue: one row per key or cluster under suspicion, most severe first, with the total. */
@@ -105,7 +76,10 @@ export async function showQueue(main) {
   render(
     main,
     h('h1', {}, 'Case queue'),
-    filterForm(() => load().catch(show)),
+    filterForm(controls(), (values) => {
+      Object.assign(filters, values);
+      load().catch(show);
+    }),
     results,
   );
   await load();
