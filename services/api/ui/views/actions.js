@@ -1,17 +1,26 @@
 import { api, qs } from '../api.js';
-import { badge, field, fmtTime, h, link, message, render, select, table } from '../dom.js';
+import { ANY, badge, filterForm, fmtTime, h, link, message, render, select, table } from '../dom.js';
 
-const COLUMNS = [
+/** "60 rpm 1000 tpm": the limits an action or decision sets, empty when none. */
+export const limitsText = (l) => [l.rpm ? `${l.rpm} rpm` : '', l.tpm ? `${l.tpm} tpm` : ''].filter(Boolean).join(' ');
+
+/** The columns of an action without its key and org, as a key's page lists its own actions. */
+export const ACTION_COLUMNS = [
   { label: 'Time (UTC)', cell: (a) => fmtTime(a.created_at_ms) },
-  { label: 'Key', cell: (a) => link(a.api_key_id, 'key', a.api_key_id) },
-  { label: 'Org', cell: (a) => a.org_id },
   { label: 'Action', cell: (a) => badge(a.action) },
   { label: 'Mode', cell: (a) => a.mode },
-  { label: 'Limits', cell: (a) => [a.rpm ? `${a.rpm} rpm ` : '', a.tpm ? `${a.tpm} tpm` : ''] },
+  { label: 'Limits', cell: limitsText },
   { label: 'Actor', cell: (a) => a.actor },
   { label: 'Reason', cell: (a) => a.reason },
   { label: 'Alert', cell: (a) => (a.alert_id ? link(a.alert_id, 'alert', a.alert_id) : '—') },
   { label: 'Expires', cell: (a) => fmtTime(a.expires_at_ms) },
+];
+
+const COLUMNS = [
+  ACTION_COLUMNS[0],
+  { label: 'Key', cell: (a) => link(a.api_key_id, 'key', a.api_key_id) },
+  { label: 'Org', cell: (a) => a.org_id },
+  ...ACTION_COLUMNS.slice(1),
 ];
 
 function breakerBox(b) {
@@ -27,31 +36,13 @@ function breakerBox(b) {
 
 /** The action log (automatic, manual, dry-run, recommendations, lifts, expiries) with the breaker state. */
 export async function showActions(main) {
-  const filters = {
+  const words = (values) => values.map((v) => [v, v.replaceAll('_', ' ')]);
+  const controls = {
     api_key_id: h('input', { name: 'api_key_id', placeholder: 'api_key_id' }),
-    mode: select(
-      'mode',
-      [
-        ['', 'any'],
-        ['enforce', 'enforce'],
-        ['dry_run', 'dry run'],
-        ['recommendation', 'recommendation'],
-      ],
-      '',
-    ),
-    action: select(
-      'action',
-      [
-        ['', 'any'],
-        ['rate_limit', 'rate limit'],
-        ['require_review', 'require review'],
-        ['suspend', 'suspend'],
-        ['lift', 'lift'],
-        ['expire', 'expire'],
-      ],
-      '',
-    ),
+    mode: select('mode', ANY.concat(words(['enforce', 'dry_run', 'recommendation'])), ''),
+    action: select('action', ANY.concat(words(['rate_limit', 'require_review', 'suspend', 'lift', 'expire'])), ''),
   };
+  let filters = {};
   const results = h('div', {});
   let rows = [];
   const show = (error) =>
@@ -63,8 +54,7 @@ export async function showActions(main) {
       ),
     );
   async function load(cursor) {
-    const params = Object.fromEntries(Object.entries(filters).map(([k, c]) => [k, c.value.trim()]));
-    const page = await api(`/v1/actions${qs({ ...params, limit: 50, cursor })}`);
+    const page = await api(`/v1/actions${qs({ ...filters, limit: 50, cursor })}`);
     rows = cursor ? rows.concat(page.actions) : page.actions;
     const more = page.next_cursor
       ? h('button', { type: 'button', onclick: () => load(page.next_cursor).catch(show) }, 'More')
@@ -76,18 +66,10 @@ export async function showActions(main) {
     main,
     h('h1', {}, 'Actions log'),
     breaker ? breakerBox(breaker) : '',
-    h(
-      'form',
-      {
-        class: 'filters',
-        onsubmit: (e) => {
-          e.preventDefault();
-          load().catch(show);
-        },
-      },
-      Object.entries(filters).map(([k, c]) => field(k, c)),
-      h('button', { type: 'submit' }, 'Apply filters'),
-    ),
+    filterForm(controls, (values) => {
+      filters = values;
+      load().catch(show);
+    }),
     results,
   );
   await load().catch(show);

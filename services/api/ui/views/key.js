@@ -1,6 +1,7 @@
 import { api, qs } from '../api.js';
 import { panelChart } from '../chart.js';
 import { badge, field, fmtNum, fmtTime, h, link, message, meter, render, select, table } from '../dom.js';
+import { ACTION_COLUMNS, limitsText } from './actions.js';
 
 const CHART_FEATURES = ['req_per_min', 'template_share', 'out_in_ratio'];
 
@@ -14,17 +15,6 @@ const PROFILE_COLUMNS = [
     label: 'Percentile',
     cell: (f) => (f.percentile === null ? '—' : meter(f.percentile / 100, `${fmtNum(f.percentile, 1)}`)),
   },
-];
-
-const ACTION_COLUMNS = [
-  { label: 'Time (UTC)', cell: (a) => fmtTime(a.created_at_ms) },
-  { label: 'Action', cell: (a) => badge(a.action) },
-  { label: 'Mode', cell: (a) => a.mode },
-  { label: 'Limits', cell: (a) => [a.rpm ? `${a.rpm} rpm ` : '', a.tpm ? `${a.tpm} tpm` : ''] },
-  { label: 'Actor', cell: (a) => a.actor },
-  { label: 'Reason', cell: (a) => a.reason },
-  { label: 'Alert', cell: (a) => (a.alert_id ? link(a.alert_id, 'alert', a.alert_id) : '—') },
-  { label: 'Expires', cell: (a) => fmtTime(a.expires_at_ms) },
 ];
 
 const ALERT_COLUMNS = [
@@ -43,7 +33,7 @@ function decisionBox(state) {
     { class: 'card decision', id: 'decision' },
     h('strong', {}, 'Gateway decision: '),
     badge(d.decision),
-    d.limits ? ` ${d.limits.rpm ? `${d.limits.rpm} rpm ` : ''}${d.limits.tpm ? `${d.limits.tpm} tpm` : ''}` : '',
+    d.limits ? ` ${limitsText(d.limits)}` : '',
     d.reason ? h('span', { class: 'muted' }, ` · ${d.reason}`) : '',
     d.expires_at ? h('span', { class: 'muted' }, ` · until ${fmtTime(d.expires_at)}`) : '',
   );
