@@ -39,3 +39,8 @@ export const alertSchema = z.object({
 export type AlertReason = z.infer<typeof alertReasonSchema>;
 export type Alert = z.infer<typeof alertSchema>;
 export type Severity = z.infer<typeof severitySchema>;
+
+/** Severities in order, as numbers that compare: low 0, medium 1, high 2, critical 3. */
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = Object.fromEntries(
+  severitySchema.options.map((s, rank) => [s, rank]),
+) as Record<Severity, number>;

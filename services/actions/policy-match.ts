@@ -1,7 +1,5 @@
-import type { Alert, Severity } from '../../schemas/alert-v1.ts';
+import { type Alert, SEVERITY_RANK } from '../../schemas/alert-v1.ts';
 import type { Policy, PolicyMode, PolicyRule } from './policy.ts';
-
-const SEVERITY_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
 
 export interface RuleMatch {
   rule: PolicyRule;

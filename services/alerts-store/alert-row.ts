@@ -5,6 +5,8 @@ export const alertStatusSchema = z.enum(['open', 'acknowledged', 'resolved']);
 export const alertLabelSchema = z.enum(['true_positive', 'false_positive', 'benign_heavy_user']);
 export type AlertStatus = z.infer<typeof alertStatusSchema>;
 export type AlertLabel = z.infer<typeof alertLabelSchema>;
+/** A label as stored: '' when none. */
+export const storedLabelSchema = z.union([alertLabelSchema, z.literal('')]);
 
 /** An alert as the API shows it: the detector's contract plus the triage state of its current version. */
 export const alertViewSchema = z.object({
@@ -33,7 +35,8 @@ export type AlertView = z.infer<typeof alertViewSchema>;
 export const ALERT_COLUMNS = `alert_id, kind, api_key_ids, org_ids, score, severity, category, raised_at_ms, reasons,
   evidence_event_ids, escalates, status, assignee, label, note, suppressed, toUnixTimestamp(updated_at) AS updated_s, version`;
 
-const storedAlertSchema = z.object({
+/** An `alerts` row as read back; cases fold a subset of it. */
+export const storedAlertSchema = z.object({
   alert_id: z.string(),
   kind: alertKindSchema,
   api_key_ids: z.array(z.string()),
@@ -47,7 +50,7 @@ const storedAlertSchema = z.object({
   escalates: z.string(),
   status: alertStatusSchema,
   assignee: z.string(),
-  label: z.union([alertLabelSchema, z.literal('')]),
+  label: storedLabelSchema,
   note: z.string(),
   suppressed: z.coerce.number(),
   updated_s: z.coerce.number(),

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { alertKindSchema, severitySchema } from '../../schemas/alert-v1.ts';
-import { alertLabelSchema } from '../alerts-store/alert-row.ts';
+import { alertKindSchema, SEVERITY_RANK, severitySchema } from '../../schemas/alert-v1.ts';
+import { alertLabelSchema, storedAlertSchema, storedLabelSchema } from '../alerts-store/alert-row.ts';
 
 export const caseStatusSchema = z.enum(['open', 'resolved', 'merged']);
 export type CaseStatus = z.infer<typeof caseStatusSchema>;
 
-export const SEVERITY_RANK = { low: 0, medium: 1, high: 2, critical: 3 } as const;
 export const SEVERITIES = severitySchema.options;
 
 /** The identity and triage state of a case (one `cases` row); evidence aggregates come from `case_alerts`. */
@@ -19,7 +18,7 @@ export const caseRecordSchema = z.object({
   opened_at_ms: z.coerce.number(),
   status: caseStatusSchema,
   merged_into: z.string(),
-  label: z.union([alertLabelSchema, z.literal('')]),
+  label: storedLabelSchema,
   note: z.string(),
   resolved_by: z.string(),
   resolved_at_ms: z.coerce.number(),
@@ -31,16 +30,16 @@ export const CASE_COLUMNS = `case_id, kind, api_key_ids, org_ids, first_alert_id
   label, note, resolved_by, resolved_at_ms, version`;
 
 /** What the fold needs of an alert (read from the `alerts` table). */
-export const foldAlertSchema = z.object({
-  alert_id: z.string(),
-  kind: alertKindSchema,
-  api_key_ids: z.array(z.string()),
-  org_ids: z.array(z.string()),
-  score: z.coerce.number(),
-  severity: severitySchema,
-  category: z.string(),
-  raised_at_ms: z.coerce.number(),
-  suppressed: z.coerce.number(),
+export const foldAlertSchema = storedAlertSchema.pick({
+  alert_id: true,
+  kind: true,
+  api_key_ids: true,
+  org_ids: true,
+  score: true,
+  severity: true,
+  category: true,
+  raised_at_ms: true,
+  suppressed: true,
 });
 export type FoldAlert = z.infer<typeof foldAlertSchema>;
 
