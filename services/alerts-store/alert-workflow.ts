@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { ClickHouse } from '../common/clickhouse/client.ts';
 import { errors } from '../common/errors.ts';
 import { getAlert } from './alert-queries.ts';
 import { type AlertLabel, type AlertView, toAlertRow } from './alert-row.ts';
-import { changeId } from './change-id.ts';
+import { auditRow } from './change-id.ts';
 
-type Change = (current: AlertView) => AlertView | null;
+type Edit = (current: AlertView) => AlertView | null;
 
 /** Serializes changes per alert inside this process, so two quick clicks cannot both write version n+1. */
 const pending = new Map<string, Promise<unknown>>();
@@ -24,7 +23,7 @@ function serialized<T>(alertId: string, work: () => Promise<T>): Promise<T> {
  * (actor, time, before, after); a change that would alter nothing writes nothing.
  */
 export function createAlertWorkflow(ch: ClickHouse, now: () => number) {
-  async function apply(alertId: string, actor: string, action: string, change: Change): Promise<AlertView> {
+  async function apply(alertId: string, actor: string, action: string, change: Edit): Promise<AlertView> {
     return serialized(alertId, async () => {
       const before = await getAlert(ch, alertId);
       const changed = change(before);
@@ -37,16 +36,7 @@ export function createAlertWorkflow(ch: ClickHouse, now: () => number) {
       };
       await ch.insert('alerts', [toAlertRow(after, at)]);
       await ch.insert('alert_events', [
-        {
-          change_id: changeId(after.version, randomUUID().slice(0, 8)),
-          alert_id: alertId,
-          at: Math.floor(at / 1000),
-          at_ms: at,
-          actor,
-          action,
-          before: JSON.stringify(before),
-          after: JSON.stringify(after),
-        },
+        auditRow({ alert_id: alertId }, { version: after.version, actor, action, atMs: at, before, after }),
       ]);
       return after;
     });

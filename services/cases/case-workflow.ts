@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { KeyAction } from '../actions/action-schema.ts';
 import type { ActionsService } from '../actions/actions-service.ts';
 import { actionsNotRunning, type Enforcement } from '../actions/enforcement.ts';
 import { createAlertWorkflow } from '../alerts-store/alert-workflow.ts';
-import { changeId } from '../alerts-store/change-id.ts';
+import { auditRow } from '../alerts-store/change-id.ts';
 import type { ClickHouse } from '../common/clickhouse/client.ts';
 import { DistillGuardError, errors } from '../common/errors.ts';
 import type { Logger } from '../common/logger.ts';
@@ -28,16 +27,7 @@ export interface CaseResolutionResult {
 
 async function audit(ch: ClickHouse, before: CaseRecord, after: CaseRecord, actor: string, at: number) {
   await ch.insert('case_events', [
-    {
-      change_id: changeId(after.version, randomUUID().slice(0, 8)),
-      case_id: after.case_id,
-      at: Math.floor(at / 1000),
-      at_ms: at,
-      actor,
-      action: 'resolve',
-      before: JSON.stringify(before),
-      after: JSON.stringify(after),
-    },
+    auditRow({ case_id: after.case_id }, { version: after.version, actor, action: 'resolve', atMs: at, before, after }),
   ]);
 }
 
