@@ -32,6 +32,17 @@ export const evidenceEventSchema = z.object({
   client_country: z.string(),
 });
 
+/** An evidence event as the API answers it (prompt_withheld a boolean). */
+export const evidenceEventViewSchema = evidenceEventSchema.extend({ prompt_withheld: z.boolean() });
+
+/** The alert's reason features over time: `values` follow `features`, null where a snapshot lacks one. */
+export const featureHistorySchema = z.object({
+  features: z.array(z.string()),
+  points: z.array(
+    z.object({ api_key_id: z.string(), ts_ms: z.number(), score: z.number(), values: z.array(z.number().nullable()) }),
+  ),
+});
+
 /**
  * The usage events the detector cited (up to 30 days before the alert), with a truncated prompt preview, or null and
  * prompt_withheld for a caller outside DG_PROMPT_READ_ROLES.

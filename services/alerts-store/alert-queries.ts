@@ -68,6 +68,16 @@ export async function getAlert(ch: ClickHouse, alertId: string): Promise<AlertVi
   return row;
 }
 
+/** One change of an alert (alert_events): its state before and after. */
+export const alertChangeSchema = z.object({
+  change_id: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  at: z.string(),
+  before: z.unknown(),
+  after: z.unknown(),
+});
+
 const auditRowSchema = z
   .object({
     change_id: z.string(),

@@ -73,6 +73,16 @@ function toRow(rule: Suppression, deleted: boolean) {
   };
 }
 
+/** One change of a rule as stored (suppression_events): at_ms a UInt64 (quoted), before/after the JSON text. */
+export const suppressionChangeSchema = z.object({
+  change_id: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  at_ms: z.string(),
+  before: z.string(),
+  after: z.string(),
+});
+
 /** Suppression rules: CRUD where every change is a new row version plus an audit row in `suppression_events`. */
 export function createSuppressionStore(ch: ClickHouse, now: () => number) {
   async function read(where: ReturnType<typeof sql>) {
@@ -149,9 +159,10 @@ export function createSuppressionStore(ch: ClickHouse, now: () => number) {
       await audit(id, before.version + 1, actor, 'delete', before, null);
     },
     async history(id: string) {
-      return ch.queryRaw(
+      return ch.query(
         sql`SELECT change_id, actor, action, at_ms, before, after FROM ${table(ch, 'suppression_events')}
             WHERE suppression_id = ${id} ORDER BY change_id`,
+        suppressionChangeSchema,
       );
     },
   };

@@ -4,13 +4,15 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import { errors } from '../common/errors.ts';
 import { createAuthFailureLimit } from './auth-failure-limit.ts';
 import { installAuth, markPublicPrefixes } from './auth-hook.ts';
 import type { AppDeps } from './deps.ts';
 import { clientErrorHandler, frameworkErrors, installErrorHandler } from './error-handler.ts';
 import { installRequestMetrics } from './request-metrics.ts';
-import { useZodCompilers } from './zod-route.ts';
+import { documentRoutes } from './route-docs.ts';
+import { badInputOf, serializeResponses, validateRequest } from './zod-compilers.ts';
 
 const ROUTES_DIR = fileURLToPath(new URL('./routes/', import.meta.url));
 /** Gateways ask for a decision on every model call, so their budget is this many times larger. */
@@ -21,6 +23,7 @@ const MAX_PARAM_LENGTH = 1_024;
 async function registerDocs(app: FastifyInstance): Promise<void> {
   markPublicPrefixes(app);
   await app.register(swagger, {
+    transform: jsonSchemaTransform,
     openapi: {
       openapi: '3.1.0',
       info: { title: 'DistillGuard triage API', version: '1' },
@@ -65,8 +68,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors,
     clientErrorHandler,
+    schemaErrorFormatter: badInputOf,
   }) as unknown as FastifyInstance;
-  useZodCompilers(app);
+  app.setValidatorCompiler(validateRequest);
+  app.setSerializerCompiler(serializeResponses(deps.config.api.validateResponses));
+  documentRoutes(app);
   installErrorHandler(app);
   installRequestMetrics(app, deps.metrics);
   await registerDocs(app);

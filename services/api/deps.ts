@@ -1,3 +1,4 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ActionsService } from '../actions/actions-service.ts';
 import type { TokenStore } from '../auth/token-store.ts';
 import type { ClickHouse } from '../common/clickhouse/client.ts';
@@ -26,3 +27,6 @@ export interface AppDeps {
   /** The throttling engine (services/actions), when running. */
   actions?: ActionsService;
 }
+
+/** A file of ./routes: `export default` of this type; its handlers are typed from their zod schemas. */
+export type RoutePlugin = FastifyPluginAsyncZod<{ deps: AppDeps }>;

@@ -1,16 +1,16 @@
 import { z } from 'zod';
-import { featureHistory } from '../alerts-store/alert-evidence.ts';
+import { featureHistory, featureHistorySchema } from '../alerts-store/alert-evidence.ts';
 import { getAlert } from '../alerts-store/alert-queries.ts';
-import { ALERT_COLUMNS, alertRowSchema } from '../alerts-store/alert-row.ts';
+import { ALERT_COLUMNS, alertRowSchema, alertViewSchema } from '../alerts-store/alert-row.ts';
 import { promptColumns, promptFields } from '../auth/prompt-access.ts';
 import type { ClickHouse } from '../common/clickhouse/client.ts';
 import { sql, trusted } from '../common/clickhouse/sql.ts';
 import { table } from '../common/clickhouse/table.ts';
 import { inRange } from '../common/clickhouse/time-range.ts';
 import { errors } from '../common/errors.ts';
-import { caseHistory } from './case-history.ts';
+import { caseChangeSchema, caseHistory } from './case-history.ts';
 import { alertReasons, findCase } from './case-queries.ts';
-import { reasonSentences } from './reason-sentences.ts';
+import { reasonSentenceSchema, reasonSentences } from './reason-sentences.ts';
 
 const MAX_ALERTS = 100;
 const MAX_EVENTS = 25;
@@ -47,6 +47,17 @@ const eventSchema = z.object({
   client_ip: z.string(),
   client_asn: z.coerce.number().nullable(),
   client_country: z.string(),
+});
+
+/** The case page's evidence; the route adds the case view and its members' gateway decisions. */
+export const caseDetailSchema = z.object({
+  reasons: z.array(z.object({ category: z.string(), alert_id: z.string(), sentences: z.array(reasonSentenceSchema) })),
+  alerts: z.array(alertViewSchema),
+  evidence: z.array(eventSchema.extend({ prompt_withheld: z.boolean() })),
+  feature_history: featureHistorySchema,
+  history: z.array(caseChangeSchema),
+  /** The range to open Investigate with. */
+  investigate: z.object({ from: z.string(), to: z.string() }),
 });
 
 /** The latest events of the case's keys up to its last evidence; Investigate holds the full sample. */

@@ -3,6 +3,14 @@ import type { ClickHouse } from '../common/clickhouse/client.ts';
 import { sql } from '../common/clickhouse/sql.ts';
 import { table } from '../common/clickhouse/table.ts';
 
+/** One change of a case (case_events) and the state it left. */
+export const caseChangeSchema = z.object({
+  actor: z.string(),
+  action: z.string(),
+  at: z.string(),
+  after: z.record(z.string(), z.unknown()),
+});
+
 const auditRowSchema = z
   .object({ actor: z.string(), action: z.string(), at_ms: z.coerce.number(), after: z.string() })
   .transform((r) => {

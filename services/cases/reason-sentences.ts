@@ -1,13 +1,15 @@
+import { z } from 'zod';
 import type { AlertReason } from '../../schemas/alert-v1.ts';
 
 /** One reason in words, with the features it rests on and its share of the score. */
-export interface ReasonSentence {
-  text: string;
-  features: string[];
-  contribution: number;
+export const reasonSentenceSchema = z.object({
+  text: z.string(),
+  features: z.array(z.string()),
+  contribution: z.number(),
   /** rule: a detection rule that fired; behaviour: an outlying feature; context: identity/network; coordination. */
-  kind: 'rule' | 'behaviour' | 'context' | 'coordination';
-}
+  kind: z.enum(['rule', 'behaviour', 'context', 'coordination']),
+});
+export type ReasonSentence = z.infer<typeof reasonSentenceSchema>;
 
 type Unit = 'count' | 'share' | 'ratio' | 'tokens' | 'days' | 'number';
 

@@ -4,6 +4,7 @@ import type { ClickHouse } from '../common/clickhouse/client.ts';
 import { ident, sql, trusted } from '../common/clickhouse/sql.ts';
 import { table } from '../common/clickhouse/table.ts';
 import { inRange, type TimeRange } from '../common/clickhouse/time-range.ts';
+import { rangeViewSchema } from './data-range.ts';
 import { LINKS, type LinkKind } from './linked-keys.ts';
 import { limitSettings, type QueryLimits, withQueryLimits } from './query-limits.ts';
 
@@ -20,6 +21,22 @@ const memberSchema = z.object({
   last_ms: z.coerce.number(),
 });
 const sharedSchema = z.object({ value: z.string(), keys: z.array(z.string()), events: z.coerce.number() });
+
+/** A cluster's members with their usage around the alert, and the values they share. */
+export const clusterEvidenceSchema = z.object({
+  window: rangeViewSchema,
+  members: z.array(
+    z.object({
+      api_key_id: z.string(),
+      org_id: z.string().nullable(),
+      requests: z.number(),
+      output_tokens: z.number(),
+      first_seen: z.string().nullable(),
+      last_seen: z.string().nullable(),
+    }),
+  ),
+  shared: z.array(sharedSchema.extend({ link: z.enum(Object.keys(LINKS) as [LinkKind]) })),
+});
 
 async function sharedBy(ch: ClickHouse, limits: QueryLimits, kind: LinkKind, members: string[], range: TimeRange) {
   const col = ident(LINKS[kind].column);

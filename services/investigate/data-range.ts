@@ -38,6 +38,8 @@ export async function dataRange(
   return { fromMs: Math.max(row.first, toMs - maxSpanMs), toMs };
 }
 
+export const rangeViewSchema = z.object({ from: z.string(), to: z.string() });
+
 /** The range a response covers, in RFC 3339, so a client can show which window the defaults chose. */
 export function rangeView(range: TimeRange): { from: string; to: string } {
   return { from: new Date(range.fromMs).toISOString(), to: new Date(range.toMs).toISOString() };

@@ -26,6 +26,11 @@ export const eventRowSchema = z.looseObject({
   prompt_withheld: promptFields.withheld,
 });
 
+/** An event as the API answers it (prompt_withheld a boolean); every other column passes as stored. */
+export const eventSampleSchema = z.object({
+  events: z.array(eventRowSchema.extend({ prompt_withheld: z.boolean() })),
+  next_cursor: z.string().nullable(),
+});
 const positionSchema = z.object({ t: z.number().int(), id: z.string() });
 
 /** Rows of one key, else one org; never the whole table. */

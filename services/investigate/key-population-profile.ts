@@ -17,6 +17,26 @@ const latestSchema = z.object({
 });
 const populationSchema = z.object({ fv: z.array(z.number().nullable()) });
 
+const nullableNumber = z.number().nullable();
+/** A key's latest features against the population: quantiles of every key's latest value and its percentile. */
+export const keyProfileSchema = z.object({
+  api_key_id: z.string(),
+  org_id: z.string(),
+  as_of: z.string(),
+  score: z.number(),
+  population_keys: z.number(),
+  features: z.array(
+    z.object({
+      feature: z.string(),
+      value: nullableNumber,
+      p50: nullableNumber,
+      p90: nullableNumber,
+      p99: nullableNumber,
+      percentile: nullableNumber,
+    }),
+  ),
+});
+
 /** Value at quantile q of sorted numbers (nearest rank). */
 function quantile(sorted: number[], q: number): number | null {
   if (sorted.length === 0) return null;

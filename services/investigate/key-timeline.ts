@@ -80,15 +80,18 @@ export async function keyTimeline(ch: ClickHouse, limits: QueryLimits, req: Time
   });
 }
 
-interface TimelineBucket {
-  ts: string;
-  requests: number;
-  input_tokens: number;
-  output_tokens: number;
-  distinct_prompts: number;
-  score: number | null;
-  features: Record<string, number | null>;
-}
+const timelineBucketSchema = z.object({
+  ts: z.string(),
+  requests: z.number(),
+  input_tokens: z.number(),
+  output_tokens: z.number(),
+  distinct_prompts: z.number(),
+  score: z.number().nullable(),
+  features: z.record(z.string(), z.number().nullable()),
+});
+type TimelineBucket = z.infer<typeof timelineBucketSchema>;
+/** A key's timeline: the requested features and one entry per bucket with data, oldest first. */
+export const keyTimelineSchema = z.object({ features: z.array(z.string()), buckets: z.array(timelineBucketSchema) });
 
 function mergeBuckets(
   usage: Array<z.infer<typeof usageRowSchema>>,

@@ -21,13 +21,19 @@ const rowSchema = z.object({
   events: z.coerce.number(),
 });
 
-export interface LinkedKey {
-  api_key_id: string;
-  org_id: string;
+const linkedKeySchema = z.object({
+  api_key_id: z.string(),
+  org_id: z.string(),
   /** Per link kind: how many distinct values the two keys share. */
-  shared: Partial<Record<LinkKind, number>>;
-  events: number;
-}
+  shared: z.partialRecord(z.enum(Object.keys(LINKS) as [LinkKind]), z.number()),
+  events: z.number(),
+});
+type LinkedKey = z.infer<typeof linkedKeySchema>;
+export const linkedKeysSchema = z.object({
+  key: z.string(),
+  linked: z.array(linkedKeySchema),
+  next_offset: z.number().nullable(),
+});
 
 async function linkedBy(ch: ClickHouse, limits: QueryLimits, kind: LinkKind, key: string, range: TimeRange) {
   const col = ident(LINKS[kind].column);

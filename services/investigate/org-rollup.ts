@@ -16,6 +16,21 @@ const keyRowSchema = z.object({
 });
 const alertRowSchema = z.object({ api_key_id: z.string(), alerts: z.coerce.number(), max_score: z.number() });
 
+const usageSchema = keyRowSchema.omit({ first_ms: true, last_ms: true });
+export const orgRollupSchema = z.object({
+  org: z.string(),
+  keys: z.array(
+    usageSchema.extend({
+      first_seen: z.string(),
+      last_seen: z.string(),
+      alerts: z.number(),
+      max_alert_score: z.number().nullable(),
+    }),
+  ),
+  page_totals: z.object({ requests: z.number(), output_tokens: z.number() }),
+  next_offset: z.number().nullable(),
+});
+
 /** Per key of an org over a range: usage totals, first/last seen, distinct IPs, and its alerts; busiest first. */
 export async function orgRollup(
   ch: ClickHouse,

@@ -28,6 +28,13 @@ const rowSchema = z.object({
   max_score: z.number(),
 });
 
+export const topKeysSchema = z.object({
+  feature: z.string(),
+  agg: z.enum(Object.keys(AGGREGATIONS) as [Aggregation]),
+  keys: z.array(rowSchema.omit({ key_org: true }).extend({ org_id: z.string() })),
+  next_offset: z.number().nullable(),
+});
+
 /** Keys ranked by a feature over a range (ties by key id), one page at `offset`. */
 export async function topKeys(ch: ClickHouse, limits: QueryLimits, req: TopKeysRequest) {
   const agg = trusted(AGGREGATIONS[req.agg]);

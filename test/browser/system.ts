@@ -41,6 +41,7 @@ export function privateEnv(apiPort: number): Record<string, string> {
     DG_STREAM_HEALTH_PORT: '0',
     DG_API_PORT: String(apiPort),
     DG_API_HOST: '127.0.0.1',
+    DG_API_VALIDATE_RESPONSES: '1',
     DG_LOG_LEVEL: 'info',
     // The models are not under test here (rules and statistics alone raise hundreds of alerts), and scoring
     // without them keeps the run short on a shared machine.

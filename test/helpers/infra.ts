@@ -24,6 +24,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     DG_TOPIC_KEY_ACTIONS: `key-actions-${id}`,
     DG_KAFKA_GROUP_INGEST: `ingest-${id}`,
     DG_LOG_LEVEL: 'silent',
+    DG_API_VALIDATE_RESPONSES: '1',
     ...overrides,
   });
 }

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { actionLogFilterSchema } from '../../actions/action-audit.ts';
 import {
@@ -13,10 +13,11 @@ import type { ActionsService } from '../../actions/actions-service.ts';
 import { durationSchema } from '../../actions/policy.ts';
 import { errors } from '../../common/errors.ts';
 import { principalOf } from '../auth-hook.ts';
-import type { AppDeps } from '../deps.ts';
-import { parseOrThrow, route } from '../zod-route.ts';
+import type { AppDeps, RoutePlugin } from '../deps.ts';
+import { errorResponses } from '../route-docs.ts';
 
-const READERS = ['analyst', 'investigator'] as const;
+const readers = { roles: ['analyst' as const, 'investigator' as const] };
+const analysts = { roles: ['analyst' as const] };
 const tags = ['actions'];
 const DEFAULT_RECOMMENDATION_RANGE_MS = 7 * 86_400_000;
 const DEFAULT_THROTTLE_MS = 6 * 3_600_000;
@@ -71,12 +72,8 @@ function normaliseManual(body: z.output<typeof manualActionBody>) {
   return { legacy, action: a.type, rpm: a.rpm, tpm: a.tpm, durationMs: a.duration };
 }
 
-const IDEMPOTENCY_HEADER = 'idempotency-key';
-const idempotencyKey = z.string().min(1).max(200).optional();
-
-function idempotencyOf(headers: Record<string, unknown>): string | undefined {
-  return parseOrThrow(z.object({ [IDEMPOTENCY_HEADER]: idempotencyKey }), headers, 'headers')[IDEMPOTENCY_HEADER];
-}
+/** A retry with the same key returns the first action instead of applying another. */
+const idempotencyHeaders = z.object({ 'idempotency-key': z.string().min(1).max(200).optional() });
 
 const outcomeSchema = z.object({
   actions: z.array(keyActionSchema),
@@ -103,20 +100,37 @@ const logQuery = pageQuery.extend({
 });
 
 const withKey = (key: string | undefined) => (key ? { idempotency_key: key } : {});
+type ThrottleBody = z.output<typeof throttleBody>;
 
 /** Key actions: what is active, the audit log, manual apply/lift, the circuit breaker, limit recommendations. */
-export default async function actionRoutes(app: FastifyInstance, { deps }: { deps: AppDeps }): Promise<void> {
-  route(app, {
-    method: 'GET',
-    url: '/v1/keys/:id/actions',
-    summary: "A key's decision, active actions and action history (newest first)",
-    tags,
-    errors: [503],
-    roles: [...READERS],
-    params: keyParams,
-    query: pageQuery,
-    response: actionLog.extend({ decision: decisionSchema, active: z.array(activeActionSchema) }),
-    handler: async ({ params, query }) => {
+const actionRoutes: RoutePlugin = async (app, { deps }) => {
+  /** Both throttle routes: each key at the throttle derived from its own usage, through the policy. */
+  const throttle = (keys: string[], body: ThrottleBody, request: FastifyRequest) =>
+    actionsOf(deps).throttleKeys({
+      api_key_ids: keys,
+      durationMs: body.duration ?? DEFAULT_THROTTLE_MS,
+      reason: body.reason,
+      actor: principalOf(request).name,
+      ...(body.source_id !== undefined && { source_id: body.source_id }),
+      ...withKey((request.headers as z.output<typeof idempotencyHeaders>)['idempotency-key']),
+    });
+
+  app.get(
+    '/v1/keys/:id/actions',
+    {
+      schema: {
+        summary: "A key's decision, active actions and action history (newest first)",
+        tags,
+        params: keyParams,
+        querystring: pageQuery,
+        response: {
+          200: actionLog.extend({ decision: decisionSchema, active: z.array(activeActionSchema) }),
+          ...errorResponses(503),
+        },
+      },
+      config: readers,
+    },
+    async ({ params, query }) => {
       const actions = actionsOf(deps);
       const nowMs = deps.now();
       const page = await actions.listActions({ api_key_id: params.id, limit: query.limit, cursor: query.cursor });
@@ -127,26 +141,29 @@ export default async function actionRoutes(app: FastifyInstance, { deps }: { dep
         next_cursor: page.next_cursor,
       };
     },
-  });
+  );
 
-  route(app, {
-    method: 'POST',
-    url: '/v1/keys/:id/actions',
-    summary:
-      'Apply an action by hand (enforced at once, whatever the policy mode); an Idempotency-Key header makes a retry return the first action',
-    tags,
-    errors: [503],
-    roles: ['analyst'],
-    params: keyParams,
-    body: manualActionBody,
-    response: keyActionSchema,
-    status: 201,
-    handler: async ({ params, body, request, reply }) => {
-      const key = idempotencyOf(request.headers);
+  app.post(
+    '/v1/keys/:id/actions',
+    {
+      schema: {
+        summary:
+          'Apply an action by hand (enforced at once, whatever the policy mode); an Idempotency-Key header makes a retry return the first action',
+        tags,
+        params: keyParams,
+        headers: idempotencyHeaders,
+        body: manualActionBody,
+        response: { 201: keyActionSchema, ...errorResponses(503) },
+      },
+      config: analysts,
+    },
+    async (request, reply) => {
+      const { body } = request;
+      const key = request.headers['idempotency-key'];
       const { legacy, ...manual } = normaliseManual(body);
       const action = await actionsOf(deps).applyManual({
         ...manual,
-        api_key_id: params.id,
+        api_key_id: request.params.id,
         reason: body.reason,
         ...(body.org_id !== undefined && { org_id: body.org_id }),
         actor: principalOf(request).name,
@@ -155,111 +172,111 @@ export default async function actionRoutes(app: FastifyInstance, { deps }: { dep
       if (legacy) reply.header('deprecation', 'true');
       return reply.code(201).send(action);
     },
-  });
+  );
 
-  route(app, {
-    method: 'POST',
-    url: '/v1/keys/:id/actions/apply-recommendation',
-    summary: 'Rate-limit the key at the throttle derived from its own median usage (policy mode, audit, lift)',
-    tags,
-    errors: [503],
-    roles: ['analyst'],
-    params: keyParams,
-    body: throttleBody,
-    response: outcomeSchema,
-    handler: async ({ params, body, request }) =>
-      actionsOf(deps).throttleKeys({
-        api_key_ids: [params.id],
-        durationMs: body.duration ?? DEFAULT_THROTTLE_MS,
-        reason: body.reason,
-        actor: principalOf(request).name,
-        ...(body.source_id !== undefined && { source_id: body.source_id }),
-        ...withKey(idempotencyOf(request.headers)),
-      }),
-  });
+  app.post(
+    '/v1/keys/:id/actions/apply-recommendation',
+    {
+      schema: {
+        summary: 'Rate-limit the key at the throttle derived from its own median usage (policy mode, audit, lift)',
+        tags,
+        params: keyParams,
+        headers: idempotencyHeaders,
+        body: throttleBody,
+        response: { 200: outcomeSchema, ...errorResponses(503) },
+      },
+      config: analysts,
+    },
+    async (request) => throttle([request.params.id], request.body, request),
+  );
 
-  route(app, {
-    method: 'POST',
-    url: '/v1/actions/throttle',
-    summary:
-      'Rate-limit several keys (e.g. every member of a cluster), each at the throttle derived from its own usage',
-    tags,
-    errors: [503],
-    roles: ['analyst'],
-    body: throttleBody.extend({ api_key_ids: z.array(z.string().min(1).max(128)).min(1).max(1000) }),
-    response: outcomeSchema,
-    handler: async ({ body, request }) =>
-      actionsOf(deps).throttleKeys({
-        api_key_ids: body.api_key_ids,
-        durationMs: body.duration ?? DEFAULT_THROTTLE_MS,
-        reason: body.reason,
-        actor: principalOf(request).name,
-        ...(body.source_id !== undefined && { source_id: body.source_id }),
-        ...withKey(idempotencyOf(request.headers)),
-      }),
-  });
+  app.post(
+    '/v1/actions/throttle',
+    {
+      schema: {
+        summary:
+          'Rate-limit several keys (e.g. every member of a cluster), each at the throttle derived from its own usage',
+        tags,
+        headers: idempotencyHeaders,
+        body: throttleBody.extend({ api_key_ids: z.array(z.string().min(1).max(128)).min(1).max(1000) }),
+        response: { 200: outcomeSchema, ...errorResponses(503) },
+      },
+      config: analysts,
+    },
+    async (request) => throttle(request.body.api_key_ids, request.body, request),
+  );
 
-  route(app, {
-    method: 'DELETE',
-    url: '/v1/keys/:id/actions',
-    summary: 'Lift every active action on the key (tombstone on the key-actions topic)',
-    tags,
-    errors: [503],
-    roles: ['analyst'],
-    params: keyParams,
-    query: z.object({ reason: z.string().min(1).max(2000) }),
-    response: z.object({ lifted: z.array(keyActionSchema) }),
-    handler: async ({ params, query, request }) => ({
+  app.delete(
+    '/v1/keys/:id/actions',
+    {
+      schema: {
+        summary: 'Lift every active action on the key (tombstone on the key-actions topic)',
+        tags,
+        params: keyParams,
+        querystring: z.object({ reason: z.string().min(1).max(2000) }),
+        response: { 200: z.object({ lifted: z.array(keyActionSchema) }), ...errorResponses(503) },
+      },
+      config: analysts,
+    },
+    async (request) => ({
       lifted: await actionsOf(deps).liftManual({
-        api_key_id: params.id,
-        reason: query.reason,
+        api_key_id: request.params.id,
+        reason: request.query.reason,
         actor: principalOf(request).name,
       }),
     }),
-  });
+  );
 
-  route(app, {
-    method: 'GET',
-    url: '/v1/actions',
-    summary: 'The action log (automatic, manual, dry-run, recommendations, lifts, expiries), newest first',
-    tags,
-    errors: [503],
-    roles: [...READERS],
-    query: logQuery,
-    response: actionLog,
-    handler: async ({ query }) => {
+  app.get(
+    '/v1/actions',
+    {
+      schema: {
+        summary: 'The action log (automatic, manual, dry-run, recommendations, lifts, expiries), newest first',
+        tags,
+        querystring: logQuery,
+        response: { 200: actionLog, ...errorResponses(503) },
+      },
+      config: readers,
+    },
+    async ({ query }) => {
       const { from, to, ...filter } = query;
       if (from !== undefined && to !== undefined && to <= from) throw errors.badInput('query.to: must be after from');
       const page = await actionsOf(deps).listActions({ ...filter, from_ms: from, to_ms: to });
       return { actions: page.items, next_cursor: page.next_cursor };
     },
-  });
+  );
 
-  route(app, {
-    method: 'GET',
-    url: '/v1/actions/breaker',
-    summary: 'Circuit breaker: automatic actions in the window, overall and per org, and whether it is open',
-    tags,
-    errors: [503],
-    roles: [...READERS],
-    response: breakerStatusSchema,
-    handler: async () => actionsOf(deps).breakerStatus(deps.now()),
-  });
+  app.get(
+    '/v1/actions/breaker',
+    {
+      schema: {
+        summary: 'Circuit breaker: automatic actions in the window, overall and per org, and whether it is open',
+        tags,
+        response: { 200: breakerStatusSchema, ...errorResponses(503) },
+      },
+      config: readers,
+    },
+    async () => actionsOf(deps).breakerStatus(deps.now()),
+  );
 
-  route(app, {
-    method: 'GET',
-    url: '/v1/keys/:id/recommended-limits',
-    summary: "p50/p90/p99 of the key's per-minute requests and tokens, and suggested rpm/tpm (default: last 7 days)",
-    tags,
-    errors: [422, 503],
-    roles: [...READERS],
-    params: keyParams,
-    query: z.object({ from: isoTime.optional(), to: isoTime.optional() }),
-    response: limitRecommendationSchema,
-    handler: async ({ params, query }) => {
+  app.get(
+    '/v1/keys/:id/recommended-limits',
+    {
+      schema: {
+        summary:
+          "p50/p90/p99 of the key's per-minute requests and tokens, and suggested rpm/tpm (default: last 7 days)",
+        tags,
+        params: keyParams,
+        querystring: z.object({ from: isoTime.optional(), to: isoTime.optional() }),
+        response: { 200: limitRecommendationSchema, ...errorResponses(422, 503) },
+      },
+      config: readers,
+    },
+    async ({ params, query }) => {
       const toMs = query.to ?? deps.now();
       const fromMs = query.from ?? toMs - DEFAULT_RECOMMENDATION_RANGE_MS;
       return actionsOf(deps).recommendLimits(params.id, { fromMs, toMs });
     },
-  });
-}
+  );
+};
+export default actionRoutes;

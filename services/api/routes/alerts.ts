@@ -1,21 +1,45 @@
-import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { actionsNotRunning } from '../../actions/enforcement.ts';
-import { evidenceEvents, featureHistory } from '../../alerts-store/alert-evidence.ts';
-import { alertFilterSchema, alertHistory, getAlert, listAlerts } from '../../alerts-store/alert-queries.ts';
+import { keyActionSchema } from '../../actions/action-schema.ts';
+import { actionsNotRunning, enforcementSchema } from '../../actions/enforcement.ts';
+import {
+  evidenceEvents,
+  evidenceEventViewSchema,
+  featureHistory,
+  featureHistorySchema,
+} from '../../alerts-store/alert-evidence.ts';
+import {
+  alertChangeSchema,
+  alertFilterSchema,
+  alertHistory,
+  getAlert,
+  listAlerts,
+} from '../../alerts-store/alert-queries.ts';
 import { alertLabelSchema, alertViewSchema } from '../../alerts-store/alert-row.ts';
 import { createAlertWorkflow } from '../../alerts-store/alert-workflow.ts';
 import { principalOf } from '../auth-hook.ts';
-import type { AppDeps } from '../deps.ts';
+import type { RoutePlugin } from '../deps.ts';
 import { callerMayReadPrompts } from '../prompt-readers.ts';
-import { route } from '../zod-route.ts';
+import { errorResponses } from '../route-docs.ts';
 
 const idParams = z.object({ id: z.string().min(1).max(128) });
-const READERS = ['analyst', 'investigator'] as const;
+const readers = { roles: ['analyst' as const, 'investigator' as const] };
+const analysts = { roles: ['analyst' as const] };
 const tags = ['alerts'];
+const alertDetailSchema = z.object({
+  alert: alertViewSchema,
+  evidence: z.array(evidenceEventViewSchema),
+  feature_history: featureHistorySchema,
+  history: z.array(alertChangeSchema),
+});
+const resolutionSchema = z.object({
+  alert: alertViewSchema,
+  lifted_actions: z.array(keyActionSchema),
+  enforcement: enforcementSchema,
+  lift_error: z.string().optional(),
+});
 
 /** The alert queue, alert detail and the triage workflow (acknowledge, assign, resolve, reopen). */
-export default async function alertRoutes(app: FastifyInstance, { deps }: { deps: AppDeps }): Promise<void> {
+const alertRoutes: RoutePlugin = async (app, { deps }) => {
   const ch = deps.clickhouse;
   const workflow = createAlertWorkflow(ch, deps.now);
   const changes = deps.metrics.counter('distillguard_alert_changes_total', 'Analyst changes to alerts by action');
@@ -28,27 +52,33 @@ export default async function alertRoutes(app: FastifyInstance, { deps }: { deps
     if (action && reply.statusCode === 200) changes.inc({ action });
   });
 
-  route(app, {
-    method: 'GET',
-    url: '/v1/alerts',
-    summary: 'Alert queue, newest first, with filters and an opaque cursor',
-    tags,
-    roles: [...READERS],
-    query: alertFilterSchema,
-    response: z.object({ alerts: z.array(alertViewSchema), next_cursor: z.string().nullable() }),
-    handler: async ({ query }) => listAlerts(ch, query),
-  });
+  app.get(
+    '/v1/alerts',
+    {
+      schema: {
+        summary: 'Alert queue, newest first, with filters and an opaque cursor',
+        tags,
+        querystring: alertFilterSchema,
+        response: { 200: z.object({ alerts: z.array(alertViewSchema), next_cursor: z.string().nullable() }) },
+      },
+      config: readers,
+    },
+    async (request) => listAlerts(ch, request.query),
+  );
 
-  route(app, {
-    method: 'GET',
-    url: '/v1/alerts/:id',
-    summary: 'One alert with its reasons, evidence events, feature history and audit trail',
-    tags,
-    roles: [...READERS],
-    params: idParams,
-    errors: [404],
-    handler: async ({ params, request }) => {
-      const alert = await getAlert(ch, params.id);
+  app.get(
+    '/v1/alerts/:id',
+    {
+      schema: {
+        summary: 'One alert with its reasons, evidence events, feature history and audit trail',
+        tags,
+        params: idParams,
+        response: { 200: alertDetailSchema, ...errorResponses(404) },
+      },
+      config: readers,
+    },
+    async (request) => {
+      const alert = await getAlert(ch, request.params.id);
       const [evidence, features, history] = await Promise.all([
         evidenceEvents(ch, alert, callerMayReadPrompts(request, deps)),
         featureHistory(ch, alert),
@@ -56,54 +86,62 @@ export default async function alertRoutes(app: FastifyInstance, { deps }: { deps
       ]);
       return { alert, evidence, feature_history: features, history };
     },
-  });
+  );
 
-  route(app, {
-    method: 'POST',
-    url: '/v1/alerts/:id/acknowledge',
-    summary: 'Acknowledge an open alert',
-    tags,
-    roles: ['analyst'],
-    params: idParams,
-    errors: [404, 409],
-    response: alertViewSchema,
-    handler: async ({ params, request }) => workflow.acknowledge(params.id, principalOf(request).name),
-  });
+  app.post(
+    '/v1/alerts/:id/acknowledge',
+    {
+      schema: {
+        summary: 'Acknowledge an open alert',
+        tags,
+        params: idParams,
+        response: { 200: alertViewSchema, ...errorResponses(404, 409) },
+      },
+      config: analysts,
+    },
+    async (request) => workflow.acknowledge(request.params.id, principalOf(request).name),
+  );
 
-  route(app, {
-    method: 'POST',
-    url: '/v1/alerts/:id/assign',
-    summary: 'Assign an alert to an analyst (null unassigns)',
-    tags,
-    roles: ['analyst'],
-    params: idParams,
-    errors: [404, 409],
-    body: z.object({ assignee: z.string().min(1).max(128).nullable() }),
-    response: alertViewSchema,
-    handler: async ({ params, body, request }) => workflow.assign(params.id, principalOf(request).name, body.assignee),
-  });
+  app.post(
+    '/v1/alerts/:id/assign',
+    {
+      schema: {
+        summary: 'Assign an alert to an analyst (null unassigns)',
+        tags,
+        params: idParams,
+        body: z.object({ assignee: z.string().min(1).max(128).nullable() }),
+        response: { 200: alertViewSchema, ...errorResponses(404, 409) },
+      },
+      config: analysts,
+    },
+    async (request) => workflow.assign(request.params.id, principalOf(request).name, request.body.assignee),
+  );
 
-  route(app, {
-    method: 'POST',
-    url: '/v1/alerts/:id/resolve',
-    summary:
-      'Resolve with a label; false_positive and benign_heavy_user lift the automatic actions it caused (lift_error if ' +
-      'that failed); enforcement says whether the actions service runs in this process (not_running: nothing lifted)',
-    tags,
-    roles: ['analyst'],
-    params: idParams,
-    errors: [404, 409],
-    body: z.object({ label: alertLabelSchema, note: z.string().max(4_000).default('') }),
-    handler: async ({ params, body, request }) => {
+  app.post(
+    '/v1/alerts/:id/resolve',
+    {
+      schema: {
+        summary:
+          'Resolve with a label; false_positive and benign_heavy_user lift the automatic actions it caused (lift_error if ' +
+          'that failed); enforcement says whether the actions service runs in this process (not_running: nothing lifted)',
+        tags,
+        params: idParams,
+        body: z.object({ label: alertLabelSchema, note: z.string().max(4_000).default('') }),
+        response: { 200: resolutionSchema, ...errorResponses(404, 409) },
+      },
+      config: analysts,
+    },
+    async (request) => {
+      const { label, note } = request.body;
       const actor = principalOf(request).name;
-      const alert = await workflow.resolve(params.id, actor, body.label, body.note);
+      const alert = await workflow.resolve(request.params.id, actor, label, note);
       if (!deps.actions) {
-        const lifting = body.label !== 'true_positive';
+        const lifting = label !== 'true_positive';
         if (lifting) request.log.warn({ alert_id: alert.alert_id }, 'resolved without the actions service: no lift');
         return {
           alert,
           lifted_actions: [],
-          enforcement: 'not_running',
+          enforcement: 'not_running' as const,
           ...(lifting ? { lift_error: actionsNotRunning('lifted') } : {}),
         };
       }
@@ -111,34 +149,37 @@ export default async function alertRoutes(app: FastifyInstance, { deps }: { deps
         const liftedActions = await deps.actions.onAlertResolved({
           alert_id: alert.alert_id,
           api_key_ids: alert.api_key_ids,
-          label: body.label,
+          label,
           actor,
         });
         lifted.inc({}, liftedActions.length);
-        return { alert, lifted_actions: liftedActions, enforcement: 'running' };
+        return { alert, lifted_actions: liftedActions, enforcement: 'running' as const };
       } catch (error) {
         // The resolution is stored; report the failed lift so the analyst can lift by hand instead of retrying.
         request.log.error({ err: error, alert_id: alert.alert_id }, 'lifting actions after resolution failed');
         return {
           alert,
           lifted_actions: [],
-          enforcement: 'running',
+          enforcement: 'running' as const,
           lift_error: `automatic actions were not lifted: ${(error as Error).message}`,
         };
       }
     },
-  });
+  );
 
-  route(app, {
-    method: 'POST',
-    url: '/v1/alerts/:id/reopen',
-    summary: 'Reopen a resolved alert (clears its label)',
-    tags,
-    roles: ['analyst'],
-    params: idParams,
-    errors: [404, 409],
-    body: z.object({ note: z.string().max(4_000).default('') }),
-    response: alertViewSchema,
-    handler: async ({ params, body, request }) => workflow.reopen(params.id, principalOf(request).name, body.note),
-  });
-}
+  app.post(
+    '/v1/alerts/:id/reopen',
+    {
+      schema: {
+        summary: 'Reopen a resolved alert (clears its label)',
+        tags,
+        params: idParams,
+        body: z.object({ note: z.string().max(4_000).default('') }),
+        response: { 200: alertViewSchema, ...errorResponses(404, 409) },
+      },
+      config: analysts,
+    },
+    async (request) => workflow.reopen(request.params.id, principalOf(request).name, request.body.note),
+  );
+};
+export default alertRoutes;

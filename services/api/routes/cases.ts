@@ -1,24 +1,32 @@
-import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { keyActionSchema } from '../../actions/action-schema.ts';
 import { enforcementSchema } from '../../actions/enforcement.ts';
-import { caseDetail } from '../../cases/case-detail.ts';
+import { caseDetail, caseDetailSchema } from '../../cases/case-detail.ts';
 import { alertReasons, type CaseRow, listCases } from '../../cases/case-queries.ts';
 import { caseFilterSchema, caseResolutionSchema } from '../../cases/case-schema.ts';
 import { caseIdOfAlert } from '../../cases/case-store.ts';
-import { caseViewSchema, gatewaySummary, toCaseView } from '../../cases/case-view.ts';
+import { caseViewSchema, gatewaySummary, gatewaySummarySchema, toCaseView } from '../../cases/case-view.ts';
 import { createCaseWorkflow } from '../../cases/case-workflow.ts';
 import { principalOf } from '../auth-hook.ts';
-import type { AppDeps } from '../deps.ts';
+import type { RoutePlugin } from '../deps.ts';
 import { callerMayReadPrompts } from '../prompt-readers.ts';
-import { route } from '../zod-route.ts';
+import { errorResponses } from '../route-docs.ts';
 
 const idParams = z.object({ id: z.string().min(1).max(128) });
-const READERS: Array<'analyst' | 'investigator'> = ['analyst', 'investigator'];
+const readers = { roles: ['analyst' as const, 'investigator' as const] };
 const tags = ['cases'];
+const caseResolvedSchema = z.object({
+  case: z.object({ case_id: z.string(), status: z.string(), label: z.string() }).loose(),
+  labelled_alerts: z.number(),
+  lifted_actions: z.array(keyActionSchema),
+  enforced_actions: z.array(keyActionSchema),
+  skipped: z.array(z.object({ api_key_id: z.string(), reason: z.string() })),
+  enforcement: enforcementSchema,
+  action_error: z.string().optional(),
+});
 
 /** The case queue, the case page and resolving a case (with lift on false positive, enforce on true positive). */
-export default async function caseRoutes(app: FastifyInstance, { deps }: { deps: AppDeps }): Promise<void> {
+const caseRoutes: RoutePlugin = async (app, { deps }) => {
   const ch = deps.clickhouse;
   const workflow = createCaseWorkflow(ch, {
     now: deps.now,
@@ -36,71 +44,84 @@ export default async function caseRoutes(app: FastifyInstance, { deps }: { deps:
     );
   };
 
-  route(app, {
-    method: 'GET',
-    url: '/v1/cases',
-    summary: 'Case queue: one open case per key and per cluster, most severe then highest score first, with the total',
-    tags,
-    roles: READERS,
-    query: caseFilterSchema,
-    response: z.object({ cases: z.array(caseViewSchema), total: z.number(), limit: z.number(), offset: z.number() }),
-    handler: async ({ query }) => {
+  app.get(
+    '/v1/cases',
+    {
+      schema: {
+        summary:
+          'Case queue: one open case per key and per cluster, most severe then highest score first, with the total',
+        tags,
+        querystring: caseFilterSchema,
+        response: {
+          200: z.object({ cases: z.array(caseViewSchema), total: z.number(), limit: z.number(), offset: z.number() }),
+        },
+      },
+      config: readers,
+    },
+    async ({ query }) => {
       const page = await listCases(ch, query);
       return { cases: await view(page.cases), total: page.total, limit: query.limit, offset: query.offset };
     },
-  });
+  );
 
-  route(app, {
-    method: 'GET',
-    url: '/v1/cases/:id',
-    summary: 'One case: reasons in words per category, its alerts, members and their gateway decisions, evidence',
-    tags,
-    roles: READERS,
-    params: idParams,
-    errors: [404],
-    handler: async ({ params, request }) => {
-      const { row, ...detail } = await caseDetail(ch, params.id, callerMayReadPrompts(request, deps));
+  app.get(
+    '/v1/cases/:id',
+    {
+      schema: {
+        summary: 'One case: reasons in words per category, its alerts, members and their gateway decisions, evidence',
+        tags,
+        params: idParams,
+        response: {
+          200: caseDetailSchema.extend({
+            case: caseViewSchema,
+            members: z.array(z.object({ api_key_id: z.string(), decision: gatewaySummarySchema.shape.decision })),
+          }),
+          ...errorResponses(404),
+        },
+      },
+      config: readers,
+    },
+    async (request) => {
+      const { row, ...detail } = await caseDetail(ch, request.params.id, callerMayReadPrompts(request, deps));
       const [c] = await view([row]);
       const members = row.api_key_ids.map((api_key_id) => ({
         api_key_id,
-        decision: decide ? decide(api_key_id).decision : 'unknown',
+        decision: decide ? decide(api_key_id).decision : ('unknown' as const),
       }));
-      return { case: c, members, ...detail };
+      return { case: c!, members, ...detail };
     },
-  });
+  );
 
-  route(app, {
-    method: 'POST',
-    url: '/v1/cases/:id/resolve',
-    summary:
-      'Resolve a case (audited); false_positive/benign_heavy_user lift the automatic actions its alerts caused, ' +
-      'true_positive with enforce acts on its keys through the actions policy (action_error if acting failed or ' +
-      'the actions service does not run in this process: enforcement not_running)',
-    tags,
-    roles: ['analyst'],
-    params: idParams,
-    body: caseResolutionSchema,
-    errors: [404, 409],
-    response: z.object({
-      case: z.object({ case_id: z.string(), status: z.string(), label: z.string() }).loose(),
-      labelled_alerts: z.number(),
-      lifted_actions: z.array(keyActionSchema),
-      enforced_actions: z.array(keyActionSchema),
-      skipped: z.array(z.object({ api_key_id: z.string(), reason: z.string() })),
-      enforcement: enforcementSchema,
-      action_error: z.string().optional(),
-    }),
-    handler: async ({ params, body, request }) => workflow.resolve(params.id, principalOf(request).name, body),
-  });
+  app.post(
+    '/v1/cases/:id/resolve',
+    {
+      schema: {
+        summary:
+          'Resolve a case (audited); false_positive/benign_heavy_user lift the automatic actions its alerts caused, ' +
+          'true_positive with enforce acts on its keys through the actions policy (action_error if acting failed or ' +
+          'the actions service does not run in this process: enforcement not_running)',
+        tags,
+        params: idParams,
+        body: caseResolutionSchema,
+        response: { 200: caseResolvedSchema, ...errorResponses(404, 409) },
+      },
+      config: { roles: ['analyst'] },
+    },
+    async (request) => workflow.resolve(request.params.id, principalOf(request).name, request.body),
+  );
 
-  route(app, {
-    method: 'GET',
-    url: '/v1/alerts/:id/case',
-    summary: 'The case an alert is evidence of; null while it is not folded yet, or when it was suppressed',
-    tags,
-    roles: READERS,
-    params: idParams,
-    response: z.object({ case_id: z.string().nullable() }),
-    handler: async ({ params }) => ({ case_id: await caseIdOfAlert(ch, params.id) }),
-  });
-}
+  app.get(
+    '/v1/alerts/:id/case',
+    {
+      schema: {
+        summary: 'The case an alert is evidence of; null while it is not folded yet, or when it was suppressed',
+        tags,
+        params: idParams,
+        response: { 200: z.object({ case_id: z.string().nullable() }) },
+      },
+      config: readers,
+    },
+    async (request) => ({ case_id: await caseIdOfAlert(ch, request.params.id) }),
+  );
+};
+export default caseRoutes;

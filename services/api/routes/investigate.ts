@@ -1,25 +1,27 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { TimeRange } from '../../common/clickhouse/time-range.ts';
-import { type DataScope, dataRange, rangeView } from '../../investigate/data-range.ts';
+import { type DataScope, dataRange, rangeView, rangeViewSchema } from '../../investigate/data-range.ts';
 import { EXPORT_FORMATS, exportEvents } from '../../investigate/event-export.ts';
-import { eventSample } from '../../investigate/event-sample.ts';
+import { eventSample, eventSampleSchema } from '../../investigate/event-sample.ts';
 import { assertMayInvestigateKey } from '../../investigate/key-access.ts';
-import { BUCKETS, featureNameSchema, keyTimeline } from '../../investigate/key-timeline.ts';
-import { linkedKeys } from '../../investigate/linked-keys.ts';
-import { orgRollup } from '../../investigate/org-rollup.ts';
+import { BUCKETS, featureNameSchema, keyTimeline, keyTimelineSchema } from '../../investigate/key-timeline.ts';
+import { linkedKeys, linkedKeysSchema } from '../../investigate/linked-keys.ts';
+import { orgRollup, orgRollupSchema } from '../../investigate/org-rollup.ts';
 import { rangedQuery } from '../../investigate/query-limits.ts';
 import { bucketParam, featureListParam, idParam, pageLimit, pageOffset } from '../../investigate/query-params.ts';
-import { AGGREGATIONS, topKeys } from '../../investigate/top-keys.ts';
+import { AGGREGATIONS, topKeys, topKeysSchema } from '../../investigate/top-keys.ts';
 import { principalOf } from '../auth-hook.ts';
-import type { AppDeps } from '../deps.ts';
+import type { RoutePlugin } from '../deps.ts';
 import { callerMayReadPrompts } from '../prompt-readers.ts';
-import { route } from '../zod-route.ts';
+import { errorResponses, textResponse } from '../route-docs.ts';
 
 const tags = ['investigate'];
-const roles: ['investigator'] = ['investigator'];
+const investigators = { roles: ['investigator' as const] };
 /** Key-scoped, read-only queries an analyst may run on keys with alerts (key-access.ts). */
-const keyRoles: Array<'investigator' | 'analyst'> = ['investigator', 'analyst'];
+const keyReaders = { roles: ['investigator' as const, 'analyst' as const] };
+/** A response with the range it covered. */
+const ranged = <S extends z.ZodObject>(schema: S) => schema.extend({ range: rangeViewSchema });
 const DAY_MS = 86_400_000;
 const RANGE_NOTE = '; without from/to, the range of the data (first to last event)';
 
@@ -27,7 +29,7 @@ const RANGE_NOTE = '; without from/to, the range of the data (first to last even
  * Time-bounded, paginated investigator queries over ClickHouse, each with a timeout and a row limit. Without
  * `from`/`to` a query covers its scope's data (dataRange), and the response says which `range` it used.
  */
-export default async function investigateRoutes(app: FastifyInstance, { deps }: { deps: AppDeps }): Promise<void> {
+const investigateRoutes: RoutePlugin = async (app, { deps }) => {
   const ch = deps.clickhouse;
   const limits = deps.config.api.query;
   const days = limits.maxRangeDays;
@@ -37,72 +39,87 @@ export default async function investigateRoutes(app: FastifyInstance, { deps }: 
   const mayInvestigate = (request: FastifyRequest, key: string) =>
     assertMayInvestigateKey(ch, limits, principalOf(request).role, key);
 
-  route(app, {
-    method: 'GET',
-    url: '/v1/investigate/keys/:key/timeline',
-    summary: `Bucketed usage and feature values of one key${RANGE_NOTE}, at most ${limits.maxRows} buckets`,
-    tags,
-    roles: keyRoles,
-    errors: [404, 422],
-    params: keyParams,
-    query: rangedQuery({ bucket: bucketParam, features: featureListParam }, days),
-    handler: async ({ params, query, request }) => {
+  app.get(
+    '/v1/investigate/keys/:key/timeline',
+    {
+      schema: {
+        summary: `Bucketed usage and feature values of one key${RANGE_NOTE}, at most ${limits.maxRows} buckets`,
+        tags,
+        params: keyParams,
+        querystring: rangedQuery({ bucket: bucketParam, features: featureListParam }, days),
+        response: { 200: ranged(keyTimelineSchema), ...errorResponses(404, 422) },
+      },
+      config: keyReaders,
+    },
+    async (request) => {
+      const { params, query } = request;
       await mayInvestigate(request, params.key);
       const range = await rangeOf(query.range, { key: params.key }, BUCKETS[query.bucket].ms * limits.maxRows);
       const timeline = await keyTimeline(ch, limits, { ...query, key: params.key, range });
       return { ...timeline, range: rangeView(range) };
     },
-  });
+  );
 
-  route(app, {
-    method: 'GET',
-    url: '/v1/investigate/top-keys',
-    summary: 'Keys ranked by an allowlisted feature over a range; without from/to, the last day of data',
-    tags,
-    roles,
-    errors: [422],
-    query: rangedQuery(
-      {
-        feature: featureNameSchema,
-        agg: z.enum(Object.keys(AGGREGATIONS) as [keyof typeof AGGREGATIONS]).default('max'),
-        org: idParam.optional(),
-        limit: pageLimit(limits.maxRows, 50),
-        offset: pageOffset,
+  app.get(
+    '/v1/investigate/top-keys',
+    {
+      schema: {
+        summary: 'Keys ranked by an allowlisted feature over a range; without from/to, the last day of data',
+        tags,
+        querystring: rangedQuery(
+          {
+            feature: featureNameSchema,
+            agg: z.enum(Object.keys(AGGREGATIONS) as [keyof typeof AGGREGATIONS]).default('max'),
+            org: idParam.optional(),
+            limit: pageLimit(limits.maxRows, 50),
+            offset: pageOffset,
+          },
+          days,
+        ),
+        response: { 200: ranged(topKeysSchema), ...errorResponses(422) },
       },
-      days,
-    ),
-    handler: async ({ query }) => {
+      config: investigators,
+    },
+    async ({ query }) => {
       const range = await rangeOf(query.range, { org: query.org }, DAY_MS);
       return { ...(await topKeys(ch, limits, { ...query, range })), range: rangeView(range) };
     },
-  });
+  );
 
-  route(app, {
-    method: 'GET',
-    url: '/v1/investigate/keys/:key/linked',
-    summary: `Keys sharing templates, system prompts, client IPs or ASNs with a key${RANGE_NOTE}`,
-    tags,
-    roles: keyRoles,
-    errors: [404, 422],
-    params: keyParams,
-    query: rangedQuery({ limit: pageLimit(limits.maxRows, 50), offset: pageOffset }, days),
-    handler: async ({ params, query, request }) => {
+  app.get(
+    '/v1/investigate/keys/:key/linked',
+    {
+      schema: {
+        summary: `Keys sharing templates, system prompts, client IPs or ASNs with a key${RANGE_NOTE}`,
+        tags,
+        params: keyParams,
+        querystring: rangedQuery({ limit: pageLimit(limits.maxRows, 50), offset: pageOffset }, days),
+        response: { 200: ranged(linkedKeysSchema), ...errorResponses(404, 422) },
+      },
+      config: keyReaders,
+    },
+    async (request) => {
+      const { params, query } = request;
       await mayInvestigate(request, params.key);
       const range = await rangeOf(query.range, { key: params.key });
       return { ...(await linkedKeys(ch, limits, { ...query, key: params.key, range })), range: rangeView(range) };
     },
-  });
+  );
 
-  route(app, {
-    method: 'GET',
-    url: '/v1/investigate/keys/:key/events',
-    summary: `Raw events of a key in a range, oldest first, with an opaque cursor${RANGE_NOTE}`,
-    tags,
-    roles: keyRoles,
-    errors: [404, 422],
-    params: keyParams,
-    query: rangedQuery({ limit: pageLimit(limits.maxRows), cursor: z.string().max(512).optional() }, days),
-    handler: async ({ params, query, request }) => {
+  app.get(
+    '/v1/investigate/keys/:key/events',
+    {
+      schema: {
+        summary: `Raw events of a key in a range, oldest first, with an opaque cursor${RANGE_NOTE}`,
+        tags,
+        params: keyParams,
+        querystring: rangedQuery({ limit: pageLimit(limits.maxRows), cursor: z.string().max(512).optional() }, days),
+        response: { 200: ranged(eventSampleSchema), ...errorResponses(404, 422) },
+      },
+      config: keyReaders,
+    },
+    async (request) => {
+      const { params, query } = request;
       await mayInvestigate(request, params.key);
       const range = await rangeOf(query.range, { key: params.key });
       const sample = await eventSample(ch, limits, {
@@ -113,41 +130,47 @@ export default async function investigateRoutes(app: FastifyInstance, { deps }: 
       });
       return { ...sample, range: rangeView(range) };
     },
-  });
+  );
 
-  route(app, {
-    method: 'GET',
-    url: '/v1/investigate/orgs/:org/rollup',
-    summary: `Per-key usage and alerts of an org over a range${RANGE_NOTE}`,
-    tags,
-    roles,
-    errors: [422],
-    params: z.object({ org: idParam }),
-    query: rangedQuery({ limit: pageLimit(limits.maxRows, 50), offset: pageOffset }, days),
-    handler: async ({ params, query }) => {
+  app.get(
+    '/v1/investigate/orgs/:org/rollup',
+    {
+      schema: {
+        summary: `Per-key usage and alerts of an org over a range${RANGE_NOTE}`,
+        tags,
+        params: z.object({ org: idParam }),
+        querystring: rangedQuery({ limit: pageLimit(limits.maxRows, 50), offset: pageOffset }, days),
+        response: { 200: ranged(orgRollupSchema), ...errorResponses(422) },
+      },
+      config: investigators,
+    },
+    async ({ params, query }) => {
       const range = await rangeOf(query.range, { org: params.org });
       return { ...(await orgRollup(ch, limits, { ...query, org: params.org, range })), range: rangeView(range) };
     },
-  });
+  );
 
-  route(app, {
-    method: 'GET',
-    url: '/v1/investigate/export',
-    summary: `Stream the events of a key or an org as CSV or JSONL (row-capped)${RANGE_NOTE}`,
-    tags,
-    roles,
-    errors: [422],
-    query: rangedQuery(
-      {
-        key: idParam.optional(),
-        org: idParam.optional(),
-        format: z.enum(Object.keys(EXPORT_FORMATS) as [keyof typeof EXPORT_FORMATS]).default('jsonl'),
-        rows: z.coerce.number().int().min(1).max(limits.exportMaxRows).default(limits.exportMaxRows),
+  app.get(
+    '/v1/investigate/export',
+    {
+      schema: {
+        summary: `Stream the events of a key or an org as CSV or JSONL (row-capped)${RANGE_NOTE}`,
+        tags,
+        querystring: rangedQuery(
+          {
+            key: idParam.optional(),
+            org: idParam.optional(),
+            format: z.enum(Object.keys(EXPORT_FORMATS) as [keyof typeof EXPORT_FORMATS]).default('jsonl'),
+            rows: z.coerce.number().int().min(1).max(limits.exportMaxRows).default(limits.exportMaxRows),
+          },
+          days,
+        ).refine((q) => Boolean(q.key) !== Boolean(q.org), 'give exactly one of key or org'),
+        response: { 200: textResponse('application/x-ndjson', 'text/csv'), ...errorResponses(422) },
       },
-      days,
-    ).refine((q) => Boolean(q.key) !== Boolean(q.org), 'give exactly one of key or org'),
-    produces: ['application/x-ndjson', 'text/csv'],
-    handler: async ({ query, reply, request }) => {
+      config: investigators,
+    },
+    async (request, reply) => {
+      const { query } = request;
       const range = await rangeOf(query.range, { key: query.key, org: query.org });
       const body = await exportEvents(ch, limits, {
         ...query,
@@ -158,7 +181,8 @@ export default async function investigateRoutes(app: FastifyInstance, { deps }: 
       return reply
         .type(`${type}; charset=utf-8`)
         .header('content-disposition', `attachment; filename="events.${query.format}"`)
-        .send(body);
+        .send(body as unknown as string); // a stream of the documented text
     },
-  });
-}
+  );
+};
+export default investigateRoutes;

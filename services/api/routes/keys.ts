@@ -1,58 +1,67 @@
-import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { FEATURE_NAMES } from '../../detector/features/feature-names.ts';
-import { dataRange, rangeView } from '../../investigate/data-range.ts';
-import { keyProfile } from '../../investigate/key-population-profile.ts';
-import { BUCKETS, keyTimeline } from '../../investigate/key-timeline.ts';
+import { dataRange, rangeView, rangeViewSchema } from '../../investigate/data-range.ts';
+import { keyProfile, keyProfileSchema } from '../../investigate/key-population-profile.ts';
+import { BUCKETS, keyTimeline, keyTimelineSchema } from '../../investigate/key-timeline.ts';
 import { rangedQuery } from '../../investigate/query-limits.ts';
 import { bucketParam, featureListParam, idParam } from '../../investigate/query-params.ts';
-import type { AppDeps } from '../deps.ts';
-import { route } from '../zod-route.ts';
+import type { RoutePlugin } from '../deps.ts';
+import { errorResponses } from '../route-docs.ts';
 
 const tags = ['keys'];
-const roles: Array<'analyst' | 'investigator'> = ['analyst', 'investigator'];
+const readers = { roles: ['analyst' as const, 'investigator' as const] };
 
 /** The key page for analysts: latest features against the population, and a timeline. */
-export default async function keyRoutes(app: FastifyInstance, { deps }: { deps: AppDeps }): Promise<void> {
+const keyRoutes: RoutePlugin = async (app, { deps }) => {
   const ch = deps.clickhouse;
   const limits = deps.config.api.query;
   const params = z.object({ id: idParam });
 
-  route(app, {
-    method: 'GET',
-    url: '/v1/features',
-    summary: 'Feature names, in vector order (the allowlist of investigator queries)',
-    tags,
-    roles,
-    response: z.object({ features: z.array(z.string()) }),
-    handler: async () => ({ features: [...FEATURE_NAMES] }),
-  });
+  app.get(
+    '/v1/features',
+    {
+      schema: {
+        summary: 'Feature names, in vector order (the allowlist of investigator queries)',
+        tags,
+        response: { 200: z.object({ features: z.array(z.string()) }) },
+      },
+      config: readers,
+    },
+    async () => ({ features: [...FEATURE_NAMES] }),
+  );
 
-  route(app, {
-    method: 'GET',
-    url: '/v1/keys/:id/profile',
-    summary: "A key's latest features with population quantiles and its percentile",
-    tags,
-    roles,
-    params,
-    errors: [404, 422],
-    handler: async ({ params }) => keyProfile(ch, limits, params.id),
-  });
+  app.get(
+    '/v1/keys/:id/profile',
+    {
+      schema: {
+        summary: "A key's latest features with population quantiles and its percentile",
+        tags,
+        params,
+        response: { 200: keyProfileSchema, ...errorResponses(404, 422) },
+      },
+      config: readers,
+    },
+    async (request) => keyProfile(ch, limits, request.params.id),
+  );
 
-  route(app, {
-    method: 'GET',
-    url: '/v1/keys/:id/timeline',
-    summary:
-      "Bucketed usage and feature values of a key (same as the investigator timeline); without from/to, the key's data",
-    tags,
-    roles,
-    params,
-    errors: [422],
-    query: rangedQuery({ bucket: bucketParam, features: featureListParam }, limits.maxRangeDays),
-    handler: async ({ params, query }) => {
+  app.get(
+    '/v1/keys/:id/timeline',
+    {
+      schema: {
+        summary:
+          "Bucketed usage and feature values of a key (same as the investigator timeline); without from/to, the key's data",
+        tags,
+        params,
+        querystring: rangedQuery({ bucket: bucketParam, features: featureListParam }, limits.maxRangeDays),
+        response: { 200: keyTimelineSchema.extend({ range: rangeViewSchema }), ...errorResponses(422) },
+      },
+      config: readers,
+    },
+    async ({ params, query }) => {
       const maxSpanMs = BUCKETS[query.bucket].ms * limits.maxRows;
       const range = query.range ?? (await dataRange(ch, limits, { key: params.id }, maxSpanMs, deps.now()));
       return { ...(await keyTimeline(ch, limits, { ...query, key: params.id, range })), range: rangeView(range) };
     },
-  });
-}
+  );
+};
+export default keyRoutes;

@@ -1,59 +1,72 @@
-import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { principalSchema, roleSchema } from '../../auth/principal.ts';
 import { tokenRecordSchema } from '../../auth/token-store.ts';
 import { errors } from '../../common/errors.ts';
 import { principalOf } from '../auth-hook.ts';
-import type { AppDeps } from '../deps.ts';
-import { route } from '../zod-route.ts';
+import type { RoutePlugin } from '../deps.ts';
+import { errorResponses, noContent } from '../route-docs.ts';
 
 const tags = ['tokens'];
+/** Token administration: admin only (admin passes every role check). */
+const admin = { roles: [] };
 
 /** Token administration (admin only); the CLI `distillguard token` does the same without a running API. */
-export default async function tokenRoutes(app: FastifyInstance, { deps }: { deps: AppDeps }): Promise<void> {
-  route(app, {
-    method: 'GET',
-    url: '/v1/me',
-    summary: 'The caller: token id, name and role (the UI shows it after sign-in)',
-    tags,
-    roles: ['analyst', 'investigator', 'gateway'],
-    response: principalSchema,
-    handler: async ({ request }) => principalOf(request),
-  });
+const tokenRoutes: RoutePlugin = async (app, { deps }) => {
+  app.get(
+    '/v1/me',
+    {
+      schema: {
+        summary: 'The caller: token id, name and role (the UI shows it after sign-in)',
+        tags,
+        response: { 200: principalSchema },
+      },
+      config: { roles: ['analyst', 'investigator', 'gateway'] },
+    },
+    async (request) => principalOf(request),
+  );
 
-  route(app, {
-    method: 'GET',
-    url: '/v1/tokens',
-    summary: 'List tokens (never their values)',
-    tags,
-    roles: [],
-    response: z.object({ tokens: z.array(tokenRecordSchema) }),
-    handler: async () => ({ tokens: await deps.tokens.list() }),
-  });
+  app.get(
+    '/v1/tokens',
+    {
+      schema: {
+        summary: 'List tokens (never their values)',
+        tags,
+        response: { 200: z.object({ tokens: z.array(tokenRecordSchema) }) },
+      },
+      config: admin,
+    },
+    async () => ({ tokens: await deps.tokens.list() }),
+  );
 
-  route(app, {
-    method: 'POST',
-    url: '/v1/tokens',
-    summary: 'Create a token; its value is in this response only',
-    tags,
-    roles: [],
-    body: z.object({ name: z.string().min(1).max(128), role: roleSchema }),
-    status: 201,
-    handler: async ({ body, reply }) => reply.code(201).send(await deps.tokens.create(body)),
-  });
+  app.post(
+    '/v1/tokens',
+    {
+      schema: {
+        summary: 'Create a token; its value is in this response only',
+        tags,
+        body: z.object({ name: z.string().min(1).max(128), role: roleSchema }),
+        response: { 201: z.object({ token: z.string(), record: tokenRecordSchema }) },
+      },
+      config: admin,
+    },
+    async (request, reply) => reply.code(201).send(await deps.tokens.create(request.body)),
+  );
 
-  route(app, {
-    method: 'DELETE',
-    url: '/v1/tokens/:id',
-    summary: 'Revoke a token (effective within the token cache TTL)',
-    tags,
-    roles: [],
-    params: z.object({ id: z.string().regex(/^[a-f0-9]{16}$/, 'a token id') }),
-    status: 204,
-    errors: [404],
-    handler: async ({ params, reply }) => {
-      if (!(await deps.tokens.revoke(params.id))) throw errors.notFound(`token ${params.id}`);
+  app.delete(
+    '/v1/tokens/:id',
+    {
+      schema: {
+        summary: 'Revoke a token (effective within the token cache TTL)',
+        tags,
+        params: z.object({ id: z.string().regex(/^[a-f0-9]{16}$/, 'a token id') }),
+        response: { 204: noContent, ...errorResponses(404) },
+      },
+      config: admin,
+    },
+    async (request, reply) => {
+      if (!(await deps.tokens.revoke(request.params.id))) throw errors.notFound(`token ${request.params.id}`);
       return reply.code(204).send();
     },
-  });
-}
+  );
+};
+export default tokenRoutes;

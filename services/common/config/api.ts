@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { roleSchema } from '../roles.ts';
-import { csv, int } from './env-helpers.ts';
+import { bool, csv, int } from './env-helpers.ts';
 
 export const apiEnv = z
   .object({
@@ -12,6 +12,9 @@ export const apiEnv = z
       'Failed authentications per client IP per minute before its requests get 429 without a token lookup',
     ),
     DG_API_TOKEN_CACHE_MS: int(5_000, 0, 300_000).describe('How long a looked-up token is trusted before re-reading'),
+    DG_API_VALIDATE_RESPONSES: bool(false).describe(
+      'Check every API response against its zod schema (500 on a mismatch); on in tests, off in production for speed',
+    ),
     DG_QUERY_MAX_RANGE_DAYS: int(90, 1, 3_650).describe('Widest time range an investigator query may span'),
     DG_QUERY_TIMEOUT_S: int(20, 1, 3_600).describe('ClickHouse max_execution_time of an investigator query'),
     DG_QUERY_MAX_ROWS: int(1_000, 1, 100_000).describe('Most rows one investigator query page returns'),
@@ -29,6 +32,7 @@ export const apiEnv = z
     rateLimitPerMin: e.DG_API_RATE_LIMIT_PER_MIN,
     authFailuresPerMin: e.DG_API_AUTH_FAILURES_PER_MIN,
     tokenCacheMs: e.DG_API_TOKEN_CACHE_MS,
+    validateResponses: e.DG_API_VALIDATE_RESPONSES,
     promptReadRoles: e.DG_PROMPT_READ_ROLES,
     query: {
       maxRangeDays: e.DG_QUERY_MAX_RANGE_DAYS,

@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import { buildApp } from '../../../services/api/app.ts';
-import { loadConfig } from '../../../services/common/config/index.ts';
 import { createLogger } from '../../../services/common/logger.ts';
-import { bearer, fakeClickHouse, fakeDeps } from './fake-deps.ts';
+import { bearer, fakeClickHouse, fakeDeps, testApiConfig } from './fake-deps.ts';
 
 test('malformed input is a 400 naming each bad field, never a 500', async () => {
   const { deps, tokens } = fakeDeps();
@@ -60,7 +59,7 @@ test('malformed input is a 400 naming each bad field, never a 500', async () => 
 
 test('a body over the limit is a 413', async () => {
   const { deps, tokens } = fakeDeps({
-    config: loadConfig({ DG_LOG_LEVEL: 'silent', DG_API_BODY_LIMIT_BYTES: '2048' }),
+    config: testApiConfig({ DG_API_BODY_LIMIT_BYTES: '2048' }),
   });
   const app = await buildApp(deps);
   const r = await app.inject({
@@ -75,7 +74,7 @@ test('a body over the limit is a 413', async () => {
 });
 
 test('rate limits count per token: one token is limited, another is not', async () => {
-  const { deps, tokens } = fakeDeps({ config: loadConfig({ DG_LOG_LEVEL: 'silent', DG_API_RATE_LIMIT_PER_MIN: '3' }) });
+  const { deps, tokens } = fakeDeps({ config: testApiConfig({ DG_API_RATE_LIMIT_PER_MIN: '3' }) });
   const app = await buildApp(deps);
   const codes: number[] = [];
   for (let i = 0; i < 4; i++)

@@ -7,6 +7,10 @@ import { loadConfig } from '../../../services/common/config/index.ts';
 import { silentLogger } from '../../../services/common/logger.ts';
 import { MetricsRegistry } from '../../../services/common/metrics-registry.ts';
 
+/** API configuration for tests: responses checked against their schemas (a mismatch is a 500), quiet logs. */
+export const testApiConfig = (env: Record<string, string> = {}) =>
+  loadConfig({ DG_LOG_LEVEL: 'silent', DG_API_VALIDATE_RESPONSES: '1', ...env });
+
 /** An in-memory token store: one token per role, `token(role)` gives its text. */
 export function fakeTokens(): TokenStore & { token(role: Role): string; revokedIds: Set<string> } {
   const byToken = new Map<string, Principal>();
@@ -63,7 +67,7 @@ export function fakeDeps(overrides: Partial<AppDeps> = {}) {
   const tokens = fakeTokens();
   const clickhouse = fakeClickHouse();
   const deps: AppDeps = {
-    config: loadConfig({ DG_LOG_LEVEL: 'silent' }),
+    config: testApiConfig(),
     logger: silentLogger,
     clickhouse,
     tokens,

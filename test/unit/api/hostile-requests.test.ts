@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../../services/api/app.ts';
-import { loadConfig } from '../../../services/common/config/index.ts';
-import { bearer, fakeDeps } from './fake-deps.ts';
+import { bearer, fakeDeps, testApiConfig } from './fake-deps.ts';
 
 const BODY_LIMIT = 2_048;
 let app: FastifyInstance;
@@ -12,7 +11,7 @@ let tokens: ReturnType<typeof fakeDeps>['tokens'];
 
 before(async () => {
   const made = fakeDeps({
-    config: loadConfig({ DG_LOG_LEVEL: 'silent', DG_API_BODY_LIMIT_BYTES: `${BODY_LIMIT}` }),
+    config: testApiConfig({ DG_API_BODY_LIMIT_BYTES: `${BODY_LIMIT}` }),
   });
   tokens = made.tokens;
   app = await buildApp(made.deps);

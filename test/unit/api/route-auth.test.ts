@@ -3,8 +3,7 @@ import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../../services/api/app.ts';
 import type { Role } from '../../../services/auth/principal.ts';
-import { loadConfig } from '../../../services/common/config/index.ts';
-import { bearer, fakeDeps } from './fake-deps.ts';
+import { bearer, fakeDeps, testApiConfig } from './fake-deps.ts';
 import { servedRoutes } from './route-table.ts';
 
 const ROLES: Role[] = ['analyst', 'investigator', 'gateway', 'admin'];
@@ -30,7 +29,7 @@ let documented: Map<string, Role[] | null>;
 
 before(async () => {
   // Hundreds of deliberate 401s from one address; the failed-authentication limit has its own test (auth-flood).
-  const made = fakeDeps({ config: loadConfig({ DG_LOG_LEVEL: 'silent', DG_API_AUTH_FAILURES_PER_MIN: '1000000' }) });
+  const made = fakeDeps({ config: testApiConfig({ DG_API_AUTH_FAILURES_PER_MIN: '1000000' }) });
   tokens = made.tokens;
   app = await buildApp(made.deps);
   const doc = app.swagger() as { paths: Record<string, Record<string, { 'x-roles'?: Role[] }>> };
