@@ -1,11 +1,11 @@
 import type { LayersModel, Tensor2D } from '@tensorflow/tfjs';
 import { withLazyReasons } from '../common/lazy-reasons.ts';
 import { scoreFromAnchors } from './calibration.ts';
-import { compileDenseProgram, type DenseProgram } from './dense-program.ts';
-import type { ErrorAnchors, ModelMetadata } from './model-metadata.ts';
+import type { ErrorAnchors } from './model-metadata.ts';
 import { type MlScore, round, topReasons } from './model-reasons.ts';
 import type { StoredModel } from './model-store.ts';
-import { normaliseRow, normaliseRows } from './normalisation.ts';
+import { NetworkModel } from './network-model.ts';
+import { normaliseRow } from './normalisation.ts';
 import { tf } from './runtime.ts';
 
 export interface Reconstruction {
@@ -28,30 +28,14 @@ export function reconstruct(model: LayersModel, x: Float32Array, width: number):
 }
 
 /** Novelty scorer: reconstruction error on benign-trained weights, calibrated to 0–1 against benign held-out. */
-export class AutoencoderModel {
-  readonly metadata: ModelMetadata;
-  /** The underlying tfjs network (saved by training, disposed by `dispose`). */
-  readonly layers: LayersModel;
-  private readonly calibration: ErrorAnchors;
-  private readonly program: DenseProgram | null;
-
+export class AutoencoderModel extends NetworkModel<ErrorAnchors> {
   constructor(stored: StoredModel) {
-    if (stored.metadata.calibration.kind !== 'error-anchors') {
-      throw new TypeError(`${stored.dir}: an autoencoder needs error-anchor calibration`);
-    }
-    this.layers = stored.model;
-    this.metadata = stored.metadata;
-    this.calibration = stored.metadata.calibration;
-    this.program = compileDenseProgram(stored.model);
-  }
-
-  get width(): number {
-    return this.metadata.features.length;
+    super(stored, 'error-anchors', 'an autoencoder needs error-anchor calibration');
   }
 
   /** Uncalibrated reconstruction errors of raw feature rows (for calibration and evaluation). */
   errors(rows: readonly ArrayLike<number>[]): Float32Array {
-    return reconstruct(this.layers, normaliseRows(this.metadata.normalisation, rows), this.width).total;
+    return reconstruct(this.layers, this.normalise(rows), this.width).total;
   }
 
   calibrate(error: number): number {
@@ -60,11 +44,7 @@ export class AutoencoderModel {
 
   /** Scores raw feature rows in one tfjs batch; reasons are the features the model reconstructs worst. */
   scoreBatch(rows: readonly ArrayLike<number>[], topK?: number): MlScore[] {
-    const { perFeature, total } = reconstruct(
-      this.layers,
-      normaliseRows(this.metadata.normalisation, rows),
-      this.width,
-    );
+    const { perFeature, total } = reconstruct(this.layers, this.normalise(rows), this.width);
     return rows.map((row, i) =>
       this.explain(row, perFeature.subarray(i * this.width, (i + 1) * this.width), total[i]!, topK),
     );
@@ -91,9 +71,5 @@ export class AutoencoderModel {
   private explain(row: ArrayLike<number>, errors: ArrayLike<number>, meanError: number, topK?: number): MlScore {
     const describe = this.describe(errors, meanError);
     return { score: this.calibrate(meanError), reasons: topReasons(errors, row, this.metadata, describe, topK) };
-  }
-
-  dispose(): void {
-    this.layers.dispose();
   }
 }

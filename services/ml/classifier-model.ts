@@ -2,11 +2,10 @@ import type { LayersModel, Tensor, Tensor2D } from '@tensorflow/tfjs';
 import { errors } from '../common/errors.ts';
 import { withLazyReasons } from '../common/lazy-reasons.ts';
 import { plattProbability } from './calibration.ts';
-import { compileDenseProgram, type DenseProgram } from './dense-program.ts';
-import type { ModelMetadata, PlattCalibration } from './model-metadata.ts';
+import type { PlattCalibration } from './model-metadata.ts';
 import { type MlScore, round, topReasons } from './model-reasons.ts';
 import type { StoredModel } from './model-store.ts';
-import { normaliseRows } from './normalisation.ts';
+import { NetworkModel } from './network-model.ts';
 import { tf } from './runtime.ts';
 
 export interface ClassifierOutputs {
@@ -68,26 +67,10 @@ function softmax(logits: Float64Array): Float64Array {
 const CATEGORY_FROM_SCORE = 0.5;
 
 /** Supervised scorer: calibrated attack probability, suspected category, occlusion reasons against the benign median. */
-export class ClassifierModel {
-  readonly metadata: ModelMetadata;
-  /** The underlying tfjs network (saved by training, disposed by `dispose`). */
-  readonly layers: LayersModel;
-  private readonly calibration: PlattCalibration;
-  private readonly program: DenseProgram | null;
-
+export class ClassifierModel extends NetworkModel<PlattCalibration> {
   constructor(stored: StoredModel) {
-    if (stored.metadata.calibration.kind !== 'platt') {
-      throw new TypeError(`${stored.dir}: a classifier needs Platt calibration`);
-    }
+    super(stored, 'platt', 'a classifier needs Platt calibration');
     assertCategoryHead(stored);
-    this.layers = stored.model;
-    this.metadata = stored.metadata;
-    this.calibration = stored.metadata.calibration;
-    this.program = compileDenseProgram(stored.model);
-  }
-
-  get width(): number {
-    return this.metadata.features.length;
   }
 
   /** The probability at and above which the classifier alone would call a snapshot an attack. */
@@ -97,17 +80,13 @@ export class ClassifierModel {
 
   /** Calibrated attack probabilities of raw feature rows, without reasons (evaluation, batch scoring). */
   probabilities(rows: readonly ArrayLike<number>[]): number[] {
-    const { logits } = predictHeads(this.layers, normaliseRows(this.metadata.normalisation, rows), this.width);
+    const { logits } = predictHeads(this.layers, this.normalise(rows), this.width);
     return Array.from(logits, (z) => plattProbability(this.calibration, z));
   }
 
   /** Most likely category of each row (null without a category head). */
   categories(rows: readonly ArrayLike<number>[]): (string | null)[] {
-    const { categoryProbabilities } = predictHeads(
-      this.layers,
-      normaliseRows(this.metadata.normalisation, rows),
-      this.width,
-    );
+    const { categoryProbabilities } = predictHeads(this.layers, this.normalise(rows), this.width);
     return rows.map((_, i) => this.bestCategory(categoryProbabilities, i));
   }
 
@@ -116,7 +95,7 @@ export class ClassifierModel {
    * worked out when first read (on the JS path), since only the snapshots that raise an alert need them.
    */
   score(row: ArrayLike<number>, topK?: number): MlScore {
-    const normalised = normaliseRows(this.metadata.normalisation, [row]);
+    const normalised = this.normalise([row]);
     if (!this.program) {
       const { logits, categoryProbabilities } = predictHeads(
         this.layers,
@@ -174,10 +153,6 @@ export class ClassifierModel {
 
   scoreBatch(rows: readonly ArrayLike<number>[], topK?: number): MlScore[] {
     return rows.map((row) => this.score(row, topK));
-  }
-
-  dispose(): void {
-    this.layers.dispose();
   }
 
   private bestCategory(probabilities: Float32Array | Float64Array, row: number): string | null {
