@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import type { io } from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { errors } from '../common/errors.ts';
-import { describeIssues } from '../common/zod-issues.ts';
+import { readJsonFile } from '../common/stored-files.ts';
 import { tf } from './runtime.ts';
 
 export const MODEL_JSON = 'model.json';
@@ -48,7 +48,7 @@ async function saveArtifacts(dir: string, artifacts: io.ModelArtifacts): Promise
 }
 
 async function loadArtifacts(dir: string): Promise<io.ModelArtifacts> {
-  const json = await readModelJson(dir);
+  const json = await readJsonFile(join(dir, MODEL_JSON), modelJsonSchema, 'is not a layers model');
   const specs = json.weightsManifest.flatMap((group) => group.weights);
   const paths = json.weightsManifest.flatMap((group) => group.paths);
   const buffers = await Promise.all(paths.map((p) => readWeightFile(dir, p)));
@@ -68,22 +68,6 @@ async function loadArtifacts(dir: string): Promise<io.ModelArtifacts> {
     generatedBy: json.generatedBy,
     convertedBy: json.convertedBy ?? null,
   };
-}
-
-async function readModelJson(dir: string): Promise<z.infer<typeof modelJsonSchema>> {
-  const path = join(dir, MODEL_JSON);
-  const text = await readFile(path, 'utf8').catch((cause: unknown) => {
-    throw errors.model(`${path} cannot be read`, cause);
-  });
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (cause) {
-    throw errors.model(`${path} is not JSON`, cause);
-  }
-  const parsed = modelJsonSchema.safeParse(value);
-  if (!parsed.success) throw errors.model(`${path} is not a layers model: ${describeIssues(parsed.error)}`);
-  return parsed.data;
 }
 
 async function readWeightFile(dir: string, name: string): Promise<ArrayBuffer> {

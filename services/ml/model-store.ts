@@ -1,8 +1,8 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs';
 import { DistillGuardError, errors } from '../common/errors.ts';
-import { describeIssues } from '../common/zod-issues.ts';
+import { readJsonFile, versionDir } from '../common/stored-files.ts';
 import { fileSystemHandler } from './fs-io-handler.ts';
 import { METADATA_JSON, type ModelMetadata, modelMetadataSchema } from './model-metadata.ts';
 import { tf } from './runtime.ts';
@@ -45,19 +45,7 @@ export async function loadModel(dir: string, allowedFeatures: readonly string[])
 }
 
 export async function readMetadata(dir: string): Promise<ModelMetadata> {
-  const path = join(dir, METADATA_JSON);
-  const text = await readFile(path, 'utf8').catch((cause: unknown) => {
-    throw errors.model(`${path} cannot be read`, cause);
-  });
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (cause) {
-    throw errors.model(`${path} is not JSON`, cause);
-  }
-  const parsed = modelMetadataSchema.safeParse(value);
-  if (!parsed.success) throw errors.model(`${path} is malformed: ${describeIssues(parsed.error)}`);
-  return parsed.data;
+  return readJsonFile(join(dir, METADATA_JSON), modelMetadataSchema, 'is malformed');
 }
 
 /**
@@ -76,15 +64,5 @@ export function assertAllowedInputs(dir: string, inputs: readonly string[], allo
 
 /** models/<name>/<version>; `latest` picks the highest version by numeric-aware ordering. */
 export async function resolveModelDir(modelsDir: string, name: string, version: string): Promise<string> {
-  if (version !== 'latest') return join(modelsDir, name, version);
-  const entries = await readdir(join(modelsDir, name), { withFileTypes: true }).catch((cause: unknown) => {
-    throw errors.model(`no models under ${join(modelsDir, name)}`, cause);
-  });
-  const versions = entries
-    .filter((e) => e.isDirectory())
-    .map((e) => e.name)
-    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
-  const latest = versions.at(-1);
-  if (!latest) throw errors.model(`no model versions under ${join(modelsDir, name)}`);
-  return join(modelsDir, name, latest);
+  return versionDir(join(modelsDir, name), version, 'models');
 }

@@ -1,7 +1,7 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { errors } from '../../common/errors.ts';
+import { readJsonFile, versionDir } from '../../common/stored-files.ts';
 
 export const CALIBRATION_FORMAT = 'distillguard-calibration/1';
 export const CALIBRATION_JSON = 'calibration.json';
@@ -34,34 +34,11 @@ export type CalibrationFile = z.infer<typeof calibrationSchema>;
 export type ReferenceProfile = z.infer<typeof referenceSchema>;
 
 export async function resolveCalibrationDir(modelsDir: string, version: string): Promise<string> {
-  const root = join(modelsDir, 'calibration');
-  if (version !== 'latest') return join(root, version);
-  const entries = await readdir(root, { withFileTypes: true }).catch((cause: unknown) => {
-    throw errors.model(`no calibration under ${root}`, cause);
-  });
-  const versions = entries
-    .filter((e) => e.isDirectory())
-    .map((e) => e.name)
-    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
-  const latest = versions.at(-1);
-  if (!latest) throw errors.model(`no calibration versions under ${root}`);
-  return join(root, latest);
+  return versionDir(join(modelsDir, 'calibration'), version, 'calibration');
 }
 
 export async function readCalibration(dir: string): Promise<CalibrationFile> {
-  const path = join(dir, CALIBRATION_JSON);
-  const text = await readFile(path, 'utf8').catch((cause: unknown) => {
-    throw errors.model(`${path} cannot be read`, cause);
-  });
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw errors.model(`${path} is not JSON`, cause);
-  }
-  const parsed = calibrationSchema.safeParse(json);
-  if (!parsed.success) throw errors.model(`${path}: ${z.prettifyError(parsed.error)}`);
-  return parsed.data;
+  return readJsonFile(join(dir, CALIBRATION_JSON), calibrationSchema, 'is malformed');
 }
 
 export async function writeCalibration(dir: string, calibration: CalibrationFile): Promise<string> {
