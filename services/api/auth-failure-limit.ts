@@ -1,4 +1,4 @@
-import { LruMap } from '../common/lru-map.ts';
+import { LRUCache } from 'lru-cache';
 
 /** Most client IPs tracked at once; beyond it the least recently seen IP's count is forgotten. */
 const TRACKED_IPS = 100_000;
@@ -21,18 +21,20 @@ export interface AuthFailureLimit {
  * IP that keeps presenting bad tokens is answered 429 without costing a token-store query.
  */
 export function createAuthFailureLimit(options: { maxPerMin: number; now: () => number }): AuthFailureLimit {
-  const windows = new LruMap<string, IpWindow>(TRACKED_IPS);
-  const current = (ip: string): IpWindow | undefined => {
-    const w = windows.get(ip);
-    return w && options.now() - w.startedAt < WINDOW_MS ? w : undefined;
-  };
+  // A window ends when its age reaches WINDOW_MS; lru-cache keeps an entry while its age is ≤ ttl (whole ms).
+  const windows = new LRUCache<string, IpWindow>({
+    max: TRACKED_IPS,
+    ttl: WINDOW_MS - 1,
+    ttlResolution: 0,
+    perf: { now: options.now },
+  });
   return {
     retryAfterMs(ip) {
-      const w = current(ip);
+      const w = windows.get(ip);
       return w && w.failures >= options.maxPerMin ? w.startedAt + WINDOW_MS - options.now() : 0;
     },
     recordFailure(ip) {
-      const w = current(ip);
+      const w = windows.get(ip);
       if (w) w.failures += 1;
       else windows.set(ip, { startedAt: options.now(), failures: 1 });
     },

@@ -1,8 +1,8 @@
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import type { ClickHouse } from '../common/clickhouse/client.ts';
 import { sql } from '../common/clickhouse/sql.ts';
 import { table } from '../common/clickhouse/table.ts';
-import { LruMap } from '../common/lru-map.ts';
 import { type Principal, type Role, roleSchema } from './principal.ts';
 import { hashToken, newTokenId, newTokenValue, tokenIdOf, tokenMatches } from './token-secret.ts';
 
@@ -59,10 +59,13 @@ const CACHE_CAPACITY = 10_000;
 /** An id missing from the list of live token ids is rejected without a query until the list is this old. */
 const ID_LIST_REFRESH_MS = 1_000;
 
-interface Cached<T> {
-  value: T;
-  at: number;
-}
+/**
+ * Lookups remembered for `cacheMs` on the store's clock, at most CACHE_CAPACITY (least recently used evicted). An
+ * entry is stale once its age reaches `cacheMs`; lru-cache keeps one while its age is ≤ `ttl`, hence `cacheMs - 1`
+ * (whole milliseconds). `ttlResolution: 0` reads the clock on every check (a test's clock jumps).
+ */
+const freshFor = <V extends {}>(cacheMs: number, now: () => number) =>
+  new LRUCache<string, V>({ max: CACHE_CAPACITY, ttl: Math.max(cacheMs - 1, 1), ttlResolution: 0, perf: { now } });
 
 /**
  * ClickHouse-backed token store with short in-memory caches so lookups stay off the hot path: found tokens and
@@ -70,11 +73,12 @@ interface Cached<T> {
  * of live token ids, re-read at most once a second, costs no query at all.
  */
 export function createTokenStore(ch: ClickHouse, options: { cacheMs: number; now: () => number }): TokenStore {
-  const found = new LruMap<string, Cached<StoredRow>>(CACHE_CAPACITY);
-  const unknown = new LruMap<string, number>(CACHE_CAPACITY);
-  let liveIds: Cached<Set<string>> = { value: new Set(), at: Number.NEGATIVE_INFINITY };
+  const found = freshFor<StoredRow>(options.cacheMs, options.now);
+  const unknown = freshFor<true>(options.cacheMs, options.now);
+  /** A ttl of 0 would mean forever: with `cacheMs` ≤ 1 (the CLI's 0) nothing is remembered. */
+  const remember = options.cacheMs > 1;
+  let liveIds = { value: new Set<string>(), at: Number.NEGATIVE_INFINITY };
   let liveIdsLoading: Promise<void> | null = null;
-  const fresh = (at: number) => options.now() - at < options.cacheMs;
 
   async function readRow(tokenId: string): Promise<StoredRow | null> {
     const rows = await ch.query(
@@ -108,15 +112,15 @@ export function createTokenStore(ch: ClickHouse, options: { cacheMs: number; now
 
   async function cachedRow(tokenId: string): Promise<StoredRow | null> {
     const hit = found.get(tokenId);
-    if (hit && fresh(hit.at)) return hit.value;
-    const missAt = unknown.get(tokenId);
-    if (missAt !== undefined && fresh(missAt)) return null;
+    if (hit) return hit;
+    if (unknown.get(tokenId)) return null;
     const row = (await mayBeLive(tokenId)) ? await readRow(tokenId) : null;
+    if (!remember) return row;
     if (row) {
-      found.set(tokenId, { value: row, at: options.now() });
+      found.set(tokenId, row);
       unknown.delete(tokenId);
     } else {
-      unknown.set(tokenId, options.now());
+      unknown.set(tokenId, true);
       found.delete(tokenId);
     }
     return row;
@@ -168,7 +172,7 @@ export function createTokenStore(ch: ClickHouse, options: { cacheMs: number; now
     },
     cachedPrincipal(token) {
       const hit = found.get(tokenIdOf(token) ?? '');
-      return hit && fresh(hit.at) ? principalOf(token, hit.value) : null;
+      return hit ? principalOf(token, hit) : null;
     },
   };
 }

@@ -8,6 +8,9 @@ export interface LruOptions {
 /**
  * A Map bounded to `capacity` entries: setting a new key beyond the bound evicts the least recently used ones.
  * `get` and `set` count as use; `peek` and iteration do not. Evictions are counted and reported to `onEvict`.
+ * Kept for the detector's state caps (population-stats cohorts, org-registry), which evict a share of the capacity
+ * in one round and count each round for a metric; lru-cache evicts one entry per insert. Caches that expire entries
+ * by age use lru-cache's `ttl` (auth/token-store.ts, api/auth-failure-limit.ts).
  */
 export class LruMap<K, V> {
   readonly #entries = new Map<K, V>();
