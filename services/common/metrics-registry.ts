@@ -17,14 +17,20 @@ export interface Histogram {
 /** What a gauge reads at scrape time: one value, or labelled values (label names declared at registration). */
 export type GaugeReading = number | Array<{ labels: Labels; value: number }>;
 
-/** Hands a reading to a metric: one unlabelled value, or one value per label set. */
-function apply(
-  reading: GaugeReading,
-  one: (value: number) => void,
-  each: (labels: Labels, value: number) => void,
-): void {
-  if (typeof reading === 'number') one(reading);
-  else for (const { labels, value } of reading) each(labels, value);
+/**
+ * A prom-client `collect` for a metric read at scrape time: resets it, then `write`s the reading (one unlabelled value,
+ * or one value per label set) with the metric's own setter (`set` for a gauge, `inc` for a counter).
+ */
+function collectFrom<M extends { reset(): void }>(
+  read: () => GaugeReading,
+  write: (metric: M, value: number, labels?: Labels) => void,
+): (this: M) => void {
+  return function (this: M) {
+    this.reset();
+    const reading = read();
+    if (typeof reading === 'number') write(this, reading);
+    else for (const { labels, value } of reading) write(this, value, labels);
+  };
 }
 
 export class MetricsRegistry {
@@ -66,20 +72,8 @@ export class MetricsRegistry {
   /** A gauge read at scrape time; `labelNames` lists the labels `read` may return. */
   gauge(name: string, help: string, read: () => GaugeReading, labelNames: string[] = []): void {
     this.#claim(name);
-    new PromGauge({
-      name,
-      help,
-      labelNames,
-      registers: [this.#registry],
-      collect() {
-        this.reset();
-        apply(
-          read(),
-          (value) => this.set(value),
-          (labels, value) => this.set(labels, value),
-        );
-      },
-    });
+    const collect = collectFrom<PromGauge>(read, (g, value, labels) => (labels ? g.set(labels, value) : g.set(value)));
+    new PromGauge({ name, help, labelNames, registers: [this.#registry], collect });
   }
 
   /**
@@ -88,20 +82,10 @@ export class MetricsRegistry {
    */
   total(name: string, help: string, read: () => GaugeReading, labelNames: string[] = []): void {
     this.#claim(name);
-    new PromCounter({
-      name,
-      help,
-      labelNames,
-      registers: [this.#registry],
-      collect() {
-        this.reset();
-        apply(
-          read(),
-          (value) => this.inc(value),
-          (labels, value) => this.inc(labels, value),
-        );
-      },
-    });
+    const collect = collectFrom<PromCounter>(read, (c, value, labels) =>
+      labels ? c.inc(labels, value) : c.inc(value),
+    );
+    new PromCounter({ name, help, labelNames, registers: [this.#registry], collect });
   }
 
   /** The exposition text of every metric observed so far and every gauge. */
