@@ -208,3 +208,18 @@ test('every investigator query carries a LIMIT and a server-side timeout', async
     assert.match(text, /SETTINGS max_execution_time = 20, max_result_rows = \d+/, text);
   }
 });
+
+test('the key page profile and the cluster page answer over seeded data (responses checked against their schemas)', async () => {
+  const profile = await get('/v1/keys/key-a/profile', 'analyst');
+  assert.equal(profile.status, 200);
+  assert.equal(profile.body.api_key_id, 'key-a');
+  assert.ok(profile.body.population_keys >= 1);
+  assert.ok(profile.body.features.some((f: { feature: string }) => f.feature === 'req_per_min'));
+  const cluster = await get('/v1/clusters/alert-ac', 'analyst');
+  assert.equal(cluster.status, 200);
+  assert.deepEqual(
+    cluster.body.members.map((m: { api_key_id: string }) => m.api_key_id),
+    ['key-a', 'key-c'],
+  );
+  assert.equal((await get('/v1/clusters/alert-a1', 'analyst')).status, 404, 'a key alert is not a cluster');
+});
