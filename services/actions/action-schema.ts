@@ -99,29 +99,26 @@ export const throttleInputSchema = z.object({
   idempotency_key: z.string().min(1).max(200).optional(),
 });
 
-/** A case resolved as a true positive: its keys go through the policy as an alert with the case's figures would. */
-export const caseEnforcementSchema = z.object({
+/** A case as the policy acts on it: one decision over its keys, with the case's severity and category. */
+const caseSubjectSchema = z.object({
   case_id: z.string().min(1).max(200),
   kind: alertKindSchema,
   api_key_ids: z.array(z.string().min(1).max(128)).min(1).max(1000),
-  /** One per key (paired by position) or one for all; looked up from usage_events when empty. */
+  /** The keys' orgs paired by position; a list that is not one per key is completed from usage_events by the reader. */
   org_ids: z.array(z.string().max(128)).default([]),
   severity: severitySchema,
   category: z.string().min(1).max(200),
+});
+
+/** A case resolved as a true positive: its keys go through the policy as an alert with the case's figures would. */
+export const caseEnforcementSchema = caseSubjectSchema.extend({
   /** The analyst confirmed it, so 1 unless the case's own score is passed. */
   score: z.number().min(0).max(1).default(1),
   actor: z.string().min(1).max(200),
 });
 
 /** An open case's evidence as the case projector sees it after folding: the policy acts on the case as one decision. */
-export const caseEvidenceSchema = z.object({
-  case_id: z.string().min(1).max(200),
-  kind: alertKindSchema,
-  api_key_ids: z.array(z.string().min(1).max(128)).min(1).max(1000),
-  /** One per key (paired by position); otherwise each key's org is looked up from usage_events. */
-  org_ids: z.array(z.string().max(128)).default([]),
-  severity: severitySchema,
-  category: z.string().min(1).max(200),
+export const caseEvidenceSchema = caseSubjectSchema.extend({
   score: z.number().min(0).max(1),
   /** Event time of the case's latest alert: decides live vs backfill as an alert's `raised_at` does. */
   last_evidence_ms: z.int().nonnegative(),
