@@ -1,3 +1,15 @@
+/** Identity and network attributes: context, never evidence (`CONTEXT_FEATURES` in feature-roles.ts). */
+export const IDENTITY_FEATURES = [
+  'key_age_days',
+  'org_key_count',
+  'distinct_ips',
+  'distinct_asns',
+  'distinct_countries',
+  'datacenter_asn_share',
+  'country_mismatch_share',
+  'unsupported_region_share',
+] as const;
+
 /**
  * The ordered per-key feature vector shared by every scorer, the `key_features` rows and the tfjs models.
  * Append only: a model records this list and the loader refuses a model whose list differs.
@@ -35,15 +47,8 @@ export const FEATURE_NAMES = [
   'multi_sample_share',
   'temperature_std',
   'tool_use_share',
-  // identity and network
-  'key_age_days',
-  'org_key_count',
-  'distinct_ips',
-  'distinct_asns',
-  'distinct_countries',
-  'datacenter_asn_share',
-  'country_mismatch_share',
-  'unsupported_region_share',
+  // identity and network (context)
+  ...IDENTITY_FEATURES,
   // prompt diversity (appended)
   'language_mix',
 ] as const;

@@ -1,20 +1,11 @@
-import { FEATURE_INDEX, FEATURE_NAMES, type FeatureName } from './feature-names.ts';
+import { FEATURE_INDEX, FEATURE_NAMES, type FeatureName, IDENTITY_FEATURES } from './feature-names.ts';
 
 /**
  * Identity and network attributes: context, not evidence (DESIGN.md "Evidence and context"). Real customers call
  * from clouds, open new keys, run many keys per org and travel, so these features may rank, link and explain an
  * alert but never raise one: no scorer counts them as anomalies and the tfjs models do not see them.
  */
-export const CONTEXT_FEATURES: readonly FeatureName[] = [
-  'key_age_days',
-  'org_key_count',
-  'distinct_ips',
-  'distinct_asns',
-  'distinct_countries',
-  'datacenter_asn_share',
-  'country_mismatch_share',
-  'unsupported_region_share',
-];
+export const CONTEXT_FEATURES: readonly FeatureName[] = IDENTITY_FEATURES;
 
 const CONTEXT_SET = new Set<string>(CONTEXT_FEATURES);
 
