@@ -8,7 +8,7 @@ export DG_CLICKHOUSE_URL ?= http://127.0.0.1:$(DG_CLICKHOUSE_HTTP_PORT)
 
 NODE_STAMP := node_modules/.install-stamp
 
-.PHONY: live help install up down status migrate lint format typecheck schema test test-unit test-integration demo bench chaos chaos-short soak soak-short docs test-browser eval eval-small train bench-smoke fuzz-api data-sharegpt
+.PHONY: live help install build up down status migrate lint format typecheck schema test test-unit test-integration demo bench chaos chaos-short soak soak-short docs test-browser eval eval-small train bench-smoke fuzz-api data-sharegpt
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -20,6 +20,9 @@ $(NODE_STAMP): package.json package-lock.json
 	@touch $@
 
 install: $(NODE_STAMP) ## install npm dependencies (npm ci) when package-lock.json changed
+
+build: install ## compile services/, schemas/ and bench/ to JavaScript in dist/ (what bin/distillguard and make bench run); only when a source changed
+	bash infra/build.sh
 
 up: ## start Kafka (KRaft) and ClickHouse on loopback; harmless when already up
 	bash infra/up.sh
@@ -55,13 +58,13 @@ test-unit: install ## unit tests (no external services)
 test-integration: install up migrate ## integration tests against the real Kafka and ClickHouse
 	npm run -s test:integration
 
-test: install lint typecheck test-unit test-integration test-browser eval-small bench-smoke fuzz-api chaos-short soak-short ## everything CI runs
+test: install lint typecheck build test-unit test-integration test-browser eval-small bench-smoke fuzz-api chaos-short soak-short ## everything CI runs
 
 test-browser: install up migrate ## the web UI in Debian's chromium driven by playwright-core (screenshots in test-artifacts/)
 	bash infra/ensure-chromium.sh
 	node --import tsx --test --test-concurrency=1 test/browser/*.test.ts
 
-demo: install ## run the detector over an embedded mixed benign+attack stream (no external services)
+demo: install build ## run the detector over an embedded mixed benign+attack stream (no external services)
 	./bin/distillguard demo
 
 docs: install ## rewrite the README configuration table from the config schemas
@@ -99,11 +102,11 @@ data-sharegpt: install ## ShareGPT V3 human turns of the first 10,000 conversati
 train: install ## retrain the tfjs models; VERSION=N (default 2) writes models/<name>/N
 	./bin/distillguard train --version $(or $(VERSION),2)
 
-bench: install up migrate ## the benchmark suite; rewrites bench/RESULTS.md (takes up to ~30 min)
-	npx tsx bench/run.ts
+bench: install build up migrate ## the benchmark suite, compiled; rewrites bench/RESULTS.md (takes up to ~30 min)
+	node dist/bench/run.js
 
-bench-smoke: install up migrate ## every benchmark scenario at tiny sizes, no timing asserted (part of make test)
-	npx tsx bench/run.ts --smoke
+bench-smoke: install build up migrate ## every benchmark scenario at tiny sizes, no timing asserted (part of make test)
+	node dist/bench/run.js --smoke
 
 fuzz-api: install up migrate ## schemathesis (pinned, in a venv) against the real API: no 5xx, documented statuses, roles
 	bash test/fuzz/api/run-schemathesis.sh --short

@@ -6,7 +6,7 @@ import { ident, sql } from '../services/common/clickhouse/sql.ts';
 import { runWorker } from './lib/child.ts';
 import { ensureEventFile } from './lib/event-file.ts';
 import { benchName, createTopic, deleteTopics } from './lib/kafka.ts';
-import { REPO_ROOT } from './lib/machine.ts';
+import { codePath, LOADER_ARGS, REPO_ROOT } from './lib/machine.ts';
 import { formatNumber } from './lib/report.ts';
 import type { Figure } from './lib/results-schema.ts';
 import { type RunOptions, requireExport, type Scenario } from './lib/scenario.ts';
@@ -53,7 +53,7 @@ function runEnv(shared: ReturnType<typeof sharedNames>, iteration: number) {
 /** `distillguard stream` as its own process, logging to a file under bench/out/. */
 function startService(env: Record<string, string>, logPath: string) {
   const log = openSync(logPath, 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', `${REPO_ROOT}services/cli/main.ts`, 'stream'], {
+  const child = spawn(process.execPath, [...LOADER_ARGS, codePath('services/cli/main.ts'), 'stream'], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', log, log],

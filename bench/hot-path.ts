@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { runWorker } from './lib/child.ts';
 import { cpuProfileSchema, topSelfTime } from './lib/cpu-profile.ts';
 import { type EventFileMeta, ensureEventFile } from './lib/event-file.ts';
-import { REPO_ROOT } from './lib/machine.ts';
+import { CODE_ROOT } from './lib/machine.ts';
 import type { Figure } from './lib/results-schema.ts';
 import { type RunOptions, requireExport, type Scenario } from './lib/scenario.ts';
 
@@ -62,7 +62,7 @@ async function profile(file: EventFileMeta, outDir: string, alertsPath: string):
   const name = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (!name) return ['(no CPU profile was written)'];
   const parsed = cpuProfileSchema.parse(JSON.parse(readFileSync(`${dir}/${name}`, 'utf8')));
-  const top = topSelfTime(parsed, 12, REPO_ROOT);
+  const top = topSelfTime(parsed, 12, CODE_ROOT);
   const rows = top.map((t) => `${(t.share * 100).toFixed(1)}% ${t.frame}`).join('; ');
   return [
     `Top self time in one profiled replay (\`node --cpu-prof\`, profile in \`bench/out/profiles/hot-path/\`): ${rows}.`,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { runWorker } from './lib/child.ts';
-import { REPO_ROOT } from './lib/machine.ts';
+import { codePath } from './lib/machine.ts';
 import type { Figure } from './lib/results-schema.ts';
 import { type RunOptions, requireExport, type Scenario } from './lib/scenario.ts';
 
@@ -45,7 +45,7 @@ async function start(o: RunOptions) {
   return {
     async run(): Promise<Figure[]> {
       last = await runWorker('memory-keys.ts', workerResult, {
-        args: ['--keys', String(keys), '--module', `${REPO_ROOT}${PIPELINE}`],
+        args: ['--keys', String(keys), '--module', codePath(PIPELINE)],
         nodeArgs: ['--expose-gc', '--max-old-space-size=8192'],
       });
       return figures(last).map((f) => (o.smoke ? { ...f, name: f.name.replace('1M', '5k') } : f));

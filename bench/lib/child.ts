@@ -1,7 +1,7 @@
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import type { z } from 'zod';
-import { REPO_ROOT } from './machine.ts';
+import { codePath, LOADER_ARGS, REPO_ROOT } from './machine.ts';
 
 /** Prefix of the one stdout line a worker prints its result on; everything else it prints is passed through. */
 export const RESULT_MARKER = '@@bench-result ';
@@ -28,11 +28,11 @@ export function extractResult(stdout: string): unknown {
 }
 
 /**
- * Runs `bench/workers/<script>` (TypeScript through tsx) in its own process, so CPU time and RSS belong to what
+ * Runs `bench/workers/<script>` (compiled from dist/, or TypeScript through tsx) in its own process, so CPU time and RSS belong to what
  * it measures; returns its result validated by `schema`. Its stderr goes to ours as progress.
  */
 export function runWorker<S extends z.ZodType>(script: string, schema: S, o: WorkerOptions = {}): Promise<z.output<S>> {
-  const { child, exited, stop } = spawnNode(`${REPO_ROOT}bench/workers/${script}`, o);
+  const { child, exited, stop } = spawnNode(codePath(`bench/workers/${script}`), o);
   let stdout = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     stdout += chunk;
@@ -64,9 +64,9 @@ export interface Spawned {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Spawns node with tsx on `script` (absolute path); stdout piped to us, stderr inherited (progress). */
+/** Spawns node on `script` (absolute path; tsx's loader when it is TypeScript); stdout piped to us, stderr inherited (progress). */
 export function spawnNode(script: string, o: WorkerOptions = {}): Spawned {
-  const argv = [...(o.nodeArgs ?? []), '--import', 'tsx', script, ...(o.args ?? [])];
+  const argv = [...(o.nodeArgs ?? []), ...LOADER_ARGS, script, ...(o.args ?? [])];
   const child = spawn(process.execPath, argv, {
     cwd: o.cwd ?? REPO_ROOT,
     env: { ...process.env, ...o.env },
@@ -94,7 +94,7 @@ export function startWorker<S extends z.ZodType>(
   schema: S,
   o: WorkerOptions = {},
 ): Promise<RunningWorker<z.output<S>>> {
-  const { child, stop } = spawnNode(`${REPO_ROOT}bench/workers/${script}`, o);
+  const { child, stop } = spawnNode(codePath(`bench/workers/${script}`), o);
   const waitMs = o.timeoutMs ?? 120_000;
   return new Promise((resolve, reject) => {
     let buffered = '';

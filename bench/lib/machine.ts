@@ -4,9 +4,22 @@ import os from 'node:os';
 import { createClickHouse } from '../../services/common/clickhouse/client.ts';
 import { sql } from '../../services/common/clickhouse/sql.ts';
 import type { Config } from '../../services/common/config/index.ts';
+import { MODULE_EXT, REPO_ROOT as PACKAGE_ROOT } from '../../services/common/runtime-paths.ts';
 import type { Machine } from './results-schema.ts';
 
-export const REPO_ROOT = new URL('../../', import.meta.url).pathname;
+/** The repository root, ending in '/': bench/out/, RESULTS.md, .data/ and sources read as text are found from here. */
+export const REPO_ROOT = `${PACKAGE_ROOT}/`;
+
+/** Where the running code's modules are: dist/ when the bench runs compiled (`make bench`), else the sources (tsx). */
+export const CODE_ROOT = MODULE_EXT === '.js' ? `${REPO_ROOT}dist/` : REPO_ROOT;
+
+/** Node flags a child needs to run modules of the running code: tsx's loader from sources, none from dist/. */
+export const LOADER_ARGS: readonly string[] = MODULE_EXT === '.js' ? [] : ['--import', 'tsx'];
+
+/** The module of the running code for a repository source path: `codePath('services/cli/main.ts')`. */
+export function codePath(sourcePath: string): string {
+  return `${CODE_ROOT}${sourcePath.replace(/\.ts$/, MODULE_EXT)}`;
+}
 
 function cpuModel(): string {
   try {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Config } from '../../services/common/config/index.ts';
-import { REPO_ROOT } from './machine.ts';
+import { codePath } from './machine.ts';
 import type { Figure } from './results-schema.ts';
 
 export interface RunOptions {
@@ -37,10 +37,10 @@ export class NotRunError extends Error {}
 
 /** Imports `path` (repo-relative) and returns the named export, or throws NotRunError saying what is missing. */
 export async function requireExport<T>(path: string, exportName: string): Promise<T> {
-  if (!existsSync(`${REPO_ROOT}${path}`)) throw new NotRunError(`\`${path}\` does not exist yet`);
+  if (!existsSync(codePath(path))) throw new NotRunError(`\`${path}\` does not exist yet`);
   let module: Record<string, unknown>;
   try {
-    module = (await import(`${REPO_ROOT}${path}`)) as Record<string, unknown>;
+    module = (await import(codePath(path))) as Record<string, unknown>;
   } catch (error) {
     throw new NotRunError(`\`${path}\` does not load: ${(error as Error).message.split('\n')[0]}`);
   }

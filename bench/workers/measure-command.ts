@@ -2,10 +2,10 @@
 // (module loading excluded), even when the command ends the process itself.
 import { writeSync } from 'node:fs';
 import { RESULT_MARKER } from '../lib/child.ts';
-import { REPO_ROOT } from '../lib/machine.ts';
+import { codePath } from '../lib/machine.ts';
 
 const [command, ...argv] = process.argv.slice(2);
-const module = (await import(`${REPO_ROOT}services/cli/commands/${command}.ts`)) as {
+const module = (await import(codePath(`services/cli/commands/${command}.ts`))) as {
   run(argv: string[]): Promise<number | undefined>;
 };
 const cpuStart = process.cpuUsage();

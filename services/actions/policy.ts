@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { alertKindSchema, severitySchema } from '../../schemas/alert-v1.ts';
 import { errors } from '../common/errors.ts';
+import { repoPath } from '../common/runtime-paths.ts';
 import { describeIssues } from '../common/zod-issues.ts';
 import { enforcementTypeSchema } from './action-schema.ts';
 
-export const DEFAULT_POLICY_FILE = fileURLToPath(new URL('../../infra/policy/default-policy.json', import.meta.url));
+export const DEFAULT_POLICY_FILE = repoPath('infra', 'policy', 'default-policy.json');
 
 const DURATION = /^(\d{1,6})(s|m|h|d)$/;
 const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };

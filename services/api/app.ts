@@ -6,6 +6,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import { errors } from '../common/errors.ts';
+import { isModuleFile } from '../common/runtime-paths.ts';
 import { createAuthFailureLimit } from './auth-failure-limit.ts';
 import { installAuth, markPublicPrefixes } from './auth-hook.ts';
 import type { AppDeps } from './deps.ts';
@@ -48,9 +49,7 @@ async function registerRateLimit(app: FastifyInstance, deps: AppDeps): Promise<v
 
 /** Every plugin in ./routes, each `export default async function (app, { deps })`, in file-name order. */
 async function registerRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  const files = readdirSync(ROUTES_DIR)
-    .filter((f) => f.endsWith('.ts'))
-    .sort();
+  const files = readdirSync(ROUTES_DIR).filter(isModuleFile).sort();
   for (const file of files) {
     const plugin = (await import(new URL(`./routes/${file}`, import.meta.url).href)) as {
       default: FastifyPluginAsync<{ deps: AppDeps }>;

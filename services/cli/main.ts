@@ -1,8 +1,9 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DistillGuardError } from '../common/errors.ts';
+import { isModuleFile, MODULE_EXT } from '../common/runtime-paths.ts';
 
-/** A subcommand module under ./commands/<name>.ts exports `summary` and `run`. */
+/** A subcommand module under ./commands/<name>.ts (.js in dist/) exports `summary` and `run`. */
 export interface CommandModule {
   summary: string;
   run(argv: string[]): Promise<number | undefined>;
@@ -12,13 +13,13 @@ const commandsDir = fileURLToPath(new URL('./commands/', import.meta.url));
 
 function commandNames(): string[] {
   return readdirSync(commandsDir)
-    .filter((f) => f.endsWith('.ts'))
-    .map((f) => f.slice(0, -3))
+    .filter(isModuleFile)
+    .map((f) => f.slice(0, -MODULE_EXT.length))
     .sort();
 }
 
 async function load(name: string): Promise<CommandModule> {
-  return (await import(new URL(`./commands/${name}.ts`, import.meta.url).href)) as CommandModule;
+  return (await import(new URL(`./commands/${name}${MODULE_EXT}`, import.meta.url).href)) as CommandModule;
 }
 
 async function printHelp(): Promise<void> {

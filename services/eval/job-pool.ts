@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { MODULE_EXT } from '../common/runtime-paths.ts';
 import type { FittedParams } from './baselines/fit-baselines.ts';
 import type { DatasetProgress } from './dataset-progress.ts';
 import type { DetectorSource } from './detector-source.ts';
@@ -22,11 +23,15 @@ export interface PooledResult {
   warnings: string[];
 }
 
-/** Workers load TypeScript through tsx's API, registered first in a tiny ESM bootstrap. */
+/**
+ * From dist/ a worker runs the compiled job-worker.js; from sources it loads TypeScript through tsx's API, registered
+ * first in a tiny ESM bootstrap.
+ */
 function startWorker(input: WorkerInput): Worker {
+  const entry = new URL(`./job-worker${MODULE_EXT}`, import.meta.url);
+  if (MODULE_EXT === '.js') return new Worker(entry, { workerData: input });
   const api = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./job-worker.ts', import.meta.url).href;
-  const code = `import { register } from ${JSON.stringify(api)};\nregister();\nawait import(${JSON.stringify(entry)});`;
+  const code = `import { register } from ${JSON.stringify(api)};\nregister();\nawait import(${JSON.stringify(entry.href)});`;
   return new Worker(new URL(`data:text/javascript,${encodeURIComponent(code)}`), { workerData: input });
 }
 

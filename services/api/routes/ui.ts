@@ -1,10 +1,11 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { errors } from '../../common/errors.ts';
+import { repoPath } from '../../common/runtime-paths.ts';
 
-const UI_DIR = fileURLToPath(new URL('../ui/', import.meta.url));
+/** Static files are not compiled: served from the sources' folder, also when the API runs from dist/. */
+const UI_DIR = repoPath('services', 'api', 'ui');
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',

@@ -1,11 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describeConfig } from '../../common/config/index.ts';
+import { repoPath } from '../../common/runtime-paths.ts';
 import { parseCommandArgs } from '../args.ts';
 
 export const summary = 'rewrite the configuration table in README.md from the config schemas';
 
-const README = fileURLToPath(new URL('../../../README.md', import.meta.url));
+const README = repoPath('README.md');
 const START = '<!-- config-table:start -->';
 const END = '<!-- config-table:end -->';
 

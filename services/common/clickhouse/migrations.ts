@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { errors } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { repoPath } from '../runtime-paths.ts';
 import type { ClickHouse } from './client.ts';
 import { ident, SqlQuery, sql } from './sql.ts';
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../infra/clickhouse/migrations/', import.meta.url));
+export const MIGRATIONS_DIR = repoPath('infra', 'clickhouse', 'migrations/');
 const FILE_NAME = /^(\d{4})_([a-z0-9_]+)\.sql$/;
 
 export interface Migration {

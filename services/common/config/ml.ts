@@ -1,10 +1,10 @@
 import { isAbsolute, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { repoPath } from '../runtime-paths.ts';
 import { bool } from './env-helpers.ts';
 
 /** The models/ folder shipped with DistillGuard, wherever the command is started from. */
-export const BUNDLED_MODELS_DIR = fileURLToPath(new URL('../../../models', import.meta.url));
+export const BUNDLED_MODELS_DIR = repoPath('models');
 
 /** Empty means the bundled folder; a relative path is taken from the working directory, as a user typed it. */
 function modelsDirOf(value: string): string {
