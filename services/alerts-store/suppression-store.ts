@@ -6,7 +6,7 @@ import { sql } from '../common/clickhouse/sql.ts';
 import { table } from '../common/clickhouse/table.ts';
 import { errors } from '../common/errors.ts';
 import { FEATURE_NAMES } from '../detector/features/feature-names.ts';
-import { changeId } from './change-id.ts';
+import { auditRow } from './change-id.ts';
 import {
   matchingSuppression,
   type Suppression,
@@ -101,19 +101,8 @@ export function createSuppressionStore(ch: ClickHouse, now: () => number) {
     before: Suppression | null,
     after: Suppression | null,
   ) {
-    const at = now();
-    await ch.insert('suppression_events', [
-      {
-        change_id: changeId(version, randomUUID().slice(0, 8)),
-        suppression_id: id,
-        at: Math.floor(at / 1000),
-        at_ms: at,
-        actor,
-        action,
-        before: JSON.stringify(before),
-        after: JSON.stringify(after),
-      },
-    ]);
+    const change = { version, actor, action, atMs: now(), before, after };
+    await ch.insert('suppression_events', [auditRow({ suppression_id: id }, change)]);
   }
 
   async function get(id: string): Promise<Suppression> {
