@@ -13,18 +13,43 @@ export const LIMITS = {
 const MIN_EPOCH_MS = 946_684_800_000;
 const MAX_EPOCH_MS = 4_102_444_800_000;
 
+/** Inclusive [min, max] of the numeric fields; shared with the hand-written check (`usage-v1-fast.ts`). */
+export const BOUNDS = {
+  count: [0, 100_000_000],
+  epochMs: [MIN_EPOCH_MS, MAX_EPOCH_MS],
+  status: [100, 599],
+  latencyMs: [0, 86_400_000],
+  n: [1, 1024],
+  temperature: [0, 10],
+  topP: [0, 1],
+  topLogprobs: [0, 100],
+  toolCount: [0, 10_000],
+  asn: [0, 4_294_967_295],
+} as const satisfies Record<string, readonly [number, number]>;
+
+/** Patterns of the fingerprint and country fields; shared with the hand-written check. */
+export const PATTERNS = {
+  sha256: /^[0-9a-f]{64}$/,
+  simhash: /^[0-9a-f]{16}$/,
+  country: /^[A-Z]{2}$/,
+} as const;
+
 const id = z.string().min(1).max(LIMITS.idChars);
 const shortText = z.string().max(LIMITS.shortTextChars);
-const count = z.int().min(0).max(100_000_000);
-const hex = (chars: number) =>
-  z.string().regex(new RegExp(`^[0-9a-f]{${chars}}$`), `expected ${chars} lowercase hex chars`);
-const country = z.string().regex(/^[A-Z]{2}$/, 'expected ISO 3166-1 alpha-2 (two uppercase letters)');
-const rfc3339 = z.iso.datetime({ offset: true });
+const int = ([min, max]: readonly [number, number]) => z.int().min(min).max(max);
+const number = ([min, max]: readonly [number, number]) => z.number().min(min).max(max);
+const count = int(BOUNDS.count);
+const hex = (pattern: RegExp, chars: number) => z.string().regex(pattern, `expected ${chars} lowercase hex chars`);
+const country = z.string().regex(PATTERNS.country, 'expected ISO 3166-1 alpha-2 (two uppercase letters)');
+/** RFC 3339 with an offset (`Z` or ±hh:mm); exported for the hand-written check, which tests its pattern. */
+export const rfc3339 = z.iso.datetime({ offset: true });
+/** An IPv4 or IPv6 address; exported for the hand-written check, which asks it about anything but IPv4. */
+export const clientIp = z.union([z.ipv4(), z.ipv6()]);
 
 const epochMs = z
   .int()
-  .min(MIN_EPOCH_MS, 'epoch milliseconds expected (value looks like seconds or is before 2000)')
-  .max(MAX_EPOCH_MS, 'epoch milliseconds after 2100');
+  .min(BOUNDS.epochMs[0], 'epoch milliseconds expected (value looks like seconds or is before 2000)')
+  .max(BOUNDS.epochMs[1], 'epoch milliseconds after 2100');
 
 /** `ts` arrives as RFC 3339 or epoch ms; the parsed event always carries epoch milliseconds. */
 const eventTime = z.union([rfc3339, epochMs]).transform((v) => (typeof v === 'number' ? v : Date.parse(v)));
@@ -40,23 +65,23 @@ export const usageEventSchema = z
     output_tokens: count,
     account_id: id.optional(),
     endpoint: shortText.optional(),
-    status: z.int().min(100).max(599).optional(),
+    status: int(BOUNDS.status).optional(),
     max_tokens: count.optional(),
     stop_reason: shortText.optional(),
-    latency_ms: z.number().min(0).max(86_400_000).optional(),
-    n: z.int().min(1).max(1024).optional(),
-    temperature: z.number().min(0).max(10).optional(),
-    top_p: z.number().min(0).max(1).optional(),
+    latency_ms: number(BOUNDS.latencyMs).optional(),
+    n: int(BOUNDS.n).optional(),
+    temperature: number(BOUNDS.temperature).optional(),
+    top_p: number(BOUNDS.topP).optional(),
     logprobs: z.boolean().optional(),
-    top_logprobs: z.int().min(0).max(100).optional(),
+    top_logprobs: int(BOUNDS.topLogprobs).optional(),
     stream: z.boolean().optional(),
-    tool_count: z.int().min(0).max(10_000).optional(),
+    tool_count: int(BOUNDS.toolCount).optional(),
     prompt_text: z.string().max(LIMITS.promptTextChars).optional(),
-    prompt_sha256: hex(64).optional(),
-    prompt_simhash: hex(16).optional(),
-    system_prompt_sha256: hex(64).optional(),
-    client_ip: z.union([z.ipv4(), z.ipv6()]).optional(),
-    client_asn: z.int().min(0).max(4_294_967_295).optional(),
+    prompt_sha256: hex(PATTERNS.sha256, 64).optional(),
+    prompt_simhash: hex(PATTERNS.simhash, 16).optional(),
+    system_prompt_sha256: hex(PATTERNS.sha256, 64).optional(),
+    client_ip: clientIp.optional(),
+    client_asn: int(BOUNDS.asn).optional(),
     client_country: country.optional(),
     user_agent: z.string().max(LIMITS.userAgentChars).optional(),
     billing_country: country.optional(),

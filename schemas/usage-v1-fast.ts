@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import { BOUNDS, clientIp, LIMITS, PATTERNS, rfc3339, type UsageEvent } from './usage-v1.ts';
+
+/*
+ * A hand-written check of usage.v1 for the hot path. `usageEventSchema` stays the contract: this accepts a subset of
+ * what it accepts (everything a well-formed producer sends) and then returns exactly the value zod returns — same
+ * fields, same order (the schema's), `ts` in epoch milliseconds, unknown fields dropped. Anything it does not accept
+ * goes to zod, which decides and words the reasons. test/unit/schema/usage-v1-fast.test.ts proves the agreement on
+ * generated events and their mutations.
+ */
+
+/** The very pattern zod tests for `z.iso.datetime({ offset: true })`. */
+const RFC3339: RegExp = rfc3339.def.pattern ?? fail('zod no longer exposes the pattern of z.iso.datetime');
+const IPV4 = z.regexes.ipv4;
+
+function fail(message: string): never {
+  throw new Error(message);
+}
+const [MIN_COUNT, MAX_COUNT] = BOUNDS.count;
+const [MIN_EPOCH_MS, MAX_EPOCH_MS] = BOUNDS.epochMs;
+
+/** Code points, as zod measures string lengths: a surrogate pair counts once, a lone surrogate once. */
+function codePoints(s: string): number {
+  let count = s.length;
+  for (let i = 0; i < s.length - 1; i++) {
+    if ((s.charCodeAt(i) & 0xfc00) === 0xd800 && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      count--;
+      i++;
+    }
+  }
+  return count;
+}
+
+/** A string of at most `max` code points; counted only when its UTF-16 length is over (never fewer points). */
+function isText(v: unknown, max: number): v is string {
+  return typeof v === 'string' && (v.length <= max || codePoints(v) <= max);
+}
+
+function isId(v: unknown): v is string {
+  return isText(v, LIMITS.idChars) && v.length >= 1;
+}
+
+/** z.int().min().max(): a number with no fraction inside the bounds (NaN and ±Infinity fail the comparisons). */
+function isInt(v: unknown, [min, max]: readonly [number, number]): v is number {
+  return typeof v === 'number' && v >= min && v <= max && Number.isInteger(v);
+}
+
+/** z.number().min().max(): finite by the bounds. */
+function isNumber(v: unknown, [min, max]: readonly [number, number]): v is number {
+  return typeof v === 'number' && v >= min && v <= max;
+}
+
+function isCount(v: unknown): v is number {
+  return typeof v === 'number' && v >= MIN_COUNT && v <= MAX_COUNT && Number.isInteger(v);
+}
+
+/** `ts` as the schema's union turns it into epoch milliseconds, or NaN when the union would refuse it. */
+function eventTime(v: unknown): number {
+  if (typeof v === 'number') return v >= MIN_EPOCH_MS && v <= MAX_EPOCH_MS && Number.isInteger(v) ? v : Number.NaN;
+  return typeof v === 'string' && RFC3339.test(v) ? Date.parse(v) : Number.NaN;
+}
+
+function matches(v: unknown, pattern: RegExp): boolean {
+  return typeof v === 'string' && pattern.test(v);
+}
+
+function isIp(v: unknown): boolean {
+  return typeof v === 'string' && (IPV4.test(v) || clientIp.safeParse(v).success);
+}
+
+/** The optional fields: each absent (undefined) or passing its schema; `false` means "not certainly valid". */
+function optionalOk(e: Record<string, unknown>): boolean {
+  return (
+    (e.account_id === undefined || isId(e.account_id)) &&
+    (e.endpoint === undefined || isText(e.endpoint, LIMITS.shortTextChars)) &&
+    (e.status === undefined || isInt(e.status, BOUNDS.status)) &&
+    (e.max_tokens === undefined || isCount(e.max_tokens)) &&
+    (e.stop_reason === undefined || isText(e.stop_reason, LIMITS.shortTextChars)) &&
+    (e.latency_ms === undefined || isNumber(e.latency_ms, BOUNDS.latencyMs)) &&
+    (e.n === undefined || isInt(e.n, BOUNDS.n)) &&
+    (e.temperature === undefined || isNumber(e.temperature, BOUNDS.temperature)) &&
+    (e.top_p === undefined || isNumber(e.top_p, BOUNDS.topP)) &&
+    (e.logprobs === undefined || typeof e.logprobs === 'boolean') &&
+    (e.top_logprobs === undefined || isInt(e.top_logprobs, BOUNDS.topLogprobs)) &&
+    (e.stream === undefined || typeof e.stream === 'boolean') &&
+    (e.tool_count === undefined || isInt(e.tool_count, BOUNDS.toolCount)) &&
+    (e.prompt_text === undefined || isText(e.prompt_text, LIMITS.promptTextChars)) &&
+    (e.prompt_sha256 === undefined || matches(e.prompt_sha256, PATTERNS.sha256)) &&
+    (e.prompt_simhash === undefined || matches(e.prompt_simhash, PATTERNS.simhash)) &&
+    (e.system_prompt_sha256 === undefined || matches(e.system_prompt_sha256, PATTERNS.sha256)) &&
+    (e.client_ip === undefined || isIp(e.client_ip)) &&
+    (e.client_asn === undefined || isInt(e.client_asn, BOUNDS.asn)) &&
+    (e.client_country === undefined || matches(e.client_country, PATTERNS.country)) &&
+    (e.user_agent === undefined || isText(e.user_agent, LIMITS.userAgentChars)) &&
+    (e.billing_country === undefined || matches(e.billing_country, PATTERNS.country)) &&
+    (e.key_created_at === undefined || matches(e.key_created_at, RFC3339))
+  );
+}
+
+/**
+ * The optional fields in the schema's order. zod keeps a key that is present with the value `undefined` (JavaScript
+ * callers, never JSON) and leaves out one that is absent; so does this.
+ */
+const OPTIONAL_FIELDS = [
+  'account_id',
+  'endpoint',
+  'status',
+  'max_tokens',
+  'stop_reason',
+  'latency_ms',
+  'n',
+  'temperature',
+  'top_p',
+  'logprobs',
+  'top_logprobs',
+  'stream',
+  'tool_count',
+  'prompt_text',
+  'prompt_sha256',
+  'prompt_simhash',
+  'system_prompt_sha256',
+  'client_ip',
+  'client_asn',
+  'client_country',
+  'user_agent',
+  'billing_country',
+  'key_created_at',
+] as const satisfies ReadonlyArray<keyof UsageEvent>;
+
+/**
+ * `input` (a decoded JSON object with its nulls already dropped) as the validated event when it is certainly valid,
+ * equal to what `usageEventSchema.parse` returns; null when zod has to decide.
+ */
+export function parseWellFormedEvent(input: Record<string, unknown>): UsageEvent | null {
+  const { event_id, api_key_id, org_id, model, input_tokens, output_tokens } = input;
+  if (!isId(event_id) || !isId(api_key_id) || !isId(org_id) || !isId(model)) return null;
+  if (!isCount(input_tokens) || !isCount(output_tokens)) return null;
+  const ts = eventTime(input.ts);
+  if (Number.isNaN(ts) || !optionalOk(input)) return null;
+  const event: UsageEvent = { event_id, ts, api_key_id, org_id, model, input_tokens, output_tokens };
+  const out = event as Record<string, unknown>;
+  for (const field of OPTIONAL_FIELDS) {
+    const v = input[field];
+    if (v !== undefined || field in input) out[field] = v;
+  }
+  return event;
+}
