@@ -98,34 +98,37 @@ function optionalOk(e: Record<string, unknown>): boolean {
 }
 
 /**
- * The optional fields in the schema's order. zod keeps a key that is present with the value `undefined` (JavaScript
- * callers, never JSON) and leaves out one that is absent; so does this.
+ * Copies the optional fields in the schema's order. zod keeps a key that is present with the value `undefined`
+ * (JavaScript callers, never JSON) and leaves out one that is absent; so does this. Written out field by field: named
+ * loads are several times cheaper than a loop over names.
  */
-const OPTIONAL_FIELDS = [
-  'account_id',
-  'endpoint',
-  'status',
-  'max_tokens',
-  'stop_reason',
-  'latency_ms',
-  'n',
-  'temperature',
-  'top_p',
-  'logprobs',
-  'top_logprobs',
-  'stream',
-  'tool_count',
-  'prompt_text',
-  'prompt_sha256',
-  'prompt_simhash',
-  'system_prompt_sha256',
-  'client_ip',
-  'client_asn',
-  'client_country',
-  'user_agent',
-  'billing_country',
-  'key_created_at',
-] as const satisfies ReadonlyArray<keyof UsageEvent>;
+function copyOptional(e: Record<string, unknown>, out: Record<string, unknown>): void {
+  if (e.account_id !== undefined || 'account_id' in e) out.account_id = e.account_id;
+  if (e.endpoint !== undefined || 'endpoint' in e) out.endpoint = e.endpoint;
+  if (e.status !== undefined || 'status' in e) out.status = e.status;
+  if (e.max_tokens !== undefined || 'max_tokens' in e) out.max_tokens = e.max_tokens;
+  if (e.stop_reason !== undefined || 'stop_reason' in e) out.stop_reason = e.stop_reason;
+  if (e.latency_ms !== undefined || 'latency_ms' in e) out.latency_ms = e.latency_ms;
+  if (e.n !== undefined || 'n' in e) out.n = e.n;
+  if (e.temperature !== undefined || 'temperature' in e) out.temperature = e.temperature;
+  if (e.top_p !== undefined || 'top_p' in e) out.top_p = e.top_p;
+  if (e.logprobs !== undefined || 'logprobs' in e) out.logprobs = e.logprobs;
+  if (e.top_logprobs !== undefined || 'top_logprobs' in e) out.top_logprobs = e.top_logprobs;
+  if (e.stream !== undefined || 'stream' in e) out.stream = e.stream;
+  if (e.tool_count !== undefined || 'tool_count' in e) out.tool_count = e.tool_count;
+  if (e.prompt_text !== undefined || 'prompt_text' in e) out.prompt_text = e.prompt_text;
+  if (e.prompt_sha256 !== undefined || 'prompt_sha256' in e) out.prompt_sha256 = e.prompt_sha256;
+  if (e.prompt_simhash !== undefined || 'prompt_simhash' in e) out.prompt_simhash = e.prompt_simhash;
+  if (e.system_prompt_sha256 !== undefined || 'system_prompt_sha256' in e) {
+    out.system_prompt_sha256 = e.system_prompt_sha256;
+  }
+  if (e.client_ip !== undefined || 'client_ip' in e) out.client_ip = e.client_ip;
+  if (e.client_asn !== undefined || 'client_asn' in e) out.client_asn = e.client_asn;
+  if (e.client_country !== undefined || 'client_country' in e) out.client_country = e.client_country;
+  if (e.user_agent !== undefined || 'user_agent' in e) out.user_agent = e.user_agent;
+  if (e.billing_country !== undefined || 'billing_country' in e) out.billing_country = e.billing_country;
+  if (e.key_created_at !== undefined || 'key_created_at' in e) out.key_created_at = e.key_created_at;
+}
 
 /**
  * `input` (a decoded JSON object with its nulls already dropped) as the validated event when it is certainly valid,
@@ -138,10 +141,6 @@ export function parseWellFormedEvent(input: Record<string, unknown>): UsageEvent
   const ts = eventTime(input.ts);
   if (Number.isNaN(ts) || !optionalOk(input)) return null;
   const event: UsageEvent = { event_id, ts, api_key_id, org_id, model, input_tokens, output_tokens };
-  const out = event as Record<string, unknown>;
-  for (const field of OPTIONAL_FIELDS) {
-    const v = input[field];
-    if (v !== undefined || field in input) out[field] = v;
-  }
+  copyOptional(input, event as Record<string, unknown>);
   return event;
 }

@@ -201,6 +201,10 @@ function assertAgree(input: Event): { fast: boolean; zod: boolean } {
 }
 
 describe('usage.v1 fast path agrees with the zod schema', () => {
+  it('generates every field of the schema (a new field must be generated, so the agreement covers it)', () => {
+    assert.deepEqual([...ALL_FIELDS].sort(), Object.keys(usageEventSchema.shape).sort());
+  });
+
   it('accepts every generated valid event with the value zod returns', () => {
     const rand = createPrng(11);
     for (let i = 0; i < 5_000; i++) {
