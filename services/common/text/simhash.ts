@@ -70,7 +70,14 @@ export function simhashTokens(hashes: Int32Array, count: number): PromptFingerpr
       h2 += (hi >>> 2) & LANES;
       h3 += (hi >>> 3) & LANES;
     }
-    packed.set([l0, l1, l2, l3, h0, h1, h2, h3]);
+    packed[0] = l0;
+    packed[1] = l1;
+    packed[2] = l2;
+    packed[3] = l3;
+    packed[4] = h0;
+    packed[5] = h1;
+    packed[6] = h2;
+    packed[7] = h3;
     flush();
   }
   return { hi: majority(32, total), lo: majority(0, total) };
