@@ -94,21 +94,42 @@ export function select(name, options, value) {
 /** The "any" first option of a filter select. */
 export const ANY = [['', 'any']];
 
-/** A filter form: a labelled field per control and "Apply filters", which calls `onApply` with the trimmed values by name. */
-export function filterForm(controls, onApply) {
-  const values = () => Object.fromEntries(Object.entries(controls).map(([name, c]) => [name, c.value.trim()]));
+/** The trimmed value of each control by name. */
+export const formValues = (controls) =>
+  Object.fromEntries(Object.entries(controls).map(([name, c]) => [name, c.value.trim()]));
+
+/** A filter form: a labelled field per control and a submit button, which calls `onApply` with the trimmed values by name. */
+export function filterForm(controls, onApply, button = 'Apply filters') {
   return h(
     'form',
     {
       class: 'filters',
       onsubmit: (event) => {
         event.preventDefault();
-        onApply(values());
+        onApply(formValues(controls));
       },
     },
     Object.entries(controls).map(([name, control]) => field(name, control)),
-    h('button', { type: 'submit' }, 'Apply filters'),
+    h('button', { type: 'submit' }, button),
   );
+}
+
+/**
+ * A list paged by cursor into `results`: `fetchPage(cursor)` answers `{ rows, next_cursor }`, each page is appended,
+ * `view(rows)` renders all so far, followed by a "More" button while there is a next page. Returns `load(cursor?)`;
+ * without a cursor it starts again. A failed "More" goes to `show(error)`.
+ */
+export function cursorList(results, fetchPage, view, show) {
+  let rows = [];
+  async function load(cursor) {
+    const page = await fetchPage(cursor);
+    rows = cursor ? rows.concat(page.rows) : page.rows;
+    const more = page.next_cursor
+      ? h('button', { type: 'button', onclick: () => load(page.next_cursor).catch(show) }, 'More')
+      : '';
+    render(results, view(rows), more);
+  }
+  return load;
 }
 
 export function message(text, kind = 'info') {

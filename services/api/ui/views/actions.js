@@ -1,5 +1,5 @@
 import { api, qs } from '../api.js';
-import { ANY, badge, filterForm, fmtTime, h, link, message, render, select, table } from '../dom.js';
+import { ANY, badge, cursorList, filterForm, fmtTime, h, link, message, render, select, table } from '../dom.js';
 
 /** "60 rpm 1000 tpm": the limits an action or decision sets, empty when none. */
 export const limitsText = (l) => [l.rpm ? `${l.rpm} rpm` : '', l.tpm ? `${l.tpm} tpm` : ''].filter(Boolean).join(' ');
@@ -44,7 +44,6 @@ export async function showActions(main) {
   };
   let filters = {};
   const results = h('div', {});
-  let rows = [];
   const show = (error) =>
     render(
       results,
@@ -53,14 +52,11 @@ export async function showActions(main) {
         'error',
       ),
     );
-  async function load(cursor) {
-    const page = await api(`/v1/actions${qs({ ...filters, limit: 50, cursor })}`);
-    rows = cursor ? rows.concat(page.actions) : page.actions;
-    const more = page.next_cursor
-      ? h('button', { type: 'button', onclick: () => load(page.next_cursor).catch(show) }, 'More')
-      : '';
-    render(results, table(COLUMNS, rows, { empty: 'No actions.' }), more);
-  }
+  const page = async (cursor) => {
+    const { actions, next_cursor } = await api(`/v1/actions${qs({ ...filters, limit: 50, cursor })}`);
+    return { rows: actions, next_cursor };
+  };
+  const load = cursorList(results, page, (rows) => table(COLUMNS, rows, { empty: 'No actions.' }), show);
   const breaker = await api('/v1/actions/breaker').catch(() => null);
   render(
     main,

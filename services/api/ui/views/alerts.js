@@ -1,5 +1,18 @@
 import { api, qs } from '../api.js';
-import { ANY, badge, filterForm, fmtNum, fmtTime, h, link, message, render, select, table } from '../dom.js';
+import {
+  ANY,
+  badge,
+  cursorList,
+  filterForm,
+  fmtNum,
+  fmtTime,
+  h,
+  link,
+  message,
+  render,
+  select,
+  table,
+} from '../dom.js';
 
 const filters = { status: '', severity: '', kind: '', key: '', org: '', from: '', to: '', suppressed: 'exclude' };
 
@@ -39,21 +52,16 @@ function controls() {
 /** Every alert row (the immutable record under the cases): filters, newest first, "more" follows the cursor. */
 export async function showAlerts(main) {
   const results = h('div', { id: 'queue-results' });
-  let rows = [];
-  async function load(cursor) {
-    const page = await api(`/v1/alerts${qs({ ...filters, limit: 50, cursor })}`);
-    rows = cursor ? rows.concat(page.alerts) : page.alerts;
-    const more = page.next_cursor
-      ? h('button', { type: 'button', onclick: () => load(page.next_cursor).catch(show) }, 'More')
-      : '';
-    render(
-      results,
-      h('p', { class: 'count' }, `${rows.length} alert(s)`),
-      table(COLUMNS, rows, { empty: 'No alerts match.' }),
-      more,
-    );
-  }
+  const page = async (cursor) => {
+    const { alerts, next_cursor } = await api(`/v1/alerts${qs({ ...filters, limit: 50, cursor })}`);
+    return { rows: alerts, next_cursor };
+  };
+  const view = (rows) => [
+    h('p', { class: 'count' }, `${rows.length} alert(s)`),
+    table(COLUMNS, rows, { empty: 'No alerts match.' }),
+  ];
   const show = (error) => render(results, message(error.message, 'error'));
+  const load = cursorList(results, page, view, show);
   render(
     main,
     h('h1', {}, 'Alerts'),

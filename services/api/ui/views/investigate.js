@@ -1,6 +1,6 @@
 import { api, qs } from '../api.js';
 import { panelChart } from '../chart.js';
-import { field, fmtNum, fmtTime, h, link, message, render, select, table } from '../dom.js';
+import { filterForm, fmtNum, fmtTime, formValues, h, link, message, render, select, table } from '../dom.js';
 
 const QUERIES = [
   ['timeline', 'Key timeline'],
@@ -124,26 +124,15 @@ export async function showInvestigate(main, presetQuery, presetKey, presetFrom, 
     to: h('input', { name: 'to', value: presetTo ?? new Date(now).toISOString(), size: 26 }),
   };
   const results = h('div', { id: 'query-results' });
-  const submit = async (event) => {
-    event.preventDefault();
+  const run = async (values) => {
     render(results, h('p', { class: 'loading' }, 'Running…'));
-    const values = Object.fromEntries(Object.entries(c).map(([k, el]) => [k, el.value.trim()]));
     try {
       render(results, await runQuery(values));
     } catch (error) {
       render(results, message(error.message, 'error'));
     }
   };
-  render(
-    main,
-    h('h1', {}, 'Investigate'),
-    h(
-      'form',
-      { class: 'filters', onsubmit: submit },
-      Object.entries(c).map(([k, el]) => field(k, el)),
-      h('button', { type: 'submit' }, 'Run'),
-    ),
-    results,
-  );
-  if (preset && presetKey) await submit({ preventDefault() {} });
+  const form = filterForm(c, run, 'Run');
+  render(main, h('h1', {}, 'Investigate'), form, results);
+  if (preset && presetKey) await run(formValues(c));
 }
