@@ -3,6 +3,7 @@ import type { UsageEvent } from '../../schemas/usage-v1.ts';
 import { type CoordinationOptions, coordinationOptionsSchema } from '../common/config/coordination-options.ts';
 import { errors } from '../common/errors.ts';
 import type { PromptFingerprint } from '../common/text/fingerprint.ts';
+import type { PromptTokens } from '../common/text/tokenize.ts';
 import { describeIssues } from '../common/zod-issues.ts';
 import { AlertLog } from './alert-log.ts';
 import { type CoordinationSnapshot, coordinationSnapshotSchema } from './engine-snapshot.ts';
@@ -20,8 +21,11 @@ export interface CoordinationStats {
 
 /** Stage 2: links keys that act as one actor and raises `kind: "cluster"` alerts. Event time only, no I/O. */
 export interface CoordinationEngine {
-  /** Every valid event, in event-time order, with its prompt fingerprint when stage 1 has one. */
-  observe(event: UsageEvent, fingerprint: PromptFingerprint | null): void;
+  /**
+   * Every valid event, in event-time order, with its prompt fingerprint when stage 1 has one, and the token hashes of
+   * its `prompt_text` when the caller computed them (saves tokenising the prompt twice).
+   */
+  observe(event: UsageEvent, fingerprint: PromptFingerprint | null, tokens?: PromptTokens): void;
   /** Called after every event with its time; runs a linking pass when a pass interval boundary was crossed. */
   advance(nowMs: number): Alert[];
   /** Runs a linking pass now if anything changed since the last one (end of a replay). */
@@ -48,9 +52,9 @@ class Coordination implements CoordinationEngine {
     this.log = new AlertLog(options);
   }
 
-  observe(event: UsageEvent, fingerprint: PromptFingerprint | null): void {
+  observe(event: UsageEvent, fingerprint: PromptFingerprint | null, tokens?: PromptTokens): void {
     this.startedAt ??= event.ts;
-    this.registry.observe(event, fingerprint);
+    this.registry.observe(event, fingerprint, tokens);
     this.keepUnderCap();
   }
 

@@ -1,5 +1,6 @@
 import type { UsageEvent } from '../../schemas/usage-v1.ts';
 import { fingerprintFromHex, fingerprintToHex, type PromptFingerprint } from '../common/text/fingerprint.ts';
+import type { PromptTokens } from '../common/text/tokenize.ts';
 import { networkPrefix } from './ip-prefix.ts';
 import { type KeySignature, SIGNATURE_LIMITS } from './key-signature.ts';
 import { SpaceSaving } from './space-saving.ts';
@@ -38,7 +39,8 @@ export class KeyProfile {
     this.lastSeen = ts;
   }
 
-  observe(event: UsageEvent, fingerprint: PromptFingerprint | null): void {
+  /** `tokens`: the token hashes of `event.prompt_text` when the caller has them (else they are computed here). */
+  observe(event: UsageEvent, fingerprint: PromptFingerprint | null, tokens?: PromptTokens): void {
     this.orgId = event.org_id;
     this.firstSeen = Math.min(this.firstSeen, event.ts);
     this.lastSeen = Math.max(this.lastSeen, event.ts);
@@ -48,7 +50,7 @@ export class KeyProfile {
     if (event.output_tokens >= LONG_OUTPUT_TOKENS) this.longOutputs++;
     if (event.prompt_text) {
       this.textPrompts++;
-      addPromptToSketch(this.topics, event.prompt_text);
+      addPromptToSketch(this.topics, event.prompt_text, tokens);
     }
     if (fingerprint) addToSlots(this.templates, fingerprint);
     if (event.system_prompt_sha256) this.systemPrompts.add(event.system_prompt_sha256);

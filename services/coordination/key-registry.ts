@@ -1,5 +1,6 @@
 import type { UsageEvent } from '../../schemas/usage-v1.ts';
 import type { PromptFingerprint } from '../common/text/fingerprint.ts';
+import type { PromptTokens } from '../common/text/tokenize.ts';
 import { EvidenceIndex } from './evidence-index.ts';
 import { type KeyEvidence, keyEvidence, NO_EVIDENCE, significantSlots } from './key-evidence.ts';
 import { KeyProfile } from './key-profile.ts';
@@ -43,7 +44,7 @@ export class KeyRegistry {
     for (const id of state?.dirty ?? []) if (this.records.has(id)) this.dirty.add(id);
   }
 
-  observe(event: UsageEvent, fingerprint: PromptFingerprint | null): void {
+  observe(event: UsageEvent, fingerprint: PromptFingerprint | null, tokens?: PromptTokens): void {
     let record = this.records.get(event.api_key_id);
     if (!record) {
       record = {
@@ -53,7 +54,7 @@ export class KeyRegistry {
       };
       this.records.set(event.api_key_id, record);
     }
-    record.profile.observe(event, fingerprint);
+    record.profile.observe(event, fingerprint, tokens);
     this.dirty.add(event.api_key_id);
   }
 

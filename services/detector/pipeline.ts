@@ -149,7 +149,7 @@ export function createDetectorPipeline(options: DetectorPipelineOptions = {}): D
     const watermark = clock.watermark === null ? event.ts : Math.max(clock.watermark, event.ts);
     clock.watermark = watermark;
     const prompt = preparePrompt(event);
-    coordination?.observe(event, prompt.fingerprint);
+    coordination?.observe(event, prompt.fingerprint, prompt);
     const { state, created } = keys.obtain(event);
     if (created) orgs.addKey(event.org_id, event.api_key_id);
     state.observe(event, prompt);

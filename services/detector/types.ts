@@ -1,6 +1,7 @@
 import type { Alert } from '../../schemas/alert-v1.ts';
 import type { UsageEvent } from '../../schemas/usage-v1.ts';
 import type { PromptFingerprint } from '../common/text/fingerprint.ts';
+import type { PromptTokens } from '../common/text/tokenize.ts';
 
 /** One `key_features` row: the key's feature vector at one minute of event time, and its ensemble score. */
 export interface KeyFeatureSnapshot {
@@ -27,7 +28,8 @@ export interface PipelineOutput {
  * not import it); the pipeline feeds it every valid event once.
  */
 export interface CoordinationHook {
-  observe(event: UsageEvent, fingerprint: PromptFingerprint | null): void;
+  /** With the prompt's fingerprint and the token hashes of its `prompt_text` (stage 1 computed both already). */
+  observe(event: UsageEvent, fingerprint: PromptFingerprint | null, tokens?: PromptTokens): void;
   /** Advances stage 2 to event time `nowMs` and returns any cluster alerts it raises. */
   advance(nowMs: number): Alert[];
   /** End of input: settles pending work at event time `nowMs` (replay calls this from `finish`). */

@@ -30,7 +30,8 @@ export function coordinationProcessor(config: Config, state: Buffer | null, logg
   let reported = engine.stats().capEvictions;
   return {
     process(event) {
-      engine.observe(event, preparePrompt(event).fingerprint);
+      const prompt = preparePrompt(event);
+      engine.observe(event, prompt.fingerprint, prompt);
       return { alerts: engine.advance(event.ts), features: [] };
     },
     snapshot: () => {

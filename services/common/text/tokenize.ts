@@ -4,6 +4,12 @@
  */
 export const MAX_PROMPT_TOKENS = 2_048;
 
+/** The token hashes `tokenHashes` wrote for one prompt: `tokens[0..tokenCount)`, valid until the buffer is reused. */
+export interface PromptTokens {
+  readonly tokens: Int32Array;
+  readonly tokenCount: number;
+}
+
 /** FNV-1a offset basis as int32, so hashing stays in small integers. */
 const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
