@@ -31,6 +31,8 @@ function trafficFor(spec: RunSpec): { truth: GroundTruth; events: Iterable<Timed
       variant: spec.randomised.variant,
       benignKeys: spec.randomised.benignKeys,
       humanPrompts: 'tune',
+      outScale: spec.randomised.outScale,
+      rateScale: spec.randomised.rateScale,
     });
     return { truth: ds.truth, events: ds.timedEvents };
   }

@@ -21,7 +21,7 @@ export interface RunSpec {
   hours: number;
   keysScale: number;
   variants: number[];
-  randomised?: { variant: 'r1' | 'r2'; benignKeys: number };
+  randomised?: { variant: 'r1' | 'r2'; benignKeys: number; outScale?: number; rateScale?: number };
 }
 
 export interface SplitOptions {
@@ -54,6 +54,13 @@ const TRAIN_VARIANTS = [0, 1];
 /** Benign keys per randomised training run at keys-scale 1 (the family's heavy segments are a third of them). */
 const RANDOMISED_BENIGN_KEYS = 900;
 const HELD_OUT_VARIANTS = [2];
+/** The randomised family's training runs: each tuning variant at its own scale, then one stressed run of each. */
+const RANDOMISED_RUNS = [
+  { variant: 'r1' },
+  { variant: 'r2' },
+  { variant: 'r1', outScale: 2 },
+  { variant: 'r2', rateScale: 2 },
+] as const;
 
 /** Training seeds on variants 0–1, an unseen seed on the same variants, an unseen seed on variant 2 only. */
 export function runSpecs(
@@ -67,12 +74,14 @@ export function runSpecs(
     variants: TRAIN_VARIANTS,
   }));
   // Domain-randomised tuning traffic, so the models cannot learn the classic simulator's network and account tells.
-  const randomised = (options.randomised ? (['r1', 'r2'] as const) : []).map((variant, i) => ({
+  // Two of them in stress regimes (outputs twice as long, rates doubled) so the models learn behaviour, not one scale.
+  const benignKeys = Math.round(RANDOMISED_BENIGN_KEYS * options.keysScale);
+  const randomised = (options.randomised ? RANDOMISED_RUNS : []).map((run, i) => ({
     ...base,
     role: 'train' as const,
     seed: options.seed + 100 + i,
     variants: TRAIN_VARIANTS,
-    randomised: { variant, benignKeys: Math.round(RANDOMISED_BENIGN_KEYS * options.keysScale) },
+    randomised: { ...run, benignKeys },
   }));
   return [
     ...train,
@@ -125,7 +134,7 @@ export function describeTraining(options: SplitOptions, splits: Splits): Trainin
   const rows = [...splits.train, ...splits.validation];
   return {
     generator:
-      `distillguard simulate (classic, keys scale ${options.keysScale}; randomised r1 and r2 tuning variants) through the detector pipeline; ` +
+      `distillguard simulate (classic, keys scale ${options.keysScale}; randomised r1 and r2 tuning variants, each also in a stress regime: outputs ×2, rates ×2) through the detector pipeline; ` +
       `snapshots thinned to one per key per ${options.strideMs / 60_000} min; ` +
       `${Math.round(options.validationShare * 100)}% of training keys held back for calibration`,
     hours: options.hours,

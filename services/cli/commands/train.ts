@@ -21,7 +21,8 @@ export const summary =
 const HELP = `usage: distillguard train [--seed N --hours H --out DIR --version V] [--with-labels LABELS.jsonl]
        distillguard train --from-clickhouse [--from T --to T] [--held-out-days N] [--out DIR --version V]
 
-  --seed N             first training seed (default 1); classic runs use N, N+1, …, randomised r1/r2 N+100, N+101;
+  --seed N             first training seed (default 1); classic runs use N, N+1, …, randomised r1/r2 N+100, N+101,
+                       and r1 with outputs ×2, r2 with rates ×2 N+102, N+103;
                        held-out classic N+1000 (seed) and N+2000 (variant 2)
   --hours H            simulated hours per run (default 12)
   --keys-scale X       multiply the simulator's default population (default 1)

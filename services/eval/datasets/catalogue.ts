@@ -16,6 +16,8 @@ type RandomisedSpec = {
   hours: number;
   benignKeys: number;
   humanPrompts: HumanPrompts;
+  /** Stress regime of a tuning set: every key's outputs or rates scaled (a more verbose model, a busier vendor). */
+  stress?: { outScale?: number; rateScale?: number };
 };
 /** How to build one dataset: the evaluation never reaches into a generator beyond this. */
 export type DatasetSpec = ClassicSpec | RandomisedSpec;
@@ -37,8 +39,8 @@ export function buildDataset(spec: DatasetSpec): BuiltDataset {
     const { seed, hours, keysScale } = spec;
     return classicDataset({ seed, hours, keysScale, population: targetedPopulation(keysScale) });
   }
-  const { variant, seed, hours, benignKeys, humanPrompts } = spec;
-  const ds = randomisedDataset({ variant, seed, hours, benignKeys, humanPrompts });
+  const { variant, seed, hours, benignKeys, humanPrompts, stress } = spec;
+  const ds = randomisedDataset({ variant, seed, hours, benignKeys, humanPrompts, ...stress });
   const slice = ds.humanPrompts ? `, ShareGPT ${ds.humanPrompts.slice} slice` : '';
   return { ...ds, name: `${ds.name} (${benignKeys.toLocaleString('en-US')} benign keys${slice})` };
 }

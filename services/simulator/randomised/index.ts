@@ -33,6 +33,13 @@ function humansFor(o: ResolvedRandomisedOptions) {
     : { prompts: null, warning: `${loaded.message}; using synthetic human-like prompts instead` };
 }
 
+/** How a stressed dataset's name says so: ` (outputs ×2, rates ×1.5)`; empty at the variant's own regime. */
+function stressLabel(o: { outScale: number; rateScale: number }): string {
+  const parts = [o.outScale !== 1 ? `outputs ×${o.outScale}` : '', o.rateScale !== 1 ? `rates ×${o.rateScale}` : ''];
+  const said = parts.filter(Boolean).join(', ');
+  return said ? ` (${said})` : '';
+}
+
 /** The domain-randomised traffic family (README.md): deterministic, lazy, re-iterable, in global event-time order. */
 export function randomisedDataset(options: RandomisedOptions = {}): RandomisedDataset {
   const o = randomisedOptionsSchema.parse(options);
@@ -53,7 +60,7 @@ export function randomisedDataset(options: RandomisedOptions = {}): RandomisedDa
     },
   };
   return {
-    name: `randomised/${variant} seed ${o.seed}`,
+    name: `randomised/${variant} seed ${o.seed}${stressLabel(o)}`,
     family: 'randomised',
     variant,
     seed: o.seed,

@@ -27,6 +27,12 @@ export const randomisedOptionsSchema = z
     humanPromptsPath: z.string().min(1).optional(),
     /** Multiplies the number of attack campaigns (rounded, at least one of each). */
     attackScale: z.number().positive().max(50).default(1),
+    /**
+     * Multiplies the variant's output lengths and request rates for every key, benign and attack alike: a more verbose
+     * model, a busier vendor. Stress regimes for tuning robustness; 1 leaves the variant as it is.
+     */
+    outScale: z.number().min(0.1).max(10).default(1),
+    rateScale: z.number().min(0.1).max(10).default(1),
   })
   .transform((o) => ({ ...o, start: typeof o.start === 'number' ? o.start : Date.parse(o.start) }));
 

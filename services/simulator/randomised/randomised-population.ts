@@ -224,7 +224,9 @@ export interface Population {
 export function buildPopulation(o: ResolvedRandomisedOptions, humans: readonly string[] | null): Population {
   const root = new Rng(`distillguard-randomised:${o.seed}:${o.variant}`);
   const end = o.start + o.hours * HOUR_MS;
-  const env: BuildEnv = { variant: o.variant, spec: VARIANT_SPECS[o.variant], start: o.start, end, humans };
+  const base = VARIANT_SPECS[o.variant];
+  const spec = { ...base, outScale: base.outScale * o.outScale, rateScale: base.rateScale * o.rateScale };
+  const env: BuildEnv = { variant: o.variant, spec, start: o.start, end, humans };
   const counts = heavyCounts(o);
   const drafts = [
     ...benignDrafts(root, env, counts, o.hours / 24),

@@ -128,18 +128,27 @@ test('analyst labels relabel the snapshots they cover and are counted in the met
   assert.equal(result.classifier.metadata.training.labelsFile, path);
 });
 
-test('with the randomised family on, one run each of its tuning variants r1 and r2 joins training', async () => {
+test('with the randomised family on, its tuning variants r1 and r2 join training, each also in a stress regime', async () => {
   specsSeen.length = 0;
   const out = await tempDir('train-randomised');
   const result = await runTraining(options(out, { trainRuns: 1, validationShare: 0.2, randomised: true }));
   assert.deepEqual(
-    specsSeen.filter((s) => s.role === 'train').map((s) => [s.seed, s.randomised?.variant ?? 'classic']),
+    specsSeen
+      .filter((s) => s.role === 'train')
+      .map((s) => [
+        s.seed,
+        s.randomised?.variant ?? 'classic',
+        s.randomised?.outScale ?? 1,
+        s.randomised?.rateScale ?? 1,
+      ]),
     [
-      [7, 'classic'],
-      [107, 'r1'],
-      [108, 'r2'],
+      [7, 'classic', 1, 1],
+      [107, 'r1', 1, 1],
+      [108, 'r2', 1, 1],
+      [109, 'r1', 2, 1],
+      [110, 'r2', 1, 2],
     ],
   );
-  assert.equal(result.classifier.metadata.training.counts.keys, 72);
+  assert.equal(result.classifier.metadata.training.counts.keys, 120);
   assert.deepEqual(result.classifier.metadata.features, SYNTH_FEATURES);
 });

@@ -235,3 +235,39 @@ describe('domain randomisation', () => {
     assert.ok(stat > critical(df), `chi2 ${stat.toFixed(1)} should exceed ${critical(df).toFixed(1)}`);
   });
 });
+
+describe('randomisedDataset stress regimes', () => {
+  const base = { ...SMALL, seed: 9, attackScale: 0.2 } satisfies RandomisedOptions;
+  const totals = (options: RandomisedOptions) => {
+    let events = 0;
+    let output = 0;
+    for (const { event } of randomisedDataset(options).timedEvents) {
+      events++;
+      output += (event as { output_tokens: number }).output_tokens;
+    }
+    return { events, outputPerEvent: output / events };
+  };
+  const plain = totals(base);
+
+  it('scales every key’s outputs with outScale and its rates with rateScale, and says so in the name', () => {
+    const verbose = totals({ ...base, outScale: 2 });
+    const busy = totals({ ...base, rateScale: 2 });
+    const ratio = verbose.outputPerEvent / plain.outputPerEvent;
+    assert.ok(ratio > 1.7 && ratio < 2.3, `outputs ×${ratio.toFixed(2)} with outScale 2`);
+    const rate = busy.events / plain.events;
+    assert.ok(rate > 1.6 && rate < 2.4, `events ×${rate.toFixed(2)} with rateScale 2`);
+    assert.equal(
+      randomisedDataset({ ...base, outScale: 2, rateScale: 1.5 }).name,
+      'randomised/r1 seed 9 (outputs ×2, rates ×1.5)',
+    );
+  });
+
+  it('leaves the variant’s own regime untouched at 1 and refuses scales outside 0.1–10', () => {
+    assert.equal(
+      digest(randomisedDataset({ ...base, outScale: 1, rateScale: 1 }).timedEvents),
+      digest(randomisedDataset(base).timedEvents),
+    );
+    assert.throws(() => randomisedOptionsSchema.parse({ outScale: 0 }));
+    assert.throws(() => randomisedOptionsSchema.parse({ rateScale: 11 }));
+  });
+});
