@@ -13,7 +13,12 @@ describe('runtime paths', () => {
     assert.equal(MODULE_EXT, '.ts');
     assert.ok(isModuleFile('replay.ts'));
     assert.ok(!isModuleFile('replay.js') && !isModuleFile('types.d.ts') && !isModuleFile('replay.js.map'));
-    for (const asset of ['models', 'infra/clickhouse/migrations', 'infra/policy/default-policy.json', 'services/api/ui']) {
+    for (const asset of [
+      'models',
+      'infra/clickhouse/migrations',
+      'infra/policy/default-policy.json',
+      'services/api/ui',
+    ]) {
       assert.ok(existsSync(repoPath(asset)), asset);
     }
   });
@@ -27,6 +32,7 @@ describe('runtime paths', () => {
     const help = execFileSync(process.execPath, [repoPath('dist', 'services', 'cli', 'main.js'), 'help'], {
       encoding: 'utf8',
     });
-    for (const command of ['replay', 'serve', 'stream', 'migrate', 'eval']) assert.match(help, new RegExp(`  ${command} `));
+    for (const command of ['replay', 'serve', 'stream', 'migrate', 'eval'])
+      assert.match(help, new RegExp(`  ${command} `));
   });
 });
