@@ -12,27 +12,13 @@ function logSumExp(terms: readonly number[]): number {
 }
 
 /** P(X ≤ k) for X ~ Poisson(λ). */
-export function poissonCdf(k: number, lambda: number): number {
+function poissonCdf(k: number, lambda: number): number {
   if (lambda <= 0) return 1;
   const terms: number[] = [];
   let logTerm = -lambda;
   for (let i = 0; i <= k; i++) {
     terms.push(logTerm);
     logTerm += Math.log(lambda) - Math.log(i + 1);
-  }
-  return Math.min(1, Math.exp(logSumExp(terms)));
-}
-
-/** P(X ≤ k) for X ~ Binomial(n, p). */
-export function binomialCdf(k: number, n: number, p: number): number {
-  if (k >= n || p <= 0) return 1;
-  if (p >= 1) return 0;
-  const terms: number[] = [];
-  let logTerm = n * Math.log1p(-p);
-  const odds = Math.log(p) - Math.log1p(-p);
-  for (let i = 0; i <= k; i++) {
-    terms.push(logTerm);
-    logTerm += Math.log(n - i) - Math.log(i + 1) + odds;
   }
   return Math.min(1, Math.exp(logSumExp(terms)));
 }
@@ -57,15 +43,6 @@ export function poissonInterval(k: number): { lower: number; upper: number } {
   const hi = Math.max(10, 2 * k + 20 * Math.sqrt(k + 1));
   const upper = solveDecreasing((l) => poissonCdf(k, l), TAIL, 0, hi);
   const lower = k === 0 ? 0 : solveDecreasing((l) => poissonCdf(k - 1, l), 1 - TAIL, 0, hi);
-  return { lower, upper };
-}
-
-/** Exact (Clopper–Pearson) 95% interval for a proportion after `k` successes in `n` trials. */
-export function clopperPearsonInterval(k: number, n: number): { lower: number; upper: number } {
-  checkCount(k);
-  if (!Number.isInteger(n) || n < k || n === 0) throw new RangeError(`need 0 ≤ k ≤ n and n ≥ 1, got ${k} of ${n}`);
-  const upper = k === n ? 1 : solveDecreasing((p) => binomialCdf(k, n, p), TAIL, 0, 1);
-  const lower = k === 0 ? 0 : solveDecreasing((p) => binomialCdf(k - 1, n, p), 1 - TAIL, 0, 1);
   return { lower, upper };
 }
 
