@@ -98,13 +98,3 @@ export function scanElicitation(text: string): { reasoning: boolean; rationale: 
     ? { reasoning: true, rationale: rationalePattern.test(part) }
     : { reasoning: reasoningPattern.test(part), rationale: true };
 }
-
-/** True when the prompt asks the model to show its reasoning ("think step by step", "paso a paso", "逐步" ...). */
-export function elicitsReasoning(text: string): boolean {
-  return reasoningPattern.test(scanned(text));
-}
-
-/** True when the prompt asks for a structured rationale or justification with the answer. */
-export function requestsRationale(text: string): boolean {
-  return rationalePattern.test(scanned(text));
-}

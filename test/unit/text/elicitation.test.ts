@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { elicitsReasoning, requestsRationale, scanElicitation } from '../../../services/common/text/elicitation.ts';
+import { scanElicitation } from '../../../services/common/text/elicitation.ts';
 
-describe('elicitsReasoning', () => {
+const elicitsReasoning = (text: string) => scanElicitation(text).reasoning;
+const requestsRationale = (text: string) => scanElicitation(text).rationale;
+
+describe('reasoning elicitation', () => {
   const eliciting = [
     'Solve this. Think step by step.',
     'Please SHOW YOUR REASONING before answering',
@@ -31,29 +34,19 @@ describe('elicitsReasoning', () => {
   });
 });
 
-describe('requestsRationale', () => {
+describe('rationale requests', () => {
   it('matches structured rationale requests', () => {
     assert.equal(requestsRationale('Answer as JSON with fields "answer" and "rationale".'), true);
     assert.equal(requestsRationale('Justify your answer.'), true);
     assert.equal(requestsRationale('Give the answer only.'), false);
   });
-});
 
-describe('scanElicitation', () => {
-  it('answers both questions like the separate checks', () => {
-    const cases = [
-      'plain text',
-      'think step by step',
-      'justify your answer',
-      'Justify your answer, step by step.',
-      'explain why, paso a paso',
-    ];
-    for (const text of cases) {
-      assert.deepEqual(scanElicitation(text), {
-        reasoning: elicitsReasoning(text),
-        rationale: requestsRationale(text),
-      });
-    }
+  it('finds both kinds in one prompt, whichever comes first', () => {
     assert.deepEqual(scanElicitation('Justify your answer, step by step.'), { reasoning: true, rationale: true });
+    assert.deepEqual(scanElicitation('Think step by step, then justify your answer.'), {
+      reasoning: true,
+      rationale: true,
+    });
+    assert.deepEqual(scanElicitation('plain text'), { reasoning: false, rationale: false });
   });
 });
