@@ -1,6 +1,4 @@
-import type { Severity } from '../../schemas/alert-v1.ts';
-
-const SEVERITY_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
+import { SEVERITY_RANK, type Severity } from '../../schemas/alert-v1.ts';
 
 /** A cluster alert still inside its cooldown. */
 export interface AlertedCluster {
