@@ -58,14 +58,14 @@ export interface RunningWorker<T> {
   stop(graceMs?: number): Promise<void>;
 }
 
-export interface Spawned {
+interface Spawned {
   child: ChildProcessByStdio<null, Readable, null>;
   exited: Promise<number | null>;
   stop(graceMs?: number): Promise<void>;
 }
 
 /** Spawns node on `script` (absolute path; tsx's loader when it is TypeScript); stdout piped to us, stderr inherited (progress). */
-export function spawnNode(script: string, o: WorkerOptions = {}): Spawned {
+function spawnNode(script: string, o: WorkerOptions = {}): Spawned {
   const argv = [...(o.nodeArgs ?? []), ...LOADER_ARGS, script, ...(o.args ?? [])];
   const child = spawn(process.execPath, argv, {
     cwd: o.cwd ?? REPO_ROOT,

@@ -106,7 +106,7 @@ function fillSteps(total: number, chunk: number): FillStep[] {
 }
 
 /** Changes whenever the generator changes, so a cached database built by an older generator is rebuilt. */
-export const GENERATOR_VERSION = createHash('sha256')
+const GENERATOR_VERSION = createHash('sha256')
   .update(chunkSelect(0, 1, 1) + featuresSelect('db', 0, 1))
   .digest('hex')
   .slice(0, 12);

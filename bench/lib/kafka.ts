@@ -13,7 +13,7 @@ export function benchKafka(config: Config): Kafka {
   return createKafka(config.kafka, silentLogger, { logLevel: logLevel.NOTHING, clientId: 'distillguard-bench' });
 }
 
-export async function withAdmin<T>(config: Config, fn: (admin: Admin) => Promise<T>): Promise<T> {
+async function withAdmin<T>(config: Config, fn: (admin: Admin) => Promise<T>): Promise<T> {
   const admin = benchKafka(config).admin();
   await admin.connect();
   try {

@@ -1,24 +1,24 @@
 import { z } from 'zod';
 
 /** A target a figure must meet: the median compared with `value` (higher-is-better `>=`, lower-is-better `<=`). */
-export const targetSchema = z.object({ op: z.enum(['>=', '<=']), value: z.number() });
+const targetSchema = z.object({ op: z.enum(['>=', '<=']), value: z.number() });
 
 /** One measured number from one run of a scenario. */
-export const figureSchema = z.object({
+const figureSchema = z.object({
   name: z.string().min(1),
   unit: z.string(),
   value: z.number(),
   target: targetSchema.optional(),
 });
 
-export const verdictSchema = z.object({
+const verdictSchema = z.object({
   met: z.boolean(),
   /** How far the median is from the target, as a share of the target (positive = better than the target). */
   margin: z.number(),
 });
 
 /** A figure over all runs of a scenario: median and spread. */
-export const figureSummarySchema = z.object({
+const figureSummarySchema = z.object({
   name: z.string(),
   unit: z.string(),
   runs: z.int().min(1),
@@ -31,7 +31,7 @@ export const figureSummarySchema = z.object({
   verdict: verdictSchema.optional(),
 });
 
-export const scenarioResultSchema = z.object({
+const scenarioResultSchema = z.object({
   name: z.string(),
   title: z.string(),
   target: z.string(),
@@ -47,7 +47,7 @@ export const scenarioResultSchema = z.object({
   notes: z.array(z.string()),
 });
 
-export const machineSchema = z.object({
+const machineSchema = z.object({
   cpuModel: z.string(),
   cores: z.int(),
   ramGiB: z.number(),

@@ -53,7 +53,7 @@ const ruleSchema = z.strictObject({
 });
 
 /** Rules are tried in file order and the first match wins, so put the most severe rules first. */
-export const policySchema = z
+const policySchema = z
   .strictObject({
     version: z.literal(1),
     mode: z.enum(['enforce', 'dry_run']),

@@ -9,7 +9,7 @@ export const DLQ_HEADERS = {
   sourceOffset: 'dg-source-offset',
 } as const;
 
-export function toDeadLetterMessage(letter: DeadLetter): Message {
+function toDeadLetterMessage(letter: DeadLetter): Message {
   const headers: IHeaders = {
     [DLQ_HEADERS.reason]: letter.reason.slice(0, 2_000),
     [DLQ_HEADERS.sourceTopic]: letter.source.topic,

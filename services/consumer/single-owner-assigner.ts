@@ -1,6 +1,6 @@
 import { AssignerProtocol, type PartitionAssigner } from 'kafkajs';
 
-export const SINGLE_OWNER_PROTOCOL = 'DistillGuardSingleOwner';
+const SINGLE_OWNER_PROTOCOL = 'DistillGuardSingleOwner';
 
 const OWNS = Buffer.from('owner');
 

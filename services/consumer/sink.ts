@@ -1,7 +1,7 @@
 import type { UsageEvent } from '../../schemas/usage-v1.ts';
 
 /** Where a valid event came from; sinks keep it for audit and idempotency. */
-export interface SourcePosition {
+interface SourcePosition {
   topic: string;
   partition: number;
   offset: string;

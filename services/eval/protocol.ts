@@ -8,12 +8,12 @@ import type { Dataset } from '../simulator/dataset.ts';
 export type DatasetRole = 'tuning' | 'in_distribution' | 'held_out';
 
 /** The classic simulator's report seed; every other classic seed may be used for tuning. */
-export const CLASSIC_REPORT_SEED = 2026;
+const CLASSIC_REPORT_SEED = 2026;
 /** Randomised-family seeds from here on are report seeds, whatever the variant. */
-export const FIRST_REPORT_SEED = 1000;
+const FIRST_REPORT_SEED = 1000;
 /** Randomised variants that may be tuned on (below FIRST_REPORT_SEED); every other variant is held out. */
-export const TUNING_VARIANTS = ['r1', 'r2'] as const;
-export const HELD_OUT_VARIANTS = ['r3'] as const;
+const TUNING_VARIANTS = ['r1', 'r2'] as const;
+const HELD_OUT_VARIANTS = ['r3'] as const;
 
 /** The protocol in words, quoted by the report and the README. */
 export const PROTOCOL_TEXT = [
@@ -37,7 +37,7 @@ export type ProtocolView = Pick<Dataset, 'family' | 'variant' | 'seed' | 'name'>
 };
 
 /** Datasets whose benign prompts come from the ShareGPT report slice are report data, whatever else they are. */
-export function usesReportPrompts(ds: ProtocolView): boolean {
+function usesReportPrompts(ds: ProtocolView): boolean {
   return ds.humanPrompts?.slice === 'report';
 }
 

@@ -52,7 +52,7 @@ export interface JobHooks {
   onAlert?: (dataset: string, alert: Alert) => void;
 }
 
-export const DETECTORS = {
+const DETECTORS = {
   ml: {
     name: 'DistillGuard',
     description: 'the detector as `replay` runs it: rules, robust statistics, the tfjs models and stage 2.',

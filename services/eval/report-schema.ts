@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 const rate = z.number().min(0).max(1);
 
-export const attackMetricsSchema = z.object({
+const attackMetricsSchema = z.object({
   keys: z.int(),
   detected: z.int(),
   detected_15m: z.int(),
@@ -21,7 +21,7 @@ export const attackMetricsSchema = z.object({
   by_variant: z.record(z.string(), z.object({ keys: z.int(), detected: z.int(), detected_15m: z.int() })),
 });
 
-export const benignMetricsSchema = z.object({
+const benignMetricsSchema = z.object({
   keys: z.int(),
   fp_keys: z.int(),
   /** Distinct (key, simulated day) pairs with a flag. */
@@ -32,7 +32,7 @@ export const benignMetricsSchema = z.object({
   fp_per_1000_upper95: z.number(),
 });
 
-export const hydraMetricsSchema = z.object({
+const hydraMetricsSchema = z.object({
   campaign_id: z.string(),
   members: z.int(),
   members_in_cluster: z.int(),
@@ -43,7 +43,7 @@ export const hydraMetricsSchema = z.object({
   first_cluster_alert_min: z.number().nullable(),
 });
 
-export const systemMetricsSchema = z.object({
+const systemMetricsSchema = z.object({
   name: z.string(),
   description: z.string(),
   overall: z.object({
@@ -73,7 +73,7 @@ export const systemMetricsSchema = z.object({
   ttd_minutes: z.array(z.number()),
 });
 
-export const targetResultSchema = z.object({
+const targetResultSchema = z.object({
   dataset: z.string(),
   target: z.string(),
   goal: z.string(),
@@ -82,9 +82,9 @@ export const targetResultSchema = z.object({
   gap: z.string(),
 });
 
-export const datasetRoleSchema = z.enum(['tuning', 'in_distribution', 'held_out']);
+const datasetRoleSchema = z.enum(['tuning', 'in_distribution', 'held_out']);
 
-export const swapResultSchema = z.object({
+const swapResultSchema = z.object({
   dataset: z.string(),
   /** Attack keys, each paired with a distinct benign key. */
   pairs: z.int(),
@@ -93,7 +93,7 @@ export const swapResultSchema = z.object({
   deltas: z.array(z.object({ system: z.string(), recall: z.number().nullable(), fp_per_1000: z.number() })),
 });
 
-export const datasetReportSchema = z.object({
+const datasetReportSchema = z.object({
   name: z.string(),
   family: z.string(),
   variant: z.string(),

@@ -7,7 +7,7 @@ import type { Logger } from '../common/logger.ts';
 const DAY_MS = 86_400_000;
 
 /** The tables with a retention setting; both are partitioned by toDate(ts) (migrations 0001). */
-export type RetainedTable = keyof Config['retention']['days'];
+type RetainedTable = keyof Config['retention']['days'];
 
 const partitionRow = z.object({
   partition_id: z.string(),
@@ -15,7 +15,7 @@ const partitionRow = z.object({
   newest_s: z.coerce.number(),
 });
 
-export interface DroppedPartition {
+interface DroppedPartition {
   table: RetainedTable;
   partition: string;
   newestRow: string;
@@ -26,7 +26,7 @@ export interface DroppedPartition {
  * (toUnixTimestamp(max_time)) rather than the partition's date keeps this right whatever the server's time zone:
  * a partition goes only when every row in it is past the cut.
  */
-export async function expiredPartitions(
+async function expiredPartitions(
   ch: ClickHouse,
   table: RetainedTable,
   cutMs: number,

@@ -4,7 +4,7 @@ import { fingerprintToHex } from '../common/text/fingerprint.ts';
 import { simhashText } from '../common/text/simhash.ts';
 
 /** What `usage_events` keeps of a prompt (DG_PROMPT_STORAGE); the detector always sees the event as received. */
-export type PromptStorage = 'full' | 'truncated' | 'fingerprint';
+type PromptStorage = 'full' | 'truncated' | 'fingerprint';
 
 export interface PromptPolicy {
   storage: PromptStorage;

@@ -44,5 +44,3 @@ export const rangeViewSchema = z.object({ from: z.string(), to: z.string() });
 export function rangeView(range: TimeRange): { from: string; to: string } {
   return { from: new Date(range.fromMs).toISOString(), to: new Date(range.toMs).toISOString() };
 }
-
-export { DAY_MS };

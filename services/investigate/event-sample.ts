@@ -20,7 +20,7 @@ export function eventColumns(mayReadPrompts: boolean): SqlQuery {
   system_prompt_sha256, client_ip, client_asn, client_country, user_agent, billing_country`;
 }
 
-export const eventRowSchema = z.looseObject({
+const eventRowSchema = z.looseObject({
   event_id: z.string(),
   ts_ms: z.coerce.number(),
   prompt_withheld: promptFields.withheld,

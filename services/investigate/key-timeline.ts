@@ -13,7 +13,7 @@ export const BUCKETS = {
   hour: { ms: 3_600_000, fn: 'toStartOfHour' },
   day: { ms: 86_400_000, fn: 'toStartOfDay' },
 } as const;
-export type Bucket = keyof typeof BUCKETS;
+type Bucket = keyof typeof BUCKETS;
 
 export const featureNameSchema = z.enum(FEATURE_NAMES);
 

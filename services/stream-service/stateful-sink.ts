@@ -14,10 +14,10 @@ export interface StatefulProcessor {
 }
 
 /** `partition`: one processor per source partition (detector); `all`: one for every partition (coordination). */
-export type StateScope = 'partition' | 'all';
+type StateScope = 'partition' | 'all';
 
 /** Checkpoint partition number under which an `all`-scoped processor is saved. */
-export const ALL_PARTITIONS = 4_294_967_295;
+const ALL_PARTITIONS = 4_294_967_295;
 
 export interface StatefulSinkOptions {
   name: string;

@@ -6,7 +6,7 @@ function number(value: number): string {
 }
 
 /** "reasoning_phrase_share 0.67 (median 0.00, p99) via rule: rule cot…: >= 0.3" */
-export function formatReason(r: AlertReason): string {
+function formatReason(r: AlertReason): string {
   const context = [
     r.baseline === null ? null : `${r.scorer === 'baseline' ? 'own baseline' : 'cohort median'} ${number(r.baseline)}`,
     r.percentile === null ? null : `p${Math.round(r.percentile)}`,

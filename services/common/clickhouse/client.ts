@@ -15,7 +15,7 @@ import { ident, type SqlQuery } from './sql.ts';
 const RETRIABLE_SERVER_CODES = new Set(['159', '202', '209', '210', '241', '252', '425']);
 
 /** Per-query options: `signal` aborts the HTTP request (the caller stops waiting; pair it with max_execution_time). */
-export interface QueryOptions {
+interface QueryOptions {
   signal?: AbortSignal;
 }
 

@@ -10,7 +10,7 @@ import { ident, SqlQuery, sql } from './sql.ts';
 export const MIGRATIONS_DIR = repoPath('infra', 'clickhouse', 'migrations/');
 const FILE_NAME = /^(\d{4})_([a-z0-9_]+)\.sql$/;
 
-export interface Migration {
+interface Migration {
   version: number;
   name: string;
   checksum: string;

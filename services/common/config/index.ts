@@ -26,7 +26,7 @@ const logEnv = z
   .transform((e) => ({ level: e.DG_LOG_LEVEL, summaryIntervalS: e.DG_LOG_SUMMARY_INTERVAL_S }));
 
 /** Every configuration section, each parsed from the environment by its own schema. */
-export const sections = {
+const sections = {
   log: logEnv,
   kafka: kafkaEnv,
   clickhouse: clickhouseEnv,

@@ -17,7 +17,7 @@ export interface FittedBaselines {
   datasets: string[];
 }
 
-export const FIT_SETTINGS = {
+const FIT_SETTINGS = {
   seed: 1,
   /** Rows drawn per key, so a few chatty keys do not dominate the fit. */
   rowsPerKey: 48,

@@ -5,8 +5,8 @@ import { type DatasetRole, datasetRole } from '../protocol.ts';
 import { TARGETS } from '../targets.ts';
 import { classicDataset } from './classic.ts';
 
-export type RandomisedVariant = 'r1' | 'r2' | 'r3';
-export type HumanPrompts = 'tune' | 'report' | 'none';
+type RandomisedVariant = 'r1' | 'r2' | 'r3';
+type HumanPrompts = 'tune' | 'report' | 'none';
 
 type ClassicSpec = { family: 'classic'; seed: number; hours: number; keysScale: number };
 type RandomisedSpec = {
@@ -23,7 +23,7 @@ type RandomisedSpec = {
 export type DatasetSpec = ClassicSpec | RandomisedSpec;
 
 /** Campaigns per archetype with a recall target in the classic family, doubled so recall is less coarse. */
-export const TARGETED_CAMPAIGNS = 6;
+const TARGETED_CAMPAIGNS = 6;
 
 function targetedPopulation(keysScale: number): Partial<Record<Archetype, number>> {
   const count = Math.ceil(TARGETED_CAMPAIGNS * keysScale);

@@ -20,7 +20,7 @@ interface ObservedKey {
 }
 
 /** Who swaps with whom, and what each side brings: the partner's contexts, key creation time and organisation. */
-export interface SwapPlan {
+interface SwapPlan {
   partnerOf: ReadonlyMap<string, string>;
   contexts: ReadonlyMap<string, readonly Context[]>;
   keyCreatedAt: ReadonlyMap<string, string | undefined>;
@@ -98,7 +98,7 @@ function pick(eventId: string, count: number): number {
 }
 
 /** The event with its context, key creation time and organisation replaced by its partner's. */
-export function swapEvent(plan: SwapPlan, event: UsageEventInput): UsageEventInput {
+function swapEvent(plan: SwapPlan, event: UsageEventInput): UsageEventInput {
   const contexts = plan.contexts.get(event.api_key_id);
   if (!contexts) return event;
   const out: Record<string, unknown> = { ...event, org_id: plan.orgOf.get(event.api_key_id) };
