@@ -6,7 +6,7 @@ import { describeIssues } from '../common/zod-issues.ts';
 const MIN_EPOCH_MS = 946_684_800_000;
 
 /** One analyst verdict on a key, as exported by the triage API: JSONL, one object per line. */
-export const analystLabelSchema = z.object({
+const analystLabelSchema = z.object({
   api_key_id: z.string().min(1).max(128),
   label: z.enum(['true_positive', 'false_positive', 'benign_heavy_user']),
   /** From when the verdict holds (RFC 3339 or epoch ms); absent means the key's whole history. */

@@ -51,7 +51,7 @@ export async function trainFromClickHouse(
 }
 
 /** One paragraph of what was read, kept and skipped. */
-export function describeReport(report: SourceReport): string {
+function describeReport(report: SourceReport): string {
   const skipped = Object.entries(report.skipped)
     .map(([reason, n]) => `${reason} ${n}`)
     .join(', ');

@@ -9,7 +9,7 @@ import {
   thinSnapshots,
 } from './snapshot-dataset.ts';
 
-export type SplitRole = 'train' | 'held_out_seed' | 'held_out_variant';
+type SplitRole = 'train' | 'held_out_seed' | 'held_out_variant';
 
 /**
  * One run to generate: a seed, a span and, for the classic simulator, the archetype variants keys may draw; with
@@ -63,7 +63,7 @@ const RANDOMISED_RUNS = [
 ] as const;
 
 /** Training seeds on variants 0–1, an unseen seed on the same variants, an unseen seed on variant 2 only. */
-export function runSpecs(
+function runSpecs(
   options: Pick<SplitOptions, 'seed' | 'hours' | 'keysScale' | 'trainRuns' | 'randomised'>,
 ): RunSpec[] {
   const base = { hours: options.hours, keysScale: options.keysScale };

@@ -20,7 +20,7 @@ export interface AlertHistory {
 }
 
 /** Alert-key pairs read at most; more means the window should end earlier (the read is one bounded query). */
-export const MAX_ALERT_KEYS = 1_000_000;
+const MAX_ALERT_KEYS = 1_000_000;
 
 const rowSchema = z.object({
   api_key_id: z.string(),

@@ -21,7 +21,7 @@ export const defaultClassifierHyper = {
 };
 export type ClassifierHyper = typeof defaultClassifierHyper;
 
-export interface LabelledRows {
+interface LabelledRows {
   rows: readonly ArrayLike<number>[];
   labels: readonly number[];
   /** Key of each row, so thresholds count a benign key once however many snapshots it has. */

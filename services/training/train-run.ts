@@ -49,7 +49,7 @@ export interface SavedModel {
 }
 
 /** Novelty score from which the autoencoder alone calls an attack: the benign p99.9 anchor. */
-export const AUTOENCODER_THRESHOLD = 0.8;
+const AUTOENCODER_THRESHOLD = 0.8;
 
 type Common = Pick<ModelMetadata, 'version' | 'created' | 'features' | 'normalisation' | 'training'>;
 type RowScorer = (rows: readonly LabelledSnapshot[]) => ArrayLike<number>;
