@@ -63,9 +63,7 @@ const RANDOMISED_RUNS = [
 ] as const;
 
 /** Training seeds on variants 0–1, an unseen seed on the same variants, an unseen seed on variant 2 only. */
-function runSpecs(
-  options: Pick<SplitOptions, 'seed' | 'hours' | 'keysScale' | 'trainRuns' | 'randomised'>,
-): RunSpec[] {
+function runSpecs(options: Pick<SplitOptions, 'seed' | 'hours' | 'keysScale' | 'trainRuns' | 'randomised'>): RunSpec[] {
   const base = { hours: options.hours, keysScale: options.keysScale };
   const train = Array.from({ length: options.trainRuns }, (_, i) => ({
     ...base,
