@@ -3,9 +3,11 @@ import { fileURLToPath } from 'node:url';
 import { DistillGuardError } from '../common/errors.ts';
 import { isModuleFile, MODULE_EXT } from '../common/runtime-paths.ts';
 
-/** A subcommand module under ./commands/<name>.ts (.js in dist/) exports `summary` and `run`. */
+/** A subcommand module under ./commands/<name>.ts (.js in dist/) exports `summary`, `usage` and `run`. */
 export interface CommandModule {
   summary: string;
+  /** What `distillguard <command> --help` (or -h) prints. */
+  usage: string;
   run(argv: string[]): Promise<number | undefined>;
 }
 
@@ -38,7 +40,12 @@ async function main(argv: string[]): Promise<number> {
     console.error(`distillguard: unknown command '${name}'. Run 'distillguard help'.`);
     return 2;
   }
-  return (await (await load(name)).run(rest)) ?? 0;
+  const command = await load(name);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(command.usage);
+    return 0;
+  }
+  return (await command.run(rest)) ?? 0;
 }
 
 main(process.argv.slice(2)).then(

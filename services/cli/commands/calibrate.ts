@@ -1,4 +1,3 @@
-import { access } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { parseEventValue } from '../../../schemas/parse-event.ts';
@@ -16,12 +15,11 @@ import { resolveModelDir } from '../../ml/model-store.ts';
 import type { Dataset } from '../../simulator/dataset.ts';
 import { createProgress } from '../../simulator/progress.ts';
 import { storedCalibration } from '../../training/clickhouse-reference.ts';
-import { parseWindow } from '../../training/time-window.ts';
-import { parseCommandArgs } from '../args.ts';
+import { parseCommandArgs, refuseExisting, storedWindow, validArgs, versionArg } from '../args.ts';
 
 export const summary = 'calibrate the alert thresholds to the false-positive budget on benign tuning traffic';
 
-const HELP = `usage: distillguard calibrate [--version V] [--out DIR] [--small] [--force]
+export const usage = `usage: distillguard calibrate [--version V] [--out DIR] [--small] [--force]
        distillguard calibrate --from-clickhouse [--from T --to T] [--profile ml|rules] [--version V] [--out DIR]
 
 Replays the TUNING datasets of the evaluation protocol (services/eval/protocol.ts: classic seeds other than 2026,
@@ -53,17 +51,7 @@ const OPTIONS = {
   profile: { type: 'string' },
 } as const;
 
-const argsSchema = z.object({
-  version: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]+$/)
-    .refine((v) => v !== 'latest', 'latest is reserved')
-    .default('1'),
-  profile: z.enum(['ml', 'rules']).optional(),
-});
-
-/** Days of stored traffic `--from-clickhouse` reads when `--from` is not given. */
-const STORED_DEFAULT_DAYS = 14;
+const argsSchema = z.object({ version: versionArg, profile: z.enum(['ml', 'rules']).optional() });
 
 /**
  * The benign reference: tuning datasets only (about 7,000 benign key-days; seeds unused by training and eval), two of
@@ -119,26 +107,13 @@ async function replayInto(
   return last;
 }
 
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
-}
-
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs('calibrate', argv, OPTIONS);
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  const parsed = argsSchema.safeParse(values);
-  if (!parsed.success) throw errors.badInput(`${z.prettifyError(parsed.error)} (see 'distillguard calibrate --help')`);
+  const args = validArgs('calibrate', argsSchema, values);
   const config = loadConfig();
-  const outDir = values.out ?? config.ml.modelsDir;
-  const dir = join(outDir, 'calibration', parsed.data.version);
-  if (!values.force && (await exists(dir))) throw errors.conflict(`${dir} exists; pick another --version or --force`);
-  if (values['from-clickhouse']) return calibrateFromStoredTraffic(config, values, parsed.data, dir);
+  const dir = join(values.out ?? config.ml.modelsDir, 'calibration', args.version);
+  await refuseExisting([dir], values.force);
+  if (values['from-clickhouse']) return calibrateFromStoredTraffic(config, values, args, dir);
   const scorers = await loadTfjsScorers({ ...config.ml, enabled: true });
   const ml = new ReferenceCollector(() => null);
   const rules = new ReferenceCollector(() => null);
@@ -162,7 +137,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const file: CalibrationFile = {
     format: 'distillguard-calibration/1',
-    version: parsed.data.version,
+    version: args.version,
     created: new Date(latest).toISOString(),
     models: {
       autoencoder: `autoencoder/${basename(await resolveModelDir(config.ml.modelsDir, 'autoencoder', config.ml.versions.autoencoder))}`,
@@ -202,7 +177,7 @@ async function calibrateFromStoredTraffic(
       ch,
       ml: config.ml,
       version: args.version,
-      window: parseWindow(values, STORED_DEFAULT_DAYS, Date.now()),
+      window: storedWindow(values),
       profile,
       onProgress: (message) => console.error(`calibrate: ${message}`),
     });

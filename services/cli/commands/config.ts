@@ -3,12 +3,10 @@ import { parseCommandArgs } from '../args.ts';
 
 export const summary = 'print every configuration variable with its default, or check the current environment';
 
+export const usage = 'usage: distillguard config [--check] [--markdown]';
+
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs('config', argv, { check: { type: 'boolean' }, markdown: { type: 'boolean' } });
-  if (values.help) {
-    console.log('usage: distillguard config [--check] [--markdown]');
-    return 0;
-  }
   if (values.check) {
     loadConfig();
     console.log('configuration ok');

@@ -6,7 +6,7 @@ import { type DemoResult, outcomesByArchetype, runDemo } from '../demo/run-demo.
 
 export const summary = 'simulate mixed benign + attack traffic in-process, detect it, print alerts with reasons';
 
-const USAGE = `usage: distillguard demo [--seed N] [--hours H] [--quiet]
+export const usage = `usage: distillguard demo [--seed N] [--hours H] [--quiet]
 
   Simulates ~70 keys (heavy legitimate users and one campaign of each attack archetype) for H hours of event
   time (default 6), runs the detector over it without Kafka or ClickHouse, prints each alert as it is raised
@@ -37,10 +37,6 @@ export async function run(argv: string[]): Promise<number> {
     hours: { type: 'string' },
     quiet: { type: 'boolean' },
   });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
   const seed = Number(values.seed ?? 7);
   const hours = Number(values.hours ?? 6);
   if (!Number.isInteger(seed) || !(hours > 0 && hours <= 72)) {

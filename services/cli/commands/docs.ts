@@ -24,12 +24,10 @@ export function withConfigTable(readme: string): string {
   return `${readme.slice(0, start + START.length)}\n${renderConfigTable()}\n${readme.slice(end)}`;
 }
 
+export const usage = 'usage: distillguard docs   (rewrites the README configuration table)';
+
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('docs', argv, {});
-  if (values.help) {
-    console.log('usage: distillguard docs   (rewrites the README configuration table)');
-    return 0;
-  }
+  parseCommandArgs('docs', argv, {});
   writeFileSync(README, withConfigTable(readFileSync(README, 'utf8')));
   console.log('README.md configuration table updated');
   return 0;

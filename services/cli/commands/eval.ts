@@ -8,7 +8,7 @@ import { parseCommandArgs } from '../args.ts';
 
 export const summary = 'evaluate the detector and four baselines under the held-out protocol (services/eval/README.md)';
 
-const HELP = `usage: distillguard eval [options]
+export const usage = `usage: distillguard eval [options]
 
 Fits the baselines on TUNING datasets, then replays each report dataset (held-out randomised r3, in-distribution
 classic seed 2026 and randomised r1 seed 1000) through the detector with and without its tfjs models, a rate limit,
@@ -54,10 +54,6 @@ function commandLine(argv: string[]): string {
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs('eval', argv, OPTIONS);
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
   const plan = values.small ? smallPlan() : fullPlan();
   const sizes = {
     hours: positive('hours', values.hours),

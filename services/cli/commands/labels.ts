@@ -7,12 +7,15 @@ import { parseCommandArgs } from '../args.ts';
 
 export const summary = 'export analyst labels of resolved alerts as JSONL for `train --with-labels`';
 
+export const usage =
+  'usage: distillguard labels export --out LABELS.jsonl   (lines: {api_key_id, label, ts, alert_id})';
+
 export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   const { values } = parseCommandArgs('labels', rest, { out: { type: 'string' } });
-  if (sub !== 'export' || values.help) {
-    console.log('usage: distillguard labels export --out LABELS.jsonl   (lines: {api_key_id, label, ts, alert_id})');
-    return sub === 'export' || sub === '--help' || sub === '-h' ? 0 : 2;
+  if (sub !== 'export') {
+    console.log(usage);
+    return 2;
   }
   if (!values.out) throw errors.badInput('--out is required');
   const ch = createClickHouse(loadConfig().clickhouse);

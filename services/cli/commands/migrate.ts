@@ -7,12 +7,10 @@ import { parseCommandArgs } from '../args.ts';
 
 export const summary = 'apply pending ClickHouse migrations (idempotent)';
 
+export const usage = 'usage: distillguard migrate [--database NAME]   (default: $DG_CLICKHOUSE_DATABASE)';
+
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs('migrate', argv, { database: { type: 'string' } });
-  if (values.help) {
-    console.log('usage: distillguard migrate [--database NAME]   (default: $DG_CLICKHOUSE_DATABASE)');
-    return 0;
-  }
   const config = loadConfig();
   const logger = createLogger({ level: config.log.level }).child({ component: 'migrate' });
   const ch = createClickHouse(config.clickhouse, { database: values.database });

@@ -7,7 +7,7 @@ import { parseCommandArgs } from '../args.ts';
 
 export const summary = 'run the detector over a usage.v1 JSONL file in event time and write alerts as JSONL';
 
-const USAGE = `usage: distillguard replay --input EVENTS.jsonl --alerts ALERTS.jsonl [--features FEATURES.jsonl]
+export const usage = `usage: distillguard replay --input EVENTS.jsonl --alerts ALERTS.jsonl [--features FEATURES.jsonl]
                           [--no-coordination] [--no-ml]
 
   --input            usage.v1 events, one JSON object per line (bad lines are reported on stderr and skipped)
@@ -57,9 +57,9 @@ export async function run(argv: string[]): Promise<number> {
     'no-coordination': { type: 'boolean' },
     'no-ml': { type: 'boolean' },
   });
-  if (values.help || !values.input || !values.alerts) {
-    console.log(USAGE);
-    return values.help ? 0 : 2;
+  if (!values.input || !values.alerts) {
+    console.log(usage);
+    return 2;
   }
   const config = loadConfig();
   const pipeline = await buildOfflineDetector({

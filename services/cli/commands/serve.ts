@@ -6,15 +6,12 @@ import { onShutdownSignal } from '../shutdown.ts';
 
 export const summary = 'run the triage API and web UI (/ui), with the throttling engine and gateway decisions';
 
+export const usage =
+  'usage: distillguard serve [--no-actions]   (DG_API_HOST, DG_API_PORT, …; see `distillguard config`)\n' +
+  '  --no-actions   serve alerts and queries only; action routes answer 503';
+
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs('serve', argv, { 'no-actions': { type: 'boolean' } });
-  if (values.help) {
-    console.log(
-      'usage: distillguard serve [--no-actions]   (DG_API_HOST, DG_API_PORT, …; see `distillguard config`)\n' +
-        '  --no-actions   serve alerts and queries only; action routes answer 503',
-    );
-    return 0;
-  }
   const config = loadConfig();
   const logger = createLogger({ level: config.log.level });
   const server = await startServer(config, logger, { actions: !values['no-actions'] });

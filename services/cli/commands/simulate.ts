@@ -16,7 +16,7 @@ import { parseCommandArgs } from '../args.ts';
 
 export const summary = 'generate simulated usage.v1 traffic with ground truth (JSONL file or Kafka at a target rate)';
 
-const HELP = `usage: distillguard simulate --seed N --hours H [options] (--out EVENTS.jsonl | --kafka-brokers B --topic T)
+export const usage = `usage: distillguard simulate --seed N --hours H [options] (--out EVENTS.jsonl | --kafka-brokers B --topic T)
 
   --family F           classic (default) | randomised (domain-randomised family, services/simulator/randomised/)
   --seed N             PRNG seed (default 1); same options → same bytes
@@ -178,10 +178,6 @@ function report(sim: Source, count: number, seconds: number, kafka: ProduceResul
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs('simulate', argv, OPTIONS);
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
   if (!values.out && !values['kafka-brokers']) throw errors.badInput('give --out FILE or --kafka-brokers B');
   const sim = buildSource(values);
   if (values.truth) await writeFile(values.truth, `${JSON.stringify(sim.truth, null, 2)}\n`);

@@ -20,16 +20,13 @@ import { onShutdownSignal } from '../shutdown.ts';
 export const summary =
   'run the streaming service: Kafka usage-events → validate → ClickHouse, detector, stage 2, alerts';
 
+export const usage =
+  'usage: distillguard stream   (configured by DG_* environment variables; see `distillguard config`)\n' +
+  'Runs ingest and the detector on the ingest consumer group, and stage 2 on its own group unless\n' +
+  'DG_COORDINATION_IN_STREAM=false (then run `distillguard coordinate` once per cluster).';
+
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('stream', argv, {});
-  if (values.help) {
-    console.log(
-      'usage: distillguard stream   (configured by DG_* environment variables; see `distillguard config`)\n' +
-        'Runs ingest and the detector on the ingest consumer group, and stage 2 on its own group unless\n' +
-        'DG_COORDINATION_IN_STREAM=false (then run `distillguard coordinate` once per cluster).',
-    );
-    return 0;
-  }
+  parseCommandArgs('stream', argv, {});
   const config = loadConfig();
   return serveStream(config, {
     ingest: true,

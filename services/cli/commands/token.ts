@@ -6,7 +6,7 @@ import { errors } from '../../common/errors.ts';
 
 export const summary = 'API tokens: create --role R --name N (prints the token once), list, revoke ID';
 
-const USAGE = `usage: distillguard token create --role analyst|investigator|gateway|admin --name NAME
+export const usage = `usage: distillguard token create --role analyst|investigator|gateway|admin --name NAME
        distillguard token list
        distillguard token revoke TOKEN_ID`;
 
@@ -16,7 +16,7 @@ function flags(argv: string[], allowed: string[]): Record<string, string> {
   for (let i = 0; i < argv.length; i += 2) {
     const name = argv[i]?.replace(/^--/, '') ?? '';
     const value = argv[i + 1];
-    if (!allowed.includes(name) || value === undefined) throw errors.badInput(`unexpected '${argv[i]}'\n${USAGE}`);
+    if (!allowed.includes(name) || value === undefined) throw errors.badInput(`unexpected '${argv[i]}'\n${usage}`);
     out[name] = value;
   }
   return out;
@@ -24,9 +24,9 @@ function flags(argv: string[], allowed: string[]): Record<string, string> {
 
 export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
-  if (!sub || sub === '--help' || sub === '-h') {
-    console.log(USAGE);
-    return sub ? 0 : 2;
+  if (!sub) {
+    console.log(usage);
+    return 2;
   }
   const config = loadConfig();
   const ch = createClickHouse(config.clickhouse);
@@ -35,8 +35,8 @@ export async function run(argv: string[]): Promise<number> {
     if (sub === 'create') {
       const f = flags(rest, ['role', 'name']);
       const role = roleSchema.safeParse(f.role);
-      if (!role.success) throw errors.badInput(`--role must be one of ${roleSchema.options.join(', ')}\n${USAGE}`);
-      if (!f.name) throw errors.badInput(`--name is required\n${USAGE}`);
+      if (!role.success) throw errors.badInput(`--role must be one of ${roleSchema.options.join(', ')}\n${usage}`);
+      if (!f.name) throw errors.badInput(`--name is required\n${usage}`);
       const { token, record } = await tokens.create({ name: f.name, role: role.data });
       console.error(`created token ${record.token_id} (${record.role}, ${record.name}); it is shown only once:`);
       console.log(token);
@@ -60,7 +60,7 @@ export async function run(argv: string[]): Promise<number> {
       console.log(`revoked ${rest[0]}`);
       return 0;
     }
-    throw errors.badInput(`unknown token command '${argv.join(' ')}'\n${USAGE}`);
+    throw errors.badInput(`unknown token command '${argv.join(' ')}'\n${usage}`);
   } finally {
     await ch.close();
   }

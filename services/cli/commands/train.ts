@@ -1,24 +1,21 @@
-import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { type Config, loadConfig } from '../../common/config/index.ts';
 import { errors } from '../../common/errors.ts';
 import { createLogger } from '../../common/logger.ts';
-import { describeIssues } from '../../common/zod-issues.ts';
 import { MODEL_FEATURES, modelInputs } from '../../detector/features/feature-roles.ts';
 import { initTf } from '../../ml/runtime.ts';
 import { createProgress, type Progress } from '../../simulator/progress.ts';
 import { readAnalystLabels } from '../../training/analyst-labels.ts';
 import { trainFromClickHouse } from '../../training/clickhouse-train.ts';
 import { generateSimulatedRun } from '../../training/simulated-run.ts';
-import { parseWindow } from '../../training/time-window.ts';
 import { runTraining, type SavedModel, type TrainProgress } from '../../training/train-run.ts';
-import { parseCommandArgs } from '../args.ts';
+import { parseCommandArgs, refuseExisting, storedWindow, validArgs, versionArg } from '../args.ts';
 
 export const summary =
   'train the tfjs models on simulated traffic, or on stored analyst-labelled traffic (--from-clickhouse)';
 
-const HELP = `usage: distillguard train [--seed N --hours H --out DIR --version V] [--with-labels LABELS.jsonl]
+export const usage = `usage: distillguard train [--seed N --hours H --out DIR --version V] [--with-labels LABELS.jsonl]
        distillguard train --from-clickhouse [--from T --to T] [--held-out-days N] [--out DIR --version V]
 
   --seed N             first training seed (default 1); classic runs use N, N+1, …, randomised r1/r2 N+100, N+101,
@@ -63,16 +60,9 @@ const argsSchema = z.object({
     .default(12),
   'keys-scale': z.coerce.number().positive().max(100).default(1),
   'train-runs': z.coerce.number().int().min(1).max(20).default(2),
-  version: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]+$/)
-    .refine((v) => v !== 'latest', 'latest is reserved')
-    .default('1'),
+  version: versionArg,
   'held-out-days': z.coerce.number().int().min(1).max(60).default(2),
 });
-
-/** Days of stored traffic `--from-clickhouse` reads when `--from` is not given. */
-const STORED_DEFAULT_DAYS = 14;
 
 const STAGE_LABELS: Record<TrainProgress['stage'], string> = {
   simulate: 'simulate+detect',
@@ -101,13 +91,6 @@ function stageProgress(): { report: (p: TrainProgress) => void; stop: () => void
   };
 }
 
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
-}
-
 function printMetrics(name: string, saved: SavedModel): void {
   console.log(`\n${name}: ${saved.dir}`);
   console.log('  split             pr_auc  roc_auc  recall  fpr      key_recall  benign_keys_flagged/1000');
@@ -121,28 +104,18 @@ function printMetrics(name: string, saved: SavedModel): void {
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs('train', argv, OPTIONS);
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  const parsed = argsSchema.safeParse(values);
-  if (!parsed.success) throw errors.badInput(`${describeIssues(parsed.error)} (see 'distillguard train --help')`);
-  const args = parsed.data;
+  const args = validArgs('train', argsSchema, values);
   const config = loadConfig();
   const outDir = values.out ?? config.ml.modelsDir;
-  for (const kind of ['autoencoder', 'classifier']) {
-    const dir = join(outDir, kind, args.version);
-    if (!values.force && (await exists(dir))) throw errors.conflict(`${dir} exists; pick another --version or --force`);
-  }
+  await refuseExisting(
+    ['autoencoder', 'classifier'].map((kind) => join(outDir, kind, args.version)),
+    values.force,
+  );
   if (values['from-clickhouse']) return trainOnStoredTraffic(config, values, args, outDir);
   const labels = values['with-labels'] ? await readAnalystLabels(values['with-labels']) : [];
-  const logger = createLogger({ level: config.log.level, destination: process.stderr });
-  const backend = await initTf({ backend: config.ml.backend, logger });
   const strideMs = 10 * 60_000;
-  const progress = stageProgress();
-  const started = performance.now();
-  try {
-    const result = await runTraining({
+  return trainAndReport(config, `; ${labels.length} analyst label rows read`, (onProgress) =>
+    runTraining({
       seed: args.seed,
       hours: args.hours,
       keysScale: args['keys-scale'],
@@ -157,11 +130,25 @@ export async function run(argv: string[]): Promise<number> {
       inputsOf: (values) => modelInputs(values),
       randomised: true,
       generate: (spec, onProgress) => generateSimulatedRun(spec, onProgress, { strideMs, detector: config.detector }),
-      onProgress: progress.report,
-    });
+      onProgress,
+    }),
+  );
+}
+
+/** Initialises tfjs, trains with a progress bar per stage, then prints the backend, the time and each model's metrics. */
+async function trainAndReport(
+  config: Config,
+  source: string,
+  train: (onProgress: (p: TrainProgress) => void) => Promise<Record<'autoencoder' | 'classifier', SavedModel>>,
+): Promise<number> {
+  const logger = createLogger({ level: config.log.level, destination: process.stderr });
+  const backend = await initTf({ backend: config.ml.backend, logger });
+  const progress = stageProgress();
+  const started = performance.now();
+  try {
+    const result = await train(progress.report);
     progress.stop();
-    const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    console.log(`trained on backend ${backend} in ${seconds}s; ${labels.length} analyst label rows read`);
+    console.log(`trained on backend ${backend} in ${((performance.now() - started) / 1000).toFixed(1)}s${source}`);
     printMetrics('autoencoder', result.autoencoder);
     printMetrics('classifier', result.classifier);
     return 0;
@@ -178,29 +165,16 @@ async function trainOnStoredTraffic(
   outDir: string,
 ): Promise<number> {
   if (values['with-labels']) throw errors.badInput('--with-labels and --from-clickhouse exclude each other');
-  const logger = createLogger({ level: config.log.level, destination: process.stderr });
-  const backend = await initTf({ backend: config.ml.backend, logger });
-  const progress = stageProgress();
-  const started = performance.now();
-  try {
-    const result = await trainFromClickHouse({
+  return trainAndReport(config, ' from ClickHouse', (onProgress) =>
+    trainFromClickHouse({
       config,
-      window: parseWindow(values, STORED_DEFAULT_DAYS, Date.now()),
+      window: storedWindow(values),
       heldOutDays: args['held-out-days'],
       seed: args.seed,
       version: args.version,
       outDir,
-      onProgress: progress.report,
+      onProgress,
       onMessage: (message) => console.error(`train: ${message}`),
-    });
-    progress.stop();
-    console.log(
-      `trained on backend ${backend} in ${((performance.now() - started) / 1000).toFixed(1)}s from ClickHouse`,
-    );
-    printMetrics('autoencoder', result.autoencoder);
-    printMetrics('classifier', result.classifier);
-    return 0;
-  } finally {
-    progress.stop();
-  }
+    }),
+  );
 }
