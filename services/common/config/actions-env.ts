@@ -1,16 +1,14 @@
 import { z } from 'zod';
-import { int, num } from './env-helpers.ts';
+import { int, num, oneOf, str } from './env-helpers.ts';
 
 export const actionsEnv = z
   .object({
-    DG_ACTIONS_POLICY_FILE: z
-      .string()
-      .default('')
-      .describe('Throttle policy JSON file; empty means the bundled infra/policy/default-policy.json'),
-    DG_ACTIONS_MODE: z
-      .enum(['', 'enforce', 'dry_run'])
-      .default('')
-      .describe('Overrides the policy file mode (dry_run is a global safety switch); empty keeps the file mode'),
+    DG_ACTIONS_POLICY_FILE: str().describe(
+      'Throttle policy JSON file; empty means the bundled infra/policy/default-policy.json',
+    ),
+    DG_ACTIONS_MODE: oneOf(['', 'enforce', 'dry_run'], '').describe(
+      'Overrides the policy file mode (dry_run is a global safety switch); empty keeps the file mode',
+    ),
     DG_ACTIONS_BREAKER_MAX: int(50, 1).describe(
       'Circuit breaker: most automatic enforcing decisions (alerts) per window overall',
     ),
@@ -21,14 +19,12 @@ export const actionsEnv = z
     DG_ACTIONS_SWEEP_INTERVAL_MS: int(5_000, 100, 3_600_000).describe('How often expired actions are tombstoned'),
     DG_ACTIONS_TOPIC_PARTITIONS: int(4, 1, 10_000).describe('Partitions when the key-actions topic is created'),
     DG_ACTIONS_REBUILD_TIMEOUT_MS: int(120_000, 1_000).describe('Longest start may take reading key-actions'),
-    DG_KAFKA_GROUP_ACTIONS: z
-      .string()
-      .default('distillguard-actions')
-      .describe('Consumer group of the actions runner on the alerts topic'),
-    DG_ACTIONS_READER_GROUP_PREFIX: z
-      .string()
-      .default('distillguard-key-actions-reader')
-      .describe('Prefix of the per-instance group that reads key-actions from the beginning'),
+    DG_KAFKA_GROUP_ACTIONS: str('distillguard-actions').describe(
+      'Consumer group of the actions runner on the alerts topic',
+    ),
+    DG_ACTIONS_READER_GROUP_PREFIX: str('distillguard-key-actions-reader').describe(
+      'Prefix of the per-instance group that reads key-actions from the beginning',
+    ),
     DG_ACTIONS_RECOMMEND_HEADROOM: num(1.5, 1, 100).describe('Suggested limit = p99 per-minute usage x headroom'),
     DG_ACTIONS_RECOMMEND_TIMEOUT_S: int(10, 1, 600).describe(
       'Bound of the rate-limit recommendation query (ClickHouse max_execution_time and a client-side abort)',

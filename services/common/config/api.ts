@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { roleSchema } from '../roles.ts';
-import { bool, csv, int } from './env-helpers.ts';
+import { bool, csv, int, str } from './env-helpers.ts';
 
 export const apiEnv = z
   .object({
-    DG_API_HOST: z.string().default('127.0.0.1').describe('Address the triage API listens on'),
+    DG_API_HOST: str('127.0.0.1').describe('Address the triage API listens on'),
     DG_API_PORT: int(8080, 0, 65_535).describe('Port of the triage API (0 picks a free one)'),
     DG_API_BODY_LIMIT_BYTES: int(64 * 1024, 1_024, 16 * 1024 * 1024).describe('Largest accepted request body'),
     DG_API_RATE_LIMIT_PER_MIN: int(600, 1, 1_000_000).describe('Requests per minute per token (gateways: 20x)'),

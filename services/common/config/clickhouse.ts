@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { int } from './env-helpers.ts';
+import { int, str } from './env-helpers.ts';
 
 export const clickhouseEnv = z
   .object({
@@ -12,13 +12,12 @@ export const clickhouseEnv = z
       .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'a plain identifier')
       .default('distillguard')
       .describe('Database holding all DistillGuard tables'),
-    DG_CLICKHOUSE_USER: z.string().default('default').describe('ClickHouse user'),
-    DG_CLICKHOUSE_PASSWORD: z.string().default('').describe('ClickHouse password (never logged)'),
+    DG_CLICKHOUSE_USER: str('default').describe('ClickHouse user'),
+    DG_CLICKHOUSE_PASSWORD: str().describe('ClickHouse password (never logged)'),
     DG_CLICKHOUSE_TIMEOUT_MS: int(30_000, 1_000, 600_000).describe('Per-request timeout'),
-    DG_CLICKHOUSE_CA_FILE: z
-      .string()
-      .default('')
-      .describe('PEM file of the CA that signed the server certificate (empty: the system CAs); needs an https URL'),
+    DG_CLICKHOUSE_CA_FILE: str().describe(
+      'PEM file of the CA that signed the server certificate (empty: the system CAs); needs an https URL',
+    ),
   })
   .superRefine((e, ctx) => {
     const url = new URL(e.DG_CLICKHOUSE_URL);

@@ -23,3 +23,10 @@ export const bool = (fallback: boolean) =>
     .enum(['true', 'false', '1', '0', 'yes', 'no'])
     .default(fallback ? 'true' : 'false')
     .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** A string; empty unless another fallback is given. */
+export const str = (fallback = '') => z.string().default(fallback);
+
+/** One of a fixed set of words. */
+export const oneOf = <const T extends readonly [string, ...string[]]>(words: T, fallback: T[number]) =>
+  z.enum(words).default(fallback);

@@ -6,7 +6,7 @@ import { apiEnv } from './api.ts';
 import { clickhouseEnv } from './clickhouse.ts';
 import { coordinationEnv } from './coordination.ts';
 import { detectorEnv } from './detector.ts';
-import { int } from './env-helpers.ts';
+import { int, oneOf } from './env-helpers.ts';
 import { ingestEnv } from './ingest.ts';
 import { kafkaEnv } from './kafka.ts';
 import { mlEnv } from './ml.ts';
@@ -15,10 +15,9 @@ import { streamEnv } from './stream-env.ts';
 
 const logEnv = z
   .object({
-    DG_LOG_LEVEL: z
-      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-      .default('info')
-      .describe('pino log level'),
+    DG_LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info').describe(
+      'pino log level',
+    ),
     DG_LOG_SUMMARY_INTERVAL_S: int(30, 0, 86_400).describe(
       '`stream` and `serve` log a one-line summary (events/s, lag, alerts, actions) this often; 0 = off',
     ),

@@ -1,16 +1,13 @@
 import { z } from 'zod';
-import { int } from './env-helpers.ts';
+import { int, oneOf } from './env-helpers.ts';
 
 export const ingestEnv = z
   .object({
     DG_BATCH_MAX_ROWS: int(5_000, 1, 1_000_000).describe('Rows per ClickHouse insert batch'),
     DG_BATCH_MAX_MS: int(1_000, 10, 60_000).describe('Longest a row waits before its batch is flushed'),
-    DG_PROMPT_STORAGE: z
-      .enum(['full', 'truncated', 'fingerprint'])
-      .default('full')
-      .describe(
-        'What usage_events keeps of prompt_text: full, truncated (DG_PROMPT_TRUNCATE_CHARS), or fingerprint (SHA-256 and SimHash only)',
-      ),
+    DG_PROMPT_STORAGE: oneOf(['full', 'truncated', 'fingerprint'], 'full').describe(
+      'What usage_events keeps of prompt_text: full, truncated (DG_PROMPT_TRUNCATE_CHARS), or fingerprint (SHA-256 and SimHash only)',
+    ),
     DG_PROMPT_TRUNCATE_CHARS: int(500, 1, 32_768).describe(
       'Characters of prompt_text kept when DG_PROMPT_STORAGE=truncated',
     ),

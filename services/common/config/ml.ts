@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { repoPath } from '../runtime-paths.ts';
-import { bool } from './env-helpers.ts';
+import { bool, oneOf, str } from './env-helpers.ts';
 
 /** The models/ folder shipped with DistillGuard, wherever the command is started from. */
 export const BUNDLED_MODELS_DIR = repoPath('models');
@@ -19,14 +19,12 @@ const versionName = z
 export const mlEnv = z
   .object({
     DG_ML_ENABLED: bool(true).describe('Score keys with the TensorFlow.js autoencoder and classifier'),
-    DG_TF_BACKEND: z
-      .enum(['auto', 'tensorflow', 'wasm', 'cpu'])
-      .default('auto')
-      .describe('TensorFlow.js backend; auto tries tfjs-node, then wasm, then cpu'),
-    DG_MODELS_DIR: z
-      .string()
-      .default('')
-      .describe('Directory holding <name>/<version>/ models and calibration/; empty = the bundled models/ folder'),
+    DG_TF_BACKEND: oneOf(['auto', 'tensorflow', 'wasm', 'cpu'], 'auto').describe(
+      'TensorFlow.js backend; auto tries tfjs-node, then wasm, then cpu',
+    ),
+    DG_MODELS_DIR: str().describe(
+      'Directory holding <name>/<version>/ models and calibration/; empty = the bundled models/ folder',
+    ),
     DG_AUTOENCODER_VERSION: versionName
       .default('latest')
       .describe('Autoencoder version under models/autoencoder/ (latest = highest version)'),

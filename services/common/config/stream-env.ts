@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bool, int } from './env-helpers.ts';
+import { bool, int, str } from './env-helpers.ts';
 
 export const streamEnv = z
   .object({
@@ -7,7 +7,7 @@ export const streamEnv = z
     DG_KAFKA_FROM_BEGINNING: bool(true).describe('A new consumer group starts at the earliest retained offset'),
     DG_MIGRATE_ON_START: bool(true).describe('Apply pending ClickHouse migrations when the service starts'),
     DG_STREAM_HEALTH_PORT: int(9464, 0, 65_535).describe('Port of the stream worker health/metrics server (0 = off)'),
-    DG_STREAM_HEALTH_HOST: z.string().default('127.0.0.1').describe('Address the stream health server listens on'),
+    DG_STREAM_HEALTH_HOST: str('127.0.0.1').describe('Address the stream health server listens on'),
     DG_DETECTOR_IN_STREAM: bool(true).describe('Run the detector (stage 1) on the ingest consumer'),
     DG_COORDINATION_IN_STREAM: bool(true).describe(
       'Run stage 2 in this process; with several instances one owns it (single-owner group) and the others stand by',
