@@ -83,7 +83,7 @@ async function start(o: RunOptions) {
     run: () => measure(file, alertsPath, fixedCpu),
     notes: async () => [
       `Input: the first ${file.count.toLocaleString('en-US')} events of the simulator (seed 7), ${(file.bytes / 1e6).toFixed(0)} MB of JSON lines, prompts ${file.meanPromptChars.toFixed(0)} characters on average; generated ${file.cached ? 'earlier and reused' : 'now'} (${file.createdAt.slice(0, 10)}, commit ${file.commit}). Replay raised ${countLines(alertsPath)} alerts over it.`,
-      `\`bin/distillguard replay\` runs in a child process; events/s per core = events ÷ CPU seconds (user + system, \`process.cpuUsage\`) spent in the command, minus the ${fixedCpu.toFixed(2)} CPU s it spends on a one-event file (config, tfjs models, files); module loading excluded. The ceiling is the CPU time of \`JSON.parse\` alone over the same lines in another child process (reading and splitting excluded).`,
+      `\`bin/distillguard replay\` runs in a child process (${CODE_ROOT.endsWith('/dist/') ? 'compiled JavaScript from `dist/`' : 'TypeScript sources through tsx'}); events/s per core = events ÷ CPU seconds (user + system, \`process.cpuUsage\`) spent in the command, minus the ${fixedCpu.toFixed(2)} CPU s it spends on a one-event file (config, tfjs models, files); module loading excluded. The ceiling is the CPU time of \`JSON.parse\` alone over the same lines in another child process (reading and splitting excluded).`,
       ...(o.smoke ? [] : await profile(file, o.outDir, alertsPath)),
     ],
     async close() {
