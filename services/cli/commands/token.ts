@@ -3,24 +3,13 @@ import { createTokenStore } from '../../auth/token-store.ts';
 import { createClickHouse } from '../../common/clickhouse/client.ts';
 import { loadConfig } from '../../common/config/index.ts';
 import { errors } from '../../common/errors.ts';
+import { parseCommandArgs } from '../args.ts';
 
 export const summary = 'API tokens: create --role R --name N (prints the token once), list, revoke ID';
 
 export const usage = `usage: distillguard token create --role analyst|investigator|gateway|admin --name NAME
        distillguard token list
        distillguard token revoke TOKEN_ID`;
-
-/** Parses `--flag value` pairs after the subcommand; unknown flags are errors. */
-function flags(argv: string[], allowed: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i += 2) {
-    const name = argv[i]?.replace(/^--/, '') ?? '';
-    const value = argv[i + 1];
-    if (!allowed.includes(name) || value === undefined) throw errors.badInput(`unexpected '${argv[i]}'\n${usage}`);
-    out[name] = value;
-  }
-  return out;
-}
 
 export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
@@ -33,7 +22,7 @@ export async function run(argv: string[]): Promise<number> {
   const tokens = createTokenStore(ch, { cacheMs: 0, now: Date.now });
   try {
     if (sub === 'create') {
-      const f = flags(rest, ['role', 'name']);
+      const { values: f } = parseCommandArgs('token', rest, { role: { type: 'string' }, name: { type: 'string' } });
       const role = roleSchema.safeParse(f.role);
       if (!role.success) throw errors.badInput(`--role must be one of ${roleSchema.options.join(', ')}\n${usage}`);
       if (!f.name) throw errors.badInput(`--name is required\n${usage}`);
