@@ -1,10 +1,11 @@
 import { writeFile } from 'node:fs/promises';
+import { z } from 'zod';
 import { loadConfig } from '../../common/config/index.ts';
 import { errors } from '../../common/errors.ts';
 import { stderrProgress } from '../../eval/dataset-progress.ts';
 import { fullPlan, reportSpecs, smallPlan } from '../../eval/datasets/catalogue.ts';
 import { runEval } from '../../eval/run-eval.ts';
-import { parseCommandArgs } from '../args.ts';
+import { parseCommandArgs, validArgs } from '../args.ts';
 
 export const summary = 'evaluate the detector and four baselines under the held-out protocol (services/eval/README.md)';
 
@@ -39,14 +40,9 @@ const OPTIONS = {
   alerts: { type: 'string' },
 } as const;
 
-function positive(name: string, raw: string | undefined, integer = false): number | undefined {
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    throw errors.badInput(`--${name} must be a positive ${integer ? 'integer' : 'number'}`);
-  }
-  return value;
-}
+const positive = z.coerce.number().positive().optional();
+const count = z.coerce.number().int().positive().optional();
+const argsSchema = z.object({ hours: positive, 'benign-keys': count, 'keys-scale': positive, jobs: count });
 
 function commandLine(argv: string[]): string {
   return ['bin/distillguard eval', ...argv].join(' ');
@@ -55,11 +51,8 @@ function commandLine(argv: string[]): string {
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs('eval', argv, OPTIONS);
   const plan = values.small ? smallPlan() : fullPlan();
-  const sizes = {
-    hours: positive('hours', values.hours),
-    benignKeys: positive('benign-keys', values['benign-keys'], true),
-    keysScale: positive('keys-scale', values['keys-scale']),
-  };
+  const args = validArgs('eval', argsSchema, values);
+  const sizes = { hours: args.hours, benignKeys: args['benign-keys'], keysScale: args['keys-scale'] };
   try {
     if (values.datasets !== undefined || Object.values(sizes).some((v) => v !== undefined)) {
       const ids =
@@ -76,7 +69,7 @@ export async function run(argv: string[]): Promise<number> {
   const note = useMl
     ? `tfjs models from ${config.ml.modelsDir} (a warning below says when they could not be loaded).`
     : 'tfjs models not used (--no-ml or DG_ML_ENABLED=false).';
-  const jobs = values.alerts ? 1 : (positive('jobs', values.jobs, true) ?? (values.small ? 1 : 2));
+  const jobs = values.alerts ? 1 : (args.jobs ?? (values.small ? 1 : 2));
   const alerts: string[] = [];
   const { report, files } = await runEval({
     plan,
