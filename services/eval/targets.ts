@@ -16,31 +16,26 @@ const fmt = (v: number | null | undefined, digits = 3) => (v === null || v === u
 
 type Target = Omit<TargetResult, 'dataset'>;
 
-function atLeast(target: string, goal: number, actual: number | null | undefined, extra = ''): Target {
-  const met = actual !== null && actual !== undefined && actual >= goal;
-  const gap =
-    actual === null || actual === undefined
-      ? 'no data'
-      : met
-        ? `met by ${(actual - goal).toFixed(3)}`
-        : `missed by ${(goal - actual).toFixed(3)}`;
-  return { target, goal: `≥ ${goal}`, actual: `${fmt(actual)}${extra}`, met, gap };
-}
-
-function atMost(target: string, goal: number, actual: number | null | undefined, extra = '', digits = 3): Target {
-  const met = actual !== null && actual !== undefined && actual <= goal;
-  const gap =
-    actual === null || actual === undefined
-      ? 'no data'
-      : met
-        ? `met by ${(goal - actual).toFixed(digits)}`
-        : `missed by ${(actual - goal).toFixed(digits)}`;
-  return { target, goal: `≤ ${goal}`, actual: `${fmt(actual, digits)}${extra}`, met, gap };
+/** A goal `≥` or `≤` a figure, met or missed by how much (no data when the figure is missing). */
+function bound(
+  op: '≥' | '≤',
+  target: string,
+  goal: number,
+  actual: number | null | undefined,
+  extra = '',
+  digits = 3,
+): Target {
+  const known = actual !== null && actual !== undefined;
+  const margin = known ? (op === '≥' ? actual - goal : goal - actual) : 0;
+  const met = known && margin >= 0;
+  const gap = !known ? 'no data' : met ? `met by ${margin.toFixed(digits)}` : `missed by ${(-margin).toFixed(digits)}`;
+  return { target, goal: `${op} ${goal}`, actual: `${fmt(actual, digits)}${extra}`, met, gap };
 }
 
 function fpTarget(detector: SystemMetrics): Target {
   const o = detector.overall;
-  const result = atMost(
+  const result = bound(
+    '≤',
     'benign FP keys per 1,000 per day (medium+)',
     TARGETS.fpPer1000KeyDays,
     o.fp_per_1000_key_days,
@@ -55,12 +50,13 @@ function swapTargets(ds: DatasetReport): Target[] {
   const delta = ds.swap?.deltas.find((d) => d.system === ds.systems[0]!.name);
   if (!delta) return [];
   return [
-    atMost(
+    bound(
+      '≤',
       'swap test: Δ recall (absolute)',
       TARGETS.swapRecallDelta,
       delta.recall === null ? null : Math.abs(delta.recall),
     ),
-    atMost('swap test: Δ FP per 1,000 (absolute)', TARGETS.swapFpDelta, Math.abs(delta.fp_per_1000), '', 2),
+    bound('≤', 'swap test: Δ FP per 1,000 (absolute)', TARGETS.swapFpDelta, Math.abs(delta.fp_per_1000), '', 2),
   ];
 }
 
@@ -71,7 +67,8 @@ export function evaluateTargets(ds: DatasetReport): TargetResult[] {
   for (const a of TARGETS.recall15mArchetypes) {
     const m = detector.attacks[a];
     results.push(
-      atLeast(
+      bound(
+        '≥',
         `${a}: recall within 15 min`,
         TARGETS.recall15m,
         m?.recall_15m,
@@ -80,14 +77,15 @@ export function evaluateTargets(ds: DatasetReport): TargetResult[] {
     );
   }
   results.push(
-    atLeast(
+    bound(
+      '≥',
       'hydra members inside cluster alerts within 120 min',
       TARGETS.hydraInCluster120m,
       detector.overall.hydra_in_cluster_120m,
     ),
   );
   for (const a of TARGETS.recallArchetypes)
-    results.push(atLeast(`${a}: recall`, TARGETS.recall, detector.attacks[a]?.recall));
+    results.push(bound('≥', `${a}: recall`, TARGETS.recall, detector.attacks[a]?.recall));
   results.push(...swapTargets(ds));
   return results.map((r) => ({ dataset: ds.name, ...r }));
 }
