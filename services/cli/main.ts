@@ -4,7 +4,7 @@ import { DistillGuardError } from '../common/errors.ts';
 import { isModuleFile, MODULE_EXT } from '../common/runtime-paths.ts';
 
 /** A subcommand module under ./commands/<name>.ts (.js in dist/) exports `summary`, `usage` and `run`. */
-export interface CommandModule {
+interface CommandModule {
   summary: string;
   /** What `distillguard <command> --help` (or -h) prints. */
   usage: string;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { commaList } from '../common/config/env-helpers.ts';
 import { featureNameSchema } from './key-timeline.ts';
 
 /** Query-string pieces shared by the investigator and key routes. */
@@ -13,10 +14,5 @@ export const featureListParam = z
   .string()
   .max(2_000)
   .default('')
-  .transform((s) =>
-    s
-      .split(',')
-      .map((x) => x.trim())
-      .filter(Boolean),
-  )
+  .transform(commaList)
   .pipe(z.array(featureNameSchema).max(8));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { csv } from '../common/config/env-helpers.ts';
 import { describeIssues } from '../common/zod-issues.ts';
 import type { StatefulProcessor } from './stateful-sink.ts';
 
@@ -9,15 +10,7 @@ import type { StatefulProcessor } from './stateful-sink.ts';
  * table; documented in test/chaos/README.md.
  */
 const hookEnv = z.object({
-  DG_TEST_POISON_EVENT_IDS: z
-    .string()
-    .default('')
-    .transform((s) =>
-      s
-        .split(',')
-        .map((id) => id.trim())
-        .filter((id) => id !== ''),
-    ),
+  DG_TEST_POISON_EVENT_IDS: csv(''),
 });
 
 export function injectedPoisonIds(env: Record<string, string | undefined> = process.env): ReadonlySet<string> {

@@ -1,16 +1,14 @@
 import { z } from 'zod';
 
+/** `'a, b,,c'` → `['a', 'b', 'c']`. */
+export const commaList = (s: string): string[] =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+
 /** Comma-separated list from an environment variable. */
-export const csv = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .transform((s) =>
-      s
-        .split(',')
-        .map((x) => x.trim())
-        .filter(Boolean),
-    );
+export const csv = (fallback: string) => z.string().default(fallback).transform(commaList);
 
 export const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
