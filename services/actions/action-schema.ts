@@ -130,7 +130,7 @@ export const manualLiftInputSchema = z.object({
   actor: z.string().min(1).max(200),
 });
 
-export const resolutionLabelSchema = z.enum(['true_positive', 'false_positive', 'benign_heavy_user']);
+const resolutionLabelSchema = z.enum(['true_positive', 'false_positive', 'benign_heavy_user']);
 
 export const alertResolutionSchema = z.object({
   alert_id: z.string().min(1),
@@ -140,8 +140,6 @@ export const alertResolutionSchema = z.object({
 });
 
 export type EnforcementType = z.infer<typeof enforcementTypeSchema>;
-export type ActionType = z.infer<typeof actionTypeSchema>;
-export type ActionMode = z.infer<typeof actionModeSchema>;
 export type KeyAction = z.infer<typeof keyActionSchema>;
 export type ActiveAction = z.infer<typeof activeActionSchema>;
 export type KeyActionState = z.infer<typeof keyActionStateSchema>;

@@ -14,7 +14,7 @@ const EVIDENCE_BEFORE_MS = 30 * 24 * 3_600_000;
 const HISTORY_AFTER_MS = 3_600_000;
 const MAX_HISTORY_POINTS = 500;
 
-export const evidenceEventSchema = z.object({
+const evidenceEventSchema = z.object({
   event_id: z.string(),
   ts_ms: z.coerce.number(),
   api_key_id: z.string(),
@@ -72,10 +72,7 @@ const featureRowSchema = z.object({
 });
 
 /** The values of `features` in one snapshot, null where the snapshot lacks one. */
-export function pickFeatures(
-  row: { feature_names: string[]; feature_values: Array<number | null> },
-  features: string[],
-) {
+function pickFeatures(row: { feature_names: string[]; feature_values: Array<number | null> }, features: string[]) {
   return features.map((f) => {
     const i = row.feature_names.indexOf(f);
     return i < 0 ? null : (row.feature_values[i] ?? null);

@@ -3,7 +3,6 @@ import { type Alert, alertKindSchema, alertReasonSchema, severitySchema } from '
 
 export const alertStatusSchema = z.enum(['open', 'acknowledged', 'resolved']);
 export const alertLabelSchema = z.enum(['true_positive', 'false_positive', 'benign_heavy_user']);
-export type AlertStatus = z.infer<typeof alertStatusSchema>;
 export type AlertLabel = z.infer<typeof alertLabelSchema>;
 /** A label as stored: '' when none. */
 export const storedLabelSchema = z.union([alertLabelSchema, z.literal('')]);

@@ -69,4 +69,3 @@ export function createAlertWorkflow(ch: ClickHouse, now: () => number) {
       }),
   };
 }
-export type AlertWorkflow = ReturnType<typeof createAlertWorkflow>;

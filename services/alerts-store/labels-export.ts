@@ -5,7 +5,7 @@ import { table } from '../common/clickhouse/table.ts';
 import { alertLabelSchema } from './alert-row.ts';
 
 /** One analyst label per key of a resolved alert: the line format `train --with-labels` reads. */
-export const labelLineSchema = z.object({
+const labelLineSchema = z.object({
   api_key_id: z.string(),
   label: alertLabelSchema,
   /** Event time the verdict is about: the alert's raised_at (RFC 3339), so replayed history lines up. */

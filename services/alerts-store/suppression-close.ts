@@ -6,7 +6,7 @@ import { createAlertWorkflow } from './alert-workflow.ts';
 import { matchingSuppression, type Suppression } from './suppression-rules.ts';
 
 /** Most alerts one new rule closes in one request; the rest stay open (and suppressed from now on). */
-export const MAX_CLOSED_PER_RULE = 5_000;
+const MAX_CLOSED_PER_RULE = 5_000;
 
 /** An allowlisted key or org is a benign customer; a silenced feature means its alerts were false positives. */
 const LABEL: Record<Suppression['scope'], AlertLabel> = {

@@ -33,7 +33,7 @@ export function requireKnownFeature<S extends z.ZodType<{ scope: string; value: 
   });
 }
 
-export const suppressionInputSchema = requireKnownFeature(suppressionFieldsSchema);
+const suppressionInputSchema = requireKnownFeature(suppressionFieldsSchema);
 export type SuppressionInput = z.infer<typeof suppressionInputSchema>;
 
 const storedSchema = z
@@ -156,7 +156,6 @@ export function createSuppressionStore(ch: ClickHouse, now: () => number) {
     },
   };
 }
-export type SuppressionStore = ReturnType<typeof createSuppressionStore>;
 
 /**
  * `isSuppressed(alert)` for the throttling engine and the ingest path: active rules are re-read at most every

@@ -42,7 +42,7 @@ export function markPublicPrefixes(app: FastifyInstance): void {
 type Authenticate = (token: string) => Promise<Principal | null>;
 
 /** Authenticates the request (401) and checks the route's roles (403). Throws coded errors. */
-export async function authorize(request: FastifyRequest, authenticate: Authenticate): Promise<void> {
+async function authorize(request: FastifyRequest, authenticate: Authenticate): Promise<void> {
   const config = request.routeOptions.config;
   if (config?.public || request.is404) return;
   const token = bearerToken(request.headers.authorization);

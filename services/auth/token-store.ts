@@ -13,7 +13,7 @@ export const tokenRecordSchema = z.object({
   created_at: z.string(),
   revoked_at: z.string().nullable(),
 });
-export type TokenRecord = z.infer<typeof tokenRecordSchema>;
+type TokenRecord = z.infer<typeof tokenRecordSchema>;
 
 const isoFromSeconds = (s: number) => new Date(s * 1000).toISOString();
 const storedRowSchema = z

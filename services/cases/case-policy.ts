@@ -13,8 +13,8 @@ export interface RankedEvidence {
 }
 
 /** Members with their own alerts needed before they raise a cluster case: this many, and this share of members. */
-export const CORROBORATING_MEMBERS = 3;
-export const CORROBORATING_SHARE = 0.25;
+const CORROBORATING_MEMBERS = 3;
+const CORROBORATING_SHARE = 0.25;
 
 /**
  * The severity the policy sees for a cluster case: its cluster alerts' highest, raised to a level only when enough

@@ -6,7 +6,7 @@ import { table } from '../common/clickhouse/table.ts';
 import { type CaseFilter, caseRecordSchema, SEVERITIES } from './case-schema.ts';
 
 /** A case with its evidence aggregated from `case_alerts`. */
-export const caseRowSchema = caseRecordSchema
+const caseRowSchema = caseRecordSchema
   .extend({
     alert_count: z.coerce.number(),
     severity_rank: z.coerce.number(),

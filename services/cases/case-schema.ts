@@ -4,7 +4,6 @@ import { alertKindSchema, SEVERITY_RANK, severitySchema } from '../../schemas/al
 import { alertLabelSchema, storedAlertSchema, storedLabelSchema } from '../alerts-store/alert-row.ts';
 
 export const caseStatusSchema = z.enum(['open', 'resolved', 'merged']);
-export type CaseStatus = z.infer<typeof caseStatusSchema>;
 
 export const SEVERITIES = severitySchema.options;
 

@@ -143,4 +143,3 @@ export function createCaseWorkflow(
     },
   };
 }
-export type CaseWorkflow = ReturnType<typeof createCaseWorkflow>;

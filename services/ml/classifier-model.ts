@@ -8,7 +8,7 @@ import type { StoredModel } from './model-store.ts';
 import { NetworkModel } from './network-model.ts';
 import { tf } from './runtime.ts';
 
-export interface ClassifierOutputs {
+interface ClassifierOutputs {
   /** Attack logit per row. */
   logits: Float32Array;
   /** Category probabilities per row, row-major (rows × categories); empty without a category head. */
@@ -16,7 +16,7 @@ export interface ClassifierOutputs {
 }
 
 /** Runs the classifier synchronously on a normalised row-major matrix. */
-export function predictHeads(model: LayersModel, x: Float32Array, width: number): ClassifierOutputs {
+function predictHeads(model: LayersModel, x: Float32Array, width: number): ClassifierOutputs {
   const rows = x.length / width;
   if (rows === 0) return { logits: new Float32Array(0), categoryProbabilities: new Float32Array(0) };
   const [logits, categories] = tf.tidy(() => {
@@ -38,7 +38,7 @@ export function predictLogits(model: LayersModel, x: Float32Array, width: number
  * Copies of one normalised row with each feature in turn reset to 0 (the benign median), after the row itself:
  * occlusion attribution costs one forward pass over width+1 rows.
  */
-export function occlusionBatch(normalised: Float32Array, width: number): Float32Array {
+function occlusionBatch(normalised: Float32Array, width: number): Float32Array {
   const out = new Float32Array((width + 1) * width);
   for (let r = 0; r <= width; r++) out.set(normalised, r * width);
   for (let j = 0; j < width; j++) out[(j + 1) * width + j] = 0;

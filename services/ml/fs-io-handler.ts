@@ -6,8 +6,8 @@ import { errors } from '../common/errors.ts';
 import { readJsonFile } from '../common/stored-files.ts';
 import { tf } from './runtime.ts';
 
-export const MODEL_JSON = 'model.json';
-export const WEIGHTS_BIN = 'weights.bin';
+const MODEL_JSON = 'model.json';
+const WEIGHTS_BIN = 'weights.bin';
 
 const BYTES_PER_ELEMENT: Record<string, number> = { float32: 4, int32: 4, bool: 1 };
 

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { baselineValues, normalisationSchema } from './normalisation.ts';
 
-export const MODEL_FORMAT = 'distillguard-model/1';
+const MODEL_FORMAT = 'distillguard-model/1';
 export const METADATA_JSON = 'metadata.json';
 
-export const modelKindSchema = z.enum(['autoencoder', 'classifier']);
+const modelKindSchema = z.enum(['autoencoder', 'classifier']);
 
 /** Reconstruction error → 0–1 by log-linear interpolation between anchors taken from benign held-out errors. */
-export const errorAnchorsSchema = z.object({
+const errorAnchorsSchema = z.object({
   kind: z.literal('error-anchors'),
   anchors: z
     .array(z.object({ error: z.number().positive(), score: z.number().min(0).max(1), label: z.string() }))
@@ -15,16 +15,16 @@ export const errorAnchorsSchema = z.object({
 });
 
 /** Classifier logit → probability by Platt scaling fitted on validation keys; threshold chosen there too. */
-export const plattSchema = z.object({
+const plattSchema = z.object({
   kind: z.literal('platt'),
   a: z.number(),
   b: z.number(),
   threshold: z.number().min(0).max(1),
 });
 
-export const calibrationSchema = z.discriminatedUnion('kind', [errorAnchorsSchema, plattSchema]);
+const calibrationSchema = z.discriminatedUnion('kind', [errorAnchorsSchema, plattSchema]);
 
-export const trainingDataSchema = z.object({
+const trainingDataSchema = z.object({
   generator: z.string(),
   hours: z.number().positive(),
   seeds: z.object({ train: z.array(z.int()), heldOut: z.array(z.int()) }),

@@ -1,7 +1,7 @@
 import type { AlertReason } from '../../schemas/alert-v1.ts';
 import type { ModelMetadata } from './model-metadata.ts';
 
-export const DEFAULT_TOP_REASONS = 3;
+const DEFAULT_TOP_REASONS = 3;
 
 /** A model's score with the features that drove it. */
 export interface MlScore {

@@ -44,7 +44,7 @@ export async function loadModel(dir: string, allowedFeatures: readonly string[])
   return { model, metadata, dir };
 }
 
-export async function readMetadata(dir: string): Promise<ModelMetadata> {
+async function readMetadata(dir: string): Promise<ModelMetadata> {
   return readJsonFile(join(dir, METADATA_JSON), modelMetadataSchema, 'is malformed');
 }
 
@@ -52,7 +52,7 @@ export async function readMetadata(dir: string): Promise<ModelMetadata> {
  * Names the first model input the code does not allow (a removed or renamed feature, or a context feature no model
  * may see), so an operator knows to retrain.
  */
-export function assertAllowedInputs(dir: string, inputs: readonly string[], allowed: readonly string[]): void {
+function assertAllowedInputs(dir: string, inputs: readonly string[], allowed: readonly string[]): void {
   const allowedSet = new Set(allowed);
   const refused = inputs.find((name) => !allowedSet.has(name));
   if (refused === undefined) return;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Signed log1p tames heavy-tailed counts; identity keeps ratios and signed scores as they are. */
-export const featureTransformSchema = z.enum(['identity', 'log1p']);
+const featureTransformSchema = z.enum(['identity', 'log1p']);
 
 export const normalisationSchema = z.object({
   transforms: z.array(featureTransformSchema),
@@ -61,7 +61,7 @@ export function baselineValues(n: Normalisation): number[] {
   return n.center.map((c, j) => (n.transforms[j] === 'log1p' ? Math.sign(c) * Math.expm1(Math.abs(c)) : c));
 }
 
-export function applyTransform(transform: Transform, v: number): number {
+function applyTransform(transform: Transform, v: number): number {
   return transform === 'log1p' ? Math.sign(v) * Math.log1p(Math.abs(v)) : v;
 }
 

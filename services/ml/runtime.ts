@@ -5,7 +5,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { Logger } from '../common/logger.ts';
 import { silentLogger } from '../common/logger.ts';
 
-export type TfBackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+type TfBackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 export type TfBackendName = 'tensorflow' | 'wasm' | 'cpu';
 
 export interface TfRuntimeOptions {

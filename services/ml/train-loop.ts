@@ -6,7 +6,7 @@ import { tf } from './runtime.ts';
  * `logisticFromLogits`: binary cross-entropy on a linear output (stable where a sigmoid output saturates);
  * `softmaxFromLogits`: categorical cross-entropy on linear outputs; an all-zero target row adds no loss.
  */
-export type LossName = 'meanSquaredError' | 'logisticFromLogits' | 'softmaxFromLogits';
+type LossName = 'meanSquaredError' | 'logisticFromLogits' | 'softmaxFromLogits';
 
 export interface FitOptions {
   epochs: number;
