@@ -48,10 +48,3 @@ export function rarity(orgsWith: number, scale: RarityScale): number {
   const byShare = share <= RARE_ORG_SHARE ? 1 : RARE_ORG_SHARE / share;
   return Math.min(byCount, byShare);
 }
-
-/** Weight of a content value carried by `orgsWith` orgs; timing values (24 peak hours) keep their base weight. */
-export function tokenWeight(token: string, orgsWith: number, scale: RarityScale): number {
-  const base = baseWeight(token);
-  if (dimensionOf(token) === 'timing') return base;
-  return base * rarity(orgsWith, scale);
-}

@@ -31,9 +31,6 @@ export function modelInputIndex(inputs: readonly string[]): number[] {
   });
 }
 
-/** True for the index of a context feature in the full vector. */
-export const IS_CONTEXT: readonly boolean[] = FEATURE_NAMES.map((name) => CONTEXT_SET.has(name));
-
 export function isContextFeature(name: string): boolean {
   return CONTEXT_SET.has(name);
 }

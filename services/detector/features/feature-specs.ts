@@ -84,10 +84,6 @@ export function toScale(feature: number, value: number): number {
   return FEATURE_SPECS[feature]!.scale === 'log' ? Math.log1p(Math.max(0, value)) : value;
 }
 
-export function fromScale(feature: number, value: number): number {
-  return FEATURE_SPECS[feature]!.scale === 'log' ? Math.expm1(value) : value;
-}
-
 /** Features each key keeps an EWMA/CUSUM baseline of (bounded: a fixed few, not all). */
 export const BASELINE_FEATURES: readonly FeatureName[] = [
   'req_per_hour',
