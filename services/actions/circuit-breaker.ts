@@ -34,8 +34,11 @@ interface Entry {
  * decision count once (a cluster alert over keys of 30 orgs is one decision, and one entry in each org's window).
  */
 export class CircuitBreaker {
+  /** In order of `atMs`, so pruning removes a prefix; counts per decision and org are kept alongside. */
   private entries: Entry[] = [];
   private readonly ids = new Set<string>();
+  private readonly decisions = new Map<string, number>();
+  private readonly orgs = new Map<string, number>();
   private readonly trippedScopes = new Set<string>();
   private lastTrippedAtMs: number | null = null;
   private heldBack = 0;
@@ -66,14 +69,16 @@ export class CircuitBreaker {
     this.prune(nowMs);
     if (this.ids.has(actionId) || atMs <= nowMs - this.limits.windowMs) return;
     this.ids.add(actionId);
-    this.entries.push({ actionId, decisionId, orgId, atMs });
+    this.insert({ actionId, decisionId, orgId, atMs });
+    bump(this.decisions, decisionId, 1);
+    bump(this.orgs, orgId, 1);
     this.checkTrips(orgId, atMs);
   }
 
   status(nowMs: number): BreakerStatus {
     this.prune(nowMs);
-    const overall = windowCount(this.decisionCount(), this.limits.maxPerWindow);
-    const orgs = [...this.orgCounts()]
+    const overall = windowCount(this.decisions.size, this.limits.maxPerWindow);
+    const orgs = [...this.orgs]
       .map(([org_id, count]) => ({ org_id, ...windowCount(count, this.limits.maxPerOrgPerWindow) }))
       .sort((a, b) => b.count - a.count || a.org_id.localeCompare(b.org_id));
     return {
@@ -87,18 +92,18 @@ export class CircuitBreaker {
   }
 
   private fullScope(orgId: string, decisionId: string): string | null {
-    const decisions = this.decisionCount();
-    if (decisions >= this.limits.maxPerWindow && !this.entries.some((e) => e.decisionId === decisionId))
+    const decisions = this.decisions.size;
+    if (decisions >= this.limits.maxPerWindow && !this.decisions.has(decisionId))
       return `${decisions}/${this.limits.maxPerWindow} automatic actions in the window`;
-    const orgCount = this.orgCount(orgId);
+    const orgCount = this.orgs.get(orgId) ?? 0;
     if (orgCount >= this.limits.maxPerOrgPerWindow)
       return `${orgCount}/${this.limits.maxPerOrgPerWindow} automatic actions for org ${orgId} in the window`;
     return null;
   }
 
   private checkTrips(orgId: string, atMs: number): void {
-    this.checkScope('overall', this.decisionCount(), this.limits.maxPerWindow, atMs);
-    this.checkScope(`org:${orgId}`, this.orgCount(orgId), this.limits.maxPerOrgPerWindow, atMs);
+    this.checkScope('overall', this.decisions.size, this.limits.maxPerWindow, atMs);
+    this.checkScope(`org:${orgId}`, this.orgs.get(orgId) ?? 0, this.limits.maxPerOrgPerWindow, atMs);
   }
 
   private checkScope(scope: string, count: number, limit: number, atMs: number): void {
@@ -108,31 +113,37 @@ export class CircuitBreaker {
     this.onTrip({ scope, count, limit, at_ms: atMs });
   }
 
+  /** Keeps `entries` in `atMs` order: actions arrive nearly in order (live, or the topic read from its start). */
+  private insert(entry: Entry): void {
+    let i = this.entries.length;
+    while (i > 0 && this.entries[i - 1]!.atMs > entry.atMs) i--;
+    if (i === this.entries.length) this.entries.push(entry);
+    else this.entries.splice(i, 0, entry);
+  }
+
   private prune(nowMs: number): void {
     const cutoff = nowMs - this.limits.windowMs;
-    if (this.entries.every((e) => e.atMs > cutoff)) return;
-    for (const e of this.entries) if (e.atMs <= cutoff) this.ids.delete(e.actionId);
-    this.entries = this.entries.filter((e) => e.atMs > cutoff);
-    if (this.decisionCount() < this.limits.maxPerWindow) this.trippedScopes.delete('overall');
+    let expired = 0;
+    while (expired < this.entries.length && this.entries[expired]!.atMs <= cutoff) {
+      const e = this.entries[expired]!;
+      this.ids.delete(e.actionId);
+      bump(this.decisions, e.decisionId, -1);
+      bump(this.orgs, e.orgId, -1);
+      expired++;
+    }
+    if (expired === 0) return;
+    this.entries.splice(0, expired);
+    if (this.decisions.size < this.limits.maxPerWindow) this.trippedScopes.delete('overall');
     for (const scope of [...this.trippedScopes]) {
-      if (scope.startsWith('org:') && this.orgCount(scope.slice(4)) < this.limits.maxPerOrgPerWindow)
+      if (scope.startsWith('org:') && (this.orgs.get(scope.slice(4)) ?? 0) < this.limits.maxPerOrgPerWindow)
         this.trippedScopes.delete(scope);
     }
   }
+}
 
-  private decisionCount(): number {
-    return new Set(this.entries.map((e) => e.decisionId)).size;
-  }
-
-  private orgCount(orgId: string): number {
-    let n = 0;
-    for (const e of this.entries) if (e.orgId === orgId) n++;
-    return n;
-  }
-
-  private orgCounts(): Map<string, number> {
-    const counts = new Map<string, number>();
-    for (const e of this.entries) counts.set(e.orgId, (counts.get(e.orgId) ?? 0) + 1);
-    return counts;
-  }
+/** Adds `delta` to a count, dropping the entry at zero (so a map's size counts what is in the window). */
+function bump(counts: Map<string, number>, key: string, delta: number): void {
+  const next = (counts.get(key) ?? 0) + delta;
+  if (next > 0) counts.set(key, next);
+  else counts.delete(key);
 }

@@ -64,4 +64,25 @@ describe('circuit breaker', () => {
     b.record('old', 'o', 0, 2 * HOUR);
     assert.equal(b.tryAcquire('new', 'o', 2 * HOUR).allowed, true);
   });
+
+  it('expires actions recorded out of time order by their own time, and counts each org and decision once', () => {
+    const b = new CircuitBreaker({ maxPerWindow: 100, maxPerOrgPerWindow: 100, windowMs: HOUR });
+    b.record('late', 'acme', 50 * 60_000, 50 * 60_000);
+    b.record('early', 'acme', 10 * 60_000, 50 * 60_000);
+    b.record('cluster-acme', 'acme', 30 * 60_000, 50 * 60_000, 'alert-1');
+    b.record('cluster-globex', 'globex', 30 * 60_000, 50 * 60_000, 'alert-1');
+    assert.equal(b.status(50 * 60_000).overall.count, 3, 'two single actions and one cluster decision');
+    // 75 min: the action at 10 min has left the one-hour window, those at 30 and 50 min have not.
+    const later = b.status(75 * 60_000);
+    assert.equal(later.overall.count, 2);
+    assert.deepEqual(
+      later.orgs.map((o) => [o.org_id, o.count]),
+      [
+        ['acme', 2],
+        ['globex', 1],
+      ],
+    );
+    assert.equal(b.status(115 * 60_000).overall.count, 0);
+    assert.deepEqual(b.status(115 * 60_000).orgs, []);
+  });
 });
