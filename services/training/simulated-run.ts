@@ -25,15 +25,8 @@ function strideFilter(strideMs: number): (snapshot: KeyFeatureSnapshot) => boole
 /** The events and truth of a run: the classic simulator, or a tuning variant of the randomised family. */
 function trafficFor(spec: RunSpec): { truth: GroundTruth; events: Iterable<TimedEvent> } {
   if (spec.randomised) {
-    const ds = randomisedDataset({
-      seed: spec.seed,
-      hours: spec.hours,
-      variant: spec.randomised.variant,
-      benignKeys: spec.randomised.benignKeys,
-      humanPrompts: 'tune',
-      outScale: spec.randomised.outScale,
-      rateScale: spec.randomised.rateScale,
-    });
+    // variant, benign keys and the stress regime, as the run names them
+    const ds = randomisedDataset({ seed: spec.seed, hours: spec.hours, humanPrompts: 'tune', ...spec.randomised });
     return { truth: ds.truth, events: ds.timedEvents };
   }
   const sim = simulate({ seed: spec.seed, hours: spec.hours, keysScale: spec.keysScale, variants: spec.variants });

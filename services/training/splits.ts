@@ -1,4 +1,5 @@
 import type { TrainingData } from '../ml/model-metadata.ts';
+import type { StressRegime } from '../simulator/randomised/randomised-options.ts';
 import type { AnalystLabel } from './analyst-labels.ts';
 import {
   applyAnalystLabels,
@@ -21,7 +22,7 @@ export interface RunSpec {
   hours: number;
   keysScale: number;
   variants: number[];
-  randomised?: { variant: 'r1' | 'r2'; benignKeys: number; outScale?: number; rateScale?: number };
+  randomised?: { variant: 'r1' | 'r2'; benignKeys: number } & StressRegime;
 }
 
 export interface SplitOptions {

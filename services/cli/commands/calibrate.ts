@@ -14,6 +14,7 @@ import { assertTuningDataset } from '../../eval/protocol.ts';
 import { resolveModelDir } from '../../ml/model-store.ts';
 import type { Dataset } from '../../simulator/dataset.ts';
 import { createProgress } from '../../simulator/progress.ts';
+import type { StressRegime } from '../../simulator/randomised/randomised-options.ts';
 import { storedCalibration } from '../../training/clickhouse-reference.ts';
 import { parseCommandArgs, refuseExisting, storedWindow, validArgs, versionArg } from '../args.ts';
 
@@ -66,7 +67,7 @@ const FULL_SPECS: DatasetSpec[] = [
   stressed('r2', 44, { rateScale: 2 }),
 ];
 
-function stressed(variant: 'r1' | 'r2', seed: number, stress: { outScale?: number; rateScale?: number }): DatasetSpec {
+function stressed(variant: 'r1' | 'r2', seed: number, stress: StressRegime): DatasetSpec {
   return { family: 'randomised', variant, seed, hours: 24, benignKeys: 1_000, humanPrompts: 'tune', stress };
 }
 const SMALL_SPECS: DatasetSpec[] = [

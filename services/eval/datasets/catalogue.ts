@@ -1,6 +1,7 @@
 import type { Dataset } from '../../simulator/dataset.ts';
 import type { Archetype } from '../../simulator/index.ts';
 import { randomisedDataset } from '../../simulator/randomised/index.ts';
+import type { StressRegime } from '../../simulator/randomised/randomised-options.ts';
 import { type DatasetRole, datasetRole } from '../protocol.ts';
 import { TARGETS } from '../targets.ts';
 import { classicDataset } from './classic.ts';
@@ -17,7 +18,7 @@ type RandomisedSpec = {
   benignKeys: number;
   humanPrompts: HumanPrompts;
   /** Stress regime of a tuning set: every key's outputs or rates scaled (a more verbose model, a busier vendor). */
-  stress?: { outScale?: number; rateScale?: number };
+  stress?: StressRegime;
 };
 /** How to build one dataset: the evaluation never reaches into a generator beyond this. */
 export type DatasetSpec = ClassicSpec | RandomisedSpec;

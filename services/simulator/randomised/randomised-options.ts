@@ -37,4 +37,6 @@ export const randomisedOptionsSchema = z
   .transform((o) => ({ ...o, start: typeof o.start === 'number' ? o.start : Date.parse(o.start) }));
 
 export type RandomisedOptions = z.input<typeof randomisedOptionsSchema>;
+/** A stress regime: every key's outputs and/or rates scaled (absent = 1). */
+export type StressRegime = Pick<RandomisedOptions, 'outScale' | 'rateScale'>;
 export type ResolvedRandomisedOptions = z.output<typeof randomisedOptionsSchema>;
