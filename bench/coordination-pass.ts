@@ -5,6 +5,7 @@
  */
 import type { UsageEvent } from '../schemas/usage-v1.ts';
 import type { PromptFingerprint } from '../services/common/text/fingerprint.ts';
+import type { PromptTokens } from '../services/common/text/tokenize.ts';
 import { createCoordinationEngine } from '../services/coordination/index.ts';
 import { createPrng } from '../services/ml/prng.ts';
 
@@ -67,7 +68,10 @@ function plan(k: number, hydraBase: PromptFingerprint[]): KeyPlan {
   };
 }
 
-function eventOf(p: KeyPlan, i: number): [UsageEvent, PromptFingerprint] {
+/** The events carry fingerprints only (gateway fingerprint mode): no prompt text, so no token hashes. */
+const NO_TOKENS: PromptTokens = { tokens: new Int32Array(0), tokenCount: 0 };
+
+function eventOf(p: KeyPlan, i: number): [UsageEvent, PromptFingerprint, PromptTokens] {
   const ts = T0 + ((p.startHour * HOUR_MS + Math.floor(random() * p.spanHours * HOUR_MS)) % (24 * HOUR_MS));
   const template = p.templates[Math.floor(random() * p.templates.length)]!;
   const fp = random() < p.templateShare ? near(near(template)) : randomFp();
@@ -83,7 +87,7 @@ function eventOf(p: KeyPlan, i: number): [UsageEvent, PromptFingerprint] {
     client_ip: `${p.prefix}.${1 + Math.floor(random() * 250)}`,
     ...(p.systemPrompt ? { system_prompt_sha256: p.systemPrompt } : {}),
   };
-  return [event, fp];
+  return [event, fp, NO_TOKENS];
 }
 
 function heapMb(): number {
@@ -118,7 +122,7 @@ heapMb();
 const cold = time(`cold pass over ${KEYS} keys`, () => engine.flush(end));
 console.log(`heap per key: ${(((heapMb() - heapBefore) * 1e6) / KEYS).toFixed(0)} bytes (profiles, families, indexes)`);
 for (const a of cold) console.log(`  alert ${a.alert_id} members=${a.api_key_ids.length} score=${a.score.toFixed(3)}`);
-for (const p of plans.filter((_, k) => k % 100 === 0)) engine.observe(eventOf(p, 999)[0], randomFp());
+for (const p of plans.filter((_, k) => k % 100 === 0)) engine.observe(eventOf(p, 999)[0], randomFp(), NO_TOKENS);
 heapMb();
 time(`incremental pass (${KEYS / 100} keys changed)`, () => engine.flush(end + 5 * 60_000));
 const snapshot = time('snapshot', () => JSON.stringify(engine.snapshot()));

@@ -23,9 +23,9 @@ export interface CoordinationStats {
 export interface CoordinationEngine {
   /**
    * Every valid event, in event-time order, with its prompt fingerprint when stage 1 has one, and the token hashes of
-   * its `prompt_text` when the caller computed them (saves tokenising the prompt twice).
+   * its `prompt_text` stage 1 computed (the prompt is tokenised once).
    */
-  observe(event: UsageEvent, fingerprint: PromptFingerprint | null, tokens?: PromptTokens): void;
+  observe(event: UsageEvent, fingerprint: PromptFingerprint | null, tokens: PromptTokens): void;
   /** Called after every event with its time; runs a linking pass when a pass interval boundary was crossed. */
   advance(nowMs: number): Alert[];
   /** Runs a linking pass now if anything changed since the last one (end of a replay). */
@@ -52,7 +52,7 @@ class Coordination implements CoordinationEngine {
     this.log = new AlertLog(options);
   }
 
-  observe(event: UsageEvent, fingerprint: PromptFingerprint | null, tokens?: PromptTokens): void {
+  observe(event: UsageEvent, fingerprint: PromptFingerprint | null, tokens: PromptTokens): void {
     this.startedAt ??= event.ts;
     this.registry.observe(event, fingerprint, tokens);
     this.keepUnderCap();

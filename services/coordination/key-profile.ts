@@ -39,8 +39,8 @@ export class KeyProfile {
     this.lastSeen = ts;
   }
 
-  /** `tokens`: the token hashes of `event.prompt_text` when the caller has them (else they are computed here). */
-  observe(event: UsageEvent, fingerprint: PromptFingerprint | null, tokens?: PromptTokens): void {
+  /** `tokens`: the token hashes of `event.prompt_text` (stage 1's prepared prompt). */
+  observe(event: UsageEvent, fingerprint: PromptFingerprint | null, tokens: PromptTokens): void {
     this.orgId = event.org_id;
     this.firstSeen = Math.min(this.firstSeen, event.ts);
     this.lastSeen = Math.max(this.lastSeen, event.ts);
@@ -50,7 +50,7 @@ export class KeyProfile {
     if (event.output_tokens >= LONG_OUTPUT_TOKENS) this.longOutputs++;
     if (event.prompt_text) {
       this.textPrompts++;
-      addPromptToSketch(this.topics, event.prompt_text, tokens);
+      addPromptToSketch(this.topics, tokens);
     }
     if (fingerprint) addToSlots(this.templates, fingerprint);
     if (event.system_prompt_sha256) this.systemPrompts.add(event.system_prompt_sha256);

@@ -44,7 +44,7 @@ export class KeyRegistry {
     for (const id of state?.dirty ?? []) if (this.records.has(id)) this.dirty.add(id);
   }
 
-  observe(event: UsageEvent, fingerprint: PromptFingerprint | null, tokens?: PromptTokens): void {
+  observe(event: UsageEvent, fingerprint: PromptFingerprint | null, tokens: PromptTokens): void {
     let record = this.records.get(event.api_key_id);
     if (!record) {
       record = {

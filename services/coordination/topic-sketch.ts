@@ -1,4 +1,4 @@
-import { mix32, type PromptTokens, tokenHashes } from '../common/text/tokenize.ts';
+import { mix32, type PromptTokens } from '../common/text/tokenize.ts';
 
 /** One-permutation MinHash buckets per key: 16 × 4 bytes, estimating the Jaccard overlap of two keys' vocabularies. */
 export const TOPIC_BUCKETS = 16;
@@ -10,28 +10,20 @@ export const MIN_TOPIC_PROMPTS = 5;
 const TOPIC_TOKENS = 256;
 const EMPTY = 0xffffffff;
 
-const scratch = new Int32Array(TOPIC_TOKENS);
-
 export function emptyTopicSketch(): Uint32Array {
   return new Uint32Array(TOPIC_BUCKETS).fill(EMPTY);
 }
 
-function addTokens(sketch: Uint32Array, tokens: Int32Array, count: number): void {
-  for (let i = 0; i < count; i++) {
+/**
+ * Folds the word tokens of one prompt's head (its first TOPIC_TOKENS token hashes, as stage 1 hashed them) into the
+ * sketch: the minimum hash per bucket.
+ */
+export function addPromptToSketch(sketch: Uint32Array, { tokens, tokenCount }: PromptTokens): void {
+  for (let i = 0; i < Math.min(tokenCount, TOPIC_TOKENS); i++) {
     const h = mix32(tokens[i]! ^ 0x2545f491) >>> 0;
     const bucket = h & (TOPIC_BUCKETS - 1);
     if (h < sketch[bucket]!) sketch[bucket] = h;
   }
-}
-
-/**
- * Folds the distinct word tokens of one prompt into the sketch (the minimum hash per bucket). `tokens`, when the
- * caller already hashed `text` (stage 1's prepared prompt), saves tokenising it again: its first TOPIC_TOKENS are
- * exactly what tokenising the head would give, since `tokenHashes` writes tokens in order up to its buffer's length.
- */
-export function addPromptToSketch(sketch: Uint32Array, text: string, tokens?: PromptTokens): void {
-  if (tokens) addTokens(sketch, tokens.tokens, Math.min(tokens.tokenCount, TOPIC_TOKENS));
-  else addTokens(sketch, scratch, tokenHashes(text, scratch));
 }
 
 /** LSH band tokens `v:<band>:<hash>` of a sketch; bands with an empty bucket are left out. */

@@ -29,7 +29,7 @@ export interface PipelineOutput {
  */
 export interface CoordinationHook {
   /** With the prompt's fingerprint and the token hashes of its `prompt_text` (stage 1 computed both already). */
-  observe(event: UsageEvent, fingerprint: PromptFingerprint | null, tokens?: PromptTokens): void;
+  observe(event: UsageEvent, fingerprint: PromptFingerprint | null, tokens: PromptTokens): void;
   /** Advances stage 2 to event time `nowMs` and returns any cluster alerts it raises. */
   advance(nowMs: number): Alert[];
   /** End of input: settles pending work at event time `nowMs` (replay calls this from `finish`). */

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AlertLog } from '../../../services/coordination/alert-log.ts';
 import { createCoordinationEngine } from '../../../services/coordination/index.ts';
+import { preparePrompt } from '../../../services/detector/features/prepared-event.ts';
 import { DAY0, rng, type TrafficEvent } from './fixtures.ts';
 import { benignPopulation, hydra } from './scenarios.ts';
 
@@ -26,7 +27,7 @@ function feed(
 ) {
   const slice = background.filter((t) => t.event.ts >= DAY0 + from && t.event.ts < DAY0 + until);
   for (const { event, fingerprint } of [...traffic, ...slice].sort((a, b) => a.event.ts - b.event.ts))
-    engine.observe(event, fingerprint);
+    engine.observe(event, fingerprint, preparePrompt(event));
 }
 
 test('a cluster is alerted once, silenced in the cooldown, escalated when it grows, re-alerted after it', () => {

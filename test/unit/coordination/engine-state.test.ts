@@ -4,6 +4,7 @@ import type { Alert } from '../../../schemas/alert-v1.ts';
 import { DistillGuardError } from '../../../services/common/errors.ts';
 import { clusterAlertId } from '../../../services/coordination/cluster-alert.ts';
 import { createCoordinationEngine } from '../../../services/coordination/index.ts';
+import { preparePrompt } from '../../../services/detector/features/prepared-event.ts';
 import { rng, runEngine, type TrafficEvent } from './fixtures.ts';
 import { benignPopulation, hydra } from './scenarios.ts';
 
@@ -30,7 +31,7 @@ test('snapshot and restore mid-stream continue exactly like an uninterrupted eng
   const before = createCoordinationEngine();
   const alerts: Alert[] = [];
   for (const { event, fingerprint } of events.slice(0, half)) {
-    before.observe(event, fingerprint);
+    before.observe(event, fingerprint, preparePrompt(event));
     alerts.push(...before.advance(event.ts));
   }
   const checkpoint = JSON.parse(JSON.stringify(before.snapshot()));

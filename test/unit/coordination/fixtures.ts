@@ -2,10 +2,14 @@ import type { Alert } from '../../../schemas/alert-v1.ts';
 import type { UsageEvent } from '../../../schemas/usage-v1.ts';
 import type { PromptFingerprint } from '../../../services/common/text/fingerprint.ts';
 import { simhashText } from '../../../services/common/text/simhash.ts';
+import type { PromptTokens } from '../../../services/common/text/tokenize.ts';
 import type { CoordinationEngine } from '../../../services/coordination/index.ts';
+import { preparePrompt } from '../../../services/detector/features/prepared-event.ts';
 
 export const DAY0 = Date.UTC(2026, 2, 2);
 const HOUR_MS = 3_600_000;
+/** The token hashes of an event without prompt text. */
+export const NO_TOKENS: PromptTokens = { tokens: new Int32Array(0), tokenCount: 0 };
 
 /** Deterministic PRNG (mulberry32) so every fixture is the same on every run. */
 export { createPrng as rng } from '../../../services/ml/prng.ts';
@@ -79,7 +83,7 @@ export function runEngine(engine: CoordinationEngine, traffic: TrafficEvent[]): 
   const sorted = [...traffic].sort((a, b) => a.event.ts - b.event.ts || (a.event.event_id < b.event.event_id ? -1 : 1));
   const alerts: Alert[] = [];
   for (const { event, fingerprint } of sorted) {
-    engine.observe(event, fingerprint);
+    engine.observe(event, fingerprint, preparePrompt(event));
     alerts.push(...engine.advance(event.ts));
   }
   alerts.push(...engine.flush(sorted[sorted.length - 1]!.event.ts));

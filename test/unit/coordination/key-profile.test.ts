@@ -5,7 +5,7 @@ import { hammingDistance } from '../../../services/common/text/fingerprint.ts';
 import { KeyProfile, keySignatureSchema, SIGNATURE_LIMITS } from '../../../services/coordination/index.ts';
 import { networkPrefix } from '../../../services/coordination/ip-prefix.ts';
 import { SpaceSaving } from '../../../services/coordination/space-saving.ts';
-import { DAY0, nearDuplicate, randomFingerprint, rng } from './fixtures.ts';
+import { DAY0, NO_TOKENS, nearDuplicate, randomFingerprint, rng } from './fixtures.ts';
 
 function event(i: number, extra: Partial<UsageEvent> = {}): UsageEvent {
   return {
@@ -29,7 +29,7 @@ test('a key with thousands of distinct prompts, networks and system prompts keep
       client_ip: `${i % 200}.${(i >> 3) % 250}.${i % 250}.7`,
       system_prompt_sha256: (i % 16).toString(16).repeat(64),
     };
-    profile.observe(event(i, extra), randomFingerprint(random));
+    profile.observe(event(i, extra), randomFingerprint(random), NO_TOKENS);
   }
   const signature = keySignatureSchema.parse(profile.toSignature());
   assert.equal(signature.events, 5000);
@@ -45,11 +45,12 @@ test('a signature restores the exact profile, which then evolves identically', (
   const original = new KeyProfile('k', 'o', DAY0);
   for (let i = 0; i < 300; i++) {
     const fp = i % 3 ? nearDuplicate(base, 3, random) : randomFingerprint(random);
-    original.observe(event(i, { client_asn: 7 + (i % 5), client_ip: '10.1.2.3' }), fp);
+    original.observe(event(i, { client_asn: 7 + (i % 5), client_ip: '10.1.2.3' }), fp, NO_TOKENS);
   }
   const restored = KeyProfile.fromSignature(JSON.parse(JSON.stringify(original.toSignature())));
   assert.deepEqual(restored.toSignature(), original.toSignature());
-  for (const p of [original, restored]) p.observe(event(301, { client_asn: 99 }), nearDuplicate(base, 2, rng(9)));
+  for (const p of [original, restored])
+    p.observe(event(301, { client_asn: 99 }), nearDuplicate(base, 2, rng(9)), NO_TOKENS);
   assert.deepEqual(restored.toSignature(), original.toSignature());
 });
 
@@ -57,7 +58,7 @@ test('the template centroid converges on the shared wording of near-duplicate pr
   const random = rng(3);
   const base = randomFingerprint(random);
   const profile = new KeyProfile('k', 'o', DAY0);
-  for (let i = 0; i < 60; i++) profile.observe(event(i), nearDuplicate(base, 4, random));
+  for (let i = 0; i < 60; i++) profile.observe(event(i), nearDuplicate(base, 4, random), NO_TOKENS);
   assert.equal(profile.templates.length, 1);
   assert.equal(profile.templates[0]!.count, 60);
   assert.equal(hammingDistance(profile.templates[0]!.centroid, base), 0);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createCoordinationEngine } from '../../../services/coordination/index.ts';
+import { preparePrompt } from '../../../services/detector/features/prepared-event.ts';
 import { rng } from './fixtures.ts';
 import { benignPopulation, hydra } from './scenarios.ts';
 
@@ -10,7 +11,7 @@ test('one pass over thousands of keys finds a 1,500-key network and nothing else
     ...benignPopulation({ keys: 1500, awsShare: 0.5 }, rng(42)),
   ];
   const engine = createCoordinationEngine({ warmupMs: 0 });
-  for (const { event, fingerprint } of traffic) engine.observe(event, fingerprint);
+  for (const { event, fingerprint } of traffic) engine.observe(event, fingerprint, preparePrompt(event));
   const alerts = engine.flush(Math.max(...traffic.map((t) => t.event.ts)));
   assert.equal(alerts.length, 1);
   const members = alerts[0]!.api_key_ids;
