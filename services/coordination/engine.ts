@@ -1,6 +1,7 @@
 import type { Alert } from '../../schemas/alert-v1.ts';
 import type { UsageEvent } from '../../schemas/usage-v1.ts';
 import { type CoordinationOptions, coordinationOptionsSchema } from '../common/config/coordination-options.ts';
+import type { Config } from '../common/config/index.ts';
 import { errors } from '../common/errors.ts';
 import type { PromptFingerprint } from '../common/text/fingerprint.ts';
 import type { PromptTokens } from '../common/text/tokenize.ts';
@@ -48,7 +49,7 @@ class Coordination implements CoordinationEngine {
   private passes = 0;
 
   constructor(private readonly options: CoordinationOptions) {
-    this.registry = new KeyRegistry(options.familyRadius, options.minEvidenceShare, false);
+    this.registry = new KeyRegistry(options, false);
     this.log = new AlertLog(options);
   }
 
@@ -96,7 +97,7 @@ class Coordination implements CoordinationEngine {
     this.startedAt = s.startedAt;
     this.lastPassAt = s.lastPassAt;
     const timing = this.ageAt(s.lastPassAt) >= this.options.scheduleWarmupMs;
-    this.registry = new KeyRegistry(this.options.familyRadius, this.options.minEvidenceShare, timing, s);
+    this.registry = new KeyRegistry(this.options, timing, s);
     this.log = new AlertLog(this.options);
     for (const a of s.alerted) this.log.record(a, null);
   }
@@ -116,6 +117,11 @@ class Coordination implements CoordinationEngine {
   private ageAt(ts: number | null): number {
     return ts === null || this.startedAt === null ? Number.NEGATIVE_INFINITY : ts - this.startedAt;
   }
+}
+
+/** Stage 2's options from the configuration: `DG_COORD_*`, and the long-output length stage 1 uses. */
+export function stage2Options(config: Pick<Config, 'detector'> & Partial<Pick<Config, 'coordination'>>) {
+  return { ...config.coordination, longOutputTokens: config.detector.longOutputTokens };
 }
 
 /** Builds a stage 2 engine; options are validated once here (DG_ERR_CONFIG on a bad combination). */

@@ -9,8 +9,6 @@ import { addPromptToSketch, emptyTopicSketch, topicSketchFromBase64, topicSketch
 
 const HOUR_MS = 3_600_000;
 const PHASE_MS = 5 * 60_000;
-/** Output length from which a response counts as long (harvesting reasoning traces or documents). */
-export const LONG_OUTPUT_TOKENS = 1_000;
 
 /** Bounded per-key state of stage 2: everything it links keys on, never a list of prompts or addresses. */
 export class KeyProfile {
@@ -39,15 +37,20 @@ export class KeyProfile {
     this.lastSeen = ts;
   }
 
-  /** `tokens`: the token hashes of `event.prompt_text` (stage 1's prepared prompt). */
-  observe(event: UsageEvent, fingerprint: PromptFingerprint | null, tokens: PromptTokens): void {
+  /** `tokens`: stage 1's token hashes of `event.prompt_text`; outputs of `longOutputTokens` or more count as long. */
+  observe(
+    event: UsageEvent,
+    fingerprint: PromptFingerprint | null,
+    tokens: PromptTokens,
+    longOutputTokens: number,
+  ): void {
     this.orgId = event.org_id;
     this.firstSeen = Math.min(this.firstSeen, event.ts);
     this.lastSeen = Math.max(this.lastSeen, event.ts);
     this.events++;
     this.tokens += event.input_tokens + event.output_tokens;
     this.outputTokens += event.output_tokens;
-    if (event.output_tokens >= LONG_OUTPUT_TOKENS) this.longOutputs++;
+    if (event.output_tokens >= longOutputTokens) this.longOutputs++;
     if (event.prompt_text) {
       this.textPrompts++;
       addPromptToSketch(this.topics, tokens);

@@ -1,4 +1,5 @@
 import type { UsageEvent } from '../../schemas/usage-v1.ts';
+import type { CoordinationOptions } from '../common/config/coordination-options.ts';
 import type { PromptFingerprint } from '../common/text/fingerprint.ts';
 import type { PromptTokens } from '../common/text/tokenize.ts';
 import { EvidenceIndex } from './evidence-index.ts';
@@ -34,12 +35,15 @@ export class KeyRegistry {
   private readonly dirty = new Set<string>();
 
   constructor(
-    familyRadius: number,
-    private readonly minEvidenceShare: number,
+    private readonly options: Pick<CoordinationOptions, 'familyRadius' | 'minEvidenceShare' | 'longOutputTokens'>,
     private timingEnabled: boolean,
     state?: RegistryState,
   ) {
-    this.families = new TemplateFamilies(familyRadius, state?.families.leaders.map(leaderOf), state?.families.nextId);
+    this.families = new TemplateFamilies(
+      options.familyRadius,
+      state?.families.leaders.map(leaderOf),
+      state?.families.nextId,
+    );
     for (const k of state?.keys ?? []) this.load(KeyProfile.fromSignature(k.signature), k.families);
     for (const id of state?.dirty ?? []) if (this.records.has(id)) this.dirty.add(id);
   }
@@ -54,7 +58,7 @@ export class KeyRegistry {
       };
       this.records.set(event.api_key_id, record);
     }
-    record.profile.observe(event, fingerprint, tokens);
+    record.profile.observe(event, fingerprint, tokens, this.options.longOutputTokens);
     this.dirty.add(event.api_key_id);
   }
 
@@ -81,13 +85,13 @@ export class KeyRegistry {
     for (const id of this.dirty) {
       const record = this.records.get(id)!;
       const previous = record.families;
-      const significant = new Set(significantSlots(record.profile, this.minEvidenceShare));
+      const significant = new Set(significantSlots(record.profile, this.options.minEvidenceShare));
       record.families = record.profile.templates.map((slot, i) =>
         significant.has(i) ? this.families.assign(slot.centroid, previous[i] ?? null) : null,
       );
       for (const f of previous) if (f !== null) this.families.release(f);
       this.index.remove(id, record.evidence);
-      record.evidence = keyEvidence(record.profile, record.families, this.minEvidenceShare, this.timingEnabled);
+      record.evidence = keyEvidence(record.profile, record.families, this.options.minEvidenceShare, this.timingEnabled);
       this.index.add(id, record.profile.orgId, record.evidence);
     }
     const changed = new Set(this.dirty);
@@ -121,7 +125,7 @@ export class KeyRegistry {
 
   private load(profile: KeyProfile, stored: Array<number | null>): void {
     const families = stored.map((f) => (f !== null && this.families.adopt(f) ? f : null));
-    const evidence = keyEvidence(profile, families, this.minEvidenceShare, this.timingEnabled);
+    const evidence = keyEvidence(profile, families, this.options.minEvidenceShare, this.timingEnabled);
     this.records.set(profile.apiKeyId, { profile, families, evidence });
     this.index.add(profile.apiKeyId, profile.orgId, evidence);
   }

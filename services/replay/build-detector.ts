@@ -1,6 +1,6 @@
 import type { Config } from '../common/config/index.ts';
 import { DistillGuardError } from '../common/errors.ts';
-import { createCoordinationEngine } from '../coordination/index.ts';
+import { createCoordinationEngine, stage2Options } from '../coordination/index.ts';
 import { resolveAlertThresholds } from '../detector/calibration/alert-thresholds.ts';
 import { createDetectorPipeline, type DetectorPipelineWithState } from '../detector/pipeline.ts';
 import type { Scorer } from '../detector/scorers/scorer.ts';
@@ -45,6 +45,6 @@ export async function buildOfflineDetector(options: OfflineDetectorOptions): Pro
     config: detector,
     thresholds: calibrated.thresholds,
     scorers,
-    coordination: options.coordination ? createCoordinationEngine(options.config.coordination) : undefined,
+    coordination: options.coordination ? createCoordinationEngine(stage2Options(options.config)) : undefined,
   });
 }

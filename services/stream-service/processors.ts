@@ -1,6 +1,6 @@
 import type { Config } from '../common/config/index.ts';
 import type { Logger } from '../common/logger.ts';
-import { createCoordinationEngine } from '../coordination/index.ts';
+import { createCoordinationEngine, stage2Options } from '../coordination/index.ts';
 import { preparePrompt } from '../detector/features/prepared-event.ts';
 import { createDetectorPipeline } from '../detector/pipeline.ts';
 import type { SeverityThresholds } from '../detector/scorers/ensemble.ts';
@@ -25,7 +25,7 @@ export function detectorProcessor(
  * for `DG_COORD_MAX_KEYS` since the previous checkpoint are logged at each checkpoint.
  */
 export function coordinationProcessor(config: Config, state: Buffer | null, logger: Logger): StatefulProcessor {
-  const engine = createCoordinationEngine(config.coordination);
+  const engine = createCoordinationEngine(stage2Options(config));
   if (state) engine.restore(JSON.parse(state.toString()));
   let reported = engine.stats().capEvictions;
   return {

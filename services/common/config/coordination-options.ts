@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
 const HOUR_MS = 3_600_000;
+/** Default output length from which a response counts as long (`DG_DETECTOR_LONG_OUTPUT_TOKENS`, both stages). */
+export const LONG_OUTPUT_TOKENS = 1_000;
 
 /**
  * Tuning of stage 2 (`services/coordination`); every option has a default. It lives in common so the configuration
@@ -64,6 +66,8 @@ export const coordinationOptionsSchema = z
     familyRadius: z.int().min(0).max(20).default(12),
     /** Share of a key's events a value needs before it is used as linking evidence. */
     minEvidenceShare: z.number().min(0).max(1).default(0.15),
+    /** Output length from which a response counts as long: stage 1's `longOutputTokens`, passed in with it. */
+    longOutputTokens: z.int().min(1).default(LONG_OUTPUT_TOKENS),
   })
   .refine((o) => o.cooldownMs === 0 || o.cooldownMs >= o.passIntervalMs, {
     message: 'cooldownMs must be 0 or at least passIntervalMs',

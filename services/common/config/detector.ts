@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LONG_OUTPUT_TOKENS } from './coordination-options.ts';
 import { ISO_COUNTRIES } from './countries.ts';
 import { csv, int, num } from './env-helpers.ts';
 
@@ -65,7 +66,9 @@ export const detectorEnv = z
       'Most cohorts (model and endpoint) with population statistics per partition; least recently used are forgotten',
     ),
     DG_DETECTOR_SHARE_HALF_LIFE_MS: int(30 * 60_000, 60_000).describe('Half-life of the decayed per-key shares'),
-    DG_DETECTOR_LONG_OUTPUT_TOKENS: int(1_000, 1).describe('Output tokens from which an output counts as long'),
+    DG_DETECTOR_LONG_OUTPUT_TOKENS: int(LONG_OUTPUT_TOKENS, 1).describe(
+      'Output tokens from which an output counts as long (stage 1 and stage 2)',
+    ),
     DG_DETECTOR_NEAR_DUP_BITS: int(12, 0, 32).describe('SimHash Hamming distance up to which prompts share a template'),
     DG_DETECTOR_POPULATION_MIN_SAMPLES: int(200, 1).describe('Cohort snapshots needed before population scoring'),
     DG_DETECTOR_BASELINE_MIN_SAMPLES: int(60, 1).describe('Minute snapshots of a key before baseline scoring'),

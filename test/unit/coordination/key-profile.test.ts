@@ -1,8 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { UsageEvent } from '../../../schemas/usage-v1.ts';
+import { loadConfig } from '../../../services/common/config/index.ts';
 import { hammingDistance } from '../../../services/common/text/fingerprint.ts';
-import { KeyProfile, keySignatureSchema, SIGNATURE_LIMITS } from '../../../services/coordination/index.ts';
+import {
+  createCoordinationEngine,
+  KeyProfile,
+  keySignatureSchema,
+  SIGNATURE_LIMITS,
+  stage2Options,
+} from '../../../services/coordination/index.ts';
 import { networkPrefix } from '../../../services/coordination/ip-prefix.ts';
 import { SpaceSaving } from '../../../services/coordination/space-saving.ts';
 import { DAY0, NO_TOKENS, nearDuplicate, randomFingerprint, rng } from './fixtures.ts';
@@ -29,7 +36,7 @@ test('a key with thousands of distinct prompts, networks and system prompts keep
       client_ip: `${i % 200}.${(i >> 3) % 250}.${i % 250}.7`,
       system_prompt_sha256: (i % 16).toString(16).repeat(64),
     };
-    profile.observe(event(i, extra), randomFingerprint(random), NO_TOKENS);
+    profile.observe(event(i, extra), randomFingerprint(random), NO_TOKENS, 1_000);
   }
   const signature = keySignatureSchema.parse(profile.toSignature());
   assert.equal(signature.events, 5000);
@@ -45,12 +52,12 @@ test('a signature restores the exact profile, which then evolves identically', (
   const original = new KeyProfile('k', 'o', DAY0);
   for (let i = 0; i < 300; i++) {
     const fp = i % 3 ? nearDuplicate(base, 3, random) : randomFingerprint(random);
-    original.observe(event(i, { client_asn: 7 + (i % 5), client_ip: '10.1.2.3' }), fp, NO_TOKENS);
+    original.observe(event(i, { client_asn: 7 + (i % 5), client_ip: '10.1.2.3' }), fp, NO_TOKENS, 1_000);
   }
   const restored = KeyProfile.fromSignature(JSON.parse(JSON.stringify(original.toSignature())));
   assert.deepEqual(restored.toSignature(), original.toSignature());
   for (const p of [original, restored])
-    p.observe(event(301, { client_asn: 99 }), nearDuplicate(base, 2, rng(9)), NO_TOKENS);
+    p.observe(event(301, { client_asn: 99 }), nearDuplicate(base, 2, rng(9)), NO_TOKENS, 1_000);
   assert.deepEqual(restored.toSignature(), original.toSignature());
 });
 
@@ -58,10 +65,22 @@ test('the template centroid converges on the shared wording of near-duplicate pr
   const random = rng(3);
   const base = randomFingerprint(random);
   const profile = new KeyProfile('k', 'o', DAY0);
-  for (let i = 0; i < 60; i++) profile.observe(event(i), nearDuplicate(base, 4, random), NO_TOKENS);
+  for (let i = 0; i < 60; i++) profile.observe(event(i), nearDuplicate(base, 4, random), NO_TOKENS, 1_000);
   assert.equal(profile.templates.length, 1);
   assert.equal(profile.templates[0]!.count, 60);
   assert.equal(hammingDistance(profile.templates[0]!.centroid, base), 0);
+});
+
+test("stage 2 counts long outputs from stage 1's configured length (DG_DETECTOR_LONG_OUTPUT_TOKENS), one value for both", () => {
+  const config = loadConfig({ DG_DETECTOR_LONG_OUTPUT_TOKENS: '500' });
+  const options = stage2Options(config);
+  assert.equal(options.longOutputTokens, 500);
+  assert.equal(stage2Options(loadConfig({})).longOutputTokens, loadConfig({}).detector.longOutputTokens);
+  const engine = createCoordinationEngine(options);
+  for (const [i, output] of [499, 500, 2_000].entries())
+    engine.observe(event(i, { output_tokens: output }), null, NO_TOKENS);
+  const [key] = engine.snapshot().keys;
+  assert.equal(key?.signature.long_outputs, 2);
 });
 
 test('Space-Saving reports a heavy value with a guaranteed count and drops churn', () => {
