@@ -1,4 +1,4 @@
-import { decodeFloat32, encodeArray } from './codec.ts';
+import { decodeArray, encodeArray } from './codec.ts';
 
 export interface BucketRingSnapshot {
   head: number;
@@ -76,7 +76,7 @@ export class BucketRing {
   static restore(bucketMs: number, size: number, fields: number, s: BucketRingSnapshot): BucketRing {
     const ring = new BucketRing(bucketMs, size, fields);
     ring.head = s.head;
-    ring.data = decodeFloat32(s.data, size * fields);
+    ring.data = decodeArray(Float32Array, s.data, size * fields);
     return ring;
   }
 }

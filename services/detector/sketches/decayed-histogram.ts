@@ -1,4 +1,4 @@
-import { decodeFloat32, encodeArray } from './codec.ts';
+import { decodeArray, encodeArray } from './codec.ts';
 
 const RESCALE_ABOVE = 2 ** 40;
 
@@ -113,7 +113,7 @@ export class DecayedHistogram {
     const out = new DecayedHistogram(lo, hi, buckets, halfLifeMs);
     out.landmark = s.landmark;
     out.lastTs = s.lastTs;
-    out.weights = decodeFloat32(s.weights, buckets);
+    out.weights = decodeArray(Float32Array, s.weights, buckets);
     return out;
   }
 }

@@ -1,4 +1,4 @@
-import { decodeFloat64, encodeArray } from './codec.ts';
+import { decodeArray, encodeArray } from './codec.ts';
 
 /** Weights are rescaled before they could lose precision. */
 const RESCALE_ABOVE = 2 ** 40;
@@ -59,11 +59,7 @@ export class DecayedSums {
   static restore(fields: number, halfLifeMs: number, s: DecayedSumsSnapshot): DecayedSums {
     const out = new DecayedSums(fields, halfLifeMs);
     out.landmark = s.landmark;
-    const stored = Buffer.from(s.sums, 'base64').byteLength / 8;
-    if (!Number.isInteger(stored) || stored > fields) {
-      throw new RangeError(`decayed sums snapshot holds ${stored} fields, expected at most ${fields}`);
-    }
-    out.sums.set(decodeFloat64(s.sums, stored));
+    out.sums.set(decodeArray(Float64Array, s.sums, fields, true));
     return out;
   }
 }

@@ -1,4 +1,4 @@
-import { decodeFloat64, encodeArray } from './codec.ts';
+import { decodeArray, encodeArray } from './codec.ts';
 
 /** A drift allowance of half a standard deviation and clipped updates, the textbook CUSUM settings. */
 const CUSUM_SLACK = 0.5;
@@ -77,7 +77,7 @@ export class EwmaCusum {
     const out = new EwmaCusum(tracked, alpha, minScale);
     out.samples = s.samples;
     out.since = s.since;
-    out.data = decodeFloat64(s.data, tracked * STATS);
+    out.data = decodeArray(Float64Array, s.data, tracked * STATS);
     return out;
   }
 }

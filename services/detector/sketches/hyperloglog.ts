@@ -1,4 +1,4 @@
-import { decodeUint8, encodeArray } from './codec.ts';
+import { decodeArray, encodeArray } from './codec.ts';
 
 /**
  * HyperLogLog distinct counter over 32-bit hashes (already well mixed), 2^p one-byte registers.
@@ -50,7 +50,7 @@ export class HyperLogLog {
   }
 
   static restore(p: number, text: string): HyperLogLog {
-    return new HyperLogLog(p, decodeUint8(text, 1 << p));
+    return new HyperLogLog(p, decodeArray(Uint8Array, text, 1 << p));
   }
 }
 

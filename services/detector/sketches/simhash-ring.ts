@@ -1,5 +1,5 @@
 import type { PromptFingerprint } from '../../common/text/fingerprint.ts';
-import { decodeInt32, encodeArray } from './codec.ts';
+import { decodeArray, encodeArray } from './codec.ts';
 
 function popcount32(x: number): number {
   let v = x - ((x >>> 1) & 0x55555555);
@@ -54,7 +54,7 @@ export class SimhashRing {
     const ring = new SimhashRing(size);
     ring.filled = s.filled;
     ring.next = s.next;
-    ring.data = decodeInt32(s.data, 2 * size);
+    ring.data = decodeArray(Int32Array, s.data, 2 * size);
     return ring;
   }
 }
