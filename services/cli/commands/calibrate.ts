@@ -55,9 +55,10 @@ const OPTIONS = {
 const argsSchema = z.object({ version: versionArg, profile: z.enum(['ml', 'rules']).optional() });
 
 /**
- * The benign reference: tuning datasets only (about 7,000 benign key-days; seeds unused by training and eval), two of
- * them in stress regimes — every output twice as long (a more verbose model) and every rate doubled (a busier vendor)
- * — so the thresholds hold when a vendor's traffic is not shaped like the variants' own.
+ * The benign reference: tuning datasets only (about 9,000 benign key-days; seeds unused by training and eval), four of
+ * them in stress regimes — every output twice as long (a more verbose model), every rate doubled (a busier vendor),
+ * and each segment's outputs and rates drawn anew (segments unlike the variants' own) — so the thresholds hold when a
+ * vendor's traffic is not shaped like the variants' own.
  */
 const FULL_SPECS: DatasetSpec[] = [
   { family: 'classic', seed: 41, hours: 24, keysScale: 1 },
@@ -65,6 +66,8 @@ const FULL_SPECS: DatasetSpec[] = [
   { family: 'randomised', variant: 'r2', seed: 42, hours: 24, benignKeys: 2_000, humanPrompts: 'tune' },
   stressed('r1', 43, { outScale: 2 }),
   stressed('r2', 44, { rateScale: 2 }),
+  stressed('r1', 45, { segmentJitter: 0.6 }),
+  stressed('r2', 46, { segmentJitter: 0.6 }),
 ];
 
 function stressed(variant: 'r1' | 'r2', seed: number, stress: StressRegime): DatasetSpec {

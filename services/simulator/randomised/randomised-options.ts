@@ -33,10 +33,16 @@ export const randomisedOptionsSchema = z
      */
     outScale: z.number().min(0.1).max(10).default(1),
     rateScale: z.number().min(0.1).max(10).default(1),
+    /**
+     * Stress regime for tuning: each benign segment and each attack gets its own output and rate multipliers,
+     * log-normal with this sigma, drawn once per dataset from the seed — segments that behave unlike the variant's
+     * own, so tuning cannot learn one shape per segment. 0 leaves the variant as it is.
+     */
+    segmentJitter: z.number().min(0).max(2).default(0),
   })
   .transform((o) => ({ ...o, start: typeof o.start === 'number' ? o.start : Date.parse(o.start) }));
 
 export type RandomisedOptions = z.input<typeof randomisedOptionsSchema>;
-/** A stress regime: every key's outputs and/or rates scaled (absent = 1). */
-export type StressRegime = Pick<RandomisedOptions, 'outScale' | 'rateScale'>;
+/** A stress regime: every key's outputs and/or rates scaled (absent = 1), per segment or not (absent = 0). */
+export type StressRegime = Pick<RandomisedOptions, 'outScale' | 'rateScale' | 'segmentJitter'>;
 export type ResolvedRandomisedOptions = z.output<typeof randomisedOptionsSchema>;

@@ -66,15 +66,35 @@ function heavyMixture(counts: Record<BenignSegment, number>): [ContextTilt, numb
   return out;
 }
 
-function benignDrafts(root: Rng, env: BuildEnv, counts: Record<BenignSegment, number>, spanDays: number): Draft[] {
+/**
+ * The segment-jitter stress regime: `env` with its output and rate scales multiplied by one log-normal draw each for
+ * this segment or attack (`segmentJitter` is the sigma). A stream of its own, so sigma 0 changes no other draw.
+ */
+function jittered(env: BuildEnv, o: ResolvedRandomisedOptions, name: string): BuildEnv {
+  if (o.segmentJitter === 0) return env;
+  const rng = new Rng(`distillguard-randomised-jitter:${o.seed}:${o.variant}:${name}`);
+  const out = Math.exp(rng.normal(0, o.segmentJitter));
+  const rate = Math.exp(rng.normal(0, o.segmentJitter));
+  return { ...env, spec: { ...env.spec, outScale: env.spec.outScale * out, rateScale: env.spec.rateScale * rate } };
+}
+
+function benignDrafts(
+  root: Rng,
+  env: BuildEnv,
+  o: ResolvedRandomisedOptions,
+  counts: Record<BenignSegment, number>,
+): Draft[] {
   const drafts: Draft[] = [];
   const mixture = heavyMixture(counts);
+  const spanDays = o.hours / 24;
   for (const [segment, count] of Object.entries(counts) as [BenignSegment, number][]) {
     const tilt = SEGMENTS[segment].tilt;
+    const segmentEnv = jittered(env, o, segment);
     for (let i = 0; i < count; i++) {
       const rng = root.fork(`benign/${segment}/${i}`);
       const ctx = tilt ? drawContext(rng, tilt, spanDays) : drawSharedContext(rng, mixture, spanDays);
-      drafts.push({ rng, archetype: segment, ctx, workload: SEGMENTS[segment].build(rng, env, ctx), attack: null });
+      const workload = SEGMENTS[segment].build(rng, segmentEnv, ctx);
+      drafts.push({ rng, archetype: segment, ctx, workload, attack: null });
     }
   }
   return drafts;
@@ -88,7 +108,7 @@ function attackDrafts(root: Rng, env: BuildEnv, o: ResolvedRandomisedOptions, ti
     for (let c = 0; c < Math.max(1, Math.round(base * o.attackScale)); c++) {
       const campaignId = `rc${String(drafts.length).padStart(3, '0')}-${attack}`;
       const crng = root.fork(`attack/${attack}/${c}`);
-      const plan = campaignPlan(attack, crng, env, campaignId);
+      const plan = campaignPlan(attack, crng, jittered(env, o, attack), campaignId);
       const from = plan.early ? [0, 0.1] : spec.campaignStart;
       const start = env.start + span * crng.uniform(from[0]!, from[1]!);
       const shared = plan.sharedSystemPrompt ? sha256(`harness ${crng.token(24)}`) : null;
@@ -228,10 +248,7 @@ export function buildPopulation(o: ResolvedRandomisedOptions, humans: readonly s
   const spec = { ...base, outScale: base.outScale * o.outScale, rateScale: base.rateScale * o.rateScale };
   const env: BuildEnv = { variant: o.variant, spec, start: o.start, end, humans };
   const counts = heavyCounts(o);
-  const drafts = [
-    ...benignDrafts(root, env, counts, o.hours / 24),
-    ...attackDrafts(root, env, o, heavyMixture(counts)),
-  ];
+  const drafts = [...benignDrafts(root, env, o, counts), ...attackDrafts(root, env, o, heavyMixture(counts))];
   const orgs = assignOrgs(root, drafts);
   const releaseAt = o.start + (end - o.start) / 2;
   const variant = Number(o.variant.slice(1));

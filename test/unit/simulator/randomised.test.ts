@@ -269,5 +269,44 @@ describe('randomisedDataset stress regimes', () => {
     );
     assert.throws(() => randomisedOptionsSchema.parse({ outScale: 0 }));
     assert.throws(() => randomisedOptionsSchema.parse({ rateScale: 11 }));
+    assert.equal(
+      digest(randomisedDataset({ ...base, segmentJitter: 0 }).timedEvents),
+      digest(randomisedDataset(base).timedEvents),
+    );
+    assert.throws(() => randomisedOptionsSchema.parse({ segmentJitter: -0.1 }));
+  });
+
+  it('jitters each segment’s outputs on its own with segmentJitter, the same way for the same seed', () => {
+    const bySegment = (options: RandomisedOptions) => {
+      const ds = randomisedDataset(options);
+      const segment = new Map(ds.truth.keys.map((k) => [k.api_key_id, k.archetype]));
+      const sums = new Map<string, { out: number; n: number }>();
+      for (const { event } of ds.timedEvents) {
+        const e = event as { api_key_id: string; output_tokens: number };
+        const s = segment.get(e.api_key_id)!;
+        const acc = sums.get(s) ?? { out: 0, n: 0 };
+        acc.out += e.output_tokens;
+        acc.n++;
+        sums.set(s, acc);
+      }
+      return new Map([...sums].map(([s, { out, n }]) => [s, out / n]));
+    };
+    const plainSegments = bySegment(base);
+    const jittered = bySegment({ ...base, segmentJitter: 0.6 });
+    const ratios = [...jittered]
+      .filter(([s]) => plainSegments.has(s))
+      .map(([s, out]) => Math.log(out / plainSegments.get(s)!));
+    const mean = ratios.reduce((a, b) => a + b, 0) / ratios.length;
+    const spread = Math.sqrt(ratios.reduce((a, r) => a + (r - mean) ** 2, 0) / ratios.length);
+    // One log-normal draw per segment (sigma 0.6): segments move apart, not all by one factor.
+    assert.ok(spread > 0.2, `log output ratios across segments spread ${spread.toFixed(2)}`);
+    assert.equal(
+      digest(randomisedDataset({ ...base, segmentJitter: 0.6 }).timedEvents),
+      digest(randomisedDataset({ ...base, segmentJitter: 0.6 }).timedEvents),
+    );
+    assert.equal(
+      randomisedDataset({ ...base, segmentJitter: 0.6 }).name,
+      'randomised/r1 seed 9 (segments jittered σ 0.6)',
+    );
   });
 });
