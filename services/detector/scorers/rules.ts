@@ -106,15 +106,13 @@ export function buildRules(t: RuleThresholds): Rule[] {
   ];
   /**
    * Where a key calls from is context: a region finding also needs the key to be extracting (volume, and outputs
-   * harvested, long or reasoning-rich), so a traveller or a company hosted in a foreign cloud region is no alert.
+   * harvested: at least twice the input, or reasoning elicited), so a traveller or a company hosted in a foreign cloud
+   * region is no alert. Long outputs alone are not harvesting: a document pipeline writes long outputs from long
+   * briefs (tuning data: out/in 0.75–1.13 with 95–99% long outputs; region evaders 2.1–8.3 or reasoning-rich).
    */
   const extracting: Check[] = [
     pace(t.cotReqPerHour, 20),
-    [
-      harvested,
-      atLeast('long_output_share', t.longOutputShare, 1),
-      atLeast('reasoning_phrase_share', t.reasoningShare, 1),
-    ],
+    [atLeast('out_in_ratio', OUTPUT_HEAVY, t.outInRatio * 4), atLeast('reasoning_phrase_share', t.reasoningShare, 1)],
   ];
   return [
     {

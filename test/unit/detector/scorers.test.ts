@@ -106,6 +106,16 @@ describe('rule scorer', () => {
     assert.equal(rules.score(input(vector({ ...proxied, datacenter_asn_share: 1 }))).score, 0, 'no behaviour');
     const traveller = { unsupported_region_share: 1, country_mismatch_share: 1, req_per_hour: 12, out_in_ratio: 6 };
     assert.equal(rules.score(input(vector(traveller))).score, 0, 'a traveller at human volume');
+    // A document pipeline writes long outputs from long briefs: volume and long outputs, but nothing harvested.
+    const documents = {
+      unsupported_region_share: 0.27,
+      req_per_hour: 1_000,
+      out_in_ratio: 1.1,
+      long_output_share: 0.99,
+    };
+    assert.equal(rules.score(input(vector(documents))).category, undefined, 'long outputs alone are not harvesting');
+    const reasoning = { ...documents, reasoning_phrase_share: 0.6 };
+    assert.equal(rules.score(input(vector(reasoning))).category, 'region_evasion', 'reasoning elicited from there');
   });
 
   it('excludes n>1 sampling, temperature sweeps and truncated outputs from low-and-slow (researchers)', () => {
