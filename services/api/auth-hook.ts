@@ -8,7 +8,7 @@
  *   DG_ERR_RATE_LIMITED with Retry-After before its token is looked up, unless the token is one the API verified
  *   recently (a fresh cache entry), so clients sharing an address with an attacker keep working.
  * - After the hook, `request.principal` is `{ tokenId, name, role }` (never the token text).
- * The `route()` helper in zod-route.ts sets the same `config` from its `roles`/`public` options.
+ * `routesOf` (typed-routes.ts), which every file of ./routes uses, sets this `config` from each route's `roles`.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal, Role } from '../auth/principal.ts';

@@ -15,10 +15,8 @@ import { errors } from '../../common/errors.ts';
 import { principalOf } from '../auth-hook.ts';
 import type { AppDeps, RoutePlugin } from '../deps.ts';
 import { errorResponses } from '../route-docs.ts';
+import { analysts, readers, routesOf } from '../typed-routes.ts';
 
-const readers = { roles: ['analyst' as const, 'investigator' as const] };
-const analysts = { roles: ['analyst' as const] };
-const tags = ['actions'];
 const DEFAULT_RECOMMENDATION_RANGE_MS = 7 * 86_400_000;
 const DEFAULT_THROTTLE_MS = 6 * 3_600_000;
 const keyParams = z.object({ id: z.string().min(1).max(128) });
@@ -104,6 +102,7 @@ type ThrottleBody = z.output<typeof throttleBody>;
 
 /** Key actions: what is active, the audit log, manual apply/lift, the circuit breaker, limit recommendations. */
 const actionRoutes: RoutePlugin = async (app, { deps }) => {
+  const route = routesOf(app, ['actions']);
   /** Both throttle routes: each key at the throttle derived from its own usage, through the policy. */
   const throttle = (keys: string[], body: ThrottleBody, request: FastifyRequest) =>
     actionsOf(deps).throttleKeys({
@@ -115,20 +114,17 @@ const actionRoutes: RoutePlugin = async (app, { deps }) => {
       ...withKey((request.headers as z.output<typeof idempotencyHeaders>)['idempotency-key']),
     });
 
-  app.get(
+  route.get(
     '/v1/keys/:id/actions',
     {
-      schema: {
-        summary: "A key's decision, active actions and action history (newest first)",
-        tags,
-        params: keyParams,
-        querystring: pageQuery,
-        response: {
-          200: actionLog.extend({ decision: decisionSchema, active: z.array(activeActionSchema) }),
-          ...errorResponses(503),
-        },
+      roles: readers,
+      summary: "A key's decision, active actions and action history (newest first)",
+      params: keyParams,
+      querystring: pageQuery,
+      response: {
+        200: actionLog.extend({ decision: decisionSchema, active: z.array(activeActionSchema) }),
+        ...errorResponses(503),
       },
-      config: readers,
     },
     async ({ params, query }) => {
       const actions = actionsOf(deps);
@@ -143,19 +139,16 @@ const actionRoutes: RoutePlugin = async (app, { deps }) => {
     },
   );
 
-  app.post(
+  route.post(
     '/v1/keys/:id/actions',
     {
-      schema: {
-        summary:
-          'Apply an action by hand (enforced at once, whatever the policy mode); an Idempotency-Key header makes a retry return the first action',
-        tags,
-        params: keyParams,
-        headers: idempotencyHeaders,
-        body: manualActionBody,
-        response: { 201: keyActionSchema, ...errorResponses(503) },
-      },
-      config: analysts,
+      roles: analysts,
+      summary:
+        'Apply an action by hand (enforced at once, whatever the policy mode); an Idempotency-Key header makes a retry return the first action',
+      params: keyParams,
+      headers: idempotencyHeaders,
+      body: manualActionBody,
+      response: { 201: keyActionSchema, ...errorResponses(503) },
     },
     async (request, reply) => {
       const { body } = request;
@@ -174,49 +167,40 @@ const actionRoutes: RoutePlugin = async (app, { deps }) => {
     },
   );
 
-  app.post(
+  route.post(
     '/v1/keys/:id/actions/apply-recommendation',
     {
-      schema: {
-        summary: 'Rate-limit the key at the throttle derived from its own median usage (policy mode, audit, lift)',
-        tags,
-        params: keyParams,
-        headers: idempotencyHeaders,
-        body: throttleBody,
-        response: { 200: outcomeSchema, ...errorResponses(503) },
-      },
-      config: analysts,
+      roles: analysts,
+      summary: 'Rate-limit the key at the throttle derived from its own median usage (policy mode, audit, lift)',
+      params: keyParams,
+      headers: idempotencyHeaders,
+      body: throttleBody,
+      response: { 200: outcomeSchema, ...errorResponses(503) },
     },
     async (request) => throttle([request.params.id], request.body, request),
   );
 
-  app.post(
+  route.post(
     '/v1/actions/throttle',
     {
-      schema: {
-        summary:
-          'Rate-limit several keys (e.g. every member of a cluster), each at the throttle derived from its own usage',
-        tags,
-        headers: idempotencyHeaders,
-        body: throttleBody.extend({ api_key_ids: z.array(z.string().min(1).max(128)).min(1).max(1000) }),
-        response: { 200: outcomeSchema, ...errorResponses(503) },
-      },
-      config: analysts,
+      roles: analysts,
+      summary:
+        'Rate-limit several keys (e.g. every member of a cluster), each at the throttle derived from its own usage',
+      headers: idempotencyHeaders,
+      body: throttleBody.extend({ api_key_ids: z.array(z.string().min(1).max(128)).min(1).max(1000) }),
+      response: { 200: outcomeSchema, ...errorResponses(503) },
     },
     async (request) => throttle(request.body.api_key_ids, request.body, request),
   );
 
-  app.delete(
+  route.delete(
     '/v1/keys/:id/actions',
     {
-      schema: {
-        summary: 'Lift every active action on the key (tombstone on the key-actions topic)',
-        tags,
-        params: keyParams,
-        querystring: z.object({ reason: z.string().min(1).max(2000) }),
-        response: { 200: z.object({ lifted: z.array(keyActionSchema) }), ...errorResponses(503) },
-      },
-      config: analysts,
+      roles: analysts,
+      summary: 'Lift every active action on the key (tombstone on the key-actions topic)',
+      params: keyParams,
+      querystring: z.object({ reason: z.string().min(1).max(2000) }),
+      response: { 200: z.object({ lifted: z.array(keyActionSchema) }), ...errorResponses(503) },
     },
     async (request) => ({
       lifted: await actionsOf(deps).liftManual({
@@ -227,16 +211,13 @@ const actionRoutes: RoutePlugin = async (app, { deps }) => {
     }),
   );
 
-  app.get(
+  route.get(
     '/v1/actions',
     {
-      schema: {
-        summary: 'The action log (automatic, manual, dry-run, recommendations, lifts, expiries), newest first',
-        tags,
-        querystring: logQuery,
-        response: { 200: actionLog, ...errorResponses(503) },
-      },
-      config: readers,
+      roles: readers,
+      summary: 'The action log (automatic, manual, dry-run, recommendations, lifts, expiries), newest first',
+      querystring: logQuery,
+      response: { 200: actionLog, ...errorResponses(503) },
     },
     async ({ query }) => {
       const { from, to, ...filter } = query;
@@ -246,31 +227,24 @@ const actionRoutes: RoutePlugin = async (app, { deps }) => {
     },
   );
 
-  app.get(
+  route.get(
     '/v1/actions/breaker',
     {
-      schema: {
-        summary: 'Circuit breaker: automatic actions in the window, overall and per org, and whether it is open',
-        tags,
-        response: { 200: breakerStatusSchema, ...errorResponses(503) },
-      },
-      config: readers,
+      roles: readers,
+      summary: 'Circuit breaker: automatic actions in the window, overall and per org, and whether it is open',
+      response: { 200: breakerStatusSchema, ...errorResponses(503) },
     },
     async () => actionsOf(deps).breakerStatus(deps.now()),
   );
 
-  app.get(
+  route.get(
     '/v1/keys/:id/recommended-limits',
     {
-      schema: {
-        summary:
-          "p50/p90/p99 of the key's per-minute requests and tokens, and suggested rpm/tpm (default: last 7 days)",
-        tags,
-        params: keyParams,
-        querystring: z.object({ from: isoTime.optional(), to: isoTime.optional() }),
-        response: { 200: limitRecommendationSchema, ...errorResponses(422, 503) },
-      },
-      config: readers,
+      roles: readers,
+      summary: "p50/p90/p99 of the key's per-minute requests and tokens, and suggested rpm/tpm (default: last 7 days)",
+      params: keyParams,
+      querystring: z.object({ from: isoTime.optional(), to: isoTime.optional() }),
+      response: { 200: limitRecommendationSchema, ...errorResponses(422, 503) },
     },
     async ({ params, query }) => {
       const toMs = query.to ?? deps.now();

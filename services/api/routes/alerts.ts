@@ -20,11 +20,9 @@ import { principalOf } from '../auth-hook.ts';
 import type { RoutePlugin } from '../deps.ts';
 import { callerMayReadPrompts } from '../prompt-readers.ts';
 import { errorResponses } from '../route-docs.ts';
+import { analysts, readers, routesOf } from '../typed-routes.ts';
 
 const idParams = z.object({ id: z.string().min(1).max(128) });
-const readers = { roles: ['analyst' as const, 'investigator' as const] };
-const analysts = { roles: ['analyst' as const] };
-const tags = ['alerts'];
 const alertDetailSchema = z.object({
   alert: alertViewSchema,
   evidence: z.array(evidenceEventViewSchema),
@@ -40,6 +38,7 @@ const resolutionSchema = z.object({
 
 /** The alert queue, alert detail and the triage workflow (acknowledge, assign, resolve, reopen). */
 const alertRoutes: RoutePlugin = async (app, { deps }) => {
+  const route = routesOf(app, ['alerts']);
   const ch = deps.clickhouse;
   const workflow = createAlertWorkflow(ch, deps.now);
   const changes = deps.metrics.counter('distillguard_alert_changes_total', 'Analyst changes to alerts by action');
@@ -52,30 +51,24 @@ const alertRoutes: RoutePlugin = async (app, { deps }) => {
     if (action && reply.statusCode === 200) changes.inc({ action });
   });
 
-  app.get(
+  route.get(
     '/v1/alerts',
     {
-      schema: {
-        summary: 'Alert queue, newest first, with filters and an opaque cursor',
-        tags,
-        querystring: alertFilterSchema,
-        response: { 200: z.object({ alerts: z.array(alertViewSchema), next_cursor: z.string().nullable() }) },
-      },
-      config: readers,
+      roles: readers,
+      summary: 'Alert queue, newest first, with filters and an opaque cursor',
+      querystring: alertFilterSchema,
+      response: { 200: z.object({ alerts: z.array(alertViewSchema), next_cursor: z.string().nullable() }) },
     },
     async (request) => listAlerts(ch, request.query),
   );
 
-  app.get(
+  route.get(
     '/v1/alerts/:id',
     {
-      schema: {
-        summary: 'One alert with its reasons, evidence events, feature history and audit trail',
-        tags,
-        params: idParams,
-        response: { 200: alertDetailSchema, ...errorResponses(404) },
-      },
-      config: readers,
+      roles: readers,
+      summary: 'One alert with its reasons, evidence events, feature history and audit trail',
+      params: idParams,
+      response: { 200: alertDetailSchema, ...errorResponses(404) },
     },
     async (request) => {
       const alert = await getAlert(ch, request.params.id);
@@ -88,48 +81,39 @@ const alertRoutes: RoutePlugin = async (app, { deps }) => {
     },
   );
 
-  app.post(
+  route.post(
     '/v1/alerts/:id/acknowledge',
     {
-      schema: {
-        summary: 'Acknowledge an open alert',
-        tags,
-        params: idParams,
-        response: { 200: alertViewSchema, ...errorResponses(404, 409) },
-      },
-      config: analysts,
+      roles: analysts,
+      summary: 'Acknowledge an open alert',
+      params: idParams,
+      response: { 200: alertViewSchema, ...errorResponses(404, 409) },
     },
     async (request) => workflow.acknowledge(request.params.id, principalOf(request).name),
   );
 
-  app.post(
+  route.post(
     '/v1/alerts/:id/assign',
     {
-      schema: {
-        summary: 'Assign an alert to an analyst (null unassigns)',
-        tags,
-        params: idParams,
-        body: z.object({ assignee: z.string().min(1).max(128).nullable() }),
-        response: { 200: alertViewSchema, ...errorResponses(404, 409) },
-      },
-      config: analysts,
+      roles: analysts,
+      summary: 'Assign an alert to an analyst (null unassigns)',
+      params: idParams,
+      body: z.object({ assignee: z.string().min(1).max(128).nullable() }),
+      response: { 200: alertViewSchema, ...errorResponses(404, 409) },
     },
     async (request) => workflow.assign(request.params.id, principalOf(request).name, request.body.assignee),
   );
 
-  app.post(
+  route.post(
     '/v1/alerts/:id/resolve',
     {
-      schema: {
-        summary:
-          'Resolve with a label; false_positive and benign_heavy_user lift the automatic actions it caused (lift_error if ' +
-          'that failed); enforcement says whether the actions service runs in this process (not_running: nothing lifted)',
-        tags,
-        params: idParams,
-        body: z.object({ label: alertLabelSchema, note: z.string().max(4_000).default('') }),
-        response: { 200: resolutionSchema, ...errorResponses(404, 409) },
-      },
-      config: analysts,
+      roles: analysts,
+      summary:
+        'Resolve with a label; false_positive and benign_heavy_user lift the automatic actions it caused (lift_error if ' +
+        'that failed); enforcement says whether the actions service runs in this process (not_running: nothing lifted)',
+      params: idParams,
+      body: z.object({ label: alertLabelSchema, note: z.string().max(4_000).default('') }),
+      response: { 200: resolutionSchema, ...errorResponses(404, 409) },
     },
     async (request) => {
       const { label, note } = request.body;
@@ -167,17 +151,14 @@ const alertRoutes: RoutePlugin = async (app, { deps }) => {
     },
   );
 
-  app.post(
+  route.post(
     '/v1/alerts/:id/reopen',
     {
-      schema: {
-        summary: 'Reopen a resolved alert (clears its label)',
-        tags,
-        params: idParams,
-        body: z.object({ note: z.string().max(4_000).default('') }),
-        response: { 200: alertViewSchema, ...errorResponses(404, 409) },
-      },
-      config: analysts,
+      roles: analysts,
+      summary: 'Reopen a resolved alert (clears its label)',
+      params: idParams,
+      body: z.object({ note: z.string().max(4_000).default('') }),
+      response: { 200: alertViewSchema, ...errorResponses(404, 409) },
     },
     async (request) => workflow.reopen(request.params.id, principalOf(request).name, request.body.note),
   );

@@ -11,10 +11,9 @@ import { principalOf } from '../auth-hook.ts';
 import type { RoutePlugin } from '../deps.ts';
 import { callerMayReadPrompts } from '../prompt-readers.ts';
 import { errorResponses } from '../route-docs.ts';
+import { analysts, readers, routesOf } from '../typed-routes.ts';
 
 const idParams = z.object({ id: z.string().min(1).max(128) });
-const readers = { roles: ['analyst' as const, 'investigator' as const] };
-const tags = ['cases'];
 const caseResolvedSchema = z.object({
   case: z.object({ case_id: z.string(), status: z.string(), label: z.string() }).loose(),
   labelled_alerts: z.number(),
@@ -27,6 +26,7 @@ const caseResolvedSchema = z.object({
 
 /** The case queue, the case page and resolving a case (with lift on false positive, enforce on true positive). */
 const caseRoutes: RoutePlugin = async (app, { deps }) => {
+  const route = routesOf(app, ['cases']);
   const ch = deps.clickhouse;
   const workflow = createCaseWorkflow(ch, {
     now: deps.now,
@@ -44,19 +44,16 @@ const caseRoutes: RoutePlugin = async (app, { deps }) => {
     );
   };
 
-  app.get(
+  route.get(
     '/v1/cases',
     {
-      schema: {
-        summary:
-          'Case queue: one open case per key and per cluster, most severe then highest score first, with the total',
-        tags,
-        querystring: caseFilterSchema,
-        response: {
-          200: z.object({ cases: z.array(caseViewSchema), total: z.number(), limit: z.number(), offset: z.number() }),
-        },
+      roles: readers,
+      summary:
+        'Case queue: one open case per key and per cluster, most severe then highest score first, with the total',
+      querystring: caseFilterSchema,
+      response: {
+        200: z.object({ cases: z.array(caseViewSchema), total: z.number(), limit: z.number(), offset: z.number() }),
       },
-      config: readers,
     },
     async ({ query }) => {
       const page = await listCases(ch, query);
@@ -64,22 +61,19 @@ const caseRoutes: RoutePlugin = async (app, { deps }) => {
     },
   );
 
-  app.get(
+  route.get(
     '/v1/cases/:id',
     {
-      schema: {
-        summary: 'One case: reasons in words per category, its alerts, members and their gateway decisions, evidence',
-        tags,
-        params: idParams,
-        response: {
-          200: caseDetailSchema.extend({
-            case: caseViewSchema,
-            members: z.array(z.object({ api_key_id: z.string(), decision: gatewaySummarySchema.shape.decision })),
-          }),
-          ...errorResponses(404),
-        },
+      roles: readers,
+      summary: 'One case: reasons in words per category, its alerts, members and their gateway decisions, evidence',
+      params: idParams,
+      response: {
+        200: caseDetailSchema.extend({
+          case: caseViewSchema,
+          members: z.array(z.object({ api_key_id: z.string(), decision: gatewaySummarySchema.shape.decision })),
+        }),
+        ...errorResponses(404),
       },
-      config: readers,
     },
     async (request) => {
       const { row, ...detail } = await caseDetail(ch, request.params.id, callerMayReadPrompts(request, deps));
@@ -92,34 +86,28 @@ const caseRoutes: RoutePlugin = async (app, { deps }) => {
     },
   );
 
-  app.post(
+  route.post(
     '/v1/cases/:id/resolve',
     {
-      schema: {
-        summary:
-          'Resolve a case (audited); false_positive/benign_heavy_user lift the automatic actions its alerts caused, ' +
-          'true_positive with enforce acts on its keys through the actions policy (action_error if acting failed or ' +
-          'the actions service does not run in this process: enforcement not_running)',
-        tags,
-        params: idParams,
-        body: caseResolutionSchema,
-        response: { 200: caseResolvedSchema, ...errorResponses(404, 409) },
-      },
-      config: { roles: ['analyst'] },
+      roles: analysts,
+      summary:
+        'Resolve a case (audited); false_positive/benign_heavy_user lift the automatic actions its alerts caused, ' +
+        'true_positive with enforce acts on its keys through the actions policy (action_error if acting failed or ' +
+        'the actions service does not run in this process: enforcement not_running)',
+      params: idParams,
+      body: caseResolutionSchema,
+      response: { 200: caseResolvedSchema, ...errorResponses(404, 409) },
     },
     async (request) => workflow.resolve(request.params.id, principalOf(request).name, request.body),
   );
 
-  app.get(
+  route.get(
     '/v1/alerts/:id/case',
     {
-      schema: {
-        summary: 'The case an alert is evidence of; null while it is not folded yet, or when it was suppressed',
-        tags,
-        params: idParams,
-        response: { 200: z.object({ case_id: z.string().nullable() }) },
-      },
-      config: readers,
+      roles: readers,
+      summary: 'The case an alert is evidence of; null while it is not folded yet, or when it was suppressed',
+      params: idParams,
+      response: { 200: z.object({ case_id: z.string().nullable() }) },
     },
     async (request) => ({ case_id: await caseIdOfAlert(ch, request.params.id) }),
   );

@@ -6,19 +6,18 @@ import { clusterEvidence, clusterEvidenceSchema } from '../../investigate/cluste
 import { idParam } from '../../investigate/query-params.ts';
 import type { RoutePlugin } from '../deps.ts';
 import { errorResponses } from '../route-docs.ts';
+import { readers, routesOf } from '../typed-routes.ts';
 
 /** The cluster page: a cluster alert's members and the templates, prompts, IPs and ASNs they share. */
 const clusterRoutes: RoutePlugin = async (app, { deps }) => {
-  app.get(
+  const route = routesOf(app, ['clusters']);
+  route.get(
     '/v1/clusters/:id',
     {
-      schema: {
-        summary: 'Members and shared evidence of a cluster alert',
-        tags: ['clusters'],
-        params: z.object({ id: idParam }),
-        response: { 200: clusterEvidenceSchema.extend({ alert: alertViewSchema }), ...errorResponses(404) },
-      },
-      config: { roles: ['analyst', 'investigator'] },
+      roles: readers,
+      summary: 'Members and shared evidence of a cluster alert',
+      params: z.object({ id: idParam }),
+      response: { 200: clusterEvidenceSchema.extend({ alert: alertViewSchema }), ...errorResponses(404) },
     },
     async (request) => {
       const alert = await getAlert(deps.clickhouse, request.params.id);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ReadinessCheck, RoutePlugin } from '../deps.ts';
 import { textResponse } from '../route-docs.ts';
+import { routesOf } from '../typed-routes.ts';
 
 const NOT_READY = 'A required dependency is down';
 const readinessSchema = z.object({
@@ -19,34 +20,28 @@ async function runCheck(check: ReadinessCheck): Promise<boolean> {
 
 /** Liveness, readiness (each dependency, 503 when a required one is down) and Prometheus metrics. */
 const healthRoutes: RoutePlugin = async (app, { deps }) => {
+  const route = routesOf(app, ['health']);
   const checks: ReadinessCheck[] = [
     { name: 'clickhouse', required: true, check: () => deps.clickhouse.ping() },
     ...(deps.readiness ?? []),
   ];
-  const tags = ['health'];
 
-  app.get(
+  route.get(
     '/healthz',
     {
-      schema: {
-        summary: 'Liveness: the process answers',
-        tags,
-        response: { 200: z.object({ status: z.literal('ok') }) },
-      },
-      config: { public: true },
+      roles: 'public',
+      summary: 'Liveness: the process answers',
+      response: { 200: z.object({ status: z.literal('ok') }) },
     },
     async () => ({ status: 'ok' as const }),
   );
 
-  app.get(
+  route.get(
     '/readyz',
     {
-      schema: {
-        summary: 'Readiness of each dependency; 503 when a required one is down',
-        tags,
-        response: { 200: readinessSchema, 503: readinessSchema.describe(NOT_READY) },
-      },
-      config: { public: true },
+      roles: 'public',
+      summary: 'Readiness of each dependency; 503 when a required one is down',
+      response: { 200: readinessSchema, 503: readinessSchema.describe(NOT_READY) },
     },
     async (_request, reply) => {
       const results = await Promise.all(checks.map(async (c) => ({ c, ok: await runCheck(c) })));
@@ -60,15 +55,12 @@ const healthRoutes: RoutePlugin = async (app, { deps }) => {
     },
   );
 
-  app.get(
+  route.get(
     '/metrics',
     {
-      schema: {
-        summary: 'Prometheus metrics (text exposition format)',
-        tags,
-        response: { 200: textResponse('text/plain') },
-      },
-      config: { roles: ['analyst', 'investigator', 'gateway'] },
+      roles: ['analyst', 'investigator', 'gateway'],
+      summary: 'Prometheus metrics (text exposition format)',
+      response: { 200: textResponse('text/plain') },
     },
     async (_request, reply) => reply.type(deps.metrics.contentType).send(await deps.metrics.render()),
   );

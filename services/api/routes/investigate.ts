@@ -15,11 +15,11 @@ import { principalOf } from '../auth-hook.ts';
 import type { RoutePlugin } from '../deps.ts';
 import { callerMayReadPrompts } from '../prompt-readers.ts';
 import { errorResponses, textResponse } from '../route-docs.ts';
+import { routesOf } from '../typed-routes.ts';
 
-const tags = ['investigate'];
-const investigators = { roles: ['investigator' as const] };
+const investigators = ['investigator'] as const;
 /** Key-scoped, read-only queries an analyst may run on keys with alerts (key-access.ts). */
-const keyReaders = { roles: ['investigator' as const, 'analyst' as const] };
+const keyReaders = ['investigator', 'analyst'] as const;
 /** A response with the range it covered. */
 const ranged = <S extends z.ZodObject>(schema: S) => schema.extend({ range: rangeViewSchema });
 const DAY_MS = 86_400_000;
@@ -30,6 +30,7 @@ const RANGE_NOTE = '; without from/to, the range of the data (first to last even
  * `from`/`to` a query covers its scope's data (dataRange), and the response says which `range` it used.
  */
 const investigateRoutes: RoutePlugin = async (app, { deps }) => {
+  const route = routesOf(app, ['investigate']);
   const ch = deps.clickhouse;
   const limits = deps.config.api.query;
   const days = limits.maxRangeDays;
@@ -39,17 +40,14 @@ const investigateRoutes: RoutePlugin = async (app, { deps }) => {
   const mayInvestigate = (request: FastifyRequest, key: string) =>
     assertMayInvestigateKey(ch, limits, principalOf(request).role, key);
 
-  app.get(
+  route.get(
     '/v1/investigate/keys/:key/timeline',
     {
-      schema: {
-        summary: `Bucketed usage and feature values of one key${RANGE_NOTE}, at most ${limits.maxRows} buckets`,
-        tags,
-        params: keyParams,
-        querystring: rangedQuery({ bucket: bucketParam, features: featureListParam }, days),
-        response: { 200: ranged(keyTimelineSchema), ...errorResponses(404, 422) },
-      },
-      config: keyReaders,
+      roles: keyReaders,
+      summary: `Bucketed usage and feature values of one key${RANGE_NOTE}, at most ${limits.maxRows} buckets`,
+      params: keyParams,
+      querystring: rangedQuery({ bucket: bucketParam, features: featureListParam }, days),
+      response: { 200: ranged(keyTimelineSchema), ...errorResponses(404, 422) },
     },
     async (request) => {
       const { params, query } = request;
@@ -60,25 +58,22 @@ const investigateRoutes: RoutePlugin = async (app, { deps }) => {
     },
   );
 
-  app.get(
+  route.get(
     '/v1/investigate/top-keys',
     {
-      schema: {
-        summary: 'Keys ranked by an allowlisted feature over a range; without from/to, the last day of data',
-        tags,
-        querystring: rangedQuery(
-          {
-            feature: featureNameSchema,
-            agg: z.enum(Object.keys(AGGREGATIONS) as [keyof typeof AGGREGATIONS]).default('max'),
-            org: idParam.optional(),
-            limit: pageLimit(limits.maxRows, 50),
-            offset: pageOffset,
-          },
-          days,
-        ),
-        response: { 200: ranged(topKeysSchema), ...errorResponses(422) },
-      },
-      config: investigators,
+      roles: investigators,
+      summary: 'Keys ranked by an allowlisted feature over a range; without from/to, the last day of data',
+      querystring: rangedQuery(
+        {
+          feature: featureNameSchema,
+          agg: z.enum(Object.keys(AGGREGATIONS) as [keyof typeof AGGREGATIONS]).default('max'),
+          org: idParam.optional(),
+          limit: pageLimit(limits.maxRows, 50),
+          offset: pageOffset,
+        },
+        days,
+      ),
+      response: { 200: ranged(topKeysSchema), ...errorResponses(422) },
     },
     async ({ query }) => {
       const range = await rangeOf(query.range, { org: query.org }, DAY_MS);
@@ -86,17 +81,14 @@ const investigateRoutes: RoutePlugin = async (app, { deps }) => {
     },
   );
 
-  app.get(
+  route.get(
     '/v1/investigate/keys/:key/linked',
     {
-      schema: {
-        summary: `Keys sharing templates, system prompts, client IPs or ASNs with a key${RANGE_NOTE}`,
-        tags,
-        params: keyParams,
-        querystring: rangedQuery({ limit: pageLimit(limits.maxRows, 50), offset: pageOffset }, days),
-        response: { 200: ranged(linkedKeysSchema), ...errorResponses(404, 422) },
-      },
-      config: keyReaders,
+      roles: keyReaders,
+      summary: `Keys sharing templates, system prompts, client IPs or ASNs with a key${RANGE_NOTE}`,
+      params: keyParams,
+      querystring: rangedQuery({ limit: pageLimit(limits.maxRows, 50), offset: pageOffset }, days),
+      response: { 200: ranged(linkedKeysSchema), ...errorResponses(404, 422) },
     },
     async (request) => {
       const { params, query } = request;
@@ -106,17 +98,14 @@ const investigateRoutes: RoutePlugin = async (app, { deps }) => {
     },
   );
 
-  app.get(
+  route.get(
     '/v1/investigate/keys/:key/events',
     {
-      schema: {
-        summary: `Raw events of a key in a range, oldest first, with an opaque cursor${RANGE_NOTE}`,
-        tags,
-        params: keyParams,
-        querystring: rangedQuery({ limit: pageLimit(limits.maxRows), cursor: z.string().max(512).optional() }, days),
-        response: { 200: ranged(eventSampleSchema), ...errorResponses(404, 422) },
-      },
-      config: keyReaders,
+      roles: keyReaders,
+      summary: `Raw events of a key in a range, oldest first, with an opaque cursor${RANGE_NOTE}`,
+      params: keyParams,
+      querystring: rangedQuery({ limit: pageLimit(limits.maxRows), cursor: z.string().max(512).optional() }, days),
+      response: { 200: ranged(eventSampleSchema), ...errorResponses(404, 422) },
     },
     async (request) => {
       const { params, query } = request;
@@ -132,17 +121,14 @@ const investigateRoutes: RoutePlugin = async (app, { deps }) => {
     },
   );
 
-  app.get(
+  route.get(
     '/v1/investigate/orgs/:org/rollup',
     {
-      schema: {
-        summary: `Per-key usage and alerts of an org over a range${RANGE_NOTE}`,
-        tags,
-        params: z.object({ org: idParam }),
-        querystring: rangedQuery({ limit: pageLimit(limits.maxRows, 50), offset: pageOffset }, days),
-        response: { 200: ranged(orgRollupSchema), ...errorResponses(422) },
-      },
-      config: investigators,
+      roles: investigators,
+      summary: `Per-key usage and alerts of an org over a range${RANGE_NOTE}`,
+      params: z.object({ org: idParam }),
+      querystring: rangedQuery({ limit: pageLimit(limits.maxRows, 50), offset: pageOffset }, days),
+      response: { 200: ranged(orgRollupSchema), ...errorResponses(422) },
     },
     async ({ params, query }) => {
       const range = await rangeOf(query.range, { org: params.org });
@@ -150,24 +136,21 @@ const investigateRoutes: RoutePlugin = async (app, { deps }) => {
     },
   );
 
-  app.get(
+  route.get(
     '/v1/investigate/export',
     {
-      schema: {
-        summary: `Stream the events of a key or an org as CSV or JSONL (row-capped)${RANGE_NOTE}`,
-        tags,
-        querystring: rangedQuery(
-          {
-            key: idParam.optional(),
-            org: idParam.optional(),
-            format: z.enum(Object.keys(EXPORT_FORMATS) as [keyof typeof EXPORT_FORMATS]).default('jsonl'),
-            rows: z.coerce.number().int().min(1).max(limits.exportMaxRows).default(limits.exportMaxRows),
-          },
-          days,
-        ).refine((q) => Boolean(q.key) !== Boolean(q.org), 'give exactly one of key or org'),
-        response: { 200: textResponse('application/x-ndjson', 'text/csv'), ...errorResponses(422) },
-      },
-      config: investigators,
+      roles: investigators,
+      summary: `Stream the events of a key or an org as CSV or JSONL (row-capped)${RANGE_NOTE}`,
+      querystring: rangedQuery(
+        {
+          key: idParam.optional(),
+          org: idParam.optional(),
+          format: z.enum(Object.keys(EXPORT_FORMATS) as [keyof typeof EXPORT_FORMATS]).default('jsonl'),
+          rows: z.coerce.number().int().min(1).max(limits.exportMaxRows).default(limits.exportMaxRows),
+        },
+        days,
+      ).refine((q) => Boolean(q.key) !== Boolean(q.org), 'give exactly one of key or org'),
+      response: { 200: textResponse('application/x-ndjson', 'text/csv'), ...errorResponses(422) },
     },
     async (request, reply) => {
       const { query } = request;

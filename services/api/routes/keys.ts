@@ -7,55 +7,45 @@ import { rangedQuery } from '../../investigate/query-limits.ts';
 import { bucketParam, featureListParam, idParam } from '../../investigate/query-params.ts';
 import type { RoutePlugin } from '../deps.ts';
 import { errorResponses } from '../route-docs.ts';
-
-const tags = ['keys'];
-const readers = { roles: ['analyst' as const, 'investigator' as const] };
+import { readers, routesOf } from '../typed-routes.ts';
 
 /** The key page for analysts: latest features against the population, and a timeline. */
 const keyRoutes: RoutePlugin = async (app, { deps }) => {
+  const route = routesOf(app, ['keys']);
   const ch = deps.clickhouse;
   const limits = deps.config.api.query;
   const params = z.object({ id: idParam });
 
-  app.get(
+  route.get(
     '/v1/features',
     {
-      schema: {
-        summary: 'Feature names, in vector order (the allowlist of investigator queries)',
-        tags,
-        response: { 200: z.object({ features: z.array(z.string()) }) },
-      },
-      config: readers,
+      roles: readers,
+      summary: 'Feature names, in vector order (the allowlist of investigator queries)',
+      response: { 200: z.object({ features: z.array(z.string()) }) },
     },
     async () => ({ features: [...FEATURE_NAMES] }),
   );
 
-  app.get(
+  route.get(
     '/v1/keys/:id/profile',
     {
-      schema: {
-        summary: "A key's latest features with population quantiles and its percentile",
-        tags,
-        params,
-        response: { 200: keyProfileSchema, ...errorResponses(404, 422) },
-      },
-      config: readers,
+      roles: readers,
+      summary: "A key's latest features with population quantiles and its percentile",
+      params,
+      response: { 200: keyProfileSchema, ...errorResponses(404, 422) },
     },
     async (request) => keyProfile(ch, limits, request.params.id),
   );
 
-  app.get(
+  route.get(
     '/v1/keys/:id/timeline',
     {
-      schema: {
-        summary:
-          "Bucketed usage and feature values of a key (same as the investigator timeline); without from/to, the key's data",
-        tags,
-        params,
-        querystring: rangedQuery({ bucket: bucketParam, features: featureListParam }, limits.maxRangeDays),
-        response: { 200: keyTimelineSchema.extend({ range: rangeViewSchema }), ...errorResponses(422) },
-      },
-      config: readers,
+      roles: readers,
+      summary:
+        "Bucketed usage and feature values of a key (same as the investigator timeline); without from/to, the key's data",
+      params,
+      querystring: rangedQuery({ bucket: bucketParam, features: featureListParam }, limits.maxRangeDays),
+      response: { 200: keyTimelineSchema.extend({ range: rangeViewSchema }), ...errorResponses(422) },
     },
     async ({ params, query }) => {
       const maxSpanMs = BUCKETS[query.bucket].ms * limits.maxRows;

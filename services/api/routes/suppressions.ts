@@ -12,13 +12,13 @@ import {
 import { principalOf } from '../auth-hook.ts';
 import type { RoutePlugin } from '../deps.ts';
 import { errorResponses, noContent } from '../route-docs.ts';
+import { analysts, readers, routesOf } from '../typed-routes.ts';
 
 const idParams = z.object({ id: z.string().min(1).max(128) });
-const tags = ['suppressions'];
-const analysts = { roles: ['analyst' as const] };
 
 /** Allowlist rules (key, org or feature) with reason and expiry; every change audited in suppression_events. */
 const suppressionRoutes: RoutePlugin = async (app, { deps }) => {
+  const route = routesOf(app, ['suppressions']);
   const store = createSuppressionStore(deps.clickhouse, deps.now);
 
   /** Closed alerts lift the actions they caused, as resolving them by hand would; a failure is logged, not fatal. */
@@ -29,30 +29,24 @@ const suppressionRoutes: RoutePlugin = async (app, { deps }) => {
       .catch((error) => log.error({ err: error, alert_id: alertId }, 'lifting actions of a suppressed alert failed'));
   }
 
-  app.get(
+  route.get(
     '/v1/suppressions',
     {
-      schema: {
-        summary: 'Suppression rules (active only unless all=true)',
-        tags,
-        querystring: z.object({ all: z.enum(['true', 'false']).default('false') }),
-        response: { 200: z.object({ suppressions: z.array(suppressionSchema) }) },
-      },
-      config: { roles: ['analyst', 'investigator'] },
+      roles: readers,
+      summary: 'Suppression rules (active only unless all=true)',
+      querystring: z.object({ all: z.enum(['true', 'false']).default('false') }),
+      response: { 200: z.object({ suppressions: z.array(suppressionSchema) }) },
     },
     async ({ query }) => ({ suppressions: await store.list({ activeOnly: query.all === 'false' }) }),
   );
 
-  app.post(
+  route.post(
     '/v1/suppressions',
     {
-      schema: {
-        summary: 'Create a suppression rule; close_matching=true also resolves the open alerts it covers',
-        tags,
-        body: requireKnownFeature(suppressionFieldsSchema.extend({ close_matching: z.boolean().default(false) })),
-        response: { 201: suppressionSchema.extend({ closed_alert_ids: z.array(z.string()) }) },
-      },
-      config: analysts,
+      roles: analysts,
+      summary: 'Create a suppression rule; close_matching=true also resolves the open alerts it covers',
+      body: requireKnownFeature(suppressionFieldsSchema.extend({ close_matching: z.boolean().default(false) })),
+      response: { 201: suppressionSchema.extend({ closed_alert_ids: z.array(z.string()) }) },
     },
     async (request, reply) => {
       const { close_matching, ...input } = request.body;
@@ -64,20 +58,17 @@ const suppressionRoutes: RoutePlugin = async (app, { deps }) => {
     },
   );
 
-  app.patch(
+  route.patch(
     '/v1/suppressions/:id',
     {
-      schema: {
-        summary: 'Change the reason or expiry of a rule',
-        tags,
-        params: idParams,
-        body: suppressionFieldsSchema
-          .pick({ reason: true, expires_at: true })
-          .partial()
-          .refine((b) => b.reason !== undefined || b.expires_at !== undefined, 'give reason or expires_at'),
-        response: { 200: suppressionSchema, ...errorResponses(404) },
-      },
-      config: analysts,
+      roles: analysts,
+      summary: 'Change the reason or expiry of a rule',
+      params: idParams,
+      body: suppressionFieldsSchema
+        .pick({ reason: true, expires_at: true })
+        .partial()
+        .refine((b) => b.reason !== undefined || b.expires_at !== undefined, 'give reason or expires_at'),
+      response: { 200: suppressionSchema, ...errorResponses(404) },
     },
     async (request) => {
       const { body } = request;
@@ -88,16 +79,13 @@ const suppressionRoutes: RoutePlugin = async (app, { deps }) => {
     },
   );
 
-  app.delete(
+  route.delete(
     '/v1/suppressions/:id',
     {
-      schema: {
-        summary: 'Delete a rule (audited; the rule stays in history)',
-        tags,
-        params: idParams,
-        response: { 204: noContent, ...errorResponses(404) },
-      },
-      config: analysts,
+      roles: analysts,
+      summary: 'Delete a rule (audited; the rule stays in history)',
+      params: idParams,
+      response: { 204: noContent, ...errorResponses(404) },
     },
     async (request, reply) => {
       await store.remove(request.params.id, principalOf(request).name);
@@ -105,16 +93,13 @@ const suppressionRoutes: RoutePlugin = async (app, { deps }) => {
     },
   );
 
-  app.get(
+  route.get(
     '/v1/suppressions/:id/history',
     {
-      schema: {
-        summary: 'Audit trail of one rule',
-        tags,
-        params: idParams,
-        response: { 200: z.object({ history: z.array(suppressionChangeSchema) }) },
-      },
-      config: { roles: ['analyst', 'investigator'] },
+      roles: readers,
+      summary: 'Audit trail of one rule',
+      params: idParams,
+      response: { 200: z.object({ history: z.array(suppressionChangeSchema) }) },
     },
     async (request) => ({ history: await store.history(request.params.id) }),
   );
