@@ -1,8 +1,10 @@
-export interface LruOptions {
+export interface LruOptions<K = unknown> {
   /** Share of `capacity` evicted at once when it is exceeded (0: just enough), so evictions come in rare rounds. */
   evictFraction?: number;
   /** Called once per eviction round with the number of entries it evicted. */
   onEvict?: (evicted: number) => void;
+  /** Called with each evicted key (the detector records it for its next delta checkpoint). */
+  onEvictKey?: (key: K) => void;
 }
 
 /**
@@ -15,15 +17,17 @@ export interface LruOptions {
 export class LruMap<K, V> {
   readonly #entries = new Map<K, V>();
   readonly #onEvict: ((evicted: number) => void) | undefined;
+  readonly #onEvictKey: ((key: K) => void) | undefined;
   readonly #keepAfterEviction: number;
   #evictions = 0;
 
   constructor(
     readonly capacity: number,
-    options: LruOptions = {},
+    options: LruOptions<K> = {},
   ) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`LruMap capacity ${capacity} must be ≥ 1`);
     this.#onEvict = options.onEvict;
+    this.#onEvictKey = options.onEvictKey;
     this.#keepAfterEviction = capacity - Math.floor(capacity * (options.evictFraction ?? 0));
   }
 
@@ -90,6 +94,7 @@ export class LruMap<K, V> {
     for (const key of this.#entries.keys()) {
       if (this.#entries.size <= this.#keepAfterEviction) break;
       this.#entries.delete(key);
+      this.#onEvictKey?.(key);
       evicted += 1;
     }
     this.#evictions += evicted;

@@ -18,8 +18,9 @@ import { buildRules } from './scorers/rules.ts';
 import type { Scorer } from './scorers/scorer.ts';
 import { type KeySnapshot, restoreKeyState, snapshotKeyState } from './state/key-snapshot.ts';
 import type { KeyState } from './state/key-state.ts';
+import { decodePipelineDelta, encodePipelineDelta } from './state/pipeline-delta.ts';
 import { decodePipelineSnapshot, encodePipelineSnapshot } from './state/pipeline-snapshot.ts';
-import { emptyCore, restoreCore, snapshotCore } from './state/pipeline-state.ts';
+import { applyDeltaCore, deltaCore, emptyCore, restoreCore, snapshotCore } from './state/pipeline-state.ts';
 import { keyStateParams } from './state/sketch-params.ts';
 import type { CapEvictionListener } from './state/state-caps.ts';
 import type { CoordinationHook, DetectorPipeline, PipelineOutput, PipelineStats } from './types.ts';
@@ -49,6 +50,14 @@ const SWEEP_EVERY_MS = 5 * 60_000;
 export interface DetectorPipelineWithState extends DetectorPipeline {
   /** The whole state (all keys, cohorts, counters, and stage 2 when it can snapshot) as JSON bytes. */
   snapshot(): Buffer;
+  /**
+   * What changed since the previous `snapshot()` or `snapshotDelta()` (keys, organisations and cohorts written or
+   * removed; counters and clock), as JSON bytes; null when there was no snapshot yet (nothing for a delta to go on).
+   * Changes are tracked only from the first snapshot or restore on, so replay never pays for them.
+   */
+  snapshotDelta(): Buffer | null;
+  /** Replays a `snapshotDelta()` taken over exactly the state this pipeline holds (validated before it changes any). */
+  applyDelta(delta: Uint8Array): void;
   /** One key's serialised state (null when the key holds no full state), for checkpoints. */
   snapshotKey(apiKeyId: string): KeySnapshot | null;
   /** Installs a key's state from `snapshotKey` output, replacing what the pipeline held for it. */
@@ -121,6 +130,7 @@ export function createDetectorPipeline(options: DetectorPipelineOptions = {}): D
     if (ts - state.firstSeen >= BASELINE_WARMUP_MS) state.baseline.update(features, ts);
     state.lastSnapshotMinute = Math.floor(ts / 60_000);
     state.dirty = false;
+    keys.changed(state);
     counters.snapshots++;
     out.features.push({
       api_key_id: state.apiKeyId,
@@ -204,14 +214,22 @@ export function createDetectorPipeline(options: DetectorPipelineOptions = {}): D
     finish,
     stats,
     snapshot: () => encodePipelineSnapshot(snapshotCore(core, coordination?.snapshot?.())),
+    snapshotDelta: () => {
+      const delta = deltaCore(core, coordination?.snapshot?.());
+      return delta ? encodePipelineDelta(delta) : null;
+    },
+    applyDelta: (bytes) => {
+      const delta = decodePipelineDelta(bytes);
+      applyDeltaCore(core, delta, params);
+      if (delta.coordination !== undefined) coordination?.restore?.(delta.coordination);
+    },
     snapshotKey: (apiKeyId) => {
       const state = keys.active.get(apiKeyId);
       return state ? snapshotKeyState(state) : null;
     },
     restoreKey: (snapshot) => {
       const state = restoreKeyState(snapshot, params);
-      keys.compacted.delete(state.apiKeyId);
-      keys.active.set(state.apiKeyId, state);
+      keys.install(state);
       orgs.addKey(state.orgId, state.apiKeyId);
     },
   };

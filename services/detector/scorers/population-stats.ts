@@ -3,6 +3,7 @@ import { FEATURE_COUNT } from '../features/feature-names.ts';
 import { FEATURE_SPECS, toScale } from '../features/feature-specs.ts';
 import type { PopulationContext } from '../scorers/scorer.ts';
 import { DecayedHistogram, type DecayedHistogramSnapshot } from '../sketches/decayed-histogram.ts';
+import type { MapChanges } from '../state/map-changes.ts';
 import { CAP_EVICT_FRACTION, type CapEvictionListener } from '../state/state-caps.ts';
 
 /** Cohort distributions follow drift over hours, not minutes. */
@@ -86,14 +87,21 @@ export class CohortStats implements PopulationContext {
 export class PopulationRegistry {
   private readonly cohorts: LruMap<string, CohortStats>;
 
-  constructor(maxCohorts = Number.MAX_SAFE_INTEGER, onCapEviction?: CapEvictionListener) {
+  constructor(
+    maxCohorts = Number.MAX_SAFE_INTEGER,
+    onCapEviction?: CapEvictionListener,
+    private readonly changes?: MapChanges,
+  ) {
     this.cohorts = new LruMap(maxCohorts, {
       evictFraction: CAP_EVICT_FRACTION,
       onEvict: (evicted) => onCapEviction?.('cohorts', evicted, maxCohorts),
+      onEvictKey: (cohort) => changes?.delete(cohort),
     });
   }
 
+  /** The cohort's statistics (created when new), marked used; callers add to them, so they count as changed. */
   get(cohort: string): CohortStats {
+    this.changes?.insert(cohort);
     let stats = this.cohorts.get(cohort);
     if (!stats) {
       stats = new CohortStats();
@@ -115,12 +123,27 @@ export class PopulationRegistry {
     return Object.fromEntries([...this.cohorts].map(([name, stats]) => [name, stats.snapshot()]));
   }
 
+  /** The cohorts `changes` names as written since the last checkpoint, in their current (LRU) order. */
+  changedEntries(changes: MapChanges): Array<[string, DecayedHistogramSnapshot[]]> {
+    return [...changes.touched].map((name) => [name, (this.cohorts.peek(name) as CohortStats).snapshot()]);
+  }
+
+  /** Replays a delta checkpoint: forgets `removed`, then (re)inserts `written` in order. */
+  applyChanges(
+    removed: readonly string[],
+    written: ReadonlyArray<readonly [string, DecayedHistogramSnapshot[]]>,
+  ): void {
+    for (const name of removed) this.cohorts.delete(name);
+    for (const [name, stats] of written) this.cohorts.set(name, CohortStats.restore(stats));
+  }
+
   static restore(
     s: Record<string, DecayedHistogramSnapshot[]>,
     maxCohorts?: number,
     onCapEviction?: CapEvictionListener,
+    changes?: MapChanges,
   ): PopulationRegistry {
-    const out = new PopulationRegistry(maxCohorts, onCapEviction);
+    const out = new PopulationRegistry(maxCohorts, onCapEviction, changes);
     for (const [name, stats] of Object.entries(s)) out.cohorts.set(name, CohortStats.restore(stats));
     return out;
   }

@@ -1,6 +1,7 @@
 import type { UsageEvent } from '../../../schemas/usage-v1.ts';
 import { Baseline } from './baseline.ts';
 import { type KeyIdentity, KeyState } from './key-state.ts';
+import type { MapChanges } from './map-changes.ts';
 import type { KeyStateParams } from './sketch-params.ts';
 import {
   type CapEvictionListener,
@@ -14,6 +15,12 @@ import {
 export interface CompactKey extends KeyIdentity {
   lastSeen: number;
   baseline: Baseline;
+}
+
+/** Where a store records the keys it changes, for delta checkpoints (`StateChanges`). */
+export interface KeyChanges {
+  active: MapChanges;
+  compacted: MapChanges;
 }
 
 export interface SweepLimits {
@@ -37,14 +44,18 @@ export class KeyStore {
     private readonly params: KeyStateParams,
     private readonly caps: Pick<StateCaps, 'activeKeys' | 'compactedKeys'> = NO_CAPS,
     private readonly onCapEviction?: CapEvictionListener,
+    readonly changes?: KeyChanges,
   ) {}
 
   /** The key's state, revived from its compacted form or created; `created` is true for a never-seen key. */
   obtain(event: UsageEvent): { state: KeyState; created: boolean } {
     const existing = this.active.get(event.api_key_id);
-    if (existing) return { state: existing, created: false };
+    if (existing) {
+      this.changes?.active.update(event.api_key_id);
+      return { state: existing, created: false };
+    }
     const compact = this.compacted.get(event.api_key_id);
-    if (compact) this.compacted.delete(event.api_key_id);
+    if (compact) this.deleteCompacted(event.api_key_id);
     else this.seen++;
     const identity: KeyIdentity = compact ?? {
       orgId: event.org_id,
@@ -56,7 +67,27 @@ export class KeyStore {
     const state = new KeyState(event.api_key_id, identity, compact?.baseline ?? new Baseline(), this.params);
     if (this.active.size >= this.caps.activeKeys) this.compactLeastRecent();
     this.active.set(event.api_key_id, state);
+    this.changes?.active.insert(event.api_key_id);
     return { state, created: !compact };
+  }
+
+  /** Records that an active key's state changed outside `obtain` (scored, restored). */
+  changed(state: KeyState): void {
+    this.changes?.active.update(state.apiKeyId);
+  }
+
+  /** Installs a restored key's full state in place of what the store held for it. */
+  install(state: KeyState): void {
+    const id = state.apiKeyId;
+    if (this.compacted.has(id)) this.deleteCompacted(id);
+    if (this.active.has(id)) this.changes?.active.update(id);
+    else this.changes?.active.insert(id);
+    this.active.set(id, state);
+  }
+
+  private deleteCompacted(id: string): void {
+    this.compacted.delete(id);
+    this.changes?.compacted.delete(id);
   }
 
   /** Active keys idle past the compaction limit (the caller scores pending ones before `compact`). */
@@ -68,6 +99,8 @@ export class KeyStore {
 
   compact(state: KeyState): void {
     this.active.delete(state.apiKeyId);
+    this.changes?.active.delete(state.apiKeyId);
+    this.changes?.compacted.insert(state.apiKeyId);
     this.compacted.set(state.apiKeyId, {
       orgId: state.orgId,
       model: state.model,
@@ -92,7 +125,7 @@ export class KeyStore {
   private forgetLeastRecent(): void {
     const cap = this.caps.compactedKeys;
     const ids = leastRecentlySeen(this.compacted, (c) => c.lastSeen, this.compacted.size - sizeAfterEviction(cap));
-    for (const id of ids) this.compacted.delete(id);
+    for (const id of ids) this.deleteCompacted(id);
     this.capEvictions.compacted += ids.length;
     this.onCapEviction?.('compacted_keys', ids.length, cap);
   }
@@ -100,7 +133,7 @@ export class KeyStore {
   evictIdle(now: number, limits: SweepLimits): void {
     for (const [key, compact] of this.compacted) {
       if (now - compact.lastSeen < limits.idleEvictMs) continue;
-      this.compacted.delete(key);
+      this.deleteCompacted(key);
       this.evicted++;
     }
   }

@@ -1,6 +1,7 @@
 import { LruMap } from '../../common/lru-map.ts';
 import { hashString } from '../../common/text/tokenize.ts';
 import { HyperLogLog } from '../sketches/hyperloglog.ts';
+import type { MapChanges } from './map-changes.ts';
 import { CAP_EVICT_FRACTION, type CapEvictionListener } from './state-caps.ts';
 
 const ORG_HLL_P = 8;
@@ -18,14 +19,20 @@ interface OrgEntry {
 export class OrgRegistry {
   private readonly orgs: LruMap<string, OrgEntry>;
 
-  constructor(maxOrgs = Number.MAX_SAFE_INTEGER, onCapEviction?: CapEvictionListener) {
+  constructor(
+    maxOrgs = Number.MAX_SAFE_INTEGER,
+    onCapEviction?: CapEvictionListener,
+    private readonly changes?: MapChanges,
+  ) {
     this.orgs = new LruMap(maxOrgs, {
       evictFraction: CAP_EVICT_FRACTION,
       onEvict: (evicted) => onCapEviction?.('orgs', evicted, maxOrgs),
+      onEvictKey: (org) => changes?.delete(org),
     });
   }
 
   addKey(orgId: string, apiKeyId: string): void {
+    this.changes?.insert(orgId);
     let entry = this.orgs.get(orgId);
     if (!entry) {
       entry = { sketch: new HyperLogLog(ORG_HLL_P), count: null };
@@ -38,6 +45,7 @@ export class OrgRegistry {
   keyCount(orgId: string): number {
     const entry = this.orgs.get(orgId);
     if (!entry) return 0;
+    this.changes?.insert(orgId);
     entry.count ??= Math.round(entry.sketch.estimate());
     return entry.count;
   }
@@ -55,8 +63,25 @@ export class OrgRegistry {
     return Object.fromEntries([...this.orgs].map(([org, entry]) => [org, entry.sketch.snapshot()]));
   }
 
-  static restore(s: Record<string, string>, maxOrgs?: number, onCapEviction?: CapEvictionListener): OrgRegistry {
-    const out = new OrgRegistry(maxOrgs, onCapEviction);
+  /** The organisations `changes` names as written since the last checkpoint, in their current (LRU) order. */
+  changedEntries(changes: MapChanges): Array<[string, string]> {
+    return [...changes.touched].map((org) => [org, (this.orgs.peek(org) as OrgEntry).sketch.snapshot()]);
+  }
+
+  /** Replays a delta checkpoint: forgets `removed`, then (re)inserts `written` in order. */
+  applyChanges(removed: readonly string[], written: ReadonlyArray<readonly [string, string]>): void {
+    for (const org of removed) this.orgs.delete(org);
+    for (const [org, text] of written)
+      this.orgs.set(org, { sketch: HyperLogLog.restore(ORG_HLL_P, text), count: null });
+  }
+
+  static restore(
+    s: Record<string, string>,
+    maxOrgs?: number,
+    onCapEviction?: CapEvictionListener,
+    changes?: MapChanges,
+  ): OrgRegistry {
+    const out = new OrgRegistry(maxOrgs, onCapEviction, changes);
     for (const [org, text] of Object.entries(s))
       out.orgs.set(org, { sketch: HyperLogLog.restore(ORG_HLL_P, text), count: null });
     return out;

@@ -4,37 +4,40 @@ import { errors } from '../../common/errors.ts';
 import { describeIssues } from '../../common/zod-issues.ts';
 import { keySnapshotSchema } from './key-snapshot.ts';
 
-const histogram = z.object({ landmark: z.number(), lastTs: z.number(), weights: z.string() });
+export const histogramSchema = z.object({ landmark: z.number(), lastTs: z.number(), weights: z.string() });
+
+export const countersSchema = z.object({
+  events: z.number(),
+  snapshots: z.number(),
+  alerts: z.number(),
+  byCategory: z.record(z.string(), z.number()),
+  byKind: z.record(z.string(), z.number()),
+  keysSeen: z.number(),
+  evicted: z.number(),
+});
+
+/** An idle key as kept: identity, last seen and its own baseline. */
+export const compactedKeySchema = z.object({
+  apiKeyId: z.string(),
+  orgId: z.string(),
+  model: z.string(),
+  endpoint: z.string(),
+  firstSeen: z.number(),
+  createdAtMs: z.number().nullable(),
+  lastSeen: z.number(),
+  baseline: z.object({ samples: z.number(), since: z.number(), data: z.string() }),
+});
 
 /** Version 1 of a whole pipeline's state: every key (active or compacted), orgs, cohorts, counters, stage 2. */
 export const pipelineSnapshotSchema = z.object({
   v: z.literal(1),
   watermark: z.number().nullable(),
   nextSweep: z.number(),
-  counters: z.object({
-    events: z.number(),
-    snapshots: z.number(),
-    alerts: z.number(),
-    byCategory: z.record(z.string(), z.number()),
-    byKind: z.record(z.string(), z.number()),
-    keysSeen: z.number(),
-    evicted: z.number(),
-  }),
+  counters: countersSchema,
   keys: z.array(keySnapshotSchema),
-  compacted: z.array(
-    z.object({
-      apiKeyId: z.string(),
-      orgId: z.string(),
-      model: z.string(),
-      endpoint: z.string(),
-      firstSeen: z.number(),
-      createdAtMs: z.number().nullable(),
-      lastSeen: z.number(),
-      baseline: z.object({ samples: z.number(), since: z.number(), data: z.string() }),
-    }),
-  ),
+  compacted: z.array(compactedKeySchema),
   orgs: z.record(z.string(), z.string()),
-  population: z.record(z.string(), z.array(histogram)),
+  population: z.record(z.string(), z.array(histogramSchema)),
   coordination: z.unknown().optional(),
 });
 

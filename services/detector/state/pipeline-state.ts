@@ -1,8 +1,10 @@
 import { PopulationRegistry } from '../scorers/population-stats.ts';
 import { Baseline } from './baseline.ts';
 import { restoreKeyState, snapshotKeyState } from './key-snapshot.ts';
-import { KeyStore } from './key-store.ts';
+import { type CompactKey, KeyStore } from './key-store.ts';
+import { StateChanges } from './map-changes.ts';
 import { OrgRegistry } from './org-registry.ts';
+import type { PipelineDelta } from './pipeline-delta.ts';
 import type { PipelineSnapshot } from './pipeline-snapshot.ts';
 import type { KeyStateParams } from './sketch-params.ts';
 import type { StateLimits } from './state-caps.ts';
@@ -23,52 +25,114 @@ export interface PipelineCore {
   counters: PipelineCounters;
   /** Latest event time seen, and the event time of the next idle-key sweep. */
   clock: { watermark: number | null; nextSweep: number };
+  /** What changed since the last checkpoint (tracked from the first checkpoint or restore on). */
+  changes: StateChanges;
 }
 
 export function emptyCore(params: KeyStateParams, limits: StateLimits): PipelineCore {
   const { caps, onCapEviction } = limits;
+  const changes = new StateChanges();
   return {
-    keys: new KeyStore(params, caps, onCapEviction),
-    orgs: new OrgRegistry(caps.orgs, onCapEviction),
-    population: new PopulationRegistry(caps.cohorts, onCapEviction),
+    keys: new KeyStore(params, caps, onCapEviction, changes),
+    orgs: new OrgRegistry(caps.orgs, onCapEviction, changes.orgs),
+    population: new PopulationRegistry(caps.cohorts, onCapEviction, changes.cohorts),
     counters: { events: 0, snapshots: 0, alerts: 0, byCategory: {}, byKind: {} },
     clock: { watermark: null, nextSweep: 0 },
+    changes,
   };
 }
 
+function countersOf({ keys, counters }: PipelineCore): PipelineSnapshot['counters'] {
+  return {
+    ...counters,
+    byCategory: { ...counters.byCategory },
+    byKind: { ...counters.byKind },
+    keysSeen: keys.seen,
+    evicted: keys.evicted,
+  };
+}
+
+const compactedEntry = (apiKeyId: string, c: CompactKey) => ({
+  apiKeyId,
+  orgId: c.orgId,
+  model: c.model,
+  endpoint: c.endpoint,
+  firstSeen: c.firstSeen,
+  createdAtMs: c.createdAtMs,
+  lastSeen: c.lastSeen,
+  baseline: c.baseline.snapshot(),
+});
+
+/** The whole state; changes are counted afresh from here (the next delta is relative to this snapshot). */
 export function snapshotCore(core: PipelineCore, coordination?: unknown): PipelineSnapshot {
-  const { keys, counters } = core;
+  const { keys } = core;
+  core.changes.restart();
   return {
     v: 1,
     watermark: core.clock.watermark,
     nextSweep: core.clock.nextSweep,
-    counters: {
-      ...counters,
-      byCategory: { ...counters.byCategory },
-      byKind: { ...counters.byKind },
-      keysSeen: keys.seen,
-      evicted: keys.evicted,
-    },
+    counters: countersOf(core),
     keys: [...keys.active.values()].map(snapshotKeyState),
-    compacted: [...keys.compacted].map(([apiKeyId, c]) => ({
-      apiKeyId,
-      orgId: c.orgId,
-      model: c.model,
-      endpoint: c.endpoint,
-      firstSeen: c.firstSeen,
-      createdAtMs: c.createdAtMs,
-      lastSeen: c.lastSeen,
-      baseline: c.baseline.snapshot(),
-    })),
+    compacted: [...keys.compacted].map(([apiKeyId, c]) => compactedEntry(apiKeyId, c)),
     orgs: core.orgs.snapshot(),
     population: core.population.snapshot(),
     ...(coordination === undefined ? {} : { coordination }),
   };
 }
 
+/**
+ * What changed since the previous checkpoint (full or delta), in replay order; changes are counted afresh from here.
+ * Null before the first full snapshot: a delta needs one under it.
+ */
+export function deltaCore(core: PipelineCore, coordination?: unknown): PipelineDelta | null {
+  const { keys, changes } = core;
+  if (!changes.tracking.on) return null;
+  const delta: PipelineDelta = {
+    v: 1,
+    delta: true,
+    watermark: core.clock.watermark,
+    nextSweep: core.clock.nextSweep,
+    counters: countersOf(core),
+    active: {
+      removed: [...changes.active.removed],
+      written: [...changes.active.touched].map((id) => snapshotKeyState(keys.active.get(id)!)),
+    },
+    compacted: {
+      removed: [...changes.compacted.removed],
+      written: [...changes.compacted.touched].map((id) => compactedEntry(id, keys.compacted.get(id)!)),
+    },
+    orgs: { removed: [...changes.orgs.removed], written: core.orgs.changedEntries(changes.orgs) },
+    cohorts: { removed: [...changes.cohorts.removed], written: core.population.changedEntries(changes.cohorts) },
+    ...(coordination === undefined ? {} : { coordination }),
+  };
+  changes.restart();
+  return delta;
+}
+
+/** Replays one delta onto the state it was taken over; afterwards the state equals the one that took it. */
+export function applyDeltaCore(core: PipelineCore, d: PipelineDelta, params: KeyStateParams): void {
+  const { keys } = core;
+  for (const id of d.active.removed) keys.active.delete(id);
+  for (const k of d.active.written) keys.active.set(k.apiKeyId, restoreKeyState(k, params));
+  for (const id of d.compacted.removed) keys.compacted.delete(id);
+  for (const { apiKeyId, baseline, ...identity } of d.compacted.written)
+    keys.compacted.set(apiKeyId, { ...identity, baseline: Baseline.restore(baseline) });
+  core.orgs.applyChanges(d.orgs.removed, d.orgs.written);
+  core.population.applyChanges(d.cohorts.removed, d.cohorts.written);
+  const { keysSeen, evicted, ...counters } = d.counters;
+  keys.seen = keysSeen;
+  keys.evicted = evicted;
+  Object.assign(core.counters, counters);
+  core.clock.watermark = d.watermark;
+  core.clock.nextSweep = d.nextSweep;
+  core.changes.restart();
+}
+
+/** The state a full snapshot holds; changes are counted from it on. */
 export function restoreCore(s: PipelineSnapshot, params: KeyStateParams, limits: StateLimits): PipelineCore {
   const { caps, onCapEviction } = limits;
-  const keys = new KeyStore(params, caps, onCapEviction);
+  const changes = new StateChanges();
+  const keys = new KeyStore(params, caps, onCapEviction, changes);
   for (const k of s.keys) keys.active.set(k.apiKeyId, restoreKeyState(k, params));
   for (const { apiKeyId, baseline, ...identity } of s.compacted) {
     keys.compacted.set(apiKeyId, { ...identity, baseline: Baseline.restore(baseline) });
@@ -76,11 +140,13 @@ export function restoreCore(s: PipelineSnapshot, params: KeyStateParams, limits:
   keys.seen = s.counters.keysSeen;
   keys.evicted = s.counters.evicted;
   const { keysSeen: _seen, evicted: _evicted, ...counters } = s.counters;
+  changes.restart();
   return {
     keys,
-    orgs: OrgRegistry.restore(s.orgs, caps.orgs, onCapEviction),
-    population: PopulationRegistry.restore(s.population, caps.cohorts, onCapEviction),
+    orgs: OrgRegistry.restore(s.orgs, caps.orgs, onCapEviction, changes.orgs),
+    population: PopulationRegistry.restore(s.population, caps.cohorts, onCapEviction, changes.cohorts),
     counters,
     clock: { watermark: s.watermark, nextSweep: s.nextSweep },
+    changes,
   };
 }

@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { UsageEvent } from '../../../schemas/usage-v1.ts';
+import { detectorEnv } from '../../../services/common/config/detector.ts';
+import { createDetectorPipeline, type DetectorPipelineWithState } from '../../../services/detector/pipeline.ts';
+import { event, extractionPrompt, HOUR, MINUTE, T0 } from '../../fixtures/detector/events.ts';
+
+/** Small caps and idle limits so a few thousand events compact, forget and evict across checkpoints. */
+const config = () =>
+  detectorEnv.parse({
+    DG_DETECTOR_IDLE_COMPACT_MS: String(HOUR),
+    DG_DETECTOR_IDLE_EVICT_MS: String(4 * HOUR),
+    DG_DETECTOR_MAX_ACTIVE_KEYS: '100',
+    DG_DETECTOR_MAX_COMPACTED_KEYS: '100',
+    DG_DETECTOR_MAX_ORGS: '30',
+    DG_DETECTOR_MAX_COHORTS: '10',
+  });
+
+/** Hour `h` of a mixed stream: a rotating crowd of keys, orgs and models, some keys idle for hours, one extractor. */
+function hour(h: number): UsageEvent[] {
+  const out: UsageEvent[] = [];
+  for (let i = 0; i < 240; i++) {
+    const k = (h * 37 + i) % 180;
+    out.push(
+      event({
+        api_key_id: `k-${k}`,
+        org_id: `org-${(k * 7 + h) % 45}`,
+        model: `model-${k % 13}`,
+        ts: T0 + h * HOUR + i * 15_000,
+        prompt_text: `message ${i} about item ${k} in hour ${h}`,
+        client_ip: `10.0.${k % 7}.${i % 5}`,
+      }),
+      event({
+        api_key_id: 'extractor',
+        org_id: 'org-x',
+        ts: T0 + h * HOUR + i * 15_000 + 1,
+        prompt_text: extractionPrompt(h * 240 + i),
+        output_tokens: 3_000,
+      }),
+    );
+  }
+  return out;
+}
+
+function feed(p: DetectorPipelineWithState, events: readonly UsageEvent[]) {
+  const out = { alerts: [] as unknown[], features: [] as unknown[] };
+  for (const e of events) {
+    const r = p.process(e);
+    out.alerts.push(...r.alerts);
+    out.features.push(...r.features);
+  }
+  return out;
+}
+
+describe('delta checkpoints of the detector state', () => {
+  it('a full checkpoint plus its deltas in order restores the state byte for byte, and it resumes identically', () => {
+    const live = createDetectorPipeline({ config: config() });
+    feed(live, hour(0));
+    const full = live.snapshot();
+    const deltas: Buffer[] = [];
+    for (let h = 1; h <= 9; h++) {
+      feed(live, hour(h));
+      deltas.push(live.snapshotDelta()!);
+    }
+    const stats = live.stats();
+    assert.ok(stats.capEvictions.activeKeys + stats.capEvictions.compactedKeys > 0, 'caps evicted keys');
+    assert.ok(stats.capEvictions.orgs > 0, 'orgs were forgotten');
+    assert.ok(stats.capEvictions.cohorts > 0, 'cohorts were forgotten');
+
+    const restored = createDetectorPipeline({ config: config(), state: full });
+    for (const d of deltas) restored.applyDelta(d);
+    // Cap eviction counts are per process (metrics), not state: a full checkpoint does not carry them either.
+    const state = ({ capEvictions: _, ...s }: ReturnType<typeof live.stats>) => s;
+    assert.deepEqual(state(restored.stats()), state(live.stats()));
+    const rest = [...hour(10), ...hour(11)];
+    const reference = createDetectorPipeline({ config: config(), state: live.snapshot() });
+    assert.equal(restored.snapshot().toString(), live.snapshot().toString());
+    assert.equal(JSON.stringify(feed(restored, rest)), JSON.stringify(feed(reference, rest)));
+    assert.equal(restored.snapshot().toString(), reference.snapshot().toString());
+  });
+
+  it('keys compacted, revived, forgotten for idleness or evicted for a cap are recorded, not resurrected', () => {
+    const live = createDetectorPipeline({ config: config() });
+    live.process(event({ api_key_id: 'gone', org_id: 'org-g', ts: T0 }));
+    live.process(event({ api_key_id: 'sleeper', org_id: 'org-s', ts: T0 }));
+    const full = live.snapshot();
+    live.process(event({ api_key_id: 'other', org_id: 'org-o', ts: T0 + 2 * HOUR }));
+    const d1 = live.snapshotDelta()!;
+    assert.equal(live.stats().compactedKeys, 2, 'both idle keys compacted');
+    live.process(event({ api_key_id: 'sleeper', org_id: 'org-s', ts: T0 + 3 * HOUR }));
+    live.process(event({ api_key_id: 'other', org_id: 'org-o', ts: T0 + 5 * HOUR + MINUTE }));
+    const d2 = live.snapshotDelta()!;
+    assert.equal(live.stats().evictedKeys, 1, "'gone' idle past the eviction limit");
+
+    const restored = createDetectorPipeline({ config: config(), state: full });
+    restored.applyDelta(d1);
+    restored.applyDelta(d2);
+    const state = JSON.parse(restored.snapshot().toString()) as {
+      keys: Array<{ apiKeyId: string }>;
+      compacted: Array<{ apiKeyId: string }>;
+    };
+    const ids = (list: Array<{ apiKeyId: string }>) => list.map((k) => k.apiKeyId).sort();
+    assert.deepEqual(ids(state.keys), ['other']);
+    assert.deepEqual(ids(state.compacted), ['sleeper'], 'revived, then compacted again; gone evicted');
+    assert.equal(restored.snapshot().toString(), live.snapshot().toString());
+  });
+
+  it('a delta holds only the keys changed since the previous checkpoint', () => {
+    const live = createDetectorPipeline();
+    for (let k = 0; k < 2_000; k++) live.process(event({ api_key_id: `k-${k}`, ts: T0 + k }));
+    const full = live.snapshot();
+    for (let k = 0; k < 20; k++) live.process(event({ api_key_id: `k-${k * 100}`, ts: T0 + 2_000 + k }));
+    const delta = live.snapshotDelta()!;
+    const parsed = JSON.parse(delta.toString()) as { active: { written: unknown[] } };
+    assert.equal(parsed.active.written.length, 20);
+    assert.ok(delta.length * 50 < full.length, `delta ${delta.length} B vs full ${full.length} B`);
+    const empty = JSON.parse(live.snapshotDelta()!.toString()) as { active: { written: unknown[]; removed: [] } };
+    assert.deepEqual([empty.active.written.length, empty.active.removed.length], [0, 0], 'nothing changed since');
+  });
+
+  it('there is no delta before a first full snapshot; a malformed delta is refused before any state changes', () => {
+    const live = createDetectorPipeline();
+    live.process(event({ ts: T0 }));
+    assert.equal(live.snapshotDelta(), null, 'replay never tracks changes');
+    const before = live.snapshot().toString();
+    assert.throws(() => live.applyDelta(Buffer.from('{"v":1,"delta":true}')), { code: 'DG_ERR_BAD_INPUT' });
+    assert.throws(() => live.applyDelta(Buffer.from('\u0000garbage')), { code: 'DG_ERR_BAD_INPUT' });
+    assert.throws(() => live.applyDelta(live.snapshot()), { code: 'DG_ERR_BAD_INPUT' }, 'a full snapshot is no delta');
+    assert.equal(live.snapshot().toString(), before);
+  });
+});
