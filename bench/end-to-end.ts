@@ -5,15 +5,23 @@ import { createClickHouse } from '../services/common/clickhouse/client.ts';
 import { ident, sql } from '../services/common/clickhouse/sql.ts';
 import { runWorker } from './lib/child.ts';
 import { ensureEventFile } from './lib/event-file.ts';
-import { benchName, createTopic, deleteTopics } from './lib/kafka.ts';
+import { benchName, createTopic, deleteTopics, topicMessages } from './lib/kafka.ts';
 import { codePath, LOADER_ARGS, REPO_ROOT } from './lib/machine.ts';
 import { formatNumber } from './lib/report.ts';
 import type { Figure } from './lib/results-schema.ts';
 import { type RunOptions, requireExport, type Scenario } from './lib/scenario.ts';
-import { analyseStep, highestSustained, type StepAnalysis, stepResultSchema } from './lib/sustained.ts';
+import {
+  analyseStep,
+  highestSustained,
+  type LatencySummary,
+  type StepAnalysis,
+  stepResultSchema,
+} from './lib/sustained.ts';
 
 const PARTITIONS = 4;
-const FULL = { rates: [1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 75_000], stepSeconds: 15, backlog: 50_000 };
+const FULL = { rates: [1_000, 2_500, 5_000, 10_000, 20_000, 30_000, 50_000], stepSeconds: 15, backlog: 50_000 };
+/** Issue 11: ≥ 20k events/s sustained; p99 from produce to the alert on `alerts` and to the queryable row ≤ 2 s. */
+const TARGET = { rate: 20_000, p99Ms: 2_000 };
 const SMOKE = { rates: [300], stepSeconds: 3, backlog: 1_000 };
 /** Passes over the event file a run may use (≈ 2.4M events at most); runs never repeat an event id. */
 const PASSES_PER_RUN = 4;
@@ -26,17 +34,21 @@ const loadResult = z.object({
 });
 type LoadResult = z.output<typeof loadResult>;
 
-/** The topic shared by every run, and a private group and database per run (each run starts a fresh service). */
+/**
+ * The topic shared by every run, and a private group, database, dead-letter and alerts topic per run (each run
+ * starts a fresh service, so its dead letters and alerts are its own). The load's event time runs ahead of the
+ * wall clock (hours of simulated traffic per minute, a year later on every pass over the file), so the future-skew
+ * guard is off, as in `make live`; with it on, every shifted event would be dead-lettered as `future_ts`.
+ */
 function sharedNames() {
   const id = benchName('e2e');
   return {
     id,
     DG_TOPIC_EVENTS: `bench-events-${id}`,
-    DG_TOPIC_DLQ: `bench-dlq-${id}`,
-    DG_TOPIC_ALERTS: `bench-alerts-${id}`,
     DG_TOPIC_KEY_ACTIONS: `bench-key-actions-${id}`,
     DG_EVENTS_PARTITIONS: String(PARTITIONS),
     DG_STREAM_HEALTH_PORT: '0',
+    DG_MAX_FUTURE_SKEW_MS: '0',
     DG_LOG_LEVEL: 'warn',
   };
 }
@@ -47,6 +59,9 @@ function runEnv(shared: ReturnType<typeof sharedNames>, iteration: number) {
     ...env,
     DG_CLICKHOUSE_DATABASE: `dg_bench_${id}_${iteration}`,
     DG_KAFKA_GROUP_INGEST: `bench-ingest-${id}-${iteration}`,
+    DG_KAFKA_GROUP_COORDINATION: `bench-coordination-${id}-${iteration}`,
+    DG_TOPIC_DLQ: `bench-dlq-${id}-${iteration}`,
+    DG_TOPIC_ALERTS: `bench-alerts-${id}-${iteration}`,
   };
 }
 
@@ -73,8 +88,18 @@ function startService(env: Record<string, string>, logPath: string) {
   };
 }
 
+function latencyText(what: string, l: LatencySummary): string {
+  return `${what} p50 ${formatNumber(l.p50Ms)} / p99 ${formatNumber(l.p99Ms)} ms (n=${l.n})`;
+}
+
 function stepLine(s: StepAnalysis): string {
-  return `${formatNumber(s.targetRate)}/s target → ${formatNumber(s.achievedRate)}/s produced, lag growth ${formatNumber(s.lagGrowthPerS)}/s, lag at end ${formatNumber(s.lagAtEnd)}, p50 ${formatNumber(s.p50Ms)} ms, p99 ${formatNumber(s.p99Ms)} ms, service ${s.serviceCores.toFixed(2)} cores: ${s.sustained ? 'sustained' : 'not sustained'}`;
+  const latencies = [
+    latencyText('to row', s.toRow),
+    latencyText('to alert', s.toAlert),
+    latencyText('to commit', s.toCommit),
+    latencyText('row poll', s.rowPoll),
+  ];
+  return `${formatNumber(s.targetRate)}/s target → ${formatNumber(s.achievedRate)}/s produced, unqueryable lag growth ${formatNumber(s.lagGrowthPerS)}/s, at end ${formatNumber(s.lagAtEnd)}, ${latencies.join(', ')}, service ${s.serviceCores.toFixed(2)} cores: ${s.sustained ? 'sustained' : 'not sustained'}`;
 }
 
 function figures(load: LoadResult, steps: StepAnalysis[]): Figure[] {
@@ -86,10 +111,23 @@ function figures(load: LoadResult, steps: StepAnalysis[]): Figure[] {
       name: 'highest sustained rate',
       unit: 'ev/s',
       value: best?.achievedRate ?? 0,
-      target: { op: '>=', value: 50_000 },
+      target: { op: '>=', value: TARGET.rate },
     },
-    { name: 'latency p50 at that rate', unit: 'ms', value: at.p50Ms },
-    { name: 'latency p99 at that rate', unit: 'ms', value: at.p99Ms, target: { op: '<=', value: 2_000 } },
+    { name: 'produce → alert p50 at that rate', unit: 'ms', value: at.toAlert.p50Ms },
+    {
+      name: 'produce → alert p99 at that rate',
+      unit: 'ms',
+      value: at.toAlert.p99Ms,
+      target: { op: '<=', value: TARGET.p99Ms },
+    },
+    { name: 'produce → row queryable p50 at that rate', unit: 'ms', value: at.toRow.p50Ms },
+    {
+      name: 'produce → row queryable p99 at that rate',
+      unit: 'ms',
+      value: at.toRow.p99Ms,
+      target: { op: '<=', value: TARGET.p99Ms },
+    },
+    { name: 'produce → committed offset p99 at that rate', unit: 'ms', value: at.toCommit.p99Ms },
     { name: 'catch-up rate over a backlog', unit: 'ev/s', value: backlog.events / backlog.seconds },
     {
       name: 'events per CPU-second of the service (catch-up)',
@@ -99,10 +137,11 @@ function figures(load: LoadResult, steps: StepAnalysis[]): Figure[] {
   ];
 }
 
-async function storedRows(o: RunOptions, database: string): Promise<number> {
+/** Distinct events stored (a redelivered event may sit in two rows until a merge collapses them). */
+async function storedEvents(o: RunOptions, database: string): Promise<number> {
   const ch = createClickHouse(o.config.clickhouse, { database });
   try {
-    const [row] = await ch.queryRaw(sql`SELECT count() AS n FROM ${ident(database)}.usage_events`);
+    const [row] = await ch.queryRaw(sql`SELECT uniqExact(event_id) AS n FROM ${ident(database)}.usage_events`);
     return Number(row?.n);
   } finally {
     await ch.command(sql`DROP DATABASE IF EXISTS ${ident(database)}`);
@@ -134,9 +173,11 @@ async function start(o: RunOptions) {
   });
   const detectorWired = /detector/i.test(readFileSync(`${REPO_ROOT}services/cli/commands/stream.ts`, 'utf8'));
   const runLines: string[] = [];
+  const runTopics: string[] = [];
   return {
     async run(iteration: number): Promise<Figure[]> {
       const env = runEnv(shared, iteration);
+      runTopics.push(env.DG_TOPIC_DLQ, env.DG_TOPIC_ALERTS);
       const service = startService(env, logPath);
       let load: LoadResult;
       try {
@@ -144,6 +185,7 @@ async function start(o: RunOptions) {
           env,
           args: [
             ...['--topic', topic, '--group', env.DG_KAFKA_GROUP_INGEST, '--partitions', String(PARTITIONS)],
+            ...['--alerts-topic', env.DG_TOPIC_ALERTS],
             ...['--input', file.path, '--rates', plan.rates.join(','), '--step-seconds', String(plan.stepSeconds)],
             ...['--service-pid', String(service.pid), '--first-pass', String(1 + iteration * PASSES_PER_RUN)],
           ],
@@ -151,10 +193,13 @@ async function start(o: RunOptions) {
       } finally {
         await service.stop();
       }
-      const stored = await storedRows(o, env.DG_CLICKHOUSE_DATABASE);
+      const stored = await storedEvents(o, env.DG_CLICKHOUSE_DATABASE);
+      const deadLettered = await topicMessages(o.config, env.DG_TOPIC_DLQ);
       const steps = load.steps.map(analyseStep);
-      // The service commits only what its sinks accepted, so at least every committed event must be stored.
-      const storedLine = `${stored >= load.committedEvents ? 'every' : 'NOT every'} committed event stored (${formatNumber(stored)} rows, ${formatNumber(load.committedEvents)} committed of ${formatNumber(load.topicEvents)} in the topic)`;
+      // The service commits only what its sinks and the dead-letter topic accepted: every committed event is either
+      // stored or dead-lettered (with its reason), never neither.
+      const accounted = stored + deadLettered >= load.committedEvents;
+      const storedLine = `${accounted ? 'every' : 'NOT every'} committed event stored or dead-lettered (${formatNumber(stored)} distinct events stored, ${formatNumber(deadLettered)} dead-lettered, ${formatNumber(load.committedEvents)} committed of ${formatNumber(load.topicEvents)} in the topic)`;
       runLines.push(
         `Run ${iteration + 1}: caught up with ${formatNumber(load.backlog.events)} events in ${load.backlog.seconds.toFixed(1)} s; ${steps.map(stepLine).join('; ')}; ${storedLine}.`,
       );
@@ -162,11 +207,11 @@ async function start(o: RunOptions) {
     },
     notes: async () => [
       `\`distillguard stream\` (${detectorWired ? 'ingest and detector' : 'ingest only: the detector was not wired into `stream` yet, so latency is to ClickHouse, not to alerts'}) in its own process, a fresh one per run with its own consumer group and database, on a shared private topic (${PARTITIONS} partitions). Each run first times how fast the service works through what the topic already holds (a ${formatNumber(plan.backlog)}-event backlog plus earlier runs' events: "catch-up rate", the service's capacity on its own), then a load process produces simulator events (${(file.bytes / file.count).toFixed(0)} bytes each; ids and event time rewritten on each pass over the file) at stepped rates for ${plan.stepSeconds} s each (up to the first step that is not sustained), keyed by api_key_id.`,
-      'Latency: from just before the producer sends a batch to the first 200 ms poll that sees the group’s committed offset past it; the service commits only after ClickHouse (and every other sink) accepted the batch, so this is produce → stored. Lag = log end − committed offset, summed over partitions. A step is sustained when the producer reached 90% of the target, the lag did not grow over its second half (< 5% of the rate per second), the service ended ≤ 2 s of traffic behind and then drained.',
+      'Latency is measured to what users see, from just before the producer sends a batch: to the row being queryable (the start of the first query of `usage_events`, polled 50 ms after the previous one returned, that finds the last event of the batch in each partition; "row poll" is how long those queries took), to the alert on the `alerts` topic (for each alert, the send time of the batch holding the event it was raised on — the event with its `raised_at`, found by event time since the load sends the time-ordered file in order — to its arrival at a consumer of the topic), and to the group’s committed offset (which waits for a detector checkpoint, `DG_CHECKPOINT_INTERVAL_MS`; rows and alerts are written before it, at-least-once). Lag = records acknowledged by the broker whose rows are not yet queryable. A step is sustained when the producer reached 90% of the target, that lag did not grow over its second half (< 5% of the rate per second), was ≤ 2 s of traffic at its end, and everything was queryable and committed within the drain time. The latency figures are at the highest sustained step, or the first step when none was sustained.',
       ...runLines,
       'Producer, broker, streaming service and ClickHouse share the same 2 cores: when the producer cannot reach a step’s rate, that step is not sustained whatever the service does, so the catch-up rate and the service’s events per CPU-second are the figures that carry over to a larger machine.',
     ],
-    close: () => deleteTopics(o.config, [topic, shared.DG_TOPIC_DLQ, shared.DG_TOPIC_ALERTS]),
+    close: () => deleteTopics(o.config, [topic, ...runTopics]),
   };
 }
 
@@ -174,7 +219,7 @@ export const endToEnd: Scenario = {
   name: 'end-to-end',
   title: 'End-to-end on real Kafka and ClickHouse',
   target:
-    'simulator → Kafka → streaming service → ClickHouse: ≥ 50k events/s sustained without growing lag, p99 ≤ 2 s.',
+    'simulator → Kafka → streaming service → ClickHouse (issue 11): ≥ 20k events/s sustained without growing lag; p99 from produce to the alert on the `alerts` topic ≤ 2 s, and to the row being queryable ≤ 2 s.',
   runs: { full: 2, smoke: 1 },
   start,
 };

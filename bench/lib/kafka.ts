@@ -44,3 +44,11 @@ export async function groupLag(admin: Admin, groupId: string, topic: string): Pr
   const done = new Map(committed[0]?.partitions.map((p) => [p.partition, Math.max(0, Number(p.offset))]) ?? []);
   return ends.reduce((sum, p) => sum + Number(p.high) - (done.get(p.partition) ?? 0), 0);
 }
+
+/** Messages a topic holds (high watermarks summed over partitions); 0 when it does not exist. */
+export async function topicMessages(config: Config, topic: string): Promise<number> {
+  return withAdmin(config, async (admin) => {
+    if (!(await admin.listTopics()).includes(topic)) return 0;
+    return (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
+  });
+}

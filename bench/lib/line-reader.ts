@@ -1,9 +1,21 @@
 import { type FileHandle, open } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 
+/** Event time moves forward by this much on each pass over the file (a non-leap year). */
+export const PASS_SHIFT_MS = 365 * 86_400_000;
+const TS = /"ts":(?:"([^"]*)"|(\d+))/;
+
+/** Event time (epoch ms) of a usage.v1 line, whether `ts` is RFC 3339 text or epoch milliseconds; NaN without one. */
+export function eventTimeOf(line: string): number {
+  const m = TS.exec(line);
+  if (!m) return Number.NaN;
+  return m[1] === undefined ? Number(m[2]) : Date.parse(m[1]);
+}
+
 /**
- * Hands out lines of a JSONL file (ending with a newline) in batches, starting over at the end. Each pass after the first rewrites the
- * event id and moves event time forward by `pass` years, so repeated events stay unique and in time order.
+ * Hands out lines of a JSONL file (ending with a newline) in batches, starting over at the end. Each pass after the
+ * first rewrites the event id and moves event time forward by `pass` × 365 days (both `ts` forms: the simulator
+ * writes some as RFC 3339 text, some as epoch milliseconds), so repeated events stay unique and in time order.
  */
 export class CyclingLineReader {
   private file: FileHandle | null = null;
@@ -41,9 +53,12 @@ export class CyclingLineReader {
 
   private rewrite(line: string): string {
     if (this.pass === 0) return line;
+    const shifted = eventTimeOf(line) + this.pass * PASS_SHIFT_MS;
     return line
       .replace('"event_id":"', `"event_id":"p${this.pass}-`)
-      .replace(/"ts":"(\d{4})/, (_, year: string) => `"ts":"${Number(year) + this.pass}`);
+      .replace(TS, (_, text: string | undefined) =>
+        text === undefined ? `"ts":${shifted}` : `"ts":"${new Date(shifted).toISOString()}"`,
+      );
   }
 
   /** Loads the next chunk's complete lines; at the end of the file starts the next pass. */

@@ -6,10 +6,20 @@ export const stepResultSchema = z.object({
   targetRate: z.number(),
   produced: z.number(),
   produceSeconds: z.number(),
-  /** Consumer-group lag (messages not yet committed) sampled while producing and draining. */
-  lag: z.array(z.object({ atS: z.number(), lag: z.number() })),
-  /** Produce → committed latency of each acknowledged batch and partition, in ms. */
-  latenciesMs: z.array(z.number()),
+  /**
+   * Sampled while producing and draining: `lag`, records acknowledged by the broker whose rows are not queryable
+   * yet (the lag users see); `committedLag`, records past the group's committed offsets (a sawtooth of the commit
+   * interval, since the service commits only with a detector checkpoint).
+   */
+  lag: z.array(z.object({ atS: z.number(), lag: z.number(), committedLag: z.number() })),
+  /** Per acknowledged batch and partition, in ms: produce → row queryable in `usage_events`. */
+  rowLatenciesMs: z.array(z.number()),
+  /** Duration of each poll for rows, in ms (the row latency's resolution). */
+  rowPollMs: z.array(z.number()),
+  /** Per alert on the `alerts` topic, in ms: produce of the event it was raised on → alert received. */
+  alertLatenciesMs: z.array(z.number()),
+  /** Per acknowledged batch and partition, in ms: produce → the group's committed offset past it. */
+  commitLatenciesMs: z.array(z.number()),
   drained: z.boolean(),
   drainSeconds: z.number(),
   /** CPU seconds the streaming service used during the step (produce + drain). */
@@ -17,16 +27,30 @@ export const stepResultSchema = z.object({
 });
 export type StepResult = z.infer<typeof stepResultSchema>;
 
+/** p50 and p99 of a set of latencies (NaN when empty), and how many there were. */
+export interface LatencySummary {
+  p50Ms: number;
+  p99Ms: number;
+  n: number;
+}
+
 export interface StepAnalysis {
   targetRate: number;
   achievedRate: number;
-  /** Least-squares growth of the lag over the second half of the produce window, messages per second. */
+  /** Least-squares growth of the (not yet queryable) lag over the second half of the produce window, per second. */
   lagGrowthPerS: number;
   lagAtEnd: number;
   sustained: boolean;
-  p50Ms: number;
-  p99Ms: number;
+  toRow: LatencySummary;
+  toAlert: LatencySummary;
+  toCommit: LatencySummary;
+  rowPoll: LatencySummary;
   serviceCores: number;
+}
+
+function summary(latenciesMs: readonly number[]): LatencySummary {
+  const at = (q: number) => (latenciesMs.length ? quantile(latenciesMs, q) : Number.NaN);
+  return { p50Ms: at(0.5), p99Ms: at(0.99), n: latenciesMs.length };
 }
 
 /** Slope of y over x by least squares; 0 for fewer than two points. */
@@ -40,8 +64,9 @@ export function slope(points: ReadonlyArray<{ x: number; y: number }>): number {
 }
 
 /**
- * A step is sustained when the producer reached 90% of the target, the lag did not grow over the second half
- * (slope under 5% of the rate), the consumer was at most 2 s of traffic behind at the end, and it drained.
+ * A step is sustained when the producer reached 90% of the target, the lag users see (records not yet queryable)
+ * did not grow over the second half (slope under 5% of the rate), was at most 2 s of traffic at the end, and every
+ * record was queryable and committed before the drain deadline.
  */
 export function analyseStep(step: StepResult): StepAnalysis {
   const achievedRate = step.produced / step.produceSeconds;
@@ -54,15 +79,16 @@ export function analyseStep(step: StepResult): StepAnalysis {
     lagGrowthPerS <= 0.05 * achievedRate &&
     lagAtEnd <= 2 * achievedRate &&
     step.drained;
-  const latency = (q: number) => (step.latenciesMs.length ? quantile(step.latenciesMs, q) : Number.NaN);
   return {
     targetRate: step.targetRate,
     achievedRate,
     lagGrowthPerS,
     lagAtEnd,
     sustained,
-    p50Ms: latency(0.5),
-    p99Ms: latency(0.99),
+    toRow: summary(step.rowLatenciesMs),
+    toAlert: summary(step.alertLatenciesMs),
+    toCommit: summary(step.commitLatenciesMs),
+    rowPoll: summary(step.rowPollMs),
     serviceCores: step.serviceCpuSeconds / (step.produceSeconds + step.drainSeconds),
   };
 }

@@ -1,22 +1,29 @@
 // With `--backlog N`: produces N usage.v1 lines to `--topic` as fast as the broker takes them, then exits.
 // Otherwise: waits for the streaming service to join `--group`, times how fast it catches up with what the topic
-// already holds, then produces at stepped rates while sampling the group's lag and the produce → committed
-// latency of every batch (offsets from the produce acks).
+// already holds, then produces at stepped rates while measuring, for every batch, produce → row queryable in
+// ClickHouse `usage_events` (the run's database, DG_CLICKHOUSE_DATABASE), produce → alert on `--alerts-topic` and
+// produce → committed offset (offsets from the produce acks), and sampling the lag users see (records whose rows
+// are not queryable yet) and the group's committed lag.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { Admin, Message, RecordMetadata } from 'kafkajs';
+import type { Admin, Consumer, Message, RecordMetadata } from 'kafkajs';
+import { z } from 'zod';
+import { createClickHouse } from '../../services/common/clickhouse/client.ts';
+import { ident, sql } from '../../services/common/clickhouse/sql.ts';
 import { loadConfig } from '../../services/common/config/index.ts';
 import { sleep } from '../../services/common/retry.ts';
 import { emitResult } from '../lib/child.ts';
+import { AlertTracker, type BatchPart, CommitTracker, RowTracker, whenCreated } from '../lib/e2e-trackers.ts';
 import { benchKafka, groupLag } from '../lib/kafka.ts';
-import { CyclingLineReader } from '../lib/line-reader.ts';
+import { CyclingLineReader, eventTimeOf } from '../lib/line-reader.ts';
 import { analyseStep, type StepResult } from '../lib/sustained.ts';
 
 const { values } = parseArgs({
   options: {
     topic: { type: 'string' },
     group: { type: 'string' },
+    'alerts-topic': { type: 'string' },
     partitions: { type: 'string' },
     input: { type: 'string' },
     rates: { type: 'string' },
@@ -32,6 +39,7 @@ const partitions = Number(values.partitions);
 const stepMs = Number(values['step-seconds']) * 1000;
 const DRAIN_MS = 45_000;
 const POLL_MS = 200;
+const ROW_POLL_MS = 50;
 const MAX_IN_FLIGHT = 16;
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
 
@@ -49,41 +57,9 @@ function partitionOf(key: string): number {
 }
 
 const KEY = /"api_key_id":"([^"]*)"/;
-interface Pending {
-  lastOffset: number;
-  sentAt: number;
-}
-
-class LatencyTracker {
-  readonly latencies: number[] = [];
-  private readonly pending = new Map<number, Pending[]>();
-
-  sent(meta: RecordMetadata[], counts: Map<number, number>, sentAt: number): void {
-    for (const m of meta) {
-      const n = counts.get(m.partition) ?? 0;
-      if (n === 0) continue;
-      const list = this.pending.get(m.partition) ?? [];
-      list.push({ lastOffset: Number(m.baseOffset) + n - 1, sentAt });
-      this.pending.set(m.partition, list);
-    }
-  }
-
-  /** Batches whose last offset is below the committed offset are stored: their latency is known now. */
-  committed(offsets: Map<number, number>, now: number): void {
-    for (const [partition, list] of this.pending) {
-      const done = offsets.get(partition) ?? -1;
-      const open = list.filter((p) => p.lastOffset >= done);
-      for (const p of list) if (p.lastOffset < done) this.latencies.push(now - p.sentAt);
-      this.pending.set(partition, open);
-    }
-  }
-
-  get outstanding(): number {
-    let n = 0;
-    for (const list of this.pending.values()) n += list.length;
-    return n;
-  }
-}
+const EVENT_ID = /"event_id":"([^"]*)"/;
+/** How long the alert watcher waits, after the last step, for alerts still on their way. */
+const ALERT_GRACE_MS = 2_000;
 
 async function committedOffsets(admin: Admin): Promise<Map<number, number>> {
   const [entry] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
@@ -105,35 +81,90 @@ const kafka = benchKafka(config);
 const admin = kafka.admin();
 const producer = kafka.producer({ allowAutoTopicCreation: false });
 const lines = new CyclingLineReader(values.input!, Number(values['first-pass']));
+const ch = createClickHouse(config.clickhouse);
 await admin.connect();
 await producer.connect();
 
-function batchOf(chunk: string[]): { messages: Message[]; counts: Map<number, number> } {
-  const counts = new Map<number, number>();
+interface Batch {
+  messages: Message[];
+  /** Per partition: the last record of the batch in it and how many records went there. */
+  parts: Map<number, Omit<BatchPart, 'lastOffset' | 'sentAt'>>;
+  firstTs: number;
+  lastTs: number;
+}
+
+function batchOf(chunk: string[]): Batch {
+  const parts: Batch['parts'] = new Map();
   const messages = chunk.map((value) => {
     const key = KEY.exec(value)?.[1] ?? '';
     const partition = partitionOf(key);
-    counts.set(partition, (counts.get(partition) ?? 0) + 1);
+    const count = (parts.get(partition)?.count ?? 0) + 1;
+    parts.set(partition, { partition, lastEventId: EVENT_ID.exec(value)?.[1] ?? '', lastKey: key, count });
     return { key, value, partition };
   });
-  return { messages, counts };
+  return { messages, parts, firstTs: eventTimeOf(chunk[0] ?? ''), lastTs: eventTimeOf(chunk.at(-1) ?? '') };
 }
 
-/** Samples lag and resolves latencies every POLL_MS until `stop()`. */
-function monitor(tracker: LatencyTracker, started: number, lag: StepResult['lag']) {
+/** The acknowledged parts of a batch, with the broker's offsets. */
+function ackedParts(batch: Batch, meta: RecordMetadata[], sentAt: number): BatchPart[] {
+  return meta.flatMap((m) => {
+    const part = batch.parts.get(m.partition);
+    return part ? [{ ...part, lastOffset: Number(m.baseOffset) + part.count - 1, sentAt }] : [];
+  });
+}
+
+/** The run's alerts topic from its beginning: every alert's `raised_at`, with the time it arrived here. */
+async function watchAlerts(alerts: AlertTracker): Promise<Consumer> {
+  const consumer = kafka.consumer({ groupId: `${group}-alert-watch`, maxWaitTimeInMs: 100 });
+  const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+  await consumer.connect();
+  await consumer.subscribe({ topic: values['alerts-topic']!, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const at = performance.now();
+      const raisedAt = Date.parse(JSON.parse(message.value?.toString() ?? '{}').raised_at);
+      if (Number.isFinite(raisedAt)) alerts.alert(raisedAt, at);
+    },
+  });
+  await joined;
+  return consumer;
+}
+
+interface Trackers {
+  rows: RowTracker;
+  commits: CommitTracker;
+  alerts: AlertTracker;
+}
+
+/** Runs `fn` every `everyMs` (after it returns) until the returned stop function is awaited. */
+function every(everyMs: number, fn: () => Promise<void>) {
   let running = true;
   const loop = (async () => {
     while (running) {
-      const [offsets, behind] = await Promise.all([committedOffsets(admin), groupLag(admin, group, topic)]);
-      const now = performance.now();
-      tracker.committed(offsets, now);
-      lag.push({ atS: (now - started) / 1000, lag: behind });
-      await sleep(POLL_MS);
+      await fn();
+      await sleep(everyMs);
     }
   })();
   return async () => {
     running = false;
     await loop;
+  };
+}
+
+/**
+ * Resolves row latencies every ROW_POLL_MS and, in a loop of its own (the broker's admin calls can be slow on a
+ * loaded machine and must not coarsen the row figures), commit latencies and both lags every POLL_MS.
+ */
+function monitor(t: Trackers, started: number, lag: StepResult['lag']) {
+  const stopRows = every(ROW_POLL_MS, () => t.rows.poll());
+  const stopCommits = every(POLL_MS, async () => {
+    const [offsets, committed] = await Promise.all([committedOffsets(admin), groupLag(admin, group, topic)]);
+    const now = performance.now();
+    t.commits.committed(offsets, now);
+    lag.push({ atS: (now - started) / 1000, lag: t.rows.unseenRecords, committedLag: committed });
+  });
+  return async () => {
+    await Promise.all([stopRows(), stopCommits()]);
   };
 }
 
@@ -143,7 +174,8 @@ async function produce(
   batchSize: number,
   limit: number,
   done: (sent: number) => boolean,
-  onAck: (meta: RecordMetadata[], counts: Map<number, number>, sentAt: number) => void,
+  onSend: (batch: Batch, sentAt: number) => void,
+  onAck: (parts: BatchPart[]) => void,
 ): Promise<number> {
   const started = performance.now();
   const inFlight: Promise<void>[] = [];
@@ -151,22 +183,26 @@ async function produce(
   while (sent < limit && !done(sent)) {
     const ahead = started + (sent / rate) * 1000 - performance.now();
     if (ahead > 1) await sleep(ahead);
-    const { messages, counts } = batchOf(await lines.take(Math.min(batchSize, limit - sent)));
+    const batch = batchOf(await lines.take(Math.min(batchSize, limit - sent)));
     const sentAt = performance.now();
-    inFlight.push(producer.send({ topic, messages }).then((meta) => onAck(meta, counts, sentAt)));
-    sent += messages.length;
+    onSend(batch, sentAt);
+    inFlight.push(
+      producer.send({ topic, messages: batch.messages }).then((meta) => onAck(ackedParts(batch, meta, sentAt))),
+    );
+    sent += batch.messages.length;
     if (inFlight.length >= MAX_IN_FLIGHT) await inFlight.shift();
   }
   await Promise.all(inFlight);
   return sent;
 }
 
-async function step(rate: number, servicePid: number): Promise<StepResult> {
-  const tracker = new LatencyTracker();
+/** One step; its alert latencies are filled in after the last step, when late alerts had time to arrive. */
+async function step(rate: number, servicePid: number, alerts: AlertTracker) {
+  const t: Trackers = { rows: new RowTracker(ch), commits: new CommitTracker(), alerts };
   const lag: StepResult['lag'] = [];
   const cpuBefore = cpuSecondsOf(servicePid);
   const started = performance.now();
-  const stopMonitor = monitor(tracker, started, lag);
+  const stopMonitor = monitor(t, started, lag);
   // Batches of about 50 ms of traffic keep the number of produce round trips low at every rate.
   const batchSize = Math.min(5_000, Math.max(500, Math.round(rate / 20)));
   const produced = await produce(
@@ -174,50 +210,93 @@ async function step(rate: number, servicePid: number): Promise<StepResult> {
     batchSize,
     Number.POSITIVE_INFINITY,
     () => performance.now() - started >= stepMs,
-    (meta, counts, sentAt) => tracker.sent(meta, counts, sentAt),
+    (batch, sentAt) => alerts.sent(batch.firstTs, batch.lastTs, sentAt),
+    (parts) => {
+      for (const p of parts) {
+        t.rows.sent(p);
+        t.commits.sent(p);
+      }
+    },
   );
-  const produceSeconds = (performance.now() - started) / 1000;
+  const producedUntil = performance.now();
+  const produceSeconds = (producedUntil - started) / 1000;
   const drainDeadline = performance.now() + DRAIN_MS;
-  while (performance.now() < drainDeadline && (tracker.outstanding > 0 || (lag.at(-1)?.lag ?? 1) > 0))
-    await sleep(POLL_MS);
+  const open = () => t.commits.outstanding > 0 || t.rows.outstanding > 0 || (lag.at(-1)?.committedLag ?? 1) > 0;
+  while (performance.now() < drainDeadline && open()) await sleep(POLL_MS);
   await stopMonitor();
-  const drained = tracker.outstanding === 0;
+  const drained = t.commits.outstanding === 0 && t.rows.outstanding === 0;
   const drainSeconds = (performance.now() - started) / 1000 - produceSeconds;
   const serviceCpuSeconds = cpuSecondsOf(servicePid) - cpuBefore;
-  const latenciesMs = tracker.latencies;
   process.stderr.write(
     `[bench] end-to-end: ${rate}/s step: ${produced} produced in ${produceSeconds.toFixed(1)} s, drained ${drained}\n`,
   );
-  return { targetRate: rate, produced, produceSeconds, lag, latenciesMs, drained, drainSeconds, serviceCpuSeconds };
+  const result: StepResult = {
+    targetRate: rate,
+    produced,
+    produceSeconds,
+    lag,
+    commitLatenciesMs: t.commits.latencies,
+    rowLatenciesMs: t.rows.latencies,
+    rowPollMs: t.rows.pollMs,
+    alertLatenciesMs: [],
+    drained,
+    drainSeconds,
+    serviceCpuSeconds,
+  };
+  return { result, window: { from: started, to: producedUntil } };
 }
 
 async function topicSize(): Promise<number> {
   return (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
 }
 
-/** From the group joining until its lag is 0: how fast the service works through what the topic holds. */
+const countRow = z.object({ n: z.coerce.number() });
+
+/** Rows in the run's `usage_events`; 0 while the service has not created the table. */
+async function storedRows(): Promise<number> {
+  const rows = await whenCreated(
+    () => ch.query(sql`SELECT count() AS n FROM ${ident(ch.database)}.usage_events`, countRow),
+    [],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+/**
+ * From the group joining until every event the topic holds is queryable (or, when some were dead-lettered, the
+ * group's committed lag is 0): how fast the service works through a backlog.
+ */
 async function catchUp(servicePid: number) {
   const joinedAt = await waitForConsumer(admin);
   const cpuBefore = cpuSecondsOf(servicePid);
   const events = await topicSize();
-  while ((await groupLag(admin, group, topic)) > 0) await sleep(POLL_MS);
+  while ((await storedRows()) < events && (await groupLag(admin, group, topic)) > 0) await sleep(POLL_MS);
   const seconds = (performance.now() - joinedAt) / 1000;
   return { events, seconds, serviceCpuSeconds: cpuSecondsOf(servicePid) - cpuBefore };
 }
 
 async function stepped(servicePid: number) {
+  const alerts = new AlertTracker();
   const backlog = await catchUp(servicePid);
   process.stderr.write(
     `[bench] end-to-end: caught up with ${backlog.events} events in ${backlog.seconds.toFixed(1)} s\n`,
   );
-  const steps: StepResult[] = [];
+  const watcher = await watchAlerts(alerts);
+  const steps: Array<Awaited<ReturnType<typeof step>>> = [];
   for (const rate of values.rates!.split(',').map(Number)) {
-    const result = await step(rate, servicePid);
-    steps.push(result);
-    if (!analyseStep(result).sustained) break;
+    const s = await step(rate, servicePid, alerts);
+    steps.push(s);
+    if (!analyseStep(s.result).sustained) break;
   }
+  await sleep(ALERT_GRACE_MS);
+  await watcher.disconnect();
+  for (const s of steps) s.result.alertLatenciesMs = alerts.latencies(s.window.from, s.window.to);
   const committed = [...(await committedOffsets(admin)).values()].reduce((sum, o) => sum + Math.max(0, o), 0);
-  return { backlog, steps, topicEvents: await topicSize(), committedEvents: committed };
+  return {
+    backlog,
+    steps: steps.map((s) => s.result),
+    topicEvents: await topicSize(),
+    committedEvents: committed,
+  };
 }
 
 async function backlogOnly(count: number) {
@@ -228,6 +307,7 @@ async function backlogOnly(count: number) {
     count,
     () => false,
     () => {},
+    () => {},
   );
   return { produced, seconds: (performance.now() - started) / 1000 };
 }
@@ -237,5 +317,6 @@ const result = values.backlog
   : await stepped(Number(values['service-pid']));
 await producer.disconnect();
 await admin.disconnect();
+await ch.close();
 await lines.close();
 emitResult(result);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { after, test } from 'node:test';
-import { CyclingLineReader } from '../../../bench/lib/line-reader.ts';
+import { CyclingLineReader, eventTimeOf } from '../../../bench/lib/line-reader.ts';
 
 const dir = mkdtempSync(`${tmpdir()}/dg-line-reader-`);
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,6 +18,19 @@ test('hands out lines in batches and starts over with unique ids and later event
     '{"event_id":"p1-e1","ts":"2027-03-05T00:00:01.000Z","api_key_id":"k"}',
     '{"event_id":"p1-e2","ts":"2027-03-05T00:00:02.000Z","api_key_id":"k"}',
   ]);
+  await reader.close();
+});
+
+test('event time in epoch milliseconds moves forward by the same 365 days as RFC 3339 text', async () => {
+  const path = `${dir}/mixed.jsonl`;
+  const text = '{"event_id":"a","ts":"2026-03-05T00:00:01.000Z","api_key_id":"k"}';
+  const millis = `{"event_id":"b","ts":${Date.parse('2026-03-05T00:00:02.000Z')},"api_key_id":"k"}`;
+  writeFileSync(path, `${text}\n${millis}\n`);
+  const reader = new CyclingLineReader(path, 1);
+  const [a, b] = await reader.take(2);
+  assert.equal(a, '{"event_id":"p1-a","ts":"2027-03-05T00:00:01.000Z","api_key_id":"k"}');
+  assert.equal(b, `{"event_id":"p1-b","ts":${Date.parse('2027-03-05T00:00:02.000Z')},"api_key_id":"k"}`);
+  assert.equal(eventTimeOf(b!) - eventTimeOf(a!), 1_000, 'still in time order');
   await reader.close();
 });
 
