@@ -34,8 +34,12 @@ export interface EventSink {
    * (next offset to read per partition). Must be idempotent; a failure blocks the commit and is retried.
    */
   checkpoint?(positions: readonly CommitPosition[]): Promise<void>;
-  /** The consumer's partitions changed; a stateful sink restores the new ones' state here. */
-  onAssignment?(assignment: Readonly<Record<string, number[]>>): Promise<void>;
+  /**
+   * The consumer's partitions changed; a stateful sink restores the new ones' state here and may return where each
+   * restored state ends: the consumer resumes those partitions there rather than at the committed offset (which may
+   * be past it when the restore fell back to an older checkpoint).
+   */
+  onAssignment?(assignment: Readonly<Record<string, number[]>>): Promise<CommitPosition[]>;
   close(): Promise<void>;
 }
 

@@ -262,6 +262,25 @@ export class StreamConsumer {
     const restoring = this.o.sinks.filter((sink) => sink.onAssignment);
     this.assignmentReady = Promise.all(
       restoring.map((sink) => this.untilAccepted(`${sink.name} restore`, () => sink.onAssignment!(assignment))),
-    ).then(() => {});
+    ).then((resumes) => this.resume(resumes.flat()));
+  }
+
+  /**
+   * Reads restored partitions on from where the sinks' restored state ends (the lowest position per partition):
+   * every sink accepted the events before a checkpoint's positions, so none is skipped, and none the state lacks is
+   * left out when a restore fell back behind the committed offset. Records fetched before the seek are stale and
+   * not accepted (`isStale`).
+   */
+  private resume(positions: readonly CommitPosition[]): void {
+    const lowest = new Map<string, CommitPosition>();
+    for (const p of positions) {
+      const key = `${p.topic}:${p.partition}`;
+      const seen = lowest.get(key);
+      if (!seen || BigInt(p.offset) < BigInt(seen.offset)) lowest.set(key, p);
+    }
+    for (const p of lowest.values()) {
+      this.log.info(p, 'partition resumes where its restored state ends');
+      this.consumer.seek(p);
+    }
   }
 }

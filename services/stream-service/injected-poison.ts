@@ -30,10 +30,10 @@ export class InjectedPoisonError extends Error {
 export function withInjectedPoison(processor: StatefulProcessor, ids: ReadonlySet<string>): StatefulProcessor {
   if (ids.size === 0) return processor;
   return {
+    ...processor,
     process(event) {
       if (ids.has(event.event_id)) throw new InjectedPoisonError(event.event_id);
       return processor.process(event);
     },
-    snapshot: () => processor.snapshot(),
   };
 }

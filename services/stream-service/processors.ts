@@ -8,7 +8,10 @@ import type { Scorer } from '../detector/scorers/scorer.ts';
 import type { CapEvictionListener } from '../detector/state/state-caps.ts';
 import type { StatefulProcessor } from './stateful-sink.ts';
 
-/** Stage 1 for one source partition: the same pipeline replay runs, without stage 2 (that runs over all partitions). */
+/**
+ * Stage 1 for one source partition: the same pipeline replay runs, without stage 2 (that runs over all partitions).
+ * Checkpointed incrementally: deltas hold only the keys changed since the previous checkpoint.
+ */
 export function detectorProcessor(
   config: Config,
   scorers: Scorer[],
@@ -17,7 +20,12 @@ export function detectorProcessor(
   onCapEviction?: CapEvictionListener,
 ): StatefulProcessor {
   const pipeline = createDetectorPipeline({ config: config.detector, scorers, thresholds, state, onCapEviction });
-  return { process: (event) => pipeline.process(event), snapshot: () => pipeline.snapshot() };
+  return {
+    process: (event) => pipeline.process(event),
+    snapshot: () => pipeline.snapshot(),
+    delta: () => pipeline.snapshotDelta(),
+    applyDelta: (delta) => pipeline.applyDelta(delta),
+  };
 }
 
 /**

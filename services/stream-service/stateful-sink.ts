@@ -5,12 +5,20 @@ import type { Logger } from '../common/logger.ts';
 import { rejectedEvent } from '../consumer/dead-letter.ts';
 import type { CommitPosition, DeadLetter, EventSink, SourcedEvent } from '../consumer/sink.ts';
 import type { KeyFeatureSnapshot, PipelineOutput } from '../detector/types.ts';
+import { restoreChain, type SavedChain } from './checkpoint-restore.ts';
 import type { CheckpointStore } from './checkpoint-store.ts';
 
-/** Event-time processing whose whole state can be saved and restored: a detector pipeline or stage 2. */
+/**
+ * Event-time processing whose whole state can be saved and restored: a detector pipeline or stage 2. One that can
+ * also say what changed since its last snapshot (`delta`, replayed by `applyDelta`) is checkpointed incrementally.
+ */
 export interface StatefulProcessor {
   process(event: UsageEvent): PipelineOutput;
+  /** The whole state; the next `delta` is relative to it. */
   snapshot(): Buffer;
+  /** What changed since the previous `snapshot` or `delta`; null when it cannot tell (then a full one is saved). */
+  delta?(): Buffer | null;
+  applyDelta?(delta: Buffer): void;
 }
 
 /** `partition`: one processor per source partition (detector); `all`: one for every partition (coordination). */
@@ -26,6 +34,8 @@ export interface StatefulSinkOptions {
   /** Builds a processor, from its saved state when there is one. */
   createProcessor(state: Buffer | null): StatefulProcessor;
   store: CheckpointStore;
+  /** Most delta checkpoints after a full one (`DG_CHECKPOINT_FULL_EVERY`); 0 saves only full checkpoints. */
+  fullEvery: number;
   persistFeatures(rows: readonly KeyFeatureSnapshot[]): Promise<void>;
   persistAlerts(alerts: readonly Alert[]): Promise<void>;
   publishAlerts(alerts: readonly Alert[]): Promise<void>;
@@ -38,6 +48,8 @@ interface Slot {
   processor: StatefulProcessor;
   /** Per source partition: events below this offset are already in the state; redeliveries are not recounted. */
   next: Map<string, bigint>;
+  /** The saved chain the state continues (the next delta goes over its last link); null: the next save is full. */
+  chain: SavedChain | null;
 }
 
 /** How far the sink got through one batch: a retry resumes at `index` and keeps what was already produced. */
@@ -125,7 +137,7 @@ export class StatefulSink implements EventSink {
     const key = this.slotKey(topic, partition);
     let slot = this.slots.get(key);
     if (!slot) {
-      slot = { processor: this.o.createProcessor(null), next: new Map() };
+      slot = { processor: this.o.createProcessor(null), next: new Map(), chain: null };
       this.slots.set(key, slot);
     }
     return slot;
@@ -136,36 +148,77 @@ export class StatefulSink implements EventSink {
     for (const p of positions) touched.set(this.slotKey(p.topic, p.partition), p);
     for (const [key, p] of touched) {
       const slot = this.slots.get(key);
-      if (!slot) continue;
-      const state = slot.processor.snapshot();
-      const partition = this.o.scope === 'all' ? ALL_PARTITIONS : p.partition;
-      await this.o.store.save(this.o.group, p.topic, partition, {
-        nextOffset: p.offset,
-        positions: Object.fromEntries([...slot.next].map(([k, v]) => [k, v.toString()])),
-        state,
-      });
-      this.log.debug({ topic: p.topic, partition, bytes: state.length }, 'checkpoint saved');
+      if (slot) await this.save(slot, p.topic, this.o.scope === 'all' ? ALL_PARTITIONS : p.partition, p.offset);
     }
   }
 
-  async onAssignment(assignment: Readonly<Record<string, number[]>>): Promise<void> {
+  /**
+   * A delta over the slot's chain while the chain is short (fewer than `fullEvery` deltas, deltas smaller in sum than
+   * its full checkpoint); otherwise, and after any failed save, a full checkpoint that starts a new chain.
+   */
+  private async save(slot: Slot, topic: string, partition: number, nextOffset: string): Promise<void> {
+    const chain = slot.chain;
+    slot.chain = null;
+    const short = chain && chain.deltas < this.o.fullEvery && chain.deltaBytes < chain.fullBytes;
+    const delta = short ? (slot.processor.delta?.() ?? null) : null;
+    const state = delta ?? slot.processor.snapshot();
+    const version = await this.o.store.save(this.o.group, topic, partition, {
+      kind: delta ? 'delta' : 'full',
+      parent: delta ? chain!.version : 0,
+      nextOffset,
+      positions: Object.fromEntries([...slot.next].map(([k, v]) => [k, v.toString()])),
+      state,
+    });
+    slot.chain =
+      delta && chain
+        ? { version, deltas: chain.deltas + 1, deltaBytes: chain.deltaBytes + state.length, fullBytes: chain.fullBytes }
+        : { version, deltas: 0, deltaBytes: 0, fullBytes: state.length };
+    this.log.debug(
+      { topic, partition, version, kind: delta ? 'delta' : 'full', bytes: state.length },
+      'checkpoint saved',
+    );
+  }
+
+  /**
+   * Restores newly assigned partitions and returns, for each, the position its restored state ends at: the consumer
+   * resumes there. Kafka's committed offset is usually that position or below it (commit after checkpoint), but it
+   * is past it when the restore fell back to an older link (a delta lost or unreadable after its offsets were
+   * committed); reading on from the committed offset would then leave events out of the state.
+   */
+  async onAssignment(assignment: Readonly<Record<string, number[]>>): Promise<CommitPosition[]> {
     const owned = new Set(Object.entries(assignment).flatMap(([t, ps]) => ps.map((p) => this.slotKey(t, p))));
     for (const key of this.slots.keys()) if (!owned.has(key)) this.slots.delete(key);
+    const resume: CommitPosition[] = [];
     for (const [topic, parts] of Object.entries(assignment)) {
       for (const partition of parts) {
         const key = this.slotKey(topic, partition);
-        if (!this.slots.has(key))
-          this.slots.set(key, await this.restore(topic, this.o.scope === 'all' ? ALL_PARTITIONS : partition));
+        if (this.slots.has(key)) continue;
+        const slot = await this.restore(topic, this.o.scope === 'all' ? ALL_PARTITIONS : partition);
+        this.slots.set(key, slot);
+        for (const [pk, offset] of slot.next) {
+          const at = pk.lastIndexOf(':');
+          const [t, p] = [pk.slice(0, at), Number(pk.slice(at + 1))];
+          if (assignment[t]?.includes(p)) resume.push({ topic: t, partition: p, offset: offset.toString() });
+        }
       }
     }
+    return resume;
   }
 
   private async restore(topic: string, partition: number): Promise<Slot> {
-    const saved = await this.o.store.load(this.o.group, topic, partition);
-    if (!saved) return { processor: this.o.createProcessor(null), next: new Map() };
-    const next = new Map(Object.entries(saved.positions).map(([k, v]) => [k, BigInt(v)]));
-    this.log.info({ topic, partition, next: saved.positions }, 'state restored from checkpoint');
-    return { processor: this.o.createProcessor(saved.state), next };
+    const restored = await restoreChain(this.o.store, this.o.group, topic, partition, this.o.createProcessor);
+    if (!restored) return { processor: this.o.createProcessor(null), next: new Map(), chain: null };
+    const { processor, positions, chain, problems, behind } = restored;
+    const next = new Map(Object.entries(positions).map(([k, v]) => [k, BigInt(v)]));
+    const where = { topic, partition, version: chain.version, deltas: chain.deltas, next: positions };
+    if (problems.length > 0 || behind)
+      this.log.error(
+        { ...where, problems },
+        'checkpoint chain broken: state restored from the last good checkpoint, events after it are read again',
+      );
+    else this.log.info(where, 'state restored from checkpoint');
+    // After a fallback the stored chain is not the state's: the next save starts a new one.
+    return { processor, next, chain: behind ? null : chain };
   }
 
   async close(): Promise<void> {

@@ -71,8 +71,9 @@ function consumer(config: Config, logger: Logger, kafka: Kafka, role: Role, sink
 }
 
 function stateful(config: Config, logger: Logger, ch: ClickHouse, outputs: DetectionOutputs) {
-  const store = createClickHouseCheckpointStore(ch, { retain: config.stream.checkpointRetain });
-  const base = { store, logger, poisonAttempts: config.stream.poisonAttempts, ...outputs };
+  const fullEvery = config.stream.checkpointFullEvery;
+  const store = createClickHouseCheckpointStore(ch, { retain: config.stream.checkpointRetain, fullEvery });
+  const base = { store, fullEvery, logger, poisonAttempts: config.stream.poisonAttempts, ...outputs };
   return {
     detector: async () => {
       // The service refuses to start on a bad model (wrong feature list, corrupt files) rather than score without it.

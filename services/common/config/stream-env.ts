@@ -16,7 +16,10 @@ export const streamEnv = z
       'Detector state checkpoint and offset commit interval (a crash replays at most this much)',
     ),
     DG_CHECKPOINT_RETAIN: int(3, 1, 1_000).describe(
-      'Detector state checkpoints kept per consumer group and partition (older ones are replaced)',
+      'Checkpoint chains (a full state and its deltas) kept per consumer group and partition (older ones are replaced)',
+    ),
+    DG_CHECKPOINT_FULL_EVERY: int(30, 0, 1_000).describe(
+      'Delta checkpoints (only the keys changed since the previous one) between two full ones (0 = always full)',
     ),
     DG_SHUTDOWN_TIMEOUT_MS: int(30_000, 1_000, 600_000).describe('Longest a graceful shutdown may take'),
     DG_MAX_FUTURE_SKEW_MS: int(3_600_000, 0, 30 * 86_400_000).describe(
@@ -39,6 +42,7 @@ export const streamEnv = z
     coordination: e.DG_COORDINATION_IN_STREAM,
     checkpointIntervalMs: e.DG_CHECKPOINT_INTERVAL_MS,
     checkpointRetain: e.DG_CHECKPOINT_RETAIN,
+    checkpointFullEvery: e.DG_CHECKPOINT_FULL_EVERY,
     healthHost: e.DG_STREAM_HEALTH_HOST,
     calibrationRefreshMs: e.DG_CALIBRATION_REFRESH_MS,
     maxFutureSkewMs: e.DG_MAX_FUTURE_SKEW_MS,

@@ -62,16 +62,31 @@ after(async () => {
   await ch.close();
 });
 
+const full = { kind: 'full', parent: 0 } as const;
+
+/** The newest checkpoint of a partition as listed, with its state. */
+async function newest(store: CheckpointStore, group: string, topic: string, partition: number) {
+  const last = (await store.list(group, topic, partition)).at(-1);
+  return last && { ...last, state: await store.read(group, topic, partition, last.version) };
+}
+
 test('only the newest N checkpoints per partition are kept, however many are saved', async () => {
-  const store = createClickHouseCheckpointStore(ch, { retain: 3 });
+  const store = createClickHouseCheckpointStore(ch, { retain: 3, fullEvery: 0 });
   for (let i = 1; i <= 40; i += 1) {
     for (const partition of [0, 1]) {
       const positions = { [`events:${partition}`]: `${i * 10}` };
-      await store.save('g', 'events', partition, { nextOffset: `${i * 10}`, positions, state: Buffer.from(`s${i}`) });
+      const checkpoint = { ...full, nextOffset: `${i * 10}`, positions, state: Buffer.from(`s${i}`) };
+      await store.save('g', 'events', partition, checkpoint);
     }
   }
-  const newest = await store.load('g', 'events', 0);
-  assert.deepEqual(newest, { nextOffset: '400', positions: { 'events:0': '400' }, state: Buffer.from('s40') });
+  assert.deepEqual(await newest(store, 'g', 'events', 0), {
+    ...full,
+    version: 40,
+    bytes: 3,
+    nextOffset: '400',
+    positions: { 'events:0': '400' },
+    state: Buffer.from('s40'),
+  });
   assert.equal(await rows(sql`consumer_group = 'g'`, true), 6);
   // OPTIMIZE is a silent no-op while a background merge runs, so it is repeated until the merge it forces happened.
   const merged = await pollUntil(
@@ -94,10 +109,34 @@ test('only the newest N checkpoints per partition are kept, however many are sav
     [380, 390, 400],
   );
   // A store that starts later (restart, rebalance) continues the sequence instead of overwriting the newest.
-  const later = createClickHouseCheckpointStore(ch, { retain: 3 });
-  await later.save('g', 'events', 0, { nextOffset: '410', positions: {}, state: Buffer.from('s41') });
-  assert.equal((await later.load('g', 'events', 0))?.nextOffset, '410');
+  const later = createClickHouseCheckpointStore(ch, { retain: 3, fullEvery: 0 });
+  await later.save('g', 'events', 0, { ...full, nextOffset: '410', positions: {}, state: Buffer.from('s41') });
+  assert.equal((await newest(later, 'g', 'events', 0))?.nextOffset, '410');
   assert.equal(await rows(sql`consumer_group = 'g' AND partition = 0`, true), 3);
+});
+
+test('with deltas, the newest chains stay whole: retain × (fullEvery + 1) checkpoints are kept', async () => {
+  const store = createClickHouseCheckpointStore(ch, { retain: 2, fullEvery: 2 });
+  let parent = 0;
+  for (let i = 1; i <= 10; i += 1) {
+    const kind = i % 3 === 1 ? 'full' : 'delta';
+    const checkpoint = { kind, parent: kind === 'full' ? 0 : parent, nextOffset: `${i}`, positions: {} } as const;
+    parent = await store.save('gd', 'events', 0, { ...checkpoint, state: Buffer.from(`s${i}`) });
+  }
+  const listed = async () =>
+    (await store.list('gd', 'events', 0)).filter((c) => c.version > 4).map((c) => [c.version, c.kind, c.parent]);
+  const expected = [
+    [5, 'delta', 4],
+    [6, 'delta', 5],
+    [7, 'full', 0],
+    [8, 'delta', 7],
+    [9, 'delta', 8],
+    [10, 'full', 0],
+  ];
+  assert.deepEqual(await listed(), expected);
+  assert.equal(await rows(sql`consumer_group = 'gd'`, true), 6, 'versions 5-10 (the previous chain 7-9 whole)');
+  assert.equal((await store.read('gd', 'events', 0, 8)).toString(), 's8');
+  await assert.rejects(store.read('gd', 'events', 0, 2), { code: 'DG_ERR_BAD_INPUT' }, 'a replaced version is gone');
 });
 
 /** The stage 1 sink over a real detector pipeline, saving to `store`. */
@@ -110,9 +149,10 @@ function detectorSink(store: CheckpointStore) {
     createProcessor: (state) => {
       const p = createDetectorPipeline({ state });
       pipelines.push(p);
-      return p;
+      return { ...p, delta: () => p.snapshotDelta() };
     },
     store,
+    fullEvery: 30,
     persistFeatures: async () => {},
     persistAlerts: async () => {},
     publishAlerts: async () => {},
@@ -123,7 +163,7 @@ function detectorSink(store: CheckpointStore) {
 }
 
 test('a checkpoint is the detector state compressed once, and a new sink restores the same state from it', async () => {
-  const store = createClickHouseCheckpointStore(ch, { retain: 3 });
+  const store = createClickHouseCheckpointStore(ch, { retain: 3, fullEvery: 30 });
   const first = detectorSink(store);
   const events = evenly(600, T0, 3 * HOUR, (i) => ({ api_key_id: `k-${i % 7}` }));
   await first.sink.write(
@@ -145,10 +185,33 @@ test('a checkpoint is the detector state compressed once, and a new sink restore
   const [restored] = second.pipelines;
   assert.deepEqual(restored!.stats(), original!.stats());
   assert.deepEqual(restored!.snapshotKey('k-3'), original!.snapshotKey('k-3'));
+
+  // Two of the seven keys send more: the next checkpoint is a delta holding just them, and full + delta restores.
+  const more = evenly(100, T0 + 3 * HOUR, HOUR, (i) => ({ api_key_id: `k-${i % 2}` }));
+  await second.sink.write(
+    more.map((event, i) => ({ event, source: { topic: 'events', partition: 3, offset: `${600 + i}` } })),
+  );
+  await second.sink.checkpoint([{ topic: 'events', partition: 3, offset: '700' }]);
+  const [saved, delta] = await store.list('g-real', 'events', 3);
+  assert.deepEqual([delta!.kind, delta!.parent, delta!.positions], ['delta', saved!.version, { 'events:3': '700' }]);
+  const written = JSON.parse((await store.read('g-real', 'events', 3, delta!.version)).toString()) as {
+    active: { written: Array<{ apiKeyId: string }> };
+  };
+  assert.deepEqual(written.active.written.map((k) => k.apiKeyId).sort(), ['k-0', 'k-1']);
+  const third = detectorSink(store);
+  assert.deepEqual(await third.sink.onAssignment({ events: [3] }), [{ topic: 'events', partition: 3, offset: '700' }]);
+  assert.equal(third.pipelines[0]!.snapshot().toString(), second.pipelines[0]!.snapshot().toString());
 });
 
 test('a checkpoint saved in the old format before the migration is still restored', async () => {
-  const store = createClickHouseCheckpointStore(ch, { retain: 3 });
-  const loaded = await store.load('g-legacy', 'events', 7);
-  assert.deepEqual(loaded, { nextOffset: '41', positions: { 'events:7': '41' }, state: legacyState });
+  const store = createClickHouseCheckpointStore(ch, { retain: 3, fullEvery: 30 });
+  const loaded = await newest(store, 'g-legacy', 'events', 7);
+  assert.deepEqual(loaded, {
+    ...full,
+    version: 1_700_000_000_000,
+    bytes: 10,
+    nextOffset: '41',
+    positions: { 'events:7': '41' },
+    state: legacyState,
+  });
 });

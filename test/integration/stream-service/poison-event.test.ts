@@ -5,9 +5,9 @@ import type { UsageEvent } from '../../../schemas/usage-v1.ts';
 import { silentLogger } from '../../../services/common/logger.ts';
 import { DLQ_HEADERS } from '../../../services/consumer/dead-letter.ts';
 import { StreamConsumer } from '../../../services/consumer/stream-consumer.ts';
-import type { Checkpoint, CheckpointStore } from '../../../services/stream-service/checkpoint-store.ts';
 import { StatefulSink } from '../../../services/stream-service/stateful-sink.ts';
 import { createTestTopics, testConfig, testKafka } from '../../helpers/infra.ts';
+import { memoryCheckpointStore } from '../../helpers/memory-checkpoint-store.ts';
 import { pollUntil } from '../../helpers/poll.ts';
 
 const EVENTS = 40;
@@ -22,14 +22,6 @@ const event = (i: number) => ({
   input_tokens: 10,
   output_tokens: 20,
 });
-
-function memoryStore(): CheckpointStore {
-  const saved = new Map<string, Checkpoint>();
-  return {
-    save: async (g, t, p, c) => void saved.set(`${g}/${t}/${p}`, c),
-    load: async (g, t, p) => saved.get(`${g}/${t}/${p}`) ?? null,
-  };
-}
 
 test('a poison event goes to the DLQ alone with its bytes and reason; the stream goes on and commits', async () => {
   const config = testConfig();
@@ -58,7 +50,8 @@ test('a poison event goes to the DLQ alone with its bytes and reason; the stream
       },
       snapshot: () => Buffer.from(''),
     }),
-    store: memoryStore(),
+    store: memoryCheckpointStore(),
+    fullEvery: 0,
     persistFeatures: async () => {},
     persistAlerts: async () => {},
     publishAlerts: async () => {},
