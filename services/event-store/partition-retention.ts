@@ -9,6 +9,15 @@ const DAY_MS = 86_400_000;
 /** The tables with a retention setting; both are partitioned by toDate(ts) (migrations 0001). */
 type RetainedTable = keyof Config['retention']['days'];
 
+/**
+ * The hourly rollup of each retained table (migration 0008), partitioned by the date of its UTC hour: the same
+ * partition id as the rows it sums, so a partition of the table goes with the same one of its rollup.
+ */
+const ROLLUPS = { usage_events: 'usage_hours', key_features: 'key_feature_hours' } as const satisfies Record<
+  RetainedTable,
+  string
+>;
+
 const partitionRow = z.object({
   partition_id: z.string(),
   partition: z.string(),
@@ -44,9 +53,10 @@ async function expiredPartitions(
 }
 
 /**
- * Drops every partition past its table's retention (ALTER TABLE … DROP PARTITION ID, valid on 18.16 and current
- * ClickHouse, which has TTL but 18.16 has not); tables with 0 days are kept forever and not even read. Each drop is
- * logged with the table, the partition and its newest row.
+ * Drops every partition past its table's retention, and the same partition of its hourly rollup (ALTER TABLE … DROP
+ * PARTITION ID, valid on 18.16 and current ClickHouse, which has TTL but 18.16 has not; dropping a partition the
+ * rollup lacks is a no-op); tables with 0 days are kept forever and not even read. Each drop is logged with the
+ * table, the partition and its newest row.
  */
 export async function dropExpiredPartitions(
   ch: ClickHouse,
@@ -60,6 +70,9 @@ export async function dropExpiredPartitions(
     const cutMs = nowMs - days * DAY_MS;
     for (const p of await expiredPartitions(ch, table, cutMs)) {
       await ch.command(sql`ALTER TABLE ${ident(ch.database)}.${ident(table)} DROP PARTITION ID ${p.partition_id}`);
+      await ch.command(
+        sql`ALTER TABLE ${ident(ch.database)}.${ident(ROLLUPS[table])} DROP PARTITION ID ${p.partition_id}`,
+      );
       const entry = { table, partition: p.partition, newestRow: new Date(p.newest_s * 1000).toISOString() };
       logger.info({ ...entry, retention_days: days }, 'retention: dropped a partition past its retention');
       dropped.push(entry);

@@ -1,11 +1,19 @@
 import { z } from 'zod';
 import type { ClickHouse } from '../common/clickhouse/client.ts';
-import { joinSql, sql, trusted } from '../common/clickhouse/sql.ts';
+import { ident, joinSql, type SqlQuery, sql, trusted } from '../common/clickhouse/sql.ts';
 import { table } from '../common/clickhouse/table.ts';
 import { inRange, type TimeRange } from '../common/clickhouse/time-range.ts';
 import { errors } from '../common/errors.ts';
 import { FEATURE_NAMES } from '../detector/features/feature-names.ts';
 import { limitSettings, type QueryLimits, withQueryLimits } from './query-limits.ts';
+import {
+  type HourSplit,
+  hasRawRemainder,
+  MAX_DUPLICATE_HOURS,
+  rawRemainder,
+  rollupHours,
+  splitHours,
+} from './rollup-hours.ts';
 
 /** Bucket widths; the SQL function is chosen from this table, never from input text. */
 export const BUCKETS = {
@@ -19,9 +27,10 @@ export const featureNameSchema = z.enum(FEATURE_NAMES);
 
 /**
  * Distinct prompts per bucket by the best fingerprint each event has: the gateway's sha256, else a hash of the text,
- * else the SimHash (near-duplicates then count once); events with none are not counted.
+ * else the SimHash (near-duplicates then count once); events with none are not counted. As an aggregate state, the
+ * same expression as `usage_hours.prompts` (migration 0008), so raw and rolled-up hours merge.
  */
-const DISTINCT_PROMPTS = trusted(`uniqExactIf(
+const DISTINCT_PROMPTS_STATE = trusted(`uniqExactIfState(
   multiIf(prompt_sha256 != '', prompt_sha256, prompt_text != '', toString(cityHash64(prompt_text)), prompt_simhash),
   prompt_sha256 != '' OR prompt_text != '' OR prompt_simhash != '')`);
 
@@ -45,36 +54,121 @@ const featureRowSchema = z.object({
   values: z.array(z.number().nullable()),
 });
 
-/** Usage per bucket (requests, tokens, distinct prompts) and mean feature values, oldest first. */
+const hourRowSchema = z.object({ h: z.coerce.number() });
+
+/** Whole hours of one key whose rollup holds a redelivered event or a rewritten snapshot (read raw instead). */
+async function duplicateHours(
+  ch: ClickHouse,
+  limits: QueryLimits,
+  rollup: 'usage_hours' | 'key_feature_hours',
+  key: string,
+  split: HourSplit,
+) {
+  const distinct = rollup === 'usage_hours' ? trusted('uniqExactMerge(events)') : trusted('uniqExactMerge(snapshots)');
+  const rows = await ch.query(
+    sql`SELECT toUInt32(hour) AS h FROM ${table(ch, rollup)} WHERE api_key_id = ${key} AND ${rollupHours(split)}
+        GROUP BY hour HAVING countMerge(inserted_rows) != ${distinct} ORDER BY h LIMIT ${MAX_DUPLICATE_HOURS + 1}
+        ${limitSettings(limits, MAX_DUPLICATE_HOURS + 1)}`,
+    hourRowSchema,
+  );
+  return rows.map((r) => r.h);
+}
+
+/**
+ * The rollup's whole hours without `duplicates`, then the raw rest as the same aggregate states (UNION ALL), merged
+ * per bucket: sums, maxima, means and distinct counts come out as the raw query's alone would give them.
+ */
+async function timelinePart<T extends z.ZodType>(
+  ch: ClickHouse,
+  limits: QueryLimits,
+  key: string,
+  split: HourSplit | null,
+  parts: {
+    rollup: 'usage_hours' | 'key_feature_hours';
+    raw: 'usage_events' | 'key_features';
+    /** Bucket expression over `h` (the hour or, for raw rows, the bucket itself). */
+    outer: SqlQuery;
+    rollupColumns: SqlQuery;
+    rawStates: SqlQuery;
+    tail: SqlQuery;
+    range: TimeRange;
+    schema: T;
+  },
+) {
+  let duplicates = split ? await duplicateHours(ch, limits, parts.rollup, key, split) : [];
+  let cut = split;
+  if (duplicates.length > MAX_DUPLICATE_HOURS) {
+    cut = null;
+    duplicates = [];
+  }
+  const selects: SqlQuery[] = [];
+  if (cut) {
+    const clean = duplicates.length
+      ? sql`AND toUInt32(hour) NOT IN (${joinSql(
+          duplicates.map((h) => sql`${h}`),
+          ', ',
+        )})`
+      : sql``;
+    selects.push(
+      sql`SELECT hour AS h, ${parts.rollupColumns} FROM ${table(ch, parts.rollup)}
+          WHERE api_key_id = ${key} AND ${rollupHours(cut)} ${clean}`,
+    );
+  }
+  if (hasRawRemainder(cut, duplicates.length))
+    selects.push(
+      sql`SELECT ${parts.rawStates} FROM ${table(ch, parts.raw)} FINAL
+          WHERE api_key_id = ${key} AND ${inRange(parts.range)} AND ${rawRemainder(cut, duplicates)} GROUP BY h`,
+    );
+  return ch.query(sql`SELECT ${parts.outer} FROM (${joinSql(selects, ' UNION ALL ')}) ${parts.tail}`, parts.schema);
+}
+
+/**
+ * Usage per bucket (requests, tokens, distinct prompts) and mean feature values, oldest first. Hour and day buckets
+ * read the hourly rollups (migration 0008) for whole hours and the raw tables only for the rest; minute buckets
+ * read the raw tables.
+ */
 export async function keyTimeline(ch: ClickHouse, limits: QueryLimits, req: TimelineRequest) {
   const bucket = BUCKETS[req.bucket];
   const buckets = Math.ceil((req.range.toMs - req.range.fromMs) / bucket.ms);
   if (buckets > limits.maxRows)
     throw errors.badInput(`${buckets} ${req.bucket} buckets exceed ${limits.maxRows}; choose a wider bucket or range`);
-  const at = trusted(`toUInt32(${bucket.fn}(ts))`);
-  const featureMeans = req.features.length
-    ? joinSql(
-        req.features.map(
-          (f) => sql`avgIf(feature_values[indexOf(feature_names, ${f})], indexOf(feature_names, ${f}) > 0)`,
-        ),
-        ', ',
-      )
-    : sql``;
+  const split = req.bucket === 'minute' ? null : splitHours(req.range);
+  const at = trusted(`toUInt32(${bucket.fn}(h))`);
+  const rawAt = trusted(`${bucket.fn}(ts) AS h`);
+  const tail = sql`GROUP BY bucket_s ORDER BY bucket_s LIMIT ${buckets} ${limitSettings(limits, buckets)}`;
+  const present = (f: string) => sql`indexOf(feature_names, ${f}) > 0`;
+  const column = (f: string, i: number) => sql`${ident(`avg_${f}`)} AS ${ident(`a${i}`)}`;
+  const rawMean = (f: string, i: number) =>
+    sql`avgIfState(feature_values[indexOf(feature_names, ${f})], ${present(f)}) AS ${ident(`a${i}`)}`;
+  const merged = joinSql(
+    req.features.map((_, i) => sql`avgIfMerge(${ident(`a${i}`)})`),
+    ', ',
+  );
+  const withFeatures = (pieces: SqlQuery[]) => (req.features.length ? sql`, ${joinSql(pieces, ', ')}` : sql``);
   return withQueryLimits(limits, async () => {
     const [usage, features] = await Promise.all([
-      ch.query(
-        sql`SELECT ${at} AS bucket_s, count() AS requests, sum(input_tokens) AS input_tokens,
-              sum(output_tokens) AS output_tokens, ${DISTINCT_PROMPTS} AS distinct_prompts
-            FROM ${table(ch, 'usage_events')} FINAL WHERE api_key_id = ${req.key} AND ${inRange(req.range)}
-            GROUP BY bucket_s ORDER BY bucket_s LIMIT ${buckets} ${limitSettings(limits, buckets)}`,
-        usageRowSchema,
-      ),
-      ch.query(
-        sql`SELECT ${at} AS bucket_s, max(score) AS score, [${featureMeans}] AS values
-            FROM ${table(ch, 'key_features')} FINAL WHERE api_key_id = ${req.key} AND ${inRange(req.range)}
-            GROUP BY bucket_s ORDER BY bucket_s LIMIT ${buckets} ${limitSettings(limits, buckets)}`,
-        featureRowSchema,
-      ),
+      timelinePart(ch, limits, req.key, split, {
+        rollup: 'usage_hours',
+        raw: 'usage_events',
+        outer: sql`${at} AS bucket_s, countMerge(n) AS requests, sumMerge(i) AS input_tokens,
+                   sumMerge(o) AS output_tokens, uniqExactIfMerge(p) AS distinct_prompts`,
+        rollupColumns: sql`inserted_rows AS n, in_tokens AS i, out_tokens AS o, prompts AS p`,
+        rawStates: sql`${rawAt}, countState() AS n, sumState(input_tokens) AS i, sumState(output_tokens) AS o,
+                       ${DISTINCT_PROMPTS_STATE} AS p`,
+        tail,
+        range: req.range,
+        schema: usageRowSchema,
+      }),
+      timelinePart(ch, limits, req.key, split, {
+        rollup: 'key_feature_hours',
+        raw: 'key_features',
+        outer: sql`${at} AS bucket_s, maxMerge(s) AS score, [${merged}] AS values`,
+        rollupColumns: sql`max_score AS s${withFeatures(req.features.map(column))}`,
+        rawStates: sql`${rawAt}, maxState(score) AS s${withFeatures(req.features.map(rawMean))}`,
+        tail,
+        range: req.range,
+        schema: featureRowSchema,
+      }),
     ]);
     return mergeBuckets(usage, features, req.features);
   });

@@ -1,12 +1,28 @@
 import { z } from 'zod';
 import type { ClickHouse } from '../common/clickhouse/client.ts';
-import { sql, trusted } from '../common/clickhouse/sql.ts';
+import { ident, joinSql, type SqlQuery, sql, trusted } from '../common/clickhouse/sql.ts';
 import { table } from '../common/clickhouse/table.ts';
 import { inRange, type TimeRange } from '../common/clickhouse/time-range.ts';
+import { FEATURE_NAMES, type FeatureName } from '../detector/features/feature-names.ts';
 import { limitSettings, type QueryLimits, withQueryLimits } from './query-limits.ts';
+import {
+  type HourSplit,
+  hasRawRemainder,
+  MAX_DUPLICATE_HOURS,
+  rawRemainder,
+  rollupHours,
+  splitHours,
+} from './rollup-hours.ts';
 
-/** Aggregations offered over a feature; the SQL function comes from this table, never from input text. */
-export const AGGREGATIONS = { max: 'max', avg: 'avg', p90: 'quantile(0.9)' } as const;
+/**
+ * Aggregations offered over a feature, and their SQL, never taken from input text: the rollup column prefix
+ * (migration 0008), the state of raw rows and the merge over both.
+ */
+export const AGGREGATIONS = {
+  max: { column: 'max', state: 'maxIfState', merge: 'maxIfMerge' },
+  avg: { column: 'avg', state: 'avgIfState', merge: 'avgIfMerge' },
+  p90: { column: 'p90', state: 'quantileIfState(0.9)', merge: 'quantileIfMerge(0.9)' },
+} as const;
 export type Aggregation = keyof typeof AGGREGATIONS;
 
 export interface TopKeysRequest {
@@ -35,21 +51,72 @@ export const topKeysSchema = z.object({
   next_offset: z.number().nullable(),
 });
 
-/** Keys ranked by a feature over a range (ties by key id), one page at `offset`. */
+const keyHourSchema = z.object({ api_key_id: z.string(), h: z.coerce.number() });
+
+/**
+ * Key-hours of the whole hours that the rollup cannot answer for this feature: a rewritten snapshot (more rows
+ * inserted than distinct snapshots) or rows written before the feature existed (fewer names than its position).
+ */
+async function duplicateKeyHours(ch: ClickHouse, limits: QueryLimits, feature: string, split: HourSplit) {
+  const position = FEATURE_NAMES.indexOf(feature as FeatureName) + 1;
+  const rows = await ch.query(
+    sql`SELECT api_key_id, toUInt32(hour) AS h FROM ${table(ch, 'key_feature_hours')} WHERE ${rollupHours(split)}
+        GROUP BY api_key_id, hour
+        HAVING countMerge(inserted_rows) != uniqExactMerge(snapshots) OR minMerge(fewest_features) < ${position}
+        LIMIT ${MAX_DUPLICATE_HOURS + 1} ${limitSettings(limits, MAX_DUPLICATE_HOURS + 1)}`,
+    keyHourSchema,
+  );
+  return rows.map((r) => ({ key: r.api_key_id, hourS: r.h }));
+}
+
+/**
+ * Keys ranked by a feature over a range (ties by key id), one page at `offset`. Whole hours come from the hourly
+ * rollup `key_feature_hours`, the rest (ragged ends, key-hours the rollup cannot answer) from `key_features` FINAL,
+ * as the same aggregate states merged per key.
+ */
 export async function topKeys(ch: ClickHouse, limits: QueryLimits, req: TopKeysRequest) {
-  const agg = trusted(AGGREGATIONS[req.agg]);
+  const agg = AGGREGATIONS[req.agg];
   const org = req.org ? sql`AND org_id = ${req.org}` : sql``;
-  const rows = await withQueryLimits(limits, () =>
-    ch.query(
-      sql`SELECT api_key_id, any(org_id) AS key_org, ${agg}(feature_values[indexOf(feature_names, ${req.feature})]) AS value,
-            count() AS snapshots, max(score) AS max_score
-          FROM ${table(ch, 'key_features')} FINAL
-          WHERE ${inRange(req.range)} AND indexOf(feature_names, ${req.feature}) > 0 ${org}
+  const rows = await withQueryLimits(limits, async () => {
+    let split = splitHours(req.range);
+    let skip = split ? await duplicateKeyHours(ch, limits, req.feature, split) : [];
+    if (skip.length > MAX_DUPLICATE_HOURS) {
+      split = null;
+      skip = [];
+    }
+    const selects: SqlQuery[] = [];
+    if (split) {
+      const clean = skip.length
+        ? sql`AND (api_key_id, toUInt32(hour)) NOT IN (${joinSql(
+            skip.map((k) => sql`(${k.key}, ${k.hourS})`),
+            ', ',
+          )})`
+        : sql``;
+      selects.push(
+        sql`SELECT api_key_id, org_id AS o, ${ident(`${agg.column}_${req.feature}`)} AS v, inserted_rows AS n,
+              max_score AS s
+            FROM ${table(ch, 'key_feature_hours')} WHERE ${rollupHours(split)} ${org} ${clean}`,
+      );
+    }
+    if (hasRawRemainder(split, skip.length)) {
+      const index = sql`indexOf(feature_names, ${req.feature})`;
+      selects.push(
+        sql`SELECT api_key_id, org_id AS o, ${trusted(agg.state)}(feature_values[${index}], ${index} > 0) AS v,
+              countState() AS n, maxState(score) AS s
+            FROM ${table(ch, 'key_features')} FINAL
+            WHERE ${inRange(req.range)} AND ${index} > 0 ${org} AND ${rawRemainder(split, [], skip)}
+            GROUP BY api_key_id, o`,
+      );
+    }
+    return ch.query(
+      sql`SELECT api_key_id, any(o) AS key_org, ${trusted(agg.merge)}(v) AS value, countMerge(n) AS snapshots,
+            maxMerge(s) AS max_score
+          FROM (${joinSql(selects, ' UNION ALL ')})
           GROUP BY api_key_id ORDER BY value DESC, api_key_id LIMIT ${req.limit + 1} OFFSET ${req.offset}
           ${limitSettings(limits, req.limit + 1)}`,
       rowSchema,
-    ),
-  );
+    );
+  });
   const more = rows.length > req.limit;
   return {
     feature: req.feature,

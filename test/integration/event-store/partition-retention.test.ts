@@ -57,6 +57,15 @@ async function agesLeft(table: 'usage_events' | 'key_features'): Promise<number[
   return rows.map((r) => Math.round((NOW - r.ts_ms) / DAY_MS)).sort((a, b) => b - a);
 }
 
+/** Ages in days of the hours left in a table's hourly rollup (migration 0008). */
+async function rollupAgesLeft(rollup: 'usage_hours' | 'key_feature_hours'): Promise<number[]> {
+  const rows = await ch.query(
+    sql`SELECT DISTINCT toUInt32(hour) AS hour_s FROM ${ident(ch.database)}.${ident(rollup)}`,
+    z.object({ hour_s: z.coerce.number() }),
+  );
+  return rows.map((r) => Math.round((NOW - r.hour_s * 1000) / DAY_MS)).sort((a, b) => b - a);
+}
+
 const retention = (env: Record<string, string>) => loadConfig(env).retention;
 
 test('0 days (the default) keeps every partition of both tables', async () => {
@@ -78,6 +87,9 @@ test('usage_events at 30 days: only the partitions older than 30 days are droppe
   );
   assert.deepEqual(await agesLeft('usage_events'), [29, 0]);
   assert.deepEqual(await agesLeft('key_features'), AGES);
+  // The hourly rollups follow their tables.
+  assert.deepEqual(await rollupAgesLeft('usage_hours'), [29, 0]);
+  assert.deepEqual(await rollupAgesLeft('key_feature_hours'), AGES);
   // A second pass finds nothing more to drop.
   assert.deepEqual(
     await dropExpiredPartitions(ch, retention({ DG_RETENTION_USAGE_EVENTS_DAYS: '30' }), silentLogger, NOW),
@@ -98,4 +110,5 @@ test('key_features at 1 day keeps only today; each table follows its own setting
   );
   assert.deepEqual(await agesLeft('key_features'), [0]);
   assert.deepEqual(await agesLeft('usage_events'), [29, 0]);
+  assert.deepEqual(await rollupAgesLeft('key_feature_hours'), [0]);
 });
