@@ -29,6 +29,7 @@ const options = soakOptions();
 const id = uniqueName('soak');
 const PARTITIONS = 4;
 const RETAIN = 3;
+const FULL_EVERY = 30;
 const env: Record<string, string> = {
   DG_CLICKHOUSE_DATABASE: `dg_${id}`,
   DG_TOPIC_EVENTS: `events-${id}`,
@@ -41,6 +42,7 @@ const env: Record<string, string> = {
   DG_ACTIONS_READER_GROUP_PREFIX: `key-actions-reader-${id}`,
   DG_EVENTS_PARTITIONS: String(PARTITIONS),
   DG_CHECKPOINT_RETAIN: String(RETAIN),
+  DG_CHECKPOINT_FULL_EVERY: String(FULL_EVERY),
   DG_LOG_LEVEL: 'info',
 };
 const config = loadConfig({ ...process.env, ...env });
@@ -152,8 +154,9 @@ async function main(): Promise<number> {
   const streamSlope = growthPercentPerHour(warm.map((r) => ({ atMs: r.atMs, value: r.streamRss }) satisfies Sample));
   const serveSlope = growthPercentPerHour(warm.map((r) => ({ atMs: r.atMs, value: r.serveRss })));
   const maxLag = Math.max(0, ...warm.map((r) => Math.max(r.ingestLag, r.stage2Lag)));
-  // Stage 1 checkpoints one row per partition, stage 2 one for the whole stream: each keeps RETAIN slots.
-  const checkpointBound = (PARTITIONS + 1) * RETAIN;
+  // Stage 1 checkpoints one row per partition, stage 2 one for the whole stream: each keeps RETAIN chains of at most
+  // FULL_EVERY deltas after a full checkpoint, in RETAIN x (FULL_EVERY + 1) slots.
+  const checkpointBound = (PARTITIONS + 1) * RETAIN * (FULL_EVERY + 1);
   const rssJudged = options.checkRss ? '' : ' (reported only: SOAK_CHECK_RSS=0)';
   const checks = [
     ['both processes stayed up', alive],

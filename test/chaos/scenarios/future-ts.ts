@@ -29,7 +29,8 @@ async function committedBoth(ctx: ChaosContext, offsets: number): Promise<void> 
  * event-time clock followed the largest `ts` seen and idle compaction wiped every key.
  */
 export async function futureEvent(ctx: ChaosContext, opts: { events: number }): Promise<ScenarioResult> {
-  const worker = await ctx.worker('future-ts');
+  // Full checkpoints only: the newest checkpoint's size is then the whole state's, which is what this compares.
+  const worker = await ctx.worker('future-ts', { DG_CHECKPOINT_FULL_EVERY: '0' });
   worker.start();
   const half = opts.events / 2;
   await ctx.produce(0, half);
