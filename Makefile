@@ -39,8 +39,9 @@ status: ## show whether Kafka and ClickHouse are up
 migrate: install ## apply ClickHouse migrations (idempotent)
 	./bin/distillguard migrate
 
-lint: install ## biome lint + format check, and imports in services/ only in the declared direction (test/unit/architecture/layers.ts), no two files in services/ of one name
+lint: install ## biome lint + format check, knip (no unused file, export, type or dependency; entries in knip.json), imports in services/ only in the declared direction (test/unit/architecture/layers.ts), no two files in services/ of one name
 	npx biome check --error-on-warnings .
+	npx knip --no-progress
 	node --import tsx --test test/unit/architecture/layering.test.ts test/unit/architecture/unique-basenames.test.ts
 
 format: install ## apply biome fixes and formatting

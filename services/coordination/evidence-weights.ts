@@ -1,26 +1,11 @@
-import type { EvidenceDimension } from './key-evidence.ts';
-
 /**
  * Base strength of one shared value by kind: a shared template is the strongest single sign of one operator, a
  * system prompt or an overlapping vocabulary next; infrastructure and timing only rank a cluster content formed.
  */
 const BASE_WEIGHT: Record<string, number> = { t: 0.7, s: 0.6, v: 0.5, p: 0.6, a: 0.5, h: 0.4, m: 0.4 };
-const DIMENSION: Record<string, EvidenceDimension> = {
-  t: 'content',
-  s: 'content',
-  v: 'content',
-  a: 'infra',
-  p: 'infra',
-  h: 'timing',
-  m: 'timing',
-};
 
 function kindOf(token: string): string {
   return token.slice(0, token.indexOf(':'));
-}
-
-export function dimensionOf(token: string): EvidenceDimension {
-  return DIMENSION[kindOf(token)]!;
 }
 
 export function baseWeight(token: string): number {

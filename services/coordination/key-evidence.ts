@@ -16,8 +16,6 @@ export interface KeyEvidence {
   timing: string[];
 }
 
-export type EvidenceDimension = keyof KeyEvidence;
-
 export const NO_EVIDENCE: KeyEvidence = Object.freeze({ content: [], infra: [], timing: [] });
 
 /** Smallest guaranteed count a value needs: at least 2 and `minShare` of the key's traffic. */

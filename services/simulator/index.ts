@@ -8,18 +8,14 @@ import { buildPopulation } from './population.ts';
 import type { GroundTruth } from './truth.ts';
 
 export type { TimedEvent } from './key-stream.ts';
-export { DEFAULT_POPULATION, type SimulationOptions, simulationOptionsSchema } from './options.ts';
+export type { SimulationOptions } from './options.ts';
 export {
   type Archetype,
   ATTACK_ARCHETYPES,
   BENIGN_ARCHETYPES,
-  type CampaignTruth,
   type GroundTruth,
   groundTruthSchema,
-  isAttackArchetype,
   type KeyTruth,
-  type PromptMode,
-  promptModeSchema,
 } from './truth.ts';
 
 /** A simulated dataset: events in global event-time order (re-iterable, same events each time) and the truth. */

@@ -9,11 +9,11 @@ export const CONTEXT_FEATURES: readonly FeatureName[] = IDENTITY_FEATURES;
 
 const CONTEXT_SET = new Set<string>(CONTEXT_FEATURES);
 
-/** What a key does: volume, timing, what it asks and what it harvests. */
-export const BEHAVIOUR_FEATURES: readonly FeatureName[] = FEATURE_NAMES.filter((name) => !CONTEXT_SET.has(name));
-
-/** The inputs of the tfjs models, in this order: behaviour only, so no model can alert on context. */
-export const MODEL_FEATURES = BEHAVIOUR_FEATURES;
+/**
+ * The inputs of the tfjs models, in this order: the behaviour features only (what a key does: volume, timing, what it
+ * asks and what it harvests), so no model can alert on context.
+ */
+export const MODEL_FEATURES: readonly FeatureName[] = FEATURE_NAMES.filter((name) => !CONTEXT_SET.has(name));
 
 /** Index of each model input in the full feature vector. */
 export const MODEL_FEATURE_INDEX: readonly number[] = MODEL_FEATURES.map((name) => FEATURE_INDEX[name]);

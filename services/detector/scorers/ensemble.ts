@@ -149,5 +149,3 @@ export function createEnsemble(
     },
   };
 }
-
-export type Ensemble = ReturnType<typeof createEnsemble>;

@@ -12,7 +12,7 @@ import {
 } from './randomised-options.ts';
 import { buildPopulation } from './randomised-population.ts';
 
-export { type RandomisedOptions, randomisedOptionsSchema } from './randomised-options.ts';
+export type { RandomisedOptions } from './randomised-options.ts';
 
 /** A randomised-family dataset, plus which human prompts it used and why not when it fell back. */
 export interface RandomisedDataset extends Dataset {
