@@ -1,3 +1,4 @@
+import { checkpoint } from './checkpoint.ts';
 import { endToEnd } from './end-to-end.ts';
 import { gatewayDecisions } from './gateway-decisions.ts';
 import { hotPath } from './hot-path.ts';
@@ -11,6 +12,7 @@ export const SCENARIOS: readonly Scenario[] = [
   hotPath,
   endToEnd,
   memory,
+  checkpoint,
   gatewayDecisions,
   investigatorQueries,
   kafkaClient,
