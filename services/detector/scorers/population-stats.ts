@@ -2,6 +2,7 @@ import { LruMap } from '../../common/lru-map.ts';
 import { FEATURE_COUNT } from '../features/feature-names.ts';
 import { FEATURE_SPECS, toScale } from '../features/feature-specs.ts';
 import type { PopulationContext } from '../scorers/scorer.ts';
+import { appendedFields } from '../sketches/codec.ts';
 import { DecayedHistogram, type DecayedHistogramSnapshot } from '../sketches/decayed-histogram.ts';
 import type { MapChanges } from '../state/map-changes.ts';
 import { CAP_EVICT_FRACTION, type CapEvictionListener } from '../state/state-caps.ts';
@@ -70,14 +71,10 @@ export class CohortStats implements PopulationContext {
 
   /** A snapshot written before features were appended restores with empty histograms for the new ones. */
   static restore(s: DecayedHistogramSnapshot[]): CohortStats {
-    if (s.length > FEATURE_COUNT)
-      throw new RangeError(`cohort snapshot has ${s.length} features, expected ${FEATURE_COUNT}`);
     return new CohortStats(
-      Array.from({ length: FEATURE_COUNT }, (_, f) => {
-        const h = s[f];
-        if (!h) return newHistogram(f);
+      appendedFields(s, FEATURE_COUNT, 'cohort snapshot').map((h, f) => {
         const spec = FEATURE_SPECS[f]!;
-        return DecayedHistogram.restore(spec.lo, spec.hi, BUCKETS, COHORT_HALF_LIFE_MS, h);
+        return h ? DecayedHistogram.restore(spec.lo, spec.hi, BUCKETS, COHORT_HALF_LIFE_MS, h) : newHistogram(f);
       }),
     );
   }

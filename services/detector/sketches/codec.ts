@@ -9,16 +9,25 @@ interface ArrayType<T> {
 }
 
 /**
- * Decodes a snapshot array of exactly `items` into a fresh, aligned array (a Buffer view from base64 may not be
- * aligned for wide types). With `atMost`, fewer whole items are accepted too (a snapshot written before fields were
- * appended); the caller pads.
+ * Decodes a snapshot array of exactly `items` (without `items`: any whole number) into a fresh, aligned array (a
+ * Buffer view from base64 may not be aligned for wide types).
  */
-export function decodeArray<T>(Type: ArrayType<T>, text: string, items: number, atMost = false): T {
+export function decodeArray<T>(Type: ArrayType<T>, text: string, items?: number): T {
   const bytes = new Uint8Array(Buffer.from(text, 'base64'));
   const count = bytes.byteLength / Type.BYTES_PER_ELEMENT;
-  if (atMost ? !Number.isInteger(count) || count > items : count !== items) {
-    const expected = `${atMost ? 'at most ' : ''}${Type.BYTES_PER_ELEMENT * items}`;
+  if (items === undefined ? !Number.isInteger(count) : count !== items) {
+    const expected = items === undefined ? `a multiple of ${Type.BYTES_PER_ELEMENT}` : Type.BYTES_PER_ELEMENT * items;
     throw new RangeError(`snapshot array has ${bytes.byteLength} bytes, expected ${expected}`);
   }
   return new Type(bytes.buffer);
+}
+
+/**
+ * The per-field items of a snapshot as `fields` items: one written before fields were appended (a new feature) has
+ * fewer, and the missing ones are undefined for the caller to start empty, so adding a field does not invalidate
+ * checkpoints. More fields than expected is an error.
+ */
+export function appendedFields<T>(stored: ArrayLike<T>, fields: number, what: string): Array<T | undefined> {
+  if (stored.length > fields) throw new RangeError(`${what} holds ${stored.length} fields, expected at most ${fields}`);
+  return Array.from({ length: fields }, (_, i) => stored[i]);
 }

@@ -1,4 +1,4 @@
-import { decodeArray, encodeArray } from './codec.ts';
+import { appendedFields, decodeArray, encodeArray } from './codec.ts';
 
 /** Weights are rescaled before they could lose precision. */
 const RESCALE_ABOVE = 2 ** 40;
@@ -52,14 +52,12 @@ export class DecayedSums {
     return { landmark: this.landmark, sums: encodeArray(this.sums) };
   }
 
-  /**
-   * Restores a snapshot; one written before fields were appended (fewer fields) restores with the new fields at 0,
-   * so adding a feature does not invalidate checkpoints. More fields than expected is an error.
-   */
+  /** Restores a snapshot; one written before fields were appended restores with the new fields at 0. */
   static restore(fields: number, halfLifeMs: number, s: DecayedSumsSnapshot): DecayedSums {
     const out = new DecayedSums(fields, halfLifeMs);
     out.landmark = s.landmark;
-    out.sums.set(decodeArray(Float64Array, s.sums, fields, true));
+    const stored = appendedFields(decodeArray(Float64Array, s.sums), fields, 'decayed sums snapshot');
+    out.sums = Float64Array.from(stored, (sum) => sum ?? 0);
     return out;
   }
 }

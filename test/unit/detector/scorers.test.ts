@@ -214,6 +214,17 @@ describe('population statistics and scorer', () => {
     const small = scorer.score(input(vector({ req_per_hour: 10_000 }), { population: cohort(50) }));
     assert.equal(small.score, 0);
   });
+
+  it('restores a snapshot taken before features were appended, the new ones empty; refuses one with more', () => {
+    const full = stats.snapshot();
+    const restored = CohortStats.restore(full.slice(0, F.req_per_hour + 1));
+    assert.equal(restored.percentile(F.req_per_hour, 120), stats.percentile(F.req_per_hour, 120));
+    assert.equal(restored.samples, stats.samples);
+    const empty = new CohortStats().snapshot();
+    assert.deepEqual(restored.snapshot()[FEATURE_COUNT - 1], empty[FEATURE_COUNT - 1], 'appended: an empty histogram');
+    assert.deepEqual(CohortStats.restore(full).snapshot(), full);
+    assert.throws(() => CohortStats.restore([...full, full[0]!]), /holds \d+ fields, expected at most/);
+  });
 });
 
 describe('baseline scorer', () => {
