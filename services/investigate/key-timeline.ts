@@ -43,6 +43,7 @@ export interface TimelineRequest {
 
 const usageRowSchema = z.object({
   bucket_s: z.coerce.number(),
+  dup: z.coerce.number(),
   requests: z.coerce.number(),
   input_tokens: z.coerce.number(),
   output_tokens: z.coerce.number(),
@@ -50,6 +51,7 @@ const usageRowSchema = z.object({
 });
 const featureRowSchema = z.object({
   bucket_s: z.coerce.number(),
+  dup: z.coerce.number(),
   score: z.number().nullable(),
   values: z.array(z.number().nullable()),
 });
@@ -74,52 +76,67 @@ async function duplicateHours(
   return rows.map((r) => r.h);
 }
 
+interface TimelinePart<T extends z.ZodType<{ dup: number }>> {
+  rollup: 'usage_hours' | 'key_feature_hours';
+  raw: 'usage_events' | 'key_features';
+  /** Bucket expression and merges over `h` (the hour or, for raw rows, the bucket itself) and the states below. */
+  outer: SqlQuery;
+  /** Rollup columns as the states; `n` (inserted rows) and `d` (distinct events or snapshots) among them. */
+  rollupColumns: SqlQuery;
+  /** The same states from raw rows read with FINAL. */
+  rawStates: SqlQuery;
+  tail: SqlQuery;
+  range: TimeRange;
+  /** Rows with `dup`, the flag DUPLICATE_FLAG adds. */
+  schema: T;
+}
+
+/** Buckets holding a row more than once: more rows inserted than distinct events or snapshots. */
+const DUPLICATE_FLAG = trusted('countMerge(n) != uniqExactMerge(d) AS dup');
+
 /**
  * The rollup's whole hours without `duplicates`, then the raw rest as the same aggregate states (UNION ALL), merged
- * per bucket: sums, maxima, means and distinct counts come out as the raw query's alone would give them.
+ * per bucket: sums, maxima, means and distinct counts come out as the raw query's alone would give them. The first
+ * query trusts every whole hour and flags the buckets holding a duplicate; only when one does, the hours holding one
+ * are looked up and the query runs again with them read raw.
  */
-async function timelinePart<T extends z.ZodType>(
+async function timelinePart<T extends z.ZodType<{ dup: number }>>(
   ch: ClickHouse,
   limits: QueryLimits,
   key: string,
   split: HourSplit | null,
-  parts: {
-    rollup: 'usage_hours' | 'key_feature_hours';
-    raw: 'usage_events' | 'key_features';
-    /** Bucket expression over `h` (the hour or, for raw rows, the bucket itself). */
-    outer: SqlQuery;
-    rollupColumns: SqlQuery;
-    rawStates: SqlQuery;
-    tail: SqlQuery;
-    range: TimeRange;
-    schema: T;
-  },
+  parts: TimelinePart<T>,
 ) {
-  let duplicates = split ? await duplicateHours(ch, limits, parts.rollup, key, split) : [];
-  let cut = split;
-  if (duplicates.length > MAX_DUPLICATE_HOURS) {
-    cut = null;
-    duplicates = [];
-  }
-  const selects: SqlQuery[] = [];
-  if (cut) {
-    const clean = duplicates.length
-      ? sql`AND toUInt32(hour) NOT IN (${joinSql(
-          duplicates.map((h) => sql`${h}`),
-          ', ',
-        )})`
-      : sql``;
-    selects.push(
-      sql`SELECT hour AS h, ${parts.rollupColumns} FROM ${table(ch, parts.rollup)}
-          WHERE api_key_id = ${key} AND ${rollupHours(cut)} ${clean}`,
+  const run = (cut: HourSplit | null, duplicates: number[]) => {
+    const selects: SqlQuery[] = [];
+    if (cut) {
+      const clean = duplicates.length
+        ? sql`AND toUInt32(hour) NOT IN (${joinSql(
+            duplicates.map((h) => sql`${h}`),
+            ', ',
+          )})`
+        : sql``;
+      selects.push(
+        sql`SELECT hour AS h, ${parts.rollupColumns} FROM ${table(ch, parts.rollup)}
+            WHERE api_key_id = ${key} AND ${rollupHours(cut)} ${clean}`,
+      );
+    }
+    if (hasRawRemainder(cut, duplicates.length))
+      selects.push(
+        sql`SELECT ${parts.rawStates} FROM ${table(ch, parts.raw)} FINAL
+            WHERE api_key_id = ${key} AND ${inRange(parts.range)} AND ${rawRemainder(cut, duplicates)} GROUP BY h`,
+      );
+    return ch.query(
+      sql`SELECT ${parts.outer}, ${DUPLICATE_FLAG} FROM (${joinSql(selects, ' UNION ALL ')}) ${parts.tail}`,
+      parts.schema,
     );
+  };
+  let rows = await run(split, []);
+  if (split && rows.some((r) => r.dup)) {
+    const duplicates = await duplicateHours(ch, limits, parts.rollup, key, split);
+    rows = duplicates.length > MAX_DUPLICATE_HOURS ? await run(null, []) : await run(split, duplicates);
   }
-  if (hasRawRemainder(cut, duplicates.length))
-    selects.push(
-      sql`SELECT ${parts.rawStates} FROM ${table(ch, parts.raw)} FINAL
-          WHERE api_key_id = ${key} AND ${inRange(parts.range)} AND ${rawRemainder(cut, duplicates)} GROUP BY h`,
-    );
-  return ch.query(sql`SELECT ${parts.outer} FROM (${joinSql(selects, ' UNION ALL ')}) ${parts.tail}`, parts.schema);
+  return rows;
 }
 
 /**
@@ -152,9 +169,9 @@ export async function keyTimeline(ch: ClickHouse, limits: QueryLimits, req: Time
         raw: 'usage_events',
         outer: sql`${at} AS bucket_s, countMerge(n) AS requests, sumMerge(i) AS input_tokens,
                    sumMerge(o) AS output_tokens, uniqExactIfMerge(p) AS distinct_prompts`,
-        rollupColumns: sql`inserted_rows AS n, in_tokens AS i, out_tokens AS o, prompts AS p`,
-        rawStates: sql`${rawAt}, countState() AS n, sumState(input_tokens) AS i, sumState(output_tokens) AS o,
-                       ${DISTINCT_PROMPTS_STATE} AS p`,
+        rollupColumns: sql`inserted_rows AS n, events AS d, in_tokens AS i, out_tokens AS o, prompts AS p`,
+        rawStates: sql`${rawAt}, countState() AS n, uniqExactState(ts, event_id) AS d, sumState(input_tokens) AS i,
+                       sumState(output_tokens) AS o, ${DISTINCT_PROMPTS_STATE} AS p`,
         tail,
         range: req.range,
         schema: usageRowSchema,
@@ -163,8 +180,10 @@ export async function keyTimeline(ch: ClickHouse, limits: QueryLimits, req: Time
         rollup: 'key_feature_hours',
         raw: 'key_features',
         outer: sql`${at} AS bucket_s, maxMerge(s) AS score, [${merged}] AS values`,
-        rollupColumns: sql`max_score AS s${withFeatures(req.features.map(column))}`,
-        rawStates: sql`${rawAt}, maxState(score) AS s${withFeatures(req.features.map(rawMean))}`,
+        rollupColumns: sql`inserted_rows AS n, snapshots AS d, max_score AS s${withFeatures(req.features.map(column))}`,
+        rawStates: sql`${rawAt}, countState() AS n, uniqExactState(ts_ms) AS d, maxState(score) AS s${withFeatures(
+          req.features.map(rawMean),
+        )}`,
         tail,
         range: req.range,
         schema: featureRowSchema,
@@ -208,7 +227,7 @@ function mergeBuckets(
     byBucket.set(s, empty);
     return empty;
   };
-  for (const { bucket_s, ...counts } of usage) Object.assign(entry(bucket_s), counts);
+  for (const { bucket_s, dup: _, ...counts } of usage) Object.assign(entry(bucket_s), counts);
   for (const f of features) {
     const e = entry(f.bucket_s);
     e.score = f.score;
