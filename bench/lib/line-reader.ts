@@ -2,7 +2,7 @@ import { type FileHandle, open } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 
 /** Event time moves forward by this much on each pass over the file (a non-leap year). */
-export const PASS_SHIFT_MS = 365 * 86_400_000;
+const PASS_SHIFT_MS = 365 * 86_400_000;
 const TS = /"ts":(?:"([^"]*)"|(\d+))/;
 
 /** Event time (epoch ms) of a usage.v1 line, whether `ts` is RFC 3339 text or epoch milliseconds; NaN without one. */

@@ -43,6 +43,15 @@ export interface StreamHealth {
 }
 
 /**
+ * How often the flush timer looks at the batch's age: a row waits at most `maxMs` plus this before its flush starts
+ * (it was `maxMs / 2`, half a second more at the default 1 s; the check is a comparison, so 10 times a second costs
+ * nothing).
+ */
+export function flushCheckMs(maxMs: number): number {
+  return Math.max(10, Math.min(100, Math.floor(maxMs / 4)));
+}
+
+/**
  * Kafka → validate → bounded batch → sinks → dead letters → commit. Offsets are committed only after every sink
  * and the dead-letter topic accepted the batch; a failing sink is retried with backoff while fetching stops.
  */
@@ -114,7 +123,7 @@ export class StreamConsumer {
       partitionsConsumedConcurrently: 1,
       eachBatch: (payload) => this.onBatch(payload),
     });
-    this.timer = setInterval(() => this.flushIfDue(), Math.max(10, Math.floor(this.o.maxMs / 2)));
+    this.timer = setInterval(() => this.flushIfDue(), flushCheckMs(this.o.maxMs));
     this.state.running = true;
     this.log.info({ maxRows: this.o.maxRows, maxMs: this.o.maxMs }, 'consuming');
   }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { UsageEvent } from '../../../schemas/usage-v1.ts';
 import { BatchBuffer } from '../../../services/consumer/batch-buffer.ts';
+import { flushCheckMs } from '../../../services/consumer/stream-consumer.ts';
 
 const event = { event_id: 'e' } as UsageEvent;
 const at = (partition: number, offset: number) => ({ topic: 't', partition, offset: String(offset) });
@@ -49,4 +50,11 @@ test('records of revoked partitions are dropped with their offsets', () => {
   const batch = b.take();
   assert.equal(batch.events.length, 1);
   assert.deepEqual([...batch.commits.get('t')!.keys()], [1]);
+});
+
+test('the flush timer looks at the batch often enough that a row waits at most maxMs + 100 ms', () => {
+  assert.equal(flushCheckMs(1_000), 100, 'the default 1 s batch: checked every 100 ms, not every 500');
+  assert.equal(flushCheckMs(60_000), 100);
+  assert.equal(flushCheckMs(200), 50, 'short batches: a quarter of their age');
+  assert.equal(flushCheckMs(10), 10, 'never a busy loop');
 });
