@@ -55,23 +55,13 @@ const TRAIN_VARIANTS = [0, 1];
 /** Benign keys per randomised training run at keys-scale 1 (the family's heavy segments are a third of them). */
 const RANDOMISED_BENIGN_KEYS = 900;
 const HELD_OUT_VARIANTS = [2];
-/** Segment-jitter sigma of the jittered training runs (randomised-options.ts `segmentJitter`). */
-const TRAINING_JITTER = 0.6;
-/**
- * The randomised family's training runs: each tuning variant at its own scale, one stressed run of each, then four
- * half-size runs with every segment's and attack's outputs and rates drawn anew (four draws per segment, so the
- * models see segments unlike the variants' own shapes).
- */
-const RANDOMISED_RUNS: ReadonlyArray<{ variant: 'r1' | 'r2'; keys?: number } & StressRegime> = [
+/** The randomised family's training runs: each tuning variant at its own scale, then one stressed run of each. */
+const RANDOMISED_RUNS = [
   { variant: 'r1' },
   { variant: 'r2' },
   { variant: 'r1', outScale: 2 },
   { variant: 'r2', rateScale: 2 },
-  { variant: 'r1', segmentJitter: TRAINING_JITTER, keys: 0.5 },
-  { variant: 'r2', segmentJitter: TRAINING_JITTER, keys: 0.5 },
-  { variant: 'r1', segmentJitter: TRAINING_JITTER, keys: 0.5 },
-  { variant: 'r2', segmentJitter: TRAINING_JITTER, keys: 0.5 },
-];
+] as const;
 
 /** Training seeds on variants 0–1, an unseen seed on the same variants, an unseen seed on variant 2 only. */
 function runSpecs(options: Pick<SplitOptions, 'seed' | 'hours' | 'keysScale' | 'trainRuns' | 'randomised'>): RunSpec[] {
@@ -83,15 +73,14 @@ function runSpecs(options: Pick<SplitOptions, 'seed' | 'hours' | 'keysScale' | '
     variants: TRAIN_VARIANTS,
   }));
   // Domain-randomised tuning traffic, so the models cannot learn the classic simulator's network and account tells.
-  // Stress regimes (outputs twice as long, rates doubled, segments jittered) so the models learn behaviour, not one
-  // scale or one shape per segment.
+  // Two of them in stress regimes (outputs twice as long, rates doubled) so the models learn behaviour, not one scale.
   const benignKeys = Math.round(RANDOMISED_BENIGN_KEYS * options.keysScale);
-  const randomised = (options.randomised ? RANDOMISED_RUNS : []).map(({ keys = 1, ...run }, i) => ({
+  const randomised = (options.randomised ? RANDOMISED_RUNS : []).map((run, i) => ({
     ...base,
     role: 'train' as const,
     seed: options.seed + 100 + i,
     variants: TRAIN_VARIANTS,
-    randomised: { ...run, benignKeys: Math.round(benignKeys * keys) },
+    randomised: { ...run, benignKeys },
   }));
   return [
     ...train,
@@ -144,7 +133,7 @@ export function describeTraining(options: SplitOptions, splits: Splits): Trainin
   const rows = [...splits.train, ...splits.validation];
   return {
     generator:
-      `distillguard simulate (classic, keys scale ${options.keysScale}; randomised r1 and r2 tuning variants, each also in stress regimes: outputs ×2, rates ×2, segments jittered σ ${TRAINING_JITTER}) through the detector pipeline; ` +
+      `distillguard simulate (classic, keys scale ${options.keysScale}; randomised r1 and r2 tuning variants, each also in a stress regime: outputs ×2, rates ×2) through the detector pipeline; ` +
       `snapshots thinned to one per key per ${options.strideMs / 60_000} min; ` +
       `${Math.round(options.validationShare * 100)}% of training keys held back for calibration`,
     hours: options.hours,

@@ -19,8 +19,7 @@ export const usage = `usage: distillguard train [--seed N --hours H --out DIR --
        distillguard train --from-clickhouse [--from T --to T] [--held-out-days N] [--out DIR --version V]
 
   --seed N             first training seed (default 1); classic runs use N, N+1, …, randomised r1/r2 N+100, N+101,
-                       r1 with outputs ×2, r2 with rates ×2 N+102, N+103, and r1, r2, r1, r2 at half size
-                       with segments jittered (σ 0.6) N+104 to N+107;
+                       and r1 with outputs ×2, r2 with rates ×2 N+102, N+103;
                        held-out classic N+1000 (seed) and N+2000 (variant 2)
   --hours H            simulated hours per run (default 12)
   --keys-scale X       multiply the simulator's default population (default 1)
