@@ -1,23 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { silentLogger } from '../../../services/common/logger.ts';
-import { StreamConsumer } from '../../../services/consumer/stream-consumer.ts';
-import { StatefulSink } from '../../../services/stream-service/stateful-sink.ts';
 import { countingProcessor } from '../../helpers/counting-processor.ts';
 import { createTestTopics, testConfig, testKafka } from '../../helpers/infra.ts';
 import { memoryCheckpointStore } from '../../helpers/memory-checkpoint-store.ts';
 import { pollUntil } from '../../helpers/poll.ts';
+import { detectorSinkFor, ingestConsumer, numberedEvent } from '../../helpers/stream-harness.ts';
 
 const EVENTS = 20;
-const event = (i: number) => ({
-  event_id: `evt-${i}`,
-  ts: Date.parse('2026-03-02T00:00:00Z') + i * 1_000,
-  api_key_id: 'key-1',
-  org_id: 'org-1',
-  model: 'model-x',
-  input_tokens: 10,
-  output_tokens: 20,
-});
 
 test('a restore that falls back behind the committed offsets reads the partition again from there', async () => {
   const config = testConfig();
@@ -31,17 +20,14 @@ test('a restore that falls back behind the committed offsets reads the partition
   await producer.connect();
   await producer.send({
     topic: events,
-    messages: Array.from({ length: EVENTS }, (_, i) => ({ value: JSON.stringify(event(i)) })),
+    messages: Array.from({ length: EVENTS }, (_, i) => ({ value: JSON.stringify(numberedEvent(i, 1)) })),
   });
   await producer.disconnect();
 
   const store = memoryCheckpointStore();
   const run = async (until: (p: ReturnType<typeof countingProcessor>) => boolean) => {
     const processors: Array<ReturnType<typeof countingProcessor>> = [];
-    const sink = new StatefulSink({
-      name: 'detector',
-      group: config.kafka.groups.ingest,
-      scope: 'partition',
+    const sink = detectorSinkFor(config, {
       createProcessor: (state) => {
         const p = countingProcessor(state);
         processors.push(p);
@@ -49,25 +35,8 @@ test('a restore that falls back behind the committed offsets reads the partition
       },
       store,
       fullEvery: 10,
-      persistFeatures: async () => {},
-      persistAlerts: async () => {},
-      publishAlerts: async () => {},
-      poisonAttempts: 3,
-      logger: silentLogger,
     });
-    const consumer = new StreamConsumer({
-      kafka,
-      groupId: config.kafka.groups.ingest,
-      topic: events,
-      dlqTopic: dlq,
-      sinks: [sink],
-      maxRows: 5,
-      maxMs: 100,
-      commitIntervalMs: 0,
-      sessionTimeoutMs: 10_000,
-      fromBeginning: true,
-      logger: silentLogger,
-    });
+    const consumer = ingestConsumer(kafka, config, [sink], 5);
     await consumer.start();
     try {
       await pollUntil(

@@ -2,26 +2,16 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Alert } from '../../../schemas/alert-v1.ts';
 import type { UsageEvent } from '../../../schemas/usage-v1.ts';
-import { silentLogger } from '../../../services/common/logger.ts';
 import { DLQ_HEADERS } from '../../../services/consumer/dead-letter.ts';
-import { StreamConsumer } from '../../../services/consumer/stream-consumer.ts';
-import { StatefulSink } from '../../../services/stream-service/stateful-sink.ts';
 import { createTestTopics, testConfig, testKafka } from '../../helpers/infra.ts';
 import { memoryCheckpointStore } from '../../helpers/memory-checkpoint-store.ts';
 import { pollUntil } from '../../helpers/poll.ts';
+import { detectorSinkFor, ingestConsumer, numberedEvent } from '../../helpers/stream-harness.ts';
 
 const EVENTS = 40;
 const POISON = 'evt-17';
 
-const event = (i: number) => ({
-  event_id: `evt-${i}`,
-  ts: 1_772_366_400_000 + i * 1000,
-  api_key_id: `key-${i % 5}`,
-  org_id: 'org-1',
-  model: 'model-x',
-  input_tokens: 10,
-  output_tokens: 20,
-});
+const event = (i: number) => numberedEvent(i);
 
 test('a poison event goes to the DLQ alone with its bytes and reason; the stream goes on and commits', async () => {
   const config = testConfig();
@@ -38,10 +28,7 @@ test('a poison event goes to the DLQ alone with its bytes and reason; the stream
   await producer.disconnect();
 
   const processed: string[] = [];
-  const detector = new StatefulSink({
-    name: 'detector',
-    group: config.kafka.groups.ingest,
-    scope: 'partition',
+  const detector = detectorSinkFor(config, {
     createProcessor: () => ({
       process(e: UsageEvent) {
         if (e.event_id === POISON) throw new Error('feature extraction failed');
@@ -52,25 +39,8 @@ test('a poison event goes to the DLQ alone with its bytes and reason; the stream
     }),
     store: memoryCheckpointStore(),
     fullEvery: 0,
-    persistFeatures: async () => {},
-    persistAlerts: async () => {},
-    publishAlerts: async () => {},
-    poisonAttempts: 3,
-    logger: silentLogger,
   });
-  const consumer = new StreamConsumer({
-    kafka,
-    groupId: config.kafka.groups.ingest,
-    topic: events,
-    dlqTopic: dlq,
-    sinks: [detector],
-    maxRows: 10,
-    maxMs: 100,
-    commitIntervalMs: 0,
-    sessionTimeoutMs: 10_000,
-    fromBeginning: true,
-    logger: silentLogger,
-  });
+  const consumer = ingestConsumer(kafka, config, [detector], 10);
   await consumer.start();
   try {
     await pollUntil(
