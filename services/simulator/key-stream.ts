@@ -18,6 +18,7 @@ export type Fingerprinter = (text: string) => string;
 export interface StreamSettings {
   seed: number;
   promptMode: PromptMode;
+  /** The gateway's SimHash of a prompt; null in text mode. */
   fingerprint: Fingerprinter | null;
 }
 
@@ -43,11 +44,27 @@ function behaviourAt(profile: KeyProfile, rng: Rng, ts: number): Behaviour {
   return x && ts >= x.from && rng.chance(x.share) ? x.behaviour : profile.behaviour;
 }
 
-function promptFields(prompt: string, settings: StreamSettings): Partial<UsageEventInput> {
-  const fields: Partial<UsageEventInput> = { prompt_sha256: createHash('sha256').update(prompt).digest('hex') };
-  if (settings.promptMode !== 'fingerprint') fields.prompt_text = prompt;
-  if (settings.promptMode !== 'text' && settings.fingerprint) fields.prompt_simhash = settings.fingerprint(prompt);
-  return fields;
+/** Gateways ship at most this much prompt text (the usage.v1 limit); hashes still cover the whole prompt. */
+const MAX_PROMPT_TEXT = 32_768;
+
+/** Cuts to the limit without splitting a surrogate pair. */
+export function gatewayTruncate(prompt: string): string {
+  if (prompt.length <= MAX_PROMPT_TEXT) return prompt;
+  const high = prompt.charCodeAt(MAX_PROMPT_TEXT - 1);
+  return prompt.slice(0, high >= 0xd800 && high <= 0xdbff ? MAX_PROMPT_TEXT - 1 : MAX_PROMPT_TEXT);
+}
+
+/** Adds prompt_sha256 always, and prompt_text and/or prompt_simhash by prompt mode, to an event. */
+export type PromptFields = (event: UsageEventInput, prompt: string) => void;
+
+export function promptFieldsFor(settings: StreamSettings): PromptFields {
+  const simhash = settings.fingerprint;
+  const withText = settings.promptMode !== 'fingerprint';
+  return (event, prompt) => {
+    event.prompt_sha256 = createHash('sha256').update(prompt).digest('hex');
+    if (withText) event.prompt_text = gatewayTruncate(prompt);
+    if (simhash) event.prompt_simhash = simhash(prompt);
+  };
 }
 
 /** One key's events in event-time order. */
@@ -55,6 +72,7 @@ export function* keyEvents(profile: KeyProfile, settings: StreamSettings): Gener
   const { truth } = profile;
   const rng = new Rng(`distillguard-sim:${settings.seed}/events/${truth.api_key_id}`);
   const idPrefix = `ev-${truth.api_key_id.slice(4, 16)}-`;
+  const promptFields = promptFieldsFor(settings);
   let seq = 0;
   for (const ts of arrivals(profile, rng)) {
     const behaviour = behaviourAt(profile, rng, ts);
@@ -68,8 +86,8 @@ export function* keyEvents(profile: KeyProfile, settings: StreamSettings): Gener
       ...requestFields(rng, behaviour.request, prompt),
       ...profile.fixed,
       ...behaviour.network(rng),
-      ...promptFields(prompt, settings),
     };
+    promptFields(event, prompt);
     yield { ts, event };
   }
 }

@@ -3,8 +3,9 @@ import { simhashText } from '../../common/text/simhash.ts';
 import type { Dataset } from '../dataset.ts';
 import { loadHumanPrompts } from '../human-prompts/loader.ts';
 import type { TimedEvent } from '../key-stream.ts';
+import { promptFieldsFor } from '../key-stream.ts';
 import { mergeByTime } from '../merge.ts';
-import { type EventSettings, keyEvents, promptFieldsFor } from './key-events.ts';
+import { type EventSettings, keyEvents } from './key-events.ts';
 import {
   type RandomisedOptions,
   type ResolvedRandomisedOptions,

@@ -1,19 +1,13 @@
-import { createHash } from 'node:crypto';
 import type { UsageEventInput } from '../../../schemas/usage-v1.ts';
-import type { TimedEvent } from '../key-stream.ts';
+import type { PromptFields, StreamSettings, TimedEvent } from '../key-stream.ts';
 import { Rng } from '../random.ts';
-import type { PromptMode } from '../truth.ts';
 import type { Intensity } from './intensity.ts';
 import type { Behaviour, KeyPlan, ModelPlan } from './plan.ts';
 import { NEW_MODEL } from './randomised-population.ts';
 import { fillRequest } from './request.ts';
 
-export interface EventSettings {
-  seed: number;
+export interface EventSettings extends StreamSettings {
   variant: string;
-  promptMode: PromptMode;
-  /** The gateway's 16-hex-char SimHash of a prompt; null in text mode. */
-  fingerprint: ((text: string) => string) | null;
 }
 
 /** One stretch of a key's traffic: a rate and intensity over [from, until). */
@@ -63,29 +57,6 @@ function modelAt(rng: Rng, m: ModelPlan, ts: number): string {
 function behaviourAt(plan: KeyPlan, rng: Rng, ts: number): Behaviour {
   const mixed = plan.mixed;
   return mixed && ts >= mixed.from && rng.chance(mixed.share) ? mixed.behaviour : plan.behaviour;
-}
-
-/** Gateways ship at most this much prompt text (the usage.v1 limit); hashes still cover the whole prompt. */
-const MAX_PROMPT_TEXT = 32_768;
-
-/** Cuts to the limit without splitting a surrogate pair. */
-export function gatewayTruncate(prompt: string): string {
-  if (prompt.length <= MAX_PROMPT_TEXT) return prompt;
-  const high = prompt.charCodeAt(MAX_PROMPT_TEXT - 1);
-  return prompt.slice(0, high >= 0xd800 && high <= 0xdbff ? MAX_PROMPT_TEXT - 1 : MAX_PROMPT_TEXT);
-}
-
-/** Adds prompt_sha256 always, and prompt_text and/or prompt_simhash by prompt mode, to an event. */
-export type PromptFields = (event: UsageEventInput, prompt: string) => void;
-
-export function promptFieldsFor(settings: EventSettings): PromptFields {
-  const simhash = settings.fingerprint;
-  const withText = settings.promptMode !== 'fingerprint';
-  return (event, prompt) => {
-    event.prompt_sha256 = createHash('sha256').update(prompt).digest('hex');
-    if (withText) event.prompt_text = gatewayTruncate(prompt);
-    if (simhash) event.prompt_simhash = simhash(prompt);
-  };
 }
 
 /** One key's events in event-time order. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseEventValue } from '../../../schemas/parse-event.ts';
-import { gatewayTruncate } from '../../../services/simulator/randomised/key-events.ts';
+import { gatewayTruncate } from '../../../services/simulator/key-stream.ts';
 
 test('prompt text longer than usage.v1 allows is cut as a gateway would, never inside a surrogate pair', () => {
   assert.equal(gatewayTruncate('short'), 'short');
