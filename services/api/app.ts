@@ -22,7 +22,6 @@ const GATEWAY_RATE_FACTOR = 20;
 const MAX_PARAM_LENGTH = 1_024;
 
 async function registerDocs(app: FastifyInstance): Promise<void> {
-  markPublicPrefixes(app);
   await app.register(swagger, {
     transform: jsonSchemaTransform,
     openapi: {
@@ -39,7 +38,7 @@ async function registerRateLimit(app: FastifyInstance, deps: AppDeps): Promise<v
   await app.register(rateLimit, {
     hook: 'preHandler',
     timeWindow: 60_000,
-    allowList: (request) => request.routeOptions.config?.public === true,
+    // Public routes are left out by installAuth (config.rateLimit false).
     keyGenerator: (request) => request.principal?.tokenId ?? `ip:${request.ip}`,
     max: (request) => (request.principal?.role === 'gateway' ? perMin * GATEWAY_RATE_FACTOR : perMin),
     errorResponseBuilder: (_request, context) =>
@@ -74,12 +73,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   documentRoutes(app);
   installErrorHandler(app);
   installRequestMetrics(app, deps.metrics);
-  await registerDocs(app);
+  // Auth is given to each route as it registers, so it goes before every plugin that registers routes.
+  markPublicPrefixes(app);
   installAuth(
     app,
     deps.tokens,
     createAuthFailureLimit({ maxPerMin: deps.config.api.authFailuresPerMin, now: deps.now }),
   );
+  await registerDocs(app);
   await registerRateLimit(app, deps);
   await registerRoutes(app, deps);
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());

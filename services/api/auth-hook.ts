@@ -10,7 +10,7 @@
  * - After the hook, `request.principal` is `{ tokenId, name, role }` (never the token text).
  * `routesOf` (typed-routes.ts), which every file of ./routes uses, sets this `config` from each route's `roles`.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { Principal, Role } from '../auth/principal.ts';
 import { roleAllowed } from '../auth/principal.ts';
 import { bearerToken } from '../auth/token-secret.ts';
@@ -41,18 +41,20 @@ export function markPublicPrefixes(app: FastifyInstance): void {
 
 type Authenticate = (token: string) => Promise<Principal | null>;
 
+/** Sets the principal, or throws 403 when its role may not call the route. */
+function admit(request: FastifyRequest, principal: Principal, roles: Role[], url: string): void {
+  request.principal = principal;
+  if (!roleAllowed(principal.role, roles))
+    throw errors.forbidden(`role ${principal.role} may not call ${request.method} ${url}`);
+}
+
 /** Authenticates the request (401) and checks the route's roles (403). Throws coded errors. */
-async function authorize(request: FastifyRequest, authenticate: Authenticate): Promise<void> {
-  const config = request.routeOptions.config;
-  if (config?.public || request.is404) return;
+async function authorize(request: FastifyRequest, authenticate: Authenticate, roles: Role[], url: string) {
   const token = bearerToken(request.headers.authorization);
   if (!token) throw errors.unauthorized('missing bearer token');
   const principal = await authenticate(token);
   if (!principal) throw errors.unauthorized('invalid or revoked token');
-  request.principal = principal;
-  const allowed = config?.roles ?? [];
-  if (!roleAllowed(principal.role, allowed))
-    throw errors.forbidden(`role ${principal.role} may not call ${request.method} ${request.routeOptions.url}`);
+  admit(request, principal, roles, url);
 }
 
 const isUnauthorized = (error: unknown) => error instanceof DistillGuardError && error.code === 'DG_ERR_UNAUTHORIZED';
@@ -67,18 +69,52 @@ function cachedOnly(tokens: TokenStore, reply: FastifyReply, waitMs: number): Au
   };
 }
 
-/** Installs the failed-authentication limit and `authorize` as the first onRequest hook of the app. */
-export function installAuth(app: FastifyInstance, tokens: TokenStore, failures: AuthFailureLimit): void {
+/**
+ * The onRequest hook of one route. A token this instance verified within DG_API_TOKEN_CACHE_MS is answered from the
+ * cache without a promise (the gateway's hot path); anything else takes the failure limit, then the token store.
+ */
+function routeAuth(tokens: TokenStore, failures: AuthFailureLimit, roles: Role[], url: string): onRequestHookHandler {
   const lookup: Authenticate = (token) => tokens.authenticate(token);
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.routeOptions.config?.public || request.is404) return;
-    const waitMs = failures.retryAfterMs(request.ip);
-    try {
-      await authorize(request, waitMs > 0 ? cachedOnly(tokens, reply, waitMs) : lookup);
-    } catch (error) {
-      if (isUnauthorized(error)) failures.recordFailure(request.ip);
-      throw error;
+  return (request, reply, done) => {
+    const token = bearerToken(request.headers.authorization);
+    const cached = token ? tokens.cachedPrincipal(token) : null;
+    if (cached) {
+      try {
+        admit(request, cached, roles, url);
+      } catch (error) {
+        done(error as Error);
+        return;
+      }
+      done();
+      return;
     }
+    const waitMs = failures.retryAfterMs(request.ip);
+    authorize(request, waitMs > 0 ? cachedOnly(tokens, reply, waitMs) : lookup, roles, url).then(
+      () => done(),
+      (error: Error) => {
+        if (isUnauthorized(error)) failures.recordFailure(request.ip);
+        done(error);
+      },
+    );
+  };
+}
+
+const hooksOf = (hooks: onRequestHookHandler | onRequestHookHandler[] | undefined) =>
+  hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks];
+
+/**
+ * Gives every route registered after this call, unless it is public, its own first onRequest hook with its roles
+ * (no per-request lookup of the route's options), and takes public routes out of the per-token rate limit. Call it
+ * before any route or plugin that registers routes; not-found answers run no route hooks and need no token.
+ */
+export function installAuth(app: FastifyInstance, tokens: TokenStore, failures: AuthFailureLimit): void {
+  app.addHook('onRoute', (route) => {
+    if (route.config?.public) {
+      route.config = { ...route.config, rateLimit: false };
+      return;
+    }
+    const auth = routeAuth(tokens, failures, route.config?.roles ?? [], route.url);
+    route.onRequest = [auth, ...hooksOf(route.onRequest as onRequestHookHandler | onRequestHookHandler[])];
   });
 }
 

@@ -5,7 +5,8 @@ import type { MetricsRegistry } from '../common/metrics-registry.ts';
 export function installRequestMetrics(app: FastifyInstance, metrics: MetricsRegistry): void {
   const latency = metrics.histogram('distillguard_http_request_duration_seconds', 'API request latency');
   const requests = metrics.counter('distillguard_http_requests_total', 'API requests by route and status');
-  app.addHook('onResponse', async (request, reply) => {
+  // A callback hook, not an async one: no promise per response.
+  app.addHook('onResponse', (request, reply, done) => {
     const labels = {
       method: request.method,
       route: request.routeOptions.url ?? 'unmatched',
@@ -13,5 +14,6 @@ export function installRequestMetrics(app: FastifyInstance, metrics: MetricsRegi
     };
     latency.observe(labels, reply.elapsedTime / 1000);
     requests.inc(labels);
+    done();
   });
 }
