@@ -42,12 +42,13 @@ const rowSchema = z.object({
   value: z.number(),
   snapshots: z.coerce.number(),
   max_score: z.number(),
+  dup: z.coerce.number(),
 });
 
 export const topKeysSchema = z.object({
   feature: z.string(),
   agg: z.enum(Object.keys(AGGREGATIONS) as [Aggregation]),
-  keys: z.array(rowSchema.omit({ key_org: true }).extend({ org_id: z.string() })),
+  keys: z.array(rowSchema.omit({ key_org: true, dup: true }).extend({ org_id: z.string() })),
   next_offset: z.number().nullable(),
 });
 
@@ -77,13 +78,10 @@ async function duplicateKeyHours(ch: ClickHouse, limits: QueryLimits, feature: s
 export async function topKeys(ch: ClickHouse, limits: QueryLimits, req: TopKeysRequest) {
   const agg = AGGREGATIONS[req.agg];
   const org = req.org ? sql`AND org_id = ${req.org}` : sql``;
-  const rows = await withQueryLimits(limits, async () => {
-    let split = splitHours(req.range);
-    let skip = split ? await duplicateKeyHours(ch, limits, req.feature, split) : [];
-    if (skip.length > MAX_DUPLICATE_HOURS) {
-      split = null;
-      skip = [];
-    }
+  const position = FEATURE_NAMES.indexOf(req.feature as FeatureName) + 1;
+  const index = sql`indexOf(feature_names, ${req.feature})`;
+  /** One ranking over the rollup's whole hours but `skip` and the raw rest; keys flagged `dup` sort first. */
+  const rank = (split: HourSplit | null, skip: Array<{ key: string; hourS: number }>, rows: number, offset: number) => {
     const selects: SqlQuery[] = [];
     if (split) {
       const clean = skip.length
@@ -94,34 +92,44 @@ export async function topKeys(ch: ClickHouse, limits: QueryLimits, req: TopKeysR
         : sql``;
       selects.push(
         sql`SELECT api_key_id, org_id AS o, ${ident(`${agg.column}_${req.feature}`)} AS v, inserted_rows AS n,
-              max_score AS s
+              snapshots AS d, fewest_features AS f, max_score AS s
             FROM ${table(ch, 'key_feature_hours')} WHERE ${rollupHours(split)} ${org} ${clean}`,
       );
     }
-    if (hasRawRemainder(split, skip.length)) {
-      const index = sql`indexOf(feature_names, ${req.feature})`;
+    if (hasRawRemainder(split, skip.length))
       selects.push(
         sql`SELECT api_key_id, org_id AS o, ${trusted(agg.state)}(feature_values[${index}], ${index} > 0) AS v,
-              countState() AS n, maxState(score) AS s
+              countState() AS n, uniqExactState(ts_ms) AS d, minState(toUInt64(length(feature_names))) AS f,
+              maxState(score) AS s
             FROM ${table(ch, 'key_features')} FINAL
             WHERE ${inRange(req.range)} AND ${index} > 0 ${org} AND ${rawRemainder(split, [], skip)}
             GROUP BY api_key_id, o`,
       );
-    }
     return ch.query(
       sql`SELECT api_key_id, any(o) AS key_org, ${trusted(agg.merge)}(v) AS value, countMerge(n) AS snapshots,
-            maxMerge(s) AS max_score
+            maxMerge(s) AS max_score, countMerge(n) != uniqExactMerge(d) OR minMerge(f) < ${position} AS dup
           FROM (${joinSql(selects, ' UNION ALL ')})
-          GROUP BY api_key_id ORDER BY value DESC, api_key_id LIMIT ${req.limit + 1} OFFSET ${req.offset}
-          ${limitSettings(limits, req.limit + 1)}`,
+          GROUP BY api_key_id ORDER BY dup DESC, value DESC, api_key_id LIMIT ${rows} OFFSET ${offset}
+          ${limitSettings(limits, rows)}`,
       rowSchema,
     );
+  };
+  const rows = await withQueryLimits(limits, async () => {
+    const split = splitHours(req.range);
+    // First every whole hour from the rollup, with the rows before the page: a flagged key (a rewritten snapshot,
+    // or snapshots older than the feature) sorts first, so the first row says whether the ranking holds.
+    const trusting = await rank(split, [], req.offset + req.limit + 1, 0);
+    if (!split || !trusting[0]?.dup) return trusting.slice(req.offset);
+    const skip = await duplicateKeyHours(ch, limits, req.feature, split);
+    return skip.length > MAX_DUPLICATE_HOURS
+      ? rank(null, [], req.limit + 1, req.offset)
+      : rank(split, skip, req.limit + 1, req.offset);
   });
   const more = rows.length > req.limit;
   return {
     feature: req.feature,
     agg: req.agg,
-    keys: rows.slice(0, req.limit).map(({ key_org, ...r }) => ({ ...r, org_id: key_org })),
+    keys: rows.slice(0, req.limit).map(({ key_org, dup: _, ...r }) => ({ ...r, org_id: key_org })),
     next_offset: more ? req.offset + req.limit : null,
   };
 }
