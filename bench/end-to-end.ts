@@ -102,11 +102,16 @@ function stepLine(s: StepAnalysis): string {
   return `${formatNumber(s.targetRate)}/s target → ${formatNumber(s.achievedRate)}/s produced, unqueryable lag growth ${formatNumber(s.lagGrowthPerS)}/s, at end ${formatNumber(s.lagAtEnd)}, ${latencies.join(', ')}, service ${s.serviceCores.toFixed(2)} cores: ${s.sustained ? 'sustained' : 'not sustained'}`;
 }
 
+/**
+ * The run's figures. A latency without samples (no alert at that step) is left out rather than written as NaN: the
+ * results file has no NaN (JSON writes null, which its schema refuses, and `--only` would then drop every other
+ * scenario's results); the run's line in the notes says n=0.
+ */
 function figures(load: LoadResult, steps: StepAnalysis[]): Figure[] {
   const best = highestSustained(steps);
   const at = best ?? steps[0]!;
   const { backlog } = load;
-  return [
+  const all: Figure[] = [
     {
       name: 'highest sustained rate',
       unit: 'ev/s',
@@ -135,6 +140,7 @@ function figures(load: LoadResult, steps: StepAnalysis[]): Figure[] {
       value: backlog.events / backlog.serviceCpuSeconds,
     },
   ];
+  return all.filter((f) => Number.isFinite(f.value));
 }
 
 /** Distinct events stored (a redelivered event may sit in two rows until a merge collapses them). */
