@@ -14,6 +14,14 @@ export const actionModeSchema = z.enum(['enforce', 'dry_run', 'recommendation'])
 export const SYSTEM_POLICY_ACTOR = 'system:policy';
 export const SYSTEM_EXPIRY_ACTOR = 'system:expiry';
 
+/**
+ * Requests per minute of a limit: `key_actions.rpm` is a UInt32 column, so a larger value is refused here, at every
+ * boundary, instead of wrapping around in ClickHouse (2^32 would be stored as 0). Tokens per minute are UInt64: any
+ * safe integer fits.
+ */
+export const rpmSchema = z.int().positive().max(4_294_967_295);
+export const tpmSchema = z.int().positive();
+
 /** One action on one key: the audit row in ClickHouse `key_actions` and the element of the topic value. */
 export const keyActionSchema = z.object({
   action_id: z.string().min(1),
@@ -21,8 +29,8 @@ export const keyActionSchema = z.object({
   org_id: z.string(),
   action: actionTypeSchema,
   mode: actionModeSchema,
-  rpm: z.int().positive().nullable(),
-  tpm: z.int().positive().nullable(),
+  rpm: rpmSchema.nullable(),
+  tpm: tpmSchema.nullable(),
   reason: z.string(),
   /** `system:policy`, `system:expiry` or the user who acted. */
   actor: z.string().min(1),
@@ -57,7 +65,7 @@ export const keyActionStateSchema = z.object({
 /** What a gateway should do with a key right now. */
 export const decisionSchema = z.object({
   decision: z.enum(['allow', 'limit', 'deny']),
-  limits: z.object({ rpm: z.int().positive().optional(), tpm: z.int().positive().optional() }).optional(),
+  limits: z.object({ rpm: rpmSchema.optional(), tpm: tpmSchema.optional() }).optional(),
   reason: z.string().optional(),
   /** RFC 3339 time when this decision may change (earliest expiry of the actions behind it). */
   expires_at: z.string().optional(),
@@ -75,8 +83,8 @@ export const manualActionInputSchema = z
     api_key_id: z.string().min(1).max(128),
     org_id: z.string().max(128).default(''),
     action: enforcementTypeSchema,
-    rpm: z.int().positive().optional(),
-    tpm: z.int().positive().optional(),
+    rpm: rpmSchema.optional(),
+    tpm: tpmSchema.optional(),
     durationMs: durationMsSchema,
     reason: z.string().min(1).max(2000),
     actor: z.string().min(1).max(200),

@@ -4,7 +4,7 @@ import { alertKindSchema, severitySchema } from '../../schemas/alert-v1.ts';
 import { errors } from '../common/errors.ts';
 import { repoPath } from '../common/runtime-paths.ts';
 import { describeIssues } from '../common/zod-issues.ts';
-import { enforcementTypeSchema } from './action-schema.ts';
+import { enforcementTypeSchema, rpmSchema, tpmSchema } from './action-schema.ts';
 
 export const DEFAULT_POLICY_FILE = repoPath('infra', 'policy', 'default-policy.json');
 
@@ -35,8 +35,8 @@ const conditionSchema = z.strictObject({
 const outcomeSchema = z
   .strictObject({
     type: enforcementTypeSchema,
-    rpm: z.int().positive().optional(),
-    tpm: z.int().positive().optional(),
+    rpm: rpmSchema.optional(),
+    tpm: tpmSchema.optional(),
     duration: durationSchema,
     /** Shadows this one rule (try a new rule before enforcing it); a dry_run policy is never enforced. */
     mode: z.literal('dry_run').optional(),

@@ -8,6 +8,8 @@ import {
   enforcementTypeSchema,
   keyActionSchema,
   limitRecommendationSchema,
+  rpmSchema,
+  tpmSchema,
 } from '../../actions/action-schema.ts';
 import type { ActionsService } from '../../actions/actions-service.ts';
 import { durationSchema } from '../../actions/policy.ts';
@@ -36,8 +38,8 @@ export function actionsOf(deps: AppDeps): ActionsService {
 /** The policy file's `action` shape: `{ "type", "rpm", "tpm", "duration" }`. */
 const actionOutcome = z.strictObject({
   type: enforcementTypeSchema,
-  rpm: z.int().positive().optional(),
-  tpm: z.int().positive().optional(),
+  rpm: rpmSchema.optional(),
+  tpm: tpmSchema.optional(),
   /** "90s", "15m", "6h", "7d". */
   duration: durationSchema,
 });
@@ -48,8 +50,8 @@ const manualActionBody = z
       actionOutcome,
       enforcementTypeSchema.describe('Deprecated: a bare type with rpm, tpm and duration beside it'),
     ]),
-    rpm: z.int().positive().optional().describe('Deprecated: with a bare `action` type only'),
-    tpm: z.int().positive().optional().describe('Deprecated: with a bare `action` type only'),
+    rpm: rpmSchema.optional().describe('Deprecated: with a bare `action` type only'),
+    tpm: tpmSchema.optional().describe('Deprecated: with a bare `action` type only'),
     duration: durationSchema.optional().describe('Deprecated: with a bare `action` type only'),
     reason: z.string().min(1).max(2000),
     /** Used only when the key has no events to look its org up from. */

@@ -195,3 +195,20 @@ test('huge and repeated query parameters are 400s naming the parameter, never 5x
   const many = await get(`/v1/alerts?${Array.from({ length: 2_000 }, (_, i) => `p${i}=1`).join('&')}`, analyst);
   assert.equal(many.statusCode, 200, 'unknown parameters are ignored');
 });
+
+test('a limit beyond its ClickHouse column (rpm is UInt32) is a 400, never stored to wrap around to 0', async () => {
+  const headers = { ...bearer(tokens.token('admin')), 'content-type': 'application/json' };
+  const post = (rpm: number) =>
+    app.inject({
+      method: 'POST',
+      url: '/v1/keys/k1/actions',
+      payload: JSON.stringify({ action: { type: 'rate_limit', rpm, duration: '1h' }, reason: 'hostile limit' }),
+      headers,
+    });
+  for (const rpm of [2 ** 32, 2 ** 40, Number.MAX_SAFE_INTEGER]) {
+    const r = await post(rpm);
+    assert.equal(r.statusCode, 400, `rpm ${rpm} → ${r.statusCode}`);
+    assert.equal(r.json().error.code, 'DG_ERR_BAD_INPUT');
+  }
+  assert.notEqual((await post(2 ** 32 - 1)).statusCode, 400, 'the largest rpm the column holds passes validation');
+});
