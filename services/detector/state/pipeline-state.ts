@@ -113,19 +113,35 @@ export function deltaCore(core: PipelineCore, coordination?: unknown): PipelineD
 export function applyDeltaCore(core: PipelineCore, d: PipelineDelta, params: KeyStateParams): void {
   const { keys } = core;
   for (const id of d.active.removed) keys.active.delete(id);
-  for (const k of d.active.written) keys.active.set(k.apiKeyId, restoreKeyState(k, params));
+  setKeys(keys, d.active.written, [], params);
   for (const id of d.compacted.removed) keys.compacted.delete(id);
-  for (const { apiKeyId, baseline, ...identity } of d.compacted.written)
-    keys.compacted.set(apiKeyId, { ...identity, baseline: Baseline.restore(baseline) });
+  setKeys(keys, [], d.compacted.written, params);
   core.orgs.applyChanges(d.orgs.removed, d.orgs.written);
   core.population.applyChanges(d.cohorts.removed, d.cohorts.written);
-  const { keysSeen, evicted, ...counters } = d.counters;
-  keys.seen = keysSeen;
-  keys.evicted = evicted;
-  Object.assign(core.counters, counters);
+  Object.assign(core.counters, restoreCounters(keys, d.counters));
   core.clock.watermark = d.watermark;
   core.clock.nextSweep = d.nextSweep;
   core.changes.restart();
+}
+
+/** Sets active and compacted keys from their checkpoint form, in order (full restore and delta replay alike). */
+function setKeys(
+  keys: KeyStore,
+  active: PipelineSnapshot['keys'],
+  compacted: PipelineSnapshot['compacted'],
+  params: KeyStateParams,
+): void {
+  for (const k of active) keys.active.set(k.apiKeyId, restoreKeyState(k, params));
+  for (const { apiKeyId, baseline, ...identity } of compacted)
+    keys.compacted.set(apiKeyId, { ...identity, baseline: Baseline.restore(baseline) });
+}
+
+/** Puts the key store's own counters back and returns the pipeline's (the inverse of `countersOf`). */
+function restoreCounters(keys: KeyStore, saved: PipelineSnapshot['counters']): PipelineCounters {
+  const { keysSeen, evicted, ...counters } = saved;
+  keys.seen = keysSeen;
+  keys.evicted = evicted;
+  return counters;
 }
 
 /** The state a full snapshot holds; changes are counted from it on. */
@@ -133,13 +149,8 @@ export function restoreCore(s: PipelineSnapshot, params: KeyStateParams, limits:
   const { caps, onCapEviction } = limits;
   const changes = new StateChanges();
   const keys = new KeyStore(params, caps, onCapEviction, changes);
-  for (const k of s.keys) keys.active.set(k.apiKeyId, restoreKeyState(k, params));
-  for (const { apiKeyId, baseline, ...identity } of s.compacted) {
-    keys.compacted.set(apiKeyId, { ...identity, baseline: Baseline.restore(baseline) });
-  }
-  keys.seen = s.counters.keysSeen;
-  keys.evicted = s.counters.evicted;
-  const { keysSeen: _seen, evicted: _evicted, ...counters } = s.counters;
+  setKeys(keys, s.keys, s.compacted, params);
+  const counters = restoreCounters(keys, s.counters);
   changes.restart();
   return {
     keys,
