@@ -73,8 +73,8 @@ const MIXED_MIN_OUT_IN = 0.3;
  */
 const MIXED_MAX_LONG_SHARE = 0.6;
 /**
- * Ceiling of bulk harvesting seen on volume, diversity and output alone: legitimate synthetic-data generation within
- * the terms has exactly that shape (tuning data: synthetic-data customers score as high as distillers on it).
+ * Ceiling of patterns legitimate workloads share: bulk harvesting seen on volume, diversity and output alone (tuning
+ * data: synthetic-data customers score as high as distillers on it) and a router's mixed output shape.
  */
 const AMBIGUOUS_CEILING = 0.75;
 /** Floor of rules corroborated by a second, independent sign of extraction (coverage of languages). */
@@ -194,8 +194,14 @@ export function buildRules(t: RuleThresholds): Rule[] {
       all: [...diverseAtVolume, harvested, atLeast('long_output_share', t.longOutputShare, 1)],
     },
     {
+      /**
+       * Ambiguous on its own: a document pipeline whose model writes shorter documents, or a synthetic-data job, has
+       * the same mixed output shape at volume (tuning data with outputs ×0.6: document pipelines reach 0.74 on it,
+       * synthetic-data jobs 0.79), so it is evidence other signals must add to.
+       */
       name: 'router_mixing_in_extraction',
       category: 'reseller_mixed',
+      ceiling: AMBIGUOUS_CEILING,
       all: [
         atLeast('req_per_day', t.resellerReqPerDay, t.resellerReqPerDay * 10),
         atLeast('req_per_hour', t.bulkReqPerHour, t.bulkReqPerHour * 10),

@@ -147,7 +147,7 @@ describe('rule scorer', () => {
     assert.equal(rules.score(input(vector({ ...context, req_per_hour: 700, distinct_prompt_ratio: 1 }))).score, 0);
   });
 
-  it('fires reseller_mixed on a router key whose outputs turned long, unless it samples n>1', () => {
+  it('fires reseller_mixed on a router key whose outputs turned long, unless it samples n>1; never alone above 0.75', () => {
     const router = {
       req_per_day: 6_000,
       req_per_hour: 400,
@@ -156,6 +156,11 @@ describe('rule scorer', () => {
       long_output_share: 0.2,
     };
     assert.equal(rules.score(input(vector(router))).category, 'reseller_mixed');
+    const strongest = rules.score(
+      input(vector({ ...router, req_per_day: 600_000, req_per_hour: 40_000, out_in_ratio: 2 })),
+    );
+    assert.equal(strongest.category, 'reseller_mixed');
+    assert.equal(strongest.score, 0.75, 'a shape document pipelines share: evidence others must add to');
     assert.equal(rules.score(input(vector({ ...router, long_output_share: 0.05 }))).score, 0);
     const documentPipeline = { ...router, out_in_ratio: 0.9, long_output_share: 0.95 };
     assert.equal(rules.score(input(vector(documentPipeline))).score, 0, 'nearly all outputs long: one workload');
