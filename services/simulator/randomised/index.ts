@@ -38,17 +38,11 @@ function humansFor(o: ResolvedRandomisedOptions) {
  * How a stressed dataset's name says so: ` (outputs ×2, rates ×1.5, segments jittered σ 0.5)`; empty at the
  * variant's own regime.
  */
-function stressLabel(o: {
-  outScale: number;
-  rateScale: number;
-  segmentJitter: number;
-  benignKeyJitter: number;
-}): string {
+function stressLabel(o: { outScale: number; rateScale: number; segmentJitter: number }): string {
   const parts = [
     o.outScale !== 1 ? `outputs ×${o.outScale}` : '',
     o.rateScale !== 1 ? `rates ×${o.rateScale}` : '',
     o.segmentJitter !== 0 ? `segments jittered σ ${o.segmentJitter}` : '',
-    o.benignKeyJitter !== 0 ? `benign outputs jittered per key σ ${o.benignKeyJitter}` : '',
   ];
   const said = parts.filter(Boolean).join(', ');
   return said ? ` (${said})` : '';

@@ -39,16 +39,10 @@ export const randomisedOptionsSchema = z
      * own, so tuning cannot learn one shape per segment. 0 leaves the variant as it is.
      */
     segmentJitter: z.number().min(0).max(2).default(0),
-    /**
-     * Training augmentation: every benign key's outputs get their own log-normal multiplier with this sigma (attack
-     * keys untouched), so legitimate workloads span wider output/input ratios than their segment's defaults — a model
-     * then cannot call a key extraction on long outputs alone. 0 leaves the variant as it is.
-     */
-    benignKeyJitter: z.number().min(0).max(2).default(0),
   })
   .transform((o) => ({ ...o, start: typeof o.start === 'number' ? o.start : Date.parse(o.start) }));
 
 export type RandomisedOptions = z.input<typeof randomisedOptionsSchema>;
-/** A stress regime: every key's outputs and/or rates scaled (absent = 1), per segment or benign key or not (absent = 0). */
-export type StressRegime = Pick<RandomisedOptions, 'outScale' | 'rateScale' | 'segmentJitter' | 'benignKeyJitter'>;
+/** A stress regime: every key's outputs and/or rates scaled (absent = 1), per segment or not (absent = 0). */
+export type StressRegime = Pick<RandomisedOptions, 'outScale' | 'rateScale' | 'segmentJitter'>;
 export type ResolvedRandomisedOptions = z.output<typeof randomisedOptionsSchema>;

@@ -78,14 +78,6 @@ function jittered(env: BuildEnv, o: ResolvedRandomisedOptions, name: string): Bu
   return { ...env, spec: { ...env.spec, outScale: env.spec.outScale * out, rateScale: env.spec.rateScale * rate } };
 }
 
-/** `benignKeyJitter`: one benign key's own output multiplier, from a stream of its own (sigma 0 changes nothing). */
-function keyJittered(env: BuildEnv, o: ResolvedRandomisedOptions, segment: string, index: number): BuildEnv {
-  if (o.benignKeyJitter === 0) return env;
-  const rng = new Rng(`distillguard-randomised-key-jitter:${o.seed}:${o.variant}:${segment}:${index}`);
-  const out = Math.exp(rng.normal(0, o.benignKeyJitter));
-  return { ...env, spec: { ...env.spec, outScale: env.spec.outScale * out } };
-}
-
 function benignDrafts(
   root: Rng,
   env: BuildEnv,
@@ -101,7 +93,7 @@ function benignDrafts(
     for (let i = 0; i < count; i++) {
       const rng = root.fork(`benign/${segment}/${i}`);
       const ctx = tilt ? drawContext(rng, tilt, spanDays) : drawSharedContext(rng, mixture, spanDays);
-      const workload = SEGMENTS[segment].build(rng, keyJittered(segmentEnv, o, segment, i), ctx);
+      const workload = SEGMENTS[segment].build(rng, segmentEnv, ctx);
       drafts.push({ rng, archetype: segment, ctx, workload, attack: null });
     }
   }
