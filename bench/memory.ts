@@ -9,6 +9,7 @@ const sample = z.object({
   rss: z.number(),
   heapUsed: z.number(),
   external: z.number(),
+  arrayBuffers: z.number(),
   stats: z.object({ keys: z.number(), compactedKeys: z.number(), evictedKeys: z.number(), keysSeen: z.number() }),
 });
 const workerResult = z.object({
@@ -21,6 +22,7 @@ const workerResult = z.object({
 });
 type WorkerResult = z.output<typeof workerResult>;
 
+/** V8 heap plus memory outside it (`external` includes typed arrays' backing stores, `arrayBuffers`). */
 const heapOf = (s: { heapUsed: number; external: number }) => s.heapUsed + s.external;
 
 function figures(r: WorkerResult): Figure[] {
@@ -54,7 +56,7 @@ async function start(o: RunOptions) {
       const r = last!;
       return [
         `${r.keys.toLocaleString('en-US')} distinct keys, each sending one event (~200-character prompt) over 5 h of event time; every tenth key then sends 3 more in the following hour. With the default 2 h idle-compaction limit, the mixed measurement has ${r.mixed.stats.keys.toLocaleString('en-US')} keys with full state and ${r.mixed.stats.compactedKeys.toLocaleString('en-US')} compacted; one event 4 h later compacts the rest (${r.compacted.stats.compactedKeys.toLocaleString('en-US')}).`,
-        'Measured in a child process after two forced GCs (`--expose-gc`): heap = V8 heap used + external/array buffers, minus the same before the keys arrived (1,000 warm-up keys, already compacted, and the population statistics excluded). The events/s figure includes generating the events and is not the hot-path figure. RSS includes V8’s retained free pages, so it overstates live state.',
+        'Measured in a child process after two forced GCs (`--expose-gc`): heap = V8 heap used + external memory (which includes array buffers; results before 2026-12-03 13:00 UTC added array buffers a second time), minus the same before the keys arrived (1,000 warm-up keys, already compacted, and the population statistics excluded). The events/s figure includes generating the events and is not the hot-path figure. RSS includes V8’s retained free pages, so it overstates live state.',
       ];
     },
     close: async () => {},

@@ -21,7 +21,8 @@ function memory() {
   gc();
   gc();
   const m = process.memoryUsage();
-  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external + m.arrayBuffers };
+  // `external` already includes `arrayBuffers` (typed arrays' backing stores): adding both counted those twice.
+  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers };
 }
 
 /** Key `k`'s event at event time `ts`: a ~200-char prompt, its own org among many. */
