@@ -12,14 +12,16 @@ export interface BucketRingSnapshot {
 export class BucketRing {
   /** Absolute index (ts / bucketMs) of the newest bucket; -1 before the first event. */
   private head = -1;
-  private data: Float32Array;
+  private readonly data: Float32Array;
 
+  /** `storage`: `size * fields` zeroed floats to use (a view into a key's one buffer); default a new array. */
   constructor(
     readonly bucketMs: number,
     readonly size: number,
     readonly fields: number,
+    storage?: Float32Array,
   ) {
-    this.data = new Float32Array(size * fields);
+    this.data = storage ?? new Float32Array(size * fields);
   }
 
   private advanceTo(bucket: number): void {
@@ -73,10 +75,15 @@ export class BucketRing {
     return { head: this.head, data: encodeArray(this.data) };
   }
 
+  /** Sets this ring to a snapshot (validated length; throws on a torn one). */
+  load(s: BucketRingSnapshot): void {
+    this.data.set(decodeArray(Float32Array, s.data, this.size * this.fields));
+    this.head = s.head;
+  }
+
   static restore(bucketMs: number, size: number, fields: number, s: BucketRingSnapshot): BucketRing {
     const ring = new BucketRing(bucketMs, size, fields);
-    ring.head = s.head;
-    ring.data = decodeArray(Float32Array, s.data, size * fields);
+    ring.load(s);
     return ring;
   }
 }

@@ -14,18 +14,20 @@ export interface DecayedHistogramSnapshot {
  * CDF and MAD interpolate linearly inside a bucket; values outside the range count in the edge buckets.
  */
 export class DecayedHistogram {
-  private weights: Float32Array;
+  private readonly weights: Float32Array;
   private landmark = -1;
   private lastTs = -1;
   private readonly width: number;
 
+  /** `storage`: `buckets` zeroed floats to use (a view into a key's one buffer); default a new array. */
   constructor(
     readonly lo: number,
     readonly hi: number,
     readonly buckets: number,
     readonly halfLifeMs: number,
+    storage?: Float32Array,
   ) {
-    this.weights = new Float32Array(buckets);
+    this.weights = storage ?? new Float32Array(buckets);
     this.width = (hi - lo) / buckets;
   }
 
@@ -109,11 +111,16 @@ export class DecayedHistogram {
     return { landmark: this.landmark, lastTs: this.lastTs, weights: encodeArray(this.weights) };
   }
 
+  /** Sets this histogram to a snapshot (validated length; throws on a torn one). */
+  load(s: DecayedHistogramSnapshot): void {
+    this.weights.set(decodeArray(Float32Array, s.weights, this.buckets));
+    this.landmark = s.landmark;
+    this.lastTs = s.lastTs;
+  }
+
   static restore(lo: number, hi: number, buckets: number, halfLifeMs: number, s: DecayedHistogramSnapshot) {
     const out = new DecayedHistogram(lo, hi, buckets, halfLifeMs);
-    out.landmark = s.landmark;
-    out.lastTs = s.lastTs;
-    out.weights = decodeArray(Float32Array, s.weights, buckets);
+    out.load(s);
     return out;
   }
 }

@@ -15,13 +15,15 @@ export interface DecayedSumsSnapshot {
  */
 export class DecayedSums {
   private landmark = -1;
-  private sums: Float64Array;
+  private readonly sums: Float64Array;
 
+  /** `storage`: `fields` zeroed doubles to use (a view into a key's one buffer); default a new array. */
   constructor(
     readonly fields: number,
     readonly halfLifeMs: number,
+    storage?: Float64Array,
   ) {
-    this.sums = new Float64Array(fields);
+    this.sums = storage ?? new Float64Array(fields);
   }
 
   /** The weight of an event at time `ts`; call once per event and pass it to `add`. */
@@ -52,12 +54,16 @@ export class DecayedSums {
     return { landmark: this.landmark, sums: encodeArray(this.sums) };
   }
 
-  /** Restores a snapshot; one written before fields were appended restores with the new fields at 0. */
+  /** Sets these sums to a snapshot; one written before fields were appended loads with the new fields at 0. */
+  load(s: DecayedSumsSnapshot): void {
+    const stored = appendedFields(decodeArray(Float64Array, s.sums), this.fields, 'decayed sums snapshot');
+    for (let i = 0; i < this.fields; i++) this.sums[i] = stored[i] ?? 0;
+    this.landmark = s.landmark;
+  }
+
   static restore(fields: number, halfLifeMs: number, s: DecayedSumsSnapshot): DecayedSums {
     const out = new DecayedSums(fields, halfLifeMs);
-    out.landmark = s.landmark;
-    const stored = appendedFields(decodeArray(Float64Array, s.sums), fields, 'decayed sums snapshot');
-    out.sums = Float64Array.from(stored, (sum) => sum ?? 0);
+    out.load(s);
     return out;
   }
 }

@@ -18,17 +18,20 @@ export interface EwmaCusumSnapshot {
  * Updates are clipped at ±3σ so a sustained attack does not instantly become the key's new normal.
  */
 export class EwmaCusum {
-  private data: Float64Array;
+  /** Mean, variance and CUSUM of each tracked feature, in that order. */
+  readonly data: Float64Array;
   samples = 0;
   /** Event time of the first observation; -1 before it. */
   since = -1;
 
+  /** `storage`: `tracked * 3` zeroed doubles to use (a view into a key's one buffer); default a new array. */
   constructor(
     readonly tracked: number,
     readonly alpha: number,
     readonly minScale: Float64Array,
+    storage?: Float64Array,
   ) {
-    this.data = new Float64Array(tracked * STATS);
+    this.data = storage ?? new Float64Array(tracked * STATS);
   }
 
   mean(slot: number): number {
@@ -73,11 +76,16 @@ export class EwmaCusum {
     return { samples: this.samples, since: this.since, data: encodeArray(this.data) };
   }
 
+  /** Sets these statistics to a snapshot (validated length; throws on a torn one). */
+  load(s: EwmaCusumSnapshot): void {
+    this.data.set(decodeArray(Float64Array, s.data, this.tracked * STATS));
+    this.samples = s.samples;
+    this.since = s.since;
+  }
+
   static restore(tracked: number, alpha: number, minScale: Float64Array, s: EwmaCusumSnapshot): EwmaCusum {
     const out = new EwmaCusum(tracked, alpha, minScale);
-    out.samples = s.samples;
-    out.since = s.since;
-    out.data = decodeArray(Float64Array, s.data, tracked * STATS);
+    out.load(s);
     return out;
   }
 }

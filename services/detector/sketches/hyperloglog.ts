@@ -12,33 +12,26 @@ export class HyperLogLog {
     if (p < 4 || p > 16) throw new RangeError(`HyperLogLog precision ${p} outside 4..16`);
     this.p = p;
     this.registers = registers ?? new Uint8Array(1 << p);
+    if (this.registers.length !== 1 << p)
+      throw new RangeError(`HyperLogLog registers: ${this.registers.length}, not 2^${p}`);
   }
 
   add(hash: number): void {
-    const index = hash >>> (32 - this.p);
-    const rest = (hash << this.p) | (1 << (this.p - 1));
-    const rank = Math.clz32(rest) + 1;
-    if (rank > this.registers[index]!) this.registers[index] = rank;
+    addHash(this.registers, 0, this.p, hash);
   }
 
   /** Adds raw (unmixed) 32-bit hashes such as FNV token hashes, mixing each first. */
   addAllMixed(hashes: Int32Array, count: number): void {
-    for (let i = 0; i < count; i++) {
-      let h = hashes[i]! ^ (hashes[i]! >>> 16);
-      h = Math.imul(h, 0x85ebca6b);
-      h ^= h >>> 13;
-      h = Math.imul(h, 0xc2b2ae35);
-      this.add(h ^ (h >>> 16));
-    }
+    addMixedHashes(this.registers, 0, this.p, hashes, count);
   }
 
   estimate(): number {
-    return estimateRegisters(this.registers, this.registers);
+    return estimateRegisters(this.registers, 0, this.registers, 0, this.registers.length);
   }
 
   /** Distinct count of the union of two sketches of the same precision, without merging them. */
   unionEstimate(other: HyperLogLog): number {
-    return estimateRegisters(this.registers, other.registers);
+    return estimateRegisters(this.registers, 0, other.registers, 0, this.registers.length);
   }
 
   clear(): void {
@@ -47,6 +40,11 @@ export class HyperLogLog {
 
   snapshot(): string {
     return encodeArray(this.registers);
+  }
+
+  /** Sets the registers to a snapshot's (validated length; throws on a torn one). */
+  load(text: string): void {
+    this.registers.set(decodeArray(Uint8Array, text, 1 << this.p));
   }
 
   static restore(p: number, text: string): HyperLogLog {
@@ -64,13 +62,39 @@ function alpha(m: number): number {
   return 0.7213 / (1 + 1.079 / m);
 }
 
-/** Estimate over the register-wise maximum of `a` and `b` (pass the same array twice for one sketch). */
-function estimateRegisters(a: Uint8Array, b: Uint8Array): number {
-  const m = a.length;
+/*
+ * The sketch as functions over `2^p` registers starting at index `at` of a byte array, so several sketches can share
+ * one array (RotatingDistinct keeps both generations, and a key all its distinct counters, in one).
+ */
+
+/** Folds one well-mixed 32-bit hash into the registers at `at`. */
+export function addHash(registers: Uint8Array, at: number, p: number, hash: number): void {
+  const index = at + (hash >>> (32 - p));
+  const rest = (hash << p) | (1 << (p - 1));
+  const rank = Math.clz32(rest) + 1;
+  if (rank > registers[index]!) registers[index] = rank;
+}
+
+/** Mixes raw (unmixed) 32-bit hashes such as FNV token hashes and folds each into the registers at `at`. */
+export function addMixedHashes(registers: Uint8Array, at: number, p: number, hashes: Int32Array, count: number): void {
+  for (let i = 0; i < count; i++) {
+    let h = hashes[i]! ^ (hashes[i]! >>> 16);
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    addHash(registers, at, p, h ^ (h >>> 16));
+  }
+}
+
+/**
+ * Estimate over the register-wise maximum of the `m` registers of `a` from `aAt` and of `b` from `bAt` (the same
+ * registers twice for one sketch).
+ */
+export function estimateRegisters(a: Uint8Array, aAt: number, b: Uint8Array, bAt: number, m: number): number {
   let sum = 0;
   let zeros = 0;
   for (let i = 0; i < m; i++) {
-    const r = Math.max(a[i]!, b[i]!);
+    const r = Math.max(a[aAt + i]!, b[bAt + i]!);
     sum += INVERSE_POWERS[r]!;
     if (r === 0) zeros++;
   }

@@ -1,4 +1,5 @@
-import { HyperLogLog } from './hyperloglog.ts';
+import { decodeArray, encodeArray } from './codec.ts';
+import { addHash, addMixedHashes, estimateRegisters } from './hyperloglog.ts';
 
 export interface RotatingDistinctSnapshot {
   generationStart: number;
@@ -9,22 +10,36 @@ export interface RotatingDistinctSnapshot {
 
 /**
  * Distinct count over the last one to two generations of event time: two HyperLogLogs, the older dropped when a
- * new generation starts. Also counts the additions in the same span, for ratios such as distinct/requests.
+ * new generation starts. Also counts the additions in the same span, for ratios such as distinct/requests. Both
+ * generations' registers are one run of 2 · 2^p bytes of a (possibly shared) array; rotating swaps their halves.
  */
 export class RotatingDistinct {
-  private current: HyperLogLog;
-  private previous: HyperLogLog;
+  private readonly registers: Uint8Array;
+  private readonly m: number;
+  /** Where the current and the previous generation's registers start in `registers`. */
+  private current: number;
+  private previous: number;
   /** -1: no generation yet (event times are after 2000, so never adjacent to it). */
   private generationStart = -1;
   private currentAdds = 0;
   private previousAdds = 0;
 
+  /**
+   * `storage` and `at`: the 2 · 2^p zeroed bytes from index `at` to use (part of a key's one buffer, which all its
+   * distinct counters share); default a new array.
+   */
   constructor(
     readonly p: number,
     readonly generationMs: number,
+    storage?: Uint8Array,
+    at = 0,
   ) {
-    this.current = new HyperLogLog(p);
-    this.previous = new HyperLogLog(p);
+    if (p < 4 || p > 16) throw new RangeError(`HyperLogLog precision ${p} outside 4..16`);
+    this.m = 1 << p;
+    this.registers = storage ?? new Uint8Array(2 * this.m);
+    if (at < 0 || at + 2 * this.m > this.registers.length) throw new RangeError('RotatingDistinct storage too small');
+    this.current = at;
+    this.previous = at + this.m;
   }
 
   /** Rotates generations up to event time `ts` (out-of-order events never rotate backwards). */
@@ -33,13 +48,13 @@ export class RotatingDistinct {
     if (start <= this.generationStart) return;
     if (start - this.generationStart === this.generationMs) {
       const retired = this.previous;
-      retired.clear();
+      this.registers.fill(0, retired, retired + this.m);
       this.previous = this.current;
       this.current = retired;
       this.previousAdds = this.currentAdds;
     } else {
-      this.current.clear();
-      this.previous.clear();
+      this.registers.fill(0, this.current, this.current + this.m);
+      this.registers.fill(0, this.previous, this.previous + this.m);
       this.previousAdds = 0;
     }
     this.currentAdds = 0;
@@ -48,14 +63,14 @@ export class RotatingDistinct {
 
   add(hash: number, ts: number): void {
     this.rotateTo(ts);
-    this.current.add(hash);
+    addHash(this.registers, this.current, this.p, hash);
     this.currentAdds++;
   }
 
   /** Adds raw token hashes (mixed here) as one item, e.g. the words of one prompt. */
   addAll(hashes: Int32Array, count: number, ts: number): void {
     this.rotateTo(ts);
-    this.current.addAllMixed(hashes, count);
+    addMixedHashes(this.registers, this.current, this.p, hashes, count);
     this.currentAdds++;
   }
 
@@ -66,12 +81,13 @@ export class RotatingDistinct {
   }
 
   distinct(): number {
-    return this.current.unionEstimate(this.previous);
+    return estimateRegisters(this.registers, this.current, this.registers, this.previous, this.m);
   }
 
   /** Distinct values of the current generation that the previous one had not seen. */
   newDistinct(): number {
-    return Math.max(0, this.distinct() - this.previous.estimate());
+    const previous = estimateRegisters(this.registers, this.previous, this.registers, this.previous, this.m);
+    return Math.max(0, this.distinct() - previous);
   }
 
   adds(): number {
@@ -82,21 +98,32 @@ export class RotatingDistinct {
     return this.currentAdds;
   }
 
+  private generation(at: number): Uint8Array {
+    return this.registers.subarray(at, at + this.m);
+  }
+
   snapshot(): RotatingDistinctSnapshot {
     return {
       generationStart: this.generationStart,
       adds: [this.currentAdds, this.previousAdds],
-      current: this.current.snapshot(),
-      previous: this.previous.snapshot(),
+      current: encodeArray(this.generation(this.current)),
+      previous: encodeArray(this.generation(this.previous)),
     };
+  }
+
+  /** Sets both generations to a snapshot (validated lengths; throws on a torn one). */
+  load(s: RotatingDistinctSnapshot): void {
+    const current = decodeArray(Uint8Array, s.current, this.m);
+    const previous = decodeArray(Uint8Array, s.previous, this.m);
+    this.registers.set(current, this.current);
+    this.registers.set(previous, this.previous);
+    this.generationStart = s.generationStart;
+    [this.currentAdds, this.previousAdds] = s.adds;
   }
 
   static restore(p: number, generationMs: number, s: RotatingDistinctSnapshot): RotatingDistinct {
     const out = new RotatingDistinct(p, generationMs);
-    out.generationStart = s.generationStart;
-    [out.currentAdds, out.previousAdds] = s.adds;
-    out.current = HyperLogLog.restore(p, s.current);
-    out.previous = HyperLogLog.restore(p, s.previous);
+    out.load(s);
     return out;
   }
 }

@@ -15,12 +15,16 @@ export interface SimhashRingSnapshot {
 
 /** The key's most recent prompt fingerprints (bounded), to measure template share and novelty of new prompts. */
 export class SimhashRing {
-  private data: Int32Array;
+  private readonly data: Int32Array;
   private filled = 0;
   private next = 0;
 
-  constructor(readonly size: number) {
-    this.data = new Int32Array(2 * size);
+  /** `storage`: `2 * size` zeroed ints to use (a view into a key's one buffer); default a new array. */
+  constructor(
+    readonly size: number,
+    storage?: Int32Array,
+  ) {
+    this.data = storage ?? new Int32Array(2 * size);
   }
 
   /** Smallest Hamming distance from `fp` to any stored fingerprint; 64 when the ring is empty. */
@@ -50,11 +54,16 @@ export class SimhashRing {
     return { filled: this.filled, next: this.next, data: encodeArray(this.data) };
   }
 
+  /** Sets this ring to a snapshot (validated length; throws on a torn one). */
+  load(s: SimhashRingSnapshot): void {
+    this.data.set(decodeArray(Int32Array, s.data, 2 * this.size));
+    this.filled = s.filled;
+    this.next = s.next;
+  }
+
   static restore(size: number, s: SimhashRingSnapshot): SimhashRing {
     const ring = new SimhashRing(size);
-    ring.filled = s.filled;
-    ring.next = s.next;
-    ring.data = decodeArray(Int32Array, s.data, 2 * size);
+    ring.load(s);
     return ring;
   }
 }

@@ -4,6 +4,16 @@ import { EwmaCusum, type EwmaCusumSnapshot } from '../sketches/ewma-cusum.ts';
 import { SKETCH } from './sketch-params.ts';
 
 const minScales = Float64Array.from(BASELINE_INDEX, (f) => FEATURE_SPECS[f]!.minScale);
+/** Doubles of one baseline's statistics (mean, variance, CUSUM per tracked feature). */
+export const BASELINE_FLOATS = BASELINE_INDEX.length * 3;
+
+/** What a baseline is made of, to copy it without its object (compacted keys keep it in a shared arena). */
+export interface BaselineValues {
+  samples: number;
+  /** Event time of the first update; -1 before it. */
+  since: number;
+  data: Float64Array;
+}
 /** Shared by all baselines (updates are synchronous), so an idle key's baseline holds only its statistics. */
 const scratch = new Float64Array(BASELINE_INDEX.length);
 
@@ -11,8 +21,21 @@ const scratch = new Float64Array(BASELINE_INDEX.length);
 export class Baseline implements BaselineContext {
   private readonly stats: EwmaCusum;
 
-  constructor(stats?: EwmaCusum) {
-    this.stats = stats ?? new EwmaCusum(BASELINE_INDEX.length, SKETCH.baselineAlpha, minScales);
+  /** `storage`: BASELINE_FLOATS zeroed doubles to use (a view into a key's one buffer); default a new array. */
+  constructor(storage?: Float64Array) {
+    this.stats = new EwmaCusum(BASELINE_INDEX.length, SKETCH.baselineAlpha, minScales, storage);
+  }
+
+  /** The statistics as they are (live views, not copies). */
+  get values(): BaselineValues {
+    return this.stats;
+  }
+
+  /** Sets this baseline to `from`'s statistics. */
+  copy(from: BaselineValues): void {
+    this.stats.data.set(from.data);
+    this.stats.samples = from.samples;
+    this.stats.since = from.since;
   }
 
   get samples(): number {
@@ -52,7 +75,14 @@ export class Baseline implements BaselineContext {
     return this.stats.snapshot();
   }
 
+  /** Sets this baseline to a snapshot (validated length; throws on a torn one). */
+  load(s: EwmaCusumSnapshot): void {
+    this.stats.load(s);
+  }
+
   static restore(s: EwmaCusumSnapshot): Baseline {
-    return new Baseline(EwmaCusum.restore(BASELINE_INDEX.length, SKETCH.baselineAlpha, minScales, s));
+    const out = new Baseline();
+    out.load(s);
+    return out;
   }
 }

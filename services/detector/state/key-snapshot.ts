@@ -1,12 +1,6 @@
 import { z } from 'zod';
-import { BucketRing } from '../sketches/bucket-ring.ts';
-import { DecayedHistogram } from '../sketches/decayed-histogram.ts';
-import { DecayedSums } from '../sketches/decayed-sums.ts';
-import { RotatingDistinct } from '../sketches/rotating-distinct.ts';
-import { SimhashRing } from '../sketches/simhash-ring.ts';
-import { Baseline } from './baseline.ts';
-import { KeyState, SUM_FIELDS } from './key-state.ts';
-import { type KeyStateParams, SKETCH } from './sketch-params.ts';
+import { KeyState } from './key-state.ts';
+import type { KeyStateParams } from './sketch-params.ts';
 
 const ring = z.object({ head: z.number(), data: z.string() });
 const distinct = z.object({
@@ -84,7 +78,6 @@ export function snapshotKeyState(s: KeyState): KeySnapshot {
 /** Rebuilds a key's state from `snapshotKeyState` output (validated; throws on a malformed snapshot). */
 export function restoreKeyState(value: unknown, params: KeyStateParams): KeyState {
   const k = keySnapshotSchema.parse(value);
-  const g = SKETCH.generationMs;
   const identity = {
     orgId: k.orgId,
     model: k.model,
@@ -92,26 +85,21 @@ export function restoreKeyState(value: unknown, params: KeyStateParams): KeyStat
     firstSeen: k.firstSeen,
     createdAtMs: k.createdAtMs,
   };
-  const s = new KeyState(k.apiKeyId, identity, Baseline.restore(k.baseline), params);
+  const s = new KeyState(k.apiKeyId, identity, params);
+  s.baseline.load(k.baseline);
+  s.minutes.load(k.minutes);
+  s.hours.load(k.hours);
+  s.sums.load(k.sums);
+  s.prompts.load(k.prompts);
+  s.vocab.load(k.vocab);
+  s.ips.load(k.ips);
+  s.asns.load(k.asns);
+  s.countries.load(k.countries);
+  s.fingerprints.load(k.fingerprints);
+  s.outputTokens.load(k.outputTokens);
   Object.assign(s, {
     lastSeen: k.lastSeen,
     events: k.events,
-    minutes: BucketRing.restore(60_000, 60, 3, k.minutes),
-    hours: BucketRing.restore(3_600_000, 24, 1, k.hours),
-    sums: DecayedSums.restore(SUM_FIELDS, params.shareHalfLifeMs, k.sums),
-    prompts: RotatingDistinct.restore(SKETCH.promptP, g, k.prompts),
-    vocab: RotatingDistinct.restore(SKETCH.vocabP, g, k.vocab),
-    ips: RotatingDistinct.restore(SKETCH.ipP, g, k.ips),
-    asns: RotatingDistinct.restore(SKETCH.asnP, g, k.asns),
-    countries: RotatingDistinct.restore(SKETCH.countryP, g, k.countries),
-    fingerprints: SimhashRing.restore(SKETCH.fingerprintRing, k.fingerprints),
-    outputTokens: DecayedHistogram.restore(
-      0,
-      SKETCH.outputLog2Max,
-      SKETCH.outputBuckets,
-      params.shareHalfLifeMs,
-      k.outputTokens,
-    ),
     lastSnapshotMinute: k.lastSnapshotMinute,
     dirty: k.dirty,
     evidence: k.evidence,

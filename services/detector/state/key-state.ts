@@ -3,11 +3,12 @@ import { LANGUAGE_SLOTS } from '../../common/text/language.ts';
 import { hashString } from '../../common/text/tokenize.ts';
 import type { PreparedPrompt } from '../features/prepared-event.ts';
 import { BucketRing } from '../sketches/bucket-ring.ts';
+import { BufferCarver } from '../sketches/buffer-carver.ts';
 import { DecayedHistogram } from '../sketches/decayed-histogram.ts';
 import { DecayedSums } from '../sketches/decayed-sums.ts';
 import { RotatingDistinct } from '../sketches/rotating-distinct.ts';
 import { SimhashRing } from '../sketches/simhash-ring.ts';
-import type { Baseline } from './baseline.ts';
+import { BASELINE_FLOATS, Baseline, type BaselineValues } from './baseline.ts';
 import { type KeyStateParams, SKETCH } from './sketch-params.ts';
 
 /** Fields of the minute ring. */
@@ -79,6 +80,24 @@ export interface AlertMemory {
   raisedAt: number;
 }
 
+const MINUTE_RING = { ms: 60_000, size: 60, fields: 3 } as const;
+const HOUR_RING = { ms: 3_600_000, size: 24, fields: 1 } as const;
+/** Both generations of HyperLogLog registers of the five distinct counters. */
+const DISTINCT_BYTES = [SKETCH.promptP, SKETCH.vocabP, SKETCH.ipP, SKETCH.asnP, SKETCH.countryP].reduce(
+  (bytes, p) => bytes + 2 * (1 << p),
+  0,
+);
+/**
+ * Bytes of one key's sketches, all in one buffer (widest types first): decayed sums and baseline (f64), minute and
+ * hour rings and output histogram (f32), fingerprint ring (i32), two generations of HyperLogLog registers per
+ * distinct counter (u8).
+ */
+const KEY_BUFFER_BYTES =
+  8 * (SUM_FIELDS + BASELINE_FLOATS) +
+  4 * (MINUTE_RING.size * MINUTE_RING.fields + HOUR_RING.size * HOUR_RING.fields + SKETCH.outputBuckets) +
+  4 * 2 * SKETCH.fingerprintRing +
+  DISTINCT_BYTES;
+
 /** The full, bounded, per-key state of an active key: windows and sketches, never lists of prompts. */
 export class KeyState {
   orgId: string;
@@ -88,16 +107,17 @@ export class KeyState {
   lastSeen: number;
   createdAtMs: number | null;
   events = 0;
-  minutes = new BucketRing(60_000, 60, 3);
-  hours = new BucketRing(3_600_000, 24, 1);
-  sums: DecayedSums;
-  prompts = new RotatingDistinct(SKETCH.promptP, SKETCH.generationMs);
-  vocab = new RotatingDistinct(SKETCH.vocabP, SKETCH.generationMs);
-  ips = new RotatingDistinct(SKETCH.ipP, SKETCH.generationMs);
-  asns = new RotatingDistinct(SKETCH.asnP, SKETCH.generationMs);
-  countries = new RotatingDistinct(SKETCH.countryP, SKETCH.generationMs);
-  fingerprints = new SimhashRing(SKETCH.fingerprintRing);
-  outputTokens: DecayedHistogram;
+  readonly baseline: Baseline;
+  readonly sums: DecayedSums;
+  readonly minutes: BucketRing;
+  readonly hours: BucketRing;
+  readonly outputTokens: DecayedHistogram;
+  readonly fingerprints: SimhashRing;
+  readonly prompts: RotatingDistinct;
+  readonly vocab: RotatingDistinct;
+  readonly ips: RotatingDistinct;
+  readonly asns: RotatingDistinct;
+  readonly countries: RotatingDistinct;
   /** Inter-arrival gap statistics: previous event time, EW mean and EW variance of gaps (ms). */
   gapLastTs = -1;
   gapMean = 0;
@@ -111,11 +131,12 @@ export class KeyState {
   recent: string[] = [];
   alerts: Partial<Record<string, AlertMemory>> = {};
 
+  /** `baseline`: the key's own baseline so far (copied; a revived key's), else it starts empty. */
   constructor(
     readonly apiKeyId: string,
     identity: KeyIdentity,
-    readonly baseline: Baseline,
     readonly params: KeyStateParams,
+    baseline?: BaselineValues,
   ) {
     this.orgId = identity.orgId;
     this.model = identity.model;
@@ -123,8 +144,31 @@ export class KeyState {
     this.firstSeen = identity.firstSeen;
     this.lastSeen = identity.firstSeen;
     this.createdAtMs = identity.createdAtMs;
-    this.sums = new DecayedSums(SUM_FIELDS, params.shareHalfLifeMs);
-    this.outputTokens = new DecayedHistogram(0, SKETCH.outputLog2Max, SKETCH.outputBuckets, params.shareHalfLifeMs);
+    const buffer = new BufferCarver(KEY_BUFFER_BYTES);
+    this.sums = new DecayedSums(SUM_FIELDS, params.shareHalfLifeMs, buffer.take(Float64Array, SUM_FIELDS));
+    this.baseline = new Baseline(buffer.take(Float64Array, BASELINE_FLOATS));
+    if (baseline) this.baseline.copy(baseline);
+    const ring = (r: typeof MINUTE_RING | typeof HOUR_RING) =>
+      new BucketRing(r.ms, r.size, r.fields, buffer.take(Float32Array, r.size * r.fields));
+    this.minutes = ring(MINUTE_RING);
+    this.hours = ring(HOUR_RING);
+    const { outputLog2Max, outputBuckets, fingerprintRing } = SKETCH;
+    const outputs = buffer.take(Float32Array, outputBuckets);
+    this.outputTokens = new DecayedHistogram(0, outputLog2Max, outputBuckets, params.shareHalfLifeMs, outputs);
+    this.fingerprints = new SimhashRing(fingerprintRing, buffer.take(Int32Array, 2 * fingerprintRing));
+    // One view for the registers of every distinct counter (each takes 2 · 2^p bytes from its offset).
+    const registers = buffer.take(Uint8Array, DISTINCT_BYTES);
+    let at = 0;
+    const distinct = (p: number) => {
+      const counter = new RotatingDistinct(p, SKETCH.generationMs, registers, at);
+      at += 2 * (1 << p);
+      return counter;
+    };
+    this.prompts = distinct(SKETCH.promptP);
+    this.vocab = distinct(SKETCH.vocabP);
+    this.ips = distinct(SKETCH.ipP);
+    this.asns = distinct(SKETCH.asnP);
+    this.countries = distinct(SKETCH.countryP);
   }
 
   get cohort(): string {

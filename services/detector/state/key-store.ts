@@ -1,5 +1,5 @@
 import type { UsageEvent } from '../../../schemas/usage-v1.ts';
-import { Baseline } from './baseline.ts';
+import { CompactKeys } from './compact-keys.ts';
 import { type KeyIdentity, KeyState } from './key-state.ts';
 import type { MapChanges } from './map-changes.ts';
 import type { KeyStateParams } from './sketch-params.ts';
@@ -10,12 +10,6 @@ import {
   type StateCaps,
   sizeAfterEviction,
 } from './state-caps.ts';
-
-/** An idle key reduced to what must survive: who it is and its own baseline (~0.3 KB instead of ~4 KB). */
-export interface CompactKey extends KeyIdentity {
-  lastSeen: number;
-  baseline: Baseline;
-}
 
 /** Where a store records the keys it changes, for delta checkpoints (`StateChanges`). */
 export interface KeyChanges {
@@ -34,7 +28,7 @@ export interface SweepLimits {
  */
 export class KeyStore {
   readonly active = new Map<string, KeyState>();
-  readonly compacted = new Map<string, CompactKey>();
+  readonly compacted = new CompactKeys();
   evicted = 0;
   seen = 0;
   /** Keys compacted, and compacted keys forgotten, to stay under the caps (since this store was built). */
@@ -55,8 +49,6 @@ export class KeyStore {
       return { state: existing, created: false };
     }
     const compact = this.compacted.get(event.api_key_id);
-    if (compact) this.deleteCompacted(event.api_key_id);
-    else this.seen++;
     const identity: KeyIdentity = compact ?? {
       orgId: event.org_id,
       model: event.model,
@@ -64,7 +56,10 @@ export class KeyStore {
       firstSeen: event.ts,
       createdAtMs: event.key_created_at ? Date.parse(event.key_created_at) : null,
     };
-    const state = new KeyState(event.api_key_id, identity, compact?.baseline ?? new Baseline(), this.params);
+    // Built (copying the compacted baseline out of its arena record) before that record is freed.
+    const state = new KeyState(event.api_key_id, identity, this.params, compact?.baseline);
+    if (compact) this.deleteCompacted(event.api_key_id);
+    else this.seen++;
     if (this.active.size >= this.caps.activeKeys) this.compactLeastRecent();
     this.active.set(event.api_key_id, state);
     this.changes?.active.insert(event.api_key_id);
@@ -108,7 +103,7 @@ export class KeyStore {
       firstSeen: state.firstSeen,
       createdAtMs: state.createdAtMs,
       lastSeen: state.lastSeen,
-      baseline: state.baseline,
+      baseline: state.baseline.values,
     });
     if (this.compacted.size > this.caps.compactedKeys) this.forgetLeastRecent();
   }
@@ -124,15 +119,20 @@ export class KeyStore {
 
   private forgetLeastRecent(): void {
     const cap = this.caps.compactedKeys;
-    const ids = leastRecentlySeen(this.compacted, (c) => c.lastSeen, this.compacted.size - sizeAfterEviction(cap));
+    const { compacted } = this;
+    const ids = leastRecentlySeen(
+      compacted.slots,
+      (slot) => compacted.lastSeenAt(slot),
+      compacted.size - sizeAfterEviction(cap),
+    );
     for (const id of ids) this.deleteCompacted(id);
     this.capEvictions.compacted += ids.length;
     this.onCapEviction?.('compacted_keys', ids.length, cap);
   }
 
   evictIdle(now: number, limits: SweepLimits): void {
-    for (const [key, compact] of this.compacted) {
-      if (now - compact.lastSeen < limits.idleEvictMs) continue;
+    for (const [key, slot] of this.compacted.slots) {
+      if (now - this.compacted.lastSeenAt(slot) < limits.idleEvictMs) continue;
       this.deleteCompacted(key);
       this.evicted++;
     }

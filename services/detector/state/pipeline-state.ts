@@ -1,7 +1,9 @@
 import { PopulationRegistry } from '../scorers/population-stats.ts';
+import { encodeArray } from '../sketches/codec.ts';
 import { Baseline } from './baseline.ts';
+import type { CompactKeys } from './compact-keys.ts';
 import { restoreKeyState, snapshotKeyState } from './key-snapshot.ts';
-import { type CompactKey, KeyStore } from './key-store.ts';
+import { KeyStore } from './key-store.ts';
 import { StateChanges } from './map-changes.ts';
 import { OrgRegistry } from './org-registry.ts';
 import type { PipelineDelta } from './pipeline-delta.ts';
@@ -52,16 +54,20 @@ function countersOf({ keys, counters }: PipelineCore): PipelineSnapshot['counter
   };
 }
 
-const compactedEntry = (apiKeyId: string, c: CompactKey) => ({
-  apiKeyId,
-  orgId: c.orgId,
-  model: c.model,
-  endpoint: c.endpoint,
-  firstSeen: c.firstSeen,
-  createdAtMs: c.createdAtMs,
-  lastSeen: c.lastSeen,
-  baseline: c.baseline.snapshot(),
-});
+function compactedEntry(compacted: CompactKeys, apiKeyId: string): PipelineSnapshot['compacted'][number] {
+  const c = compacted.get(apiKeyId)!;
+  const { samples, since, data } = c.baseline;
+  return {
+    apiKeyId,
+    orgId: c.orgId,
+    model: c.model,
+    endpoint: c.endpoint,
+    firstSeen: c.firstSeen,
+    createdAtMs: c.createdAtMs,
+    lastSeen: c.lastSeen,
+    baseline: { samples, since, data: encodeArray(data) },
+  };
+}
 
 /** The whole state; changes are counted afresh from here (the next delta is relative to this snapshot). */
 export function snapshotCore(core: PipelineCore, coordination?: unknown): PipelineSnapshot {
@@ -73,7 +79,7 @@ export function snapshotCore(core: PipelineCore, coordination?: unknown): Pipeli
     nextSweep: core.clock.nextSweep,
     counters: countersOf(core),
     keys: [...keys.active.values()].map(snapshotKeyState),
-    compacted: [...keys.compacted].map(([apiKeyId, c]) => compactedEntry(apiKeyId, c)),
+    compacted: [...keys.compacted.ids()].map((id) => compactedEntry(keys.compacted, id)),
     orgs: core.orgs.snapshot(),
     population: core.population.snapshot(),
     ...(coordination === undefined ? {} : { coordination }),
@@ -99,7 +105,7 @@ export function deltaCore(core: PipelineCore, coordination?: unknown): PipelineD
     },
     compacted: {
       removed: [...changes.compacted.removed],
-      written: [...changes.compacted.touched].map((id) => compactedEntry(id, keys.compacted.get(id)!)),
+      written: [...changes.compacted.touched].map((id) => compactedEntry(keys.compacted, id)),
     },
     orgs: { removed: [...changes.orgs.removed], written: core.orgs.changedEntries(changes.orgs) },
     cohorts: { removed: [...changes.cohorts.removed], written: core.population.changedEntries(changes.cohorts) },
@@ -133,7 +139,7 @@ function setKeys(
 ): void {
   for (const k of active) keys.active.set(k.apiKeyId, restoreKeyState(k, params));
   for (const { apiKeyId, baseline, ...identity } of compacted)
-    keys.compacted.set(apiKeyId, { ...identity, baseline: Baseline.restore(baseline) });
+    keys.compacted.set(apiKeyId, { ...identity, baseline: Baseline.restore(baseline).values });
 }
 
 /** Puts the key store's own counters back and returns the pipeline's (the inverse of `countersOf`). */

@@ -5,7 +5,6 @@ import { defaultDetectorConfig } from '../../../services/common/config/detector.
 import { extractFeatures } from '../../../services/detector/features/extract.ts';
 import { FEATURE_COUNT, FEATURE_INDEX, FEATURE_NAMES } from '../../../services/detector/features/feature-names.ts';
 import { preparePrompt } from '../../../services/detector/features/prepared-event.ts';
-import { Baseline } from '../../../services/detector/state/baseline.ts';
 import { KeyState } from '../../../services/detector/state/key-state.ts';
 import { keyStateParams } from '../../../services/detector/state/sketch-params.ts';
 import { evenly, event, extractionPrompt, HOUR, MINUTE, T0 } from '../../fixtures/detector/events.ts';
@@ -16,7 +15,7 @@ const params = keyStateParams(defaultDetectorConfig());
 function featuresOf(events: UsageEvent[], at?: number, orgKeys = 1): Record<string, number> {
   const first = events[0]!;
   const identity = { orgId: first.org_id, model: first.model, endpoint: '', firstSeen: first.ts, createdAtMs: null };
-  const state = new KeyState(first.api_key_id, identity, new Baseline(), params);
+  const state = new KeyState(first.api_key_id, identity, params);
   for (const e of events) state.observe(e, preparePrompt(e));
   const values = extractFeatures(state, orgKeys, at ?? events[events.length - 1]!.ts, new Float64Array(FEATURE_COUNT));
   return Object.fromEntries(FEATURE_NAMES.map((n) => [n, values[FEATURE_INDEX[n]]!]));
