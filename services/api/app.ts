@@ -1,18 +1,19 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
-import { errors } from '../common/errors.ts';
+import type { Role } from '../auth/principal.ts';
 import { isModuleFile } from '../common/runtime-paths.ts';
 import { createAuthFailureLimit } from './auth-failure-limit.ts';
 import { installAuth, markPublicPrefixes } from './auth-hook.ts';
 import type { AppDeps } from './deps.ts';
 import { clientErrorHandler, frameworkErrors, installErrorHandler } from './error-handler.ts';
+import { installRateLimit } from './rate-limit-hook.ts';
 import { installRequestMetrics } from './request-metrics.ts';
 import { documentRoutes } from './route-docs.ts';
+import { createTokenRateLimit } from './token-rate-limit.ts';
 import { badInputOf, serializeResponses, validateRequest } from './zod-compilers.ts';
 
 const ROUTES_DIR = fileURLToPath(new URL('./routes/', import.meta.url));
@@ -33,17 +34,10 @@ async function registerDocs(app: FastifyInstance): Promise<void> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 }
 
-async function registerRateLimit(app: FastifyInstance, deps: AppDeps): Promise<void> {
+/** Requests per token per minute: `DG_API_RATE_LIMIT_PER_MIN`, gateways GATEWAY_RATE_FACTOR times that. */
+function perMinuteOf(deps: AppDeps): (role: Role) => number {
   const perMin = deps.config.api.rateLimitPerMin;
-  await app.register(rateLimit, {
-    hook: 'preHandler',
-    timeWindow: 60_000,
-    // Public routes are left out by installAuth (config.rateLimit false).
-    keyGenerator: (request) => request.principal?.tokenId ?? `ip:${request.ip}`,
-    max: (request) => (request.principal?.role === 'gateway' ? perMin * GATEWAY_RATE_FACTOR : perMin),
-    errorResponseBuilder: (_request, context) =>
-      errors.rateLimited(`rate limit of ${context.max} requests per minute exceeded`),
-  });
+  return (role) => (role === 'gateway' ? perMin * GATEWAY_RATE_FACTOR : perMin);
 }
 
 /** Every plugin in ./routes, each `export default async function (app, { deps })`, in file-name order. */
@@ -80,8 +74,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     deps.tokens,
     createAuthFailureLimit({ maxPerMin: deps.config.api.authFailuresPerMin, now: deps.now }),
   );
+  installRateLimit(app, createTokenRateLimit({ windowMs: 60_000, now: deps.now }), perMinuteOf(deps));
   await registerDocs(app);
-  await registerRateLimit(app, deps);
   await registerRoutes(app, deps);
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   await app.ready();

@@ -104,15 +104,12 @@ const hooksOf = (hooks: onRequestHookHandler | onRequestHookHandler[] | undefine
 
 /**
  * Gives every route registered after this call, unless it is public, its own first onRequest hook with its roles
- * (no per-request lookup of the route's options), and takes public routes out of the per-token rate limit. Call it
+ * (no per-request lookup of the route's options). Call it
  * before any route or plugin that registers routes; not-found answers run no route hooks and need no token.
  */
 export function installAuth(app: FastifyInstance, tokens: TokenStore, failures: AuthFailureLimit): void {
   app.addHook('onRoute', (route) => {
-    if (route.config?.public) {
-      route.config = { ...route.config, rateLimit: false };
-      return;
-    }
+    if (route.config?.public) return;
     const auth = routeAuth(tokens, failures, route.config?.roles ?? [], route.url);
     route.onRequest = [auth, ...hooksOf(route.onRequest as onRequestHookHandler | onRequestHookHandler[])];
   });

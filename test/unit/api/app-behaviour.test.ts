@@ -82,6 +82,14 @@ test('rate limits count per token: one token is limited, another is not', async 
   assert.deepEqual(codes, [200, 200, 200, 429]);
   const limited = await app.inject({ url: '/v1/me', headers: bearer(tokens.token('analyst')) });
   assert.equal(limited.json().error.code, 'DG_ERR_RATE_LIMITED');
+  assert.equal(limited.headers['retry-after'], '60');
+  assert.equal(limited.headers['x-ratelimit-remaining'], '0');
+  const gateway = await app.inject({ url: '/v1/me', headers: bearer(tokens.token('gateway')) });
+  assert.equal(gateway.statusCode, 200);
+  assert.equal(gateway.headers['x-ratelimit-limit'], '60', 'gateways get 20 times the budget');
+  assert.equal(gateway.headers['x-ratelimit-remaining'], '59');
+  assert.equal(gateway.headers['x-ratelimit-reset'], '60');
+  assert.equal((await app.inject({ url: '/healthz' })).headers['x-ratelimit-limit'], undefined, 'public: no limit');
   assert.equal((await app.inject({ url: '/v1/me', headers: bearer(tokens.token('investigator')) })).statusCode, 200);
   await app.close();
 });
