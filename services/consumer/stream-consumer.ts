@@ -25,6 +25,11 @@ export interface StreamConsumerOptions {
   maxFutureSkewMs?: number;
   /** One member of the group gets every partition, the others stand by (stage 2 must see the whole stream). */
   singleOwner?: boolean;
+  /**
+   * Batches taken from the buffer whose writes have not finished; fetching waits while this many are in flight
+   * (memory: the buffer plus this many batches of `maxRows`). Default 2.
+   */
+  maxInFlightBatches?: number;
   logger: Logger;
 }
 
@@ -36,7 +41,7 @@ export interface StreamHealth {
   flushedEvents: number;
   deadLetters: number;
   lastFlushAt: number | null;
-  /** Records consumed but not yet flushed (bounded by the batch size). */
+  /** Records consumed but not yet flushed: the buffer and the batches being written (at most 1 + in-flight cap). */
   buffered: number;
   /** `consumed` per consumer group, when several consumers are combined (metrics label them by group). */
   consumedByGroup?: Record<string, number>;
@@ -61,7 +66,16 @@ export class StreamConsumer {
   private readonly buffer: BatchBuffer;
   private readonly log: Logger;
   private readonly abort = new AbortController();
+  /** Writes to the leading stateless sinks, one batch after another (`storeSinks`). */
+  private storing: Promise<unknown> = Promise.resolve();
+  /** The rest of each flush (stateful sinks, dead letters, checkpoint and commit), one batch after another. */
   private flushing: Promise<void> = Promise.resolve();
+  /** Batches taken from the buffer whose flush has not finished, and their records. */
+  private readonly inFlight = new Set<Promise<void>>();
+  private inFlightRecords = 0;
+  private readonly maxInFlight: number;
+  private readonly storeSinks: EventSink[];
+  private readonly tailSinks: EventSink[];
   private timer: NodeJS.Timeout | null = null;
   private stopped: Promise<void> | null = null;
   private stopping = false;
@@ -93,6 +107,11 @@ export class StreamConsumer {
     });
     this.producer = o.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     this.buffer = new BatchBuffer(o.maxRows, o.maxMs);
+    this.maxInFlight = Math.max(1, o.maxInFlightBatches ?? 2);
+    const firstStateful = o.sinks.findIndex((sink) => sink.checkpoint);
+    const split = firstStateful < 0 ? o.sinks.length : firstStateful;
+    this.storeSinks = o.sinks.slice(0, split);
+    this.tailSinks = o.sinks.slice(split);
   }
 
   get groupId(): string {
@@ -109,7 +128,7 @@ export class StreamConsumer {
   }
 
   health(): StreamHealth {
-    return { ...this.state, buffered: this.buffer.size };
+    return { ...this.state, buffered: this.buffer.size + this.inFlightRecords };
   }
 
   async start(): Promise<void> {
@@ -163,7 +182,11 @@ export class StreamConsumer {
       if (this.stopping || !isRunning() || isStale()) break;
       this.accept(batch.topic, batch.partition, message);
       resolveOffset(message.offset);
-      if (this.buffer.isDue()) await this.flush();
+      if (this.buffer.isDue()) {
+        // A full buffer is written while fetching goes on; fetching waits only when the in-flight cap is reached.
+        while (this.inFlight.size >= this.maxInFlight) await Promise.race(this.inFlight);
+        this.flush().catch((error) => this.log.error({ err: error }, 'flush failed'));
+      }
     }
     await heartbeat();
   }
@@ -182,32 +205,64 @@ export class StreamConsumer {
 
   private flushIfDue(): void {
     const commitDue = this.uncommitted.size > 0 && Date.now() - this.lastCommitAt >= (this.o.commitIntervalMs ?? 0);
-    if (this.buffer.isDue() || commitDue) this.flush().catch((error) => this.log.error({ err: error }, 'flush failed'));
+    // At the in-flight cap the buffer keeps filling; the consumer loop waits for a slot once it is full.
+    const batchDue = this.buffer.isDue() && this.inFlight.size < this.maxInFlight;
+    if (batchDue || commitDue)
+      this.flush(false, batchDue).catch((error) => this.log.error({ err: error }, 'flush failed'));
   }
 
-  /** Serialises flushes so commits stay in offset order. */
-  private flush(final = false): Promise<void> {
-    this.flushing = this.flushing.then(async () => {
-      await this.flushNow();
+  /**
+   * Takes the buffer and writes it as a two-step pipeline: the leading stateless sinks (the event store) write
+   * batch N+1 while the rest of batch N runs (stateful sinks, dead letters, checkpoint, commit). Each step takes
+   * batches in order, and a batch enters the second step only after its first, so every sink still sees the
+   * batches in offset order and in sink order (a row is queryable before stage 1 publishes an alert on it), and
+   * stateful sinks, checkpoints and commits still run strictly between batches (the commit-after-checkpoint rule).
+   */
+  private flush(final = false, takeBatch = true): Promise<void> {
+    const batch = takeBatch && this.buffer.size > 0 ? this.buffer.take() : null;
+    const takenAt = Date.now();
+    const stored = batch ? this.store(batch) : Promise.resolve([]);
+    if (batch) this.storing = stored.catch(() => {});
+    const done = Promise.all([stored, this.flushing]).then(async ([rejected]) => {
+      if (batch) await this.finish(batch, rejected, takenAt);
       await this.commitIfDue(final);
     });
-    return this.flushing;
+    this.flushing = done;
+    if (!batch) return done;
+    const tracked = done.finally(() => {
+      this.inFlight.delete(tracked);
+      this.inFlightRecords -= batch.events.length + batch.deadLetters.length;
+    });
+    this.inFlight.add(tracked);
+    this.inFlightRecords += batch.events.length + batch.deadLetters.length;
+    return tracked;
   }
 
-  private async flushNow(): Promise<void> {
-    if (this.buffer.size === 0) return;
-    const batch = this.buffer.take();
-    const rejected: DeadLetter[] = [];
-    for (const sink of this.o.sinks) {
+  /** First step: the stateless sinks, after the previous batch's first step. */
+  private store(batch: PendingBatch): Promise<DeadLetter[]> {
+    return this.storing.then(() => this.writeSinks(this.storeSinks, batch, []));
+  }
+
+  private async writeSinks(sinks: EventSink[], batch: PendingBatch, rejected: DeadLetter[]): Promise<DeadLetter[]> {
+    for (const sink of sinks) {
       const result = await this.untilAccepted(sink.name, () => sink.write(batch.events));
       rejected.push(...result.rejected);
     }
+    return rejected;
+  }
+
+  /** Second step: stateful sinks, then the dead letters; the batch's offsets may then be committed. */
+  private async finish(batch: PendingBatch, storeRejected: DeadLetter[], takenAt: number): Promise<void> {
+    const rejected = await this.writeSinks(this.tailSinks, batch, [...storeRejected]);
     const letters = this.o.publishDeadLetters === false ? rejected : [...batch.deadLetters, ...rejected];
     await this.untilAccepted('dead-letter topic', () => publishDeadLetters(this.producer, this.o.dlqTopic, letters));
     this.remember(batch);
     this.state.flushedEvents += batch.events.length - rejected.length;
     this.state.deadLetters += letters.length;
     this.state.lastFlushAt = Date.now();
+    // Where a record waits between fetch and the end of its flush (the buffer, then the two stages).
+    const timing = { bufferedMs: takenAt - batch.firstAddedAt, writeMs: this.state.lastFlushAt - takenAt };
+    this.log.debug({ rows: batch.events.length, deadLetters: letters.length, ...timing }, 'batch flushed');
   }
 
   /** Retries a sink write with backoff for as long as the consumer runs; heartbeats so the group keeps us. */
@@ -224,7 +279,8 @@ export class StreamConsumer {
         this.heartbeat().catch(() => {});
       },
     });
-    this.state.degraded = null;
+    // Both flush steps retry at once: one accepting its write must not clear the other's failure.
+    if (this.state.degraded?.startsWith(`${what} failing`)) this.state.degraded = null;
     return result;
   }
 
@@ -241,9 +297,12 @@ export class StreamConsumer {
     if (!final && Date.now() - this.lastCommitAt < (this.o.commitIntervalMs ?? 0)) return;
     const offsets = [...this.uncommitted.values()];
     this.uncommitted.clear();
+    const started = Date.now();
     for (const sink of this.o.sinks) {
       if (sink.checkpoint) await this.untilAccepted(`${sink.name} checkpoint`, () => sink.checkpoint!(offsets));
     }
+    if (this.o.sinks.some((sink) => sink.checkpoint))
+      this.log.debug({ partitions: offsets.length, ms: Date.now() - started }, 'checkpoint saved before commit');
     this.lastCommitAt = Date.now();
     try {
       await this.consumer.commitOffsets(offsets);
@@ -257,9 +316,12 @@ export class StreamConsumer {
     this.assigned = assignment;
     const owned = (topic: string, partition: number) => assignment[topic]?.includes(partition) ?? false;
     const dropped = this.buffer.dropPartitions(owned);
-    for (const [key, position] of this.uncommitted) {
-      if (!owned(position.topic, position.partition)) this.uncommitted.delete(key);
-    }
+    const forgetUnowned = () => {
+      for (const [key, position] of this.uncommitted) {
+        if (!owned(position.topic, position.partition)) this.uncommitted.delete(key);
+      }
+    };
+    forgetUnowned();
     if (this.o.singleOwner) {
       const owner = this.ownsPartitions();
       this.log.info(
@@ -269,9 +331,16 @@ export class StreamConsumer {
     }
     this.log.info({ assignment, dropped }, 'partitions assigned');
     const restoring = this.o.sinks.filter((sink) => sink.onAssignment);
-    this.assignmentReady = Promise.all(
-      restoring.map((sink) => this.untilAccepted(`${sink.name} restore`, () => sink.onAssignment!(assignment))),
-    ).then((resumes) => this.resume(resumes.flat()));
+    // Batches already taken finish first (they were read under the old assignment); then the sinks restore.
+    this.assignmentReady = this.flushing
+      .catch(() => {})
+      .then(() => {
+        forgetUnowned();
+        return Promise.all(
+          restoring.map((sink) => this.untilAccepted(`${sink.name} restore`, () => sink.onAssignment!(assignment))),
+        );
+      })
+      .then((resumes) => this.resume(resumes.flat()));
   }
 
   /**
