@@ -1,5 +1,5 @@
 import { checkpoint } from './checkpoint.ts';
-import { endToEnd } from './end-to-end.ts';
+import { endToEnd, endToEndTwoProcesses } from './end-to-end.ts';
 import { gatewayDecisions } from './gateway-decisions.ts';
 import { hotPath } from './hot-path.ts';
 import { investigatorQueries } from './investigator-queries.ts';
@@ -11,6 +11,7 @@ import { memory } from './memory.ts';
 export const SCENARIOS: readonly Scenario[] = [
   hotPath,
   endToEnd,
+  endToEndTwoProcesses,
   memory,
   checkpoint,
   gatewayDecisions,

@@ -28,7 +28,10 @@ const { values } = parseArgs({
     input: { type: 'string' },
     rates: { type: 'string' },
     'step-seconds': { type: 'string' },
+    /** One pid, or several separated by commas (their CPU is summed). */
     'service-pid': { type: 'string' },
+    /** Members the ingest group must have before the catch-up is timed (one per `stream` process). */
+    members: { type: 'string', default: '1' },
     backlog: { type: 'string' },
     'first-pass': { type: 'string', default: '0' },
   },
@@ -37,16 +40,19 @@ const topic = values.topic!;
 const group = values.group!;
 const partitions = Number(values.partitions);
 const stepMs = Number(values['step-seconds']) * 1000;
+const members = Number(values.members);
 const DRAIN_MS = 45_000;
 const POLL_MS = 200;
 const ROW_POLL_MS = 50;
 const MAX_IN_FLIGHT = 16;
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
 
-/** CPU seconds (user + system) a process has used so far, from /proc. */
-function cpuSecondsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+/** CPU seconds (user + system) the service processes have used so far, from /proc. */
+function cpuSecondsOf(pids: readonly number[]): number {
+  return pids.reduce((sum, pid) => {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return sum + (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  }, 0);
 }
 
 /** FNV-1a of the key: a stable partition per api_key_id, chosen here so the ack offsets map to our batches. */
@@ -70,7 +76,7 @@ async function waitForConsumer(admin: Admin): Promise<number> {
   const deadline = Date.now() + 120_000;
   for (;;) {
     const { groups } = await admin.describeGroups([group]);
-    if (groups[0]?.state === 'Stable' && groups[0].members.length > 0) return performance.now();
+    if (groups[0]?.state === 'Stable' && groups[0].members.length >= members) return performance.now();
     if (Date.now() > deadline) throw new Error(`the streaming service did not join group ${group}`);
     await sleep(250);
   }
@@ -197,10 +203,10 @@ async function produce(
 }
 
 /** One step; its alert latencies are filled in after the last step, when late alerts had time to arrive. */
-async function step(rate: number, servicePid: number, alerts: AlertTracker) {
+async function step(rate: number, servicePids: readonly number[], alerts: AlertTracker) {
   const t: Trackers = { rows: new RowTracker(ch), commits: new CommitTracker(), alerts };
   const lag: StepResult['lag'] = [];
-  const cpuBefore = cpuSecondsOf(servicePid);
+  const cpuBefore = cpuSecondsOf(servicePids);
   const started = performance.now();
   const stopMonitor = monitor(t, started, lag);
   // Batches of about 50 ms of traffic keep the number of produce round trips low at every rate.
@@ -226,7 +232,7 @@ async function step(rate: number, servicePid: number, alerts: AlertTracker) {
   await stopMonitor();
   const drained = t.commits.outstanding === 0 && t.rows.outstanding === 0;
   const drainSeconds = (performance.now() - started) / 1000 - produceSeconds;
-  const serviceCpuSeconds = cpuSecondsOf(servicePid) - cpuBefore;
+  const serviceCpuSeconds = cpuSecondsOf(servicePids) - cpuBefore;
   process.stderr.write(
     `[bench] end-to-end: ${rate}/s step: ${produced} produced in ${produceSeconds.toFixed(1)} s, drained ${drained}\n`,
   );
@@ -265,25 +271,25 @@ async function storedRows(): Promise<number> {
  * From the group joining until every event the topic holds is queryable (or, when some were dead-lettered, the
  * group's committed lag is 0): how fast the service works through a backlog.
  */
-async function catchUp(servicePid: number) {
+async function catchUp(servicePids: readonly number[]) {
   const joinedAt = await waitForConsumer(admin);
-  const cpuBefore = cpuSecondsOf(servicePid);
+  const cpuBefore = cpuSecondsOf(servicePids);
   const events = await topicSize();
   while ((await storedRows()) < events && (await groupLag(admin, group, topic)) > 0) await sleep(POLL_MS);
   const seconds = (performance.now() - joinedAt) / 1000;
-  return { events, seconds, serviceCpuSeconds: cpuSecondsOf(servicePid) - cpuBefore };
+  return { events, seconds, serviceCpuSeconds: cpuSecondsOf(servicePids) - cpuBefore };
 }
 
-async function stepped(servicePid: number) {
+async function stepped(servicePids: readonly number[]) {
   const alerts = new AlertTracker();
-  const backlog = await catchUp(servicePid);
+  const backlog = await catchUp(servicePids);
   process.stderr.write(
     `[bench] end-to-end: caught up with ${backlog.events} events in ${backlog.seconds.toFixed(1)} s\n`,
   );
   const watcher = await watchAlerts(alerts);
   const steps: Array<Awaited<ReturnType<typeof step>>> = [];
   for (const rate of values.rates!.split(',').map(Number)) {
-    const s = await step(rate, servicePid, alerts);
+    const s = await step(rate, servicePids, alerts);
     steps.push(s);
     if (!analyseStep(s.result).sustained) break;
   }
@@ -314,7 +320,7 @@ async function backlogOnly(count: number) {
 
 const result = values.backlog
   ? await backlogOnly(Number(values.backlog))
-  : await stepped(Number(values['service-pid']));
+  : await stepped(values['service-pid']!.split(',').map(Number));
 await producer.disconnect();
 await admin.disconnect();
 await ch.close();
