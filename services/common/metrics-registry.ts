@@ -1,18 +1,22 @@
-import { Counter as PromCounter, Gauge as PromGauge, Histogram as PromHistogram, Registry } from 'prom-client';
+import { type Metric, Counter as PromCounter, Gauge as PromGauge, Registry } from 'prom-client';
+import { type HistogramSeries, type Labels, SeriesHistogram } from './series-histogram.ts';
 
 /**
  * The service's Prometheus registry (prom-client underneath). Other components register their own series here, e.g.
  * `registry.gauge('distillguard_consumer_lag', 'Messages behind', () => lag())` or a counter they increment.
  */
-type Labels = Record<string, string>;
-
 export interface Counter {
   inc(labels?: Labels, by?: number): void;
 }
 
 export interface Histogram {
   observe(labels: Labels, value: number): void;
+  /** The series of `labels`, resolved once: its `observe(value)` does no per-event label work (hot paths). */
+  series(labels: Labels): HistogramSeries;
 }
+
+/** prom-client's default buckets, in seconds. */
+const DEFAULT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /** What a gauge reads at scrape time: one value, or labelled values (label names declared at registration). */
 export type GaugeReading = number | Array<{ labels: Labels; value: number }>;
@@ -56,17 +60,17 @@ export class MetricsRegistry {
   }
 
   /** A histogram (default buckets 5 ms … 10 s) whose label names are fixed by its first observation. */
-  histogram(name: string, help: string, buckets?: number[]): Histogram {
+  histogram(name: string, help: string, buckets: number[] = DEFAULT_BUCKETS): Histogram {
     this.#claim(name);
-    const create = (labelNames: string[]) =>
-      new PromHistogram({ name, help, labelNames, registers: [this.#registry], ...(buckets ? { buckets } : {}) });
-    let histogram: PromHistogram | undefined;
-    return {
-      observe: (labels, value) => {
-        histogram ??= create(Object.keys(labels));
-        histogram.observe(labels, value);
-      },
+    const histogram = new SeriesHistogram(name, help, buckets);
+    let registered = false;
+    const series = (labels: Labels) => {
+      const resolved = histogram.series(labels);
+      if (!registered) this.#registry.registerMetric(histogram as unknown as Metric);
+      registered = true;
+      return resolved;
     };
+    return { series, observe: (labels, value) => series(labels).observe(value) };
   }
 
   /** A gauge read at scrape time; `labelNames` lists the labels `read` may return. */

@@ -156,7 +156,15 @@ test('metrics expose request latency by route template and accept gauges from ot
   deps.metrics.gauge('distillguard_consumer_lag', 'Messages behind', () => 42);
   const app = await buildApp(deps);
   await app.inject({ url: '/v1/alerts/abc', headers: bearer(tokens.token('analyst')) });
+  await app.inject({ url: '/v1/nowhere/abc' });
+  await app.inject({ url: '/v1/nowhere/def' });
   const text = (await app.inject({ url: '/metrics', headers: bearer(tokens.token('gateway')) })).body;
+  assert.match(text, /^distillguard_http_requests_total\{method="GET",route="\/v1\/alerts\/:id",status="404"\} 1$/m);
+  assert.match(text, /^distillguard_http_requests_total\{method="GET",route="unmatched",status="404"\} 2$/m);
+  assert.match(
+    text,
+    /^distillguard_http_request_duration_seconds_bucket\{le="\+Inf",method="GET",route="unmatched",status="404"\} 2$/m,
+  );
   assert.match(
     text,
     /distillguard_http_request_duration_seconds_count\{method="GET",route="\/v1\/alerts\/:id",status="404"\} 1/,

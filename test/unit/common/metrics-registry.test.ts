@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { Histogram as PromHistogram, Registry } from 'prom-client';
 import { MetricsRegistry } from '../../../services/common/metrics-registry.ts';
 
 test('counters, cumulative histogram buckets and gauges render in the Prometheus text format', async () => {
@@ -68,4 +69,34 @@ test('a total kept elsewhere is read at each scrape and exposed as a counter', a
   assert.match(await registry.render(), /# TYPE dg_consumed_total counter\ndg_consumed_total\{group="a"\} 3\n/);
   consumed = [{ labels: { group: 'a' }, value: 5 }];
   assert.match(await registry.render(), /^dg_consumed_total\{group="a"\} 5$/m);
+});
+
+test('a histogram through resolved series renders exactly as prom-client would from the same observations', async () => {
+  const registry = new MetricsRegistry();
+  const ours = registry.histogram('dg_http_seconds', 'Latency');
+  const promRegistry = new Registry();
+  const theirs = new PromHistogram({
+    name: 'dg_http_seconds',
+    help: 'Latency',
+    labelNames: ['method', 'route', 'status'],
+    registers: [promRegistry],
+  });
+  const ok = { method: 'GET', route: '/v1/keys/:id/decision', status: '200' };
+  const missing = { method: 'GET', route: 'unmatched', status: '404' };
+  const okSeries = ours.series(ok);
+  // Values on bucket bounds, between them, above the last and zero.
+  for (const [labels, value] of [
+    [ok, 0.005],
+    [ok, 0.0051],
+    [missing, 0],
+    [ok, 0.25],
+    [ok, 11],
+    [missing, 1e-7],
+  ] as const) {
+    if (labels === ok) okSeries.observe(value);
+    else ours.observe(labels, value);
+    theirs.observe(labels, value);
+  }
+  assert.equal(await registry.render(), await promRegistry.metrics());
+  assert.throws(() => ours.series({ method: 'GET', path: '/x' }), /not included in initial labelset/);
 });
