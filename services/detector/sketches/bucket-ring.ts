@@ -14,21 +14,26 @@ export class BucketRing {
   private head = -1;
   private readonly data: Float32Array;
 
-  /** `storage`: `size * fields` zeroed floats to use (a view into a key's one buffer); default a new array. */
+  /**
+   * `storage` and `at`: the `size * fields` zeroed floats from index `at` to use (part of a key's one buffer, shared
+   * with its other float sketches); default a new array.
+   */
   constructor(
     readonly bucketMs: number,
     readonly size: number,
     readonly fields: number,
     storage?: Float32Array,
+    private readonly at = 0,
   ) {
     this.data = storage ?? new Float32Array(size * fields);
+    if (at < 0 || at + size * fields > this.data.length) throw new RangeError('BucketRing storage too small');
   }
 
   private advanceTo(bucket: number): void {
     if (bucket <= this.head) return;
     const steps = this.head < 0 ? this.size : Math.min(this.size, bucket - this.head);
     for (let s = 1; s <= steps; s++) {
-      const slot = ((bucket - steps + s) % this.size) * this.fields;
+      const slot = this.at + ((bucket - steps + s) % this.size) * this.fields;
       this.data.fill(0, slot, slot + this.fields);
     }
     this.head = bucket;
@@ -39,7 +44,7 @@ export class BucketRing {
     const bucket = Math.floor(ts / this.bucketMs);
     this.advanceTo(bucket);
     if (bucket <= this.head - this.size) return false;
-    this.data[(bucket % this.size) * this.fields + field]! += value;
+    this.data[this.at + (bucket % this.size) * this.fields + field]! += value;
     return true;
   }
 
@@ -52,14 +57,15 @@ export class BucketRing {
   sum(field: number, buckets = this.size): number {
     let total = 0;
     const n = Math.min(buckets, this.size, this.head + 1);
-    for (let i = 0; i < n; i++) total += this.data[((this.head - i) % this.size) * this.fields + field]!;
+    for (let i = 0; i < n; i++) total += this.data[this.at + ((this.head - i) % this.size) * this.fields + field]!;
     return total;
   }
 
   max(field: number, buckets = this.size): number {
     let best = 0;
     const n = Math.min(buckets, this.size, this.head + 1);
-    for (let i = 0; i < n; i++) best = Math.max(best, this.data[((this.head - i) % this.size) * this.fields + field]!);
+    for (let i = 0; i < n; i++)
+      best = Math.max(best, this.data[this.at + ((this.head - i) % this.size) * this.fields + field]!);
     return best;
   }
 
@@ -67,17 +73,18 @@ export class BucketRing {
   nonZero(field: number, buckets = this.size): number {
     let count = 0;
     const n = Math.min(buckets, this.size, this.head + 1);
-    for (let i = 0; i < n; i++) if (this.data[((this.head - i) % this.size) * this.fields + field]! > 0) count++;
+    for (let i = 0; i < n; i++)
+      if (this.data[this.at + ((this.head - i) % this.size) * this.fields + field]! > 0) count++;
     return count;
   }
 
   snapshot(): BucketRingSnapshot {
-    return { head: this.head, data: encodeArray(this.data) };
+    return { head: this.head, data: encodeArray(this.data.subarray(this.at, this.at + this.size * this.fields)) };
   }
 
   /** Sets this ring to a snapshot (validated length; throws on a torn one). */
   load(s: BucketRingSnapshot): void {
-    this.data.set(decodeArray(Float32Array, s.data, this.size * this.fields));
+    this.data.set(decodeArray(Float32Array, s.data, this.size * this.fields), this.at);
     this.head = s.head;
   }
 

@@ -19,15 +19,20 @@ export class DecayedHistogram {
   private lastTs = -1;
   private readonly width: number;
 
-  /** `storage`: `buckets` zeroed floats to use (a view into a key's one buffer); default a new array. */
+  /**
+   * `storage` and `at`: the `buckets` zeroed floats from index `at` to use (part of a key's one buffer, shared with
+   * its other float sketches); default a new array.
+   */
   constructor(
     readonly lo: number,
     readonly hi: number,
     readonly buckets: number,
     readonly halfLifeMs: number,
     storage?: Float32Array,
+    private readonly at = 0,
   ) {
     this.weights = storage ?? new Float32Array(buckets);
+    if (at < 0 || at + buckets > this.weights.length) throw new RangeError('DecayedHistogram storage too small');
     this.width = (hi - lo) / buckets;
   }
 
@@ -35,7 +40,7 @@ export class DecayedHistogram {
     if (this.landmark < 0) this.landmark = ts;
     const w = 2 ** ((ts - this.landmark) / this.halfLifeMs);
     if (w <= RESCALE_ABOVE) return w;
-    for (let i = 0; i < this.buckets; i++) this.weights[i]! /= w;
+    for (let i = 0; i < this.buckets; i++) this.weights[this.at + i]! /= w;
     this.landmark = ts;
     return 1;
   }
@@ -44,12 +49,12 @@ export class DecayedHistogram {
     const w = this.weightAt(ts);
     if (ts > this.lastTs) this.lastTs = ts;
     const b = Math.min(this.buckets - 1, Math.max(0, Math.floor((value - this.lo) / this.width)));
-    this.weights[b]! += w;
+    this.weights[this.at + b]! += w;
   }
 
   private totalWeight(): number {
     let total = 0;
-    for (let i = 0; i < this.buckets; i++) total += this.weights[i]!;
+    for (let i = 0; i < this.buckets; i++) total += this.weights[this.at + i]!;
     return total;
   }
 
@@ -68,8 +73,8 @@ export class DecayedHistogram {
     if (position >= this.buckets) return 1;
     const whole = Math.floor(position);
     let below = 0;
-    for (let i = 0; i < whole; i++) below += this.weights[i]!;
-    return (below + this.weights[whole]! * (position - whole)) / total;
+    for (let i = 0; i < whole; i++) below += this.weights[this.at + i]!;
+    return (below + this.weights[this.at + whole]! * (position - whole)) / total;
   }
 
   quantile(q: number): number {
@@ -78,7 +83,7 @@ export class DecayedHistogram {
     const target = Math.min(1, Math.max(0, q)) * total;
     let cumulative = 0;
     for (let i = 0; i < this.buckets; i++) {
-      const w = this.weights[i]!;
+      const w = this.weights[this.at + i]!;
       if (cumulative + w >= target && w > 0) return this.lo + (i + (target - cumulative) / w) * this.width;
       cumulative += w;
     }
@@ -90,11 +95,11 @@ export class DecayedHistogram {
     const total = this.totalWeight();
     if (total === 0) return 0;
     const prefix = new Float64Array(this.buckets + 1);
-    for (let i = 0; i < this.buckets; i++) prefix[i + 1] = prefix[i]! + this.weights[i]!;
+    for (let i = 0; i < this.buckets; i++) prefix[i + 1] = prefix[i]! + this.weights[this.at + i]!;
     const cdf = (value: number): number => {
       const position = Math.min(this.buckets, Math.max(0, (value - this.lo) / this.width));
       const whole = Math.min(this.buckets - 1, Math.floor(position));
-      return (prefix[whole]! + this.weights[whole]! * (position - whole)) / total;
+      return (prefix[whole]! + this.weights[this.at + whole]! * (position - whole)) / total;
     };
     const median = this.quantile(0.5);
     let low = 0;
@@ -108,12 +113,13 @@ export class DecayedHistogram {
   }
 
   snapshot(): DecayedHistogramSnapshot {
-    return { landmark: this.landmark, lastTs: this.lastTs, weights: encodeArray(this.weights) };
+    const weights = encodeArray(this.weights.subarray(this.at, this.at + this.buckets));
+    return { landmark: this.landmark, lastTs: this.lastTs, weights };
   }
 
   /** Sets this histogram to a snapshot (validated length; throws on a torn one). */
   load(s: DecayedHistogramSnapshot): void {
-    this.weights.set(decodeArray(Float32Array, s.weights, this.buckets));
+    this.weights.set(decodeArray(Float32Array, s.weights, this.buckets), this.at);
     this.landmark = s.landmark;
     this.lastTs = s.lastTs;
   }

@@ -17,13 +17,18 @@ export class DecayedSums {
   private landmark = -1;
   private readonly sums: Float64Array;
 
-  /** `storage`: `fields` zeroed doubles to use (a view into a key's one buffer); default a new array. */
+  /**
+   * `storage` and `at`: the `fields` zeroed doubles from index `at` to use (part of a key's one buffer, shared with
+   * its baseline); default a new array.
+   */
   constructor(
     readonly fields: number,
     readonly halfLifeMs: number,
     storage?: Float64Array,
+    private readonly at = 0,
   ) {
     this.sums = storage ?? new Float64Array(fields);
+    if (at < 0 || at + fields > this.sums.length) throw new RangeError('DecayedSums storage too small');
   }
 
   /** The weight of an event at time `ts`; call once per event and pass it to `add`. */
@@ -31,33 +36,33 @@ export class DecayedSums {
     if (this.landmark < 0) this.landmark = ts;
     const w = 2 ** ((ts - this.landmark) / this.halfLifeMs);
     if (w <= RESCALE_ABOVE) return w;
-    for (let i = 0; i < this.fields; i++) this.sums[i]! /= w;
+    for (let i = 0; i < this.fields; i++) this.sums[this.at + i]! /= w;
     this.landmark = ts;
     return 1;
   }
 
   add(field: number, weightedValue: number): void {
-    this.sums[field]! += weightedValue;
+    this.sums[this.at + field]! += weightedValue;
   }
 
   get(field: number): number {
-    return this.sums[field]!;
+    return this.sums[this.at + field]!;
   }
 
   /** sums[numerator] / sums[denominator], or `fallback` when the denominator is empty. */
   ratio(numerator: number, denominator: number, fallback = 0): number {
-    const d = this.sums[denominator]!;
-    return d > 0 ? this.sums[numerator]! / d : fallback;
+    const d = this.sums[this.at + denominator]!;
+    return d > 0 ? this.sums[this.at + numerator]! / d : fallback;
   }
 
   snapshot(): DecayedSumsSnapshot {
-    return { landmark: this.landmark, sums: encodeArray(this.sums) };
+    return { landmark: this.landmark, sums: encodeArray(this.sums.subarray(this.at, this.at + this.fields)) };
   }
 
   /** Sets these sums to a snapshot; one written before fields were appended loads with the new fields at 0. */
   load(s: DecayedSumsSnapshot): void {
     const stored = appendedFields(decodeArray(Float64Array, s.sums), this.fields, 'decayed sums snapshot');
-    for (let i = 0; i < this.fields; i++) this.sums[i] = stored[i] ?? 0;
+    for (let i = 0; i < this.fields; i++) this.sums[this.at + i] = stored[i] ?? 0;
     this.landmark = s.landmark;
   }
 

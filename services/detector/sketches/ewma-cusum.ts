@@ -18,32 +18,47 @@ export interface EwmaCusumSnapshot {
  * Updates are clipped at ±3σ so a sustained attack does not instantly become the key's new normal.
  */
 export class EwmaCusum {
-  /** Mean, variance and CUSUM of each tracked feature, in that order. */
-  readonly data: Float64Array;
+  /** Mean, variance and CUSUM of each tracked feature, in that order, from index `at`. */
+  private readonly data: Float64Array;
   samples = 0;
   /** Event time of the first observation; -1 before it. */
   since = -1;
 
-  /** `storage`: `tracked * 3` zeroed doubles to use (a view into a key's one buffer); default a new array. */
+  /**
+   * `storage` and `at`: the `tracked * 3` zeroed doubles from index `at` to use (part of a key's one buffer, shared
+   * with its decayed sums); default a new array.
+   */
   constructor(
     readonly tracked: number,
     readonly alpha: number,
     readonly minScale: Float64Array,
     storage?: Float64Array,
+    private readonly at = 0,
   ) {
     this.data = storage ?? new Float64Array(tracked * STATS);
+    if (at < 0 || at + tracked * STATS > this.data.length) throw new RangeError('EwmaCusum storage too small');
+  }
+
+  /** The statistics (mean, variance, CUSUM per tracked feature) as a view, not a copy. */
+  statistics(): Float64Array {
+    return this.data.subarray(this.at, this.at + this.tracked * STATS);
+  }
+
+  /** Sets the statistics to `values` (as `statistics()` returns them). */
+  setStatistics(values: Float64Array): void {
+    this.data.set(values.subarray(0, this.tracked * STATS), this.at);
   }
 
   mean(slot: number): number {
-    return this.data[slot * STATS]!;
+    return this.data[this.at + slot * STATS]!;
   }
 
   std(slot: number): number {
-    return Math.max(Math.sqrt(this.data[slot * STATS + 1]!), this.minScale[slot]!);
+    return Math.max(Math.sqrt(this.data[this.at + slot * STATS + 1]!), this.minScale[slot]!);
   }
 
   cusum(slot: number): number {
-    return this.data[slot * STATS + 2]!;
+    return this.data[this.at + slot * STATS + 2]!;
   }
 
   z(slot: number, value: number): number {
@@ -58,7 +73,7 @@ export class EwmaCusum {
   }
 
   private updateOne(slot: number, value: number): void {
-    const i = slot * STATS;
+    const i = this.at + slot * STATS;
     if (this.samples === 0) {
       this.data[i] = value;
       return;
@@ -73,12 +88,12 @@ export class EwmaCusum {
   }
 
   snapshot(): EwmaCusumSnapshot {
-    return { samples: this.samples, since: this.since, data: encodeArray(this.data) };
+    return { samples: this.samples, since: this.since, data: encodeArray(this.statistics()) };
   }
 
   /** Sets these statistics to a snapshot (validated length; throws on a torn one). */
   load(s: EwmaCusumSnapshot): void {
-    this.data.set(decodeArray(Float64Array, s.data, this.tracked * STATS));
+    this.data.set(decodeArray(Float64Array, s.data, this.tracked * STATS), this.at);
     this.samples = s.samples;
     this.since = s.since;
   }

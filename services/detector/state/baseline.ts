@@ -21,19 +21,22 @@ const scratch = new Float64Array(BASELINE_INDEX.length);
 export class Baseline implements BaselineContext {
   private readonly stats: EwmaCusum;
 
-  /** `storage`: BASELINE_FLOATS zeroed doubles to use (a view into a key's one buffer); default a new array. */
-  constructor(storage?: Float64Array) {
-    this.stats = new EwmaCusum(BASELINE_INDEX.length, SKETCH.baselineAlpha, minScales, storage);
+  /**
+   * `storage` and `at`: the BASELINE_FLOATS zeroed doubles from index `at` to use (part of a key's one buffer);
+   * default a new array.
+   */
+  constructor(storage?: Float64Array, at = 0) {
+    this.stats = new EwmaCusum(BASELINE_INDEX.length, SKETCH.baselineAlpha, minScales, storage, at);
   }
 
-  /** The statistics as they are (live views, not copies). */
+  /** The statistics as they are (`data` is a view, not a copy). */
   get values(): BaselineValues {
-    return this.stats;
+    return { samples: this.stats.samples, since: this.stats.since, data: this.stats.statistics() };
   }
 
   /** Sets this baseline to `from`'s statistics. */
   copy(from: BaselineValues): void {
-    this.stats.data.set(from.data);
+    this.stats.setStatistics(from.data);
     this.stats.samples = from.samples;
     this.stats.since = from.since;
   }

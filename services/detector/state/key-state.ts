@@ -59,9 +59,13 @@ const MAX_TOKENS_STOPS = new Set(['max_tokens', 'length', 'max_output_tokens']);
 const EVIDENCE_IDS = 5;
 const RECENT_IDS = 3;
 
-function pushBounded(list: string[], id: string, bound: number): void {
-  if (list.length >= bound) list.shift();
-  list.push(id);
+/**
+ * `list` with `id` appended and the oldest dropped at `bound`, as a new array of exactly that length (`concat`):
+ * `push` grows an array's capacity to 17 slots at once (and spreading is no tighter), ~0.2 KB per active key for
+ * these two short lists.
+ */
+function pushBounded(list: readonly string[], id: string, bound: number): string[] {
+  return (list.length >= bound ? list.slice(1) : list).concat(id);
 }
 
 /** What a key is known by, also kept when an idle key is compacted to its baseline. */
@@ -144,23 +148,26 @@ export class KeyState {
     this.firstSeen = identity.firstSeen;
     this.lastSeen = identity.firstSeen;
     this.createdAtMs = identity.createdAtMs;
+    // One buffer, one view per element type; each sketch uses its run of a view from its offset.
     const buffer = new BufferCarver(KEY_BUFFER_BYTES);
-    this.sums = new DecayedSums(SUM_FIELDS, params.shareHalfLifeMs, buffer.take(Float64Array, SUM_FIELDS));
-    this.baseline = new Baseline(buffer.take(Float64Array, BASELINE_FLOATS));
+    const { outputLog2Max, outputBuckets, fingerprintRing, generationMs } = SKETCH;
+    const doubles = buffer.take(Float64Array, SUM_FIELDS + BASELINE_FLOATS);
+    this.sums = new DecayedSums(SUM_FIELDS, params.shareHalfLifeMs, doubles, 0);
+    this.baseline = new Baseline(doubles, SUM_FIELDS);
     if (baseline) this.baseline.copy(baseline);
-    const ring = (r: typeof MINUTE_RING | typeof HOUR_RING) =>
-      new BucketRing(r.ms, r.size, r.fields, buffer.take(Float32Array, r.size * r.fields));
-    this.minutes = ring(MINUTE_RING);
-    this.hours = ring(HOUR_RING);
-    const { outputLog2Max, outputBuckets, fingerprintRing } = SKETCH;
-    const outputs = buffer.take(Float32Array, outputBuckets);
-    this.outputTokens = new DecayedHistogram(0, outputLog2Max, outputBuckets, params.shareHalfLifeMs, outputs);
+    const minuteFloats = MINUTE_RING.size * MINUTE_RING.fields;
+    const hourFloats = HOUR_RING.size * HOUR_RING.fields;
+    const floats = buffer.take(Float32Array, minuteFloats + hourFloats + outputBuckets);
+    this.minutes = new BucketRing(MINUTE_RING.ms, MINUTE_RING.size, MINUTE_RING.fields, floats, 0);
+    this.hours = new BucketRing(HOUR_RING.ms, HOUR_RING.size, HOUR_RING.fields, floats, minuteFloats);
+    const half = params.shareHalfLifeMs;
+    const outputsAt = minuteFloats + hourFloats;
+    this.outputTokens = new DecayedHistogram(0, outputLog2Max, outputBuckets, half, floats, outputsAt);
     this.fingerprints = new SimhashRing(fingerprintRing, buffer.take(Int32Array, 2 * fingerprintRing));
-    // One view for the registers of every distinct counter (each takes 2 · 2^p bytes from its offset).
     const registers = buffer.take(Uint8Array, DISTINCT_BYTES);
     let at = 0;
     const distinct = (p: number) => {
-      const counter = new RotatingDistinct(p, SKETCH.generationMs, registers, at);
+      const counter = new RotatingDistinct(p, generationMs, registers, at);
       at += 2 * (1 << p);
       return counter;
     };
@@ -276,7 +283,8 @@ export class KeyState {
       }
     }
     const flagged = prompt.reasoning || prompt.rationale || event.logprobs || (event.n ?? 1) > 1;
-    pushBounded(flagged ? this.evidence : this.recent, event.event_id, flagged ? EVIDENCE_IDS : RECENT_IDS);
+    if (flagged) this.evidence = pushBounded(this.evidence, event.event_id, EVIDENCE_IDS);
+    else this.recent = pushBounded(this.recent, event.event_id, RECENT_IDS);
   }
 
   /** Sample event ids for an alert: extraction-signal events first, then the most recent others. */

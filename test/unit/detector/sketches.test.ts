@@ -150,3 +150,46 @@ describe('SimhashRing', () => {
     assert.equal(ring.minDistance({ hi: 0, lo: 0b1 }), 32);
   });
 });
+
+describe('sketches sharing one array (a key keeps all of its sketches in one buffer)', () => {
+  /** Runs `feed` on a standalone sketch and on one at offset 5 of a larger array; both must read and snapshot alike. */
+  it('read, snapshot and restore as standalone ones, and never write outside their run', () => {
+    const floats = new Float32Array(5 + 60 * 2 + 16 + 7).fill(0);
+    const shared = new BucketRing(60_000, 60, 2, floats, 5);
+    const alone = new BucketRing(60_000, 60, 2);
+    const sharedHist = new DecayedHistogram(0, 16, 16, 3_600_000, floats, 5 + 120);
+    const aloneHist = new DecayedHistogram(0, 16, 16, 3_600_000);
+    const doubles = new Float64Array(3 + 4 + 3 * 2 + 2);
+    const sharedSums = new DecayedSums(4, 60_000, doubles, 3);
+    const aloneSums = new DecayedSums(4, 60_000);
+    const sharedStats = new EwmaCusum(2, 0.1, Float64Array.of(0.1, 0.1), doubles, 7);
+    const aloneStats = new EwmaCusum(2, 0.1, Float64Array.of(0.1, 0.1));
+    const registers = new Uint8Array(3 + 2 * 16 + 4);
+    const sharedDistinct = new RotatingDistinct(4, 3_600_000, registers, 3);
+    const aloneDistinct = new RotatingDistinct(4, 3_600_000);
+    for (let i = 0; i < 500; i++) {
+      const ts = T0 + i * 37_000;
+      for (const ring of [shared, alone]) ring.add(ts, i % 2, i);
+      for (const h of [sharedHist, aloneHist]) h.add(i % 17, ts);
+      for (const s of [sharedSums, aloneSums]) s.add(i % 4, s.weight(ts) * i);
+      for (const e of [sharedStats, aloneStats]) e.update([i % 5, i % 3], ts);
+      for (const d of [sharedDistinct, aloneDistinct]) d.add(hashString(`v${i % 40}`), ts);
+    }
+    assert.deepEqual(shared.snapshot(), alone.snapshot());
+    assert.equal(shared.sum(1, 30), alone.sum(1, 30));
+    assert.deepEqual(sharedHist.snapshot(), aloneHist.snapshot());
+    assert.equal(sharedHist.quantile(0.9), aloneHist.quantile(0.9));
+    assert.deepEqual(sharedSums.snapshot(), aloneSums.snapshot());
+    assert.deepEqual(sharedStats.snapshot(), aloneStats.snapshot());
+    assert.deepEqual(sharedDistinct.snapshot(), aloneDistinct.snapshot());
+    assert.equal(sharedDistinct.distinct(), aloneDistinct.distinct());
+    assert.deepEqual([...floats.subarray(0, 5), ...floats.subarray(5 + 120 + 16)], new Array(12).fill(0));
+    assert.deepEqual([...doubles.subarray(0, 3), ...doubles.subarray(13)], [0, 0, 0, 0, 0]);
+    assert.deepEqual([...registers.subarray(0, 3), ...registers.subarray(35)], new Array(7).fill(0));
+
+    const restored = new BucketRing(60_000, 60, 2, new Float32Array(200), 50);
+    restored.load(alone.snapshot());
+    assert.deepEqual(restored.snapshot(), alone.snapshot());
+    assert.throws(() => new BucketRing(60_000, 60, 2, new Float32Array(120), 1), /storage too small/);
+  });
+});
