@@ -21,10 +21,13 @@ export function tokenIdOf(token: string): string | null {
   return TOKEN_SHAPE.exec(token)?.[1] ?? null;
 }
 
-/** Compares the token's hash with the stored one in constant time (one-shot digest: this runs on every request). */
-export function tokenMatches(token: string, storedHash: string): boolean {
+/**
+ * Compares the token's hash with the stored one (hex, or its bytes as cached) in constant time (one-shot digest:
+ * this runs on every request).
+ */
+export function tokenMatches(token: string, storedHash: string | Buffer): boolean {
   const actual = hash('sha256', token, 'buffer');
-  const expected = Buffer.from(storedHash, 'hex');
+  const expected = typeof storedHash === 'string' ? Buffer.from(storedHash, 'hex') : storedHash;
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 

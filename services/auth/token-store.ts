@@ -48,9 +48,21 @@ export interface TokenStore {
 
 const toDateTime = (ms: number) => Math.floor(ms / 1000);
 
-function principalOf(token: string, row: StoredRow | null): Principal | null {
-  if (!row || row.revoked_at !== null || !tokenMatches(token, row.token_hash)) return null;
-  return { tokenId: row.token_id, name: row.name, role: row.role };
+/** A stored row as the caches keep it: its hash decoded and its principal built once, not per request. */
+interface FoundToken {
+  hash: Buffer;
+  /** null when revoked. */
+  principal: Readonly<Principal> | null;
+}
+
+const foundOf = (row: StoredRow): FoundToken => ({
+  hash: Buffer.from(row.token_hash, 'hex'),
+  principal: row.revoked_at === null ? Object.freeze({ tokenId: row.token_id, name: row.name, role: row.role }) : null,
+});
+
+function principalOf(token: string, found: FoundToken | null): Principal | null {
+  if (!found?.principal || !tokenMatches(token, found.hash)) return null;
+  return found.principal;
 }
 const withoutSecret = ({ token_hash: _h, version: _v, ...record }: StoredRow): TokenRecord => record;
 
@@ -73,7 +85,7 @@ const freshFor = <V extends {}>(cacheMs: number, now: () => number) =>
  * of live token ids, re-read at most once a second, costs no query at all.
  */
 export function createTokenStore(ch: ClickHouse, options: { cacheMs: number; now: () => number }): TokenStore {
-  const found = freshFor<StoredRow>(options.cacheMs, options.now);
+  const found = freshFor<FoundToken>(options.cacheMs, options.now);
   const unknown = freshFor<true>(options.cacheMs, options.now);
   /** A ttl of 0 would mean forever: with `cacheMs` ≤ 1 (the CLI's 0) nothing is remembered. */
   const remember = options.cacheMs > 1;
@@ -110,20 +122,21 @@ export function createTokenStore(ch: ClickHouse, options: { cacheMs: number; now
     return liveIds.value.has(tokenId);
   }
 
-  async function cachedRow(tokenId: string): Promise<StoredRow | null> {
+  async function cachedRow(tokenId: string): Promise<FoundToken | null> {
     const hit = found.get(tokenId);
     if (hit) return hit;
     if (unknown.get(tokenId)) return null;
     const row = (await mayBeLive(tokenId)) ? await readRow(tokenId) : null;
-    if (!remember) return row;
-    if (row) {
-      found.set(tokenId, row);
+    const entry = row && foundOf(row);
+    if (!remember) return entry;
+    if (entry) {
+      found.set(tokenId, entry);
       unknown.delete(tokenId);
     } else {
       unknown.set(tokenId, true);
       found.delete(tokenId);
     }
-    return row;
+    return entry;
   }
 
   async function insertRow(

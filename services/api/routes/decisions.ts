@@ -16,7 +16,8 @@ const decisionRoutes: RoutePlugin = async (app, { deps }) => {
       params: z.object({ id: z.string().min(1).max(128) }),
       response: { 200: decisionSchema.extend({ api_key_id: z.string() }), ...errorResponses(503) },
     },
-    async (request) => ({ api_key_id: request.params.id, ...actionsOf(deps).decision(request.params.id, deps.now()) }),
+    // Not async: fastify sends a returned value at once, with no promise per request.
+    (request) => ({ api_key_id: request.params.id, ...actionsOf(deps).decision(request.params.id, deps.now()) }),
   );
 };
 export default decisionRoutes;

@@ -18,6 +18,9 @@ test('a new token carries its id and 256 random bits, and matches only its own h
   assert.equal(tokenMatches(token, hashToken(token)), true);
   assert.equal(tokenMatches(`${token.slice(0, -1)}x`, hashToken(token)), false);
   assert.equal(tokenMatches(token, 'abcd'), false);
+  const cachedHash = Buffer.from(hashToken(token), 'hex');
+  assert.equal(tokenMatches(token, cachedHash), true, 'the hash as the cache keeps it, decoded once');
+  assert.equal(tokenMatches(`${token.slice(0, -1)}x`, cachedHash), false);
   assert.equal(hashToken('abc'), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
 });
 
