@@ -65,6 +65,12 @@ interface BatchProgress {
 
 const partitionKey = (topic: string, partition: number) => `${topic}:${partition}`;
 
+/** Waits for every write, then throws the first failure: a retry never overlaps a write still running. */
+async function allSettledOrThrow(writes: Array<Promise<unknown>>): Promise<void> {
+  const failed = (await Promise.allSettled(writes)).find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
 /**
  * Runs a stateful processor on each batch exactly once (a retried write only re-persists its outputs), checkpoints
  * its state with the offsets it covers before they are committed, and restores it when partitions are assigned.
@@ -93,8 +99,9 @@ export class StatefulSink implements EventSink {
     const batch = this.batch;
     this.processRest(batch);
     if (!batch.persisted) {
-      await this.o.persistFeatures(batch.out.features);
-      await this.o.persistAlerts(batch.out.alerts);
+      // Features and alerts go to different tables: one round trip for both. Both settle before a failure is thrown,
+      // so the retry never overlaps a write still running; the alerts are published only once both are stored.
+      await allSettledOrThrow([this.o.persistFeatures(batch.out.features), this.o.persistAlerts(batch.out.alerts)]);
       await this.o.publishAlerts(batch.out.alerts);
       batch.persisted = true;
     }
@@ -155,8 +162,7 @@ export class StatefulSink implements EventSink {
       const slot = this.slots.get(key);
       return slot ? [this.save(slot, p.topic, this.o.scope === 'all' ? ALL_PARTITIONS : p.partition, p.offset)] : [];
     });
-    const failed = (await Promise.allSettled(saves)).find((r) => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    await allSettledOrThrow(saves);
   }
 
   /**
