@@ -24,7 +24,8 @@ declare module 'fastify' {
     public?: boolean;
   }
   interface FastifyRequest {
-    principal?: Principal;
+    /** null until auth sets it (declared up front, so setting it keeps the request object's shape). */
+    principal: Principal | null;
   }
 }
 
@@ -108,6 +109,7 @@ const hooksOf = (hooks: onRequestHookHandler | onRequestHookHandler[] | undefine
  * before any route or plugin that registers routes; not-found answers run no route hooks and need no token.
  */
 export function installAuth(app: FastifyInstance, tokens: TokenStore, failures: AuthFailureLimit): void {
+  app.decorateRequest('principal', null);
   app.addHook('onRoute', (route) => {
     if (route.config?.public) return;
     const auth = routeAuth(tokens, failures, route.config?.roles ?? [], route.url);
