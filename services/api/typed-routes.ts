@@ -2,6 +2,7 @@ import type {
   ContextConfigDefault,
   FastifySchema,
   HTTPMethods,
+  LogLevel,
   RawReplyDefaultExpression,
   RawRequestDefaultExpression,
   RawServerDefault,
@@ -15,6 +16,8 @@ import type { RoutePlugin } from './deps.ts';
 /** Who may call a route: the roles besides admin (admin passes every check, auth-hook.ts), or `public` (no token). */
 interface Access {
   roles: readonly Role[] | 'public';
+  /** The route's own log level (fastify's per-request "incoming request"/"request completed" lines are `info`). */
+  logLevel?: LogLevel;
 }
 /** The role lists most routes share: triage reads, and triage changes. */
 export const readers = ['analyst', 'investigator'] as const;
@@ -38,7 +41,7 @@ type Handler<S extends FastifySchema> = RouteHandlerMethod<
 export function routesOf(app: Parameters<RoutePlugin>[0], tags: string[]) {
   const add =
     (method: HTTPMethods) =>
-    <const S extends FastifySchema>(url: string, { roles, ...schema }: S & Access, handler: Handler<S>) => {
+    <const S extends FastifySchema>(url: string, { roles, logLevel, ...schema }: S & Access, handler: Handler<S>) => {
       const config = roles === 'public' ? { public: true } : { roles: [...roles] };
       // The handler was typed from S above; fastify sees the schema as a plain FastifySchema.
       app.route<RouteGenericInterface, ContextConfigDefault, FastifySchema>({
@@ -46,6 +49,7 @@ export function routesOf(app: Parameters<RoutePlugin>[0], tags: string[]) {
         url,
         schema: { tags, ...schema },
         config,
+        ...(logLevel && { logLevel }),
         handler: handler as Handler<FastifySchema>,
       });
     };

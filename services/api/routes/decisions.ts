@@ -12,6 +12,8 @@ const decisionRoutes: RoutePlugin = async (app, { deps }) => {
     '/v1/keys/:id/decision',
     {
       roles: ['gateway'],
+      // A gateway asks on every model call: no per-request lines (info); failures (error, warn) are still logged.
+      logLevel: 'warn',
       summary: 'allow / limit / deny for a key, with reason and expiry (from memory)',
       params: z.object({ id: z.string().min(1).max(128) }),
       response: { 200: decisionSchema.extend({ api_key_id: z.string() }), ...errorResponses(503) },

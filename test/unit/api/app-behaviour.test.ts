@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import { buildApp } from '../../../services/api/app.ts';
+import type { AppDeps } from '../../../services/api/deps.ts';
 import { createLogger } from '../../../services/common/logger.ts';
 import { bearer, fakeClickHouse, fakeDeps, testApiConfig } from './fake-deps.ts';
 
@@ -222,4 +223,38 @@ test('a resolution is kept and reported when lifting its actions fails', async (
   assert.equal(r.json().alert.status, 'resolved');
   assert.match(r.json().lift_error, /not lifted: Kafka unavailable/);
   await app.close();
+});
+
+test('the gateway decision route writes no per-request log lines, but its failures are still logged', async () => {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  let fail = false;
+  const actions = {
+    decision: () => {
+      if (fail) throw new Error('decision table broken');
+      return { decision: 'allow' as const };
+    },
+  } as unknown as NonNullable<AppDeps['actions']>;
+  const { deps, tokens } = fakeDeps({ logger: createLogger({ level: 'info', destination }), actions });
+  const app = await buildApp(deps);
+  const gateway = bearer(tokens.token('gateway'));
+  assert.equal((await app.inject({ url: '/v1/keys/k1/decision', headers: gateway })).statusCode, 200);
+  assert.equal((await app.inject({ url: '/v1/me', headers: gateway })).statusCode, 200);
+  fail = true;
+  assert.equal((await app.inject({ url: '/v1/keys/k2/decision', headers: gateway })).statusCode, 500);
+  await app.close();
+  assert.equal(lines.filter((l) => l.includes('/v1/keys/k1/decision')).length, 0, 'a decision is not logged');
+  assert.ok(
+    lines.some((l) => l.includes('/v1/me') && l.includes('incoming request')),
+    'other routes still are',
+  );
+  assert.ok(
+    lines.some((l) => l.includes('request failed') && l.includes('decision table broken')),
+    'a 500 is',
+  );
 });
