@@ -150,7 +150,11 @@ async function storedEvents(o: RunOptions, database: string): Promise<number> {
     const [row] = await ch.queryRaw(sql`SELECT uniqExact(event_id) AS n FROM ${ident(database)}.usage_events`);
     return Number(row?.n);
   } finally {
-    await ch.command(sql`DROP DATABASE IF EXISTS ${ident(database)}`);
+    // A loaded ClickHouse may time the drop out (it then usually finishes it anyway): that must not cost the run its
+    // figures, as it did twice on the shared machine.
+    await ch
+      .command(sql`DROP DATABASE IF EXISTS ${ident(database)}`)
+      .catch((error) => o.log(`end-to-end: could not drop ${database} (${(error as Error).message}); drop it by hand`));
     await ch.close();
   }
 }
