@@ -54,10 +54,10 @@ export const detectorEnv = z
     DG_DETECTOR_IDLE_COMPACT_MS: int(2 * HOUR, 60_000).describe('Idle time after which a key keeps only its baseline'),
     DG_DETECTOR_IDLE_EVICT_MS: int(30 * 24 * HOUR, 60_000).describe('Idle time after which a key is forgotten'),
     DG_DETECTOR_MAX_ACTIVE_KEYS: int(200_000, 100).describe(
-      'Most keys with full state (~6 KB of heap each) per source partition; beyond it the least recently seen are compacted',
+      'Most keys with full state (~4.7 KB each) per source partition; beyond it the least recently seen are compacted',
     ),
     DG_DETECTOR_MAX_COMPACTED_KEYS: int(2_000_000, 100).describe(
-      'Most compacted idle keys (~0.6 KB each) per source partition; beyond it the least recently seen are forgotten',
+      'Most compacted idle keys (~0.4 KB each) per source partition; beyond it the least recently seen are forgotten',
     ),
     DG_DETECTOR_MAX_ORGS: int(500_000, 10).describe(
       'Most organisations whose key counts a partition keeps; beyond it the least recently used are forgotten',
