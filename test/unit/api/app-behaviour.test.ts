@@ -6,6 +6,18 @@ import type { AppDeps } from '../../../services/api/deps.ts';
 import { createLogger } from '../../../services/common/logger.ts';
 import { bearer, fakeClickHouse, fakeDeps, testApiConfig } from './fake-deps.ts';
 
+/** A logger at `level` whose lines are kept in `lines`. */
+function capturedLogger(level: 'trace' | 'info') {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { logger: createLogger({ level, destination }), lines };
+}
+
 test('malformed input is a 400 naming each bad field, never a 500', async () => {
   const { deps, tokens } = fakeDeps();
   const app = await buildApp(deps);
@@ -108,14 +120,8 @@ test('an unexpected fault is a 500 without message detail or stack', async () =>
 });
 
 test('token values never reach the log, even at trace level and on errors', async () => {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
-  const { deps, tokens } = fakeDeps({ logger: createLogger({ level: 'trace', destination }) });
+  const { logger, lines } = capturedLogger('trace');
+  const { deps, tokens } = fakeDeps({ logger });
   const app = await buildApp(deps);
   const token = tokens.token('analyst');
   await app.inject({ url: '/v1/me', headers: bearer(token) });
@@ -226,13 +232,7 @@ test('a resolution is kept and reported when lifting its actions fails', async (
 });
 
 test('the gateway decision route writes no per-request log lines, but its failures are still logged', async () => {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
+  const { logger, lines } = capturedLogger('info');
   let fail = false;
   const actions = {
     decision: () => {
@@ -240,7 +240,7 @@ test('the gateway decision route writes no per-request log lines, but its failur
       return { decision: 'allow' as const };
     },
   } as unknown as NonNullable<AppDeps['actions']>;
-  const { deps, tokens } = fakeDeps({ logger: createLogger({ level: 'info', destination }), actions });
+  const { deps, tokens } = fakeDeps({ logger, actions });
   const app = await buildApp(deps);
   const gateway = bearer(tokens.token('gateway'));
   assert.equal((await app.inject({ url: '/v1/keys/k1/decision', headers: gateway })).statusCode, 200);
