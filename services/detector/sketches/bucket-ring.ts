@@ -87,10 +87,4 @@ export class BucketRing {
     this.data.set(decodeArray(Float32Array, s.data, this.size * this.fields), this.at);
     this.head = s.head;
   }
-
-  static restore(bucketMs: number, size: number, fields: number, s: BucketRingSnapshot): BucketRing {
-    const ring = new BucketRing(bucketMs, size, fields);
-    ring.load(s);
-    return ring;
-  }
 }

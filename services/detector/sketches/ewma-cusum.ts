@@ -97,10 +97,4 @@ export class EwmaCusum {
     this.samples = s.samples;
     this.since = s.since;
   }
-
-  static restore(tracked: number, alpha: number, minScale: Float64Array, s: EwmaCusumSnapshot): EwmaCusum {
-    const out = new EwmaCusum(tracked, alpha, minScale);
-    out.load(s);
-    return out;
-  }
 }

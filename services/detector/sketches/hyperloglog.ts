@@ -20,11 +20,6 @@ export class HyperLogLog {
     addHash(this.registers, 0, this.p, hash);
   }
 
-  /** Adds raw (unmixed) 32-bit hashes such as FNV token hashes, mixing each first. */
-  addAllMixed(hashes: Int32Array, count: number): void {
-    addMixedHashes(this.registers, 0, this.p, hashes, count);
-  }
-
   estimate(): number {
     return estimateRegisters(this.registers, 0, this.registers, 0, this.registers.length);
   }
@@ -34,17 +29,8 @@ export class HyperLogLog {
     return estimateRegisters(this.registers, 0, other.registers, 0, this.registers.length);
   }
 
-  clear(): void {
-    this.registers.fill(0);
-  }
-
   snapshot(): string {
     return encodeArray(this.registers);
-  }
-
-  /** Sets the registers to a snapshot's (validated length; throws on a torn one). */
-  load(text: string): void {
-    this.registers.set(decodeArray(Uint8Array, text, 1 << this.p));
   }
 
   static restore(p: number, text: string): HyperLogLog {

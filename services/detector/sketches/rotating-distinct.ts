@@ -120,10 +120,4 @@ export class RotatingDistinct {
     this.generationStart = s.generationStart;
     [this.currentAdds, this.previousAdds] = s.adds;
   }
-
-  static restore(p: number, generationMs: number, s: RotatingDistinctSnapshot): RotatingDistinct {
-    const out = new RotatingDistinct(p, generationMs);
-    out.load(s);
-    return out;
-  }
 }

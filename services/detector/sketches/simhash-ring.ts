@@ -60,10 +60,4 @@ export class SimhashRing {
     this.filled = s.filled;
     this.next = s.next;
   }
-
-  static restore(size: number, s: SimhashRingSnapshot): SimhashRing {
-    const ring = new SimhashRing(size);
-    ring.load(s);
-    return ring;
-  }
 }
