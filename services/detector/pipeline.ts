@@ -19,6 +19,7 @@ import type { Scorer } from './scorers/scorer.ts';
 import { type KeySnapshot, restoreKeyState, snapshotKeyState } from './state/key-snapshot.ts';
 import type { KeyState } from './state/key-state.ts';
 import { decodePipelineDelta, encodePipelineDelta } from './state/pipeline-delta.ts';
+import { DEFAULT_PAGE_BYTES, deltaPages, PageLoader, snapshotPages } from './state/pipeline-pages.ts';
 import { decodePipelineSnapshot, encodePipelineSnapshot } from './state/pipeline-snapshot.ts';
 import { applyDeltaCore, deltaCore, emptyCore, restoreCore, snapshotCore } from './state/pipeline-state.ts';
 import { keyStateParams } from './state/sketch-params.ts';
@@ -58,6 +59,21 @@ export interface DetectorPipelineWithState extends DetectorPipeline {
   snapshotDelta(): Buffer | null;
   /** Replays a `snapshotDelta()` taken over exactly the state this pipeline holds (validated before it changes any). */
   applyDelta(delta: Uint8Array): void;
+  /**
+   * The whole state as checkpoint pages of about `pageBytes` of JSON each (`state/pipeline-pages.ts`), generated one
+   * at a time as they are consumed: no string ever holds the whole state. Like `snapshot()`, the next delta is
+   * relative to it. Nothing may be processed until the last page is taken (a page after that throws).
+   */
+  snapshotPages(pageBytes?: number): Iterable<Buffer>;
+  /** What changed since the previous checkpoint (full or delta, paged or not), in pages; null like `snapshotDelta`. */
+  deltaPages(pageBytes?: number): Iterable<Buffer> | null;
+  /**
+   * Loads the next page of a saved checkpoint: the pages of a full checkpoint into a new pipeline (built without
+   * `state`), then the pages of each delta over it, in order; a version 1 `snapshot()` or `snapshotDelta()` is a
+   * checkpoint of one page. True when the page completed its checkpoint; DG_ERR_BAD_INPUT when it is refused (a
+   * page refused midway leaves a partly loaded state: build the pipeline again).
+   */
+  loadPage(page: Uint8Array): boolean;
   /** One key's serialised state (null when the key holds no full state), for checkpoints. */
   snapshotKey(apiKeyId: string): KeySnapshot | null;
   /** Installs a key's state from `snapshotKey` output, replacing what the pipeline held for it. */
@@ -80,6 +96,7 @@ export function createDetectorPipeline(options: DetectorPipelineOptions = {}): D
   const core = saved ? restoreCore(saved, params, limits) : emptyCore(params, limits);
   if (saved?.coordination !== undefined) coordination?.restore?.(saved.coordination);
   const { keys, orgs, population, counters, clock } = core;
+  const loader = new PageLoader(core, params, (state) => coordination?.restore?.(state));
   const given = options.thresholds ?? DEFAULT_SEVERITY_THRESHOLDS;
   const thresholdsNow = typeof given === 'function' ? given : () => given;
   let floored = { from: thresholdsNow(), to: withFloor(thresholdsNow(), config.alertThreshold) };
@@ -223,6 +240,9 @@ export function createDetectorPipeline(options: DetectorPipelineOptions = {}): D
       applyDeltaCore(core, delta, params);
       if (delta.coordination !== undefined) coordination?.restore?.(delta.coordination);
     },
+    snapshotPages: (pageBytes = DEFAULT_PAGE_BYTES) => snapshotPages(core, coordination?.snapshot?.(), pageBytes),
+    deltaPages: (pageBytes = DEFAULT_PAGE_BYTES) => deltaPages(core, coordination?.snapshot?.(), pageBytes),
+    loadPage: (page) => loader.load(page),
     snapshotKey: (apiKeyId) => {
       const state = keys.active.get(apiKeyId);
       return state ? snapshotKeyState(state) : null;

@@ -122,7 +122,12 @@ export class PopulationRegistry {
 
   /** The cohorts `changes` names as written since the last checkpoint, in their current (LRU) order. */
   changedEntries(changes: MapChanges): Array<[string, DecayedHistogramSnapshot[]]> {
-    return [...changes.touched].map((name) => [name, (this.cohorts.peek(name) as CohortStats).snapshot()]);
+    return [...this.entries(changes.touched)];
+  }
+
+  /** `[cohort, histograms]` of the named cohorts (every one, in LRU order, without `ids`), one at a time. */
+  *entries(ids?: Iterable<string>): Generator<[string, DecayedHistogramSnapshot[]]> {
+    for (const name of ids ?? this.cohorts.keys()) yield [name, (this.cohorts.peek(name) as CohortStats).snapshot()];
   }
 
   /** Replays a delta checkpoint: forgets `removed`, then (re)inserts `written` in order. */
@@ -132,16 +137,5 @@ export class PopulationRegistry {
   ): void {
     for (const name of removed) this.cohorts.delete(name);
     for (const [name, stats] of written) this.cohorts.set(name, CohortStats.restore(stats));
-  }
-
-  static restore(
-    s: Record<string, DecayedHistogramSnapshot[]>,
-    maxCohorts?: number,
-    onCapEviction?: CapEvictionListener,
-    changes?: MapChanges,
-  ): PopulationRegistry {
-    const out = new PopulationRegistry(maxCohorts, onCapEviction, changes);
-    for (const [name, stats] of Object.entries(s)) out.cohorts.set(name, CohortStats.restore(stats));
-    return out;
   }
 }

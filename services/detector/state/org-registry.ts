@@ -65,7 +65,12 @@ export class OrgRegistry {
 
   /** The organisations `changes` names as written since the last checkpoint, in their current (LRU) order. */
   changedEntries(changes: MapChanges): Array<[string, string]> {
-    return [...changes.touched].map((org) => [org, (this.orgs.peek(org) as OrgEntry).sketch.snapshot()]);
+    return [...this.entries(changes.touched)];
+  }
+
+  /** `[org, sketch]` of the named organisations (every one, in LRU order, without `ids`), one at a time. */
+  *entries(ids?: Iterable<string>): Generator<[string, string]> {
+    for (const org of ids ?? this.orgs.keys()) yield [org, (this.orgs.peek(org) as OrgEntry).sketch.snapshot()];
   }
 
   /** Replays a delta checkpoint: forgets `removed`, then (re)inserts `written` in order. */
@@ -73,17 +78,5 @@ export class OrgRegistry {
     for (const org of removed) this.orgs.delete(org);
     for (const [org, text] of written)
       this.orgs.set(org, { sketch: HyperLogLog.restore(ORG_HLL_P, text), count: null });
-  }
-
-  static restore(
-    s: Record<string, string>,
-    maxOrgs?: number,
-    onCapEviction?: CapEvictionListener,
-    changes?: MapChanges,
-  ): OrgRegistry {
-    const out = new OrgRegistry(maxOrgs, onCapEviction, changes);
-    for (const [org, text] of Object.entries(s))
-      out.orgs.set(org, { sketch: HyperLogLog.restore(ORG_HLL_P, text), count: null });
-    return out;
   }
 }

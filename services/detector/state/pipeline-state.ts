@@ -44,7 +44,7 @@ export function emptyCore(params: KeyStateParams, limits: StateLimits): Pipeline
   };
 }
 
-function countersOf({ keys, counters }: PipelineCore): PipelineSnapshot['counters'] {
+export function countersOf({ keys, counters }: PipelineCore): PipelineSnapshot['counters'] {
   return {
     ...counters,
     byCategory: { ...counters.byCategory },
@@ -54,7 +54,7 @@ function countersOf({ keys, counters }: PipelineCore): PipelineSnapshot['counter
   };
 }
 
-function compactedEntry(compacted: CompactKeys, apiKeyId: string): PipelineSnapshot['compacted'][number] {
+export function compactedEntry(compacted: CompactKeys, apiKeyId: string): PipelineSnapshot['compacted'][number] {
   const c = compacted.get(apiKeyId)!;
   const { samples, since, data } = c.baseline;
   return {
@@ -117,16 +117,48 @@ export function deltaCore(core: PipelineCore, coordination?: unknown): PipelineD
 
 /** Replays one delta onto the state it was taken over; afterwards the state equals the one that took it. */
 export function applyDeltaCore(core: PipelineCore, d: PipelineDelta, params: KeyStateParams): void {
+  applyEntries(core, { part: 'active', ...d.active }, params);
+  applyEntries(core, { part: 'compacted', ...d.compacted }, params);
+  applyEntries(core, { part: 'orgs', ...d.orgs }, params);
+  applyEntries(core, { part: 'cohorts', ...d.cohorts }, params);
+  applyClock(core, d);
+}
+
+/** Entries of one of the state's four maps as a checkpoint holds them: ids removed, then entries written in order. */
+export type StateEntries =
+  | { part: 'active'; removed: readonly string[]; written: PipelineSnapshot['keys'] }
+  | { part: 'compacted'; removed: readonly string[]; written: PipelineSnapshot['compacted'] }
+  | { part: 'orgs'; removed: readonly string[]; written: ReadonlyArray<readonly [string, string]> }
+  | { part: 'cohorts'; removed: readonly string[]; written: PipelineDelta['cohorts']['written'] };
+
+/** Deletes `removed` from one map, then sets `written` in order (full restore, delta replay and pages alike). */
+export function applyEntries(core: PipelineCore, e: StateEntries, params: KeyStateParams): void {
   const { keys } = core;
-  for (const id of d.active.removed) keys.active.delete(id);
-  setKeys(keys, d.active.written, [], params);
-  for (const id of d.compacted.removed) keys.compacted.delete(id);
-  setKeys(keys, [], d.compacted.written, params);
-  core.orgs.applyChanges(d.orgs.removed, d.orgs.written);
-  core.population.applyChanges(d.cohorts.removed, d.cohorts.written);
-  Object.assign(core.counters, restoreCounters(keys, d.counters));
-  core.clock.watermark = d.watermark;
-  core.clock.nextSweep = d.nextSweep;
+  switch (e.part) {
+    case 'active':
+      for (const id of e.removed) keys.active.delete(id);
+      setKeys(keys, e.written, [], params);
+      return;
+    case 'compacted':
+      for (const id of e.removed) keys.compacted.delete(id);
+      setKeys(keys, [], e.written, params);
+      return;
+    case 'orgs':
+      core.orgs.applyChanges(e.removed, e.written);
+      return;
+    case 'cohorts':
+      core.population.applyChanges(e.removed, e.written);
+  }
+}
+
+/** Clock and counters, which every checkpoint holds whole; changes are counted afresh from here. */
+export function applyClock(
+  core: PipelineCore,
+  s: Pick<PipelineSnapshot, 'watermark' | 'nextSweep' | 'counters'>,
+): void {
+  Object.assign(core.counters, restoreCounters(core.keys, s.counters));
+  core.clock.watermark = s.watermark;
+  core.clock.nextSweep = s.nextSweep;
   core.changes.restart();
 }
 
@@ -152,18 +184,16 @@ function restoreCounters(keys: KeyStore, saved: PipelineSnapshot['counters']): P
 
 /** The state a full snapshot holds; changes are counted from it on. */
 export function restoreCore(s: PipelineSnapshot, params: KeyStateParams, limits: StateLimits): PipelineCore {
-  const { caps, onCapEviction } = limits;
-  const changes = new StateChanges();
-  const keys = new KeyStore(params, caps, onCapEviction, changes);
-  setKeys(keys, s.keys, s.compacted, params);
-  const counters = restoreCounters(keys, s.counters);
-  changes.restart();
-  return {
-    keys,
-    orgs: OrgRegistry.restore(s.orgs, caps.orgs, onCapEviction, changes.orgs),
-    population: PopulationRegistry.restore(s.population, caps.cohorts, onCapEviction, changes.cohorts),
-    counters,
-    clock: { watermark: s.watermark, nextSweep: s.nextSweep },
-    changes,
-  };
+  const core = emptyCore(params, limits);
+  loadSnapshot(core, s, params);
+  return core;
+}
+
+/** Loads a full snapshot into an empty state (a new pipeline's); changes are counted from it on. */
+export function loadSnapshot(core: PipelineCore, s: PipelineSnapshot, params: KeyStateParams): void {
+  applyEntries(core, { part: 'active', removed: [], written: s.keys }, params);
+  applyEntries(core, { part: 'compacted', removed: [], written: s.compacted }, params);
+  applyEntries(core, { part: 'orgs', removed: [], written: Object.entries(s.orgs) }, params);
+  applyEntries(core, { part: 'cohorts', removed: [], written: Object.entries(s.population) }, params);
+  applyClock(core, s);
 }
