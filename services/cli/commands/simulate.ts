@@ -28,7 +28,7 @@ export const usage = `usage: distillguard simulate --seed N --hours H [options] 
   --hydra-members N    member keys per hydra network
   --variants LIST      archetype variants keys may use, e.g. 0,1 (default 0,1,2)
  randomised family:
-  --variant V          r1 | r2 (tuning) | r3 (held out) (default r1)
+  --variant V          r1 | r2 | r3 (tuning) | r4 (held out) (default r1)
   --benign-keys N      benign keys (default 5000: ~3M events over 48 h)
   --attack-scale X     multiply the attack campaigns (default 1)
   --human-prompts S    ShareGPT slice for human prompts: tune | report | none (default tune; needs make data-sharegpt)

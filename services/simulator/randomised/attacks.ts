@@ -52,7 +52,7 @@ function workerPool(rng: Rng, env: BuildEnv, label: string): Intensity {
   return withHourlyNoise(windows(rng, env.start, env.end, [3, 12], [0.3, 3]), label, env.spec.noise);
 }
 
-/** Logit distillation: some r2/r3 campaigns ask for token logprobs as soft labels, as eval harnesses do. */
+/** Logit distillation: in every variant but r1, half the campaigns ask for token logprobs as soft labels. */
 function softLabels(rng: Rng, variant: BuildEnv['variant']): number {
   return variant !== 'r1' && rng.chance(0.5) ? rng.uniform(0.2, 0.8) : 0;
 }

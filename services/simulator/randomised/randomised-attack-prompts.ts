@@ -1,7 +1,15 @@
 import type { Rng } from '../random.ts';
 import type { PromptSource } from './plan.ts';
+import {
+  R4_HYDRA_TEMPLATE,
+  R4_PROBLEMS,
+  R4_QUESTION_TEMPLATES,
+  R4_SWEEP_LEVELS,
+  r4FewShot,
+  r4SweepItem,
+} from './r4/r4-attack-prompts.ts';
 import type { VariantName } from './randomised-options.ts';
-import { ELICITATION, FOREIGN_TEMPLATES, type TopicSet, topicsFor } from './vocab.ts';
+import { ELICITATION, type Fill, FOREIGN_TEMPLATES, fill, randomFill, type TopicSet, topicsFor } from './vocab.ts';
 
 const QUESTION_TEMPLATES: Readonly<Record<VariantName, readonly string[]>> = {
   r1: [
@@ -19,22 +27,8 @@ const QUESTION_TEMPLATES: Readonly<Record<VariantName, readonly string[]>> = {
     'I keep hearing about {sub} at work ({dom}). Can you go through {aspect}? be detailed',
     'ok so for {sub}, what is {aspect}? I want to really understand it',
   ],
+  r4: R4_QUESTION_TEMPLATES,
 };
-
-export interface Fill {
-  dom: string;
-  sub: string;
-  aspect: string;
-}
-
-export function fill(template: string, f: Fill): string {
-  return template.replaceAll('{dom}', f.dom).replaceAll('{sub}', f.sub).replaceAll('{aspect}', f.aspect);
-}
-
-export function randomFill(rng: Rng, topics: TopicSet): Fill {
-  const [dom, subs] = rng.pick(topics.domains);
-  return { dom, sub: rng.pick(subs), aspect: rng.pick(topics.aspects) };
-}
 
 /** Broad expert questions, some in other languages, optionally behind few-shot examples that inflate the input. */
 export function expertQuestions(variant: VariantName, foreignShare: number, fewShotShare: number): PromptSource {
@@ -50,6 +44,7 @@ export function expertQuestions(variant: VariantName, foreignShare: number, fewS
 
 /** Two to four worked examples before the real question, as careful extraction pipelines do. */
 function fewShot(rng: Rng, topics: TopicSet, variant: VariantName): string {
+  if (variant === 'r4') return r4FewShot(rng, topics);
   const examples: string[] = [];
   for (let i = rng.int(2, 4); i > 0; i--) {
     const f = randomFill(rng, topics);
@@ -62,7 +57,8 @@ function fewShot(rng: Rng, topics: TopicSet, variant: VariantName): string {
   return examples.join('\n\n');
 }
 
-const PROBLEMS: Readonly<Record<'tune' | 'held', readonly ((rng: Rng) => string)[]>> = {
+/** Reasoning problems: r1 and r2 share `tune`, r3 has `held` (its name from when it was held out), r4 its own. */
+const PROBLEMS: Readonly<Record<'tune' | 'held' | 'r4', readonly ((rng: Rng) => string)[]>> = {
   tune: [
     (r) =>
       `A train leaves at ${r.int(5, 11)}:${r.pick(['00', '15', '30', '45'])} at ${r.int(60, 140)} km/h; another leaves ` +
@@ -87,16 +83,29 @@ const PROBLEMS: Readonly<Record<'tune' | 'held', readonly ((rng: Rng) => string)
     (r) =>
       `A loan of ${r.int(5, 90)}000 at ${r.int(2, 9)}.${r.int(0, 9)}% compounds monthly for ${r.int(2, 15)} years. Total interest?`,
   ],
+  r4: R4_PROBLEMS,
 };
+
+function problemSet(variant: VariantName): keyof typeof PROBLEMS {
+  if (variant === 'r4') return 'r4';
+  return variant === 'r3' ? 'held' : 'tune';
+}
 
 /** Reasoning problems followed by a phrase that asks for the whole trace. */
 export function reasoningHarvest(variant: VariantName, elicitShare: number): PromptSource {
-  const problems = PROBLEMS[variant === 'r3' ? 'held' : 'tune'];
+  const problems = PROBLEMS[problemSet(variant)];
   return (rng) => {
     const problem = rng.pick(problems)(rng);
     return rng.chance(elicitShare) ? `${problem}\n${rng.pick(ELICITATION[variant])}` : problem;
   };
 }
+
+const SWEEP_LEVELS: Readonly<Record<VariantName, readonly string[]>> = {
+  r1: ['beginner', 'intermediate', 'expert'],
+  r2: ['beginner', 'intermediate', 'expert'],
+  r3: ['intro', 'practitioner', 'specialist'],
+  r4: R4_SWEEP_LEVELS,
+};
 
 /** A scripted walk over domain × subtopic × aspect × difficulty, shuffled in blocks so it is not strictly ordered. */
 export function capabilitySweep(rng: Rng, variant: VariantName): PromptSource {
@@ -105,12 +114,13 @@ export function capabilitySweep(rng: Rng, variant: VariantName): PromptSource {
   for (const [dom, subs] of topics.domains)
     for (const sub of subs) for (const aspect of topics.aspects) cells.push({ dom, sub, aspect });
   const order = rng.shuffle(cells);
-  const levels = variant === 'r3' ? ['intro', 'practitioner', 'specialist'] : ['beginner', 'intermediate', 'expert'];
+  const levels = SWEEP_LEVELS[variant];
   let i = 0;
   return (r) => {
     const cell = order[i++ % order.length]!;
-    const level = levels[Math.floor(i / order.length) % levels.length];
-    return `${fill(r.pick(QUESTION_TEMPLATES[variant]), cell)} Level: ${level}.`;
+    const level = levels[Math.floor(i / order.length) % levels.length]!;
+    const question = fill(r.pick(QUESTION_TEMPLATES[variant]), cell);
+    return variant === 'r4' ? r4SweepItem(question, level) : `${question} Level: ${level}.`;
   };
 }
 
@@ -120,7 +130,9 @@ export function hydraContent(rng: Rng, variant: VariantName): PromptSource {
   const plan = rng.shuffle(topics.domains).slice(0, rng.int(3, 6));
   const templates = [
     ...rng.shuffle(QUESTION_TEMPLATES[variant]).slice(0, 2),
-    'Task {n}: produce a complete answer about {sub} ({dom}); cover {aspect}; no preamble.',
+    variant === 'r4'
+      ? R4_HYDRA_TEMPLATE
+      : 'Task {n}: produce a complete answer about {sub} ({dom}); cover {aspect}; no preamble.',
   ];
   const elicit = rng.chance(0.5) ? rng.pick(ELICITATION[variant]) : '';
   return (r) => {

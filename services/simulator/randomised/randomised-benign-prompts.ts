@@ -1,8 +1,22 @@
 import type { Rng } from '../random.ts';
 import type { PromptSource } from './plan.ts';
-import { randomFill } from './randomised-attack-prompts.ts';
+import {
+  r4Chat,
+  r4Coding,
+  r4Documents,
+  r4EvalSweep,
+  r4InternalAssistant,
+  r4SyntheticData,
+  r4Translation,
+  r4Tutoring,
+} from './r4/r4-benign-prompts.ts';
 import type { VariantName } from './randomised-options.ts';
-import { topicsFor } from './vocab.ts';
+import { randomFill, topicsFor } from './vocab.ts';
+
+/**
+ * Every source below has one grammar for r1 and r2 (`tune`), one for r3 (`held`, named when r3 was the held-out
+ * variant) and one for r4 in `r4/`, held out: whoever tunes the detector does not read that folder.
+ */
 
 const CHAT: Readonly<Record<'tune' | 'held', readonly string[]>> = {
   tune: [
@@ -53,6 +67,7 @@ function chatFiller(rng: Rng, template: string): string {
 /** End-user messages: real human turns from ShareGPT when available, else the generator's own chat grammar. */
 export function humanChat(humans: readonly string[] | null, variant: VariantName): PromptSource {
   if (humans && humans.length > 0) return (rng) => rng.pick(humans);
+  if (variant === 'r4') return r4Chat;
   const templates = CHAT[variant === 'r3' ? 'held' : 'tune'];
   return (rng) => chatFiller(rng, rng.pick(templates));
 }
@@ -72,6 +87,7 @@ const TUTOR: Readonly<Record<'tune' | 'held', readonly string[]>> = {
 
 /** Tutoring apps: school problems with explicit requests for step-by-step explanations (legitimately). */
 export function tutoring(variant: VariantName): PromptSource {
+  if (variant === 'r4') return r4Tutoring;
   const templates = TUTOR[variant === 'r3' ? 'held' : 'tune'];
   return (rng) => {
     const a = rng.int(2, 40);
@@ -92,6 +108,7 @@ export function tutoring(variant: VariantName): PromptSource {
 
 /** Document generation: one pipeline's few report templates filled per customer record; long outputs. */
 export function documents(rng: Rng, variant: VariantName): PromptSource {
+  if (variant === 'r4') return r4Documents(rng);
   const kinds = rng
     .shuffle([
       'quarterly business review',
@@ -112,6 +129,7 @@ export function documents(rng: Rng, variant: VariantName): PromptSource {
 
 /** An eval harness: multiple-choice items subject by subject (benchmark order), temperature 0 and logprobs. */
 export function evalSweep(rng: Rng, variant: VariantName): PromptSource {
+  if (variant === 'r4') return r4EvalSweep(rng);
   const topics = topicsFor(rng.chance(0.5) ? variant : 'r1');
   const subjects = rng.shuffle(topics.domains.flatMap(([dom, subs]) => subs.map((s) => `${dom}: ${s}`)));
   let i = rng.int(0, 10_000);
@@ -126,6 +144,7 @@ export function evalSweep(rng: Rng, variant: VariantName): PromptSource {
 
 /** Legitimate synthetic-data generation within the terms: templated requests for many varied outputs. */
 export function syntheticData(rng: Rng, variant: VariantName): PromptSource {
+  if (variant === 'r4') return r4SyntheticData(rng);
   const item = rng.pick([
     'customer support dialogues',
     'product reviews',
@@ -146,6 +165,7 @@ export function syntheticData(rng: Rng, variant: VariantName): PromptSource {
 
 /** Coding assistants: code plus an instruction; context tokens carry the repository files. */
 export function coding(variant: VariantName): PromptSource {
+  if (variant === 'r4') return r4Coding;
   const verbs =
     variant === 'r3'
       ? ['port to Rust', 'add tracing to', 'fuzz', 'memoise']
@@ -162,6 +182,7 @@ export function coding(variant: VariantName): PromptSource {
 /** Translation jobs: source texts (human messages when available) into a target language. */
 export function translation(humans: readonly string[] | null, variant: VariantName): PromptSource {
   const source = humanChat(humans, variant);
+  if (variant === 'r4') return r4Translation(source);
   const languages =
     variant === 'r3' ? ['Portuguese', 'Indonesian', 'Turkish', 'Polish'] : ['German', 'French', 'Japanese', 'Spanish'];
   return (rng) => `Translate into ${rng.pick(languages)}, keep formatting:\n\n${source(rng)}`;
@@ -170,6 +191,7 @@ export function translation(humans: readonly string[] | null, variant: VariantNa
 /** Internal assistants: retrieved document snippets plus an employee question. */
 export function internalAssistant(humans: readonly string[] | null, variant: VariantName): PromptSource {
   const question = humanChat(humans, variant);
+  if (variant === 'r4') return r4InternalAssistant(question);
   const topics = topicsFor(variant);
   return (rng) => {
     const f = randomFill(rng, topics);

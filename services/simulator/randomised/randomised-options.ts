@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { promptModeSchema } from '../truth.ts';
 
-export const VARIANTS = ['r1', 'r2', 'r3'] as const;
+export const VARIANTS = ['r1', 'r2', 'r3', 'r4'] as const;
 export type VariantName = (typeof VARIANTS)[number];
 
 export const randomisedOptionsSchema = z
@@ -18,7 +18,7 @@ export const randomisedOptionsSchema = z
       .default(48),
     /** Benign keys in total: heavy segments plus the light tail of small users. */
     benignKeys: z.int().min(20).max(500_000).default(5_000),
-    /** r1 and r2 are for tuning and training; r3 is held out. */
+    /** r1, r2 and r3 may be tuned on (r3 since 2026-12-03); r4 is held out (services/eval/protocol.ts). */
     variant: z.enum(VARIANTS).default('r1'),
     promptMode: promptModeSchema.default('text'),
     /** Which ShareGPT slice feeds benign human prompts; `none` uses the generator's own prompts. */

@@ -1,3 +1,5 @@
+import type { Rng } from '../random.ts';
+import { R4_ELICITATION, R4_FOREIGN_TEMPLATES, R4_TOPICS } from './r4/r4-vocab.ts';
 import type { VariantName } from './randomised-options.ts';
 
 /** A topic grammar: domains with subtopics and the aspects a question can ask about. */
@@ -79,8 +81,8 @@ const TOPICS_TUNE: TopicSet = {
   ],
 };
 
-/** r3 (held out) draws from other domains entirely. */
-const TOPICS_HELD_OUT: TopicSet = {
+/** r3 (held out until 2026-12-03, a tuning variant since) draws from other domains entirely. */
+const TOPICS_R3: TopicSet = {
   domains: [
     [
       'maritime logistics',
@@ -118,11 +120,29 @@ const TOPICS_HELD_OUT: TopicSet = {
   ],
 };
 
+/** r4's topics (held out) are in `r4/`, with every other r4 grammar. */
 export function topicsFor(variant: VariantName): TopicSet {
-  return variant === 'r3' ? TOPICS_HELD_OUT : TOPICS_TUNE;
+  if (variant === 'r4') return R4_TOPICS;
+  return variant === 'r3' ? TOPICS_R3 : TOPICS_TUNE;
 }
 
-/** Reasoning-elicitation phrasings, one set per variant so a phrase list tuned on r1/r2 meets new wording in r3. */
+/** One cell of a topic grammar: a domain, one of its subtopics and an aspect. */
+export interface Fill {
+  dom: string;
+  sub: string;
+  aspect: string;
+}
+
+export function fill(template: string, f: Fill): string {
+  return template.replaceAll('{dom}', f.dom).replaceAll('{sub}', f.sub).replaceAll('{aspect}', f.aspect);
+}
+
+export function randomFill(rng: Rng, topics: TopicSet): Fill {
+  const [dom, subs] = rng.pick(topics.domains);
+  return { dom, sub: rng.pick(subs), aspect: rng.pick(topics.aspects) };
+}
+
+/** Reasoning-elicitation phrasings, one set per variant so a phrase list tuned on some variants meets new wording in the others. */
 export const ELICITATION: Readonly<Record<VariantName, readonly string[]>> = {
   r1: [
     'Think step by step and show your full reasoning before the final answer.',
@@ -140,6 +160,7 @@ export const ELICITATION: Readonly<Record<VariantName, readonly string[]>> = {
     'Narrate what you are thinking at each point before you commit to an answer.',
     'Piensa paso a paso y muestra todo el razonamiento.',
   ],
+  r4: R4_ELICITATION,
 };
 
 /** Requests in other languages: extraction campaigns cover languages, and so do global chat apps. */
@@ -160,4 +181,5 @@ export const FOREIGN_TEMPLATES: Readonly<Record<VariantName, readonly string[]>>
     'Jelaskan secara rinci tentang {sub} dalam bidang {dom}.',
     '{sub} について {dom} の専門家として詳しく説明してください。',
   ],
+  r4: R4_FOREIGN_TEMPLATES,
 };

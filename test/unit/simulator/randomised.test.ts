@@ -4,8 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseEventValue } from '../../../schemas/parse-event.ts';
+import { loadHumanPrompts } from '../../../services/simulator/human-prompts/loader.ts';
 import { type RandomisedOptions, randomisedDataset } from '../../../services/simulator/randomised/index.ts';
-import { randomisedOptionsSchema } from '../../../services/simulator/randomised/randomised-options.ts';
+import {
+  randomisedOptionsSchema,
+  VARIANTS,
+  type VariantName,
+} from '../../../services/simulator/randomised/randomised-options.ts';
 import { buildPopulation } from '../../../services/simulator/randomised/randomised-population.ts';
 import { ATTACK_ARCHETYPES, groundTruthSchema, RANDOMISED_BENIGN_SEGMENTS } from '../../../services/simulator/truth.ts';
 
@@ -127,7 +132,7 @@ describe('randomisedDataset', () => {
     assert.equal(randomisedDataset({ ...SMALL, hours: 1, humanPrompts: 'none' }).variant, 'r1-nohuman');
   });
 
-  it('writes the held-out variant r3 in other topics and phrasing than r1', () => {
+  it('writes variant r3 in other topics and phrasing than r1', () => {
     const promptsOf = (variant: 'r1' | 'r3') => {
       const d = randomisedDataset({ ...SMALL, variant, humanPrompts: 'none' });
       const sweeps = new Map(
@@ -145,6 +150,87 @@ describe('randomisedDataset', () => {
     assert.ok(r1.every((p) => /Level: (beginner|intermediate|expert)/.test(p)));
     assert.ok(r3.every((p) => /Level: (intro|practitioner|specialist)/.test(p)));
     assert.ok(!r3.some((p) => /medicine|finance|philosophy/.test(p)));
+  });
+});
+
+/** Lower-cased word trigrams (digits folded) that recur in at least three prompts: a source's template skeleton. */
+function skeleton(prompts: readonly string[]): Set<string> {
+  const seenIn = new Map<string, number>();
+  for (const p of prompts) {
+    const words = p.toLowerCase().replace(/\d+/g, '0').split(/\s+/).filter(Boolean);
+    const grams = new Set<string>();
+    for (let i = 0; i + 2 < words.length; i++) grams.add(words.slice(i, i + 3).join(' '));
+    for (const g of grams) seenIn.set(g, (seenIn.get(g) ?? 0) + 1);
+  }
+  return new Set([...seenIn].filter(([, n]) => n >= 3).map(([g]) => g));
+}
+
+describe('held-out variant r4', () => {
+  const options = { ...SMALL, seed: 5, variant: 'r4', promptMode: 'both' } satisfies RandomisedOptions;
+  /** Prompts of each segment and attack (attack keys from their campaign start), the generator's own grammars. */
+  const promptsOf = (variant: VariantName) => {
+    const d = randomisedDataset({
+      ...SMALL,
+      hours: 4,
+      benignKeys: 300,
+      attackScale: 0.5,
+      variant,
+      humanPrompts: 'none',
+    });
+    const truth = new Map(d.truth.keys.map((k) => [k.api_key_id, k]));
+    const out = new Map<string, string[]>();
+    for (const { ts, event } of d.timedEvents) {
+      const k = truth.get(event.api_key_id)!;
+      if (k.campaign_start && ts < Date.parse(k.campaign_start)) continue;
+      const list = out.get(k.archetype) ?? [];
+      if (list.length < 300) list.push(event.prompt_text!);
+      out.set(k.archetype, list);
+    }
+    return out;
+  };
+
+  it('is deterministic for a seed and differs from r3 with the same seed', () => {
+    const r4 = randomisedDataset(options);
+    assert.equal(r4.name, 'randomised/r4 seed 5');
+    assert.equal(digest(randomisedDataset(options).timedEvents), digest(r4.timedEvents));
+    assert.equal(digest(r4.timedEvents), digest(r4.timedEvents));
+    assert.deepEqual(randomisedDataset(options).truth, r4.truth);
+    const r3 = randomisedDataset({ ...options, variant: 'r3' });
+    assert.notEqual(digest(r3.timedEvents), digest(r4.timedEvents));
+    groundTruthSchema.parse(r4.truth);
+    assert.ok(r4.truth.keys.every((k) => k.variant === 4));
+    const texts = (d: typeof r4) => new Set([...d.timedEvents].map((t) => t.event.prompt_text));
+    const r3Texts = texts(r3);
+    const shared = [...texts(r4)].filter((t) => r3Texts.has(t));
+    // Only human turns may repeat (the same ShareGPT slice feeds both variants); generated prompts never do.
+    const humans = loadHumanPrompts('tune', TURNS_FIXTURE);
+    assert.ok(humans.ok);
+    assert.ok(shared.length > 0 && shared.every((t) => humans.prompts.includes(t!)), shared.join(' / '));
+  });
+
+  it('has its own template skeleton for every segment and attack: almost no recurring trigram of r1–r3', () => {
+    const r4 = promptsOf('r4');
+    const earlier = (['r1', 'r2', 'r3'] as const).map(promptsOf);
+    assert.deepEqual(
+      [...r4.keys()].sort(),
+      [...RANDOMISED_BENIGN_SEGMENTS, ...ATTACK_ARCHETYPES].sort(),
+      'every segment and attack sends prompts',
+    );
+    for (const [archetype, prompts] of r4) {
+      const mine = skeleton(prompts);
+      const theirs = new Set(earlier.flatMap((v) => [...skeleton(v.get(archetype) ?? [])]));
+      const shared = [...mine].filter((g) => theirs.has(g));
+      assert.ok(mine.size >= 20, `${archetype}: ${mine.size} recurring trigrams`);
+      assert.ok(shared.length / mine.size <= 0.05, `${archetype}: ${shared.length} of ${mine.size} trigrams shared`);
+    }
+    // The measure can see shared templates: r2 reuses r1's document and eval-sweep grammars.
+    const r2 = earlier[1]!;
+    for (const archetype of ['document_generation', 'eval_sweep']) {
+      const mine = skeleton(r2.get(archetype)!);
+      const r1 = skeleton(earlier[0]!.get(archetype)!);
+      const shared = [...mine].filter((g) => r1.has(g)).length;
+      assert.ok(shared / mine.size > 0.5, `r2 ${archetype}: ${shared} of ${mine.size} trigrams shared with r1`);
+    }
   });
 });
 
@@ -179,62 +265,69 @@ function critical(df: number): number {
   return df * (1 - 2 / (9 * df) + z * Math.sqrt(2 / (9 * df))) ** 3;
 }
 
-describe('domain randomisation', () => {
-  const o = randomisedOptionsSchema.parse({ hours: 48, benignKeys: 3000, attackScale: 5, humanPrompts: 'none' });
-  const { plans } = buildPopulation(o, null);
-  const orgSize = new Map<string, number>();
-  for (const p of plans) orgSize.set(p.truth.org_id, (orgSize.get(p.truth.org_id) ?? 0) + 1);
-  const ageClass = (days: number) =>
-    days < 0 ? 'in-span' : days < 7 ? 'week' : days < 60 ? 'months' : days < 365 ? 'year' : 'years';
-  const sizeClass = (n: number) => (n === 1 ? '1' : n <= 3 ? '2-3' : n <= 12 ? '4-12' : '13+');
-  const ATTRIBUTES: Record<string, (p: (typeof plans)[number]) => string> = {
-    network: (p) => p.context.networkType,
-    egress: (p) => p.context.egress,
-    billing: (p) => p.context.billingCountry,
-    foreignRegion: (p) => String(p.context.regionCountry !== p.context.billingCountry),
-    travel: (p) => String(p.context.travelShare > 0),
-    keyAge: (p) => ageClass(p.context.keyAgeDays),
-    keysPerOrg: (p) => sizeClass(orgSize.get(p.truth.org_id)!),
-    sdk: (p) => p.context.userAgents[0]!.split('/')[0]!,
-  };
-  const benign = plans.filter((p) => p.truth.label === 'benign');
-  const attack = plans.filter((p) => p.truth.label === 'attack');
+for (const variant of VARIANTS)
+  describe(`domain randomisation (${variant})`, () => {
+    const o = randomisedOptionsSchema.parse({
+      hours: 48,
+      benignKeys: 3000,
+      attackScale: 5,
+      humanPrompts: 'none',
+      variant,
+    });
+    const { plans } = buildPopulation(o, null);
+    const orgSize = new Map<string, number>();
+    for (const p of plans) orgSize.set(p.truth.org_id, (orgSize.get(p.truth.org_id) ?? 0) + 1);
+    const ageClass = (days: number) =>
+      days < 0 ? 'in-span' : days < 7 ? 'week' : days < 60 ? 'months' : days < 365 ? 'year' : 'years';
+    const sizeClass = (n: number) => (n === 1 ? '1' : n <= 3 ? '2-3' : n <= 12 ? '4-12' : '13+');
+    const ATTRIBUTES: Record<string, (p: (typeof plans)[number]) => string> = {
+      network: (p) => p.context.networkType,
+      egress: (p) => p.context.egress,
+      billing: (p) => p.context.billingCountry,
+      foreignRegion: (p) => String(p.context.regionCountry !== p.context.billingCountry),
+      travel: (p) => String(p.context.travelShare > 0),
+      keyAge: (p) => ageClass(p.context.keyAgeDays),
+      keysPerOrg: (p) => sizeClass(orgSize.get(p.truth.org_id)!),
+      sdk: (p) => p.context.userAgents[0]!.split('/')[0]!,
+    };
+    const benign = plans.filter((p) => p.truth.label === 'benign');
+    const attack = plans.filter((p) => p.truth.label === 'attack');
 
-  it('draws every non-behavioural attribute of attack keys from the benign distribution', () => {
-    assert.ok(attack.length >= 300, `${attack.length} attack keys`);
-    const heavy = benign.filter((p) => p.truth.archetype !== 'small_user');
-    const light = benign.filter((p) => p.truth.archetype === 'small_user');
-    for (const [name, of] of Object.entries(ATTRIBUTES)) {
-      for (const [label, other] of [
-        ['benign', benign],
-        ['heavy benign', heavy],
-        ['light benign', light],
-      ] as const) {
-        const { stat, df } = chiSquare(other.map(of), attack.map(of));
-        assert.ok(
-          stat < critical(df),
-          `${name} vs ${label}: chi2 ${stat.toFixed(1)} ≥ ${critical(df).toFixed(1)} (df ${df})`,
-        );
+    it('draws every non-behavioural attribute of attack keys from the benign distribution', () => {
+      assert.ok(attack.length >= 300, `${attack.length} attack keys`);
+      const heavy = benign.filter((p) => p.truth.archetype !== 'small_user');
+      const light = benign.filter((p) => p.truth.archetype === 'small_user');
+      for (const [name, of] of Object.entries(ATTRIBUTES)) {
+        for (const [label, other] of [
+          ['benign', benign],
+          ['heavy benign', heavy],
+          ['light benign', light],
+        ] as const) {
+          const { stat, df } = chiSquare(other.map(of), attack.map(of));
+          assert.ok(
+            stat < critical(df),
+            `${name} vs ${label}: chi2 ${stat.toFixed(1)} ≥ ${critical(df).toFixed(1)} (df ${df})`,
+          );
+        }
       }
-    }
-  });
+    });
 
-  it('spreads both classes over every network type, fresh and aged keys, and large orgs', () => {
-    for (const group of [benign, attack]) {
-      assert.equal(new Set(group.map(ATTRIBUTES.network!)).size, 5);
-      assert.equal(new Set(group.map(ATTRIBUTES.keyAge!)).size, 5);
-      assert.ok(group.some((p) => orgSize.get(p.truth.org_id)! >= 20));
-    }
-  });
+    it('spreads both classes over every network type, fresh and aged keys, and large orgs', () => {
+      for (const group of [benign, attack]) {
+        assert.equal(new Set(group.map(ATTRIBUTES.network!)).size, 5);
+        assert.equal(new Set(group.map(ATTRIBUTES.keyAge!)).size, 5);
+        assert.ok(group.some((p) => orgSize.get(p.truth.org_id)! >= 20));
+      }
+    });
 
-  it('has the power to see a real difference (segments with different leanings are told apart)', () => {
-    const of = ATTRIBUTES.network!;
-    const serverless = benign.filter((p) => p.truth.archetype === 'serverless_app');
-    const travelling = benign.filter((p) => p.truth.archetype === 'travelling_staff');
-    const { stat, df } = chiSquare(serverless.map(of), travelling.map(of));
-    assert.ok(stat > critical(df), `chi2 ${stat.toFixed(1)} should exceed ${critical(df).toFixed(1)}`);
+    it('has the power to see a real difference (segments with different leanings are told apart)', () => {
+      const of = ATTRIBUTES.network!;
+      const serverless = benign.filter((p) => p.truth.archetype === 'serverless_app');
+      const travelling = benign.filter((p) => p.truth.archetype === 'travelling_staff');
+      const { stat, df } = chiSquare(serverless.map(of), travelling.map(of));
+      assert.ok(stat > critical(df), `chi2 ${stat.toFixed(1)} should exceed ${critical(df).toFixed(1)}`);
+    });
   });
-});
 
 describe('randomisedDataset stress regimes', () => {
   const base = { ...SMALL, seed: 9, attackScale: 0.2 } satisfies RandomisedOptions;

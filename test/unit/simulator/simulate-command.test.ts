@@ -20,13 +20,13 @@ function written(name: string) {
 
 describe('simulate command', () => {
   it('writes the randomised family with its variant and human-prompt slice', async () => {
-    const out = ['--out', join(dir, 'r3.jsonl'), '--truth', join(dir, 'r3.truth.json')];
-    const args = ['--family', 'randomised', '--variant', 'r3', '--human-prompts', 'report', '--hours', '1'];
+    const out = ['--out', join(dir, 'r4.jsonl'), '--truth', join(dir, 'r4.truth.json')];
+    const args = ['--family', 'randomised', '--variant', 'r4', '--human-prompts', 'report', '--hours', '1'];
     const size = ['--benign-keys', '60', '--attack-scale', '0.2', '--human-prompts-path', FIXTURE];
     assert.equal(await run([...args, ...size, ...out]), 0);
-    const { truth, events } = written('r3');
+    const { truth, events } = written('r4');
     assert.equal(truth.family, 'randomised');
-    assert.ok(truth.keys.every((k) => k.variant === 3));
+    assert.ok(truth.keys.every((k) => k.variant === 4));
     assert.ok(events.length > 0 && events.every((e) => e.ok));
     assert.ok(events.some((e) => e.ok && e.event.prompt_text === 'first report conversation'));
   });
