@@ -11,24 +11,34 @@ export type DatasetRole = 'tuning' | 'in_distribution' | 'held_out';
 const CLASSIC_REPORT_SEED = 2026;
 /** Randomised-family seeds from here on are report seeds, whatever the variant. */
 const FIRST_REPORT_SEED = 1000;
-/** Randomised variants that may be tuned on (below FIRST_REPORT_SEED); every other variant is held out. */
-const TUNING_VARIANTS = ['r1', 'r2'] as const;
-const HELD_OUT_VARIANTS = ['r3'] as const;
+/**
+ * Randomised variants that may be tuned on (below FIRST_REPORT_SEED); every other variant is held out. r3 was the
+ * held-out variant until 2026-12-03, when it was read to diagnose false positives: it became a tuning variant, and r4,
+ * written blind by someone who does not tune the detector, is held out instead.
+ */
+const TUNING_VARIANTS = ['r1', 'r2', 'r3'] as const;
+const HELD_OUT_VARIANTS = ['r4'] as const;
 
 /** The protocol in words, quoted by the report and the README. */
 export const PROTOCOL_TEXT = [
   `TUNING (rules, weights, thresholds, model training may read it): classic seeds other than ${CLASSIC_REPORT_SEED}; ` +
-    `randomised ${TUNING_VARIANTS.join(' and ')} with seeds < ${FIRST_REPORT_SEED}; the ShareGPT \`tune\` slice ` +
-    '(conversations 0–6,999).',
-  `HELD OUT (never used for tuning anything): randomised ${HELD_OUT_VARIANTS.join(', ')} at any seed, every seed ≥ ` +
-    `${FIRST_REPORT_SEED}, the ShareGPT \`report\` slice (conversations 7,000–9,999).`,
+    `randomised ${TUNING_VARIANTS.join(', ')} with seeds < ${FIRST_REPORT_SEED} (r3 since 2026-12-03, when it was ` +
+    'read to diagnose false positives); the ShareGPT `tune` slice (conversations 0–6,999).',
+  `HELD OUT (never used for tuning anything, its templates never read by whoever tunes): randomised ` +
+    `${HELD_OUT_VARIANTS.join(', ')} at any seed, every seed ≥ ${FIRST_REPORT_SEED}, the ShareGPT \`report\` slice ` +
+    '(conversations 7,000–9,999).',
   `IN-DISTRIBUTION report sets (same generators and variants as tuning, unseen seeds; not used for tuning): classic ` +
     `seed ${CLASSIC_REPORT_SEED}, randomised r1 seed ${FIRST_REPORT_SEED}. Reported so the gap to held-out data is visible.`,
 ];
 
-/** `r3`, `r3-nohuman`, `r1/report` → `r3`, `r3`, `r1`. */
+/** `r4`, `r4-nohuman`, `r1/report` → `r4`, `r4`, `r1`. */
 function baseVariant(variant: string): string {
   return /^r\d+/.exec(variant)?.[0] ?? variant;
+}
+
+/** A randomised variant no seed of which may be tuned on (`r4`, `r4-nohuman`, an unknown `r9`). */
+export function isHeldOutVariant(variant: string): boolean {
+  return !(TUNING_VARIANTS as readonly string[]).includes(baseVariant(variant));
 }
 
 /** What the protocol reads of a dataset; `humanPrompts` is the randomised family's record of its ShareGPT slice. */
@@ -43,8 +53,7 @@ function usesReportPrompts(ds: ProtocolView): boolean {
 
 export function datasetRole(ds: ProtocolView): DatasetRole {
   if (ds.family === 'classic') return ds.seed === CLASSIC_REPORT_SEED ? 'in_distribution' : 'tuning';
-  const variant = baseVariant(ds.variant);
-  if (!(TUNING_VARIANTS as readonly string[]).includes(variant)) return 'held_out';
+  if (isHeldOutVariant(ds.variant)) return 'held_out';
   if (ds.seed >= FIRST_REPORT_SEED) return 'in_distribution';
   return usesReportPrompts(ds) ? 'held_out' : 'tuning';
 }

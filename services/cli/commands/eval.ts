@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { loadConfig } from '../../common/config/index.ts';
 import { errors } from '../../common/errors.ts';
 import { stderrProgress } from '../../eval/dataset-progress.ts';
-import { fullPlan, reportSpecs, smallPlan } from '../../eval/datasets/catalogue.ts';
+import { DATASET_ID_FORMS, fullPlan, reportSpecs, smallPlan } from '../../eval/datasets/catalogue.ts';
 import { runEval } from '../../eval/run-eval.ts';
 import { parseCommandArgs, validArgs } from '../args.ts';
 
@@ -11,13 +11,13 @@ export const summary = 'evaluate the detector and four baselines under the held-
 
 export const usage = `usage: distillguard eval [options]
 
-Fits the baselines on TUNING datasets, then replays each report dataset (held-out randomised r3, in-distribution
+Fits the baselines on TUNING datasets, then replays each report dataset (held-out randomised r4, in-distribution
 classic seed 2026 and randomised r1 seed 1000) through the detector with and without its tfjs models, a rate limit,
 an Isolation Forest, a logistic regression and the "hosting network, young key" shortcut rule; runs the context-swap
 test on held-out data; writes eval.md, eval.json and SVG plots. The full run takes tens of minutes on 2 cores.
 
   --small            tiny datasets of both families, every part exercised: seconds, for CI
-  --datasets LIST    report datasets, e.g. r3:1001,classic:2026,r1:1000 (classic:SEED or r1|r2|r3:SEED)
+  --datasets LIST    report datasets, e.g. r4:1001,classic:2026,r1:1000 (${DATASET_ID_FORMS})
   --hours H          simulated hours of each report dataset
   --benign-keys N    benign keys of each randomised report dataset
   --keys-scale X     population scale of each classic report dataset

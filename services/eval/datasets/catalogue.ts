@@ -1,18 +1,17 @@
 import type { Dataset } from '../../simulator/dataset.ts';
 import type { Archetype } from '../../simulator/index.ts';
 import { randomisedDataset } from '../../simulator/randomised/index.ts';
-import type { StressRegime } from '../../simulator/randomised/randomised-options.ts';
-import { type DatasetRole, datasetRole } from '../protocol.ts';
+import { type StressRegime, VARIANTS, type VariantName } from '../../simulator/randomised/randomised-options.ts';
+import { type DatasetRole, datasetRole, isHeldOutVariant } from '../protocol.ts';
 import { TARGETS } from '../targets.ts';
 import { classicDataset } from './classic.ts';
 
-type RandomisedVariant = 'r1' | 'r2' | 'r3';
 type HumanPrompts = 'tune' | 'report' | 'none';
 
 type ClassicSpec = { family: 'classic'; seed: number; hours: number; keysScale: number };
 type RandomisedSpec = {
   family: 'randomised';
-  variant: RandomisedVariant;
+  variant: VariantName;
   seed: number;
   hours: number;
   benignKeys: number;
@@ -62,7 +61,7 @@ export interface EvalPlan {
 }
 
 /**
- * The full protocol run: ≥ 5,000 benign keys over 2 days on held-out r3; in-distribution sets smaller (the gap is
+ * The full protocol run: ≥ 5,000 benign keys over 2 days on held-out r4; in-distribution sets smaller (the gap is
  * visible without doubling the cost); tuning sets large enough to fit baselines. Longest passes first, so two
  * worker threads finish together.
  */
@@ -74,7 +73,7 @@ export function fullPlan(): EvalPlan {
       { family: 'randomised', variant: 'r2', seed: 12, hours: 24, benignKeys: 1_500, humanPrompts: 'tune' },
     ],
     report: [
-      { family: 'randomised', variant: 'r3', seed: 1001, hours: 48, benignKeys: 5_000, humanPrompts: 'report' },
+      { family: 'randomised', variant: 'r4', seed: 1001, hours: 48, benignKeys: 5_000, humanPrompts: 'report' },
       { family: 'randomised', variant: 'r1', seed: 1000, hours: 48, benignKeys: 1_000, humanPrompts: 'report' },
       { family: 'classic', seed: 2026, hours: 24, keysScale: 1 },
     ],
@@ -91,13 +90,16 @@ export function smallPlan(): EvalPlan {
       { family: 'randomised', variant: 'r2', seed: 12, hours: 2, benignKeys: 120, humanPrompts: 'tune' },
     ],
     report: [
-      { family: 'randomised', variant: 'r3', seed: 1001, hours: 2, benignKeys: 150, humanPrompts: 'report' },
+      { family: 'randomised', variant: 'r4', seed: 1001, hours: 2, benignKeys: 150, humanPrompts: 'report' },
       { family: 'classic', seed: 2026, hours: 1.5, keysScale: 0.1 },
       { family: 'randomised', variant: 'r1', seed: 1000, hours: 2, benignKeys: 150, humanPrompts: 'report' },
     ],
     swap: true,
   };
 }
+
+/** The dataset ids `--datasets` accepts, in words. */
+export const DATASET_ID_FORMS = `classic:SEED or ${VARIANTS.join('|')}:SEED`;
 
 /** Size overrides for report datasets from the command line. */
 export interface ReportSizes {
@@ -107,13 +109,14 @@ export interface ReportSizes {
 }
 
 /**
- * Report datasets from ids such as `r3:1001,classic:2026,r1:1000`: each takes the plan's size for its family and
+ * Report datasets from ids such as `r4:1001,classic:2026,r1:1000`: each takes the plan's size for its family and
  * variant (or the base plan's first dataset of that family), then the overrides.
  */
 export function reportSpecs(ids: string, base: EvalPlan, sizes: ReportSizes): DatasetSpec[] {
   return ids.split(',').map((raw) => {
-    const match = /^(classic|r1|r2|r3):(-?\d+)$/.exec(raw.trim());
-    if (!match) throw new RangeError(`bad dataset id "${raw}": expected classic:SEED or r1|r2|r3:SEED`);
+    const match = /^(classic|r\d+):(-?\d+)$/.exec(raw.trim());
+    const known = match?.[1] === 'classic' || (VARIANTS as readonly string[]).includes(match?.[1] ?? '');
+    if (!match || !known) throw new RangeError(`bad dataset id "${raw}": expected ${DATASET_ID_FORMS}`);
     const seed = Number(match[2]);
     if (match[1] === 'classic') {
       const like = base.report.find((s): s is ClassicSpec => s.family === 'classic');
@@ -124,7 +127,7 @@ export function reportSpecs(ids: string, base: EvalPlan, sizes: ReportSizes): Da
         keysScale: sizes.keysScale ?? like?.keysScale ?? 1,
       };
     }
-    const variant = match[1] as RandomisedVariant;
+    const variant = match[1] as VariantName;
     const randomised = base.report.filter((s): s is RandomisedSpec => s.family === 'randomised');
     const like = randomised.find((s) => s.variant === variant) ?? randomised[0]!;
     return {
@@ -133,7 +136,7 @@ export function reportSpecs(ids: string, base: EvalPlan, sizes: ReportSizes): Da
       seed,
       hours: sizes.hours ?? like.hours,
       benignKeys: sizes.benignKeys ?? like.benignKeys,
-      humanPrompts: seed >= 1000 || variant === 'r3' ? 'report' : 'tune',
+      humanPrompts: seed >= 1000 || isHeldOutVariant(variant) ? 'report' : 'tune',
     };
   });
 }

@@ -14,7 +14,7 @@ const plan: EvalPlan = {
     { family: 'randomised', variant: 'r1', seed: 11, hours: 1, benignKeys: 40, humanPrompts: 'none' },
   ],
   report: [
-    { family: 'randomised', variant: 'r3', seed: 1001, hours: 1, benignKeys: 60, humanPrompts: 'none' },
+    { family: 'randomised', variant: 'r4', seed: 1001, hours: 1, benignKeys: 60, humanPrompts: 'none' },
     { family: 'classic', seed: 2026, hours: 1, keysScale: 0.05 },
   ],
   swap: true,
