@@ -1,6 +1,6 @@
 import { DistillGuardError } from '../common/errors.ts';
-import { type CheckpointChain, checkpointChains, newestVersion } from './checkpoint-chain.ts';
-import type { CheckpointStore } from './checkpoint-store.ts';
+import { checkpointChains, newestVersion } from './checkpoint-chain.ts';
+import type { CheckpointStore, StoredCheckpoint } from './checkpoint-store.ts';
 import type { StatefulProcessor } from './stateful-sink.ts';
 
 /** Where a slot's saved checkpoints stand: the last link written, and what decides when the next is full. */
@@ -29,83 +29,94 @@ const unreadable = (error: unknown) => error instanceof DistillGuardError && err
 
 /**
  * Restores the newest state the partition's checkpoints can rebuild: the newest full checkpoint, then its deltas in
- * order. A delta that is missing, unreadable or refused ends the chain at the link before it; a full checkpoint
- * that cannot be read or restored falls back to the previous chain. Null when the partition has no checkpoint;
- * throws when it has some and none is usable (the restore is retried, never silently started empty).
+ * order, each read page by page into the processor as it arrives. A delta that is missing, unreadable or refused ends
+ * the chain at the link before it; a full checkpoint that cannot be read or restored falls back to the previous
+ * chain. Null when the partition has no checkpoint; throws when it has some and none is usable (the restore is
+ * retried, never silently started empty).
  */
 export async function restoreChain(
   store: CheckpointStore,
   group: string,
   topic: string,
   partition: number,
-  create: (state: Buffer | null) => StatefulProcessor,
+  create: () => StatefulProcessor,
 ): Promise<RestoredState | null> {
   const listed = await store.list(group, topic, partition);
   if (listed.length === 0) return null;
   const problems: string[] = [];
-  const read = (version: number) => store.read(group, topic, partition, version);
+  const load = (processor: StatefulProcessor, link: StoredCheckpoint) =>
+    loadLink(store, group, topic, partition, processor, link);
   for (const candidate of checkpointChains(listed)) {
     if (candidate.broken) problems.push(`after full checkpoint ${candidate.full.version}: ${candidate.broken}`);
-    let full: Buffer;
-    try {
-      full = await read(candidate.full.version);
-    } catch (error) {
-      if (!unreadable(error)) throw error;
-      problems.push(message(error));
+    let processor = create();
+    const failed = await load(processor, candidate.full);
+    if (failed) {
+      problems.push(failed);
       continue;
     }
-    const deltas: Buffer[] = [];
+    let links = 0;
     for (const link of candidate.deltas) {
-      try {
-        deltas.push(await read(link.version));
-      } catch (error) {
-        if (!unreadable(error)) throw error;
-        problems.push(message(error));
-        break;
+      const problem = await load(processor, link);
+      if (!problem) {
+        links++;
+        continue;
       }
+      problems.push(problem);
+      // A delta that failed midway may have changed part of the state: rebuild up to the link before it.
+      processor = create();
+      for (const good of [candidate.full, ...candidate.deltas.slice(0, links)]) {
+        const again = await load(processor, good);
+        if (again)
+          throw new Error(`checkpoint version ${good.version} of ${topic}:${partition} loaded, then not: ${again}`);
+      }
+      break;
     }
-    const built = build(candidate, full, deltas, create, problems);
-    if (!built) continue;
-    const last = built.links === 0 ? candidate.full : candidate.deltas[built.links - 1]!;
-    const used = candidate.deltas.slice(0, built.links);
+    const last = links === 0 ? candidate.full : candidate.deltas[links - 1]!;
+    const used = candidate.deltas.slice(0, links);
     const chain = {
       version: last.version,
-      deltas: built.links,
+      deltas: links,
       deltaBytes: used.reduce((sum, d) => sum + d.bytes, 0),
       fullBytes: candidate.full.bytes,
     };
     const behind = last.version !== newestVersion(listed);
-    return { processor: built.processor, positions: last.positions, chain, problems, behind };
+    return { processor, positions: last.positions, chain, problems, behind };
   }
   throw new Error(`no usable checkpoint for ${topic}:${partition} (${group}): ${problems.join('; ')}`);
 }
 
-/** The processor from `full` plus as many `deltas` as apply; rebuilt from `full` when one fails midway. */
-function build(
-  candidate: CheckpointChain,
-  full: Buffer,
-  deltas: readonly Buffer[],
-  create: (state: Buffer | null) => StatefulProcessor,
-  problems: string[],
-): { processor: StatefulProcessor; links: number } | null {
-  let processor: StatefulProcessor;
-  try {
-    processor = create(full);
-  } catch (error) {
-    problems.push(`full checkpoint ${candidate.full.version} refused: ${message(error)}`);
-    return null;
-  }
-  for (let i = 0; i < deltas.length; i++) {
+/**
+ * Loads one checkpoint into the processor page by page, as the store fetches them; returns why it could not (gone,
+ * unreadable, refused, incomplete), or null. Other store errors (unreachable, overloaded) are thrown and retried.
+ */
+async function loadLink(
+  store: CheckpointStore,
+  group: string,
+  topic: string,
+  partition: number,
+  processor: StatefulProcessor,
+  link: StoredCheckpoint,
+): Promise<string | null> {
+  const name = `${link.kind === 'full' ? 'full checkpoint' : 'delta'} ${link.version}`;
+  if (link.kind === 'delta' && !processor.delta) return `${name} refused: the processor cannot apply deltas`;
+  const pages = store.read(group, topic, partition, link.version)[Symbol.asyncIterator]();
+  let complete = false;
+  for (;;) {
+    let next: IteratorResult<Buffer>;
     try {
-      if (!processor.applyDelta) throw new Error('the processor cannot apply deltas');
-      processor.applyDelta(deltas[i]!);
+      next = await pages.next();
     } catch (error) {
-      problems.push(`delta ${candidate.deltas[i]!.version} refused: ${message(error)}`);
-      // A delta that failed midway may have changed part of the state: rebuild up to the link before it.
-      const again = create(full);
-      for (const d of deltas.slice(0, i)) again.applyDelta!(d);
-      return { processor: again, links: i };
+      if (!unreadable(error)) throw error;
+      return message(error);
+    }
+    if (next.done) break;
+    try {
+      if (complete) throw new Error('a page after the one that completed it');
+      complete = processor.load(next.value);
+    } catch (error) {
+      await pages.return?.();
+      return `${name} refused: ${message(error)}`;
     }
   }
-  return { processor, links: deltas.length };
+  return complete ? null : `${name} refused: its pages end before the processor's last page`;
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import { z } from 'zod';
@@ -20,27 +21,43 @@ export interface Checkpoint {
   nextOffset: string;
   /** Per `topic:partition`, the first offset the state does not cover (every source the state folds). */
   positions: Record<string, string>;
-  /** The processor's serialised state (or delta), stored compressed. */
-  state: Buffer;
+  /**
+   * The processor's serialised state (or delta) in pages, stored compressed one by one, in order. Taken one at a time
+   * as they are written: no page, row or insert ever holds the whole state.
+   */
+  pages: Iterable<Buffer>;
 }
 
 /** A saved checkpoint as listed: everything but its state, which `read` fetches. */
-export interface StoredCheckpoint extends Omit<Checkpoint, 'state'> {
+export interface StoredCheckpoint extends Omit<Checkpoint, 'pages'> {
   version: number;
-  /** Uncompressed size of the state. */
+  /** Uncompressed size of the state (all its pages). */
   bytes: number;
 }
 
+/** What a save wrote. */
+export interface SavedCheckpoint {
+  version: number;
+  /** Uncompressed bytes of all pages, and how many. */
+  bytes: number;
+  pages: number;
+}
+
 export interface CheckpointStore {
-  /** Saves a checkpoint and returns its version (higher than every version the partition had). */
-  save(group: string, topic: string, partition: number, checkpoint: Checkpoint): Promise<number>;
+  /**
+   * Saves a checkpoint, its pages first and its listed row last (a checkpoint whose save failed midway is not
+   * listed). Its version is higher than every version the partition had.
+   */
+  save(group: string, topic: string, partition: number, checkpoint: Checkpoint): Promise<SavedCheckpoint>;
   /** Every retained checkpoint of the partition, oldest first, without state. */
   list(group: string, topic: string, partition: number): Promise<StoredCheckpoint[]>;
   /**
-   * The state of one listed checkpoint. Throws DG_ERR_BAD_INPUT when it is gone or cannot be decompressed (restore
-   * then falls back); any other error is the store's (unreachable, overloaded) and is retried.
+   * The pages of one listed checkpoint, fetched one at a time as they are consumed. Throws DG_ERR_BAD_INPUT when the
+   * checkpoint or a page is gone, cannot be decompressed, or the pages do not add up to what was saved (count, bytes,
+   * sha256; checked before the last page is yielded): restore then falls back. Any other error is the store's
+   * (unreachable, overloaded) and is retried.
    */
-  read(group: string, topic: string, partition: number, version: number): Promise<Buffer>;
+  read(group: string, topic: string, partition: number, version: number): AsyncIterable<Buffer>;
 }
 
 export interface CheckpointStoreOptions {
@@ -61,7 +78,14 @@ const listedRow = z.object({
   /** Only for rows carried over by migration 0007 (empty `positions`): their positions are inside the state. */
   legacy_state: z.string(),
 });
-const stateRow = z.object({ positions: z.string(), state: z.string() });
+const headerRow = z.object({
+  positions: z.string(),
+  pages: z.coerce.number(),
+  state_bytes: z.coerce.number(),
+  state_sha256: z.string(),
+  state: z.string(),
+});
+const pageRow = z.object({ state: z.string() });
 const versionRow = z.object({ version: z.coerce.number() });
 /** Rows written before migration 0007: gzip of `{ next, state: base64 }`, carried over with empty `positions`. */
 const legacySaved = z.object({ next: positionsSchema, state: z.string() });
@@ -70,10 +94,14 @@ async function legacyOf(state: string): Promise<z.output<typeof legacySaved>> {
   return legacySaved.parse(JSON.parse((await gunzipAsync(Buffer.from(state, 'base64'))).toString('utf8')));
 }
 
+/** Base64 of compressed pages per insert: a few inserts (parts) per checkpoint, each far below V8's string limit. */
+const INSERT_BYTES = 32 * 1024 * 1024;
+
 /**
- * Checkpoints in ClickHouse `detector_checkpoints`: the state gzipped once (off the event loop) and base64-encoded
- * in a String column. Versions count up per partition; a save writes slot `version % (retain × (fullEvery + 1))` of
- * a ReplacingMergeTree (migrations 0007, 0009), so the newest `retain` chains stay whole whatever their length.
+ * Checkpoints in ClickHouse: each page of the state gzipped (off the event loop) and base64-encoded in its own row of
+ * `detector_checkpoint_pages`, then the checkpoint's row in `detector_checkpoints` with the page count, bytes and
+ * sha256 (migration 0010). Versions count up per partition; a save writes slot `version % (retain × (fullEvery + 1))`
+ * of both ReplacingMergeTrees (migrations 0007, 0009), so the newest `retain` chains stay whole whatever their length.
  */
 export function createClickHouseCheckpointStore(ch: ClickHouse, options: CheckpointStoreOptions): CheckpointStore {
   const db = ident(ch.database);
@@ -83,42 +111,64 @@ export function createClickHouseCheckpointStore(ch: ClickHouse, options: Checkpo
   const where = (group: string, topic: string, partition: number) =>
     sql`consumer_group = ${group} AND topic = ${topic} AND partition = ${partition}`;
 
+  /**
+   * The partition's newest version, pages included: pages of a save that failed before its row was written keep
+   * their version from being reused (a reader would otherwise meet two pages of one version).
+   */
+  async function newestWritten(group: string, topic: string, partition: number): Promise<number> {
+    const w = where(group, topic, partition);
+    const [row] = await ch.query(
+      sql`SELECT max(version) AS version FROM (
+            SELECT version FROM ${db}.detector_checkpoints WHERE ${w}
+            UNION ALL SELECT version FROM ${db}.detector_checkpoint_pages WHERE ${w})`,
+      versionRow,
+    );
+    return row?.version ?? 0;
+  }
+
   /** One more than the partition's newest saved version (read once per partition and at each list, then counted). */
   async function nextVersion(group: string, topic: string, partition: number): Promise<number> {
     const key = partitionKey(group, topic, partition);
-    let newest = newestVersion.get(key);
-    if (newest === undefined) {
-      const [row] = await ch.query(
-        sql`SELECT max(version) AS version FROM ${db}.detector_checkpoints WHERE ${where(group, topic, partition)}`,
-        versionRow,
-      );
-      newest = row?.version ?? 0;
-    }
+    const newest = newestVersion.get(key) ?? (await newestWritten(group, topic, partition));
     newestVersion.set(key, newest + 1);
     return newest + 1;
   }
 
   return {
-    async save(group, topic, partition, { kind, parent, nextOffset, positions, state }) {
+    async save(group, topic, partition, { kind, parent, nextOffset, positions, pages }) {
       const version = await nextVersion(group, topic, partition);
-      const compressed = await gzipAsync(state);
+      const identity = { consumer_group: group, topic, partition, slot: version % slots, version };
+      const savedAt = Math.floor(Date.now() / 1000);
+      const sha256 = createHash('sha256');
+      let [bytes, count, batchBytes] = [0, 0, 0];
+      let batch: Array<Record<string, unknown>> = [];
+      for (const page of pages) {
+        sha256.update(page);
+        bytes += page.length;
+        const state = (await gzipAsync(page)).toString('base64');
+        batch.push({ ...identity, page: count++, state, saved_at: savedAt });
+        batchBytes += state.length;
+        if (batchBytes < INSERT_BYTES) continue;
+        await ch.insert('detector_checkpoint_pages', batch);
+        [batch, batchBytes] = [[], 0];
+      }
+      if (count === 0) throw new Error(`a checkpoint of ${topic}:${partition} (${group}) has no page`);
+      await ch.insert('detector_checkpoint_pages', batch);
       await ch.insert('detector_checkpoints', [
         {
-          consumer_group: group,
-          topic,
-          partition,
-          slot: version % slots,
-          version,
+          ...identity,
           delta: kind === 'delta' ? 1 : 0,
           parent,
           next_offset: nextOffset,
           positions: JSON.stringify(positions),
-          state: compressed.toString('base64'),
-          state_bytes: state.length,
-          saved_at: Math.floor(Date.now() / 1000),
+          state: '',
+          state_bytes: bytes,
+          pages: count,
+          state_sha256: sha256.digest('hex'),
+          saved_at: savedAt,
         },
       ]);
-      return version;
+      return { version, bytes, pages: count };
     },
     async list(group, topic, partition) {
       const rows = await ch.query(
@@ -141,24 +191,51 @@ export function createClickHouseCheckpointStore(ch: ClickHouse, options: Checkpo
         });
       }
       // A store that starts later, or gets a partition back after another instance wrote to it, counts on from here.
-      const newest = Math.max(0, ...listed.keys());
+      const newest = Math.max(await newestWritten(group, topic, partition), ...listed.keys());
       const key = partitionKey(group, topic, partition);
       if (newest > (newestVersion.get(key) ?? -1)) newestVersion.set(key, newest);
       return [...listed.values()];
     },
-    async read(group, topic, partition, version) {
+    async *read(group, topic, partition, version) {
+      const w = sql`${where(group, topic, partition)} AND version = ${version}`;
       const [row] = await ch.query(
-        sql`SELECT positions, state FROM ${db}.detector_checkpoints
-            WHERE ${where(group, topic, partition)} AND version = ${version} LIMIT 1`,
-        stateRow,
+        sql`SELECT positions, pages, state_bytes, state_sha256, if(pages = 0, state, '') AS state
+            FROM ${db}.detector_checkpoints WHERE ${w} LIMIT 1`,
+        headerRow,
       );
       const what = `checkpoint version ${version} of ${topic}:${partition} (${group})`;
       if (!row) throw errors.badInput(`${what} is gone`);
-      try {
-        if (row.positions === '') return Buffer.from((await legacyOf(row.state)).state, 'base64');
-        return await gunzipAsync(Buffer.from(row.state, 'base64'));
-      } catch (error) {
-        throw errors.badInput(`${what} cannot be decompressed (${(error as Error).message})`, error);
+      const unpacked = async (which: string, unpack: () => Promise<Buffer>) => {
+        try {
+          return await unpack();
+        } catch (error) {
+          throw errors.badInput(`${which} cannot be decompressed (${(error as Error).message})`, error);
+        }
+      };
+      const gunzipped = (state: string) => () => gunzipAsync(Buffer.from(state, 'base64'));
+      // Written before pages (migration 0010): the whole state in the row, as one page.
+      if (row.pages === 0) {
+        const legacy = async () => Buffer.from((await legacyOf(row.state)).state, 'base64');
+        yield await unpacked(what, row.positions === '' ? legacy : gunzipped(row.state));
+        return;
+      }
+      const sha256 = createHash('sha256');
+      let bytes = 0;
+      for (let page = 0; page < row.pages; page++) {
+        const which = `page ${page + 1} of ${row.pages} of ${what}`;
+        const [stored] = await ch.query(
+          sql`SELECT state FROM ${db}.detector_checkpoint_pages WHERE ${w} AND page = ${page} LIMIT 1`,
+          pageRow,
+        );
+        if (!stored) throw errors.badInput(`${which} is gone`);
+        const bytesOf = await unpacked(which, gunzipped(stored.state));
+        sha256.update(bytesOf);
+        bytes += bytesOf.length;
+        if (bytes > row.state_bytes)
+          throw errors.badInput(`${what}: its pages hold more than the ${row.state_bytes} bytes saved`);
+        if (page === row.pages - 1 && (bytes !== row.state_bytes || sha256.digest('hex') !== row.state_sha256))
+          throw errors.badInput(`${what}: its pages do not add up to what was saved (bytes or sha256 differ)`);
+        yield bytesOf;
       }
     },
   };

@@ -10,31 +10,32 @@ import type { StatefulProcessor } from './stateful-sink.ts';
 
 /**
  * Stage 1 for one source partition: the same pipeline replay runs, without stage 2 (that runs over all partitions).
- * Checkpointed incrementally: deltas hold only the keys changed since the previous checkpoint.
+ * Checkpointed incrementally (deltas hold only the keys changed since the previous checkpoint) and in pages of about
+ * `pageBytes` (`DG_CHECKPOINT_PAGE_BYTES`).
  */
 export function detectorProcessor(
   config: Config,
   scorers: Scorer[],
   thresholds: () => SeverityThresholds,
-  state: Buffer | null,
   onCapEviction?: CapEvictionListener,
 ): StatefulProcessor {
-  const pipeline = createDetectorPipeline({ config: config.detector, scorers, thresholds, state, onCapEviction });
+  const pipeline = createDetectorPipeline({ config: config.detector, scorers, thresholds, onCapEviction });
+  const pageBytes = config.stream.checkpointPageBytes;
   return {
     process: (event) => pipeline.process(event),
-    snapshot: () => pipeline.snapshot(),
-    delta: () => pipeline.snapshotDelta(),
-    applyDelta: (delta) => pipeline.applyDelta(delta),
+    snapshot: () => pipeline.snapshotPages(pageBytes),
+    delta: () => pipeline.deltaPages(pageBytes),
+    load: (page) => pipeline.loadPage(page),
   };
 }
 
 /**
  * Stage 2 over every partition: the coordination engine fed exactly as the pipeline feeds it in replay. Keys evicted
- * for `DG_COORD_MAX_KEYS` since the previous checkpoint are logged at each checkpoint.
+ * for `DG_COORD_MAX_KEYS` since the previous checkpoint are logged at each checkpoint. Its state is saved as one page
+ * (one JSON document, bounded by `DG_COORD_MAX_KEYS`).
  */
-export function coordinationProcessor(config: Config, state: Buffer | null, logger: Logger): StatefulProcessor {
+export function coordinationProcessor(config: Config, logger: Logger): StatefulProcessor {
   const engine = createCoordinationEngine(stage2Options(config));
-  if (state) engine.restore(JSON.parse(state.toString()));
   let reported = engine.stats().capEvictions;
   return {
     process(event) {
@@ -52,7 +53,12 @@ export function coordinationProcessor(config: Config, state: Buffer | null, logg
         );
         reported += evicted;
       }
-      return Buffer.from(JSON.stringify(engine.snapshot()));
+      return [Buffer.from(JSON.stringify(engine.snapshot()))];
+    },
+    load: (page) => {
+      engine.restore(JSON.parse(page.toString()));
+      reported = engine.stats().capEvictions;
+      return true;
     },
   };
 }

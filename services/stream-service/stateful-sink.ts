@@ -10,15 +10,20 @@ import type { CheckpointStore } from './checkpoint-store.ts';
 
 /**
  * Event-time processing whose whole state can be saved and restored: a detector pipeline or stage 2. One that can
- * also say what changed since its last snapshot (`delta`, replayed by `applyDelta`) is checkpointed incrementally.
+ * also say what changed since its last snapshot (`delta`) is checkpointed incrementally. States are saved and loaded
+ * in pages, so no single string or Buffer has to hold a whole state.
  */
 export interface StatefulProcessor {
   process(event: UsageEvent): PipelineOutput;
-  /** The whole state; the next `delta` is relative to it. */
-  snapshot(): Buffer;
-  /** What changed since the previous `snapshot` or `delta`; null when it cannot tell (then a full one is saved). */
-  delta?(): Buffer | null;
-  applyDelta?(delta: Buffer): void;
+  /** The whole state in pages, taken one at a time while they are written; the next `delta` is relative to it. */
+  snapshot(): Iterable<Buffer>;
+  /** What changed since the previous `snapshot` or `delta`, in pages; null when it cannot tell (then a full one is saved). */
+  delta?(): Iterable<Buffer> | null;
+  /**
+   * Loads the next page of a saved checkpoint: the pages of a full one into a new processor, then those of each
+   * delta over it, in order. True when the page completes its checkpoint; throws when it refuses the page.
+   */
+  load(page: Buffer): boolean;
 }
 
 /** `partition`: one processor per source partition (detector); `all`: one for every partition (coordination). */
@@ -31,8 +36,8 @@ export interface StatefulSinkOptions {
   name: string;
   group: string;
   scope: StateScope;
-  /** Builds a processor, from its saved state when there is one. */
-  createProcessor(state: Buffer | null): StatefulProcessor;
+  /** Builds a new processor, with an empty state (a restore then loads pages into it). */
+  createProcessor(): StatefulProcessor;
   store: CheckpointStore;
   /** Most delta checkpoints after a full one (`DG_CHECKPOINT_FULL_EVERY`); 0 saves only full checkpoints. */
   fullEvery: number;
@@ -144,7 +149,7 @@ export class StatefulSink implements EventSink {
     const key = this.slotKey(topic, partition);
     let slot = this.slots.get(key);
     if (!slot) {
-      slot = { processor: this.o.createProcessor(null), next: new Map(), chain: null };
+      slot = { processor: this.o.createProcessor(), next: new Map(), chain: null };
       this.slots.set(key, slot);
     }
     return slot;
@@ -174,22 +179,19 @@ export class StatefulSink implements EventSink {
     slot.chain = null;
     const short = chain && chain.deltas < this.o.fullEvery && chain.deltaBytes < chain.fullBytes;
     const delta = short ? (slot.processor.delta?.() ?? null) : null;
-    const state = delta ?? slot.processor.snapshot();
-    const version = await this.o.store.save(this.o.group, topic, partition, {
+    const saved = await this.o.store.save(this.o.group, topic, partition, {
       kind: delta ? 'delta' : 'full',
       parent: delta ? chain!.version : 0,
       nextOffset,
       positions: Object.fromEntries([...slot.next].map(([k, v]) => [k, v.toString()])),
-      state,
+      pages: delta ?? slot.processor.snapshot(),
     });
+    const { version, bytes, pages } = saved;
     slot.chain =
       delta && chain
-        ? { version, deltas: chain.deltas + 1, deltaBytes: chain.deltaBytes + state.length, fullBytes: chain.fullBytes }
-        : { version, deltas: 0, deltaBytes: 0, fullBytes: state.length };
-    this.log.debug(
-      { topic, partition, version, kind: delta ? 'delta' : 'full', bytes: state.length },
-      'checkpoint saved',
-    );
+        ? { version, deltas: chain.deltas + 1, deltaBytes: chain.deltaBytes + bytes, fullBytes: chain.fullBytes }
+        : { version, deltas: 0, deltaBytes: 0, fullBytes: bytes };
+    this.log.debug({ topic, partition, version, kind: delta ? 'delta' : 'full', bytes, pages }, 'checkpoint saved');
   }
 
   /**
@@ -220,7 +222,7 @@ export class StatefulSink implements EventSink {
 
   private async restore(topic: string, partition: number): Promise<Slot> {
     const restored = await restoreChain(this.o.store, this.o.group, topic, partition, this.o.createProcessor);
-    if (!restored) return { processor: this.o.createProcessor(null), next: new Map(), chain: null };
+    if (!restored) return { processor: this.o.createProcessor(), next: new Map(), chain: null };
     const { processor, positions, chain, problems, behind } = restored;
     const next = new Map(Object.entries(positions).map(([k, v]) => [k, BigInt(v)]));
     const where = { topic, partition, version: chain.version, deltas: chain.deltas, next: positions };

@@ -105,8 +105,8 @@ function stateful(config: Config, logger: Logger, ch: ClickHouse, outputs: Detec
         name: 'detector',
         group: config.kafka.groups.ingest,
         scope: 'partition',
-        createProcessor: (state) =>
-          withInjectedPoison(detectorProcessor(config, scorers, refresher.current, state, onCapEviction), poisonIds),
+        createProcessor: () =>
+          withInjectedPoison(detectorProcessor(config, scorers, refresher.current, onCapEviction), poisonIds),
       });
     },
     coordination: () =>
@@ -115,7 +115,7 @@ function stateful(config: Config, logger: Logger, ch: ClickHouse, outputs: Detec
         name: 'coordination',
         group: config.kafka.groups.coordination,
         scope: 'all',
-        createProcessor: (state) => coordinationProcessor(config, state, logger.child({ component: 'coordination' })),
+        createProcessor: () => coordinationProcessor(config, logger.child({ component: 'coordination' })),
       }),
   };
 }

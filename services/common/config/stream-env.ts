@@ -21,6 +21,9 @@ export const streamEnv = z
     DG_CHECKPOINT_FULL_EVERY: int(30, 0, 1_000).describe(
       'Delta checkpoints (only the keys changed since the previous one) between two full ones (0 = always full)',
     ),
+    DG_CHECKPOINT_PAGE_BYTES: int(4 * 1024 * 1024, 1_024, 256 * 1024 * 1024).describe(
+      'A checkpoint is saved in pages of about this many bytes of JSON (no string holds a whole partition state)',
+    ),
     DG_SHUTDOWN_TIMEOUT_MS: int(30_000, 1_000, 600_000).describe('Longest a graceful shutdown may take'),
     DG_MAX_FUTURE_SKEW_MS: int(3_600_000, 0, 30 * 86_400_000).describe(
       'Events stamped further ahead of the wall clock go to the dead-letter topic as future_ts (0 = no limit)',
@@ -43,6 +46,7 @@ export const streamEnv = z
     checkpointIntervalMs: e.DG_CHECKPOINT_INTERVAL_MS,
     checkpointRetain: e.DG_CHECKPOINT_RETAIN,
     checkpointFullEvery: e.DG_CHECKPOINT_FULL_EVERY,
+    checkpointPageBytes: e.DG_CHECKPOINT_PAGE_BYTES,
     healthHost: e.DG_STREAM_HEALTH_HOST,
     calibrationRefreshMs: e.DG_CALIBRATION_REFRESH_MS,
     maxFutureSkewMs: e.DG_MAX_FUTURE_SKEW_MS,

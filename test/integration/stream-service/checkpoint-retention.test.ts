@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { z } from 'zod';
+import type { UsageEvent } from '../../../schemas/usage-v1.ts';
 import { type ClickHouse, createClickHouse } from '../../../services/common/clickhouse/client.ts';
 import { MIGRATIONS_DIR, migrate } from '../../../services/common/clickhouse/migrations.ts';
 import { ident, sql } from '../../../services/common/clickhouse/sql.ts';
@@ -21,6 +22,7 @@ import { pollUntil } from '../../helpers/poll.ts';
 
 let ch: ClickHouse;
 let legacyState: Buffer;
+let v1Snapshot: Buffer;
 
 const countRow = z.object({ n: z.coerce.number() });
 const rows = async (where = sql`1`, final = false) =>
@@ -33,14 +35,22 @@ const rows = async (where = sql`1`, final = false) =>
     )
   )[0]!.n;
 
-/** A database migrated up to 0006, holding one checkpoint in the old doubly encoded format, then fully migrated. */
+/** Applies the migrations whose file names sort up to `last`. */
+async function migrateUpTo(last: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'dg-migrations-'));
+  for (const f of readdirSync(MIGRATIONS_DIR).filter((name) => name <= last))
+    cpSync(join(MIGRATIONS_DIR, f), join(dir, f));
+  await migrate(ch, silentLogger, dir);
+  rmSync(dir, { recursive: true });
+}
+
+/**
+ * A database migrated up to 0006, holding one checkpoint in the old doubly encoded format, then up to 0009 with one
+ * detector checkpoint in one row (`v1Snapshot`), then fully migrated.
+ */
 before(async () => {
   ch = createClickHouse(testConfig().clickhouse);
-  const upTo6 = mkdtempSync(join(tmpdir(), 'dg-migrations-'));
-  for (const f of readdirSync(MIGRATIONS_DIR).filter((name) => name <= '0006_z'))
-    cpSync(join(MIGRATIONS_DIR, f), join(upTo6, f));
-  await migrate(ch, silentLogger, upTo6);
-  rmSync(upTo6, { recursive: true });
+  await migrateUpTo('0006_z');
   legacyState = Buffer.from('{"legacy":true}');
   const saved = { next: { 'events:7': '41' }, state: legacyState.toString('base64') };
   await ch.insert('detector_checkpoints', [
@@ -55,6 +65,27 @@ before(async () => {
       version: 1_700_000_000_000,
     },
   ]);
+  // A detector checkpoint as saved between migrations 0009 and 0010: the whole snapshot, gzipped, in its row.
+  await migrateUpTo('0009_z');
+  const pipeline = createDetectorPipeline();
+  for (const event of evenly(50, T0, HOUR, (i) => ({ api_key_id: `k-${i % 5}` }))) pipeline.process(event);
+  v1Snapshot = pipeline.snapshot();
+  await ch.insert('detector_checkpoints', [
+    {
+      consumer_group: 'g-v1',
+      topic: 'events',
+      partition: 5,
+      slot: 1,
+      version: 1,
+      next_offset: '50',
+      positions: JSON.stringify({ 'events:5': '50' }),
+      state: gzipSync(v1Snapshot).toString('base64'),
+      state_bytes: v1Snapshot.length,
+      saved_at: Math.floor(Date.now() / 1000),
+      delta: 0,
+      parent: 0,
+    },
+  ]);
   await migrate(ch, silentLogger);
 });
 after(async () => {
@@ -64,10 +95,17 @@ after(async () => {
 
 const full = { kind: 'full', parent: 0 } as const;
 
-/** The newest checkpoint of a partition as listed, with its state. */
+/** A checkpoint's pages as the store reads them, one after another. */
+async function pagesOf(store: CheckpointStore, group: string, topic: string, partition: number, version: number) {
+  const pages: Buffer[] = [];
+  for await (const page of store.read(group, topic, partition, version)) pages.push(page);
+  return pages;
+}
+
+/** The newest checkpoint of a partition as listed, with its state (its pages, concatenated). */
 async function newest(store: CheckpointStore, group: string, topic: string, partition: number) {
   const last = (await store.list(group, topic, partition)).at(-1);
-  return last && { ...last, state: await store.read(group, topic, partition, last.version) };
+  return last && { ...last, state: Buffer.concat(await pagesOf(store, group, topic, partition, last.version)) };
 }
 
 test('only the newest N checkpoints per partition are kept, however many are saved', async () => {
@@ -75,7 +113,7 @@ test('only the newest N checkpoints per partition are kept, however many are sav
   for (let i = 1; i <= 40; i += 1) {
     for (const partition of [0, 1]) {
       const positions = { [`events:${partition}`]: `${i * 10}` };
-      const checkpoint = { ...full, nextOffset: `${i * 10}`, positions, state: Buffer.from(`s${i}`) };
+      const checkpoint = { ...full, nextOffset: `${i * 10}`, positions, pages: [Buffer.from(`s${i}`)] };
       await store.save('g', 'events', partition, checkpoint);
     }
   }
@@ -110,7 +148,7 @@ test('only the newest N checkpoints per partition are kept, however many are sav
   );
   // A store that starts later (restart, rebalance) continues the sequence instead of overwriting the newest.
   const later = createClickHouseCheckpointStore(ch, { retain: 3, fullEvery: 0 });
-  await later.save('g', 'events', 0, { ...full, nextOffset: '410', positions: {}, state: Buffer.from('s41') });
+  await later.save('g', 'events', 0, { ...full, nextOffset: '410', positions: {}, pages: [Buffer.from('s41')] });
   assert.equal((await newest(later, 'g', 'events', 0))?.nextOffset, '410');
   assert.equal(await rows(sql`consumer_group = 'g' AND partition = 0`, true), 3);
 });
@@ -121,7 +159,7 @@ test('with deltas, the newest chains stay whole: retain × (fullEvery + 1) check
   for (let i = 1; i <= 10; i += 1) {
     const kind = i % 3 === 1 ? 'full' : 'delta';
     const checkpoint = { kind, parent: kind === 'full' ? 0 : parent, nextOffset: `${i}`, positions: {} } as const;
-    parent = await store.save('gd', 'events', 0, { ...checkpoint, state: Buffer.from(`s${i}`) });
+    parent = (await store.save('gd', 'events', 0, { ...checkpoint, pages: [Buffer.from(`s${i}`)] })).version;
   }
   const listed = async () =>
     (await store.list('gd', 'events', 0)).filter((c) => c.version > 4).map((c) => [c.version, c.kind, c.parent]);
@@ -135,24 +173,33 @@ test('with deltas, the newest chains stay whole: retain × (fullEvery + 1) check
   ];
   assert.deepEqual(await listed(), expected);
   assert.equal(await rows(sql`consumer_group = 'gd'`, true), 6, 'versions 5-10 (the previous chain 7-9 whole)');
-  assert.equal((await store.read('gd', 'events', 0, 8)).toString(), 's8');
-  await assert.rejects(store.read('gd', 'events', 0, 2), { code: 'DG_ERR_BAD_INPUT' }, 'a replaced version is gone');
+  assert.equal(Buffer.concat(await pagesOf(store, 'gd', 'events', 0, 8)).toString(), 's8');
+  await assert.rejects(
+    pagesOf(store, 'gd', 'events', 0, 2),
+    { code: 'DG_ERR_BAD_INPUT' },
+    'a replaced version is gone',
+  );
 });
 
-/** The stage 1 sink over a real detector pipeline, saving to `store`. */
-function detectorSink(store: CheckpointStore) {
+/** The stage 1 sink over a real detector pipeline, saving to `store` in pages of `pageBytes`. */
+function detectorSink(store: CheckpointStore, group = 'g-real', pageBytes = 4096, fullEvery = 30) {
   const pipelines: Array<ReturnType<typeof createDetectorPipeline>> = [];
   const sink = new StatefulSink({
     name: 'detector',
-    group: 'g-real',
+    group,
     scope: 'partition',
-    createProcessor: (state) => {
-      const p = createDetectorPipeline({ state });
+    createProcessor: () => {
+      const p = createDetectorPipeline();
       pipelines.push(p);
-      return { ...p, delta: () => p.snapshotDelta() };
+      return {
+        process: (event) => p.process(event),
+        snapshot: () => p.snapshotPages(pageBytes),
+        delta: () => p.deltaPages(pageBytes),
+        load: (page) => p.loadPage(page),
+      };
     },
     store,
-    fullEvery: 30,
+    fullEvery,
     persistFeatures: async () => {},
     persistAlerts: async () => {},
     publishAlerts: async () => {},
@@ -162,45 +209,120 @@ function detectorSink(store: CheckpointStore) {
   return { sink, pipelines };
 }
 
-test('a checkpoint is the detector state compressed once, and a new sink restores the same state from it', async () => {
+/** Writes `events` to partition `partition` from offset `from` on. */
+const sourced = (events: UsageEvent[], partition: number, from = 0) =>
+  events.map((event, i) => ({ event, source: { topic: 'events', partition, offset: `${from + i}` } }));
+
+const pageRows = z.object({ page: z.coerce.number(), state: z.string() });
+
+test('a checkpoint is saved in pages, each its own gzipped row, and a new sink restores the same state from them', async () => {
   const store = createClickHouseCheckpointStore(ch, { retain: 3, fullEvery: 30 });
   const first = detectorSink(store);
-  const events = evenly(600, T0, 3 * HOUR, (i) => ({ api_key_id: `k-${i % 7}` }));
-  await first.sink.write(
-    events.map((event, i) => ({ event, source: { topic: 'events', partition: 3, offset: `${i}` } })),
-  );
+  const events = evenly(600, T0, 3 * HOUR, (i) => ({ api_key_id: `k-${i % 40}` }));
+  await first.sink.write(sourced(events, 3));
   await first.sink.checkpoint([{ topic: 'events', partition: 3, offset: '600' }]);
+  const db = ident(ch.database);
   const [row] = await ch.query(
-    sql`SELECT state, positions FROM ${ident(ch.database)}.detector_checkpoints WHERE consumer_group = 'g-real'`,
-    z.object({ state: z.string(), positions: z.string() }),
+    sql`SELECT state, positions, pages, state_bytes FROM ${db}.detector_checkpoints WHERE consumer_group = 'g-real'`,
+    z.object({ state: z.string(), positions: z.string(), pages: z.coerce.number(), state_bytes: z.coerce.number() }),
   );
-  const state = JSON.parse(gunzipSync(Buffer.from(row!.state, 'base64')).toString()) as { v: number; keys: unknown[] };
-  assert.equal(state.v, 1, 'the column holds the gzipped snapshot itself, not a wrapper around another encoding');
-  assert.equal(state.keys.length, 7);
+  assert.equal(row!.state, '', 'the state is in its pages, not in the checkpoint row');
   assert.deepEqual(JSON.parse(row!.positions), { 'events:3': '600' });
+  const pages = await ch.query(
+    sql`SELECT page, state FROM ${db}.detector_checkpoint_pages WHERE consumer_group = 'g-real' ORDER BY page`,
+    pageRows,
+  );
+  assert.ok(row!.pages >= 5, `several pages of 4 KiB (${row!.pages})`);
+  assert.deepEqual(
+    pages.map((p) => p.page),
+    Array.from({ length: row!.pages }, (_, i) => i),
+  );
+  const unpacked = pages.map((p) => gunzipSync(Buffer.from(p.state, 'base64')));
+  assert.equal(
+    unpacked.reduce((n, p) => n + p.length, 0),
+    row!.state_bytes,
+  );
+  const keys = unpacked.flatMap((p) => {
+    const page = JSON.parse(p.toString()) as { v: number; part: string; written?: Array<{ apiKeyId: string }> };
+    assert.equal(page.v, 2);
+    return page.part === 'active' ? page.written!.map((k) => k.apiKeyId) : [];
+  });
+  assert.equal(new Set(keys).size, 40, 'every key once, across pages');
 
   const second = detectorSink(store);
   await second.sink.onAssignment({ events: [3] });
   const [original] = first.pipelines;
   const [restored] = second.pipelines;
   assert.deepEqual(restored!.stats(), original!.stats());
-  assert.deepEqual(restored!.snapshotKey('k-3'), original!.snapshotKey('k-3'));
+  assert.equal(restored!.snapshot().toString(), original!.snapshot().toString());
 
-  // Two of the seven keys send more: the next checkpoint is a delta holding just them, and full + delta restores.
+  // Two of the keys send more: the next checkpoint is a delta holding just them, and full + delta restores.
   const more = evenly(100, T0 + 3 * HOUR, HOUR, (i) => ({ api_key_id: `k-${i % 2}` }));
-  await second.sink.write(
-    more.map((event, i) => ({ event, source: { topic: 'events', partition: 3, offset: `${600 + i}` } })),
-  );
+  await second.sink.write(sourced(more, 3, 600));
   await second.sink.checkpoint([{ topic: 'events', partition: 3, offset: '700' }]);
   const [saved, delta] = await store.list('g-real', 'events', 3);
   assert.deepEqual([delta!.kind, delta!.parent, delta!.positions], ['delta', saved!.version, { 'events:3': '700' }]);
-  const written = JSON.parse((await store.read('g-real', 'events', 3, delta!.version)).toString()) as {
-    active: { written: Array<{ apiKeyId: string }> };
-  };
-  assert.deepEqual(written.active.written.map((k) => k.apiKeyId).sort(), ['k-0', 'k-1']);
+  const written = (await pagesOf(store, 'g-real', 'events', 3, delta!.version)).flatMap((p) => {
+    const page = JSON.parse(p.toString()) as { part: string; written?: Array<{ apiKeyId: string }> };
+    return page.part === 'active' ? page.written!.map((k) => k.apiKeyId) : [];
+  });
+  assert.deepEqual(written.sort(), ['k-0', 'k-1']);
   const third = detectorSink(store);
   assert.deepEqual(await third.sink.onAssignment({ events: [3] }), [{ topic: 'events', partition: 3, offset: '700' }]);
   assert.equal(third.pipelines[0]!.snapshot().toString(), second.pipelines[0]!.snapshot().toString());
+});
+
+test('a checkpoint with a page gone is refused: the restore falls back to the previous one and reads on from there', async () => {
+  const store = createClickHouseCheckpointStore(ch, { retain: 3, fullEvery: 0 });
+  const first = detectorSink(store, 'g-torn', 4096, 0);
+  const events = evenly(600, T0, 3 * HOUR, (i) => ({ api_key_id: `k-${i % 40}` }));
+  await first.sink.write(sourced(events.slice(0, 300), 4));
+  await first.sink.checkpoint([{ topic: 'events', partition: 4, offset: '300' }]);
+  const atFirst = first.pipelines[0]!.snapshot().toString();
+  await first.sink.write(sourced(events.slice(300), 4, 300));
+  await first.sink.checkpoint([{ topic: 'events', partition: 4, offset: '600' }]);
+  const [older, newer] = await store.list('g-torn', 'events', 4);
+  assert.deepEqual([older!.kind, newer!.kind], ['full', 'full']);
+
+  const db = ident(ch.database);
+  const torn = sql`consumer_group = 'g-torn' AND version = ${newer!.version} AND page = 2`;
+  await ch.command(sql`ALTER TABLE ${db}.detector_checkpoint_pages DELETE WHERE ${torn}`);
+  await pollUntil(
+    'the page deleted (a mutation)',
+    async () =>
+      (await ch.query(sql`SELECT count() AS n FROM ${db}.detector_checkpoint_pages WHERE ${torn}`, countRow))[0]!.n,
+    (n) => n === 0,
+    { timeoutMs: 30_000, intervalMs: 200 },
+  );
+  await assert.rejects(pagesOf(store, 'g-torn', 'events', 4, newer!.version), /page 3 of \d+ of checkpoint version/);
+
+  const second = detectorSink(store, 'g-torn', 4096, 0);
+  assert.deepEqual(
+    await second.sink.onAssignment({ events: [4] }),
+    [{ topic: 'events', partition: 4, offset: '300' }],
+    'read again from the older checkpoint',
+  );
+  assert.equal(second.pipelines.at(-1)!.snapshot().toString(), atFirst);
+});
+
+test('a checkpoint written in one row before pages (migration 0010) is still restored', async () => {
+  const store = createClickHouseCheckpointStore(ch, { retain: 3, fullEvery: 30 });
+  const sink = detectorSink(store, 'g-v1');
+  assert.deepEqual(await sink.sink.onAssignment({ events: [5] }), [{ topic: 'events', partition: 5, offset: '50' }]);
+  assert.equal(sink.pipelines[0]!.snapshot().toString(), v1Snapshot.toString());
+  await sink.sink.write(
+    sourced(
+      evenly(10, T0 + HOUR, HOUR, () => ({ api_key_id: 'k-v1' })),
+      5,
+      50,
+    ),
+  );
+  await sink.sink.checkpoint([{ topic: 'events', partition: 5, offset: '60' }]);
+  const [, next] = await store.list('g-v1', 'events', 5);
+  assert.deepEqual([next!.kind, next!.parent], ['delta', 1], 'the paged delta goes over the one-row checkpoint');
+  const again = detectorSink(store, 'g-v1');
+  assert.deepEqual(await again.sink.onAssignment({ events: [5] }), [{ topic: 'events', partition: 5, offset: '60' }]);
+  assert.equal(again.pipelines[0]!.snapshot().toString(), sink.pipelines[0]!.snapshot().toString());
 });
 
 test('a checkpoint saved in the old format before the migration is still restored', async () => {

@@ -28,8 +28,8 @@ test('a restore that falls back behind the committed offsets reads the partition
   const run = async (until: (p: ReturnType<typeof countingProcessor>) => boolean) => {
     const processors: Array<ReturnType<typeof countingProcessor>> = [];
     const sink = detectorSinkFor(config, {
-      createProcessor: (state) => {
-        const p = countingProcessor(state);
+      createProcessor: () => {
+        const p = countingProcessor();
         processors.push(p);
         return p;
       },

@@ -35,7 +35,8 @@ test('a poison event goes to the DLQ alone with its bytes and reason; the stream
         processed.push(e.event_id);
         return { alerts: [] as Alert[], features: [] };
       },
-      snapshot: () => Buffer.from(''),
+      snapshot: () => [Buffer.from('')],
+      load: () => true,
     }),
     store: memoryCheckpointStore(),
     fullEvery: 0,

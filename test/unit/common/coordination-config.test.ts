@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { loadConfig } from '../../../services/common/config/index.ts';
 import { coordinationProcessor } from '../../../services/stream-service/processors.ts';
 
-const quietLogger = { warn: () => {} } as unknown as Parameters<typeof coordinationProcessor>[2];
+const quietLogger = { warn: () => {} } as unknown as Parameters<typeof coordinationProcessor>[1];
 
 /** What `distillguard config --check` does with the environment: load it, or throw DG_ERR_CONFIG. */
 function configCheck(env: Record<string, string>): 'ok' | string {
@@ -18,7 +18,7 @@ function configCheck(env: Record<string, string>): 'ok' | string {
 /** What `stream` does with it: load it, then build stage 2 from `config.coordination`. */
 function streamStart(env: Record<string, string>): 'ok' | string {
   try {
-    coordinationProcessor(loadConfig(env), null, quietLogger);
+    coordinationProcessor(loadConfig(env), quietLogger);
     return 'ok';
   } catch (error) {
     return String((error as { code?: unknown }).code);

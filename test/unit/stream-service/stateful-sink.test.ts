@@ -30,8 +30,8 @@ function sink(
     name: 'detector',
     group: 'g',
     scope,
-    createProcessor: (state) => {
-      const p = countingProcessor(state, poison);
+    createProcessor: () => {
+      const p = countingProcessor(poison);
       pipelines.push(p);
       return p;
     },
@@ -148,6 +148,9 @@ function capturingLogger() {
   return { logger: createLogger({ level: 'debug', destination }), lines };
 }
 
+/** A saved checkpoint's pages as text, trimmed, separated by spaces. */
+const text = (row: { pages: Buffer[] | null }) => row.pages?.map((page) => page.toString().trim()).join(' ');
+
 /** Folds `count` more events of partition 0 from `from` on, then checkpoints up to there. */
 async function foldAndCheckpoint(s: StatefulSink, from: number, count: number): Promise<number> {
   await s.write(Array.from({ length: count }, (_, i) => ev(0, from + i)));
@@ -162,17 +165,17 @@ test('incremental checkpoints: a full one, then deltas over it, a full one again
   for (let i = 0; i < 9; i++) offset = await foldAndCheckpoint(s, offset, 2);
   const rows = store.rows.get('g/t/0')!;
   assert.deepEqual(
-    rows.map((r) => [r.version, r.kind, r.parent, r.state?.toString().trim()]),
+    rows.map((r) => [r.version, r.kind, r.parent, text(r)]),
     [
-      [1, 'full', 0, '2'],
+      [1, 'full', 0, '2 end'],
       [2, 'delta', 1, '+2'],
       [3, 'delta', 2, '+2'],
       [4, 'delta', 3, '+2'],
-      [5, 'full', 0, '10'],
+      [5, 'full', 0, '10 end'],
       [6, 'delta', 5, '+2'],
       [7, 'delta', 6, '+2'],
       [8, 'delta', 7, '+2'],
-      [9, 'full', 0, '18'],
+      [9, 'full', 0, '18 end'],
     ],
   );
   const second = sink(store, [], false, 'partition', new Set(), 3);
@@ -213,12 +216,12 @@ test('a chain is restored full + deltas in order; a missing delta ends it there,
 });
 
 test('an unreadable or refused delta ends the chain at the link before it', async () => {
-  for (const corrupt of [null, Buffer.from('garbage')]) {
+  for (const corrupt of [null, [Buffer.from('garbage')]]) {
     const store = memoryCheckpointStore();
     const { s } = sink(store, [], false, 'partition', new Set(), 10);
     let offset = 0;
     for (let i = 0; i < 4; i++) offset = await foldAndCheckpoint(s, offset, 2);
-    store.rows.get('g/t/0')![2]!.state = corrupt;
+    store.rows.get('g/t/0')![2]!.pages = corrupt;
     const second = sink(store, [], false, 'partition', new Set(), 10);
     const rewind = await second.s.onAssignment({ t: [0] });
     assert.equal(second.pipelines.at(-1)!.count, 4, `full + first delta (${corrupt})`);
@@ -232,13 +235,13 @@ test('an unreadable full checkpoint falls back to the previous chain; none usabl
   let offset = 0;
   for (let i = 0; i < 5; i++) offset = await foldAndCheckpoint(s, offset, 1);
   // versions: 1 full, 2-3 deltas, 4 full, 5 delta
-  store.rows.get('g/t/0')![3]!.state = null;
+  store.rows.get('g/t/0')![3]!.pages = null;
   const second = sink(store, [], false, 'partition', new Set(), 2);
   const rewind = await second.s.onAssignment({ t: [0] });
   assert.equal(second.pipelines.at(-1)!.count, 3);
   assert.deepEqual(rewind, [{ topic: 't', partition: 0, offset: '3' }]);
 
-  store.rows.get('g/t/0')![0]!.state = null;
+  store.rows.get('g/t/0')![0]!.pages = null;
   const third = sink(store, [], false, 'partition', new Set(), 2);
   await assert.rejects(third.s.onAssignment({ t: [0] }), /no usable checkpoint for t:0.*version 4.*version 1/);
 });
@@ -259,11 +262,40 @@ test('a failed save is followed by a full checkpoint, so a lost or half-written 
   fail = false;
   await s.checkpoint([{ topic: 't', partition: 0, offset: '6' }]);
   assert.deepEqual(
-    store.rows.get('g/t/0')!.map((r) => [r.kind, r.state?.toString().trim()]),
+    store.rows.get('g/t/0')!.map((r) => [r.kind, text(r)]),
     [
-      ['full', '2'],
+      ['full', '2 end'],
       ['delta', '+2'],
-      ['full', '6'],
+      ['full', '6 end'],
     ],
   );
+});
+
+test('a checkpoint with a page missing, or ending before its last page, is refused: the chain falls back, logged', async () => {
+  const store = memoryCheckpointStore();
+  const { s } = sink(store, [], false, 'partition', new Set(), 2);
+  let offset = 0;
+  for (let i = 0; i < 5; i++) offset = await foldAndCheckpoint(s, offset, 1);
+  // versions: 1 full, 2-3 deltas, 4 full (two pages), 5 delta
+  const rows = store.rows.get('g/t/0')!;
+  rows[3]!.pages!.pop();
+  const { logger, lines } = capturingLogger();
+  const second = sink(store, [], false, 'partition', new Set(), 2, logger);
+  assert.deepEqual(await second.s.onAssignment({ t: [0] }), [{ topic: 't', partition: 0, offset: '3' }]);
+  assert.equal(second.pipelines.at(-1)!.count, 3, 'the previous chain: full 1 + deltas 2 and 3');
+  assert.match(lines.find((l) => l.level === 50)!.problems!.join(), /page 2 of 2 of checkpoint version 4 is gone/);
+
+  // A store whose row counts one page where the processor needs two: the processor never completes, refused alike.
+  rows[3]!.count = 1;
+  const third = sink(store, [], false, 'partition', new Set(), 2, capturingLogger().logger);
+  assert.deepEqual(await third.s.onAssignment({ t: [0] }), [{ topic: 't', partition: 0, offset: '3' }]);
+  assert.equal(third.pipelines.at(-1)!.count, 3);
+
+  // A delta missing its page ends the chain at the link before it.
+  rows[3]!.pages!.push(Buffer.from('end'));
+  rows[3]!.count = 2;
+  rows[4]!.pages = [];
+  const fourth = sink(store, [], false, 'partition', new Set(), 2);
+  assert.deepEqual(await fourth.s.onAssignment({ t: [0] }), [{ topic: 't', partition: 0, offset: '4' }]);
+  assert.equal(fourth.pipelines.at(-1)!.count, 4);
 });
