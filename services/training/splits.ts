@@ -22,7 +22,7 @@ export interface RunSpec {
   hours: number;
   keysScale: number;
   variants: number[];
-  randomised?: { variant: 'r1' | 'r2'; benignKeys: number } & StressRegime;
+  randomised?: { variant: 'r1' | 'r2' | 'r3'; benignKeys: number } & StressRegime;
 }
 
 export interface SplitOptions {
@@ -55,12 +55,17 @@ const TRAIN_VARIANTS = [0, 1];
 /** Benign keys per randomised training run at keys-scale 1 (the family's heavy segments are a third of them). */
 const RANDOMISED_BENIGN_KEYS = 900;
 const HELD_OUT_VARIANTS = [2];
-/** The randomised family's training runs: each tuning variant at its own scale, then one stressed run of each. */
+/**
+ * The randomised family's training runs: each tuning variant at its own scale, then stressed runs (outputs ×2, rates
+ * ×2, each segment's outputs and rates drawn anew). r3 joined the tuning variants on 2026-12-03 (r4 is held out).
+ */
 const RANDOMISED_RUNS = [
   { variant: 'r1' },
   { variant: 'r2' },
   { variant: 'r1', outScale: 2 },
   { variant: 'r2', rateScale: 2 },
+  { variant: 'r3' },
+  { variant: 'r3', segmentJitter: 0.6 },
 ] as const;
 
 /** Training seeds on variants 0–1, an unseen seed on the same variants, an unseen seed on variant 2 only. */
@@ -133,7 +138,7 @@ export function describeTraining(options: SplitOptions, splits: Splits): Trainin
   const rows = [...splits.train, ...splits.validation];
   return {
     generator:
-      `distillguard simulate (classic, keys scale ${options.keysScale}; randomised r1 and r2 tuning variants, each also in a stress regime: outputs ×2, rates ×2) through the detector pipeline; ` +
+      `distillguard simulate (classic, keys scale ${options.keysScale}; randomised r1, r2 and r3 tuning variants, r1 also with outputs ×2, r2 with rates ×2, r3 with each segment's outputs and rates drawn anew) through the detector pipeline; ` +
       `snapshots thinned to one per key per ${options.strideMs / 60_000} min; ` +
       `${Math.round(options.validationShare * 100)}% of training keys held back for calibration`,
     hours: options.hours,

@@ -55,8 +55,8 @@ const OPTIONS = {
 const argsSchema = z.object({ version: versionArg, profile: z.enum(['ml', 'rules']).optional() });
 
 /**
- * The benign reference: tuning datasets only (about 9,000 benign key-days; seeds unused by training and eval), four of
- * them in stress regimes — every output twice as long (a more verbose model), every rate doubled (a busier vendor),
+ * The benign reference: tuning datasets only (about 12,000 benign key-days; seeds unused by training and eval; r3 since
+ * it joined the tuning variants on 2026-12-03), five of them in stress regimes — every output twice as long (a more verbose model), every rate doubled (a busier vendor),
  * and each segment's outputs and rates drawn anew (segments unlike the variants' own) — so the thresholds hold when a
  * vendor's traffic is not shaped like the variants' own.
  */
@@ -68,9 +68,11 @@ const FULL_SPECS: DatasetSpec[] = [
   stressed('r2', 44, { rateScale: 2 }),
   stressed('r1', 45, { segmentJitter: 0.6 }),
   stressed('r2', 46, { segmentJitter: 0.6 }),
+  { family: 'randomised', variant: 'r3', seed: 47, hours: 24, benignKeys: 2_000, humanPrompts: 'tune' },
+  stressed('r3', 48, { segmentJitter: 0.6 }),
 ];
 
-function stressed(variant: 'r1' | 'r2', seed: number, stress: StressRegime): DatasetSpec {
+function stressed(variant: 'r1' | 'r2' | 'r3', seed: number, stress: StressRegime): DatasetSpec {
   return { family: 'randomised', variant, seed, hours: 24, benignKeys: 1_000, humanPrompts: 'tune', stress };
 }
 const SMALL_SPECS: DatasetSpec[] = [
