@@ -223,9 +223,9 @@ describe('held-out variant r4', () => {
       assert.ok(mine.size >= 20, `${archetype}: ${mine.size} recurring trigrams`);
       assert.ok(shared.length / mine.size <= 0.05, `${archetype}: ${shared.length} of ${mine.size} trigrams shared`);
     }
-    // The measure can see shared templates: r2 reuses r1's document and eval-sweep grammars.
+    // The measure can see shared templates: r2 reuses r1's document, chat and coding grammars.
     const r2 = earlier[1]!;
-    for (const archetype of ['document_generation', 'eval_sweep']) {
+    for (const archetype of ['document_generation', 'small_user', 'coding_assistant']) {
       const mine = skeleton(r2.get(archetype)!);
       const r1 = skeleton(earlier[0]!.get(archetype)!);
       const shared = [...mine].filter((g) => r1.has(g)).length;
