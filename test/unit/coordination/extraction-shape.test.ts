@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { extractionTerms, populationVolume } from '../../../services/coordination/extraction-shape.ts';
+import { KeyProfile } from '../../../services/coordination/key-profile.ts';
+
+const HOUR = 3_600_000;
+
+/** A member with `events` requests over 10 hours, `inputTokens`/`outputTokens` per request, all outputs long. */
+function member(i: number, inputTokens: number, outputTokens: number): KeyProfile {
+  const p = new KeyProfile(`k${i}`, `org${i}`, 0);
+  p.lastSeen = 10 * HOUR;
+  p.events = 100;
+  p.outputTokens = 100 * outputTokens;
+  p.tokens = 100 * (inputTokens + outputTokens);
+  p.longOutputs = 100;
+  return p;
+}
+
+function harvestOf(members: KeyProfile[]): number {
+  const term = extractionTerms(members, populationVolume(members), 0).find((t) => t.feature === 'output_harvest');
+  assert.ok(term);
+  return term.value;
+}
+
+test('long outputs written from briefs as long as them (document pipelines) are no harvest', () => {
+  const pipelines = Array.from({ length: 14 }, (_, i) => member(i, 1_500, 1_800));
+  assert.ok(harvestOf(pipelines) < 0.25, `harvest ${harvestOf(pipelines)}`);
+});
+
+test('long outputs count in full once outputs are twice the input', () => {
+  assert.equal(harvestOf(Array.from({ length: 5 }, (_, i) => member(i, 400, 800))), 1);
+  assert.equal(harvestOf(Array.from({ length: 5 }, (_, i) => member(i, 200, 2_000))), 1);
+});
+
+test('between equal and twice the input, long outputs count in proportion', () => {
+  const h = harvestOf(Array.from({ length: 5 }, (_, i) => member(i, 1_000, 1_500)));
+  assert.ok(Math.abs(h - 0.5) < 1e-9, `harvest ${h}`);
+});
