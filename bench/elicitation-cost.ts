@@ -1,7 +1,8 @@
 /**
  * Per-call cost of the elicitation classifier on token hashes the detector already has (prepared-event.ts):
  * `npx tsx bench/elicitation-cost.ts` (or `node dist/bench/elicitation-cost.js` after `make build`). Prompts are
- * tokenised once up front; the figure is the scorer alone, per prompt of ~100, 256 and 2,048 tokens.
+ * tokenised once up front; the figures are the scorer alone, per prompt of ~100, 256 and 2,048 tokens: CPU time
+ * (process.cpuUsage, fair on a shared machine) and wall time.
  */
 import { BUNDLED_MODELS_DIR } from '../services/common/config/ml.ts';
 import { MAX_PROMPT_TOKENS, tokenHashes } from '../services/common/text/tokenize.ts';
@@ -30,7 +31,13 @@ for (const length of [100, 256, 2_048]) {
   for (let i = 0; i < 50_000; i++) sink += elicitationProbability(model, set[i & 63]!, set[i & 63]!.length);
   const calls = 400_000;
   const start = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
   for (let i = 0; i < calls; i++) sink += elicitationProbability(model, set[i & 63]!, set[i & 63]!.length);
-  const ns = Number(process.hrtime.bigint() - start) / calls;
-  console.log(`${String(length).padStart(5)} tokens: ${ns.toFixed(0)} ns per prompt (checksum ${sink.toFixed(1)})`);
+  const cpu = process.cpuUsage(cpuStart);
+  const wallNs = Number(process.hrtime.bigint() - start) / calls;
+  const cpuNs = ((cpu.user + cpu.system) * 1_000) / calls;
+  console.log(
+    `${String(length).padStart(5)} tokens: ${cpuNs.toFixed(0)} ns CPU, ${wallNs.toFixed(0)} ns wall per prompt ` +
+      `(checksum ${sink.toFixed(1)})`,
+  );
 }

@@ -7,12 +7,26 @@ import { mix32 } from '../../common/text/tokenize.ts';
  */
 export const HASHING_SCHEME = 'unigram-bigram-mix32/1' as const;
 
+/**
+ * How the sum of the weights is scaled by the number of features n: not at all (`none`), by 1/log2(2 + n) or by 1/√n
+ * (which makes a long prompt dilute a short instruction). The head and tail windows already bound n.
+ */
+export const SCALINGS = ['log2', 'sqrt', 'none'] as const;
+export type Scaling = (typeof SCALINGS)[number];
+
+export function featureScale(scaling: Scaling, n: number): number {
+  if (n === 0) return 0;
+  if (scaling === 'log2') return 1 / Math.log2(2 + n);
+  return scaling === 'sqrt' ? 1 / Math.sqrt(n) : 1;
+}
+
 export interface FeatureHashing {
   /** log2 of the number of weight buckets. */
   readonly bits: number;
   /** Tokens read from the start and from the end of the prompt (all of it when it is shorter than both). */
   readonly head: number;
   readonly tail: number;
+  readonly scaling: Scaling;
 }
 
 /** Largest head and tail a model file may ask for; bounds the scratch buffer. */

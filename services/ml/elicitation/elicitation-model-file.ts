@@ -5,13 +5,13 @@ import { z } from 'zod';
 import { errors } from '../../common/errors.ts';
 import { readJsonFile, versionDir } from '../../common/stored-files.ts';
 import { describeIssues } from '../../common/zod-issues.ts';
-import { HASHING_SCHEME, MAX_WINDOW } from './elicitation-features.ts';
+import { HASHING_SCHEME, MAX_WINDOW, SCALINGS } from './elicitation-features.ts';
 import type { ElicitationModel } from './elicitation-scorer.ts';
 
 /** models/elicitation/<version>/elicitation.json */
 export const ELICITATION_MODEL_NAME = 'elicitation';
 export const ELICITATION_JSON = 'elicitation.json';
-const FORMAT = 'distillguard-elicitation/1';
+const FORMAT = 'distillguard-elicitation/2';
 
 /** Weights are stored as little-endian int16 (value = q · scale), base64: 2^18 buckets fit in ~700 KB. */
 const weightsSchema = z.object({
@@ -29,6 +29,7 @@ export const elicitationFileSchema = z.object({
     bits: z.int().min(8).max(22),
     head: z.int().min(1).max(MAX_WINDOW),
     tail: z.int().min(0).max(MAX_WINDOW),
+    scaling: z.enum(SCALINGS),
   }),
   bias: z.number(),
   threshold: z.number().gt(0).lt(1),
@@ -79,7 +80,12 @@ export function parseElicitationModel(value: unknown, where: string): Elicitatio
 function modelFromFile(file: ElicitationFile, where: string): ElicitationModel {
   return {
     version: file.version,
-    hashing: { bits: file.hashing.bits, head: file.hashing.head, tail: file.hashing.tail },
+    hashing: {
+      bits: file.hashing.bits,
+      head: file.hashing.head,
+      tail: file.hashing.tail,
+      scaling: file.hashing.scaling,
+    },
     bias: file.bias,
     weights: decodeWeights(file, where),
     threshold: file.threshold,

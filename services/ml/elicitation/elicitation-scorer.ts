@@ -1,4 +1,11 @@
-import { type FeatureHashing, featureBucket, featureSign, hashedFeatures, MAX_WINDOW } from './elicitation-features.ts';
+import {
+  type FeatureHashing,
+  featureBucket,
+  featureScale,
+  featureSign,
+  hashedFeatures,
+  MAX_WINDOW,
+} from './elicitation-features.ts';
 
 /** A loaded elicitation classifier: logistic regression over signed hashed features (`elicitation-features.ts`). */
 export interface ElicitationModel {
@@ -18,8 +25,8 @@ export interface ElicitationModel {
 const scratch = new Int32Array(4 * MAX_WINDOW);
 
 /**
- * The linear score of the features: bias + Σ sign·w[bucket] / √n (n = number of features, so a long prompt does not
- * outvote a short instruction by length alone). A prompt without tokens scores the bias.
+ * The linear score of the features: bias + Σ sign·w[bucket] · featureScale(scaling, n) (n = number of features). A
+ * prompt without tokens scores the bias.
  */
 export function logitOfFeatures(model: ElicitationModel, features: Int32Array, n: number): number {
   let sum = 0;
@@ -28,7 +35,7 @@ export function logitOfFeatures(model: ElicitationModel, features: Int32Array, n
     const f = features[i]!;
     sum += featureSign(f) * weights[featureBucket(f)]!;
   }
-  return n === 0 ? model.bias : model.bias + sum / Math.sqrt(n);
+  return model.bias + sum * featureScale(model.hashing.scaling, n);
 }
 
 /**

@@ -46,10 +46,16 @@ export interface DatasetOptions {
   perHeldOutFamily: number;
   /** Cap on negatives per part (0 = all); tests use a few hundred. */
   limit: number;
+  /** Which families are kept out of training (default: `isHeldOut`); a family cross-validation passes its own. */
+  heldOut?: (family: InstructionFamily) => boolean;
+  /** Vary the training positives' instructions (`variation`). */
+  vary: boolean;
 }
 
 /** Dataset questions are short to medium: a pasted document is cut where a harvester's template would. */
 const MAX_PAYLOAD_CHARS = 1_500;
+const WORD_DROPOUT = 0.15;
+const MIXED_SHARE = 0.25;
 
 function pick<T>(rng: Rng, items: readonly T[]): T {
   return items[Math.floor(rng() * items.length)]!;
@@ -60,13 +66,35 @@ export function matchesPhraseList(text: string): boolean {
   return reasoning || rationale;
 }
 
-function harvests(rng: Rng, families: readonly InstructionFamily[], pool: readonly string[], n: number): string[] {
+/**
+ * Training-only variation of an instruction: words (characters, in scripts without spaces) dropped at random and,
+ * now and then, another family's instruction added, so no single n-gram carries a family and the weight spreads over
+ * every cue word of it. Evaluation prompts are never varied.
+ */
+function variation(rng: Rng, families: readonly InstructionFamily[]): (instruction: string) => string {
+  return (instruction) => {
+    const words = instruction.split(' ');
+    const units = words.length >= 4 ? words : [...instruction];
+    const kept = units.filter(() => rng() >= WORD_DROPOUT);
+    const text = kept.length >= 3 ? kept.join(units === words ? ' ' : '') : instruction;
+    return rng() < MIXED_SHARE ? `${text} ${pick(rng, families).build(rng)}` : text;
+  };
+}
+
+function harvests(
+  rng: Rng,
+  families: readonly InstructionFamily[],
+  pool: readonly string[],
+  n: number,
+  varied = false,
+): string[] {
   const out: string[] = [];
+  const vary = varied ? variation(rng, families) : undefined;
   for (let i = 0; i < n; i++) {
     const family = pick(rng, families);
     const batch = rng() < 0.15 ? 2 + Math.floor(rng() * 3) : 1;
     const payloads = Array.from({ length: batch }, () => pick(rng, pool).slice(0, MAX_PAYLOAD_CHARS));
-    out.push(harvestPrompt(rng, family, payloads));
+    out.push(harvestPrompt(rng, family, payloads, vary));
   }
   return out;
 }
@@ -81,20 +109,21 @@ export function buildElicitationData(options: DatasetOptions): ElicitationData {
   const trainNegatives = capped(options.tune.slice(0, split), limit);
   const calibrationNegatives = capped(options.tune.slice(split), limit);
   const reportNegatives = capped(options.report, limit);
-  const trainFamilies = INSTRUCTION_FAMILIES.filter((f) => !isHeldOut(f));
-  const heldOutFamilies = INSTRUCTION_FAMILIES.filter(isHeldOut);
+  const heldOut = options.heldOut ?? isHeldOut;
+  const trainFamilies = INSTRUCTION_FAMILIES.filter((f) => !heldOut(f));
+  const heldOutFamilies = INSTRUCTION_FAMILIES.filter(heldOut);
 
   const train: LabelledPrompt[] = trainNegatives.map((text) => ({
     text,
     label: 0,
     weight: matchesPhraseList(text) ? options.hardNegativeWeight : 1,
   }));
-  for (const text of harvests(rng, trainFamilies, trainNegatives, trainNegatives.length)) {
+  for (const text of harvests(rng, trainFamilies, trainNegatives, trainNegatives.length, options.vary)) {
     train.push({ text, label: 1, weight: 1 });
   }
-  const heldOut = new Map<string, string[]>();
+  const heldOutPrompts = new Map<string, string[]>();
   for (const family of heldOutFamilies) {
-    heldOut.set(family.id, harvests(rng, [family], reportNegatives, options.perHeldOutFamily));
+    heldOutPrompts.set(family.id, harvests(rng, [family], reportNegatives, options.perHeldOutFamily));
   }
   return {
     train,
@@ -105,7 +134,7 @@ export function buildElicitationData(options: DatasetOptions): ElicitationData {
     report: {
       negatives: reportNegatives,
       seenFamilies: harvests(rng, trainFamilies, reportNegatives, Math.ceil(reportNegatives.length / 4)),
-      heldOut,
+      heldOut: heldOutPrompts,
     },
     families: { train: trainFamilies.map((f) => f.id), heldOut: heldOutFamilies.map((f) => f.id) },
   };

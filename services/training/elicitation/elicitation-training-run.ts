@@ -15,7 +15,7 @@ import { createPrng } from '../../ml/prng.ts';
 import { buildElicitationData, type ElicitationData, matchesPhraseList } from './elicitation-dataset.ts';
 import { type Share, shareOf, thresholdForRate } from './elicitation-metrics.ts';
 import { type FeatureExample, fitLogistic } from './fit-logistic.ts';
-import { HELD_OUT_LANGUAGE, INSTRUCTION_FAMILIES } from './harvest-instructions.ts';
+import { HELD_OUT_LANGUAGE, INSTRUCTION_FAMILIES, type InstructionFamily } from './harvest-instructions.ts';
 
 export interface ElicitationTrainingOptions {
   seed: number;
@@ -24,6 +24,10 @@ export interface ElicitationTrainingOptions {
   report: readonly string[];
   /** Negatives per part (0 = all); small runs for tests. */
   limit?: number;
+  /** Overrides for experiments (a family cross-validation on tune data); the shipped model uses the defaults. */
+  settings?: Partial<TrainingSettings>;
+  hashing?: FeatureHashing;
+  heldOut?: (family: InstructionFamily) => boolean;
 }
 
 /** Classifier and phrase list on the same prompts. */
@@ -48,15 +52,28 @@ export interface ElicitationMetrics {
   };
 }
 
-export const DEFAULT_HASHING: FeatureHashing = { bits: 18, head: 128, tail: 128 };
-const SETTINGS = {
+export const DEFAULT_HASHING: FeatureHashing = { bits: 18, head: 64, tail: 64, scaling: 'none' };
+export interface TrainingSettings {
+  trainShare: number;
+  /** Word dropout and mixed families on the training positives (elicitation-dataset.ts `variation`). */
+  vary: boolean;
+  hardNegativeWeight: number;
+  perHeldOutFamily: number;
+  epochs: number;
+  learningRate: number;
+  l2: number;
+  /** The operating threshold: at most this share of tune calibration negatives flagged. */
+  maxTuneFpr: number;
+}
+
+const DEFAULT_SETTINGS: TrainingSettings = {
   trainShare: 0.8,
+  vary: true,
   hardNegativeWeight: 5,
   perHeldOutFamily: 400,
   epochs: 6,
   learningRate: 0.1,
   l2: 1e-5,
-  /** The operating threshold: at most this share of tune calibration negatives flagged. */
   maxTuneFpr: 0.005,
 };
 
@@ -79,9 +96,14 @@ function compare(model: ElicitationModel, prompts: readonly string[], threshold:
   };
 }
 
-function evaluate(model: ElicitationModel, data: ElicitationData, loss: number): ElicitationMetrics {
+function evaluate(
+  model: ElicitationModel,
+  data: ElicitationData,
+  loss: number,
+  settings: TrainingSettings,
+): ElicitationMetrics {
   const tuneScores = data.calibration.negatives.map((p) => scoreText(model, p));
-  const threshold = thresholdForRate(tuneScores, SETTINGS.maxTuneFpr);
+  const threshold = thresholdForRate(tuneScores, settings.maxTuneFpr);
   const flags = (p: string) => scoreText(model, p) >= threshold;
   const heldOutIds = [...data.report.heldOut.keys()];
   const languageOf = new Map(INSTRUCTION_FAMILIES.map((f) => [f.id, f.language]));
@@ -92,7 +114,7 @@ function evaluate(model: ElicitationModel, data: ElicitationData, loss: number):
   const trainNegatives = data.train.filter((e) => e.label === 0);
   return {
     threshold,
-    maxTuneFpr: SETTINGS.maxTuneFpr,
+    maxTuneFpr: settings.maxTuneFpr,
     trainingLoss: loss,
     counts: {
       trainPositives: data.train.length - trainNegatives.length,
@@ -131,15 +153,18 @@ export function trainElicitation(options: ElicitationTrainingOptions): {
   model: ElicitationModel;
   metrics: ElicitationMetrics;
 } {
-  const hashing = DEFAULT_HASHING;
+  const hashing = options.hashing ?? DEFAULT_HASHING;
+  const settings = { ...DEFAULT_SETTINGS, ...options.settings };
   const data = buildElicitationData({
     tune: options.tune,
     report: options.report,
     rng: createPrng(options.seed),
-    trainShare: SETTINGS.trainShare,
-    hardNegativeWeight: SETTINGS.hardNegativeWeight,
-    perHeldOutFamily: options.limit ? Math.min(SETTINGS.perHeldOutFamily, options.limit) : SETTINGS.perHeldOutFamily,
+    trainShare: settings.trainShare,
+    hardNegativeWeight: settings.hardNegativeWeight,
+    vary: settings.vary,
+    perHeldOutFamily: options.limit ? Math.min(settings.perHeldOutFamily, options.limit) : settings.perHeldOutFamily,
     limit: options.limit ?? 0,
+    ...(options.heldOut ? { heldOut: options.heldOut } : {}),
   });
   const buffer = new Int32Array(featureCapacity(hashing));
   const examples: FeatureExample[] = data.train.map((e) => ({
@@ -147,9 +172,9 @@ export function trainElicitation(options: ElicitationTrainingOptions): {
     label: e.label,
     weight: e.weight,
   }));
-  const fitted = fitLogistic(examples, { hashing, ...SETTINGS, seed: options.seed });
+  const fitted = fitLogistic(examples, { hashing, ...settings, seed: options.seed });
   const base = {
-    format: 'distillguard-elicitation/1' as const,
+    format: 'distillguard-elicitation/2' as const,
     version: options.version,
     hashing: { scheme: HASHING_SCHEME, ...hashing },
     bias: fitted.bias,
@@ -157,18 +182,18 @@ export function trainElicitation(options: ElicitationTrainingOptions): {
   };
   // Judged as shipped: the int16 weights read back through the loader's own decoding.
   const provisional = parseElicitationModel({ ...base, threshold: 0.5, training: {} }, 'trained weights');
-  const metrics = evaluate(provisional, data, fitted.loss);
+  const metrics = evaluate(provisional, data, fitted.loss, settings);
   const file: ElicitationFile = {
     ...base,
     threshold: metrics.threshold,
     training: {
       seed: options.seed,
-      settings: SETTINGS,
+      settings,
       data: 'ShareGPT human turns: tune slice (conversations 0-6,999) split 80/20 in order into train and calibration; report slice (7,000-9,999) only scored',
       counts: metrics.counts,
       families: data.families,
       heldOutLanguage: HELD_OUT_LANGUAGE,
-      thresholdRule: `FPR <= ${SETTINGS.maxTuneFpr} on tune calibration negatives`,
+      thresholdRule: `FPR <= ${settings.maxTuneFpr} on tune calibration negatives`,
       tune: {
         fpr: compact(metrics.tune.negatives.classifier),
         recallTrainingFamilies: compact(metrics.tune.positives.classifier),

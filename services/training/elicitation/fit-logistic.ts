@@ -1,4 +1,9 @@
-import { type FeatureHashing, featureBucket, featureSign } from '../../ml/elicitation/elicitation-features.ts';
+import {
+  type FeatureHashing,
+  featureBucket,
+  featureScale,
+  featureSign,
+} from '../../ml/elicitation/elicitation-features.ts';
 import { createPrng, shuffleInPlace } from '../../ml/prng.ts';
 
 /** One training example: its hashed features (`hashedFeatures`), label and weight. */
@@ -25,7 +30,7 @@ export interface FittedLogistic {
 }
 
 /**
- * L2-regularised logistic regression by AdaGrad over the scorer's own feature scaling (Σ sign·w / √n), in a seeded
+ * L2-regularised logistic regression by AdaGrad over the scorer's own feature scaling (`featureScale`), in a seeded
  * order: the same examples and seed give the same weights.
  */
 export function fitLogistic(examples: readonly FeatureExample[], options: FitOptions): FittedLogistic {
@@ -45,7 +50,7 @@ export function fitLogistic(examples: readonly FeatureExample[], options: FitOpt
     for (const index of order) {
       const { features, label, weight } = examples[index]!;
       const n = features.length;
-      const norm = n === 0 ? 0 : 1 / Math.sqrt(n);
+      const norm = featureScale(options.hashing.scaling, n);
       let z = bias;
       for (let i = 0; i < n; i++) z += featureSign(features[i]!) * weights[featureBucket(features[i]!)]! * norm;
       const p = 1 / (1 + Math.exp(-z));

@@ -417,6 +417,120 @@ const englishFamilies: InstructionFamily[] = [
       );
     },
   },
+  {
+    id: 'en-rationalise-given',
+    language: 'en',
+    heldOut: true,
+    build(rng) {
+      return say(
+        rng,
+        ['The correct answer is given below.', 'You are told the answer.', 'Answer key provided.'],
+        [
+          ' Write the reasoning that leads to it',
+          ' Produce a step-by-step justification that arrives at it',
+          ' Explain in detail why it is correct',
+        ],
+        [', as if you had solved it yourself.', ', without mentioning that you were given it.', '.'],
+      );
+    },
+  },
+  {
+    id: 'en-worked-solution',
+    language: 'en',
+    heldOut: false,
+    build(rng) {
+      return say(
+        rng,
+        [
+          'Provide a fully worked solution',
+          'Write the full derivation',
+          'Show all intermediate calculations',
+          'Give a worked example of the solution',
+        ],
+        [' with every intermediate result', ', one line per operation', ', annotating each step', ''],
+        [
+          ', and box the final result.',
+          ', then state the result separately.',
+          '. Put the result last, after "Therefore".',
+        ],
+      );
+    },
+  },
+  {
+    id: 'en-field-template',
+    language: 'en',
+    heldOut: false,
+    build(rng) {
+      const r = pick(rng, [
+        'thought_process',
+        'reasoning_steps',
+        'analysis',
+        'working',
+        'explanation',
+        'justification',
+      ]);
+      const a = pick(rng, ANSWER_KEYS);
+      return say(
+        rng,
+        ['Output format: ', 'Schema: ', 'Fill in this template: ', 'Respond using this structure: '],
+        [
+          `{"question": "...", "${r}": "...", "${a}": "..."}`,
+          `${r}=<...>; ${a}=<...>`,
+          `[${r.toUpperCase()}] ... [${a.toUpperCase()}] ...`,
+        ],
+      );
+    },
+  },
+  {
+    id: 'en-separator',
+    language: 'en',
+    heldOut: false,
+    build(rng) {
+      return say(
+        rng,
+        ['Respond with your reasoning first', 'First write out how you think about it', 'Start with the thinking'],
+        [
+          ', then the answer, separated by a line "---".',
+          '; after a blank line and "ANSWER:", the answer only.',
+          ', then a line "Final:" with the answer.',
+        ],
+      );
+    },
+  },
+  {
+    id: 'en-describe-process',
+    language: 'en',
+    heldOut: true,
+    build(rng) {
+      return say(
+        rng,
+        [
+          'Describe your thought process in full',
+          'Narrate how you arrive at the solution',
+          'Document each decision you make while solving',
+        ],
+        [' and then answer', ', then conclude with the answer', ' before concluding'],
+        ['.', '. The narration will be stored together with the answer.', '. Be verbose.'],
+      );
+    },
+  },
+  {
+    id: 'en-batch-records',
+    language: 'en',
+    heldOut: false,
+    build(rng) {
+      return say(
+        rng,
+        ['For each of the following items', 'For every question below', 'Process each entry'],
+        [', output one JSON line', ', write one record', ', emit a JSONL row'],
+        [
+          ' with the id, the reasoning and the answer.',
+          ` containing "${pick(rng, REASON_KEYS)}" and "${pick(rng, ANSWER_KEYS)}".`,
+          ' holding the explanation and then the answer.',
+        ],
+      );
+    },
+  },
 ];
 
 /** Families in the other languages; `de` is the held-out language. */
@@ -654,6 +768,88 @@ const otherFamilies: InstructionFamily[] = [
       );
     },
   },
+  {
+    id: 'es-dataset',
+    language: 'es',
+    heldOut: false,
+    build(rng) {
+      return say(
+        rng,
+        [
+          'Esto es para un conjunto de datos de entrenamiento:',
+          'Para datos de ajuste fino:',
+          'Genera ejemplos de entrenamiento:',
+        ],
+        [
+          ' incluye una justificación detallada y luego la respuesta.',
+          ' escribe todo el razonamiento antes de la respuesta final.',
+          ' explica cada paso y termina con la respuesta.',
+        ],
+      );
+    },
+  },
+  {
+    id: 'fr-dataset',
+    language: 'fr',
+    heldOut: false,
+    build(rng) {
+      return say(
+        rng,
+        ["Ceci servira de données d'entraînement :", 'Pour un jeu de données de fine-tuning :'],
+        [
+          ' donne une justification détaillée puis la réponse.',
+          ' écris tout le raisonnement, étape par étape, avant la réponse finale.',
+        ],
+      );
+    },
+  },
+  {
+    id: 'it-json',
+    language: 'it',
+    heldOut: false,
+    build(rng) {
+      return say(
+        rng,
+        ['Rispondi solo con un oggetto JSON', 'Restituisci JSON'],
+        [
+          ' con i campi "ragionamento" e "risposta"',
+          ` con le chiavi "${pick(rng, REASON_KEYS)}" e "${pick(rng, ANSWER_KEYS)}"`,
+        ],
+        ['.', '; il ragionamento deve essere completo.'],
+      );
+    },
+  },
+  {
+    id: 'ko-json',
+    language: 'ko',
+    heldOut: false,
+    build(rng) {
+      return say(
+        rng,
+        ['JSON 객체로만 답하세요', 'JSON 형식으로 출력하세요'],
+        [
+          ': "추론"과 "답" 필드를 포함하세요.',
+          `. 키는 "${pick(rng, REASON_KEYS)}"와 "${pick(rng, ANSWER_KEYS)}"입니다.`,
+        ],
+      );
+    },
+  },
+  {
+    id: 'pt-json',
+    language: 'pt',
+    heldOut: false,
+    build(rng) {
+      return say(
+        rng,
+        ['Responda apenas com um objeto JSON', 'Retorne JSON'],
+        [
+          ' com os campos "raciocinio" e "resposta"',
+          ` com as chaves "${pick(rng, REASON_KEYS)}" e "${pick(rng, ANSWER_KEYS)}"`,
+        ],
+        ['.', '; o raciocínio deve ser completo.'],
+      );
+    },
+  },
 ];
 
 export const INSTRUCTION_FAMILIES: readonly InstructionFamily[] = [...englishFamilies, ...otherFamilies];
@@ -664,8 +860,13 @@ export function isHeldOut(family: InstructionFamily): boolean {
 }
 
 /** How instruction and dataset questions are put together: before, after, around, or as a numbered batch. */
-export function harvestPrompt(rng: Rng, family: InstructionFamily, payloads: readonly string[]): string {
-  const instruction = family.build(rng);
+export function harvestPrompt(
+  rng: Rng,
+  family: InstructionFamily,
+  payloads: readonly string[],
+  vary: (instruction: string) => string = (instruction) => instruction,
+): string {
+  const instruction = vary(family.build(rng));
   if (payloads.length > 1) {
     const items = payloads.map((p, i) => `${pick(rng, [`${i + 1}. `, `Q${i + 1}: `, `(${i + 1}) `])}${p}`).join('\n\n');
     return rng() < 0.5 ? `${instruction}\n\n${items}` : `${items}\n\n${instruction}`;

@@ -17,9 +17,9 @@ const BITS = 8;
 
 function validFile(weights = new Float32Array(2 ** BITS).map((_, i) => Math.sin(i))): ElicitationFile {
   return {
-    format: 'distillguard-elicitation/1',
+    format: 'distillguard-elicitation/2',
     version: '3',
-    hashing: { scheme: HASHING_SCHEME, bits: BITS, head: 16, tail: 16 },
+    hashing: { scheme: HASHING_SCHEME, bits: BITS, head: 16, tail: 16, scaling: 'sqrt' },
     bias: -1.5,
     threshold: 0.7,
     weights: encodeWeights(weights),
@@ -43,7 +43,7 @@ test('weights survive the int16 file format within half a quantisation step', ()
   for (let i = 0; i < weights.length; i++) assert.ok(Math.abs(model.weights[i]! - weights[i]!) <= step / 2 + 1e-7);
   assert.equal(model.bias, -1.5);
   assert.equal(model.threshold, 0.7);
-  assert.deepEqual(model.hashing, { bits: BITS, head: 16, tail: 16 });
+  assert.deepEqual(model.hashing, { bits: BITS, head: 16, tail: 16, scaling: 'sqrt' });
 });
 
 test('the loader refuses a malformed file with the file named and the reason', () => {
@@ -54,6 +54,10 @@ test('the loader refuses a malformed file with the file named and the reason', (
     /hashing\.scheme/,
   );
   assertModelError(() => parseElicitationModel({ ...good, threshold: 1.5 }, 'm.json'), /threshold/);
+  assertModelError(
+    () => parseElicitationModel({ ...good, hashing: { ...good.hashing, scaling: 'cube' } }, 'm.json'),
+    /hashing\.scaling/,
+  );
   assertModelError(
     () => parseElicitationModel({ ...good, hashing: { ...good.hashing, bits: 9 } }, 'm.json'),
     /weights hold 512 bytes, hashing\.bits 9 needs 1024/,

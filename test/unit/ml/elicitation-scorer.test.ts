@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { mix32 } from '../../../services/common/text/tokenize.ts';
-import { hashedFeatures } from '../../../services/ml/elicitation/elicitation-features.ts';
+import { hashedFeatures, type Scaling } from '../../../services/ml/elicitation/elicitation-features.ts';
 import { type ElicitationModel, elicitationProbability } from '../../../services/ml/elicitation/elicitation-scorer.ts';
 
 const BITS = 8;
@@ -17,11 +17,11 @@ function bigram(prev: number, token: number): { bucket: number; sign: number } {
   return { bucket: h >>> (32 - BITS), sign: (h & 1) === 1 ? -1 : 1 };
 }
 
-function model(weights: Float32Array, bias: number, head = 4, tail = 0): ElicitationModel {
-  return { version: 't', hashing: { bits: BITS, head, tail }, bias, weights, threshold: 0.5 };
+function model(weights: Float32Array, bias: number, head = 4, tail = 0, scaling: Scaling = 'log2'): ElicitationModel {
+  return { version: 't', hashing: { bits: BITS, head, tail, scaling }, bias, weights, threshold: 0.5 };
 }
 
-test('the probability of a hand-computed tiny model: bias + Σ sign·w / √n through the logistic', () => {
+test('the probability of a hand-computed tiny model: bias + Σ sign·w · scale(n) through the logistic', () => {
   const tokens = Int32Array.from([101, 202]);
   const features = [unigram(101), unigram(202), bigram(101, 202)];
   assert.equal(new Set(features.map((f) => f.bucket)).size, 3, 'test tokens must not collide');
@@ -30,24 +30,31 @@ test('the probability of a hand-computed tiny model: bias + Σ sign·w / √n th
   features.forEach((f, i) => {
     weights[f.bucket] = values[i]!;
   });
-  const expectedLogit = -0.5 + features.reduce((s, f, i) => s + f.sign * values[i]!, 0) / Math.sqrt(3);
-  const p = elicitationProbability(model(weights, -0.5), tokens, 2);
-  assert.ok(Math.abs(p - 1 / (1 + Math.exp(-expectedLogit))) < 1e-6, `${p} vs logit ${expectedLogit}`);
-  assert.ok(Math.abs(elicitationProbability(model(weights, -0.5), tokens, 0) - 1 / (1 + Math.exp(0.5))) < 1e-9);
+  const sum = features.reduce((s, f, i) => s + f.sign * values[i]!, 0);
+  const logistic = (z: number) => 1 / (1 + Math.exp(-z));
+  for (const [scaling, scale] of [
+    ['log2', 1 / Math.log2(5)],
+    ['sqrt', 1 / Math.sqrt(3)],
+    ['none', 1],
+  ] as const) {
+    const p = elicitationProbability(model(weights, -0.5, 4, 0, scaling), tokens, 2);
+    assert.ok(Math.abs(p - logistic(-0.5 + sum * scale)) < 1e-6, `${scaling}: ${p} vs ${logistic(-0.5 + sum * scale)}`);
+  }
+  assert.ok(Math.abs(elicitationProbability(model(weights, -0.5), tokens, 0) - logistic(-0.5)) < 1e-9);
 });
 
 test('only the head and the tail are read, without a bigram across the gap', () => {
   const tokens = Int32Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   const out = new Int32Array(64);
-  const n = hashedFeatures(tokens, 10, { bits: BITS, head: 2, tail: 2 }, out);
+  const n = hashedFeatures(tokens, 10, { bits: BITS, head: 2, tail: 2, scaling: 'log2' }, out);
   const head = new Int32Array(64);
   const tail = new Int32Array(64);
-  const nh = hashedFeatures(Int32Array.from([1, 2]), 2, { bits: BITS, head: 2, tail: 0 }, head);
-  const nt = hashedFeatures(Int32Array.from([9, 10]), 2, { bits: BITS, head: 2, tail: 0 }, tail);
+  const nh = hashedFeatures(Int32Array.from([1, 2]), 2, { bits: BITS, head: 2, tail: 0, scaling: 'log2' }, head);
+  const nt = hashedFeatures(Int32Array.from([9, 10]), 2, { bits: BITS, head: 2, tail: 0, scaling: 'log2' }, tail);
   assert.equal(n, 6);
   assert.deepEqual([...out.subarray(0, n)], [...head.subarray(0, nh), ...tail.subarray(0, nt)]);
   // A prompt shorter than head + tail is read once, not twice.
-  assert.equal(hashedFeatures(tokens, 3, { bits: BITS, head: 2, tail: 2 }, out), 4);
+  assert.equal(hashedFeatures(tokens, 3, { bits: BITS, head: 2, tail: 2, scaling: 'log2' }, out), 4);
 });
 
 test('a token in the middle of a long prompt does not change the score; one in the tail does', () => {

@@ -34,7 +34,7 @@ function humanPrompts(salt: string): string[] {
 }
 
 test('fitLogistic learns a separating feature and is deterministic for a seed', () => {
-  const hashing = { bits: 8, head: 8, tail: 0 };
+  const hashing = { bits: 8, head: 8, tail: 0, scaling: 'none' as const };
   // Feature 3 (positive sign) marks positives, feature 5 negatives; feature 9 is on both sides.
   const examples = Array.from({ length: 200 }, (_, i) => ({
     features: Int32Array.from(i % 2 === 0 ? [3 << 1, 9 << 1] : [5 << 1, 9 << 1]),
