@@ -23,7 +23,8 @@ const HELD_OUT_VARIANTS = ['r4'] as const;
 export const PROTOCOL_TEXT = [
   `TUNING (rules, weights, thresholds, model training may read it): classic seeds other than ${CLASSIC_REPORT_SEED}; ` +
     `randomised ${TUNING_VARIANTS.join(', ')} with seeds < ${FIRST_REPORT_SEED} (r3 since 2026-12-03, when it was ` +
-    'read to diagnose false positives); the ShareGPT `tune` slice (conversations 0–6,999).',
+    'read to diagnose false positives: seeds 77 and 1001, the latter no report set since); the ShareGPT `tune` slice ' +
+    '(conversations 0–6,999).',
   `HELD OUT (never used for tuning anything, its templates never read by whoever tunes): randomised ` +
     `${HELD_OUT_VARIANTS.join(', ')} at any seed, every seed ≥ ${FIRST_REPORT_SEED}, the ShareGPT \`report\` slice ` +
     '(conversations 7,000–9,999).',
