@@ -128,7 +128,7 @@ test('analyst labels relabel the snapshots they cover and are counted in the met
   assert.equal(result.classifier.metadata.training.labelsFile, path);
 });
 
-test('with the randomised family on, its tuning variants r1 and r2 join training, each also in a stress regime', async () => {
+test('with the randomised family on, its tuning variants r1, r2 and r3 join training, each also in a stress regime', async () => {
   specsSeen.length = 0;
   const out = await tempDir('train-randomised');
   const result = await runTraining(options(out, { trainRuns: 1, validationShare: 0.2, randomised: true }));
@@ -140,15 +140,18 @@ test('with the randomised family on, its tuning variants r1 and r2 join training
         s.randomised?.variant ?? 'classic',
         s.randomised?.outScale ?? 1,
         s.randomised?.rateScale ?? 1,
+        s.randomised?.segmentJitter ?? 0,
       ]),
     [
-      [7, 'classic', 1, 1],
-      [107, 'r1', 1, 1],
-      [108, 'r2', 1, 1],
-      [109, 'r1', 2, 1],
-      [110, 'r2', 1, 2],
+      [7, 'classic', 1, 1, 0],
+      [107, 'r1', 1, 1, 0],
+      [108, 'r2', 1, 1, 0],
+      [109, 'r1', 2, 1, 0],
+      [110, 'r2', 1, 2, 0],
+      [111, 'r3', 1, 1, 0],
+      [112, 'r3', 1, 1, 0.6],
     ],
   );
-  assert.equal(result.classifier.metadata.training.counts.keys, 120);
+  assert.equal(result.classifier.metadata.training.counts.keys, 7 * 24, "seven runs of the fake generator's 24 keys");
   assert.deepEqual(result.classifier.metadata.features, SYNTH_FEATURES);
 });
