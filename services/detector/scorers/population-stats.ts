@@ -69,14 +69,20 @@ export class CohortStats implements PopulationContext {
     return this.histograms.map((h) => h.snapshot());
   }
 
-  /** A snapshot written before features were appended restores with empty histograms for the new ones. */
+  /**
+   * A snapshot written before features were appended restores with empty histograms for the new ones. The cached
+   * medians and scales are not in the snapshot: the first read computes them from the restored histograms (before,
+   * they read as 0 until the cohort's next sample, so the first keys scored after a restore got other scores).
+   */
   static restore(s: DecayedHistogramSnapshot[]): CohortStats {
-    return new CohortStats(
+    const stats = new CohortStats(
       appendedFields(s, FEATURE_COUNT, 'cohort snapshot').map((h, f) => {
         const spec = FEATURE_SPECS[f]!;
         return h ? DecayedHistogram.restore(spec.lo, spec.hi, BUCKETS, COHORT_HALF_LIFE_MS, h) : newHistogram(f);
       }),
     );
+    stats.cachedMinute = Number.NaN;
+    return stats;
   }
 }
 

@@ -220,6 +220,13 @@ describe('population statistics and scorer', () => {
     assert.equal(small.score, 0);
   });
 
+  it('a restored cohort scores from its restored histograms at once, as the cohort it was taken from does', () => {
+    const restored = CohortStats.restore(stats.snapshot());
+    assert.equal(restored.median(F.req_per_hour), stats.median(F.req_per_hour));
+    assert.equal(restored.robustZ(F.req_per_hour, 1_000), stats.robustZ(F.req_per_hour, 1_000));
+    assert.ok(restored.robustZ(F.req_per_hour, 1_000) > 3, 'not a zero median and scale');
+  });
+
   it('restores a snapshot taken before features were appended, the new ones empty; refuses one with more', () => {
     const full = stats.snapshot();
     const restored = CohortStats.restore(full.slice(0, F.req_per_hour + 1));
