@@ -1,5 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { z } from 'zod';
 import { errors } from './errors.ts';
 import { describeIssues } from './zod-issues.ts';
@@ -21,6 +21,16 @@ export async function readJsonFile<T>(path: string, schema: z.ZodType<T>, invali
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw errors.model(`${path} ${invalid}: ${describeIssues(parsed.error)}`);
   return parsed.data;
+}
+
+/**
+ * Validates `value` against `schema`, then writes it to `path` as JSON (indented by `indent`, newline-terminated),
+ * creating the directory: the counterpart of `readJsonFile`, so nothing is written that it would refuse.
+ */
+export async function writeJsonFile<T>(path: string, schema: z.ZodType<T>, value: T, indent: number): Promise<void> {
+  const checked = schema.parse(value);
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, `${JSON.stringify(checked, null, indent)}\n`);
 }
 
 /**

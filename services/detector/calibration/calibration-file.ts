@@ -1,7 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { readJsonFile, versionDir } from '../../common/stored-files.ts';
+import { readJsonFile, versionDir, writeJsonFile } from '../../common/stored-files.ts';
 
 export const CALIBRATION_FORMAT = 'distillguard-calibration/1';
 export const CALIBRATION_JSON = 'calibration.json';
@@ -42,9 +41,7 @@ export async function readCalibration(dir: string): Promise<CalibrationFile> {
 }
 
 export async function writeCalibration(dir: string, calibration: CalibrationFile): Promise<string> {
-  const checked = calibrationSchema.parse(calibration);
-  await mkdir(dir, { recursive: true });
   const path = join(dir, CALIBRATION_JSON);
-  await writeFile(path, `${JSON.stringify(checked, null, 1)}\n`);
+  await writeJsonFile(path, calibrationSchema, calibration, 1);
   return path;
 }

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { errors } from '../../common/errors.ts';
-import { readJsonFile, versionDir } from '../../common/stored-files.ts';
+import { readJsonFile, versionDir, writeJsonFile } from '../../common/stored-files.ts';
 import { describeIssues } from '../../common/zod-issues.ts';
 import { HASHING_SCHEME, MAX_WINDOW, SCALINGS } from './elicitation-features.ts';
 import type { ElicitationModel } from './elicitation-scorer.ts';
@@ -102,9 +101,7 @@ export async function loadElicitationModel(modelsDir: string, version = 'latest'
 
 /** Writes `dir/elicitation.json` after validating it; returns the path. */
 export async function writeElicitationModel(dir: string, file: ElicitationFile): Promise<string> {
-  const checked = elicitationFileSchema.parse(file);
-  await mkdir(dir, { recursive: true });
   const path = join(dir, ELICITATION_JSON);
-  await writeFile(path, `${JSON.stringify(checked, null, 2)}\n`);
+  await writeJsonFile(path, elicitationFileSchema, file, 2);
   return path;
 }
