@@ -58,7 +58,7 @@ async function start(o: RunOptions) {
       const r = last!;
       return [
         `${r.keys.toLocaleString('en-US')} distinct keys, each sending one event (~200-character prompt) over 5 h of event time; every tenth key then sends 3 more in the following hour. With the default 2 h idle-compaction limit, the mixed measurement has ${r.mixed.stats.keys.toLocaleString('en-US')} keys with full state and ${r.mixed.stats.compactedKeys.toLocaleString('en-US')} compacted; one event 4 h later compacts the rest (${r.compacted.stats.compactedKeys.toLocaleString('en-US')}).`,
-        `Change tracking on, as in the stream service: a full snapshot after the warm-up, then a delta checkpoint every 50,000 events (${r.deltas} deltas, ${(r.deltaBytes / 1e6).toFixed(0)} MB of JSON in all); each measurement holds the changes pending since the last delta.`,
+        `Change tracking on, as in the stream service: a full checkpoint after the warm-up, then a delta checkpoint every 50,000 events, both in pages of the stream's default size (${r.deltas} deltas, ${(r.deltaBytes / 1e6).toFixed(0)} MB of JSON in all); each measurement holds the changes pending since the last delta.`,
         'Measured in a child process after two forced GCs (`--expose-gc`): heap = V8 heap used + external memory (which includes array buffers; results before commit 4157437 added array buffers a second time), minus the same before the keys arrived (1,000 warm-up keys, already compacted, and the population statistics excluded). The events/s figure includes generating the events and taking the delta checkpoints, and is not the hot-path figure. RSS includes V8’s retained free pages, so it overstates live state.',
       ];
     },

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { UsageEvent } from '../../../schemas/usage-v1.ts';
 import { detectorEnv } from '../../../services/common/config/detector.ts';
 import { createDetectorPipeline, type DetectorPipelineWithState } from '../../../services/detector/pipeline.ts';
+import { stateOf, v1Document } from '../../fixtures/detector/checkpoint-v1.ts';
 import { event, extractionPrompt, HOUR, MINUTE, T0 } from '../../fixtures/detector/events.ts';
 
 /** Small caps and idle limits so a few thousand events compact, forget and evict across checkpoints. */
@@ -52,84 +53,6 @@ function feed(p: DetectorPipelineWithState, events: readonly UsageEvent[]) {
   return out;
 }
 
-describe('delta checkpoints of the detector state', () => {
-  it('a full checkpoint plus its deltas in order restores the state byte for byte, and it resumes identically', () => {
-    const live = createDetectorPipeline({ config: config() });
-    feed(live, hour(0));
-    const full = live.snapshot();
-    const deltas: Buffer[] = [];
-    for (let h = 1; h <= 9; h++) {
-      feed(live, hour(h));
-      deltas.push(live.snapshotDelta()!);
-    }
-    const stats = live.stats();
-    assert.ok(stats.capEvictions.activeKeys + stats.capEvictions.compactedKeys > 0, 'caps evicted keys');
-    assert.ok(stats.capEvictions.orgs > 0, 'orgs were forgotten');
-    assert.ok(stats.capEvictions.cohorts > 0, 'cohorts were forgotten');
-
-    const restored = createDetectorPipeline({ config: config(), state: full });
-    for (const d of deltas) restored.applyDelta(d);
-    // Cap eviction counts are per process (metrics), not state: a full checkpoint does not carry them either.
-    const state = ({ capEvictions: _, ...s }: ReturnType<typeof live.stats>) => s;
-    assert.deepEqual(state(restored.stats()), state(live.stats()));
-    const rest = [...hour(10), ...hour(11)];
-    const reference = createDetectorPipeline({ config: config(), state: live.snapshot() });
-    assert.equal(restored.snapshot().toString(), live.snapshot().toString());
-    assert.equal(JSON.stringify(feed(restored, rest)), JSON.stringify(feed(reference, rest)));
-    assert.equal(restored.snapshot().toString(), reference.snapshot().toString());
-  });
-
-  it('keys compacted, revived, forgotten for idleness or evicted for a cap are recorded, not resurrected', () => {
-    const live = createDetectorPipeline({ config: config() });
-    live.process(event({ api_key_id: 'gone', org_id: 'org-g', ts: T0 }));
-    live.process(event({ api_key_id: 'sleeper', org_id: 'org-s', ts: T0 }));
-    const full = live.snapshot();
-    live.process(event({ api_key_id: 'other', org_id: 'org-o', ts: T0 + 2 * HOUR }));
-    const d1 = live.snapshotDelta()!;
-    assert.equal(live.stats().compactedKeys, 2, 'both idle keys compacted');
-    live.process(event({ api_key_id: 'sleeper', org_id: 'org-s', ts: T0 + 3 * HOUR }));
-    live.process(event({ api_key_id: 'other', org_id: 'org-o', ts: T0 + 5 * HOUR + MINUTE }));
-    const d2 = live.snapshotDelta()!;
-    assert.equal(live.stats().evictedKeys, 1, "'gone' idle past the eviction limit");
-
-    const restored = createDetectorPipeline({ config: config(), state: full });
-    restored.applyDelta(d1);
-    restored.applyDelta(d2);
-    const state = JSON.parse(restored.snapshot().toString()) as {
-      keys: Array<{ apiKeyId: string }>;
-      compacted: Array<{ apiKeyId: string }>;
-    };
-    const ids = (list: Array<{ apiKeyId: string }>) => list.map((k) => k.apiKeyId).sort();
-    assert.deepEqual(ids(state.keys), ['other']);
-    assert.deepEqual(ids(state.compacted), ['sleeper'], 'revived, then compacted again; gone evicted');
-    assert.equal(restored.snapshot().toString(), live.snapshot().toString());
-  });
-
-  it('a delta holds only the keys changed since the previous checkpoint', () => {
-    const live = createDetectorPipeline();
-    for (let k = 0; k < 2_000; k++) live.process(event({ api_key_id: `k-${k}`, ts: T0 + k }));
-    const full = live.snapshot();
-    for (let k = 0; k < 20; k++) live.process(event({ api_key_id: `k-${k * 100}`, ts: T0 + 2_000 + k }));
-    const delta = live.snapshotDelta()!;
-    const parsed = JSON.parse(delta.toString()) as { active: { written: unknown[] } };
-    assert.equal(parsed.active.written.length, 20);
-    assert.ok(delta.length * 50 < full.length, `delta ${delta.length} B vs full ${full.length} B`);
-    const empty = JSON.parse(live.snapshotDelta()!.toString()) as { active: { written: unknown[]; removed: [] } };
-    assert.deepEqual([empty.active.written.length, empty.active.removed.length], [0, 0], 'nothing changed since');
-  });
-
-  it('there is no delta before a first full snapshot; a malformed delta is refused before any state changes', () => {
-    const live = createDetectorPipeline();
-    live.process(event({ ts: T0 }));
-    assert.equal(live.snapshotDelta(), null, 'replay never tracks changes');
-    const before = live.snapshot().toString();
-    assert.throws(() => live.applyDelta(Buffer.from('{"v":1,"delta":true}')), { code: 'DG_ERR_BAD_INPUT' });
-    assert.throws(() => live.applyDelta(Buffer.from('\u0000garbage')), { code: 'DG_ERR_BAD_INPUT' });
-    assert.throws(() => live.applyDelta(live.snapshot()), { code: 'DG_ERR_BAD_INPUT' }, 'a full snapshot is no delta');
-    assert.equal(live.snapshot().toString(), before);
-  });
-});
-
 /** A checkpoint's pages as the store keeps them (each its own Buffer). */
 const pagesOf = (pages: Iterable<Buffer> | null) => [...pages!];
 
@@ -142,6 +65,90 @@ function loadPaged(checkpoints: readonly Buffer[][]) {
   }
   return pipeline;
 }
+
+describe('delta checkpoints of the detector state', () => {
+  it('a full checkpoint plus its deltas in order restores the state byte for byte, and it resumes identically', () => {
+    const live = createDetectorPipeline({ config: config() });
+    feed(live, hour(0));
+    const full = pagesOf(live.snapshotPages());
+    const deltas: Buffer[][] = [];
+    for (let h = 1; h <= 9; h++) {
+      feed(live, hour(h));
+      deltas.push(pagesOf(live.deltaPages()));
+    }
+    const stats = live.stats();
+    assert.ok(stats.capEvictions.activeKeys + stats.capEvictions.compactedKeys > 0, 'caps evicted keys');
+    assert.ok(stats.capEvictions.orgs > 0, 'orgs were forgotten');
+    assert.ok(stats.capEvictions.cohorts > 0, 'cohorts were forgotten');
+
+    const restored = loadPaged([full, ...deltas]);
+    // Cap eviction counts are per process (metrics), not state: a full checkpoint does not carry them either.
+    const state = ({ capEvictions: _, ...s }: ReturnType<typeof live.stats>) => s;
+    assert.deepEqual(state(restored.stats()), state(live.stats()));
+    const rest = [...hour(10), ...hour(11)];
+    const reference = loadPaged([pagesOf(live.snapshotPages())]);
+    assert.equal(stateOf(restored), stateOf(live));
+    assert.equal(JSON.stringify(feed(restored, rest)), JSON.stringify(feed(reference, rest)));
+    assert.equal(stateOf(restored), stateOf(reference));
+  });
+
+  it('keys compacted, revived, forgotten for idleness or evicted for a cap are recorded, not resurrected', () => {
+    const live = createDetectorPipeline({ config: config() });
+    live.process(event({ api_key_id: 'gone', org_id: 'org-g', ts: T0 }));
+    live.process(event({ api_key_id: 'sleeper', org_id: 'org-s', ts: T0 }));
+    const full = pagesOf(live.snapshotPages());
+    live.process(event({ api_key_id: 'other', org_id: 'org-o', ts: T0 + 2 * HOUR }));
+    const d1 = pagesOf(live.deltaPages());
+    assert.equal(live.stats().compactedKeys, 2, 'both idle keys compacted');
+    live.process(event({ api_key_id: 'sleeper', org_id: 'org-s', ts: T0 + 3 * HOUR }));
+    live.process(event({ api_key_id: 'other', org_id: 'org-o', ts: T0 + 5 * HOUR + MINUTE }));
+    const d2 = pagesOf(live.deltaPages());
+    assert.equal(live.stats().evictedKeys, 1, "'gone' idle past the eviction limit");
+
+    const restored = loadPaged([full, d1, d2]);
+    const state = JSON.parse(stateOf(restored)) as {
+      keys: Array<{ apiKeyId: string }>;
+      compacted: Array<{ apiKeyId: string }>;
+    };
+    const ids = (list: Array<{ apiKeyId: string }>) => list.map((k) => k.apiKeyId).sort();
+    assert.deepEqual(ids(state.keys), ['other']);
+    assert.deepEqual(ids(state.compacted), ['sleeper'], 'revived, then compacted again; gone evicted');
+    assert.equal(stateOf(restored), stateOf(live));
+  });
+
+  it('a delta holds only the keys changed since the previous checkpoint', () => {
+    const live = createDetectorPipeline();
+    for (let k = 0; k < 2_000; k++) live.process(event({ api_key_id: `k-${k}`, ts: T0 + k }));
+    const full = pagesOf(live.snapshotPages());
+    for (let k = 0; k < 20; k++) live.process(event({ api_key_id: `k-${k * 100}`, ts: T0 + 2_000 + k }));
+    const delta = pagesOf(live.deltaPages());
+    const active = (pages: Buffer[]) =>
+      pages.flatMap((p) => {
+        const page = JSON.parse(p.toString()) as { part: string; removed?: unknown[]; written?: unknown[] };
+        return page.part === 'active' ? [[page.written?.length ?? 0, page.removed?.length ?? 0]] : [];
+      });
+    const bytes = (pages: Buffer[]) => pages.reduce((n, p) => n + p.length, 0);
+    assert.equal(
+      active(delta).reduce((n, [written]) => n + written!, 0),
+      20,
+    );
+    assert.ok(bytes(delta) * 50 < bytes(full), `delta ${bytes(delta)} B vs full ${bytes(full)} B`);
+    assert.deepEqual(active(pagesOf(live.deltaPages())), [], 'nothing changed since: no page of active keys');
+  });
+
+  it('there is no delta before a first full checkpoint; a malformed checkpoint is refused before any state changes', () => {
+    const live = createDetectorPipeline();
+    live.process(event({ ts: T0 }));
+    assert.equal(live.deltaPages(), null, 'replay never tracks changes');
+    const before = stateOf(live);
+    const refused = { code: 'DG_ERR_BAD_INPUT' };
+    assert.throws(() => live.loadPage(Buffer.from('{"v":1,"delta":true}')), refused);
+    assert.throws(() => live.loadPage(Buffer.from('\u0000garbage')), refused);
+    assert.throws(() => live.loadPage(Buffer.from('{"v":2,"kind":"delta","part":"active","written":[{}]}')), refused);
+    assert.throws(() => live.loadPage(v1Document(live.snapshotPages())), refused, 'a full checkpoint over a state');
+    assert.equal(stateOf(live), before);
+  });
+});
 
 describe('checkpoints in pages', () => {
   const PAGE = 16 * 1024;
@@ -174,28 +181,34 @@ describe('checkpoints in pages', () => {
     const restored = loadPaged([full, ...deltas]);
     const state = ({ capEvictions: _, ...s }: ReturnType<typeof live.stats>) => s;
     assert.deepEqual(state(restored.stats()), state(live.stats()));
-    assert.equal(restored.snapshot().toString(), live.snapshot().toString());
-    // Scored against a pipeline restored from the same state in one document, as the test above does: a restored
-    // pipeline, paged or not, does not yet score exactly like the uninterrupted one (a cohort's cached medians and
-    // scales are not part of its snapshot; until its next sample they read as 0 after a restore).
-    const reference = createDetectorPipeline({ config: config(), state: live.snapshot() });
+    assert.equal(stateOf(restored), stateOf(live));
+    // Scored against a pipeline restored from one full checkpoint of the same state, as the test above does: a
+    // restored pipeline, whatever its chain, does not yet score exactly like the uninterrupted one (a cohort's cached
+    // medians and scales are not part of its checkpoint; until its next sample they read as 0 after a restore).
+    const reference = loadPaged([pagesOf(live.snapshotPages())]);
     const rest = [...hour(8), ...hour(9), ...hour(10)];
     const scored = feed(reference, rest);
     assert.ok(scored.features.length > 100 && scored.alerts.length > 0, 'the rest is scored and raises alerts');
     assert.equal(JSON.stringify(feed(restored, rest)), JSON.stringify(scored));
-    assert.equal(restored.snapshot().toString(), reference.snapshot().toString());
+    assert.equal(stateOf(restored), stateOf(reference));
   });
 
-  it('a paged full checkpoint equals the single-document one; a version 1 document loads as a checkpoint of one page', () => {
+  it('version 1 documents (one per checkpoint, as stored before pages) load as checkpoints of one page; paged deltas go on over them', () => {
     const live = createDetectorPipeline({ config: config() });
     feed(live, [...hour(0), ...hour(1), ...hour(2)]);
-    const v1 = live.snapshot();
-    const paged = loadPaged([pagesOf(live.snapshotPages(PAGE))]);
-    assert.equal(paged.snapshot().toString(), v1.toString());
+    const v1 = v1Document(live.snapshotPages(PAGE));
     feed(live, hour(3));
-    const v1Delta = live.snapshotDelta()!;
-    const fromV1 = loadPaged([[v1], [v1Delta]]);
-    assert.equal(fromV1.snapshot().toString(), live.snapshot().toString());
+    const v1Delta = v1Document(live.deltaPages(PAGE)!);
+    feed(live, hour(4));
+    const paged = pagesOf(live.deltaPages(PAGE));
+    assert.ok(paged.length >= 3, `the paged delta spans several pages (${paged.length})`);
+    const fromV1 = loadPaged([[v1], [v1Delta], paged]);
+    assert.equal(stateOf(fromV1), stateOf(live));
+    assert.throws(
+      () => loadPaged([[v1Delta]]),
+      { code: 'DG_ERR_BAD_INPUT' },
+      'a version 1 delta needs a full under it',
+    );
   });
 
   it('a missing, repeated or foreign page is refused', () => {

@@ -144,12 +144,14 @@ describe('detector pipeline', () => {
       snapshot: () => ({ members: 3 }),
       restore: (s: unknown) => saved.push(s),
     };
-    const checkpoint = createDetectorPipeline({ coordination: stage2 }).snapshot();
+    const checkpoint = [...createDetectorPipeline({ coordination: stage2 }).snapshotPages()];
     assert.ok(checkpoint.length > 0);
-    const resumed = createDetectorPipeline({ state: before.snapshot() });
+    const resumed = createDetectorPipeline();
+    for (const page of before.snapshotPages()) resumed.loadPage(page);
     assert.equal(JSON.stringify(run(resumed, events.slice(cut))), JSON.stringify(expected));
     assert.deepEqual(resumed.stats(), reference.stats());
-    createDetectorPipeline({ state: checkpoint, coordination: stage2 });
+    const withStage2 = createDetectorPipeline({ coordination: stage2 });
+    for (const page of checkpoint) withStage2.loadPage(page);
     assert.deepEqual(saved, [{ members: 3 }]);
   });
 

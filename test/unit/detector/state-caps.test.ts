@@ -49,7 +49,8 @@ describe('detector state caps', () => {
     const config = detectorEnv.parse(CAPS);
     const first = createDetectorPipeline({ config });
     for (let i = 0; i < 300; i += 1) first.process(event({ api_key_id: `k-${i}`, ts: T0 + i }));
-    const restored = createDetectorPipeline({ config, state: first.snapshot() });
+    const restored = createDetectorPipeline({ config });
+    for (const page of first.snapshotPages(4096)) restored.loadPage(page);
     for (let i = 300; i < 600; i += 1) restored.process(event({ api_key_id: `k-${i}`, ts: T0 + i }));
     assert.ok(restored.stats().keys <= 100);
     assert.ok(restored.snapshotKey('k-599'));
