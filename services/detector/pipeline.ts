@@ -1,6 +1,7 @@
 import type { Alert } from '../../schemas/alert-v1.ts';
 import type { UsageEvent } from '../../schemas/usage-v1.ts';
 import { type DetectorConfig, defaultDetectorConfig } from '../common/config/detector.ts';
+import type { ElicitationModel } from '../ml/elicitation/elicitation-scorer.ts';
 import { decideKeyAlert } from './alerts/alert-policy.ts';
 import { extractFeatures } from './features/extract.ts';
 import { FEATURE_COUNT } from './features/feature-names.ts';
@@ -41,6 +42,11 @@ export interface DetectorPipelineOptions {
   thresholds?: SeverityThresholds | (() => SeverityThresholds);
   /** Told when a store evicts entries to stay under its cap (`config.stateCaps`); the stream service logs it. */
   onCapEviction?: CapEvictionListener;
+  /**
+   * The chain-of-thought elicitation classifier (`loadElicitationModel`), for `harvest_instruction_share`; without it
+   * that feature stays 0 and the rules that read it do not fire.
+   */
+  elicitation?: ElicitationModel | null;
 }
 
 /** Hourly windows of a new key are still filling for its first hour; the baseline learns only after that. */
@@ -91,6 +97,7 @@ export function createDetectorPipeline(options: DetectorPipelineOptions = {}): D
   const config = options.config ?? defaultDetectorConfig();
   const params = keyStateParams(config);
   const coordination = options.coordination;
+  const elicitation = options.elicitation ?? null;
   const saved = options.state ? decodePipelineSnapshot(options.state) : null;
   const limits = { caps: config.stateCaps, onCapEviction: options.onCapEviction };
   const core = saved ? restoreCore(saved, params, limits) : emptyCore(params, limits);
@@ -175,7 +182,7 @@ export function createDetectorPipeline(options: DetectorPipelineOptions = {}): D
     counters.events++;
     const watermark = clock.watermark === null ? event.ts : Math.max(clock.watermark, event.ts);
     clock.watermark = watermark;
-    const prompt = preparePrompt(event);
+    const prompt = preparePrompt(event, elicitation);
     coordination?.observe(event, prompt.fingerprint, prompt);
     const { state, created } = keys.obtain(event);
     if (created) orgs.addKey(event.org_id, event.api_key_id);

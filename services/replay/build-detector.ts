@@ -5,6 +5,7 @@ import { resolveAlertThresholds } from '../detector/calibration/alert-thresholds
 import { createDetectorPipeline, type DetectorPipelineWithState } from '../detector/pipeline.ts';
 import type { Scorer } from '../detector/scorers/scorer.ts';
 import { loadTfjsScorers } from '../detector/scorers/tfjs-scorer.ts';
+import { loadElicitationOrWarn } from '../ml/elicitation/elicitation-model-file.ts';
 
 export interface OfflineDetectorOptions {
   /** `coordination` (from `DG_COORD_*`) builds stage 2 exactly as the stream does; absent, its defaults. */
@@ -43,6 +44,7 @@ export async function buildOfflineDetector(options: OfflineDetectorOptions): Pro
   if (calibrated.warning) options.warn(calibrated.warning);
   return createDetectorPipeline({
     config: detector,
+    elicitation: await loadElicitationOrWarn(ml, options.warn),
     thresholds: calibrated.thresholds,
     scorers,
     coordination: options.coordination ? createCoordinationEngine(stage2Options(options.config)) : undefined,

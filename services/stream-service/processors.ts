@@ -2,10 +2,7 @@ import type { Config } from '../common/config/index.ts';
 import type { Logger } from '../common/logger.ts';
 import { createCoordinationEngine, stage2Options } from '../coordination/index.ts';
 import { preparePrompt } from '../detector/features/prepared-event.ts';
-import { createDetectorPipeline } from '../detector/pipeline.ts';
-import type { SeverityThresholds } from '../detector/scorers/ensemble.ts';
-import type { Scorer } from '../detector/scorers/scorer.ts';
-import type { CapEvictionListener } from '../detector/state/state-caps.ts';
+import { createDetectorPipeline, type DetectorPipelineOptions } from '../detector/pipeline.ts';
 import type { StatefulProcessor } from './stateful-sink.ts';
 
 /**
@@ -15,11 +12,9 @@ import type { StatefulProcessor } from './stateful-sink.ts';
  */
 export function detectorProcessor(
   config: Config,
-  scorers: Scorer[],
-  thresholds: () => SeverityThresholds,
-  onCapEviction?: CapEvictionListener,
+  scoring: Pick<DetectorPipelineOptions, 'scorers' | 'thresholds' | 'elicitation' | 'onCapEviction'>,
 ): StatefulProcessor {
-  const pipeline = createDetectorPipeline({ config: config.detector, scorers, thresholds, onCapEviction });
+  const pipeline = createDetectorPipeline({ config: config.detector, ...scoring });
   const pageBytes = config.stream.checkpointPageBytes;
   return {
     process: (event) => pipeline.process(event),

@@ -12,6 +12,7 @@ import { startThresholdRefresher } from '../detector/calibration/threshold-refre
 import { loadTfjsScorers } from '../detector/scorers/tfjs-scorer.ts';
 import type { CapEvictionListener } from '../detector/state/state-caps.ts';
 import { createClickHouseEventSink } from '../event-store/clickhouse-event-sink.ts';
+import { loadElicitationModel } from '../ml/elicitation/elicitation-model-file.ts';
 import { createClickHouseCheckpointStore } from './checkpoint-store.ts';
 import { createDetectionOutputs, type DetectionOutputs } from './detection-outputs.ts';
 import { injectedPoisonIds, withInjectedPoison } from './injected-poison.ts';
@@ -78,6 +79,7 @@ function stateful(config: Config, logger: Logger, ch: ClickHouse, outputs: Detec
     detector: async () => {
       // The service refuses to start on a bad model (wrong feature list, corrupt files) rather than score without it.
       const scorers = config.ml.enabled ? await loadTfjsScorers(config.ml, logger.child({ component: 'ml' })) : [];
+      const elicitation = await loadElicitationModel(config.ml.modelsDir, config.ml.versions.elicitation);
       const settings = {
         modelsDir: config.ml.modelsDir,
         calibrationVersion: config.ml.calibrationVersion,
@@ -106,7 +108,10 @@ function stateful(config: Config, logger: Logger, ch: ClickHouse, outputs: Detec
         group: config.kafka.groups.ingest,
         scope: 'partition',
         createProcessor: () =>
-          withInjectedPoison(detectorProcessor(config, scorers, refresher.current, onCapEviction), poisonIds),
+          withInjectedPoison(
+            detectorProcessor(config, { scorers, thresholds: refresher.current, elicitation, onCapEviction }),
+            poisonIds,
+          ),
       });
     },
     coordination: () =>

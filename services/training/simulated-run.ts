@@ -2,6 +2,7 @@ import { parseEventValue } from '../../schemas/parse-event.ts';
 import type { DetectorConfig } from '../common/config/detector.ts';
 import { createDetectorPipeline } from '../detector/pipeline.ts';
 import type { KeyFeatureSnapshot } from '../detector/types.ts';
+import type { ElicitationModel } from '../ml/elicitation/elicitation-scorer.ts';
 import type { TimedEvent } from '../simulator/index.ts';
 import { simulate } from '../simulator/index.ts';
 import { randomisedDataset } from '../simulator/randomised/index.ts';
@@ -40,10 +41,10 @@ function trafficFor(spec: RunSpec): { truth: GroundTruth; events: Iterable<Timed
 export async function generateSimulatedRun(
   spec: RunSpec,
   onProgress: (done: number, total: number) => void,
-  options: { strideMs: number; detector?: DetectorConfig },
+  options: { strideMs: number; detector?: DetectorConfig; elicitation: ElicitationModel | null },
 ): Promise<SimulatedRun> {
   const traffic = trafficFor(spec);
-  const pipeline = createDetectorPipeline({ config: options.detector });
+  const pipeline = createDetectorPipeline({ config: options.detector, elicitation: options.elicitation });
   const keep = strideFilter(options.strideMs);
   const snapshots: KeyFeatureSnapshot[] = [];
   const start = Date.parse(traffic.truth.start);

@@ -4,6 +4,7 @@ import { type Config, loadConfig } from '../../common/config/index.ts';
 import { errors } from '../../common/errors.ts';
 import { createLogger } from '../../common/logger.ts';
 import { MODEL_FEATURES, modelInputs } from '../../detector/features/feature-roles.ts';
+import { loadElicitationModel } from '../../ml/elicitation/elicitation-model-file.ts';
 import { initTf } from '../../ml/runtime.ts';
 import { createProgress, type Progress } from '../../simulator/progress.ts';
 import { readAnalystLabels } from '../../training/analyst-labels.ts';
@@ -114,6 +115,8 @@ export async function run(argv: string[]): Promise<number> {
   if (values['from-clickhouse']) return trainOnStoredTraffic(config, values, args, outDir);
   const labels = values['with-labels'] ? await readAnalystLabels(values['with-labels']) : [];
   const strideMs = 10 * 60_000;
+  // harvest_instruction_share comes from the elicitation classifier: the features trained on are the ones it scores
+  const elicitation = await loadElicitationModel(config.ml.modelsDir, config.ml.versions.elicitation);
   return trainAndReport(config, `; ${labels.length} analyst label rows read`, (onProgress) =>
     runTraining({
       seed: args.seed,
@@ -129,7 +132,8 @@ export async function run(argv: string[]): Promise<number> {
       features: MODEL_FEATURES,
       inputsOf: (values) => modelInputs(values),
       randomised: true,
-      generate: (spec, onProgress) => generateSimulatedRun(spec, onProgress, { strideMs, detector: config.detector }),
+      generate: (spec, onProgress) =>
+        generateSimulatedRun(spec, onProgress, { strideMs, detector: config.detector, elicitation }),
       onProgress,
     }),
   );

@@ -31,6 +31,9 @@ export const mlEnv = z
     DG_CLASSIFIER_VERSION: versionName
       .default('latest')
       .describe('Classifier version under models/classifier/ (latest = highest version)'),
+    DG_ELICITATION_VERSION: versionName
+      .default('latest')
+      .describe('Chain-of-thought elicitation classifier under models/elicitation/ (latest = highest version)'),
     DG_CALIBRATION_VERSION: versionName
       .default('latest')
       .describe('Alert-threshold calibration under models/calibration/ (latest = highest version)'),
@@ -39,7 +42,11 @@ export const mlEnv = z
     enabled: e.DG_ML_ENABLED,
     backend: e.DG_TF_BACKEND,
     modelsDir: modelsDirOf(e.DG_MODELS_DIR),
-    versions: { autoencoder: e.DG_AUTOENCODER_VERSION, classifier: e.DG_CLASSIFIER_VERSION },
+    versions: {
+      autoencoder: e.DG_AUTOENCODER_VERSION,
+      classifier: e.DG_CLASSIFIER_VERSION,
+      elicitation: e.DG_ELICITATION_VERSION,
+    },
     calibrationVersion: e.DG_CALIBRATION_VERSION,
   }));
 

@@ -1,4 +1,4 @@
-import { type KeyState, languageMix, MINUTE, SUM } from '../state/key-state.ts';
+import { HARVEST_SUM, type KeyState, languageMix, MINUTE, SUM } from '../state/key-state.ts';
 import { FEATURE_INDEX as F, FEATURE_COUNT } from './feature-names.ts';
 
 const DAY_MS = 86_400_000;
@@ -48,6 +48,7 @@ function harvesting(s: KeyState, out: Float64Array): void {
   out[F.output_tokens_p90] = 2 ** s.outputTokens.quantile(0.9) - 1;
   out[F.reasoning_phrase_share] = sums.ratio(SUM.REASONING, SUM.TEXT_W);
   out[F.rationale_request_share] = sums.ratio(SUM.RATIONALE, SUM.TEXT_W);
+  out[F.harvest_instruction_share] = sums.ratio(HARVEST_SUM, SUM.TEXT_W);
   out[F.logprobs_share] = sums.ratio(SUM.LOGPROBS, SUM.W);
   out[F.multi_sample_share] = sums.ratio(SUM.MULTI, SUM.W);
   const meanTemp = sums.ratio(SUM.TEMP_SUM, SUM.TEMP_W);

@@ -51,6 +51,8 @@ export const FEATURE_NAMES = [
   ...IDENTITY_FEATURES,
   // prompt diversity (appended)
   'language_mix',
+  // output harvesting (appended): share of prompts the elicitation classifier reads as harvesting instructions
+  'harvest_instruction_share',
 ] as const;
 
 export type FeatureName = (typeof FEATURE_NAMES)[number];

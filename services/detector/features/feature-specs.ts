@@ -75,6 +75,7 @@ const SPECS: Record<FeatureName, FeatureSpec> = {
   country_mismatch_share: share('none'),
   unsupported_region_share: share('none'),
   language_mix: share('high'),
+  harvest_instruction_share: share('none'),
 };
 
 /** Specs in FEATURE_NAMES order. */

@@ -4,6 +4,7 @@ import { fingerprintFromHex, type PromptFingerprint } from '../../common/text/fi
 import { detectLanguage } from '../../common/text/language.ts';
 import { simhashTokens } from '../../common/text/simhash.ts';
 import { hashTokenSequence, MAX_PROMPT_TOKENS, mix32, tokenHashes } from '../../common/text/tokenize.ts';
+import { type ElicitationModel, elicitationProbability } from '../../ml/elicitation/elicitation-scorer.ts';
 
 /** What the detector derives from one event's prompt, computed once and shared by state and stage 2. */
 export interface PreparedPrompt {
@@ -16,15 +17,22 @@ export interface PreparedPrompt {
   hasText: boolean;
   reasoning: boolean;
   rationale: boolean;
+  /**
+   * The elicitation classifier (services/ml/elicitation/) reads the prompt as an instruction to harvest its reasoning
+   * trace; false without the classifier or without text.
+   */
+  harvestInstruction: boolean;
   /** Index into LANGUAGES of the prompt's language; 0 when undetermined or no text was sent. */
   language: number;
 }
 
 const tokenScratch = new Int32Array(MAX_PROMPT_TOKENS);
 
-function fromText(text: string): PreparedPrompt {
+function fromText(text: string, elicitation: ElicitationModel | null): PreparedPrompt {
   const tokenCount = tokenHashes(text, tokenScratch);
   const { reasoning, rationale } = scanElicitation(text);
+  const harvestInstruction =
+    elicitation !== null && elicitationProbability(elicitation, tokenScratch, tokenCount) >= elicitation.threshold;
   return {
     fingerprint: simhashTokens(tokenScratch, tokenCount),
     promptHash: hashTokenSequence(tokenScratch, tokenCount),
@@ -33,13 +41,17 @@ function fromText(text: string): PreparedPrompt {
     hasText: true,
     reasoning,
     rationale,
+    harvestInstruction,
     language: detectLanguage(tokenScratch, tokenCount),
   };
 }
 
-/** Prefers the prompt text; falls back to the gateway's `prompt_simhash`/`prompt_sha256` when text is withheld. */
-export function preparePrompt(event: UsageEvent): PreparedPrompt {
-  if (event.prompt_text) return fromText(event.prompt_text);
+/**
+ * Prefers the prompt text; falls back to the gateway's `prompt_simhash`/`prompt_sha256` when text is withheld. The
+ * elicitation classifier, when given, scores the text (stage 2 does not need it and passes none).
+ */
+export function preparePrompt(event: UsageEvent, elicitation: ElicitationModel | null = null): PreparedPrompt {
+  if (event.prompt_text) return fromText(event.prompt_text, elicitation);
   const fingerprint = event.prompt_simhash ? fingerprintFromHex(event.prompt_simhash) : null;
   const promptHash = event.prompt_sha256
     ? mix32(Number.parseInt(event.prompt_sha256.slice(0, 8), 16)) >>> 0
@@ -54,6 +66,7 @@ export function preparePrompt(event: UsageEvent): PreparedPrompt {
     hasText: false,
     reasoning: false,
     rationale: false,
+    harvestInstruction: false,
     language: 0,
   };
 }

@@ -44,7 +44,9 @@ export const SUM = {
   LANG_W: 24,
 } as const;
 const LANG_BASE = SUM.LANG_W + 1;
-export const SUM_FIELDS = LANG_BASE + LANGUAGE_SLOTS - 1;
+/** Prompts the elicitation classifier reads as harvesting instructions (appended after the language counts). */
+export const HARVEST_SUM = LANG_BASE + LANGUAGE_SLOTS - 1;
+export const SUM_FIELDS = HARVEST_SUM + 1;
 
 /** Share of the key's recent prompts (of determined language) not in its most used language. */
 export function languageMix(sums: DecayedSums): number {
@@ -277,12 +279,14 @@ export class KeyState {
       s.add(SUM.TEXT_W, w);
       if (prompt.reasoning) s.add(SUM.REASONING, w);
       if (prompt.rationale) s.add(SUM.RATIONALE, w);
+      if (prompt.harvestInstruction) s.add(HARVEST_SUM, w);
       if (prompt.language > 0) {
         s.add(SUM.LANG_W, w);
         s.add(LANG_BASE + prompt.language - 1, w);
       }
     }
-    const flagged = prompt.reasoning || prompt.rationale || event.logprobs || (event.n ?? 1) > 1;
+    const flagged =
+      prompt.reasoning || prompt.rationale || prompt.harvestInstruction || event.logprobs || (event.n ?? 1) > 1;
     if (flagged) this.evidence = pushBounded(this.evidence, event.event_id, EVIDENCE_IDS);
     else this.recent = pushBounded(this.recent, event.event_id, RECENT_IDS);
   }

@@ -99,6 +99,23 @@ export async function loadElicitationModel(modelsDir: string, version = 'latest'
   return modelFromFile(file, path);
 }
 
+/**
+ * The classifier the detector scores prompts with, or null with one line to `warn` saying what is lost when it cannot
+ * be loaded (a models folder without it, a bad file): the detector then runs without `harvest_instruction_share`.
+ */
+export async function loadElicitationOrWarn(
+  config: { modelsDir: string; versions: { elicitation: string } },
+  warn: (message: string) => void,
+): Promise<ElicitationModel | null> {
+  try {
+    return await loadElicitationModel(config.modelsDir, config.versions.elicitation);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    warn(`elicitation classifier not used (${reason}); harvest_instruction_share stays 0 and its rules cannot fire`);
+    return null;
+  }
+}
+
 /** Writes `dir/elicitation.json` after validating it; returns the path. */
 export async function writeElicitationModel(dir: string, file: ElicitationFile): Promise<string> {
   const path = join(dir, ELICITATION_JSON);

@@ -28,9 +28,9 @@ export const LAYERS: Readonly<Record<string, Layer>> = {
   // Wiring: stages assembled into a running service or an offline run.
   'stream-service': {
     group: 'wiring',
-    mayImport: ['consumer', 'event-store', 'detector', 'coordination', 'alerts-store'],
+    mayImport: ['consumer', 'event-store', 'detector', 'coordination', 'alerts-store', 'ml'],
   },
-  replay: { group: 'wiring', mayImport: ['detector', 'coordination'] },
+  replay: { group: 'wiring', mayImport: ['detector', 'coordination', 'ml'] },
   eval: { group: 'wiring', mayImport: ['detector', 'replay', 'simulator'] },
   training: { group: 'wiring', mayImport: ['ml', 'detector', 'simulator'] },
   // Entry points.

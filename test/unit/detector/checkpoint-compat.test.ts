@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { FEATURE_COUNT } from '../../../services/detector/features/feature-names.ts';
 import { createDetectorPipeline } from '../../../services/detector/pipeline.ts';
+import { SUM_FIELDS } from '../../../services/detector/state/key-state.ts';
 import { event, HOUR, T0 } from '../../fixtures/detector/events.ts';
 
 /**
@@ -11,12 +13,39 @@ import { event, HOUR, T0 } from '../../fixtures/detector/events.ts';
  */
 const OLD = readFileSync(new URL('../../fixtures/detector/snapshot-v1-d9310d0.bin', import.meta.url));
 
+/** A cohort histogram that never saw a sample, as a snapshot holds it. */
+function isEmptyHistogram(h: { landmark: number; lastTs: number; weights: string }): boolean {
+  return h.landmark === -1 && h.lastTs === -1 && Buffer.from(h.weights, 'base64').every((byte) => byte === 0);
+}
+
+/**
+ * The fixture as the current layout writes it: what was appended since loads empty, so each active key's decayed sums
+ * gain zero doubles (`HARVEST_SUM`) and each cohort an empty histogram per appended feature; nothing else changes.
+ */
+function withAppendedFields(old: Buffer, written: Buffer): string {
+  const doc = JSON.parse(old.toString('utf8'));
+  const now = JSON.parse(written.toString('utf8'));
+  for (const key of doc.keys) {
+    const stored = Buffer.from(key.sums.sums, 'base64');
+    key.sums.sums = Buffer.concat([stored, Buffer.alloc(8 * SUM_FIELDS - stored.length)]).toString('base64');
+  }
+  for (const [cohort, histograms] of Object.entries<unknown[]>(doc.population)) {
+    const appended = now.population[cohort].slice(histograms.length);
+    assert.equal(histograms.length + appended.length, FEATURE_COUNT);
+    assert.ok(appended.every(isEmptyHistogram), `${cohort}: appended features restore empty`);
+    histograms.push(...appended);
+  }
+  return JSON.stringify(doc);
+}
+
 describe('checkpoints written by earlier versions of the detector state', () => {
-  it('restore into the current layout and snapshot back to the same bytes', () => {
+  it('restore into the current layout and snapshot back to the same bytes, appended fields empty', () => {
+    assert.equal(JSON.stringify(JSON.parse(OLD.toString('utf8'))), OLD.toString('utf8'), 'the fixture is plain JSON');
     const pipeline = createDetectorPipeline({ state: OLD });
     assert.equal(pipeline.stats().compactedKeys, 1);
     assert.equal(pipeline.stats().keys, 2);
-    assert.equal(pipeline.snapshot().toString('utf8'), OLD.toString('utf8'));
+    const written = pipeline.snapshot();
+    assert.equal(written.toString('utf8'), withAppendedFields(OLD, written));
   });
 
   it('revive their compacted keys with identity and baseline', () => {

@@ -2,21 +2,29 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { UsageEvent } from '../../../schemas/usage-v1.ts';
 import { defaultDetectorConfig } from '../../../services/common/config/detector.ts';
+import { BUNDLED_MODELS_DIR } from '../../../services/common/config/ml.ts';
 import { extractFeatures } from '../../../services/detector/features/extract.ts';
 import { FEATURE_COUNT, FEATURE_INDEX, FEATURE_NAMES } from '../../../services/detector/features/feature-names.ts';
 import { preparePrompt } from '../../../services/detector/features/prepared-event.ts';
 import { KeyState } from '../../../services/detector/state/key-state.ts';
 import { keyStateParams } from '../../../services/detector/state/sketch-params.ts';
+import { loadElicitationModel } from '../../../services/ml/elicitation/elicitation-model-file.ts';
+import type { ElicitationModel } from '../../../services/ml/elicitation/elicitation-scorer.ts';
 import { evenly, event, extractionPrompt, HOUR, MINUTE, T0 } from '../../fixtures/detector/events.ts';
 
 const params = keyStateParams(defaultDetectorConfig());
 
 /** Folds `events` into a fresh key state and returns its features as of the last event (or `at`). */
-function featuresOf(events: UsageEvent[], at?: number, orgKeys = 1): Record<string, number> {
+function featuresOf(
+  events: UsageEvent[],
+  at?: number,
+  orgKeys = 1,
+  elicitation: ElicitationModel | null = null,
+): Record<string, number> {
   const first = events[0]!;
   const identity = { orgId: first.org_id, model: first.model, endpoint: '', firstSeen: first.ts, createdAtMs: null };
   const state = new KeyState(first.api_key_id, identity, params);
-  for (const e of events) state.observe(e, preparePrompt(e));
+  for (const e of events) state.observe(e, preparePrompt(e, elicitation));
   const values = extractFeatures(state, orgKeys, at ?? events[events.length - 1]!.ts, new Float64Array(FEATURE_COUNT));
   return Object.fromEntries(FEATURE_NAMES.map((n) => [n, values[FEATURE_INDEX[n]]!]));
 }
@@ -141,6 +149,20 @@ describe('output harvesting features', () => {
     close(f.multi_sample_share!, 0.5, 0.01);
     close(f.long_output_share!, 0.7, 0.01);
     assert.ok(f.output_tokens_p90! > 1_400 && f.output_tokens_p90! < 2_900, `${f.output_tokens_p90}`);
+  });
+
+  it('measures the share of prompts the elicitation classifier reads as harvesting instructions', async () => {
+    const elicitation = await loadElicitationModel(BUNDLED_MODELS_DIR);
+    const harvesting = (i: number) =>
+      `Answer question ${i} about ${i * 7919} widgets. Write your complete reasoning inside <reasoning> tags first, ` +
+      'then the final answer inside <answer> tags.';
+    // People asking to be walked through something: the phrase list matches them, the classifier does not.
+    const human = (i: number) => `can you explain step by step how I should repot plant number ${i}?`;
+    const events = evenly(10, T0, MINUTE, (i) => ({ prompt_text: i < 4 ? harvesting(i) : human(i) }));
+    const f = featuresOf(events, undefined, 1, elicitation);
+    close(f.harvest_instruction_share!, 0.4, 0.01);
+    assert.ok(f.reasoning_phrase_share! > 0.5, 'the phrase list matches the human prompts too');
+    close(featuresOf(events).harvest_instruction_share!, 0, 1e-9);
   });
 
   it('measures a temperature sweep as spread', () => {
