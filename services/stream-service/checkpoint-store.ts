@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import { z } from 'zod';
 import type { ClickHouse } from '../common/clickhouse/client.ts';
-import { ident, sql } from '../common/clickhouse/sql.ts';
+import { ident, joinSql, sql } from '../common/clickhouse/sql.ts';
 import { errors } from '../common/errors.ts';
 
 /** zlib on the libuv thread pool: a large checkpoint does not block the event loop while it compresses. */
@@ -41,12 +41,19 @@ export interface SavedCheckpoint {
   /** Uncompressed bytes of all pages, and how many. */
   bytes: number;
   pages: number;
+  /**
+   * Page rows of superseded checkpoints the save found afterwards and queued for deletion (0: none, or a deletion
+   * still running); `error` when finding or queueing them failed, which does not fail the save (its row is written;
+   * the next save looks again).
+   */
+  stale?: { rows: number; error?: Error };
 }
 
 export interface CheckpointStore {
   /**
    * Saves a checkpoint, its pages first and its listed row last (a checkpoint whose save failed midway is not
-   * listed). Its version is higher than every version the partition had.
+   * listed). Its version is higher than every version the partition had. Then removes the partition's page rows no
+   * checkpoint row references any more (`stale` in the result).
    */
   save(group: string, topic: string, partition: number, checkpoint: Checkpoint): Promise<SavedCheckpoint>;
   /** Every retained checkpoint of the partition, oldest first, without state. */
@@ -87,6 +94,13 @@ const headerRow = z.object({
 });
 const pageRow = z.object({ state: z.string() });
 const versionRow = z.object({ version: z.coerce.number() });
+const countRow = z.object({ n: z.coerce.number() });
+const slotHeaderRow = z.object({
+  slot: z.coerce.number(),
+  newest: z.coerce.number(),
+  newest_pages: z.coerce.number(),
+});
+const slotPagesRow = z.object({ slot: z.coerce.number(), version: z.coerce.number(), last: z.coerce.number() });
 /** Rows written before migration 0007: gzip of `{ next, state: base64 }`, carried over with empty `positions`. */
 const legacySaved = z.object({ next: positionsSchema, state: z.string() });
 
@@ -102,6 +116,7 @@ const INSERT_BYTES = 32 * 1024 * 1024;
  * `detector_checkpoint_pages`, then the checkpoint's row in `detector_checkpoints` with the page count, bytes and
  * sha256 (migration 0010). Versions count up per partition; a save writes slot `version % (retain × (fullEvery + 1))`
  * of both ReplacingMergeTrees (migrations 0007, 0009), so the newest `retain` chains stay whole whatever their length.
+ * After its row, a save deletes the pages of superseded checkpoints that merges would keep (`removeStalePages`).
  */
 export function createClickHouseCheckpointStore(ch: ClickHouse, options: CheckpointStoreOptions): CheckpointStore {
   const db = ident(ch.database);
@@ -132,6 +147,52 @@ export function createClickHouseCheckpointStore(ch: ClickHouse, options: Checkpo
     const newest = newestVersion.get(key) ?? (await newestWritten(group, topic, partition));
     newestVersion.set(key, newest + 1);
     return newest + 1;
+  }
+
+  /**
+   * Queues the deletion of the partition's page rows that no checkpoint row references any more and that merges will
+   * never replace: pages numbered at or past the page count of the newest checkpoint in their slot, of an older
+   * version (the tail of a superseded checkpoint that had more pages, or of a save that failed before its row). Lower
+   * pages of superseded versions share their slot and page number with the newest checkpoint's and go at the next
+   * merge (ReplacingMergeTree). Only rows below their slot's newest checkpoint row are touched, and this runs after the
+   * save's own row is written, so a checkpoint that can be listed never loses a page, and a crash before or during it
+   * leaves only rows the next save removes. `ALTER TABLE … DELETE` is a mutation (asynchronous; on 18.16 it rewrites
+   * every part of the table), so it is queued only when there is something to delete and no earlier one is running.
+   */
+  async function removeStalePages(group: string, topic: string, partition: number): Promise<number> {
+    const w = where(group, topic, partition);
+    const headers = await ch.query(
+      sql`SELECT slot, max(version) AS newest, argMax(pages, version) AS newest_pages
+          FROM ${db}.detector_checkpoints WHERE ${w} GROUP BY slot`,
+      slotHeaderRow,
+    );
+    const newest = new Map(headers.map((h) => [h.slot, { version: h.newest, pages: h.newest_pages }]));
+    const stored = await ch.query(
+      sql`SELECT slot, version, max(page) AS last FROM ${db}.detector_checkpoint_pages WHERE ${w} GROUP BY slot, version`,
+      slotPagesRow,
+    );
+    const staleSlots = new Map<number, { version: number; pages: number }>();
+    for (const { slot, version, last } of stored) {
+      const header = newest.get(slot);
+      if (header && version < header.version && last >= header.pages) staleSlots.set(slot, header);
+    }
+    if (staleSlots.size === 0) return 0;
+    const stale = joinSql(
+      [...staleSlots].map(([slot, h]) => sql`(slot = ${slot} AND version < ${h.version} AND page >= ${h.pages})`),
+      ' OR ',
+    );
+    const [running] = await ch.query(
+      sql`SELECT count() AS n FROM system.mutations
+          WHERE database = ${ch.database} AND table = 'detector_checkpoint_pages' AND is_done = 0`,
+      countRow,
+    );
+    if (running!.n > 0) return 0;
+    const [rows] = await ch.query(
+      sql`SELECT count() AS n FROM ${db}.detector_checkpoint_pages WHERE ${w} AND (${stale})`,
+      countRow,
+    );
+    await ch.command(sql`ALTER TABLE ${db}.detector_checkpoint_pages DELETE WHERE ${w} AND (${stale})`);
+    return rows!.n;
   }
 
   return {
@@ -168,7 +229,11 @@ export function createClickHouseCheckpointStore(ch: ClickHouse, options: Checkpo
           saved_at: savedAt,
         },
       ]);
-      return { version, bytes, pages: count };
+      const stale = await removeStalePages(group, topic, partition).then(
+        (rows) => ({ rows }),
+        (error: unknown) => ({ rows: 0, error: error instanceof Error ? error : new Error(String(error)) }),
+      );
+      return { version, bytes, pages: count, stale };
     },
     async list(group, topic, partition) {
       const rows = await ch.query(

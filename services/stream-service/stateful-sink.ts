@@ -186,12 +186,18 @@ export class StatefulSink implements EventSink {
       positions: Object.fromEntries([...slot.next].map(([k, v]) => [k, v.toString()])),
       pages: delta ?? slot.processor.snapshot(),
     });
-    const { version, bytes, pages } = saved;
+    const { version, bytes, pages, stale } = saved;
     slot.chain =
       delta && chain
         ? { version, deltas: chain.deltas + 1, deltaBytes: chain.deltaBytes + bytes, fullBytes: chain.fullBytes }
         : { version, deltas: 0, deltaBytes: 0, fullBytes: bytes };
-    this.log.debug({ topic, partition, version, kind: delta ? 'delta' : 'full', bytes, pages }, 'checkpoint saved');
+    const kind = delta ? 'delta' : 'full';
+    this.log.debug({ topic, partition, version, kind, bytes, pages, stalePages: stale?.rows }, 'checkpoint saved');
+    if (stale?.error)
+      this.log.warn(
+        { topic, partition, version, err: stale.error },
+        'pages of superseded checkpoints not removed (the checkpoint is saved; the next save tries again)',
+      );
   }
 
   /**

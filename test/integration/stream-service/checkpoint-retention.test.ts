@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { UsageEvent } from '../../../schemas/usage-v1.ts';
 import { type ClickHouse, createClickHouse } from '../../../services/common/clickhouse/client.ts';
 import { MIGRATIONS_DIR, migrate } from '../../../services/common/clickhouse/migrations.ts';
-import { ident, sql } from '../../../services/common/clickhouse/sql.ts';
+import { ident, type SqlQuery, sql } from '../../../services/common/clickhouse/sql.ts';
 import { silentLogger } from '../../../services/common/logger.ts';
 import { createDetectorPipeline } from '../../../services/detector/pipeline.ts';
 import {
@@ -304,6 +304,101 @@ test('a checkpoint with a page gone is refused: the restore falls back to the pr
     'read again from the older checkpoint',
   );
   assert.equal(stateOf(second.pipelines.at(-1)!), atFirst);
+});
+
+/** Page rows of consumer group `group` matching `where`, merged or not. */
+async function pageRowCount(group: string, where: SqlQuery) {
+  const db = ident(ch.database);
+  const q = sql`SELECT count() AS n FROM ${db}.detector_checkpoint_pages WHERE consumer_group = ${group} AND ${where}`;
+  return (await ch.query(q, countRow))[0]!.n;
+}
+
+/** Waits until no mutation of the page table runs (a store queues no deletion while one does). */
+const mutationsDone = () =>
+  pollUntil(
+    'no mutation of detector_checkpoint_pages running',
+    async () =>
+      (
+        await ch.query(
+          sql`SELECT count() AS n FROM system.mutations
+              WHERE database = ${ch.database} AND table = 'detector_checkpoint_pages' AND is_done = 0`,
+          countRow,
+        )
+      )[0]!.n,
+    (n) => n === 0,
+    { timeoutMs: 60_000, intervalMs: 200 },
+  );
+
+const gone = (group: string, where: SqlQuery) =>
+  pollUntil(
+    'the superseded pages deleted (a mutation)',
+    () => pageRowCount(group, where),
+    (n) => n === 0,
+    { timeoutMs: 60_000, intervalMs: 200 },
+  );
+
+test('pages of a superseded checkpoint go after the new checkpoint row; a crash between the two leaves it restorable', async () => {
+  const options = { retain: 1, fullEvery: 1 }; // two slots: versions 1 and 3 share slot 1, 2 and 4 slot 0
+  const pages = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => Buffer.from(`${prefix}${i}`));
+  const save = (store: CheckpointStore, kind: 'full' | 'delta', parent: number, n: number, prefix: string) =>
+    store.save('g-stale', 'events', 0, { kind, parent, nextOffset: '1', positions: {}, pages: pages(prefix, n) });
+  await mutationsDone();
+  const store = createClickHouseCheckpointStore(ch, options);
+  assert.deepEqual((await save(store, 'full', 0, 6, 'a')).stale, { rows: 0 });
+  assert.deepEqual((await save(store, 'delta', 1, 1, 'b')).stale, { rows: 0 });
+
+  // Version 3 replaces version 1 (6 pages) in slot 1 with 2 pages; the process dies after its row, before the
+  // deletion (here: the deletion fails). Version 1's pages 3-6 are referenced by no row, and merges keep them.
+  const failing: ClickHouse = { ...ch, command: async () => Promise.reject(new Error('connection lost')) };
+  const v3 = await save(createClickHouseCheckpointStore(failing, options), 'full', 0, 2, 'c');
+  assert.equal(v3.version, 3);
+  assert.match(String(v3.stale?.error?.message), /connection lost/, 'reported, not thrown: the checkpoint is saved');
+  assert.equal(await pageRowCount('g-stale', sql`version = 1 AND page >= 2`), 4);
+  const restarted = createClickHouseCheckpointStore(ch, options);
+  assert.deepEqual(await pagesOf(restarted, 'g-stale', 'events', 0, 3), pages('c', 2), 'version 3 restores');
+
+  // The next save, in the other slot, finds them and deletes them; every listed checkpoint still reads whole.
+  await restarted.list('g-stale', 'events', 0);
+  const v4 = await save(restarted, 'delta', 3, 1, 'd');
+  assert.deepEqual([v4.version, v4.stale], [4, { rows: 4 }]);
+  await gone('g-stale', sql`version = 1 AND page >= 2`);
+  assert.deepEqual(await pagesOf(restarted, 'g-stale', 'events', 0, 3), pages('c', 2));
+  assert.deepEqual(await pagesOf(restarted, 'g-stale', 'events', 0, 4), pages('d', 1));
+  await mutationsDone();
+  const v5 = await save(restarted, 'full', 0, 3, 'e');
+  assert.deepEqual(v5.stale, { rows: 0 }, 'nothing more to delete: version 3 had fewer pages than version 5');
+});
+
+test('a detector checkpoint that shrank takes the pages of the one it replaces with it; the state restores', async () => {
+  const group = 'g-shrink';
+  const store = createClickHouseCheckpointStore(ch, { retain: 1, fullEvery: 0 }); // one slot: each save replaces
+  const first = detectorSink(store, group, 4096, 0);
+  await first.sink.write(
+    sourced(
+      evenly(600, T0, 3 * HOUR, (i) => ({ api_key_id: `k-${i % 40}` })),
+      6,
+    ),
+  );
+  await first.sink.checkpoint([{ topic: 'events', partition: 6, offset: '600' }]);
+  const big = (await store.list(group, 'events', 6)).at(-1)!;
+  const bigPages = await pageRowCount(group, sql`version = ${big.version}`);
+  // One event three hours later: the other 39 keys are compacted to their baselines, so the state shrinks.
+  await first.sink.write(sourced([evenly(1, T0 + 6 * HOUR, HOUR, () => ({ api_key_id: 'k-0' }))[0]!], 6, 600));
+  await mutationsDone();
+  await first.sink.checkpoint([{ topic: 'events', partition: 6, offset: '601' }]);
+  const db = ident(ch.database);
+  const header = z.object({ version: z.coerce.number(), pages: z.coerce.number() });
+  const [small] = await ch.query(
+    sql`SELECT version, pages FROM ${db}.detector_checkpoints WHERE consumer_group = ${group}
+        ORDER BY version DESC LIMIT 1`,
+    header,
+  );
+  assert.ok(small!.pages < bigPages, `the state shrank: ${bigPages} pages, then ${small!.pages}`);
+  await gone(group, sql`version = ${big.version} AND page >= ${small!.pages}`);
+
+  const second = detectorSink(store, group, 4096, 0);
+  assert.deepEqual(await second.sink.onAssignment({ events: [6] }), [{ topic: 'events', partition: 6, offset: '601' }]);
+  assert.equal(stateOf(second.pipelines[0]!), stateOf(first.pipelines[0]!));
 });
 
 test('a checkpoint written in one row before pages (migration 0010) is still restored', async () => {
