@@ -19,10 +19,9 @@ import { buildRules } from './scorers/rules.ts';
 import type { Scorer } from './scorers/scorer.ts';
 import { type KeySnapshot, restoreKeyState, snapshotKeyState } from './state/key-snapshot.ts';
 import type { KeyState } from './state/key-state.ts';
-import { decodePipelineDelta, encodePipelineDelta } from './state/pipeline-delta.ts';
 import { DEFAULT_PAGE_BYTES, deltaPages, PageLoader, snapshotPages } from './state/pipeline-pages.ts';
-import { decodePipelineSnapshot, encodePipelineSnapshot } from './state/pipeline-snapshot.ts';
-import { applyDeltaCore, deltaCore, emptyCore, restoreCore, snapshotCore } from './state/pipeline-state.ts';
+import { decodePipelineSnapshot } from './state/pipeline-snapshot.ts';
+import { emptyCore, restoreCore } from './state/pipeline-state.ts';
 import { keyStateParams } from './state/sketch-params.ts';
 import type { CapEvictionListener } from './state/state-caps.ts';
 import type { CoordinationHook, DetectorPipeline, PipelineOutput, PipelineStats } from './types.ts';
@@ -33,7 +32,10 @@ export interface DetectorPipelineOptions {
   /** Extra scorers (e.g. the tfjs autoencoder and classifier), combined with the built-in ones. */
   scorers?: Scorer[];
   coordination?: CoordinationHook;
-  /** A `snapshot()` of an earlier pipeline to continue from (checkpoint restore); stage 2's part goes to it. */
+  /**
+   * A full checkpoint in one document (version 1, as stored before checkpoints were paged) to continue from; stage
+   * 2's part goes to it. Checkpoints in pages load with `loadPage`.
+   */
   state?: Uint8Array | null;
   /**
    * Alert thresholds per severity, calibrated to the false-positive budget (`resolveAlertThresholds`); default: the
@@ -55,29 +57,24 @@ const BASELINE_WARMUP_MS = 3_600_000;
 const SWEEP_EVERY_MS = 5 * 60_000;
 
 export interface DetectorPipelineWithState extends DetectorPipeline {
-  /** The whole state (all keys, cohorts, counters, and stage 2 when it can snapshot) as JSON bytes. */
-  snapshot(): Buffer;
   /**
-   * What changed since the previous `snapshot()` or `snapshotDelta()` (keys, organisations and cohorts written or
-   * removed; counters and clock), as JSON bytes; null when there was no snapshot yet (nothing for a delta to go on).
-   * Changes are tracked only from the first snapshot or restore on, so replay never pays for them.
-   */
-  snapshotDelta(): Buffer | null;
-  /** Replays a `snapshotDelta()` taken over exactly the state this pipeline holds (validated before it changes any). */
-  applyDelta(delta: Uint8Array): void;
-  /**
-   * The whole state as checkpoint pages of about `pageBytes` of JSON each (`state/pipeline-pages.ts`), generated one
-   * at a time as they are consumed: no string ever holds the whole state. Like `snapshot()`, the next delta is
-   * relative to it. Nothing may be processed until the last page is taken (a page after that throws).
+   * The whole state (all keys, cohorts, counters, and stage 2 when it can snapshot) as checkpoint pages of about
+   * `pageBytes` of JSON each (`state/pipeline-pages.ts`), generated one at a time as they are consumed: no string
+   * ever holds the whole state. The next delta is relative to it. Nothing may be processed until the last page is
+   * taken (a page after that throws).
    */
   snapshotPages(pageBytes?: number): Iterable<Buffer>;
-  /** What changed since the previous checkpoint (full or delta, paged or not), in pages; null like `snapshotDelta`. */
+  /**
+   * What changed since the previous checkpoint, full or delta (keys, organisations and cohorts written or removed;
+   * counters and clock), in pages; null when there was no checkpoint yet (nothing for a delta to go on). Changes are
+   * tracked only from the first checkpoint or restore on, so replay never pays for them.
+   */
   deltaPages(pageBytes?: number): Iterable<Buffer> | null;
   /**
    * Loads the next page of a saved checkpoint: the pages of a full checkpoint into a new pipeline (built without
-   * `state`), then the pages of each delta over it, in order; a version 1 `snapshot()` or `snapshotDelta()` is a
-   * checkpoint of one page. True when the page completed its checkpoint; DG_ERR_BAD_INPUT when it is refused (a
-   * page refused midway leaves a partly loaded state: build the pipeline again).
+   * `state`), then the pages of each delta over it, in order; a version 1 checkpoint (one document, full or delta, as
+   * stored before pages) is a checkpoint of one page. True when the page completed its checkpoint; DG_ERR_BAD_INPUT
+   * when it is refused (a page refused midway leaves a partly loaded state: build the pipeline again).
    */
   loadPage(page: Uint8Array): boolean;
   /** One key's serialised state (null when the key holds no full state), for checkpoints. */
@@ -237,16 +234,6 @@ export function createDetectorPipeline(options: DetectorPipelineOptions = {}): D
     process,
     finish,
     stats,
-    snapshot: () => encodePipelineSnapshot(snapshotCore(core, coordination?.snapshot?.())),
-    snapshotDelta: () => {
-      const delta = deltaCore(core, coordination?.snapshot?.());
-      return delta ? encodePipelineDelta(delta) : null;
-    },
-    applyDelta: (bytes) => {
-      const delta = decodePipelineDelta(bytes);
-      applyDeltaCore(core, delta, params);
-      if (delta.coordination !== undefined) coordination?.restore?.(delta.coordination);
-    },
     snapshotPages: (pageBytes = DEFAULT_PAGE_BYTES) => snapshotPages(core, coordination?.snapshot?.(), pageBytes),
     deltaPages: (pageBytes = DEFAULT_PAGE_BYTES) => deltaPages(core, coordination?.snapshot?.(), pageBytes),
     loadPage: (page) => loader.load(page),

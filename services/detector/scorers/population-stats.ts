@@ -122,15 +122,6 @@ export class PopulationRegistry {
     return this.cohorts.evictions;
   }
 
-  snapshot(): Record<string, DecayedHistogramSnapshot[]> {
-    return Object.fromEntries([...this.cohorts].map(([name, stats]) => [name, stats.snapshot()]));
-  }
-
-  /** The cohorts `changes` names as written since the last checkpoint, in their current (LRU) order. */
-  changedEntries(changes: MapChanges): Array<[string, DecayedHistogramSnapshot[]]> {
-    return [...this.entries(changes.touched)];
-  }
-
   /** `[cohort, histograms]` of the named cohorts (every one, in LRU order, without `ids`), one at a time. */
   *entries(ids?: Iterable<string>): Generator<[string, DecayedHistogramSnapshot[]]> {
     for (const name of ids ?? this.cohorts.keys()) yield [name, (this.cohorts.peek(name) as CohortStats).snapshot()];

@@ -59,15 +59,6 @@ export class OrgRegistry {
     return this.orgs.evictions;
   }
 
-  snapshot(): Record<string, string> {
-    return Object.fromEntries([...this.orgs].map(([org, entry]) => [org, entry.sketch.snapshot()]));
-  }
-
-  /** The organisations `changes` names as written since the last checkpoint, in their current (LRU) order. */
-  changedEntries(changes: MapChanges): Array<[string, string]> {
-    return [...this.entries(changes.touched)];
-  }
-
   /** `[org, sketch]` of the named organisations (every one, in LRU order, without `ids`), one at a time. */
   *entries(ids?: Iterable<string>): Generator<[string, string]> {
     for (const org of ids ?? this.orgs.keys()) yield [org, (this.orgs.peek(org) as OrgEntry).sketch.snapshot()];

@@ -9,7 +9,8 @@ const mapDelta = <T extends z.ZodType>(entry: T) => z.object({ removed: z.array(
 
 /**
  * Version 1 of a delta checkpoint: what changed in a pipeline's state since the previous checkpoint (full or delta).
- * Keys, organisations and cohorts written or removed since then; clock and counters whole (they are small).
+ * Keys, organisations and cohorts written or removed since then; clock and counters whole (they are small). No longer
+ * written (deltas are pages, `pipeline-pages.ts`); read so that chains stored in it still restore.
  */
 export const pipelineDeltaSchema = z.object({
   v: z.literal(1),
@@ -25,11 +26,6 @@ export const pipelineDeltaSchema = z.object({
 });
 
 export type PipelineDelta = z.infer<typeof pipelineDeltaSchema>;
-
-/** JSON bytes, like a full snapshot; the checkpoint store compresses them. */
-export function encodePipelineDelta(delta: PipelineDelta): Buffer {
-  return Buffer.from(JSON.stringify(delta));
-}
 
 /** Decodes and validates; throws DG_ERR_BAD_INPUT on anything else, before any state is touched. */
 export function decodePipelineDelta(bytes: Uint8Array): PipelineDelta {

@@ -28,7 +28,11 @@ export const compactedKeySchema = z.object({
   baseline: z.object({ samples: z.number(), since: z.number(), data: z.string() }),
 });
 
-/** Version 1 of a whole pipeline's state: every key (active or compacted), orgs, cohorts, counters, stage 2. */
+/**
+ * Version 1 of a whole pipeline's state: every key (active or compacted), orgs, cohorts, counters, stage 2, in one
+ * JSON document. No longer written (checkpoints are pages, `pipeline-pages.ts`); read so that checkpoints stored in
+ * it still restore.
+ */
 export const pipelineSnapshotSchema = z.object({
   v: z.literal(1),
   watermark: z.number().nullable(),
@@ -42,11 +46,6 @@ export const pipelineSnapshotSchema = z.object({
 });
 
 export type PipelineSnapshot = z.infer<typeof pipelineSnapshotSchema>;
-
-/** JSON bytes; the checkpoint store compresses them once, off the event loop. */
-export function encodePipelineSnapshot(snapshot: PipelineSnapshot): Buffer {
-  return Buffer.from(JSON.stringify(snapshot));
-}
 
 /** Snapshots taken before checkpoints were compressed by the store alone are gzipped JSON (they start 1f 8b). */
 const isGzip = (bytes: Uint8Array) => bytes[0] === 0x1f && bytes[1] === 0x8b;

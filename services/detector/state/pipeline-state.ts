@@ -2,7 +2,7 @@ import { PopulationRegistry } from '../scorers/population-stats.ts';
 import { encodeArray } from '../sketches/codec.ts';
 import { Baseline } from './baseline.ts';
 import type { CompactKeys } from './compact-keys.ts';
-import { restoreKeyState, snapshotKeyState } from './key-snapshot.ts';
+import { restoreKeyState } from './key-snapshot.ts';
 import { KeyStore } from './key-store.ts';
 import { StateChanges } from './map-changes.ts';
 import { OrgRegistry } from './org-registry.ts';
@@ -69,53 +69,7 @@ export function compactedEntry(compacted: CompactKeys, apiKeyId: string): Pipeli
   };
 }
 
-/** The whole state; changes are counted afresh from here (the next delta is relative to this snapshot). */
-export function snapshotCore(core: PipelineCore, coordination?: unknown): PipelineSnapshot {
-  const { keys } = core;
-  core.changes.restart();
-  return {
-    v: 1,
-    watermark: core.clock.watermark,
-    nextSweep: core.clock.nextSweep,
-    counters: countersOf(core),
-    keys: [...keys.active.values()].map(snapshotKeyState),
-    compacted: [...keys.compacted.ids()].map((id) => compactedEntry(keys.compacted, id)),
-    orgs: core.orgs.snapshot(),
-    population: core.population.snapshot(),
-    ...(coordination === undefined ? {} : { coordination }),
-  };
-}
-
-/**
- * What changed since the previous checkpoint (full or delta), in replay order; changes are counted afresh from here.
- * Null before the first full snapshot: a delta needs one under it.
- */
-export function deltaCore(core: PipelineCore, coordination?: unknown): PipelineDelta | null {
-  const { keys, changes } = core;
-  if (!changes.tracking.on) return null;
-  const delta: PipelineDelta = {
-    v: 1,
-    delta: true,
-    watermark: core.clock.watermark,
-    nextSweep: core.clock.nextSweep,
-    counters: countersOf(core),
-    active: {
-      removed: [...changes.active.removed],
-      written: [...changes.active.touched].map((id) => snapshotKeyState(keys.active.get(id)!)),
-    },
-    compacted: {
-      removed: [...changes.compacted.removed],
-      written: [...changes.compacted.touched].map((id) => compactedEntry(keys.compacted, id)),
-    },
-    orgs: { removed: [...changes.orgs.removed], written: core.orgs.changedEntries(changes.orgs) },
-    cohorts: { removed: [...changes.cohorts.removed], written: core.population.changedEntries(changes.cohorts) },
-    ...(coordination === undefined ? {} : { coordination }),
-  };
-  changes.restart();
-  return delta;
-}
-
-/** Replays one delta onto the state it was taken over; afterwards the state equals the one that took it. */
+/** Replays one version 1 delta (a stored single-document checkpoint) onto the state it was taken over. */
 export function applyDeltaCore(core: PipelineCore, d: PipelineDelta, params: KeyStateParams): void {
   applyEntries(core, { part: 'active', ...d.active }, params);
   applyEntries(core, { part: 'compacted', ...d.compacted }, params);
