@@ -23,6 +23,12 @@ const ruleEnv = {
   DG_RULE_OUT_IN_RATIO: num(4).describe('Rule: output/input token ratio at which outputs count as harvested'),
   DG_RULE_LONG_OUTPUT_SHARE: num(0.6, 0, 1).describe('Rule: long-output share at which outputs count as harvested'),
   DG_RULE_REASONING_SHARE: num(0.3, 0, 1).describe('Rule: share of prompts eliciting reasoning for CoT harvesting'),
+  DG_RULE_HARVEST_INSTRUCTION_SHARE: num(0.15, 0, 1).describe(
+    'Rule: share of prompts the elicitation classifier reads as harvesting instructions, at volume',
+  ),
+  DG_RULE_HARVEST_INSTRUCTIONS_RECENT: num(10).describe(
+    'Rule: harvesting instructions read recently (decayed count) from which a key is harvesting at any rate',
+  ),
   DG_RULE_COT_REQ_PER_HOUR: num(60).describe('Rule: requests per hour from which CoT elicitation is harvesting'),
   DG_RULE_TEMPLATE_SHARE: num(0.25, 0, 1).describe('Rule: near-duplicate (template) share of a capability sweep'),
   DG_RULE_SWEEP_MAX_INTERARRIVAL_CV: num(0.6).describe('Rule: inter-arrival CV below which a sweep is scripted'),
@@ -117,6 +123,8 @@ export const detectorEnv = z
       outInRatio: e.DG_RULE_OUT_IN_RATIO,
       longOutputShare: e.DG_RULE_LONG_OUTPUT_SHARE,
       reasoningShare: e.DG_RULE_REASONING_SHARE,
+      harvestInstructionShare: e.DG_RULE_HARVEST_INSTRUCTION_SHARE,
+      harvestInstructionsRecent: e.DG_RULE_HARVEST_INSTRUCTIONS_RECENT,
       cotReqPerHour: e.DG_RULE_COT_REQ_PER_HOUR,
       templateShare: e.DG_RULE_TEMPLATE_SHARE,
       sweepMaxInterarrivalCv: e.DG_RULE_SWEEP_MAX_INTERARRIVAL_CV,

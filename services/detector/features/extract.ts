@@ -41,7 +41,7 @@ function diversity(s: KeyState, out: Float64Array): void {
   out[F.language_mix] = languageMix(s.sums);
 }
 
-function harvesting(s: KeyState, out: Float64Array): void {
+function harvesting(s: KeyState, ts: number, out: Float64Array): void {
   const sums = s.sums;
   out[F.out_in_ratio] = divide(s.minutes.sum(MINUTE.OUT, 60), Math.max(1, s.minutes.sum(MINUTE.IN, 60)));
   out[F.long_output_share] = sums.ratio(SUM.LONG_OUT, SUM.W);
@@ -49,6 +49,7 @@ function harvesting(s: KeyState, out: Float64Array): void {
   out[F.reasoning_phrase_share] = sums.ratio(SUM.REASONING, SUM.TEXT_W);
   out[F.rationale_request_share] = sums.ratio(SUM.RATIONALE, SUM.TEXT_W);
   out[F.harvest_instruction_share] = sums.ratio(HARVEST_SUM, SUM.TEXT_W);
+  out[F.harvest_instructions_recent] = sums.valueAt(HARVEST_SUM, ts);
   out[F.logprobs_share] = sums.ratio(SUM.LOGPROBS, SUM.W);
   out[F.multi_sample_share] = sums.ratio(SUM.MULTI, SUM.W);
   const meanTemp = sums.ratio(SUM.TEMP_SUM, SUM.TEMP_W);
@@ -75,7 +76,7 @@ export function extractFeatures(s: KeyState, orgKeyCount: number, ts: number, ou
   volume(s, out);
   temporal(s, out);
   diversity(s, out);
-  harvesting(s, out);
+  harvesting(s, ts, out);
   identity(s, orgKeyCount, ts, out);
   return out;
 }

@@ -51,8 +51,10 @@ export const FEATURE_NAMES = [
   ...IDENTITY_FEATURES,
   // prompt diversity (appended)
   'language_mix',
-  // output harvesting (appended): share of prompts the elicitation classifier reads as harvesting instructions
+  // output harvesting (appended): share of prompts the elicitation classifier reads as harvesting instructions, and
+  // how many it read recently (decayed count, half-life DG_DETECTOR_SHARE_HALF_LIFE_MS)
   'harvest_instruction_share',
+  'harvest_instructions_recent',
 ] as const;
 
 export type FeatureName = (typeof FEATURE_NAMES)[number];

@@ -14,7 +14,10 @@ const CONTEXT_SET = new Set<string>(CONTEXT_FEATURES);
  * models do not see yet: the next `train` takes them in by removing them from this list (the shipped-models test then
  * asks for a retrain).
  */
-const NOT_YET_MODEL_INPUTS: ReadonlySet<string> = new Set<FeatureName>(['harvest_instruction_share']);
+const NOT_YET_MODEL_INPUTS: ReadonlySet<string> = new Set<FeatureName>([
+  'harvest_instruction_share',
+  'harvest_instructions_recent',
+]);
 
 /**
  * The inputs of the tfjs models, in this order: the behaviour features only (what a key does: volume, timing, what it

@@ -76,6 +76,7 @@ const SPECS: Record<FeatureName, FeatureSpec> = {
   unsupported_region_share: share('none'),
   language_mix: share('high'),
   harvest_instruction_share: share('none'),
+  harvest_instructions_recent: log('none', 12),
 };
 
 /** Specs in FEATURE_NAMES order. */

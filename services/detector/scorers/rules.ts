@@ -114,6 +114,15 @@ export function buildRules(t: RuleThresholds): Rule[] {
     pace(t.cotReqPerHour, 20),
     [atLeast('out_in_ratio', OUTPUT_HEAVY, t.outInRatio * 4), atLeast('reasoning_phrase_share', t.reasoningShare, 1)],
   ];
+  /** Outputs harvested: at least twice the input, and long, rationale-bearing or many times the input. */
+  const harvestShaped: Check[] = [
+    atLeast('out_in_ratio', OUTPUT_HEAVY, t.outInRatio * 4),
+    [
+      atLeast('long_output_share', t.longOutputShare / 2, 1),
+      atLeast('rationale_request_share', t.reasoningShare, 1),
+      harvested,
+    ],
+  ];
   return [
     {
       name: 'unsupported_region',
@@ -140,18 +149,39 @@ export function buildRules(t: RuleThresholds): Rule[] {
       ],
     },
     {
+      /**
+       * The elicitation classifier (services/ml/elicitation/) reads the prompts as instructions to return the reasoning
+       * trace in a harvestable form, and the outputs are harvested: no legitimate segment of the tuning data meets this
+       * (tutoring apps' prompts are flagged at 0.18–0.33 but their outputs stay about as long as their inputs). Needs no
+       * diversity, so paraphrased and repeated dataset questions count too.
+       */
+      name: 'instructed_harvest_at_volume',
+      category: 'cot_harvesting',
+      floor: CORROBORATED_FLOOR,
+      all: [
+        atLeast('harvest_instruction_share', t.harvestInstructionShare, Math.min(1, t.harvestInstructionShare * 4)),
+        pace(t.cotReqPerHour, 20),
+        ...harvestShaped,
+      ],
+    },
+    {
+      /**
+       * The same evidence before the hourly volume is there: a new key that has already sent a dozen harvesting
+       * instructions with harvested outputs (a campaign's first quarter hour) is not waiting for an hour's count.
+       */
+      name: 'harvest_instructions_accumulating',
+      category: 'cot_harvesting',
+      floor: CORROBORATED_FLOOR,
+      all: [
+        atLeast('harvest_instruction_share', 2 * t.harvestInstructionShare, 1),
+        atLeast('harvest_instructions_recent', t.harvestInstructionsRecent, t.harvestInstructionsRecent * 4),
+        ...harvestShaped,
+      ],
+    },
+    {
       name: 'reasoning_elicitation_at_volume',
       category: 'cot_harvesting',
-      all: [
-        atLeast('reasoning_phrase_share', t.reasoningShare, 1),
-        pace(t.cotReqPerHour, 20),
-        atLeast('out_in_ratio', OUTPUT_HEAVY, t.outInRatio * 4),
-        [
-          atLeast('long_output_share', t.longOutputShare / 2, 1),
-          atLeast('rationale_request_share', t.reasoningShare, 1),
-          harvested,
-        ],
-      ],
+      all: [atLeast('reasoning_phrase_share', t.reasoningShare, 1), pace(t.cotReqPerHour, 20), ...harvestShaped],
     },
     {
       name: 'steady_low_volume_extraction',

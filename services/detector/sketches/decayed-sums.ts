@@ -49,6 +49,12 @@ export class DecayedSums {
     return this.sums[this.at + field]!;
   }
 
+  /** The decayed sum of `field` as of event time `ts` (≥ the last update): events count 1 when new, ½ a half-life later. */
+  valueAt(field: number, ts: number): number {
+    if (this.landmark < 0) return 0;
+    return this.sums[this.at + field]! * 2 ** ((this.landmark - ts) / this.halfLifeMs);
+  }
+
   /** sums[numerator] / sums[denominator], or `fallback` when the denominator is empty. */
   ratio(numerator: number, denominator: number, fallback = 0): number {
     const d = this.sums[this.at + denominator]!;
