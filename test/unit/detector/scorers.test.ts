@@ -99,6 +99,29 @@ describe('rule scorer', () => {
     assert.equal(rules.score(input(cot)).category, 'cot_harvesting');
   });
 
+  it('fires on harvesting instructions the classifier reads, with harvested outputs, at volume or accumulating', () => {
+    // Paraphrased dataset questions: no diversity needed, and no phrase-list match.
+    const instructed = {
+      harvest_instruction_share: 0.4,
+      distinct_prompt_ratio: 0.4,
+      out_in_ratio: 3,
+      long_output_share: 0.5,
+    };
+    const atVolume = rules.score(input(vector({ ...instructed, req_per_hour: 200 })));
+    assert.equal(atVolume.category, 'cot_harvesting');
+    assert.ok(atVolume.score >= 0.8, `corroborated: ${atVolume.score}`);
+    assert.ok(atVolume.reasons.some((r) => r.feature === 'harvest_instruction_share'));
+    // A campaign's first quarter hour: 15 requests so far, a dozen of them harvesting instructions.
+    const early = { ...instructed, harvest_instruction_share: 0.8, req_per_hour: 15, req_per_min: 1 };
+    assert.equal(rules.score(input(vector({ ...early, harvest_instructions_recent: 12 }))).category, 'cot_harvesting');
+    assert.equal(rules.score(input(vector({ ...early, harvest_instructions_recent: 4 }))).score, 0, 'too few yet');
+    // Tutoring: instructions read as harvesting in part, outputs about as long as the inputs.
+    const tutoring = { ...instructed, req_per_hour: 300, harvest_instructions_recent: 80, out_in_ratio: 1.3 };
+    assert.equal(rules.score(input(vector(tutoring))).score, 0);
+    const fewFlagged = { ...early, harvest_instruction_share: 0.2, harvest_instructions_recent: 12 };
+    assert.equal(rules.score(input(vector(fewFlagged))).score, 0, 'accumulating needs twice the share');
+  });
+
   it('fires region_evasion on extraction leaking from unsupported regions, not on travellers or proxies alone', () => {
     const extracting = { req_per_hour: 400, out_in_ratio: 8, long_output_share: 0.8 };
     const proxied = { country_mismatch_share: 1, unsupported_region_share: 0.01 };
