@@ -1,3 +1,12 @@
+/*
+ * Kept hand-written rather than prom-client's Histogram (issue 13 asks for the library where it does the job): measured
+ * 2026-12-03 with prom-client 15.1.3's Histogram and its `labels()` children in its place, on this 2-core machine
+ * while an evaluation ran (load average 2-5, so wall-clock figures are noisy). Gateway bench (`--only
+ * gateway-decisions`, two runs of each build, interleaved): decisions/s ÷ bare fastify 0.590 and 0.618 with this file,
+ * 0.532 and 0.524 with prom-client; decisions/s 6,330 and 7,060 against 6,240 and 6,260; p99 9 and 9 ms against 9 and
+ * 8 ms. Server CPU per decision request (10 interleaved batches of 15,000, the server's utime + stime): 83.0 µs
+ * against 87.7 µs, median paired ratio 1.044 (0.96-1.23). The library costs req/s and CPU on the gateway's path.
+ */
 /** Label name → value of one series. */
 export type Labels = Record<string, string>;
 
