@@ -9,6 +9,12 @@ const attackMetricsSchema = z.object({
   recall: rate.nullable(),
   /** Share of the archetype's keys flagged within 15 minutes (event time) of their campaign start. */
   recall_15m: rate.nullable(),
+  /**
+   * Keys that sent at least EARLY_EVIDENCE_MIN_EVENTS requests within 15 minutes of their campaign start, and how many
+   * of those were flagged by then (absent in reports written before they were counted).
+   */
+  keys_busy_15m: z.int().optional(),
+  detected_15m_of_busy: z.int().optional(),
   /** This archetype's detected keys against every flagged benign key. */
   precision: rate.nullable(),
   /** Average precision ranking this archetype's keys against all benign keys by the system's key score. */

@@ -4,6 +4,7 @@ import type { DetectorPipeline, KeyFeatureSnapshot, PipelineOutput } from '../de
 import type { Dataset } from '../simulator/dataset.ts';
 import type { RateLimitBaseline } from './baselines/rate-limit.ts';
 import type { SnapshotSystem } from './baselines/snapshot-baselines.ts';
+import { DETECT_WITHIN_MIN } from './metrics/evaluate.ts';
 import type { SystemRecorder } from './system-recorder.ts';
 
 const YIELD_EVERY_EVENTS = 10_000;
@@ -31,6 +32,8 @@ export interface DatasetRun {
   /** Valid events replayed. */
   events: number;
   activeKeys: Set<string>;
+  /** Events of each attack key within DETECT_WITHIN_MIN of its campaign start: how much there was to detect by then. */
+  earlyEvents: Map<string, number>;
   /** Events `parseEventValue` refused: skipped as replay skips bad lines, counted with their reasons. */
   rejected: number;
   rejectReasons: Map<string, number>;
@@ -70,6 +73,9 @@ function record(out: PipelineOutput, index: number, systems: DatasetRunSystems, 
  */
 export async function runDataset(ds: Dataset, systems: DatasetRunSystems, hooks: DatasetRunHooks = {}) {
   const activeKeys = new Set<string>();
+  const campaignStarts = new Map<string, number>();
+  for (const k of ds.truth.keys) if (k.campaign_start) campaignStarts.set(k.api_key_id, Date.parse(k.campaign_start));
+  const earlyEvents = new Map<string, number>();
   const rejectReasons = new Map<string, number>();
   let events = 0;
   let rejected = 0;
@@ -81,6 +87,9 @@ export async function runDataset(ds: Dataset, systems: DatasetRunSystems, hooks:
       continue;
     }
     activeKeys.add(parsed.event.api_key_id);
+    const start = campaignStarts.get(parsed.event.api_key_id);
+    if (start !== undefined && parsed.event.ts >= start && parsed.event.ts <= start + DETECT_WITHIN_MIN * 60_000)
+      earlyEvents.set(parsed.event.api_key_id, (earlyEvents.get(parsed.event.api_key_id) ?? 0) + 1);
     systems.rateLimit?.observe(parsed.event);
     systems.detectors.forEach((d, i) => {
       record(d.pipeline.process(parsed.event), i, systems, hooks);
@@ -93,5 +102,5 @@ export async function runDataset(ds: Dataset, systems: DatasetRunSystems, hooks:
   systems.detectors.forEach((d, i) => {
     record(d.pipeline.finish(), i, systems, hooks);
   });
-  return { events, activeKeys, rejected, rejectReasons } satisfies DatasetRun;
+  return { events, activeKeys, earlyEvents, rejected, rejectReasons } satisfies DatasetRun;
 }

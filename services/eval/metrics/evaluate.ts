@@ -9,11 +9,18 @@ const DAY_MS = 86_400_000;
 export const DETECT_WITHIN_MIN = 15;
 /** Hydra members count as found by stage 2 when inside a cluster alert within this many minutes. */
 export const HYDRA_WITHIN_MIN = 120;
+/**
+ * A key that sent fewer requests than this in its campaign's first DETECT_WITHIN_MIN minutes gave a detector little
+ * to go on by then (campaigns that ramp up, aged keys that start slowly): the report counts them apart.
+ */
+export const EARLY_EVIDENCE_MIN_EVENTS = 10;
 
 /** The evaluated population: keys that sent at least one event, and the simulated span. */
 export interface EvalScope {
   truth: GroundTruth;
   activeKeys: ReadonlySet<string>;
+  /** Events of each attack key within DETECT_WITHIN_MIN of its campaign start (absent: none). */
+  earlyEvents: ReadonlyMap<string, number>;
 }
 
 /** Minutes from a key's campaign start to its first flag; null when never flagged. */
@@ -39,7 +46,23 @@ function byVariant(rec: SystemRecorder, keys: readonly KeyTruth[]): AttackMetric
   return out;
 }
 
-function attackMetrics(rec: SystemRecorder, keys: KeyTruth[], benign: KeyTruth[], fpKeys: number): AttackMetrics {
+/** Keys with at least EARLY_EVIDENCE_MIN_EVENTS requests in their first DETECT_WITHIN_MIN minutes, and how many of them were flagged by then. */
+function earlyEvidence(rec: SystemRecorder, keys: readonly KeyTruth[], scope: EvalScope) {
+  const busy = keys.filter((k) => (scope.earlyEvents.get(k.api_key_id) ?? 0) >= EARLY_EVIDENCE_MIN_EVENTS);
+  const flagged = busy.filter((k) => {
+    const ttd = timeToDetect(rec, k);
+    return ttd !== null && ttd <= DETECT_WITHIN_MIN;
+  });
+  return { keys_busy_15m: busy.length, detected_15m_of_busy: flagged.length };
+}
+
+function attackMetrics(
+  rec: SystemRecorder,
+  keys: KeyTruth[],
+  benign: KeyTruth[],
+  fpKeys: number,
+  scope: EvalScope,
+): AttackMetrics {
   const ttds = keys.map((k) => timeToDetect(rec, k)).filter((t): t is number => t !== null);
   const within = ttds.filter((t) => t <= DETECT_WITHIN_MIN).length;
   const { precision, recall } = precisionRecall(ttds.length, fpKeys, keys.length - ttds.length);
@@ -49,6 +72,7 @@ function attackMetrics(rec: SystemRecorder, keys: KeyTruth[], benign: KeyTruth[]
     detected_15m: within,
     recall,
     recall_15m: keys.length === 0 ? null : within / keys.length,
+    ...earlyEvidence(rec, keys, scope),
     precision,
     pr_auc: averagePrecision(scoredOf(rec, [...keys, ...benign])),
     ttd_p50_min: quantile(ttds, 0.5),
@@ -129,7 +153,7 @@ export function evaluateSystem(rec: SystemRecorder, scope: EvalScope): SystemMet
   const benign = keys.filter((k) => k.label === 'benign');
   const start = Date.parse(scope.truth.start);
   const fpKeys = benign.filter((k) => rec.flags.has(k.api_key_id)).length;
-  const all = attackMetrics(rec, attacks, benign, fpKeys);
+  const all = attackMetrics(rec, attacks, benign, fpKeys, scope);
   const byArchetype = (list: KeyTruth[]) => groupBy(list, (k) => k.archetype);
   const fp = benignMetrics(rec, benign, start);
   const hydra = hydraMetrics(rec, scope);
@@ -155,7 +179,7 @@ export function evaluateSystem(rec: SystemRecorder, scope: EvalScope): SystemMet
       alerts_per_day: days > 0 ? rec.alerts / days : 0,
     },
     attacks: Object.fromEntries(
-      [...byArchetype(attacks)].map(([a, list]) => [a, attackMetrics(rec, list, benign, fpKeys)]),
+      [...byArchetype(attacks)].map(([a, list]) => [a, attackMetrics(rec, list, benign, fpKeys, scope)]),
     ),
     benign: Object.fromEntries([...byArchetype(benign)].map(([a, list]) => [a, benignMetrics(rec, list, start)])),
     hydra,

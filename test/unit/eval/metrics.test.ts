@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { evaluateSystem } from '../../../services/eval/metrics/evaluate.ts';
 import { averagePrecision, prCurve, quantile } from '../../../services/eval/metrics/precision-recall.ts';
+import { runDataset } from '../../../services/eval/run-dataset.ts';
 import { SystemRecorder } from '../../../services/eval/system-recorder.ts';
+import type { Dataset } from '../../../services/simulator/dataset.ts';
 import type { Archetype, GroundTruth, KeyTruth } from '../../../services/simulator/index.ts';
 
 const T0 = Date.parse('2026-03-05T00:00:00Z');
@@ -100,7 +102,12 @@ describe('evaluateSystem', () => {
   rec.flag('b1', T0 + 200 * MIN, 0.7);
   rec.score('b2', T0 + 10 * MIN, 0.3);
   rec.clusterFlag(['h1'], T0 + 150 * MIN, 0.95);
-  const m = evaluateSystem(rec, { truth, activeKeys: active });
+  // x1 sent 12 requests in its campaign's first 15 minutes, x2 three: only x1 gave a detector enough to go on by then
+  const earlyEvents = new Map([
+    ['x1', 12],
+    ['x2', 3],
+  ]);
+  const m = evaluateSystem(rec, { truth, activeKeys: active, earlyEvents });
 
   it('counts recall, 15-minute recall, precision and time to detect per archetype', () => {
     const bulk = m.attacks.bulk_distillation!;
@@ -109,6 +116,7 @@ describe('evaluateSystem', () => {
       [2, 1, 1, 0.5, 0.5, 0.5],
     );
     assert.equal(bulk.ttd_p50_min, 10);
+    assert.deepEqual([bulk.keys_busy_15m, bulk.detected_15m_of_busy], [1, 1]);
     assert.deepEqual(bulk.by_variant, { '0': { keys: 2, detected: 1, detected_15m: 1 } });
     assert.equal(m.attacks.hydra_network!.ttd_p50_min, 30);
     assert.equal(m.attacks.hydra_network!.recall_15m, 0);
@@ -147,5 +155,43 @@ describe('evaluateSystem', () => {
     assert.equal(m.overall.precision, 2 / 3);
     assert.equal(m.overall.flagged_keys, 3);
     assert.deepEqual(m.ttd_minutes, [10, 30]);
+  });
+});
+
+describe('runDataset', () => {
+  it("counts each attack key's requests in its campaign's first 15 minutes, not before or after", async () => {
+    // x1: 2 requests before its campaign (+60 min), 12 within its first 15 minutes, 5 after; b1 (benign): 20
+    const minutes = [
+      ...[30, 50].map((m) => ['x1', m] as const),
+      ...Array.from({ length: 12 }, (_, i) => ['x1', 60 + i] as const),
+      ...[76, 80, 90, 100, 120].map((m) => ['x1', m] as const),
+      ...Array.from({ length: 20 }, (_, i) => ['b1', 60 + i] as const),
+    ].sort((a, b) => a[1] - b[1]);
+    const timedEvents = minutes.map(([id, m], i) => ({
+      ts: T0 + m * MIN,
+      event: {
+        event_id: `e${i}`,
+        ts: iso(T0 + m * MIN),
+        api_key_id: id,
+        org_id: `org-${id}`,
+        model: 'atlas-3',
+        endpoint: '/v1/messages',
+        input_tokens: 10,
+        output_tokens: 10,
+      },
+    }));
+    const ds: Dataset = {
+      name: 't',
+      family: 'classic',
+      variant: '0',
+      seed: 1,
+      hours: 24,
+      promptMode: 'text',
+      truth,
+      timedEvents,
+    };
+    const run = await runDataset(ds, { detectors: [] });
+    assert.deepEqual([...run.earlyEvents], [['x1', 12]]);
+    assert.equal(run.events, minutes.length);
   });
 });
