@@ -4,6 +4,12 @@ import type { KeyProfile } from './key-profile.ts';
 const HOUR_MS = 3_600_000;
 /** How much each sign of extraction weighs in the cluster's extraction shape (sums to 1). */
 const WEIGHTS = { start: 0.4, harvest: 0.35, aggregate: 0.15, ordinary: 0.1 } as const;
+/**
+ * Added on top (the shape is capped at 1): the share of the members' prompts stage 1's elicitation classifier read as
+ * instructions to return the reasoning trace. A network of aged keys does not start together, and its outputs may be
+ * only moderately long, but what it asks for is what it harvests; clusters with no such prompts score as before.
+ */
+const INSTRUCTIONS_WEIGHT = 0.2;
 /** Members that first appear within this much event time of each other started together. */
 const START_WINDOW_MS = 90 * 60_000;
 /** Keys seen this soon after stage 2 started may be old customers whose history it missed. */
@@ -105,6 +111,8 @@ export function extractionTerms(members: readonly KeyProfile[], pop: PopulationV
   const aggregateRate = (events * HOUR_MS) / Math.max(HOUR_MS, span);
   const times = aggregateRate / Math.max(1, pop.p90RatePerHour);
   const ordinary = members.filter((m) => m.events <= pop.p90Events).length / n;
+  const textPrompts = sum((m) => m.textPrompts);
+  const instructions = textPrompts > 0 ? sum((m) => m.harvestInstructions) / textPrompts : 0;
   return [
     {
       feature: 'synchronised_start',
@@ -133,6 +141,13 @@ export function extractionTerms(members: readonly KeyProfile[], pop: PopulationV
       baseline: pop.p90Events,
       weighted: WEIGHTS.ordinary * ordinary,
       detail: 'share of members at or below the population p90 of events per key',
+    },
+    {
+      feature: 'harvest_instructions',
+      value: instructions,
+      baseline: null,
+      weighted: INSTRUCTIONS_WEIGHT * instructions,
+      detail: "share of the members' prompts with text read as instructions to return the reasoning trace",
     },
   ];
 }

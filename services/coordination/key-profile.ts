@@ -21,6 +21,7 @@ export class KeyProfile {
   outputTokens = 0;
   longOutputs = 0;
   textPrompts = 0;
+  harvestInstructions = 0;
   topics = emptyTopicSketch();
   readonly templates: TemplateSlot[] = [];
   readonly systemPrompts = new SpaceSaving(SIGNATURE_LIMITS.systemPrompts);
@@ -53,6 +54,7 @@ export class KeyProfile {
     if (event.output_tokens >= longOutputTokens) this.longOutputs++;
     if (event.prompt_text) {
       this.textPrompts++;
+      if (tokens.harvestInstruction) this.harvestInstructions++;
       addPromptToSketch(this.topics, tokens);
     }
     if (fingerprint) addToSlots(this.templates, fingerprint);
@@ -77,6 +79,7 @@ export class KeyProfile {
       output_tokens: this.outputTokens,
       long_outputs: this.longOutputs,
       text_prompts: this.textPrompts,
+      harvest_instructions: this.harvestInstructions,
       topics: topicSketchToBase64(this.topics),
       templates: this.templates.map((s) => ({
         fp: fingerprintToHex(s.centroid),
@@ -102,6 +105,7 @@ export class KeyProfile {
     profile.outputTokens = sig.output_tokens;
     profile.longOutputs = sig.long_outputs;
     profile.textPrompts = sig.text_prompts;
+    profile.harvestInstructions = sig.harvest_instructions;
     profile.topics = topicSketchFromBase64(sig.topics);
     for (const t of sig.templates) {
       const votes = new Int8Array(Buffer.from(t.votes, 'base64'));

@@ -36,6 +36,8 @@ export const keySignatureSchema = z.object({
   long_outputs: count.default(0),
   /** Events that carried `prompt_text`, folded into `topics`. */
   text_prompts: count.default(0),
+  /** Of those, prompts stage 1's elicitation classifier read as harvesting instructions. */
+  harvest_instructions: count.default(0),
   /** One-permutation MinHash of the key's prompt vocabulary (16 × uint32, base64). */
   topics: z.base64().length(88).default(EMPTY_TOPICS),
   /** Template centroids (64-bit SimHash hex) with Space-Saving counts and base64 per-bit votes (64 × int8). */

@@ -3,6 +3,7 @@ import type { Logger } from '../common/logger.ts';
 import { createCoordinationEngine, stage2Options } from '../coordination/index.ts';
 import { preparePrompt } from '../detector/features/prepared-event.ts';
 import { createDetectorPipeline, type DetectorPipelineOptions } from '../detector/pipeline.ts';
+import type { ElicitationModel } from '../ml/elicitation/elicitation-scorer.ts';
 import type { StatefulProcessor } from './stateful-sink.ts';
 
 /**
@@ -29,12 +30,16 @@ export function detectorProcessor(
  * for `DG_COORD_MAX_KEYS` since the previous checkpoint are logged at each checkpoint. Its state is saved as one page
  * (one JSON document, bounded by `DG_COORD_MAX_KEYS`).
  */
-export function coordinationProcessor(config: Config, logger: Logger): StatefulProcessor {
+export function coordinationProcessor(
+  config: Config,
+  logger: Logger,
+  elicitation: ElicitationModel | null,
+): StatefulProcessor {
   const engine = createCoordinationEngine(stage2Options(config));
   let reported = engine.stats().capEvictions;
   return {
     process(event) {
-      const prompt = preparePrompt(event);
+      const prompt = preparePrompt(event, elicitation);
       engine.observe(event, prompt.fingerprint, prompt);
       return { alerts: engine.advance(event.ts), features: [] };
     },

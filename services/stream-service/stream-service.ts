@@ -114,14 +114,17 @@ function stateful(config: Config, logger: Logger, ch: ClickHouse, outputs: Detec
           ),
       });
     },
-    coordination: () =>
-      new StatefulSink({
+    coordination: async () => {
+      // Stage 2 reads which prompts are harvesting instructions, as stage 1 does in replay (one shared event pass).
+      const elicitation = await loadElicitationModel(config.ml.modelsDir, config.ml.versions.elicitation);
+      return new StatefulSink({
         ...base,
         name: 'coordination',
         group: config.kafka.groups.coordination,
         scope: 'all',
-        createProcessor: () => coordinationProcessor(config, logger.child({ component: 'coordination' })),
-      }),
+        createProcessor: () => coordinationProcessor(config, logger.child({ component: 'coordination' }), elicitation),
+      });
+    },
   };
 }
 
@@ -140,7 +143,7 @@ export async function startStreamService(config: Config, logger: Logger, parts: 
     consumers.push(consumer(config, logger, kafka, 'ingest', ingestSinks, true));
   }
   if (parts.coordination) {
-    consumers.push(consumer(config, logger, kafka, 'coordination', [sinks.coordination()], !parts.ingest));
+    consumers.push(consumer(config, logger, kafka, 'coordination', [await sinks.coordination()], !parts.ingest));
   }
   for (const c of consumers) await c.start();
   let stopped: Promise<void> | null = null;

@@ -8,6 +8,8 @@ export const MAX_PROMPT_TOKENS = 2_048;
 export interface PromptTokens {
   readonly tokens: Int32Array;
   readonly tokenCount: number;
+  /** Stage 1's elicitation classifier read the prompt as a harvesting instruction (absent: not scored). */
+  readonly harvestInstruction?: boolean;
 }
 
 /** FNV-1a offset basis as int32, so hashing stays in small integers. */

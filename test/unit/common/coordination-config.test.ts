@@ -18,7 +18,7 @@ function configCheck(env: Record<string, string>): 'ok' | string {
 /** What `stream` does with it: load it, then build stage 2 from `config.coordination`. */
 function streamStart(env: Record<string, string>): 'ok' | string {
   try {
-    coordinationProcessor(loadConfig(env), quietLogger);
+    coordinationProcessor(loadConfig(env), quietLogger, null);
     return 'ok';
   } catch (error) {
     return String((error as { code?: unknown }).code);

@@ -36,3 +36,15 @@ test('between equal and twice the input, long outputs count in proportion', () =
   const h = harvestOf(Array.from({ length: 5 }, (_, i) => member(i, 1_000, 1_500)));
   assert.ok(Math.abs(h - 0.5) < 1e-9, `harvest ${h}`);
 });
+
+test("harvesting instructions stage 1 read add to the shape; without any, the members' shape is unchanged", () => {
+  const members = Array.from({ length: 6 }, (_, i) => member(i, 1_000, 1_500));
+  for (const m of members) m.textPrompts = 100;
+  const total = (ms: KeyProfile[]) =>
+    extractionTerms(ms, populationVolume(ms), 0).reduce((sum, t) => sum + t.weighted, 0);
+  const without = total(members);
+  const term = extractionTerms(members, populationVolume(members), 0).find((t) => t.feature === 'harvest_instructions');
+  assert.equal(term?.weighted, 0);
+  for (const m of members.slice(0, 3)) m.harvestInstructions = 100; // half of all text prompts
+  assert.ok(Math.abs(total(members) - without - 0.1) < 1e-9, `${total(members)} vs ${without}`);
+});

@@ -61,6 +61,19 @@ test('a signature restores the exact profile, which then evolves identically', (
   assert.deepEqual(restored.toSignature(), original.toSignature());
 });
 
+test('counts the text prompts stage 1 read as harvesting instructions; older signatures restore with none', () => {
+  const profile = new KeyProfile('k', 'o', DAY0);
+  for (let i = 0; i < 10; i++) {
+    const tokens = { ...NO_TOKENS, harvestInstruction: i < 4 };
+    profile.observe(event(i, { prompt_text: `question ${i}` }), null, tokens, 1_000);
+  }
+  profile.observe(event(10), null, { ...NO_TOKENS, harvestInstruction: true }, 1_000); // no text: not counted
+  const signature = profile.toSignature();
+  assert.deepEqual([signature.text_prompts, signature.harvest_instructions], [10, 4]);
+  const { harvest_instructions: _, ...older } = signature;
+  assert.equal(KeyProfile.fromSignature(keySignatureSchema.parse(older)).harvestInstructions, 0);
+});
+
 test('the template centroid converges on the shared wording of near-duplicate prompts', () => {
   const random = rng(3);
   const base = randomFingerprint(random);
