@@ -12,7 +12,8 @@ import { startThresholdRefresher } from '../detector/calibration/threshold-refre
 import { loadTfjsScorers } from '../detector/scorers/tfjs-scorer.ts';
 import type { CapEvictionListener } from '../detector/state/state-caps.ts';
 import { createClickHouseEventSink } from '../event-store/clickhouse-event-sink.ts';
-import { loadElicitationModel } from '../ml/elicitation/elicitation-model-file.ts';
+import { loadConfiguredElicitation } from '../ml/elicitation/elicitation-model-file.ts';
+import type { ElicitationModel } from '../ml/elicitation/elicitation-scorer.ts';
 import { createClickHouseCheckpointStore } from './checkpoint-store.ts';
 import { createDetectionOutputs, type DetectionOutputs } from './detection-outputs.ts';
 import { injectedPoisonIds, withInjectedPoison } from './injected-poison.ts';
@@ -75,11 +76,14 @@ function stateful(config: Config, logger: Logger, ch: ClickHouse, outputs: Detec
   const fullEvery = config.stream.checkpointFullEvery;
   const store = createClickHouseCheckpointStore(ch, { retain: config.stream.checkpointRetain, fullEvery });
   const base = { store, fullEvery, logger, poisonAttempts: config.stream.poisonAttempts, ...outputs };
+  // Loaded once for stage 1 and stage 2, by whichever of them the process runs first.
+  let loadingElicitation: Promise<ElicitationModel> | undefined;
+  const elicitationModel = () => (loadingElicitation ??= loadConfiguredElicitation(config.ml));
   return {
     detector: async () => {
       // The service refuses to start on a bad model (wrong feature list, corrupt files) rather than score without it.
       const scorers = config.ml.enabled ? await loadTfjsScorers(config.ml, logger.child({ component: 'ml' })) : [];
-      const elicitation = await loadElicitationModel(config.ml.modelsDir, config.ml.versions.elicitation);
+      const elicitation = await elicitationModel();
       const settings = {
         modelsDir: config.ml.modelsDir,
         calibrationVersion: config.ml.calibrationVersion,
@@ -116,7 +120,7 @@ function stateful(config: Config, logger: Logger, ch: ClickHouse, outputs: Detec
     },
     coordination: async () => {
       // Stage 2 reads which prompts are harvesting instructions, as stage 1 does in replay (one shared event pass).
-      const elicitation = await loadElicitationModel(config.ml.modelsDir, config.ml.versions.elicitation);
+      const elicitation = await elicitationModel();
       return new StatefulSink({
         ...base,
         name: 'coordination',

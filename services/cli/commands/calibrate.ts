@@ -11,7 +11,7 @@ import { createDetectorPipeline } from '../../detector/pipeline.ts';
 import { loadTfjsScorers } from '../../detector/scorers/tfjs-scorer.ts';
 import { buildDataset, type DatasetSpec } from '../../eval/datasets/catalogue.ts';
 import { assertTuningDataset } from '../../eval/protocol.ts';
-import { loadElicitationModel } from '../../ml/elicitation/elicitation-model-file.ts';
+import { loadConfiguredElicitation } from '../../ml/elicitation/elicitation-model-file.ts';
 import { resolveModelDir } from '../../ml/model-store.ts';
 import type { Dataset } from '../../simulator/dataset.ts';
 import { createProgress } from '../../simulator/progress.ts';
@@ -122,7 +122,7 @@ export async function run(argv: string[]): Promise<number> {
   await refuseExisting([dir], values.force);
   if (values['from-clickhouse']) return calibrateFromStoredTraffic(config, values, args, dir);
   const scorers = await loadTfjsScorers({ ...config.ml, enabled: true });
-  const elicitation = await loadElicitationModel(config.ml.modelsDir, config.ml.versions.elicitation);
+  const elicitation = await loadConfiguredElicitation(config.ml);
   const ml = new ReferenceCollector(() => null);
   const rules = new ReferenceCollector(() => null);
   const names: string[] = [];

@@ -4,7 +4,7 @@ import { type Config, loadConfig } from '../../common/config/index.ts';
 import { errors } from '../../common/errors.ts';
 import { createLogger } from '../../common/logger.ts';
 import { MODEL_FEATURES, modelInputs } from '../../detector/features/feature-roles.ts';
-import { loadElicitationModel } from '../../ml/elicitation/elicitation-model-file.ts';
+import { loadConfiguredElicitation } from '../../ml/elicitation/elicitation-model-file.ts';
 import { initTf } from '../../ml/runtime.ts';
 import { createProgress, type Progress } from '../../simulator/progress.ts';
 import { readAnalystLabels } from '../../training/analyst-labels.ts';
@@ -116,7 +116,7 @@ export async function run(argv: string[]): Promise<number> {
   const labels = values['with-labels'] ? await readAnalystLabels(values['with-labels']) : [];
   const strideMs = 10 * 60_000;
   // harvest_instruction_share comes from the elicitation classifier: the features trained on are the ones it scores
-  const elicitation = await loadElicitationModel(config.ml.modelsDir, config.ml.versions.elicitation);
+  const elicitation = await loadConfiguredElicitation(config.ml);
   return trainAndReport(config, `; ${labels.length} analyst label rows read`, (onProgress) =>
     runTraining({
       seed: args.seed,

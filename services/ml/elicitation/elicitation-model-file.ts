@@ -99,6 +99,14 @@ export async function loadElicitationModel(modelsDir: string, version = 'latest'
   return modelFromFile(file, path);
 }
 
+/** The classifier `DG_MODELS_DIR` and `DG_ELICITATION_VERSION` name (`config.ml`); DG_ERR_MODEL when it cannot load. */
+export function loadConfiguredElicitation(config: {
+  modelsDir: string;
+  versions: { elicitation: string };
+}): Promise<ElicitationModel> {
+  return loadElicitationModel(config.modelsDir, config.versions.elicitation);
+}
+
 /**
  * The classifier the detector scores prompts with, or null with one line to `warn` saying what is lost when it cannot
  * be loaded (a models folder without it, a bad file): the detector then runs without `harvest_instruction_share`.
@@ -108,7 +116,7 @@ export async function loadElicitationOrWarn(
   warn: (message: string) => void,
 ): Promise<ElicitationModel | null> {
   try {
-    return await loadElicitationModel(config.modelsDir, config.versions.elicitation);
+    return await loadConfiguredElicitation(config);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     warn(`elicitation classifier not used (${reason}); harvest_instruction_share stays 0 and its rules cannot fire`);
