@@ -100,7 +100,7 @@ before(async () => {
   const port = await freePort();
   // The simulated hours arrive within a minute, so their event time runs up to 16 h ahead of the wall clock, and the
   // breaker's one-hour wall-clock window sees all 16 hours of automatic actions at once (61 on 2026-12-03:
-  // critical bulk/CoT keys, hydra members, high keys); paced as simulated, that is ~6 an hour against its 50. The
+  // critical bulk/CoT keys, hydra members, high keys); paced as simulated, that is ~4 an hour against its 50. The
   // window's limit is scaled by the 16 hours so it stays what it is per hour of traffic; the breaker's own tripping
   // is tested in test/unit/actions.
   env = { ...privateEnv(port), DG_MAX_FUTURE_SKEW_MS: '0', DG_ACTIONS_BREAKER_MAX: String(50 * SIMULATION.hours!) };
