@@ -1,5 +1,16 @@
 import type { BenchResults, FigureSummary, Machine, ScenarioResult } from './results-schema.ts';
 
+/** A scenario's section of an earlier RESULTS.md and its summary row, kept verbatim by a run that did not repeat it. */
+export interface KeptSection {
+  name: string;
+  summaryRow: string;
+  /** From its `## ` heading to the line before the next one, ending with one empty line. */
+  lines: string[];
+}
+
+/** A scenario in RESULTS.md: measured by this run, or kept from the previous file. */
+export type ReportEntry = ScenarioResult | KeptSection;
+
 /** Human-readable number: thousands separated above 1000, three significant digits below. */
 export function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value);
@@ -29,9 +40,12 @@ function figureTable(figures: readonly FigureSummary[]): string[] {
   return ['| figure | median | spread | target | result |', '|---|---|---|---|---|', ...rows];
 }
 
-function scenarioSection(s: ScenarioResult): string[] {
-  const head = [`## ${s.title} (\`bench/${s.name}.ts\`)`, '', `Target: ${s.target}`, ''];
-  const when = `Measured ${s.measuredAt.slice(0, 16).replace('T', ' ')} UTC${s.smoke ? ' (smoke sizes)' : ''}, ${s.durationS.toFixed(0)} s, load average before: ${s.loadBefore.toFixed(2)}.`;
+/** The heading a scenario's section starts with; `bench/run.ts --only` finds the sections to keep by it. */
+export const sectionHeading = (title: string, name: string) => `## ${title} (\`bench/${name}.ts\`)`;
+
+function scenarioSection(s: ScenarioResult, commit: string): string[] {
+  const head = [sectionHeading(s.title, s.name), '', `Target: ${s.target}`, ''];
+  const when = `Measured ${s.measuredAt.slice(0, 16).replace('T', ' ')} UTC${s.smoke ? ' (smoke sizes)' : ''} at commit ${commit}, ${s.durationS.toFixed(0)} s, load average before: ${s.loadBefore.toFixed(2)}.`;
   if (s.status === 'not_run') return [...head, `**Not run**: ${s.reason}`, ''];
   const failed = s.status === 'failed' ? [`**Failed**: ${s.reason}`, ''] : [];
   const table = s.figures.length ? [...figureTable(s.figures), ''] : [];
@@ -50,12 +64,12 @@ function summaryRow(s: ScenarioResult): string {
         : missed.length === 0
           ? 'all targets met'
           : `missed: ${missed.join(', ')}`;
-  return `| [${s.title}](#${anchor(s)}) | ${status} |`;
+  return `| [${s.title}](#${sectionAnchor(s.title, s.name)}) | ${status} |`;
 }
 
 /** GitHub-style heading anchor of a scenario section. */
-function anchor(s: ScenarioResult): string {
-  return `${s.title} (bench/${s.name}.ts)`
+export function sectionAnchor(title: string, name: string): string {
+  return `${title} (bench/${name}.ts)`
     .toLowerCase()
     .replace(/[^a-z0-9 _-]/g, '')
     .replace(/ /g, '-');
@@ -71,18 +85,26 @@ function machineTable(m: Machine, date: string): string[] {
     `| Node | ${m.node} |`,
     `| ClickHouse | ${m.clickhouse} |`,
     `| Kafka | ${m.kafka} |`,
-    `| Commit | ${m.commit} |`,
+    `| Commit of the last run | ${m.commit} |`,
     `| Written | ${date.slice(0, 16).replace('T', ' ')} UTC |`,
   ];
 }
 
-/** The whole RESULTS.md: machine, summary, then one section per scenario. */
-export function renderResults(results: BenchResults): string {
+const isKept = (e: ReportEntry): e is KeptSection => 'lines' in e;
+
+/**
+ * The whole RESULTS.md: machine, summary, then one section per entry in order. Sections kept from the previous file
+ * (`--only`) are copied verbatim; each section names the commit it was measured at.
+ */
+export function renderResults(results: BenchResults, entries: readonly ReportEntry[] = results.scenarios): string {
+  const commit = results.machine.commit;
   const lines = [
     '# Benchmark results',
     '',
     'Written by `make bench` (`bench/run.ts`); do not edit by hand. How each figure is measured: `bench/README.md`.',
     'Each figure is the median of several runs with its spread (min–max and interquartile range).',
+    'A run with `--only` replaces its scenarios’ sections and keeps the others as they were, each with the date and',
+    'commit it was measured at; the table below describes the machine of the last run.',
     '',
     ...machineTable(results.machine, results.date),
     '',
@@ -92,9 +114,9 @@ export function renderResults(results: BenchResults): string {
     '',
     '| scenario | status |',
     '|---|---|',
-    ...results.scenarios.map(summaryRow),
+    ...entries.map((e) => (isKept(e) ? e.summaryRow : summaryRow(e))),
     '',
-    ...results.scenarios.flatMap(scenarioSection),
+    ...entries.flatMap((e) => (isKept(e) ? e.lines : scenarioSection(e, commit))),
   ];
   return `${lines.join('\n').trimEnd()}\n`;
 }
