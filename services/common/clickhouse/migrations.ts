@@ -5,6 +5,7 @@ import { errors } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { repoPath } from '../runtime-paths.ts';
 import type { ClickHouse } from './client.ts';
+import { expandRollupDirectives, type RollupFeatures } from './feature-rollup.ts';
 import { ident, SqlQuery, sql } from './sql.ts';
 
 export const MIGRATIONS_DIR = repoPath('infra', 'clickhouse', 'migrations/');
@@ -15,6 +16,8 @@ interface Migration {
   name: string;
   checksum: string;
   statements: string[];
+  /** Features key_feature_hours has rollup columns for once this migration is applied, in column order. */
+  rollupFeatures: RollupFeatures;
 }
 
 /** Splits a migration file into statements: `;` at the end of a line ends one; `--` comment lines are dropped. */
@@ -29,7 +32,12 @@ export function splitStatements(text: string): string[] {
     .filter(Boolean);
 }
 
+/**
+ * The migrations in `dir`, in order, with `@append_rollup_features` directives written out (`feature-rollup.ts`).
+ * The checksum is of the file as written, so an applied migration with a directive stays accepted.
+ */
 export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
+  let rollupFeatures: RollupFeatures = new Map();
   return readdirSync(dir)
     .filter((f) => f.endsWith('.sql'))
     .sort()
@@ -38,7 +46,9 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
       if (!match) throw errors.migration(`file name ${file} must look like 0001_name.sql`);
       const text = readFileSync(`${dir}/${file}`, 'utf8');
       const checksum = createHash('sha256').update(text).digest('hex');
-      return { version: Number(match[1]), name: match[2]!, checksum, statements: splitStatements(text) };
+      const expanded = expandRollupDirectives(splitStatements(text), rollupFeatures, file);
+      rollupFeatures = expanded.features;
+      return { version: Number(match[1]), name: match[2]!, checksum, statements: expanded.statements, rollupFeatures };
     });
 }
 

@@ -25,24 +25,39 @@ test('shipped migrations have unique increasing versions and avoid syntax ClickH
   }
 });
 
-test('the hourly feature rollup (0008) has avg, max and p90 states for every feature, in FEATURE_NAMES order', () => {
-  const text = loadMigrations()
-    .flatMap((m) => m.statements)
-    .join('\n');
-  const table = /CREATE TABLE IF NOT EXISTS \{db\}\.key_feature_hours \(([\s\S]*?)\) ENGINE/.exec(text)?.[1] ?? '';
-  // columns of features appended later come from ALTER TABLE … ADD COLUMN in later migrations, in migration order
-  const added = loadMigrations()
-    .flatMap((m) => m.statements)
-    .filter((st) => st.startsWith('ALTER TABLE {db}.key_feature_hours'))
-    .join('\n');
-  const columns = [
-    ...`${table}\n${added}`.matchAll(
-      /^\s*(?:ADD COLUMN )?(avg|max|p90)_([a-z0-9_]+) AggregateFunction\((?:avgIf|maxIf|quantileIf)/gm,
-    ),
-  ].map((m) => `${m[1]}_${m[2]}`);
-  assert.deepEqual(
-    columns,
-    FEATURE_NAMES.flatMap((f) => [`avg_${f}`, `max_${f}`, `p90_${f}`]),
-    'a feature appended to FEATURE_NAMES needs a migration adding its rollup columns and view (0011 is one)',
+/** Why the rollup's features (each with the migration that added it) differ from FEATURE_NAMES, or undefined. */
+function rollupMismatch(rollup: ReadonlyMap<string, string>, featureNames: readonly string[]): string | undefined {
+  const inRollup = [...rollup.keys()];
+  const at = inRollup.findIndex((f, i) => f !== featureNames[i]);
+  if (at >= 0)
+    return `${rollup.get(inRollup[at]!)} gives rollup columns to ${inRollup[at]} at position ${at}, where FEATURE_NAMES has ${featureNames[at] ?? 'nothing'} (an unknown feature, or one out of order)`;
+  const missing = featureNames.slice(inRollup.length);
+  if (missing.length)
+    return `FEATURE_NAMES has ${missing.join(', ')} without rollup columns: add a migration holding \`@append_rollup_features ${missing.join(', ')};\` (infra/clickhouse/migrations/README.md)`;
+  return undefined;
+}
+
+test('the hourly feature rollup (0008) has columns and view states for every feature, in FEATURE_NAMES order', () => {
+  const rollup = loadMigrations().at(-1)!.rollupFeatures;
+  assert.equal(rollupMismatch(rollup, FEATURE_NAMES), undefined);
+});
+
+test('a rollup feature FEATURE_NAMES lacks, or a feature without rollup columns, is named with its fix', () => {
+  const rollup = new Map([
+    ['a', '0008_x.sql'],
+    ['b', '0012_y.sql'],
+  ]);
+  assert.equal(rollupMismatch(rollup, ['a', 'b']), undefined);
+  assert.match(
+    rollupMismatch(rollup, ['a']) ?? '',
+    /^0012_y\.sql gives rollup columns to b at position 1, where FEATURE_NAMES has nothing \(an unknown feature/,
+  );
+  assert.match(
+    rollupMismatch(rollup, ['a', 'c', 'b']) ?? '',
+    /0012_y\.sql gives rollup columns to b at position 1, where FEATURE_NAMES has c/,
+  );
+  assert.match(
+    rollupMismatch(rollup, ['a', 'b', 'c', 'd']) ?? '',
+    /FEATURE_NAMES has c, d without rollup columns: add a migration holding `@append_rollup_features c, d;`/,
   );
 });
