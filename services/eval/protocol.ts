@@ -1,5 +1,6 @@
 import { errors } from '../common/errors.ts';
 import type { Dataset } from '../simulator/dataset.ts';
+import { TUNING_VARIANTS } from '../simulator/randomised/randomised-options.ts';
 
 /**
  * The evaluation protocol of issue 10: which traffic may tune rules, weights, thresholds and models, and which is
@@ -11,12 +12,7 @@ export type DatasetRole = 'tuning' | 'in_distribution' | 'held_out';
 const CLASSIC_REPORT_SEED = 2026;
 /** Randomised-family seeds from here on are report seeds, whatever the variant. */
 const FIRST_REPORT_SEED = 1000;
-/**
- * Randomised variants that may be tuned on (below FIRST_REPORT_SEED); every other variant is held out. r3 was the
- * held-out variant until 2026-12-03, when it was read to diagnose false positives: it became a tuning variant, and r4,
- * written blind by someone who does not tune the detector, is held out instead.
- */
-const TUNING_VARIANTS = ['r1', 'r2', 'r3'] as const;
+/** TUNING_VARIANTS (randomised-options.ts) may be tuned on below FIRST_REPORT_SEED; every other variant is held out. */
 const HELD_OUT_VARIANTS = ['r4'] as const;
 
 /** The protocol in words, quoted by the report and the README. */

@@ -1,5 +1,5 @@
 import type { TrainingData } from '../ml/model-metadata.ts';
-import type { StressRegime } from '../simulator/randomised/randomised-options.ts';
+import type { StressRegime, TuningVariant } from '../simulator/randomised/randomised-options.ts';
 import type { AnalystLabel } from './analyst-labels.ts';
 import {
   applyAnalystLabels,
@@ -22,7 +22,7 @@ export interface RunSpec {
   hours: number;
   keysScale: number;
   variants: number[];
-  randomised?: { variant: 'r1' | 'r2' | 'r3'; benignKeys: number } & StressRegime;
+  randomised?: { variant: TuningVariant; benignKeys: number } & StressRegime;
 }
 
 export interface SplitOptions {

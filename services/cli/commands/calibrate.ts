@@ -15,7 +15,7 @@ import { loadConfiguredElicitation } from '../../ml/elicitation/elicitation-mode
 import { resolveModelDir } from '../../ml/model-store.ts';
 import type { Dataset } from '../../simulator/dataset.ts';
 import { createProgress } from '../../simulator/progress.ts';
-import type { StressRegime } from '../../simulator/randomised/randomised-options.ts';
+import type { StressRegime, TuningVariant } from '../../simulator/randomised/randomised-options.ts';
 import { storedCalibration } from '../../training/clickhouse-reference.ts';
 import { parseCommandArgs, refuseExisting, storedWindow, validArgs, versionArg } from '../args.ts';
 
@@ -73,7 +73,7 @@ const FULL_SPECS: DatasetSpec[] = [
   stressed('r3', 48, { segmentJitter: 0.6 }),
 ];
 
-function stressed(variant: 'r1' | 'r2' | 'r3', seed: number, stress: StressRegime): DatasetSpec {
+function stressed(variant: TuningVariant, seed: number, stress: StressRegime): DatasetSpec {
   return { family: 'randomised', variant, seed, hours: 24, benignKeys: 1_000, humanPrompts: 'tune', stress };
 }
 const SMALL_SPECS: DatasetSpec[] = [

@@ -3,6 +3,13 @@ import { promptModeSchema } from '../truth.ts';
 
 export const VARIANTS = ['r1', 'r2', 'r3', 'r4'] as const;
 export type VariantName = (typeof VARIANTS)[number];
+/**
+ * Variants that may be tuned on (services/eval/protocol.ts); every other variant is held out. r3 was the held-out
+ * variant until 2026-12-03, when it was read to diagnose false positives: it became a tuning variant, and r4, written
+ * blind by someone who does not tune the detector, is held out instead.
+ */
+export const TUNING_VARIANTS = ['r1', 'r2', 'r3'] as const satisfies readonly VariantName[];
+export type TuningVariant = (typeof TUNING_VARIANTS)[number];
 
 export const randomisedOptionsSchema = z
   .object({
