@@ -97,14 +97,7 @@ function fillSteps(total: number, chunk: number): FillStep[] {
         `INSERT INTO \`${db}\`.key_features (api_key_id, org_id, model, ts, ts_ms, feature_names, feature_values, score, evidence) ${featuresSelect(db, from, to)}`,
     };
   });
-  // Merged to one part per daily partition, as older partitions end up: measures queries, not merge backlog. The
-  // hourly rollups (migration 0008, filled by their views or, in a database cached before it, by its backfill) come
-  // last so a cached database only runs these.
-  const optimize = ['usage_events', 'key_features', 'usage_hours', 'key_feature_hours'].map((table) => ({
-    label: `OPTIMIZE TABLE ${table} FINAL`,
-    sql: (db: string) => `OPTIMIZE TABLE \`${db}\`.${table} FINAL`,
-  }));
-  return [...events, ...features, ...optimize];
+  return [...events, ...features];
 }
 
 /** Changes whenever the generator changes, so a cached database built by an older generator is rebuilt. */
