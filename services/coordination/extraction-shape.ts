@@ -19,6 +19,27 @@ const FULL_OUTPUT_RATIO = 5;
 /** Output tokens per input token from which long outputs count in full as harvesting. */
 const LONG_FULL_RATIO = 2;
 
+/**
+ * How much one key's recent traffic harvests (0–1). An answer as long as its question (translation, rewriting)
+ * harvests nothing: the output/input ratio counts from 1 up, in full at FULL_OUTPUT_RATIO. Long outputs alone are no
+ * harvest either: a document pipeline writes long outputs from long briefs (r3 tuning data: 14 pipelines of 14 orgs
+ * sharing one template, 99% long outputs at 1.2 output tokens per input token, were a cluster alert), so they count
+ * in full only once outputs are twice the input.
+ */
+function memberHarvest(m: KeyProfile): number {
+  const perInput = m.recentOutput / Math.max(1, m.recentInput);
+  const ratio = Math.min(1, Math.max(0, (perInput - 1) / (FULL_OUTPUT_RATIO - 1)));
+  const longShare = m.contentEvents > 0 ? m.recentLong / m.contentEvents : 0;
+  return Math.max(ratio, longShare * Math.min(1, Math.max(0, perInput - 1) / (LONG_FULL_RATIO - 1)));
+}
+
+/** The lower median (0 for none): half the values are at least it. */
+function lowerMedian(values: number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = values.sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
 /** Per-key volume of the whole tracked population, against which a cluster's members are judged. */
 export interface PopulationVolume {
   /** 90th percentile of events per key. */
@@ -94,25 +115,25 @@ export function extractionTerms(members: readonly KeyProfile[], pop: PopulationV
   const n = members.length;
   const sum = (f: (p: KeyProfile) => number) => members.reduce((s, m) => s + f(m), 0);
   const events = sum((m) => m.events);
-  const output = sum((m) => m.outputTokens);
+  // What the members send now (totals halved each content generation): a bought key's earlier ordinary traffic
+  // does not dilute the campaign it was put to.
+  const recentEvents = sum((m) => m.contentEvents);
+  const output = sum((m) => m.recentOutput);
   const input = Math.max(
     1,
-    sum((m) => m.tokens - m.outputTokens),
+    sum((m) => m.recentInput),
   );
-  const longShare = events > 0 ? sum((m) => m.longOutputs) / events : 0;
-  // An answer as long as its question (translation, rewriting) harvests nothing; the ratio counts from 1 up.
-  const ratio = Math.min(1, Math.max(0, (output / input - 1) / (FULL_OUTPUT_RATIO - 1)));
-  // Long outputs alone are no harvest either: a document pipeline writes long outputs from long briefs (r3 tuning
-  // data: 14 pipelines of 14 orgs sharing one template, 99% long outputs at 1.2 output tokens per input token, were
-  // a cluster alert). They count in full only once outputs are twice the input.
-  const harvest = Math.max(ratio, longShare * Math.min(1, Math.max(0, output / input - 1) / (LONG_FULL_RATIO - 1)));
+  const longShare = recentEvents > 0 ? sum((m) => m.recentLong) / recentEvents : 0;
+  // Each member's own harvest, and the cluster's is its median member's: a network's keys each harvest, while one or
+  // two heavy harvesters linked with customers over a popular SDK prompt do not make those customers a campaign.
+  const harvest = lowerMedian(members.map(memberHarvest));
   const together = startedTogether(members, startedAt, pop);
   const span = Math.max(...members.map((m) => m.lastSeen)) - Math.min(...members.map((m) => m.firstSeen));
   const aggregateRate = (events * HOUR_MS) / Math.max(HOUR_MS, span);
   const times = aggregateRate / Math.max(1, pop.p90RatePerHour);
   const ordinary = members.filter((m) => m.events <= pop.p90Events).length / n;
-  const textPrompts = sum((m) => m.textPrompts);
-  const instructions = textPrompts > 0 ? sum((m) => m.harvestInstructions) / textPrompts : 0;
+  const withText = members.filter((m) => m.recentText > 0);
+  const instructions = lowerMedian(withText.map((m) => m.recentInstructions / m.recentText));
   return [
     {
       feature: 'synchronised_start',
@@ -126,7 +147,7 @@ export function extractionTerms(members: readonly KeyProfile[], pop: PopulationV
       value: harvest,
       baseline: null,
       weighted: WEIGHTS.harvest * harvest,
-      detail: `${Math.round(longShare * 100)}% long outputs; ${(output / input).toFixed(1)} output tokens per input token`,
+      detail: `median member; all members: ${Math.round(longShare * 100)}% long outputs, ${(output / input).toFixed(1)} output tokens per input token`,
     },
     {
       feature: 'aggregate_volume',
@@ -147,7 +168,7 @@ export function extractionTerms(members: readonly KeyProfile[], pop: PopulationV
       value: instructions,
       baseline: null,
       weighted: INSTRUCTIONS_WEIGHT * instructions,
-      detail: "share of the members' prompts with text read as instructions to return the reasoning trace",
+      detail: "median member's share of prompts with text read as instructions to return the reasoning trace",
     },
   ];
 }

@@ -1,7 +1,7 @@
 import type { KeyProfile } from './key-profile.ts';
 import { scheduleTokens } from './key-schedule.ts';
 import type { CountedValue } from './space-saving.ts';
-import { MIN_TOPIC_PROMPTS, topicTokens } from './topic-sketch.ts';
+import { topicTokens } from './topic-sketch.ts';
 
 /**
  * Evidence of one key in three dimensions. Only content links keys (two independent content sketches at once);
@@ -46,10 +46,12 @@ export function keyEvidence(
   withTiming: boolean,
 ): KeyEvidence {
   const templates = families.filter((f): f is number => f !== null).map((f) => `t:${f}`);
-  const prompts = significant(profile.systemPrompts.entries, profile.events, minShare).map((s) => `s:${s}`);
-  const asns = significant(profile.asns.entries, profile.events, minShare).map((a) => `a:${a}`);
-  const prefixes = significant(profile.prefixes.entries, profile.events, minShare).map((p) => `p:${p}`);
-  const topics = profile.textPrompts >= MIN_TOPIC_PROMPTS ? topicTokens(profile.topics) : [];
+  const recent = profile.contentEvents;
+  const prompts = significant(profile.systemPrompts.entries, recent, minShare).map((s) => `s:${s}`);
+  const asns = significant(profile.asns.entries, recent, minShare).map((a) => `a:${a}`);
+  const prefixes = significant(profile.prefixes.entries, recent, minShare).map((p) => `p:${p}`);
+  const sketch = profile.topicEvidence();
+  const topics = sketch ? topicTokens(sketch) : [];
   return {
     content: [...new Set(templates)].concat(prompts, topics),
     infra: asns.concat(prefixes),

@@ -1,11 +1,39 @@
 import type { UsageEvent } from '../../schemas/usage-v1.ts';
+import type { CoordinationOptions } from '../common/config/coordination-options.ts';
 import { fingerprintFromHex, fingerprintToHex, type PromptFingerprint } from '../common/text/fingerprint.ts';
 import type { PromptTokens } from '../common/text/tokenize.ts';
 import { networkPrefix } from './ip-prefix.ts';
 import { type KeySignature, SIGNATURE_LIMITS } from './key-signature.ts';
 import { SpaceSaving } from './space-saving.ts';
 import { addToSlots, type TemplateSlot } from './template-slots.ts';
-import { addPromptToSketch, emptyTopicSketch, topicSketchFromBase64, topicSketchToBase64 } from './topic-sketch.ts';
+import {
+  addPromptToSketch,
+  emptyTopicSketch,
+  MIN_TOPIC_PROMPTS,
+  topicSketchFromBase64,
+  topicSketchToBase64,
+} from './topic-sketch.ts';
+
+type ProfileOptions = Pick<CoordinationOptions, 'longOutputTokens' | 'contentGenerationMs'>;
+/**
+ * Text prompts a vocabulary sketch holds before a new generation restarts it: fewer than this and the next
+ * generation's prompts fold into the same sketch (sparse users' few prompts make sketches that collide by chance).
+ */
+const TOPIC_GENERATION_PROMPTS = 20;
+/**
+ * Events behind the content counts before they are halved: a slow key's counts keep adding up (as lifetime counts)
+ * until a halving would still leave its evidence standing; a hydra member at a few requests an hour is not erased.
+ */
+const GENERATION_EVENTS = 32;
+
+/** Halves Space-Saving counts in place (and their errors, so `count - error` stays a lower bound); drops emptied ones. */
+function halve<T extends { count: number; error: number }>(entries: T[]): void {
+  for (const e of entries) {
+    e.count = Math.floor(e.count / 2);
+    e.error = Math.floor(e.error / 2);
+  }
+  for (let i = entries.length - 1; i >= 0; i--) if (entries[i]!.count === 0) entries.splice(i, 1);
+}
 
 const HOUR_MS = 3_600_000;
 const PHASE_MS = 5 * 60_000;
@@ -22,7 +50,24 @@ export class KeyProfile {
   longOutputs = 0;
   textPrompts = 0;
   harvestInstructions = 0;
+  /**
+   * Content generations (`contentGenerationMs`): when the current one began, the events behind the content counts
+   * (halved with them at each new generation: the denominator of evidence shares), and the vocabulary sketch of this
+   * generation and the last, with the text prompts folded into each.
+   */
+  generationStart: number;
+  contentEvents = 0;
+  /** Input and output tokens, long outputs, text prompts and harvesting instructions, halved with the content counts:
+   * what the key's recent traffic looks like (the cluster's extraction shape), not its lifetime. */
+  recentInput = 0;
+  recentOutput = 0;
+  recentLong = 0;
+  recentText = 0;
+  recentInstructions = 0;
   topics = emptyTopicSketch();
+  topicPrompts = 0;
+  previousTopics = emptyTopicSketch();
+  previousTopicPrompts = 0;
   readonly templates: TemplateSlot[] = [];
   readonly systemPrompts = new SpaceSaving(SIGNATURE_LIMITS.systemPrompts);
   readonly asns = new SpaceSaving(SIGNATURE_LIMITS.asns);
@@ -36,6 +81,7 @@ export class KeyProfile {
     this.orgId = orgId;
     this.firstSeen = ts;
     this.lastSeen = ts;
+    this.generationStart = ts;
   }
 
   /** `tokens`: stage 1's token hashes of `event.prompt_text`; outputs of `longOutputTokens` or more count as long. */
@@ -43,18 +89,31 @@ export class KeyProfile {
     event: UsageEvent,
     fingerprint: PromptFingerprint | null,
     tokens: PromptTokens,
-    longOutputTokens: number,
+    options: ProfileOptions,
   ): void {
+    if (event.ts - this.generationStart >= options.contentGenerationMs && this.contentEvents >= GENERATION_EVENTS)
+      this.nextGeneration(event.ts);
     this.orgId = event.org_id;
     this.firstSeen = Math.min(this.firstSeen, event.ts);
     this.lastSeen = Math.max(this.lastSeen, event.ts);
     this.events++;
+    this.contentEvents++;
     this.tokens += event.input_tokens + event.output_tokens;
     this.outputTokens += event.output_tokens;
-    if (event.output_tokens >= longOutputTokens) this.longOutputs++;
+    this.recentInput += event.input_tokens;
+    this.recentOutput += event.output_tokens;
+    if (event.output_tokens >= options.longOutputTokens) {
+      this.longOutputs++;
+      this.recentLong++;
+    }
     if (event.prompt_text) {
       this.textPrompts++;
-      if (tokens.harvestInstruction) this.harvestInstructions++;
+      this.topicPrompts++;
+      this.recentText++;
+      if (tokens.harvestInstruction) {
+        this.harvestInstructions++;
+        this.recentInstructions++;
+      }
       addPromptToSketch(this.topics, tokens);
     }
     if (fingerprint) addToSlots(this.templates, fingerprint);
@@ -65,6 +124,38 @@ export class KeyProfile {
     this.minutePhase[Math.floor((event.ts % HOUR_MS) / PHASE_MS)]!++;
     this.sampleEventIds.push(event.event_id);
     if (this.sampleEventIds.length > SIGNATURE_LIMITS.sampleEventIds) this.sampleEventIds.shift();
+  }
+
+  /**
+   * Starts a content generation at `ts`: content counts are halved (traffic a generation old weighs half, two
+   * generations old a quarter), and the vocabulary sketch restarts once it holds enough prompts to be evidence (a
+   * slow key's keeps filling), the finished one kept until the new one has as many. Volume, output and schedule
+   * totals stay lifetime figures.
+   */
+  private nextGeneration(ts: number): void {
+    halve(this.templates);
+    halve(this.systemPrompts.entries);
+    halve(this.asns.entries);
+    halve(this.prefixes.entries);
+    this.contentEvents = Math.floor(this.contentEvents / 2);
+    this.recentInput = Math.floor(this.recentInput / 2);
+    this.recentOutput = Math.floor(this.recentOutput / 2);
+    this.recentLong = Math.floor(this.recentLong / 2);
+    this.recentText = Math.floor(this.recentText / 2);
+    this.recentInstructions = Math.floor(this.recentInstructions / 2);
+    if (this.topicPrompts >= TOPIC_GENERATION_PROMPTS) {
+      this.previousTopics = this.topics;
+      this.previousTopicPrompts = this.topicPrompts;
+      this.topics = emptyTopicSketch();
+      this.topicPrompts = 0;
+    }
+    this.generationStart = ts;
+  }
+
+  /** The vocabulary sketch that is evidence: this generation's once it has enough prompts, else the last one's. */
+  topicEvidence(): Uint32Array | null {
+    if (this.topicPrompts >= MIN_TOPIC_PROMPTS) return this.topics;
+    return this.previousTopicPrompts >= MIN_TOPIC_PROMPTS ? this.previousTopics : null;
   }
 
   toSignature(): KeySignature {
@@ -81,6 +172,18 @@ export class KeyProfile {
       text_prompts: this.textPrompts,
       harvest_instructions: this.harvestInstructions,
       topics: topicSketchToBase64(this.topics),
+      generation: {
+        start: this.generationStart,
+        content_events: this.contentEvents,
+        topic_prompts: this.topicPrompts,
+        previous_topics: topicSketchToBase64(this.previousTopics),
+        previous_topic_prompts: this.previousTopicPrompts,
+        input_tokens: this.recentInput,
+        output_tokens: this.recentOutput,
+        long_outputs: this.recentLong,
+        text_prompts: this.recentText,
+        harvest_instructions: this.recentInstructions,
+      },
       templates: this.templates.map((s) => ({
         fp: fingerprintToHex(s.centroid),
         count: s.count,
@@ -107,6 +210,18 @@ export class KeyProfile {
     profile.textPrompts = sig.text_prompts;
     profile.harvestInstructions = sig.harvest_instructions;
     profile.topics = topicSketchFromBase64(sig.topics);
+    // Signatures from before content generations: one generation since first seen, holding every event and prompt.
+    const g = sig.generation;
+    profile.generationStart = g?.start ?? sig.first_seen;
+    profile.contentEvents = g?.content_events ?? sig.events;
+    profile.topicPrompts = g?.topic_prompts ?? sig.text_prompts;
+    if (g) profile.previousTopics = topicSketchFromBase64(g.previous_topics);
+    profile.previousTopicPrompts = g?.previous_topic_prompts ?? 0;
+    profile.recentInput = g?.input_tokens ?? sig.tokens - sig.output_tokens;
+    profile.recentOutput = g?.output_tokens ?? sig.output_tokens;
+    profile.recentLong = g?.long_outputs ?? sig.long_outputs;
+    profile.recentText = g?.text_prompts ?? sig.text_prompts;
+    profile.recentInstructions = g?.harvest_instructions ?? sig.harvest_instructions;
     for (const t of sig.templates) {
       const votes = new Int8Array(Buffer.from(t.votes, 'base64'));
       profile.templates.push({ votes, centroid: fingerprintFromHex(t.fp), count: t.count, error: t.error });

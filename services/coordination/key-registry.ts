@@ -35,7 +35,10 @@ export class KeyRegistry {
   private readonly dirty = new Set<string>();
 
   constructor(
-    private readonly options: Pick<CoordinationOptions, 'familyRadius' | 'minEvidenceShare' | 'longOutputTokens'>,
+    private readonly options: Pick<
+      CoordinationOptions,
+      'familyRadius' | 'minEvidenceShare' | 'longOutputTokens' | 'contentGenerationMs'
+    >,
     private timingEnabled: boolean,
     state?: RegistryState,
   ) {
@@ -58,7 +61,7 @@ export class KeyRegistry {
       };
       this.records.set(event.api_key_id, record);
     }
-    record.profile.observe(event, fingerprint, tokens, this.options.longOutputTokens);
+    record.profile.observe(event, fingerprint, tokens, this.options);
     this.dirty.add(event.api_key_id);
   }
 

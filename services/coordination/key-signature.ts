@@ -40,6 +40,25 @@ export const keySignatureSchema = z.object({
   harvest_instructions: count.default(0),
   /** One-permutation MinHash of the key's prompt vocabulary (16 × uint32, base64). */
   topics: z.base64().length(88).default(EMPTY_TOPICS),
+  /**
+   * The current content generation (key-profile.ts): its start, the events behind the (halved) content counts, the
+   * prompts in `topics`, the last generation's sketch, and the recent (halved) token, output and prompt totals.
+   * Absent in signatures written before generations existed.
+   */
+  generation: z
+    .object({
+      start: z.int(),
+      content_events: count,
+      topic_prompts: count,
+      previous_topics: z.base64().length(88),
+      previous_topic_prompts: count,
+      input_tokens: count,
+      output_tokens: count,
+      long_outputs: count,
+      text_prompts: count,
+      harvest_instructions: count,
+    })
+    .optional(),
   /** Template centroids (64-bit SimHash hex) with Space-Saving counts and base64 per-bit votes (64 × int8). */
   templates: z
     .array(

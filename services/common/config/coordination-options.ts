@@ -36,11 +36,17 @@ export const coordinationOptionsSchema = z
       .default(24 * HOUR_MS),
     /** Relative growth (0.1 = +10% members) that re-alerts a cluster inside the cooldown as an escalation. */
     growthToEscalate: z.number().min(0).default(0.1),
-    /** Least event time between two growth escalations of one cluster, so a network forming is not a stream. */
+    /**
+     * Least event time between two growth escalations of one cluster, so a network forming is not a stream. Ten
+     * minutes: a network of aged keys links a few members per pass, and each escalation brings the newly linked ones
+     * inside the alert (the triage queue folds them into the network's one case). Tuning data (r1 seed 31, r2 seed
+     * 22, r3 seed 77), hydra members inside a cluster alert within 120 minutes: 30 minutes 255 of 290, 10 minutes
+     * 269 of 290, no benign key in a cluster alert either way.
+     */
     escalationIntervalMs: z
       .int()
       .min(0)
-      .default(30 * 60_000),
+      .default(10 * 60_000),
     /** Event time after the first event before alerts are raised, so rarity is judged on a populated index. */
     warmupMs: z
       .int()
@@ -64,6 +70,12 @@ export const coordinationOptionsSchema = z
     rareOrgs: z.int().min(1).default(25),
     /** Hamming radius (bits) within which two template centroids are one template family. */
     familyRadius: z.int().min(0).max(20).default(12),
+    /**
+     * Every this much event time a key's content counts (templates, system prompts, networks) are halved and its
+     * vocabulary sketch restarts, so evidence follows what the key sends now: a bought or aged key's earlier ordinary
+     * traffic stops outweighing the campaign it was put to within a generation or two.
+     */
+    contentGenerationMs: z.int().min(60_000).default(HOUR_MS),
     /** Share of a key's events a value needs before it is used as linking evidence. */
     minEvidenceShare: z.number().min(0).max(1).default(0.15),
     /** Output length from which a response counts as long: stage 1's `longOutputTokens`, passed in with it. */

@@ -5,14 +5,15 @@ import { KeyProfile } from '../../../services/coordination/key-profile.ts';
 
 const HOUR = 3_600_000;
 
-/** A member with `events` requests over 10 hours, `inputTokens`/`outputTokens` per request, all outputs long. */
+/** A member with 100 requests over 10 hours, `inputTokens`/`outputTokens` per request, all outputs long, all recent. */
 function member(i: number, inputTokens: number, outputTokens: number): KeyProfile {
   const p = new KeyProfile(`k${i}`, `org${i}`, 0);
   p.lastSeen = 10 * HOUR;
-  p.events = 100;
-  p.outputTokens = 100 * outputTokens;
+  p.events = p.contentEvents = 100;
+  p.outputTokens = p.recentOutput = 100 * outputTokens;
   p.tokens = 100 * (inputTokens + outputTokens);
-  p.longOutputs = 100;
+  p.recentInput = 100 * inputTokens;
+  p.longOutputs = p.recentLong = 100;
   return p;
 }
 
@@ -32,6 +33,17 @@ test('long outputs count in full once outputs are twice the input', () => {
   assert.equal(harvestOf(Array.from({ length: 5 }, (_, i) => member(i, 200, 2_000))), 1);
 });
 
+test("an aged member's earlier ordinary traffic does not dilute what the network harvests now", () => {
+  const members = Array.from({ length: 5 }, (_, i) => member(i, 400, 800));
+  // ten times as many earlier requests with short answers: lifetime totals, halved out of the recent ones
+  for (const m of members) {
+    m.events += 1_000;
+    m.tokens += 1_000 * 600;
+    m.outputTokens += 1_000 * 100;
+  }
+  assert.equal(harvestOf(members), 1);
+});
+
 test('between equal and twice the input, long outputs count in proportion', () => {
   const h = harvestOf(Array.from({ length: 5 }, (_, i) => member(i, 1_000, 1_500)));
   assert.ok(Math.abs(h - 0.5) < 1e-9, `harvest ${h}`);
@@ -39,12 +51,28 @@ test('between equal and twice the input, long outputs count in proportion', () =
 
 test("harvesting instructions stage 1 read add to the shape; without any, the members' shape is unchanged", () => {
   const members = Array.from({ length: 6 }, (_, i) => member(i, 1_000, 1_500));
-  for (const m of members) m.textPrompts = 100;
+  for (const m of members) m.textPrompts = m.recentText = 100;
   const total = (ms: KeyProfile[]) =>
     extractionTerms(ms, populationVolume(ms), 0).reduce((sum, t) => sum + t.weighted, 0);
   const without = total(members);
   const term = extractionTerms(members, populationVolume(members), 0).find((t) => t.feature === 'harvest_instructions');
   assert.equal(term?.weighted, 0);
-  for (const m of members.slice(0, 3)) m.harvestInstructions = 100; // half of all text prompts
+  // two members of six asking for the trace are not the network's habit: the median member's share counts
+  for (const m of members.slice(0, 2)) m.harvestInstructions = m.recentInstructions = 100;
+  assert.ok(Math.abs(total(members) - without) < 1e-9, `${total(members)} vs ${without}`);
+  for (const m of members.slice(0, 4)) m.harvestInstructions = m.recentInstructions = 50; // half of their prompts
   assert.ok(Math.abs(total(members) - without - 0.1) < 1e-9, `${total(members)} vs ${without}`);
+});
+
+test('one or two heavy harvesters linked with ordinary customers do not make the cluster harvest', () => {
+  const customers = Array.from({ length: 4 }, (_, i) => member(i, 1_000, 800));
+  const harvesters = [member(10, 200, 3_000), member(11, 200, 3_000)];
+  for (const h of harvesters) {
+    h.recentInput *= 50; // fifty times the customers' volume: the sums alone would read as harvest
+    h.recentOutput *= 50;
+    h.contentEvents *= 50;
+    h.recentLong *= 50;
+  }
+  assert.equal(harvestOf([...customers, ...harvesters]), 0);
+  assert.equal(harvestOf([...harvesters, member(12, 200, 3_000)]), 1);
 });
