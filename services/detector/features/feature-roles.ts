@@ -10,14 +10,11 @@ export const CONTEXT_FEATURES: readonly FeatureName[] = IDENTITY_FEATURES;
 const CONTEXT_SET = new Set<string>(CONTEXT_FEATURES);
 
 /**
- * Behaviour features appended after the shipped models were trained (models v6), which the rules read but the tfjs
- * models do not see yet: the next `train` takes them in by removing them from this list (the shipped-models test then
- * asks for a retrain).
+ * Behaviour features appended after the shipped models were trained, which the rules read but the tfjs models do not
+ * see yet: the next `train` takes them in by removing them from this list (the shipped-models test then asks for a
+ * retrain). Empty since models v7, which take the two harvesting-instruction features.
  */
-const NOT_YET_MODEL_INPUTS: ReadonlySet<string> = new Set<FeatureName>([
-  'harvest_instruction_share',
-  'harvest_instructions_recent',
-]);
+const NOT_YET_MODEL_INPUTS: ReadonlySet<string> = new Set<FeatureName>([]);
 
 /**
  * The inputs of the tfjs models, in this order: the behaviour features only (what a key does: volume, timing, what it
