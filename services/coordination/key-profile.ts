@@ -91,7 +91,8 @@ export class KeyProfile {
     tokens: PromptTokens,
     options: ProfileOptions,
   ): void {
-    if (event.ts - this.generationStart >= options.contentGenerationMs && this.contentEvents >= GENERATION_EVENTS)
+    const generation = options.contentGenerationMs;
+    if (generation > 0 && event.ts - this.generationStart >= generation && this.contentEvents >= GENERATION_EVENTS)
       this.nextGeneration(event.ts);
     this.orgId = event.org_id;
     this.firstSeen = Math.min(this.firstSeen, event.ts);

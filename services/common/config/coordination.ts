@@ -22,9 +22,11 @@ const variables = z.object({
   DG_COORD_MAX_KEYS: int(d.maxKeys, 100).describe('Most keys stage 2 tracks; least recently seen go first'),
   DG_COORD_RARE_ORGS: int(d.rareOrgs, 1).describe('Orgs sharing a template or prompt up to which it counts as rare'),
   DG_COORD_MIN_EXTRACTION: num(d.minExtraction, 0, 1).describe('Extraction shape (0-1) a cluster needs to alert'),
-  DG_COORD_CONTENT_GENERATION_MS: int(d.contentGenerationMs, 60_000).describe(
-    "Event time after which a key's content evidence counts are halved (older traffic fades out of its evidence)",
-  ),
+  DG_COORD_CONTENT_GENERATION_MS: int(d.contentGenerationMs, 0)
+    .refine((ms) => ms === 0 || ms >= 60_000, 'must be 0 (off) or at least 60000')
+    .describe(
+      "Event time after which a key's content evidence counts are halved so older traffic fades out (links aged or bought keys sooner); 0 = off, lifetime counts (the default: on tuning data it also linked legitimate synthetic-data jobs)",
+    ),
   DG_COORD_MAX_ALERT_MEMBERS: int(d.maxAlertMembers, 10).describe('Most member keys listed in one cluster alert'),
 });
 

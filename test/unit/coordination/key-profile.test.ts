@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { UsageEvent } from '../../../schemas/usage-v1.ts';
+import { coordinationOptionsSchema } from '../../../services/common/config/coordination-options.ts';
 import { loadConfig } from '../../../services/common/config/index.ts';
 import { hammingDistance } from '../../../services/common/text/fingerprint.ts';
 import {
@@ -191,4 +192,13 @@ test('a signature from before content generations restores as one generation sin
     [DAY0, 8, 8, 0],
   );
   assert.deepEqual(restored.toSignature(), profile.toSignature());
+});
+
+test('content generations are off by default: counts stay lifetime counts', () => {
+  const options = coordinationOptionsSchema.parse(stage2Options(loadConfig({})));
+  assert.equal(options.contentGenerationMs, 0);
+  const profile = new KeyProfile('k', 'o', DAY0);
+  for (let i = 0; i < 100; i++) profile.observe(event(i, { ts: DAY0 + i * 10 * 60_000 }), null, NO_TOKENS, options);
+  assert.deepEqual([profile.generationStart, profile.contentEvents, profile.events], [DAY0, 100, 100]);
+  assert.throws(() => loadConfig({ DG_COORD_CONTENT_GENERATION_MS: '5000' }), /DG_COORD_CONTENT_GENERATION_MS/);
 });
