@@ -71,42 +71,24 @@ const none = { mixed: null, leakShare: 0 };
 export function campaignPlan(attack: AttackName, rng: Rng, env: BuildEnv, label: string): CampaignPlan {
   const v = env.variant;
   const s = env.spec;
+  /** 1 to `maxKeys` keys of one worker pool sharing a total rate from [lo, hi]; members draw shifts, then `what`. */
+  const pooled = (maxKeys: number, lo: number, hi: number, what: () => Pick<Workload, 'prompt' | 'request'>) => {
+    const keys = rng.int(1, maxKeys);
+    const total = logUniform(rng, lo, hi);
+    const workload = () => ({ ratePerHour: total / keys, intensity: workerPool(rng, env, label), ...what() });
+    return { ...solo(() => ({ ...none, workload: workload() })), keys };
+  };
   switch (attack) {
-    case 'bulk_distillation': {
-      const keys = rng.int(1, 3);
-      const total = logUniform(rng, 400, 2000);
-      return {
-        ...solo(() => ({
-          ...none,
-          workload: {
-            ratePerHour: total / keys,
-            intensity: workerPool(rng, env, label),
-            prompt: expertQuestions(v, s.foreignShare, s.fewShotShare),
-            request: harvestShape(rng, env, 700, {
-              n: v === 'r2' ? [1, 1, 2] : [1],
-              logprobsShare: softLabels(rng, v),
-            }),
-          },
-        })),
-        keys,
-      };
-    }
-    case 'cot_harvesting': {
-      const keys = rng.int(1, 2);
-      const total = logUniform(rng, 150, 900);
-      return {
-        ...solo(() => ({
-          ...none,
-          workload: {
-            ratePerHour: total / keys,
-            intensity: workerPool(rng, env, label),
-            prompt: reasoningHarvest(v, rng.uniform(0.7, 1)),
-            request: harvestShape(rng, env, 1500),
-          },
-        })),
-        keys,
-      };
-    }
+    case 'bulk_distillation':
+      return pooled(3, 400, 2000, () => ({
+        prompt: expertQuestions(v, s.foreignShare, s.fewShotShare),
+        request: harvestShape(rng, env, 700, { n: v === 'r2' ? [1, 1, 2] : [1], logprobsShare: softLabels(rng, v) }),
+      }));
+    case 'cot_harvesting':
+      return pooled(2, 150, 900, () => ({
+        prompt: reasoningHarvest(v, rng.uniform(0.7, 1)),
+        request: harvestShape(rng, env, 1500),
+      }));
     case 'capability_sweep':
       return solo(() => ({
         ...none,
