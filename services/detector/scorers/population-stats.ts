@@ -1,11 +1,11 @@
-import { LruMap } from '../../common/lru-map.ts';
 import { FEATURE_COUNT } from '../features/feature-names.ts';
 import { FEATURE_SPECS, toScale } from '../features/feature-specs.ts';
 import type { PopulationContext } from '../scorers/scorer.ts';
 import { appendedFields } from '../sketches/codec.ts';
 import { DecayedHistogram, type DecayedHistogramSnapshot } from '../sketches/decayed-histogram.ts';
+import { CappedRegistry } from '../state/capped-registry.ts';
 import type { MapChanges } from '../state/map-changes.ts';
-import { CAP_EVICT_FRACTION, type CapEvictionListener } from '../state/state-caps.ts';
+import type { CapEvictionListener } from '../state/state-caps.ts';
 
 /** Cohort distributions follow drift over hours, not minutes. */
 export const COHORT_HALF_LIFE_MS = 6 * 3_600_000;
@@ -87,52 +87,17 @@ export class CohortStats implements PopulationContext {
 }
 
 /** Cohort statistics by `model|endpoint`; past `maxCohorts`, the least recently used cohorts are forgotten. */
-export class PopulationRegistry {
-  private readonly cohorts: LruMap<string, CohortStats>;
+export class PopulationRegistry extends CappedRegistry<CohortStats, DecayedHistogramSnapshot[]> {
+  protected readonly create = () => new CohortStats();
+  protected readonly snapshotOf = (stats: CohortStats) => stats.snapshot();
+  protected readonly restore = (s: DecayedHistogramSnapshot[]) => CohortStats.restore(s);
 
-  constructor(
-    maxCohorts = Number.MAX_SAFE_INTEGER,
-    onCapEviction?: CapEvictionListener,
-    private readonly changes?: MapChanges,
-  ) {
-    this.cohorts = new LruMap(maxCohorts, {
-      evictFraction: CAP_EVICT_FRACTION,
-      onEvict: (evicted) => onCapEviction?.('cohorts', evicted, maxCohorts),
-      onEvictKey: (cohort) => changes?.delete(cohort),
-    });
+  constructor(maxCohorts?: number, onCapEviction?: CapEvictionListener, changes?: MapChanges) {
+    super('cohorts', maxCohorts, onCapEviction, changes);
   }
 
   /** The cohort's statistics (created when new), marked used; callers add to them, so they count as changed. */
   get(cohort: string): CohortStats {
-    this.changes?.insert(cohort);
-    let stats = this.cohorts.get(cohort);
-    if (!stats) {
-      stats = new CohortStats();
-      this.cohorts.set(cohort, stats);
-    }
-    return stats;
-  }
-
-  get size(): number {
-    return this.cohorts.size;
-  }
-
-  /** Cohorts forgotten to stay under the cap since this registry was built. */
-  get capEvictions(): number {
-    return this.cohorts.evictions;
-  }
-
-  /** `[cohort, histograms]` of the named cohorts (every one, in LRU order, without `ids`), one at a time. */
-  *entries(ids?: Iterable<string>): Generator<[string, DecayedHistogramSnapshot[]]> {
-    for (const name of ids ?? this.cohorts.keys()) yield [name, (this.cohorts.peek(name) as CohortStats).snapshot()];
-  }
-
-  /** Replays a delta checkpoint: forgets `removed`, then (re)inserts `written` in order. */
-  applyChanges(
-    removed: readonly string[],
-    written: ReadonlyArray<readonly [string, DecayedHistogramSnapshot[]]>,
-  ): void {
-    for (const name of removed) this.cohorts.delete(name);
-    for (const [name, stats] of written) this.cohorts.set(name, CohortStats.restore(stats));
+    return this.use(cohort);
   }
 }
