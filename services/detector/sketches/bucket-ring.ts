@@ -1,4 +1,4 @@
-import { decodeArray, encodeArray } from './codec.ts';
+import { decodeArray, encodeArray, sketchStorage } from './codec.ts';
 
 export interface BucketRingSnapshot {
   head: number;
@@ -25,8 +25,7 @@ export class BucketRing {
     storage?: Float32Array,
     private readonly at = 0,
   ) {
-    this.data = storage ?? new Float32Array(size * fields);
-    if (at < 0 || at + size * fields > this.data.length) throw new RangeError('BucketRing storage too small');
+    this.data = sketchStorage('BucketRing', Float32Array, size * fields, storage, at);
   }
 
   private advanceTo(bucket: number): void {

@@ -31,3 +31,16 @@ export function appendedFields<T>(stored: ArrayLike<T>, fields: number, what: st
   if (stored.length > fields) throw new RangeError(`${what} holds ${stored.length} fields, expected at most ${fields}`);
   return Array.from({ length: fields }, (_, i) => stored[i]);
 }
+
+/** A sketch's array: `storage` (its run from `at` of a key's one buffer) or a new one; throws when the run is outside. */
+export function sketchStorage<T extends { readonly length: number }>(
+  name: string,
+  Type: new (length: number) => T,
+  length: number,
+  storage: T | undefined,
+  at: number,
+): T {
+  const data = storage ?? new Type(length);
+  if (at < 0 || at + length > data.length) throw new RangeError(`${name} storage too small`);
+  return data;
+}

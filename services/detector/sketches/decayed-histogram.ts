@@ -1,6 +1,5 @@
-import { decodeArray, encodeArray } from './codec.ts';
-
-const RESCALE_ABOVE = 2 ** 40;
+import { decodeArray, encodeArray, sketchStorage } from './codec.ts';
+import { decayWeight } from './decayed-sums.ts';
 
 export interface DecayedHistogramSnapshot {
   landmark: number;
@@ -15,7 +14,8 @@ export interface DecayedHistogramSnapshot {
  */
 export class DecayedHistogram {
   private readonly weights: Float32Array;
-  private landmark = -1;
+  /** Event time the weights are relative to (see `decayWeight`); -1 before the first sample. */
+  landmark = -1;
   private lastTs = -1;
   private readonly width: number;
 
@@ -31,22 +31,12 @@ export class DecayedHistogram {
     storage?: Float32Array,
     private readonly at = 0,
   ) {
-    this.weights = storage ?? new Float32Array(buckets);
-    if (at < 0 || at + buckets > this.weights.length) throw new RangeError('DecayedHistogram storage too small');
+    this.weights = sketchStorage('DecayedHistogram', Float32Array, buckets, storage, at);
     this.width = (hi - lo) / buckets;
   }
 
-  private weightAt(ts: number): number {
-    if (this.landmark < 0) this.landmark = ts;
-    const w = 2 ** ((ts - this.landmark) / this.halfLifeMs);
-    if (w <= RESCALE_ABOVE) return w;
-    for (let i = 0; i < this.buckets; i++) this.weights[this.at + i]! /= w;
-    this.landmark = ts;
-    return 1;
-  }
-
   add(value: number, ts: number): void {
-    const w = this.weightAt(ts);
+    const w = decayWeight(this, ts, this.weights, this.at, this.buckets);
     if (ts > this.lastTs) this.lastTs = ts;
     const b = Math.min(this.buckets - 1, Math.max(0, Math.floor((value - this.lo) / this.width)));
     this.weights[this.at + b]! += w;

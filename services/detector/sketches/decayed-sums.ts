@@ -1,7 +1,23 @@
-import { appendedFields, decodeArray, encodeArray } from './codec.ts';
+import { appendedFields, decodeArray, encodeArray, sketchStorage } from './codec.ts';
 
 /** Weights are rescaled before they could lose precision. */
 const RESCALE_ABOVE = 2 ** 40;
+type Decaying = { landmark: number; readonly halfLifeMs: number };
+type Floats = Float32Array | Float64Array;
+
+/**
+ * The forward-decay weight 2^((ts − landmark) / halfLife) of an event at `ts` for a sketch whose decayed values are
+ * the `length` from `at` of `values`; the first event sets the landmark. A weight past 2^40 instead divides the values
+ * by it and moves the landmark to `ts` (weight 1).
+ */
+export function decayWeight(sketch: Decaying, ts: number, values: Floats, at: number, length: number): number {
+  if (sketch.landmark < 0) sketch.landmark = ts;
+  const w = 2 ** ((ts - sketch.landmark) / sketch.halfLifeMs);
+  if (w <= RESCALE_ABOVE) return w;
+  for (let i = 0; i < length; i++) values[at + i]! /= w;
+  sketch.landmark = ts;
+  return 1;
+}
 
 export interface DecayedSumsSnapshot {
   landmark: number;
@@ -14,7 +30,8 @@ export interface DecayedSumsSnapshot {
  * (shares, means) are meaningful, and those are exactly the decayed ratios.
  */
 export class DecayedSums {
-  private landmark = -1;
+  /** Event time the weights are relative to (see `decayWeight`); -1 before the first event. */
+  landmark = -1;
   private readonly sums: Float64Array;
 
   /**
@@ -27,18 +44,12 @@ export class DecayedSums {
     storage?: Float64Array,
     private readonly at = 0,
   ) {
-    this.sums = storage ?? new Float64Array(fields);
-    if (at < 0 || at + fields > this.sums.length) throw new RangeError('DecayedSums storage too small');
+    this.sums = sketchStorage('DecayedSums', Float64Array, fields, storage, at);
   }
 
   /** The weight of an event at time `ts`; call once per event and pass it to `add`. */
   weight(ts: number): number {
-    if (this.landmark < 0) this.landmark = ts;
-    const w = 2 ** ((ts - this.landmark) / this.halfLifeMs);
-    if (w <= RESCALE_ABOVE) return w;
-    for (let i = 0; i < this.fields; i++) this.sums[this.at + i]! /= w;
-    this.landmark = ts;
-    return 1;
+    return decayWeight(this, ts, this.sums, this.at, this.fields);
   }
 
   add(field: number, weightedValue: number): void {

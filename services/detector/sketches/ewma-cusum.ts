@@ -1,4 +1,4 @@
-import { decodeArray, encodeArray } from './codec.ts';
+import { decodeArray, encodeArray, sketchStorage } from './codec.ts';
 
 /** A drift allowance of half a standard deviation and clipped updates, the textbook CUSUM settings. */
 const CUSUM_SLACK = 0.5;
@@ -35,8 +35,7 @@ export class EwmaCusum {
     storage?: Float64Array,
     private readonly at = 0,
   ) {
-    this.data = storage ?? new Float64Array(tracked * STATS);
-    if (at < 0 || at + tracked * STATS > this.data.length) throw new RangeError('EwmaCusum storage too small');
+    this.data = sketchStorage('EwmaCusum', Float64Array, tracked * STATS, storage, at);
   }
 
   /** The statistics (mean, variance, CUSUM per tracked feature) as a view, not a copy. */

@@ -1,4 +1,4 @@
-import { decodeArray, encodeArray } from './codec.ts';
+import { decodeArray, encodeArray, sketchStorage } from './codec.ts';
 import { addHash, addMixedHashes, estimateRegisters } from './hyperloglog.ts';
 
 export interface RotatingDistinctSnapshot {
@@ -36,8 +36,7 @@ export class RotatingDistinct {
   ) {
     if (p < 4 || p > 16) throw new RangeError(`HyperLogLog precision ${p} outside 4..16`);
     this.m = 1 << p;
-    this.registers = storage ?? new Uint8Array(2 * this.m);
-    if (at < 0 || at + 2 * this.m > this.registers.length) throw new RangeError('RotatingDistinct storage too small');
+    this.registers = sketchStorage('RotatingDistinct', Uint8Array, 2 * this.m, storage, at);
     this.current = at;
     this.previous = at + this.m;
   }
