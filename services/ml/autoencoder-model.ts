@@ -29,8 +29,12 @@ export function reconstruct(model: LayersModel, x: Float32Array, width: number):
 
 /** Novelty scorer: reconstruction error on benign-trained weights, calibrated to 0–1 against benign held-out. */
 export class AutoencoderModel extends NetworkModel<ErrorAnchors> {
+  /** The normalised row of `score`, reused: nothing keeps it past the call. */
+  private readonly input: Float32Array;
+
   constructor(stored: StoredModel) {
     super(stored, 'error-anchors', 'an autoencoder needs error-anchor calibration');
+    this.input = new Float32Array(this.width);
   }
 
   /** Uncalibrated reconstruction errors of raw feature rows (for calibration and evaluation). */
@@ -53,10 +57,15 @@ export class AutoencoderModel extends NetworkModel<ErrorAnchors> {
   /** Scores one snapshot (the streaming path): plain-JS forward pass when the network allows, else tfjs. */
   score(row: ArrayLike<number>, topK?: number): MlScore {
     if (!this.program) return this.scoreBatch([row], topK)[0]!;
-    const input = normaliseRow(this.metadata.normalisation, row);
-    const [output] = this.program.run(input);
-    const errors = Float64Array.from(input, (x, j) => (x - output![j]!) ** 2);
-    const meanError = errors.reduce((a, b) => a + b, 0) / this.width;
+    const input = normaliseRow(this.metadata.normalisation, row, this.input);
+    const output = this.program.run(input)[0]!;
+    const errors = new Float64Array(input.length);
+    let sum = 0;
+    for (let j = 0; j < input.length; j++) {
+      errors[j] = (input[j]! - output[j]!) ** 2;
+      sum += errors[j]!;
+    }
+    const meanError = sum / this.width;
     // Reasons only when an alert reads them; the row buffer is the caller's, reused for the next key.
     const values = Array.from(row);
     return withLazyReasons({ score: this.calibrate(meanError) }, () =>

@@ -6,6 +6,7 @@ import type { PlattCalibration } from './model-metadata.ts';
 import { type MlScore, round, topReasons } from './model-reasons.ts';
 import type { StoredModel } from './model-store.ts';
 import { NetworkModel } from './network-model.ts';
+import { normaliseRow } from './normalisation.ts';
 import { tf } from './runtime.ts';
 
 interface ClassifierOutputs {
@@ -95,8 +96,8 @@ export class ClassifierModel extends NetworkModel<PlattCalibration> {
    * worked out when first read (on the JS path), since only the snapshots that raise an alert need them.
    */
   score(row: ArrayLike<number>, topK?: number): MlScore {
-    const normalised = this.normalise([row]);
     if (!this.program) {
+      const normalised = this.normalise([row]);
       const { logits, categoryProbabilities } = predictHeads(
         this.layers,
         occlusionBatch(normalised, this.width),
@@ -104,12 +105,15 @@ export class ClassifierModel extends NetworkModel<PlattCalibration> {
       );
       const probability = plattProbability(this.calibration, logits[0]!);
       const reasons = this.occlusionReasons(probability, logits, row, topK);
-      return this.scored(probability, categoryProbabilities, { score: probability, reasons });
+      return this.scored(probability, () => categoryProbabilities, { score: probability, reasons });
     }
+    // Its own copy: the reasons read it later, when an alert asks for them.
+    const normalised = normaliseRow(this.metadata.normalisation, row);
     const [attack, category] = this.program.run(normalised);
     const probability = plattProbability(this.calibration, attack![0]!);
     const values = Array.from(row);
-    const result = this.scored(probability, category ? softmax(category) : new Float64Array(0), {
+    // The category head's buffer is the program's, read here at once (and only when the category is reported).
+    const result = this.scored(probability, () => (category ? softmax(category) : new Float64Array(0)), {
       score: probability,
     });
     return withLazyReasons(result, () => {
@@ -121,10 +125,10 @@ export class ClassifierModel extends NetworkModel<PlattCalibration> {
   /** The category, when the classifier is confident of an attack, added to `result`. */
   private scored<T extends { score: number }>(
     probability: number,
-    categoryProbabilities: Float32Array | Float64Array,
+    categoryProbabilities: () => Float32Array | Float64Array,
     result: T,
   ): T & { category?: string } {
-    const category = probability >= CATEGORY_FROM_SCORE ? this.bestCategory(categoryProbabilities, 0) : null;
+    const category = probability >= CATEGORY_FROM_SCORE ? this.bestCategory(categoryProbabilities(), 0) : null;
     return category ? Object.assign(result, { category }) : result;
   }
 

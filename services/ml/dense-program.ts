@@ -20,6 +20,10 @@ export interface DenseProgram {
   inputWidth: number;
   /** Output widths, in model output order. */
   outputWidths: number[];
+  /**
+   * The outputs for one row, in buffers the program reuses: valid until its next `run` (read them, or copy them, at
+   * once). Allocation-free; the same arithmetic, in the same order, as `runOccluded`'s first row and tfjs's layers.
+   */
   run(row: ArrayLike<number>): Float64Array[];
   /**
    * Outputs for the row and then for the row with each input in turn set to 0 (occlusion), reusing the first
@@ -55,10 +59,11 @@ export function compileDenseProgram(model: LayersModel): DenseProgram | null {
   const bySource = new Map(steps.map((s) => [s.name, s]));
   if (outputs.some((name) => !bySource.has(name))) return null;
   const inputWidth = model.inputs[0]!.shape[1] as number;
+  const compiled = compileSteps(steps, outputs, inputWidth);
   return {
     inputWidth,
     outputWidths: outputs.map((name) => bySource.get(name)!.units),
-    run: (row) => evaluate(steps, outputs, row),
+    run: (row) => runCompiled(compiled, row),
     runOccluded: (row) => evaluateOccluded(steps, outputs, row, inputWidth),
   };
 }
@@ -131,4 +136,59 @@ function activate(step: DenseStep, pre: Float64Array): Float64Array {
 
 function applyDense(step: DenseStep, x: ArrayLike<number>): Float64Array {
   return activate(step, linear(step, x));
+}
+
+/** One layer for `run`: its kernel widened to float64 once (exact), its output buffer and where its input comes from. */
+interface CompiledStep {
+  kernel: Float64Array;
+  bias: Float64Array;
+  inputs: number;
+  units: number;
+  relu: boolean;
+  /** Index of the step whose output it reads; -1 for the network's input. */
+  from: number;
+  out: Float64Array;
+}
+
+interface CompiledProgram {
+  steps: CompiledStep[];
+  input: Float64Array;
+  outputs: Float64Array[];
+}
+
+function compileSteps(steps: readonly DenseStep[], outputs: readonly string[], inputWidth: number): CompiledProgram {
+  const index = new Map(steps.map((s, i) => [s.name, i]));
+  const compiled = steps.map((s) => ({
+    kernel: Float64Array.from(s.kernel),
+    bias: Float64Array.from(s.bias),
+    inputs: s.inputs,
+    units: s.units,
+    relu: s.relu,
+    from: s.input === INPUT ? -1 : index.get(s.input)!,
+    out: new Float64Array(s.units),
+  }));
+  return {
+    steps: compiled,
+    input: new Float64Array(inputWidth),
+    outputs: outputs.map((name) => compiled[index.get(name)!]!.out),
+  };
+}
+
+/** `evaluate` without allocating: the steps in order (each reads an earlier one), into their own buffers. */
+function runCompiled(program: CompiledProgram, row: ArrayLike<number>): Float64Array[] {
+  const input = program.input;
+  for (let i = 0; i < input.length; i++) input[i] = row[i]!;
+  for (const step of program.steps) {
+    const x = step.from < 0 ? input : program.steps[step.from]!.out;
+    const { out, kernel, units } = step;
+    out.set(step.bias);
+    for (let i = 0; i < step.inputs; i++) {
+      const xi = x[i]!;
+      if (xi === 0) continue;
+      const rowStart = i * units;
+      for (let u = 0; u < units; u++) out[u]! += xi * kernel[rowStart + u]!;
+    }
+    if (step.relu) for (let u = 0; u < units; u++) if (out[u]! < 0) out[u] = 0;
+  }
+  return program.outputs;
 }

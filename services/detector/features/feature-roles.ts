@@ -50,7 +50,7 @@ export function modelInputs(
   out: number[] = [],
   index: readonly number[] = MODEL_FEATURE_INDEX,
 ): number[] {
-  out.length = index.length;
+  if (out.length !== index.length) out.length = index.length;
   for (let i = 0; i < index.length; i++) out[i] = features[index[i]!]!;
   return out;
 }
