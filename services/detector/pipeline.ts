@@ -49,6 +49,11 @@ export interface DetectorPipelineOptions {
    * that feature stays 0 and the rules that read it do not fire.
    */
   elicitation?: ElicitationModel | null;
+  /**
+   * Whether outputs carry the key_features rows (default true). Replay without a features file turns them off: the
+   * row's copy of the vector is the only work they add, and scores and alerts are the same either way.
+   */
+  featureRows?: boolean;
 }
 
 /** Hourly windows of a new key are still filling for its first hour; the baseline learns only after that. */
@@ -95,6 +100,7 @@ export function createDetectorPipeline(options: DetectorPipelineOptions = {}): D
   const params = keyStateParams(config);
   const coordination = options.coordination;
   const elicitation = options.elicitation ?? null;
+  const featureRows = options.featureRows ?? true;
   const saved = options.state ? decodePipelineSnapshot(options.state) : null;
   const limits = { caps: config.stateCaps, onCapEviction: options.onCapEviction };
   const core = saved ? restoreCore(saved, params, limits) : emptyCore(params, limits);
@@ -153,15 +159,17 @@ export function createDetectorPipeline(options: DetectorPipelineOptions = {}): D
     state.dirty = false;
     keys.changed(state);
     counters.snapshots++;
-    out.features.push({
-      api_key_id: state.apiKeyId,
-      org_id: state.orgId,
-      model: state.model,
-      ts,
-      values: Array.from(features),
-      score: result.score,
-      evidence: result.evidence,
-    });
+    if (featureRows) {
+      out.features.push({
+        api_key_id: state.apiKeyId,
+        org_id: state.orgId,
+        model: state.model,
+        ts,
+        values: Array.from(features),
+        score: result.score,
+        evidence: result.evidence,
+      });
+    }
     if (alert) countAlert(alert, out);
   }
 

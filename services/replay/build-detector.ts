@@ -14,6 +14,8 @@ export interface OfflineDetectorOptions {
   ml: boolean;
   /** One human-readable line when something optional (the models) is unavailable. */
   warn: (message: string) => void;
+  /** Whether outputs carry key_features rows (default true; replay without `--features` has no use for them). */
+  featureRows?: boolean;
 }
 
 /** The models are optional offline: without them (a fresh clone before `train`) replay still runs, and says so. */
@@ -48,5 +50,6 @@ export async function buildOfflineDetector(options: OfflineDetectorOptions): Pro
     thresholds: calibrated.thresholds,
     scorers,
     coordination: options.coordination ? createCoordinationEngine(stage2Options(options.config)) : undefined,
+    featureRows: options.featureRows,
   });
 }

@@ -66,6 +66,7 @@ export async function run(argv: string[]): Promise<number> {
     config,
     coordination: !values['no-coordination'],
     ml: !values['no-ml'],
+    featureRows: values.features !== undefined,
     warn: (message) => console.error(`replay: ${message}`),
   });
   const bar = progressBar();
