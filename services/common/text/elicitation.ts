@@ -78,8 +78,12 @@ const reasoningSource = REASONING_PHRASES.map(escapeRegExp).join('|');
 const rationaleSource = RATIONALE_PHRASES.map(escapeRegExp).join('|');
 const reasoningPattern = new RegExp(reasoningSource, 'i');
 const rationalePattern = new RegExp(rationaleSource, 'i');
-/** Most prompts contain neither: one pass over the text answers both questions for them. */
-const eitherPattern = new RegExp(`(${reasoningSource})|(?:${rationaleSource})`, 'i');
+/**
+ * Most prompts contain neither: one pass over the text answers both questions for them. One flat alternation without
+ * a capture group (a fifth cheaper per prompt than telling the two kinds apart on the way); the few that match are
+ * asked each question on its own.
+ */
+const eitherPattern = new RegExp(`${reasoningSource}|${rationaleSource}`, 'i');
 
 /** Instructions sit at the start or end of a prompt; long prompts are scanned there only. */
 const SCAN_HEAD = 3_000;
@@ -92,9 +96,6 @@ function scanned(text: string): string {
 /** Both checks at once, scanning the text once when it contains neither kind of phrase. */
 export function scanElicitation(text: string): { reasoning: boolean; rationale: boolean } {
   const part = scanned(text);
-  const match = eitherPattern.exec(part);
-  if (!match) return { reasoning: false, rationale: false };
-  return match[1] !== undefined
-    ? { reasoning: true, rationale: rationalePattern.test(part) }
-    : { reasoning: reasoningPattern.test(part), rationale: true };
+  if (!eitherPattern.test(part)) return { reasoning: false, rationale: false };
+  return { reasoning: reasoningPattern.test(part), rationale: rationalePattern.test(part) };
 }

@@ -50,6 +50,35 @@ const WORD_LANGUAGES: ReadonlyMap<number, number> = (() => {
   return map;
 })();
 
+/**
+ * WORD_LANGUAGES as an open-addressing table of typed arrays (probing from the hash's low bits, linear), so the
+ * look-up per token is a few array reads instead of a Map look-up: this runs for every prompt.
+ */
+const TABLE_BITS = 10;
+const TABLE_MASK = (1 << TABLE_BITS) - 1;
+const tableKeys = new Int32Array(1 << TABLE_BITS);
+const tableMasks = new Int32Array(1 << TABLE_BITS);
+/** Slots in use; a mask is never 0 for a listed word, but a key may be. */
+const tableUsed = new Uint8Array(1 << TABLE_BITS);
+if (WORD_LANGUAGES.size > (1 << TABLE_BITS) / 2) throw new Error('language table too small for its function words');
+for (const [hash, mask] of WORD_LANGUAGES) {
+  let slot = (hash ^ (hash >>> 16)) & TABLE_MASK;
+  while (tableUsed[slot] === 1) slot = (slot + 1) & TABLE_MASK;
+  tableUsed[slot] = 1;
+  tableKeys[slot] = hash;
+  tableMasks[slot] = mask;
+}
+
+/** The language mask of a token hash, 0 when it is no listed function word. */
+function languagesOf(hash: number): number {
+  let slot = (hash ^ (hash >>> 16)) & TABLE_MASK;
+  while (tableUsed[slot] === 1) {
+    if (tableKeys[slot] === hash) return tableMasks[slot]!;
+    slot = (slot + 1) & TABLE_MASK;
+  }
+  return 0;
+}
+
 /** Tokens read per prompt: the instruction and its first sentences say which language the prompt is in. */
 const MAX_TOKENS = 96;
 /** A language needs this many function-word hits, and more than any other language, to be named. */
@@ -65,9 +94,9 @@ export function detectLanguage(tokens: Int32Array, count: number): number {
   hits.fill(0);
   const limit = Math.min(count, MAX_TOKENS);
   for (let i = 0; i < limit; i++) {
-    const mask = WORD_LANGUAGES.get(tokens[i]!);
-    if (mask === undefined) continue;
-    for (let id = 1; id < LANGUAGE_SLOTS; id++) if (mask & (1 << id)) hits[id]!++;
+    const mask = languagesOf(tokens[i]!);
+    // Each set bit in turn, lowest first (bit 0, undetermined, is never set).
+    for (let rest = mask; rest !== 0; rest &= rest - 1) hits[31 - Math.clz32(rest & -rest)]!++;
   }
   let best = 0;
   let bestHits = MIN_HITS - 1;
