@@ -1,20 +1,16 @@
 import type { PromptFingerprint } from './fingerprint.ts';
 import { MAX_PROMPT_TOKENS, tokenHashes } from './tokenize.ts';
 
-/** Four-bit lanes overflow after 15 additions, so packed counts are flushed every 15 features. */
-const NIBBLE_CAPACITY = 15;
+/** Four-bit lanes overflow after 15 additions, so packed counts are flushed every 14 features (seven tokens). */
+const FLUSH_AFTER = 14;
 const LANES = 0x11111111;
 const counts = new Int32Array(64);
-const packed = new Int32Array(8);
 const scratch = new Int32Array(MAX_PROMPT_TOKENS);
 
-/** Adds the packed four-bit lanes into the 64 per-bit counters. */
-function flush(): void {
-  for (let w = 0; w < 8; w++) {
-    const word = packed[w]!;
-    const base = (w >> 2) * 32 + (w & 3);
-    for (let j = 0; j < 8; j++) counts[base + j * 4]! += (word >>> (4 * j)) & 0xf;
-  }
+/** Adds the eight four-bit lanes of `word` (bits `lane`, `lane` + 4, … of one half) into the per-bit counters. */
+function addLanes(lane: number, word: number): void {
+  const base = (lane >> 2) * 32 + (lane & 3);
+  for (let j = 0; j < 8; j++) counts[base + j * 4]! += (word >>> (4 * j)) & 0xf;
 }
 
 /** Bit b of a half is set when more than half of the `total` features had bit b set. */
@@ -33,34 +29,53 @@ function mix(x: number): number {
   return h ^ (h >>> 16);
 }
 
-/** The i-th feature: unigrams at even positions, word bigrams at odd ones. */
-function featureAt(hashes: Int32Array, i: number): number {
-  const token = hashes[(i + 1) >> 1]!;
-  return i & 1 ? Math.imul(hashes[i >> 1]!, 31) ^ token ^ 0x5bd1e995 : token;
+/** Adds the packed lane sums of the features since the last flush (low half, then high half) to the counters. */
+function flush(l0: number, l1: number, l2: number, l3: number, h0: number, h1: number, h2: number, h3: number): void {
+  addLanes(0, l0);
+  addLanes(1, l1);
+  addLanes(2, l2);
+  addLanes(3, l3);
+  addLanes(4, h0);
+  addLanes(5, h1);
+  addLanes(6, h2);
+  addLanes(7, h3);
 }
 
 /**
  * 64-bit SimHash over already-hashed tokens: unigrams plus word bigrams (bigrams make templates with the same
  * wording but different slot values land close, while unrelated prompts sharing common words stay apart).
- * Per-bit counters are packed four bits wide so one feature costs eight masked adds, not 64 increments.
+ * Per-bit counters are packed four bits wide so one feature costs eight masked adds, not 64 increments. One pass over
+ * the tokens, each adding its unigram and its bigram with the token before (the counts do not depend on the order);
+ * the lane sums stay in locals, written out twice rather than through a helper (module variables cost more).
  */
 export function simhashTokens(hashes: Int32Array, count: number): PromptFingerprint {
   if (count === 0) return { hi: 0, lo: 0 };
   counts.fill(0);
-  const total = 2 * count - 1;
-  for (let start = 0; start < total; start += NIBBLE_CAPACITY) {
-    let l0 = 0,
-      l1 = 0,
-      l2 = 0,
-      l3 = 0,
-      h0 = 0,
-      h1 = 0,
-      h2 = 0,
-      h3 = 0;
-    const end = Math.min(total, start + NIBBLE_CAPACITY);
-    for (let i = start; i < end; i++) {
-      const lo = mix(featureAt(hashes, i));
-      const hi = mix(lo ^ 0x9e3779b9);
+  let l0 = 0;
+  let l1 = 0;
+  let l2 = 0;
+  let l3 = 0;
+  let h0 = 0;
+  let h1 = 0;
+  let h2 = 0;
+  let h3 = 0;
+  let pending = 0;
+  let prev = 0;
+  for (let t = 0; t < count; t++) {
+    const token = hashes[t]!;
+    let lo = mix(token);
+    let hi = mix(lo ^ 0x9e3779b9);
+    l0 += lo & LANES;
+    l1 += (lo >>> 1) & LANES;
+    l2 += (lo >>> 2) & LANES;
+    l3 += (lo >>> 3) & LANES;
+    h0 += hi & LANES;
+    h1 += (hi >>> 1) & LANES;
+    h2 += (hi >>> 2) & LANES;
+    h3 += (hi >>> 3) & LANES;
+    if (t > 0) {
+      lo = mix(Math.imul(prev, 31) ^ token ^ 0x5bd1e995);
+      hi = mix(lo ^ 0x9e3779b9);
       l0 += lo & LANES;
       l1 += (lo >>> 1) & LANES;
       l2 += (lo >>> 2) & LANES;
@@ -70,16 +85,16 @@ export function simhashTokens(hashes: Int32Array, count: number): PromptFingerpr
       h2 += (hi >>> 2) & LANES;
       h3 += (hi >>> 3) & LANES;
     }
-    packed[0] = l0;
-    packed[1] = l1;
-    packed[2] = l2;
-    packed[3] = l3;
-    packed[4] = h0;
-    packed[5] = h1;
-    packed[6] = h2;
-    packed[7] = h3;
-    flush();
+    prev = token;
+    pending += 2;
+    if (pending >= FLUSH_AFTER) {
+      flush(l0, l1, l2, l3, h0, h1, h2, h3);
+      l0 = l1 = l2 = l3 = h0 = h1 = h2 = h3 = 0;
+      pending = 0;
+    }
   }
+  if (pending > 0) flush(l0, l1, l2, l3, h0, h1, h2, h3);
+  const total = 2 * count - 1;
   return { hi: majority(32, total), lo: majority(0, total) };
 }
 
