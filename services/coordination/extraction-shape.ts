@@ -88,8 +88,16 @@ function below(sorted: Float64Array, x: number): number {
 }
 
 /**
- * Largest share of members first seen within one window, counting only keys new since stage 2 started, beyond the
- * share of the whole population that started in that window anyway (a morning ramp of new customers is no campaign).
+ * How many standard deviations of chance a window's count of member starts must clear before the rest counts: a few
+ * members of a small cluster landing in a busy window is what independent customers do (r3 tuning data: 3 of 5
+ * synthetic-data keys of 5 orgs first seen in the window where a quarter of all keys appear).
+ */
+const START_CHANCE_SDS = 2;
+
+/**
+ * Largest share of members first seen within one window, counting only keys new since stage 2 started, beyond what
+ * chance puts there: the share of the other tracked keys that started in that window anyway (a morning ramp of new
+ * customers is no campaign) plus START_CHANCE_SDS binomial standard deviations of it.
  */
 function startedTogether(members: readonly KeyProfile[], startedAt: number, pop: PopulationVolume): number {
   const starts = members
@@ -99,10 +107,13 @@ function startedTogether(members: readonly KeyProfile[], startedAt: number, pop:
   let best = 0;
   for (let i = 0, j = 0; j < starts.length; j++) {
     while (starts[j]! - starts[i]! > START_WINDOW_MS) i++;
-    const observed = (j - i + 1) / members.length;
+    const inWindow = j - i + 1;
+    // The other keys' share that started in this window: a large network must not raise its own baseline.
     const window = below(pop.firstSeen, starts[i]! + START_WINDOW_MS + 1) - below(pop.firstSeen, starts[i]!);
-    const expected = window / pop.firstSeen.length;
-    best = Math.max(best, expected < 1 ? (observed - expected) / (1 - expected) : 0);
+    const share = Math.max(0, window - inWindow) / Math.max(1, pop.firstSeen.length - members.length);
+    const chance = members.length * share;
+    const margin = START_CHANCE_SDS * Math.sqrt(chance * (1 - share));
+    best = Math.max(best, share < 1 ? (inWindow - chance - margin) / (members.length - chance) : 0);
   }
   return best;
 }

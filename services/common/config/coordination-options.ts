@@ -73,14 +73,13 @@ export const coordinationOptionsSchema = z
     /**
      * Every this much event time a key's content counts (templates, system prompts, networks) are halved and its
      * vocabulary sketch restarts, so evidence follows what the key sends now: a bought or aged key's earlier ordinary
-     * traffic stops outweighing the campaign it was put to within a generation or two. Off (0) by default: at one
-     * hour it linked legitimate synthetic-data jobs of different orgs into cluster alerts on 48-hour tuning data
-     * (r3 seed 78, r1 seed 11) and on held-out r4; see services/coordination/README.md.
+     * traffic stops outweighing the campaign it was put to within a generation or two. One hour by default; 0 keeps
+     * lifetime counts. See services/coordination/README.md for what each setting linked on tuning data.
      */
     contentGenerationMs: z
       .int()
       .refine((ms) => ms === 0 || ms >= 60_000, 'must be 0 (off) or at least 60000')
-      .default(0),
+      .default(3_600_000),
     /** Share of a key's events a value needs before it is used as linking evidence. */
     minEvidenceShare: z.number().min(0).max(1).default(0.15),
     /** Output length from which a response counts as long: stage 1's `longOutputTokens`, passed in with it. */

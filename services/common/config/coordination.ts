@@ -25,7 +25,7 @@ const variables = z.object({
   DG_COORD_CONTENT_GENERATION_MS: int(d.contentGenerationMs, 0)
     .refine((ms) => ms === 0 || ms >= 60_000, 'must be 0 (off) or at least 60000')
     .describe(
-      "Event time after which a key's content evidence counts are halved so older traffic fades out (links aged or bought keys sooner); 0 = off, lifetime counts (the default: on tuning data it also linked legitimate synthetic-data jobs)",
+      "Event time after which a key's content evidence counts are halved so older traffic fades out (links aged or bought keys sooner); 0 = off, lifetime counts",
     ),
   DG_COORD_MAX_ALERT_MEMBERS: int(d.maxAlertMembers, 10).describe('Most member keys listed in one cluster alert'),
 });

@@ -194,8 +194,9 @@ test('a signature from before content generations restores as one generation sin
   assert.deepEqual(restored.toSignature(), profile.toSignature());
 });
 
-test('content generations are off by default: counts stay lifetime counts', () => {
-  const options = coordinationOptionsSchema.parse(stage2Options(loadConfig({})));
+test('content generations last an hour by default; 0 turns them off: counts stay lifetime counts', () => {
+  assert.equal(coordinationOptionsSchema.parse(stage2Options(loadConfig({}))).contentGenerationMs, 3_600_000);
+  const options = coordinationOptionsSchema.parse(stage2Options(loadConfig({ DG_COORD_CONTENT_GENERATION_MS: '0' })));
   assert.equal(options.contentGenerationMs, 0);
   const profile = new KeyProfile('k', 'o', DAY0);
   for (let i = 0; i < 100; i++) profile.observe(event(i, { ts: DAY0 + i * 10 * 60_000 }), null, NO_TOKENS, options);
