@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createWriteStream, statSync, type WriteStream } from 'node:fs';
 import { parseEvent } from '../../schemas/parse-event.ts';
+import { LIMITS } from '../../schemas/usage-v1.ts';
 import type { DetectorPipeline, PipelineOutput } from '../detector/types.ts';
 import { readLineBatches } from './line-reader.ts';
 
@@ -35,6 +36,16 @@ async function closeStream(stream: WriteStream | null): Promise<void> {
   await once(stream, 'finish');
 }
 
+/**
+ * A line of a batch already known to be valid UTF-8 that `parseEvent` may take as text: what it would decode from the
+ * bytes is that text, unless the line starts with a byte order mark (which the decoder drops) or is over the size
+ * limit (whose reason counts bytes). Those keep the bytes.
+ */
+function plainText(data: Buffer, start: number, end: number): boolean {
+  if (end - start > LIMITS.maxMessageBytes) return false;
+  return !(end - start >= 3 && data[start] === 0xef && data[start + 1] === 0xbb && data[start + 2] === 0xbf);
+}
+
 /** Collects a pipeline output as JSON lines (alerts always; features when a features file was asked for). */
 function collect(out: PipelineOutput, alerts: string[], features: string[] | null): void {
   for (const alert of out.alerts) alerts.push(`${JSON.stringify(alert)}\n`);
@@ -56,13 +67,18 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
   for await (const batch of readLineBatches(options.input, onBytes)) {
     const alerts: string[] = [];
     const features: string[] | null = featureStream ? [] : null;
-    for (const line of batch) {
+    const { data, starts, ends } = batch;
+    for (let i = 0; i < starts.length; i++) {
       summary.lines++;
-      if (line.bytes.length === 0) continue;
-      const parsed = parseEvent(line.bytes);
+      const start = starts[i]!;
+      const end = ends[i]!;
+      if (end === start) continue;
+      const parsed = parseEvent(
+        batch.utf8 && plainText(data, start, end) ? data.toString('utf8', start, end) : data.subarray(start, end),
+      );
       if (!parsed.ok) {
         summary.badLines++;
-        options.onBadLine(line.number, parsed.reason);
+        options.onBadLine(batch.first + i, parsed.reason);
         continue;
       }
       summary.events++;
