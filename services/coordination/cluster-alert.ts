@@ -22,7 +22,7 @@ export function clusterAlertId(sortedMembers: readonly string[], raisedAt: strin
 /** One sample event of each of the busiest members, so an analyst can open requests from many keys. */
 function evidenceEventIds(members: readonly KeyProfile[]): string[] {
   return [...members]
-    .sort((a, b) => b.events - a.events || (a.apiKeyId < b.apiKeyId ? -1 : 1))
+    .sort((a, b) => b.lifetime.events - a.lifetime.events || (a.apiKeyId < b.apiKeyId ? -1 : 1))
     .slice(0, EVIDENCE_EVENTS)
     .map((m) => m.sampleEventIds[m.sampleEventIds.length - 1])
     .filter((id): id is string => id !== undefined);

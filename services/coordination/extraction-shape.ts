@@ -27,9 +27,9 @@ const LONG_FULL_RATIO = 2;
  * in full only once outputs are twice the input.
  */
 function memberHarvest(m: KeyProfile): number {
-  const perInput = m.recentOutput / Math.max(1, m.recentInput);
+  const perInput = m.recent.outputTokens / Math.max(1, m.recent.inputTokens);
   const ratio = Math.min(1, Math.max(0, (perInput - 1) / (FULL_OUTPUT_RATIO - 1)));
-  const longShare = m.contentEvents > 0 ? m.recentLong / m.contentEvents : 0;
+  const longShare = m.recent.events > 0 ? m.recent.longOutputs / m.recent.events : 0;
   return Math.max(ratio, longShare * Math.min(1, Math.max(0, perInput - 1) / (LONG_FULL_RATIO - 1)));
 }
 
@@ -56,7 +56,7 @@ function percentile90(values: number[]): number {
 }
 
 export function keyRatePerHour(p: KeyProfile): number {
-  return (p.events * HOUR_MS) / Math.max(HOUR_MS, p.lastSeen - p.firstSeen);
+  return (p.lifetime.events * HOUR_MS) / Math.max(HOUR_MS, p.lastSeen - p.firstSeen);
 }
 
 export function populationVolume(profiles: Iterable<KeyProfile>): PopulationVolume {
@@ -64,7 +64,7 @@ export function populationVolume(profiles: Iterable<KeyProfile>): PopulationVolu
   const rates: number[] = [];
   const starts: number[] = [];
   for (const p of profiles) {
-    events.push(p.events);
+    events.push(p.lifetime.events);
     rates.push(keyRatePerHour(p));
     starts.push(p.firstSeen);
   }
@@ -125,16 +125,16 @@ function startedTogether(members: readonly KeyProfile[], startedAt: number, pop:
 export function extractionTerms(members: readonly KeyProfile[], pop: PopulationVolume, startedAt: number): Term[] {
   const n = members.length;
   const sum = (f: (p: KeyProfile) => number) => members.reduce((s, m) => s + f(m), 0);
-  const events = sum((m) => m.events);
+  const events = sum((m) => m.lifetime.events);
   // What the members send now (totals halved each content generation): a bought key's earlier ordinary traffic
   // does not dilute the campaign it was put to.
-  const recentEvents = sum((m) => m.contentEvents);
-  const output = sum((m) => m.recentOutput);
+  const recentEvents = sum((m) => m.recent.events);
+  const output = sum((m) => m.recent.outputTokens);
   const input = Math.max(
     1,
-    sum((m) => m.recentInput),
+    sum((m) => m.recent.inputTokens),
   );
-  const longShare = recentEvents > 0 ? sum((m) => m.recentLong) / recentEvents : 0;
+  const longShare = recentEvents > 0 ? sum((m) => m.recent.longOutputs) / recentEvents : 0;
   // Each member's own harvest, and the cluster's is its median member's: a network's keys each harvest, while one or
   // two heavy harvesters linked with customers over a popular SDK prompt do not make those customers a campaign.
   const harvest = lowerMedian(members.map(memberHarvest));
@@ -142,9 +142,9 @@ export function extractionTerms(members: readonly KeyProfile[], pop: PopulationV
   const span = Math.max(...members.map((m) => m.lastSeen)) - Math.min(...members.map((m) => m.firstSeen));
   const aggregateRate = (events * HOUR_MS) / Math.max(HOUR_MS, span);
   const times = aggregateRate / Math.max(1, pop.p90RatePerHour);
-  const ordinary = members.filter((m) => m.events <= pop.p90Events).length / n;
-  const withText = members.filter((m) => m.recentText > 0);
-  const instructions = lowerMedian(withText.map((m) => m.recentInstructions / m.recentText));
+  const ordinary = members.filter((m) => m.lifetime.events <= pop.p90Events).length / n;
+  const withText = members.filter((m) => m.recent.textPrompts > 0);
+  const instructions = lowerMedian(withText.map((m) => m.recent.harvestInstructions / m.recent.textPrompts));
   return [
     {
       feature: 'synchronised_start',

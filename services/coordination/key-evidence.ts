@@ -46,7 +46,7 @@ export function keyEvidence(
   withTiming: boolean,
 ): KeyEvidence {
   const templates = families.filter((f): f is number => f !== null).map((f) => `t:${f}`);
-  const recent = profile.contentEvents;
+  const recent = profile.recent.events;
   const prompts = significant(profile.systemPrompts.entries, recent, minShare).map((s) => `s:${s}`);
   const asns = significant(profile.asns.entries, recent, minShare).map((a) => `a:${a}`);
   const prefixes = significant(profile.prefixes.entries, recent, minShare).map((p) => `p:${p}`);

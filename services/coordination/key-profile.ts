@@ -13,6 +13,7 @@ import {
   topicSketchFromBase64,
   topicSketchToBase64,
 } from './topic-sketch.ts';
+import { TrafficTotals } from './traffic-totals.ts';
 
 type ProfileOptions = Pick<CoordinationOptions, 'longOutputTokens' | 'contentGenerationMs'>;
 /**
@@ -44,26 +45,16 @@ export class KeyProfile {
   orgId: string;
   firstSeen: number;
   lastSeen: number;
-  events = 0;
-  tokens = 0;
-  outputTokens = 0;
-  longOutputs = 0;
-  textPrompts = 0;
-  harvestInstructions = 0;
+  /** Everything the key sent since first seen (volume, the population's percentiles). */
+  readonly lifetime = new TrafficTotals();
   /**
-   * Content generations (`contentGenerationMs`): when the current one began, the events behind the content counts
-   * (halved with them at each new generation: the denominator of evidence shares), and the vocabulary sketch of this
-   * generation and the last, with the text prompts folded into each.
+   * The same counts halved with the content counts at each content generation (`contentGenerationMs`): what the
+   * key sends now. `recent.events` is the denominator of evidence shares; the cluster's extraction shape reads the rest.
    */
+  readonly recent = new TrafficTotals();
+  /** When the current content generation began, and the vocabulary sketch of this generation and the last, with
+   * the text prompts folded into each. */
   generationStart: number;
-  contentEvents = 0;
-  /** Input and output tokens, long outputs, text prompts and harvesting instructions, halved with the content counts:
-   * what the key's recent traffic looks like (the cluster's extraction shape), not its lifetime. */
-  recentInput = 0;
-  recentOutput = 0;
-  recentLong = 0;
-  recentText = 0;
-  recentInstructions = 0;
   topics = emptyTopicSketch();
   topicPrompts = 0;
   previousTopics = emptyTopicSketch();
@@ -92,29 +83,17 @@ export class KeyProfile {
     options: ProfileOptions,
   ): void {
     const generation = options.contentGenerationMs;
-    if (generation > 0 && event.ts - this.generationStart >= generation && this.contentEvents >= GENERATION_EVENTS)
+    if (generation > 0 && event.ts - this.generationStart >= generation && this.recent.events >= GENERATION_EVENTS)
       this.nextGeneration(event.ts);
     this.orgId = event.org_id;
     this.firstSeen = Math.min(this.firstSeen, event.ts);
     this.lastSeen = Math.max(this.lastSeen, event.ts);
-    this.events++;
-    this.contentEvents++;
-    this.tokens += event.input_tokens + event.output_tokens;
-    this.outputTokens += event.output_tokens;
-    this.recentInput += event.input_tokens;
-    this.recentOutput += event.output_tokens;
-    if (event.output_tokens >= options.longOutputTokens) {
-      this.longOutputs++;
-      this.recentLong++;
-    }
+    const long = event.output_tokens >= options.longOutputTokens;
+    const instruction = tokens.harvestInstruction === true;
+    this.lifetime.add(event, long, instruction);
+    this.recent.add(event, long, instruction);
     if (event.prompt_text) {
-      this.textPrompts++;
       this.topicPrompts++;
-      this.recentText++;
-      if (tokens.harvestInstruction) {
-        this.harvestInstructions++;
-        this.recentInstructions++;
-      }
       addPromptToSketch(this.topics, tokens);
     }
     if (fingerprint) addToSlots(this.templates, fingerprint);
@@ -138,12 +117,7 @@ export class KeyProfile {
     halve(this.systemPrompts.entries);
     halve(this.asns.entries);
     halve(this.prefixes.entries);
-    this.contentEvents = Math.floor(this.contentEvents / 2);
-    this.recentInput = Math.floor(this.recentInput / 2);
-    this.recentOutput = Math.floor(this.recentOutput / 2);
-    this.recentLong = Math.floor(this.recentLong / 2);
-    this.recentText = Math.floor(this.recentText / 2);
-    this.recentInstructions = Math.floor(this.recentInstructions / 2);
+    this.recent.halve();
     if (this.topicPrompts >= TOPIC_GENERATION_PROMPTS) {
       this.previousTopics = this.topics;
       this.previousTopicPrompts = this.topicPrompts;
@@ -166,24 +140,24 @@ export class KeyProfile {
       org_id: this.orgId,
       first_seen: this.firstSeen,
       last_seen: this.lastSeen,
-      events: this.events,
-      tokens: this.tokens,
-      output_tokens: this.outputTokens,
-      long_outputs: this.longOutputs,
-      text_prompts: this.textPrompts,
-      harvest_instructions: this.harvestInstructions,
+      events: this.lifetime.events,
+      tokens: this.lifetime.inputTokens + this.lifetime.outputTokens,
+      output_tokens: this.lifetime.outputTokens,
+      long_outputs: this.lifetime.longOutputs,
+      text_prompts: this.lifetime.textPrompts,
+      harvest_instructions: this.lifetime.harvestInstructions,
       topics: topicSketchToBase64(this.topics),
       generation: {
         start: this.generationStart,
-        content_events: this.contentEvents,
+        content_events: this.recent.events,
         topic_prompts: this.topicPrompts,
         previous_topics: topicSketchToBase64(this.previousTopics),
         previous_topic_prompts: this.previousTopicPrompts,
-        input_tokens: this.recentInput,
-        output_tokens: this.recentOutput,
-        long_outputs: this.recentLong,
-        text_prompts: this.recentText,
-        harvest_instructions: this.recentInstructions,
+        input_tokens: this.recent.inputTokens,
+        output_tokens: this.recent.outputTokens,
+        long_outputs: this.recent.longOutputs,
+        text_prompts: this.recent.textPrompts,
+        harvest_instructions: this.recent.harvestInstructions,
       },
       templates: this.templates.map((s) => ({
         fp: fingerprintToHex(s.centroid),
@@ -204,25 +178,26 @@ export class KeyProfile {
   static fromSignature(sig: KeySignature): KeyProfile {
     const profile = new KeyProfile(sig.api_key_id, sig.org_id, sig.first_seen);
     profile.lastSeen = sig.last_seen;
-    profile.events = sig.events;
-    profile.tokens = sig.tokens;
-    profile.outputTokens = sig.output_tokens;
-    profile.longOutputs = sig.long_outputs;
-    profile.textPrompts = sig.text_prompts;
-    profile.harvestInstructions = sig.harvest_instructions;
+    const { lifetime, recent } = profile;
+    lifetime.events = sig.events;
+    lifetime.inputTokens = sig.tokens - sig.output_tokens;
+    lifetime.outputTokens = sig.output_tokens;
+    lifetime.longOutputs = sig.long_outputs;
+    lifetime.textPrompts = sig.text_prompts;
+    lifetime.harvestInstructions = sig.harvest_instructions;
     profile.topics = topicSketchFromBase64(sig.topics);
     // Signatures from before content generations: one generation since first seen, holding every event and prompt.
     const g = sig.generation;
     profile.generationStart = g?.start ?? sig.first_seen;
-    profile.contentEvents = g?.content_events ?? sig.events;
+    recent.events = g?.content_events ?? sig.events;
     profile.topicPrompts = g?.topic_prompts ?? sig.text_prompts;
     if (g) profile.previousTopics = topicSketchFromBase64(g.previous_topics);
     profile.previousTopicPrompts = g?.previous_topic_prompts ?? 0;
-    profile.recentInput = g?.input_tokens ?? sig.tokens - sig.output_tokens;
-    profile.recentOutput = g?.output_tokens ?? sig.output_tokens;
-    profile.recentLong = g?.long_outputs ?? sig.long_outputs;
-    profile.recentText = g?.text_prompts ?? sig.text_prompts;
-    profile.recentInstructions = g?.harvest_instructions ?? sig.harvest_instructions;
+    recent.inputTokens = g?.input_tokens ?? lifetime.inputTokens;
+    recent.outputTokens = g?.output_tokens ?? sig.output_tokens;
+    recent.longOutputs = g?.long_outputs ?? sig.long_outputs;
+    recent.textPrompts = g?.text_prompts ?? sig.text_prompts;
+    recent.harvestInstructions = g?.harvest_instructions ?? sig.harvest_instructions;
     for (const t of sig.templates) {
       const votes = new Int8Array(Buffer.from(t.votes, 'base64'));
       profile.templates.push({ votes, centroid: fingerprintFromHex(t.fp), count: t.count, error: t.error });

@@ -9,11 +9,12 @@ const HOUR = 3_600_000;
 function member(i: number, inputTokens: number, outputTokens: number): KeyProfile {
   const p = new KeyProfile(`k${i}`, `org${i}`, 0);
   p.lastSeen = 10 * HOUR;
-  p.events = p.contentEvents = 100;
-  p.outputTokens = p.recentOutput = 100 * outputTokens;
-  p.tokens = 100 * (inputTokens + outputTokens);
-  p.recentInput = 100 * inputTokens;
-  p.longOutputs = p.recentLong = 100;
+  for (const totals of [p.lifetime, p.recent]) {
+    totals.events = 100;
+    totals.inputTokens = 100 * inputTokens;
+    totals.outputTokens = 100 * outputTokens;
+    totals.longOutputs = 100;
+  }
   return p;
 }
 
@@ -37,9 +38,9 @@ test("an aged member's earlier ordinary traffic does not dilute what the network
   const members = Array.from({ length: 5 }, (_, i) => member(i, 400, 800));
   // ten times as many earlier requests with short answers: lifetime totals, halved out of the recent ones
   for (const m of members) {
-    m.events += 1_000;
-    m.tokens += 1_000 * 600;
-    m.outputTokens += 1_000 * 100;
+    m.lifetime.events += 1_000;
+    m.lifetime.inputTokens += 1_000 * 500;
+    m.lifetime.outputTokens += 1_000 * 100;
   }
   assert.equal(harvestOf(members), 1);
 });
@@ -51,16 +52,16 @@ test('between equal and twice the input, long outputs count in proportion', () =
 
 test("harvesting instructions stage 1 read add to the shape; without any, the members' shape is unchanged", () => {
   const members = Array.from({ length: 6 }, (_, i) => member(i, 1_000, 1_500));
-  for (const m of members) m.textPrompts = m.recentText = 100;
+  for (const m of members) m.lifetime.textPrompts = m.recent.textPrompts = 100;
   const total = (ms: KeyProfile[]) =>
     extractionTerms(ms, populationVolume(ms), 0).reduce((sum, t) => sum + t.weighted, 0);
   const without = total(members);
   const term = extractionTerms(members, populationVolume(members), 0).find((t) => t.feature === 'harvest_instructions');
   assert.equal(term?.weighted, 0);
   // two members of six asking for the trace are not the network's habit: the median member's share counts
-  for (const m of members.slice(0, 2)) m.harvestInstructions = m.recentInstructions = 100;
+  for (const m of members.slice(0, 2)) m.lifetime.harvestInstructions = m.recent.harvestInstructions = 100;
   assert.ok(Math.abs(total(members) - without) < 1e-9, `${total(members)} vs ${without}`);
-  for (const m of members.slice(0, 4)) m.harvestInstructions = m.recentInstructions = 50; // half of their prompts
+  for (const m of members.slice(0, 4)) m.lifetime.harvestInstructions = m.recent.harvestInstructions = 50; // half of them
   assert.ok(Math.abs(total(members) - without - 0.1) < 1e-9, `${total(members)} vs ${without}`);
 });
 
@@ -68,10 +69,10 @@ test('one or two heavy harvesters linked with ordinary customers do not make the
   const customers = Array.from({ length: 4 }, (_, i) => member(i, 1_000, 800));
   const harvesters = [member(10, 200, 3_000), member(11, 200, 3_000)];
   for (const h of harvesters) {
-    h.recentInput *= 50; // fifty times the customers' volume: the sums alone would read as harvest
-    h.recentOutput *= 50;
-    h.contentEvents *= 50;
-    h.recentLong *= 50;
+    h.recent.inputTokens *= 50; // fifty times the customers' volume: the sums alone would read as harvest
+    h.recent.outputTokens *= 50;
+    h.recent.events *= 50;
+    h.recent.longOutputs *= 50;
   }
   assert.equal(harvestOf([...customers, ...harvesters]), 0);
   assert.equal(harvestOf([...harvesters, member(12, 200, 3_000)]), 1);

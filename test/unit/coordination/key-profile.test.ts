@@ -76,7 +76,7 @@ test('counts the text prompts stage 1 read as harvesting instructions; older sig
   const signature = profile.toSignature();
   assert.deepEqual([signature.text_prompts, signature.harvest_instructions], [10, 4]);
   const { harvest_instructions: _, ...older } = signature;
-  assert.equal(KeyProfile.fromSignature(keySignatureSchema.parse(older)).harvestInstructions, 0);
+  assert.equal(KeyProfile.fromSignature(keySignatureSchema.parse(older)).lifetime.harvestInstructions, 0);
 });
 
 test('the template centroid converges on the shared wording of near-duplicate prompts', () => {
@@ -171,12 +171,12 @@ test("a busy key's vocabulary sketch restarts with its content generation; a slo
     busy.observe(event(i, { ts: DAY0 + i * 2 * 60_000, prompt_text: 'x' }), null, words(i), OPTIONS);
   assert.equal(busy.generationStart, DAY0 + 124 * 60_000);
   assert.deepEqual([busy.previousTopicPrompts, busy.topicPrompts], [30, 28]);
-  assert.equal(busy.contentEvents, 23 + 28, 'halved twice (32 → 16, 46 → 23), then 28 new');
+  assert.equal(busy.recent.events, 23 + 28, 'halved twice (32 → 16, 46 → 23), then 28 new');
   assert.equal(busy.topicEvidence(), busy.topics);
   const slow = new KeyProfile('k', 'o', DAY0);
   for (let i = 0; i < 4; i++)
     slow.observe(event(i, { ts: DAY0 + i * HOUR, prompt_text: 'x' }), null, words(i), OPTIONS);
-  assert.deepEqual([slow.generationStart, slow.contentEvents, slow.topicPrompts], [DAY0, 4, 4]);
+  assert.deepEqual([slow.generationStart, slow.recent.events, slow.topicPrompts], [DAY0, 4, 4]);
   assert.equal(slow.topicEvidence(), null, 'fewer than 5 prompts are no vocabulary evidence');
   slow.observe(event(9, { ts: DAY0 + 4 * HOUR, prompt_text: 'x' }), null, words(9), OPTIONS);
   assert.equal(slow.topicEvidence(), slow.topics);
@@ -188,7 +188,7 @@ test('a signature from before content generations restores as one generation sin
   const { generation: _, ...older } = profile.toSignature();
   const restored = KeyProfile.fromSignature(keySignatureSchema.parse(older));
   assert.deepEqual(
-    [restored.generationStart, restored.contentEvents, restored.topicPrompts, restored.previousTopicPrompts],
+    [restored.generationStart, restored.recent.events, restored.topicPrompts, restored.previousTopicPrompts],
     [DAY0, 8, 8, 0],
   );
   assert.deepEqual(restored.toSignature(), profile.toSignature());
@@ -200,6 +200,6 @@ test('content generations last an hour by default; 0 turns them off: counts stay
   assert.equal(options.contentGenerationMs, 0);
   const profile = new KeyProfile('k', 'o', DAY0);
   for (let i = 0; i < 100; i++) profile.observe(event(i, { ts: DAY0 + i * 10 * 60_000 }), null, NO_TOKENS, options);
-  assert.deepEqual([profile.generationStart, profile.contentEvents, profile.events], [DAY0, 100, 100]);
+  assert.deepEqual([profile.generationStart, profile.recent.events, profile.lifetime.events], [DAY0, 100, 100]);
   assert.throws(() => loadConfig({ DG_COORD_CONTENT_GENERATION_MS: '5000' }), /DG_COORD_CONTENT_GENERATION_MS/);
 });
