@@ -16,15 +16,6 @@ const IPV4 = z.regexes.ipv4;
 function fail(message: string): never {
   throw new Error(message);
 }
-/** The field patterns `isLowerHex` and `isCountry` implement; a change to them must change those too. */
-if (
-  PATTERNS.sha256.source !== '^[0-9a-f]{64}$' ||
-  PATTERNS.simhash.source !== '^[0-9a-f]{16}$' ||
-  PATTERNS.country.source !== '^[A-Z]{2}$' ||
-  `${PATTERNS.sha256.flags}${PATTERNS.simhash.flags}${PATTERNS.country.flags}` !== ''
-) {
-  fail('PATTERNS changed: update isLowerHex and isCountry in usage-v1-fast.ts');
-}
 const [MIN_COUNT, MAX_COUNT] = BOUNDS.count;
 const [MIN_EPOCH_MS, MAX_EPOCH_MS] = BOUNDS.epochMs;
 
@@ -73,24 +64,6 @@ function matches(v: unknown, pattern: RegExp): boolean {
   return typeof v === 'string' && pattern.test(v);
 }
 
-/** PATTERNS.sha256 and PATTERNS.simhash (`^[0-9a-f]{n}$`) without a RegExp call: `$` is the end of the input. */
-function isLowerHex(v: unknown, length: number): boolean {
-  if (typeof v !== 'string' || v.length !== length) return false;
-  for (let i = 0; i < length; i++) {
-    const c = v.charCodeAt(i);
-    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
-  }
-  return true;
-}
-
-/** PATTERNS.country (`^[A-Z]{2}$`) without a RegExp call. */
-function isCountry(v: unknown): boolean {
-  if (typeof v !== 'string' || v.length !== 2) return false;
-  const a = v.charCodeAt(0);
-  const b = v.charCodeAt(1);
-  return a >= 65 && a <= 90 && b >= 65 && b <= 90;
-}
-
 function isIp(v: unknown): boolean {
   return typeof v === 'string' && (IPV4.test(v) || clientIp.safeParse(v).success);
 }
@@ -112,14 +85,14 @@ function optionalOk(e: Record<string, unknown>): boolean {
     (e.stream === undefined || typeof e.stream === 'boolean') &&
     (e.tool_count === undefined || isInt(e.tool_count, BOUNDS.toolCount)) &&
     (e.prompt_text === undefined || isText(e.prompt_text, LIMITS.promptTextChars)) &&
-    (e.prompt_sha256 === undefined || isLowerHex(e.prompt_sha256, 64)) &&
-    (e.prompt_simhash === undefined || isLowerHex(e.prompt_simhash, 16)) &&
-    (e.system_prompt_sha256 === undefined || isLowerHex(e.system_prompt_sha256, 64)) &&
+    (e.prompt_sha256 === undefined || matches(e.prompt_sha256, PATTERNS.sha256)) &&
+    (e.prompt_simhash === undefined || matches(e.prompt_simhash, PATTERNS.simhash)) &&
+    (e.system_prompt_sha256 === undefined || matches(e.system_prompt_sha256, PATTERNS.sha256)) &&
     (e.client_ip === undefined || isIp(e.client_ip)) &&
     (e.client_asn === undefined || isInt(e.client_asn, BOUNDS.asn)) &&
-    (e.client_country === undefined || isCountry(e.client_country)) &&
+    (e.client_country === undefined || matches(e.client_country, PATTERNS.country)) &&
     (e.user_agent === undefined || isText(e.user_agent, LIMITS.userAgentChars)) &&
-    (e.billing_country === undefined || isCountry(e.billing_country)) &&
+    (e.billing_country === undefined || matches(e.billing_country, PATTERNS.country)) &&
     (e.key_created_at === undefined || matches(e.key_created_at, RFC3339))
   );
 }
