@@ -9,7 +9,7 @@ export interface AlertedCluster {
   members: string[];
 }
 
-export interface AlertPolicy {
+export interface ClusterAlertPolicy {
   cooldownMs: number;
   growthToEscalate: number;
   escalationIntervalMs: number;
@@ -29,7 +29,7 @@ export class AlertLog {
   private readonly clusters = new Map<string, AlertedCluster>();
   private readonly alertOfKey = new Map<string, string>();
 
-  constructor(private readonly policy: AlertPolicy) {}
+  constructor(private readonly policy: ClusterAlertPolicy) {}
 
   decide(members: readonly string[], severity: Severity, nowMs: number): AlertDecision {
     const previous = this.bestMatch(members);

@@ -5,7 +5,7 @@ import type { KeyProfile } from './key-profile.ts';
 
 const EVIDENCE_EVENTS = 20;
 
-export function severityOf(score: number): Severity {
+export function clusterSeverityOf(score: number): Severity {
   if (score >= 0.9) return 'critical';
   if (score >= 0.8) return 'high';
   if (score >= 0.7) return 'medium';
@@ -47,7 +47,7 @@ export function buildClusterAlert(input: ClusterAlertInput): Alert {
     api_key_ids: listed.map((m) => m.apiKeyId),
     org_ids: [...new Set(listed.map((m) => m.orgId))].sort(),
     score: input.score.score,
-    severity: severityOf(input.score.score),
+    severity: clusterSeverityOf(input.score.score),
     raised_at: raisedAt,
     category: 'hydra_network',
     reasons: input.score.reasons,

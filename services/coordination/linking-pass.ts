@@ -2,7 +2,7 @@ import type { Alert } from '../../schemas/alert-v1.ts';
 import type { CoordinationOptions } from '../common/config/coordination-options.ts';
 import { fingerprintToHex } from '../common/text/fingerprint.ts';
 import type { AlertLog } from './alert-log.ts';
-import { buildClusterAlert, severityOf } from './cluster-alert.ts';
+import { buildClusterAlert, clusterSeverityOf } from './cluster-alert.ts';
 import { type ClusterContext, scoreCluster } from './cluster-score.ts';
 import { populationVolume } from './extraction-shape.ts';
 import type { KeyRecord, KeyRegistry } from './key-registry.ts';
@@ -62,7 +62,7 @@ export function runLinkingPass(
     const members: KeyRecord[] = group.members.map((id) => registry.records.get(id)!);
     const score = scoreCluster(members, group.cohesion, ctx);
     if (score.score < o.alertScore || score.extraction < o.minExtraction || score.orgs < o.minOrgs) continue;
-    const decision = log.decide(group.members, severityOf(score.score), nowMs);
+    const decision = log.decide(group.members, clusterSeverityOf(score.score), nowMs);
     if (!decision.emit) continue;
     const alert = buildClusterAlert({
       members: members.map((m) => m.profile),
