@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { UsageEventInput } from '../../schemas/usage-v1.ts';
-import type { Behaviour, KeyProfile } from './profile.ts';
+import type { Behaviour, SimulatedKeyProfile } from './profile.ts';
 import { pickModel } from './profile.ts';
 import { Rng } from './random.ts';
 import { requestFields } from './request-style.ts';
@@ -23,7 +23,7 @@ export interface StreamSettings {
 }
 
 /** Arrival times in [activeFrom, activeUntil): candidates at the schedule's peak rate, thinned by intensity. */
-function* arrivals(profile: KeyProfile, rng: Rng): Generator<number> {
+function* arrivals(profile: SimulatedKeyProfile, rng: Rng): Generator<number> {
   const peakPerMs = (profile.ratePerHour * profile.schedule.peak) / 3_600_000;
   if (!(peakPerMs > 0)) return;
   const meanGap = 1 / peakPerMs;
@@ -39,7 +39,7 @@ function* arrivals(profile: KeyProfile, rng: Rng): Generator<number> {
   }
 }
 
-function behaviourAt(profile: KeyProfile, rng: Rng, ts: number): Behaviour {
+function behaviourAt(profile: SimulatedKeyProfile, rng: Rng, ts: number): Behaviour {
   const x = profile.extraction;
   return x && ts >= x.from && rng.chance(x.share) ? x.behaviour : profile.behaviour;
 }
@@ -68,7 +68,7 @@ export function promptFieldsFor(settings: StreamSettings): PromptFields {
 }
 
 /** One key's events in event-time order. */
-export function* keyEvents(profile: KeyProfile, settings: StreamSettings): Generator<TimedEvent> {
+export function* keyEvents(profile: SimulatedKeyProfile, settings: StreamSettings): Generator<TimedEvent> {
   const { truth } = profile;
   const rng = new Rng(`distillguard-sim:${settings.seed}/events/${truth.api_key_id}`);
   const idPrefix = `ev-${truth.api_key_id.slice(4, 16)}-`;

@@ -2,13 +2,13 @@ import { ATTACK_BUILDERS } from './archetypes/attack.ts';
 import { BENIGN_BUILDERS } from './archetypes/benign.ts';
 import { type BuildContext, iso } from './archetypes/build-context.ts';
 import { hydraMemberCount, populationCounts, type ResolvedSimulationOptions } from './options.ts';
-import { type KeyProfile, MODELS } from './profile.ts';
+import { MODELS, type SimulatedKeyProfile } from './profile.ts';
 import { Rng } from './random.ts';
 import { HOUR_MS } from './schedule.ts';
 import { type Archetype, archetypeSchema, type CampaignTruth, type GroundTruth, isAttackArchetype } from './truth.ts';
 
 export interface Population {
-  profiles: KeyProfile[];
+  profiles: SimulatedKeyProfile[];
   truth: GroundTruth;
 }
 
@@ -18,7 +18,12 @@ function buildersOf(archetype: Archetype) {
   return builder;
 }
 
-function campaignTruth(campaignId: string, archetype: Archetype, variant: number, keys: KeyProfile[]): CampaignTruth {
+function campaignTruth(
+  campaignId: string,
+  archetype: Archetype,
+  variant: number,
+  keys: SimulatedKeyProfile[],
+): CampaignTruth {
   const starts = keys.map((k) => Date.parse(k.truth.campaign_start ?? k.truth.active_from));
   return {
     campaign_id: campaignId,
@@ -39,7 +44,7 @@ export function buildPopulation(options: ResolvedSimulationOptions): Population 
   const end = options.start + options.hours * HOUR_MS;
   const releaseAt = Math.floor(options.start + (end - options.start) * options.newModelAt);
   const counts = populationCounts(options);
-  const profiles: KeyProfile[] = [];
+  const profiles: SimulatedKeyProfile[] = [];
   const campaigns: CampaignTruth[] = [];
   for (const archetype of archetypeSchema.options) {
     const attack = isAttackArchetype(archetype);

@@ -24,7 +24,7 @@ export interface ModelPolicy {
 }
 
 /** Everything the generator needs to produce one key's event stream. */
-export interface KeyProfile {
+export interface SimulatedKeyProfile {
   truth: KeyTruth;
   activeFrom: number;
   activeUntil: number;

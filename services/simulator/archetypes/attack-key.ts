@@ -1,4 +1,4 @@
-import type { Behaviour, KeyProfile, ModelPolicy } from '../profile.ts';
+import type { Behaviour, ModelPolicy, SimulatedKeyProfile } from '../profile.ts';
 import { withOwnUserAgents } from '../request-style.ts';
 import { HOUR_MS, type Schedule } from '../schedule.ts';
 import type { Archetype } from '../truth.ts';
@@ -20,9 +20,9 @@ export interface AttackSpec {
   activeFrom?: number;
   ratePerHour: number;
   schedule: Schedule;
-  arrival: KeyProfile['arrival'];
+  arrival: SimulatedKeyProfile['arrival'];
   behaviour: Behaviour;
-  extraction?: KeyProfile['extraction'];
+  extraction?: SimulatedKeyProfile['extraction'];
   billingCountry: string;
   keyCreatedAt: number;
   models?: ModelPolicy;
@@ -42,7 +42,7 @@ export function pivotDelay(ctx: BuildContext): number {
   return ctx.rng.uniform(1, 18) * HOUR_MS;
 }
 
-export function attackKey(ctx: BuildContext, spec: AttackSpec): KeyProfile {
+export function attackKey(ctx: BuildContext, spec: AttackSpec): SimulatedKeyProfile {
   const { rng } = ctx;
   const ids = { api_key_id: newKeyId(rng), org_id: spec.orgId ?? newOrgId(rng) };
   const from = spec.activeFrom ?? spec.campaignStart;

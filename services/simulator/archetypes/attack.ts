@@ -1,5 +1,5 @@
 import { asnsOf, HOSTING_ASNS, proxyRotation, RESTRICTED_COUNTRIES, SERVED_COUNTRIES, serverPool } from '../network.ts';
-import type { KeyProfile } from '../profile.ts';
+import type { SimulatedKeyProfile } from '../profile.ts';
 import {
   capabilitySweepPrompts,
   cotHarvestPrompts,
@@ -16,7 +16,7 @@ import { CHAT_STYLE } from './benign-styles.ts';
 import type { BuildContext } from './build-context.ts';
 import { hydraNetwork } from './hydra.ts';
 
-type AttackBuilder = (ctx: BuildContext) => KeyProfile[];
+type AttackBuilder = (ctx: BuildContext) => SimulatedKeyProfile[];
 
 const DATACENTER_ASNS = asnsOf('datacenter').map((a) => a.asn);
 const PROXY_ASNS = asnsOf('proxy').map((a) => a.asn);

@@ -1,4 +1,4 @@
-import type { Behaviour, KeyProfile } from '../profile.ts';
+import type { Behaviour, SimulatedKeyProfile } from '../profile.ts';
 import { withOwnUserAgents } from '../request-style.ts';
 import { DAY_MS, type Schedule } from '../schedule.ts';
 import type { Archetype } from '../truth.ts';
@@ -23,7 +23,7 @@ export interface CustomerBasics {
 export interface CustomerSpec {
   ratePerHour: number;
   schedule: Schedule;
-  arrival?: KeyProfile['arrival'];
+  arrival?: SimulatedKeyProfile['arrival'];
   behaviour: Behaviour;
   eagerModels: boolean;
   /** Age of the key at simulation start; default months old. */
@@ -43,7 +43,7 @@ export function benignCustomer(
   ctx: BuildContext,
   archetype: Archetype,
   describe: (basics: CustomerBasics) => CustomerSpec,
-): KeyProfile[] {
+): SimulatedKeyProfile[] {
   const { rng } = ctx;
   const tz = homeTimezone(rng);
   const basics = { tz, billingCountry: billingCountryFor(rng, tz) };
@@ -51,7 +51,7 @@ export function benignCustomer(
   const ids = { api_key_id: newKeyId(rng), org_id: newOrgId(rng) };
   const keyAgeMs =
     spec.keyAgeMs ?? (rng.chance(NEW_CUSTOMER_CHANCE) ? rng.uniform(0, 3) : rng.uniform(20, 400)) * DAY_MS;
-  const profile: KeyProfile = {
+  const profile: SimulatedKeyProfile = {
     truth: keyTruth(ctx, ids, archetype, { from: ctx.start, until: ctx.end, campaignStart: null }),
     activeFrom: ctx.start,
     activeUntil: ctx.end,
@@ -73,16 +73,16 @@ export function benignCustomer(
 }
 
 /** Splits a key at a random time into the old key and its replacement in the same org. */
-function rotate(ctx: BuildContext, old: KeyProfile): KeyProfile[] {
+function rotate(ctx: BuildContext, old: SimulatedKeyProfile): SimulatedKeyProfile[] {
   const at = Math.floor(ctx.rng.uniform(ctx.start + (ctx.end - ctx.start) * 0.2, ctx.end));
   const ids = { api_key_id: newKeyId(ctx.rng), org_id: old.truth.org_id };
   const span = { from: at, until: ctx.end, campaignStart: null, rotatedFrom: old.truth.api_key_id };
-  const replacement: KeyProfile = {
+  const replacement: SimulatedKeyProfile = {
     ...old,
     truth: keyTruth(ctx, ids, old.truth.archetype, span),
     activeFrom: at,
     fixed: { ...old.fixed, key_created_at: iso(at) },
   };
-  const retired: KeyProfile = { ...old, activeUntil: at, truth: { ...old.truth, active_until: iso(at) } };
+  const retired: SimulatedKeyProfile = { ...old, activeUntil: at, truth: { ...old.truth, active_until: iso(at) } };
   return [retired, replacement];
 }

@@ -1,5 +1,5 @@
 import { endUsers, serverPool } from '../network.ts';
-import type { KeyProfile } from '../profile.ts';
+import type { SimulatedKeyProfile } from '../profile.ts';
 import {
   benchmarkPrompts,
   chatPrompts,
@@ -32,7 +32,7 @@ import {
 import type { BuildContext } from './build-context.ts';
 
 const CLOUD_ASNS = [16509, 15169, 8075];
-type BenignBuilder = (ctx: BuildContext) => KeyProfile[];
+type BenignBuilder = (ctx: BuildContext) => SimulatedKeyProfile[];
 
 /** One key, many end users in many countries and languages, diurnal with viral bursts. */
 const consumerChat: BenignBuilder = (ctx) =>

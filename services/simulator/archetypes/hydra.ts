@@ -1,5 +1,5 @@
 import { asnsOf, proxyRotation, SERVED_COUNTRIES, serverPool } from '../network.ts';
-import type { KeyProfile } from '../profile.ts';
+import type { SimulatedKeyProfile } from '../profile.ts';
 import { hydraPrompts, hydraTemplates } from '../prompts/attack-prompts.ts';
 import { USER_AGENTS } from '../request-style.ts';
 import { diurnal, dutyCycle, HOUR_MS, product } from '../schedule.ts';
@@ -29,7 +29,7 @@ function sharedPlan(ctx: BuildContext) {
  * A hydra network (Anthropic, Feb 2026): many keys across orgs, each under per-key limits, sharing narrow
  * templates, system prompt, infrastructure and a synchronised on/off schedule; pivots to a new model together.
  */
-export function hydraNetwork(ctx: BuildContext): KeyProfile[] {
+export function hydraNetwork(ctx: BuildContext): SimulatedKeyProfile[] {
   const plan = sharedPlan(ctx);
   const { rng } = ctx;
   const stagger = ctx.variant === 1 ? 2 * HOUR_MS : 15 * 60_000;

@@ -10,13 +10,13 @@ import {
   term,
 } from './compose.ts';
 import { DOMAIN_NAMES } from './domains.ts';
-import { type Language, PHRASES, REASONING_ELICITATION } from './phrases.ts';
+import { PHRASES, type PromptLanguage, REASONING_ELICITATION } from './phrases.ts';
 
 /** Produces the next prompt of one key; closures keep per-key state such as a job's template. */
 export type PromptMaker = (rng: Rng) => string;
 
 /** Consumer chat: many end users, many languages and topics, mostly short with occasional pasted context. */
-export function chatPrompts(languages: readonly (readonly [Language, number])[]): PromptMaker {
+export function chatPrompts(languages: readonly (readonly [PromptLanguage, number])[]): PromptMaker {
   return (rng) => {
     const lang = rng.weighted(languages);
     const domain = rng.pick(DOMAIN_NAMES);
@@ -90,7 +90,7 @@ export function researchPrompts(rng: Rng): PromptMaker {
 
 /** Hobbyist: occasional short chats about everyday topics. */
 export function hobbyPrompts(rng: Rng): PromptMaker {
-  const lang: Language = rng.weighted([
+  const lang: PromptLanguage = rng.weighted([
     ['en', 6],
     ['de', 1],
     ['es', 1],

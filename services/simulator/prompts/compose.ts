@@ -1,6 +1,6 @@
 import type { Rng } from '../random.ts';
 import { DOCUMENT_WORDS, DOMAINS } from './domains.ts';
-import { type Language, PHRASES } from './phrases.ts';
+import { PHRASES, type PromptLanguage } from './phrases.ts';
 
 export const MIN_PROMPT_CHARS = 50;
 export const MAX_PROMPT_CHARS = 2000;
@@ -21,12 +21,18 @@ export function fill(template: string, t: string, u: string): string {
 }
 
 /** One natural-language context sentence about the domain. */
-export function contextSentence(rng: Rng, lang: Language, domain: string): string {
+export function contextSentence(rng: Rng, lang: PromptLanguage, domain: string): string {
   return fill(rng.pick(PHRASES[lang].context), term(rng, domain), term(rng, domain));
 }
 
 /** Pads `core` with distinct context sentences (before or after, like people do) until about `targetChars`. */
-export function padWithContext(rng: Rng, core: string, targetChars: number, lang: Language, domain: string): string {
+export function padWithContext(
+  rng: Rng,
+  core: string,
+  targetChars: number,
+  lang: PromptLanguage,
+  domain: string,
+): string {
   const templates = PHRASES[lang].context;
   let unused = templates.slice();
   const before: string[] = [];

@@ -1,6 +1,6 @@
 /** Languages the simulated prompts are written in, with a share for typical global chat traffic. */
-export const LANGUAGES = ['en', 'de', 'es', 'fr', 'ja'] as const;
-export type Language = (typeof LANGUAGES)[number];
+export const PROMPT_LANGUAGES = ['en', 'de', 'es', 'fr', 'ja'] as const;
+export type PromptLanguage = (typeof PROMPT_LANGUAGES)[number];
 
 export interface LanguagePhrases {
   ask: readonly string[];
@@ -10,7 +10,7 @@ export interface LanguagePhrases {
 }
 
 /** `{t}` and `{u}` are subject slots filled from a domain vocabulary. */
-export const PHRASES: Readonly<Record<Language, LanguagePhrases>> = {
+export const PHRASES: Readonly<Record<PromptLanguage, LanguagePhrases>> = {
   en: {
     ask: [
       'Can you explain {t} to me?',
