@@ -4,7 +4,7 @@ import {
   INSTRUCTION_FAMILIES,
   type InstructionFamily,
   isHeldOut,
-  type Rng,
+  type RandomFn,
 } from './harvest-instructions.ts';
 
 /** One labelled prompt: 1 = chain-of-thought harvesting, 0 = a real human prompt. */
@@ -37,7 +37,7 @@ export interface ElicitationData {
 export interface DatasetOptions {
   tune: readonly string[];
   report: readonly string[];
-  rng: Rng;
+  rng: RandomFn;
   /** Share of the tune slice (from its start) trained on; the rest chooses the threshold. */
   trainShare: number;
   /** Weight of a training negative that the phrase list matches (a human asking for reasoning). */
@@ -57,7 +57,7 @@ const MAX_PAYLOAD_CHARS = 1_500;
 const WORD_DROPOUT = 0.15;
 const MIXED_SHARE = 0.25;
 
-function pick<T>(rng: Rng, items: readonly T[]): T {
+function pick<T>(rng: RandomFn, items: readonly T[]): T {
   return items[Math.floor(rng() * items.length)]!;
 }
 
@@ -71,7 +71,7 @@ export function matchesPhraseList(text: string): boolean {
  * now and then, another family's instruction added, so no single n-gram carries a family and the weight spreads over
  * every cue word of it. Evaluation prompts are never varied.
  */
-function variation(rng: Rng, families: readonly InstructionFamily[]): (instruction: string) => string {
+function variation(rng: RandomFn, families: readonly InstructionFamily[]): (instruction: string) => string {
   return (instruction) => {
     const words = instruction.split(' ');
     const units = words.length >= 4 ? words : [...instruction];
@@ -82,7 +82,7 @@ function variation(rng: Rng, families: readonly InstructionFamily[]): (instructi
 }
 
 function harvests(
-  rng: Rng,
+  rng: RandomFn,
   families: readonly InstructionFamily[],
   pool: readonly string[],
   n: number,

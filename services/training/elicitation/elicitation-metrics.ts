@@ -29,7 +29,7 @@ export function shareOf<T>(items: readonly T[], flagged: (item: T) => boolean): 
  * The lowest threshold at which at most `maxRate` of the negative scores reach it: midway between the k-th and
  * (k+1)-th highest score (k = ⌊maxRate·n⌋), so ties do not push the rate over.
  */
-export function thresholdForRate(negativeScores: readonly number[], maxRate: number): number {
+export function midpointThresholdForRate(negativeScores: readonly number[], maxRate: number): number {
   const sorted = [...negativeScores].sort((a, b) => b - a);
   const k = Math.floor(maxRate * sorted.length);
   if (sorted.length === 0) return 0.5;

@@ -13,7 +13,7 @@ import {
 import { type ElicitationModel, elicitationProbability } from '../../ml/elicitation/elicitation-scorer.ts';
 import { createPrng } from '../../ml/prng.ts';
 import { buildElicitationData, type ElicitationData, matchesPhraseList } from './elicitation-dataset.ts';
-import { type Share, shareOf, thresholdForRate } from './elicitation-metrics.ts';
+import { midpointThresholdForRate, type Share, shareOf } from './elicitation-metrics.ts';
 import { type FeatureExample, fitLogistic } from './fit-logistic.ts';
 import { HELD_OUT_LANGUAGE, INSTRUCTION_FAMILIES, type InstructionFamily } from './harvest-instructions.ts';
 
@@ -103,7 +103,7 @@ function evaluate(
   settings: TrainingSettings,
 ): ElicitationMetrics {
   const tuneScores = data.calibration.negatives.map((p) => scoreText(model, p));
-  const threshold = thresholdForRate(tuneScores, settings.maxTuneFpr);
+  const threshold = midpointThresholdForRate(tuneScores, settings.maxTuneFpr);
   const flags = (p: string) => scoreText(model, p) >= threshold;
   const heldOutIds = [...data.report.heldOut.keys()];
   const languageOf = new Map(INSTRUCTION_FAMILIES.map((f) => [f.id, f.language]));

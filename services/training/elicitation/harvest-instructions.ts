@@ -5,30 +5,30 @@
  * training data"); it copies no simulator template. Families are whole paraphrase families: a held-out family (and
  * every family of the held-out language) is never trained on and only reported.
  */
-export type Rng = () => number;
+export type RandomFn = () => number;
 
-export const LANGUAGES = ['en', 'es', 'fr', 'de', 'pt', 'it', 'ru', 'zh', 'ja', 'ko'] as const;
-export type Language = (typeof LANGUAGES)[number];
+export const INSTRUCTION_LANGUAGES = ['en', 'es', 'fr', 'de', 'pt', 'it', 'ru', 'zh', 'ja', 'ko'] as const;
+export type InstructionLanguage = (typeof INSTRUCTION_LANGUAGES)[number];
 
 /** The language whose every family is held out. */
-export const HELD_OUT_LANGUAGE: Language = 'de';
+export const HELD_OUT_LANGUAGE: InstructionLanguage = 'de';
 
 export interface InstructionFamily {
   readonly id: string;
-  readonly language: Language;
+  readonly language: InstructionLanguage;
   /** Kept out of training: reported as recall on families the classifier never saw. */
   readonly heldOut: boolean;
-  build(rng: Rng): string;
+  build(rng: RandomFn): string;
 }
 
 type Part = string | readonly Part[];
 
-function pick<T>(rng: Rng, items: readonly T[]): T {
+function pick<T>(rng: RandomFn, items: readonly T[]): T {
   return items[Math.floor(rng() * items.length)]!;
 }
 
 /** Concatenates the parts, choosing one alternative of every list (recursively). */
-function say(rng: Rng, ...parts: Part[]): string {
+function say(rng: RandomFn, ...parts: Part[]): string {
   return parts.map((p) => (typeof p === 'string' ? p : say(rng, pick(rng, p)))).join('');
 }
 
@@ -46,7 +46,7 @@ const REASON_KEYS = [
 ];
 const ANSWER_KEYS = ['answer', 'final_answer', 'label', 'result', 'prediction', 'output'];
 
-function tagPair(rng: Rng): [string, string] {
+function tagPair(rng: RandomFn): [string, string] {
   return [pick(rng, REASON_TAGS), pick(rng, ANSWER_TAGS)];
 }
 
@@ -861,7 +861,7 @@ export function isHeldOut(family: InstructionFamily): boolean {
 
 /** How instruction and dataset questions are put together: before, after, around, or as a numbered batch. */
 export function harvestPrompt(
-  rng: Rng,
+  rng: RandomFn,
   family: InstructionFamily,
   payloads: readonly string[],
   vary: (instruction: string) => string = (instruction) => instruction,
