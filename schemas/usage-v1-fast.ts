@@ -41,13 +41,14 @@ function isId(v: unknown): v is string {
 }
 
 /** z.int().min().max(): a number with no fraction inside the bounds (NaN and ±Infinity fail the comparisons). */
-function isInt(v: unknown, [min, max]: readonly [number, number]): v is number {
-  return typeof v === 'number' && v >= min && v <= max && Number.isInteger(v);
+function isInt(v: unknown, bounds: readonly [number, number]): v is number {
+  // Indexed, not destructured: a destructured parameter runs the array iterator (an allocation per call).
+  return typeof v === 'number' && v >= bounds[0] && v <= bounds[1] && Number.isInteger(v);
 }
 
 /** z.number().min().max(): finite by the bounds. */
-function isNumber(v: unknown, [min, max]: readonly [number, number]): v is number {
-  return typeof v === 'number' && v >= min && v <= max;
+function isNumber(v: unknown, bounds: readonly [number, number]): v is number {
+  return typeof v === 'number' && v >= bounds[0] && v <= bounds[1];
 }
 
 function isCount(v: unknown): v is number {
