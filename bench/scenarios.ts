@@ -3,7 +3,7 @@ import { endToEnd, endToEndTwoProcesses } from './end-to-end.ts';
 import { gatewayDecisions } from './gateway-decisions.ts';
 import { hotPath } from './hot-path.ts';
 import { investigatorQueries } from './investigator-queries.ts';
-import { kafkaClient } from './kafka-client.ts';
+import { kafkaClientComparison } from './kafka-client-comparison.ts';
 import type { Scenario } from './lib/scenario.ts';
 import { memory } from './memory.ts';
 
@@ -16,5 +16,5 @@ export const SCENARIOS: readonly Scenario[] = [
   checkpoint,
   gatewayDecisions,
   investigatorQueries,
-  kafkaClient,
+  kafkaClientComparison,
 ];

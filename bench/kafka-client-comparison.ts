@@ -28,7 +28,7 @@ async function start(o: RunOptions) {
   const count = o.smoke ? 2_000 : 1_000_000;
   const topic = benchName('bench-kafka-client');
   await createTopic(o.config, topic, PARTITIONS);
-  o.log(`kafka-client: filling ${topic} with ${count} messages`);
+  o.log(`kafka-client-comparison: filling ${topic} with ${count} messages`);
   const fill = await runWorker('kafka-fill.ts', fillResult, {
     args: ['--topic', topic, '--count', String(count), '--value-bytes', '400'],
   });
@@ -52,8 +52,8 @@ async function start(o: RunOptions) {
   };
 }
 
-export const kafkaClient: Scenario = {
-  name: 'kafka-client',
+export const kafkaClientComparison: Scenario = {
+  name: 'kafka-client-comparison',
   title: 'Kafka client consume throughput',
   target:
     'no target: compares kafkajs with @platformatic/kafka on the same topic (published kafkajs figures: 80–130k msg/s).',
