@@ -1,3 +1,4 @@
+import { describeIssues } from './describe-issues.ts';
 import { LIMITS, type UsageEvent, usageEventSchema } from './usage-v1.ts';
 import { parseWellFormedEvent } from './usage-v1-fast.ts';
 
@@ -11,12 +12,8 @@ function withoutNulls(value: Record<string, unknown>): Record<string, unknown> {
   return value;
 }
 
-function describeIssues(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }): string {
-  return error.issues
-    .slice(0, 5)
-    .map((i) => `${i.path.length ? i.path.map(String).join('.') : '(root)'}: ${i.message}`)
-    .join('; ');
-}
+/** A reason names at most this many of the event's issues. */
+const MAX_REASON_ISSUES = 5;
 
 /**
  * Validates an already-decoded JSON value as usage.v1. Never throws. Well-formed events take the hand-written check
@@ -32,7 +29,7 @@ export function parseEventValue(value: unknown): ParseResult {
   const result = usageEventSchema.safeParse(input);
   return result.success
     ? { ok: true, event: result.data }
-    : { ok: false, reason: `invalid: ${describeIssues(result.error)}` };
+    : { ok: false, reason: `invalid: ${describeIssues(result.error, [], MAX_REASON_ISSUES)}` };
 }
 
 /**

@@ -23,3 +23,11 @@ test('paths can be placed under a prefix, and a problem with the whole value is 
   assert.match(describeIssues(errorOf(schema.safeParse({ limit: 'a', rules: [] })), ['query']), /^query\.limit: /);
   assert.match(describeIssues(errorOf(z.string().safeParse(1))), /^\(root\): /);
 });
+
+test('maxIssues keeps only the first issues (a dead-letter reason names at most five)', () => {
+  const text = describeIssues(errorOf(schema.safeParse({ limit: 11, rules: [{ action: 1 }, { action: 2 }] })), [], 2);
+  assert.deepEqual(
+    text.split('; ').map((part) => part.split(':')[0]),
+    ['limit', 'rules.0.action'],
+  );
+});
