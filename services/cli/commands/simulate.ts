@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { loadConfig } from '../../common/config/index.ts';
 import { errors } from '../../common/errors.ts';
 import { createLogger } from '../../common/logger.ts';
+import { describeIssues } from '../../common/zod-issues.ts';
 import { createKafka, ensureTopics } from '../../consumer/kafka-client.ts';
 import type { GroundTruth } from '../../simulator/index.ts';
 import { simulate } from '../../simulator/index.ts';
@@ -118,7 +119,7 @@ function buildSource(values: Values): Source {
   try {
     return family === 'classic' ? classic(values) : randomised(values);
   } catch (error) {
-    if (error instanceof z.ZodError) throw errors.badInput(z.prettifyError(error).replace(/\n/g, '; '));
+    if (error instanceof z.ZodError) throw errors.badInput(describeIssues(error));
     throw error;
   }
 }
