@@ -5,13 +5,13 @@ import { serviceFiles, sharedBasenames } from './unique-basenames.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-test('no two files under services/ share a basename (one name per concept; index.ts barrels excepted)', () => {
+test('no two files under services/ share a basename (one name per concept; index.ts, the entry point of a folder, excepted)', () => {
   const files = serviceFiles(ROOT);
   assert.ok(files.length > 100, `found only ${files.length} files under services/`);
   assert.deepEqual(sharedBasenames(files), [], 'rename so each name says what it is');
 });
 
-test('the check reports a basename two folders share, and lets index.ts barrels repeat', () => {
+test('the check reports a basename two folders share, and lets index.ts (the entry point of a folder) repeat', () => {
   assert.deepEqual(
     sharedBasenames([
       'services/actions/key-state.ts',

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
-/** Names every folder may repeat because they say nothing beyond the folder: a barrel re-exporting the folder. */
+/** Names every folder may repeat because they say nothing beyond the folder: `index.ts` is a folder's entry point. */
 export const REPEATABLE_BASENAMES: ReadonlySet<string> = new Set(['index.ts']);
 
 function tsFiles(dir: string): string[] {
@@ -12,7 +12,7 @@ function tsFiles(dir: string): string[] {
   });
 }
 
-/** Basenames that more than one of `paths` carries (barrels excepted), each with the paths carrying it. */
+/** Basenames that more than one of `paths` carries (folder entry points excepted), each with the paths carrying it. */
 export function sharedBasenames(paths: readonly string[]): Array<{ name: string; paths: string[] }> {
   const byName = new Map<string, string[]>();
   for (const path of paths) {
