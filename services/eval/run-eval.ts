@@ -25,7 +25,7 @@ export interface EvalOptions {
   ml: boolean;
   /** Report passes run on this many worker threads (1: in this thread). */
   jobs?: number;
-  /** Where eval.md, eval.json and the PNGs go; null writes nothing. */
+  /** Where eval.md, eval.json and the SVG plots go; null writes nothing. */
   outDir: string | null;
   command: string;
   /** Lines for the report's notes. */
