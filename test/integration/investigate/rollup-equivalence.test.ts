@@ -8,6 +8,7 @@ import { FEATURE_NAMES } from '../../../services/detector/features/feature-names
 import { toUsageEventRow } from '../../../services/event-store/usage-event-row.ts';
 import { keyTimeline } from '../../../services/investigate/key-timeline.ts';
 import { type Aggregation, topKeys } from '../../../services/investigate/top-keys.ts';
+import { createPrng } from '../../../services/ml/prng.ts';
 import { testClickHouse, testConfig } from '../../helpers/infra.ts';
 
 // The investigator queries read the hourly rollups of migration 0008; these tests hold them to the raw tables read
@@ -30,19 +31,8 @@ const LATE_FEATURE = FEATURE_NAMES[FEATURE_NAMES.length - 1]!;
 
 let ch: Awaited<ReturnType<typeof testClickHouse>>;
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function events(): UsageEvent[] {
-  const rnd = random(11);
+  const rnd = createPrng(11);
   const out: UsageEvent[] = [];
   for (const k of KEYS)
     for (let ts = T0 + 13 * 1000, i = 0; ts < T0 + 6 * HOUR; ts += k.every, i++) {
@@ -95,7 +85,7 @@ before(async () => {
   );
   assert.ok(again.length > 5);
   await ch.insert('usage_events', rows(again, T0 + 8 * HOUR));
-  const rnd = random(5);
+  const rnd = createPrng(5);
   const first = snapshots(rnd, 0);
   await ch.insert('key_features', first);
   // Rewritten snapshots: same key and ts_ms, other values; the later write is the one FINAL keeps.
