@@ -67,6 +67,18 @@ export function addToSlots(slots: TemplateSlot[], fp: PromptFingerprint): void {
   }
   let smallest = 0;
   for (let i = 1; i < slots.length; i++) if (slots[i]!.count < slots[smallest]!.count) smallest = i;
-  const evicted = slots[smallest]!;
-  slots[smallest] = newSlot(fp, evicted.count + 1, evicted.count);
+  restartSlot(slots[smallest]!, fp);
+}
+
+/**
+ * Space-Saving's replacement of the rarest slot, in place: unrelated prompts evict a slot on most events, and its
+ * vote buffer is reused rather than allocated per event. The old centroid object is replaced, never changed (template
+ * families keep centroids as leaders).
+ */
+function restartSlot(slot: TemplateSlot, fp: PromptFingerprint): void {
+  slot.votes.fill(0);
+  slot.centroid = { hi: fp.hi >>> 0, lo: fp.lo >>> 0 };
+  slot.error = slot.count;
+  slot.count++;
+  vote(slot, fp);
 }
