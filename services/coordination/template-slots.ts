@@ -76,9 +76,15 @@ export function addToSlots(slots: TemplateSlot[], fp: PromptFingerprint): void {
  * families keep centroids as leaders).
  */
 function restartSlot(slot: TemplateSlot, fp: PromptFingerprint): void {
-  slot.votes.fill(0);
+  firstVote(slot.votes, 0, fp.hi);
+  firstVote(slot.votes, 32, fp.lo);
   slot.centroid = { hi: fp.hi >>> 0, lo: fp.lo >>> 0 };
   slot.error = slot.count;
   slot.count++;
-  vote(slot, fp);
+}
+
+/** What `voteHalf` leaves in cleared votes after one fingerprint: +1 per set bit, -1 per clear bit (the centroid is
+ * that fingerprint). */
+function firstVote(votes: Int8Array, offset: number, word: number): void {
+  for (let i = 0; i < 32; i++) votes[offset + i] = (word & (1 << (31 - i))) !== 0 ? 1 : -1;
 }
