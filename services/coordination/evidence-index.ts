@@ -1,4 +1,4 @@
-import { type KeyEvidence, linkCombinations } from './key-evidence.ts';
+import { type KeyEvidence, linkCombinations, sameEvidence } from './key-evidence.ts';
 
 /** Two or more keys that share one pair of content values. */
 export interface EvidenceBucket {
@@ -30,23 +30,8 @@ export class EvidenceIndex {
   add(apiKeyId: string, orgId: string, evidence: KeyEvidence): void {
     this.orgOfKey.set(apiKeyId, orgId);
     increment(this.keysOfOrg, orgId, 1);
-    for (const token of tokensOf(evidence)) {
-      increment(this.keys, token, 1);
-      const byOrg = this.orgs.get(token) ?? new Map<string, number>();
-      this.orgs.set(token, byOrg);
-      increment(byOrg, orgId, 1);
-    }
-    for (const tokens of linkCombinations(evidence)) {
-      const id = tokens.join('|');
-      const bucket = this.shared.get(id);
-      const alone = this.single.get(id);
-      if (bucket) bucket.members.add(apiKeyId);
-      else if (alone === undefined) this.single.set(id, apiKeyId);
-      else if (alone !== apiKeyId) {
-        this.single.delete(id);
-        this.shared.set(id, { tokens, members: new Set([alone, apiKeyId]) });
-      }
-    }
+    for (const token of tokensOf(evidence)) this.count(token, orgId, 1);
+    for (const tokens of linkCombinations(evidence)) this.join(tokens.join('|'), tokens, apiKeyId);
   }
 
   remove(apiKeyId: string, evidence: KeyEvidence): void {
@@ -54,24 +39,76 @@ export class EvidenceIndex {
     if (orgId === undefined) return;
     this.orgOfKey.delete(apiKeyId);
     increment(this.keysOfOrg, orgId, -1);
-    for (const token of tokensOf(evidence)) {
-      increment(this.keys, token, -1);
-      const byOrg = this.orgs.get(token);
-      if (byOrg) increment(byOrg, orgId, -1);
-      if (byOrg?.size === 0) this.orgs.delete(token);
+    for (const token of tokensOf(evidence)) this.count(token, orgId, -1);
+    for (const tokens of linkCombinations(evidence)) this.leave(tokens.join('|'), apiKeyId);
+  }
+
+  /**
+   * Moves a key of an unchanged org from `before` to `after`, touching only the values and pairs that differ: a key's
+   * evidence changes little between linking passes (often not at all). Counts, buckets and rarities end as `remove`
+   * then `add` would leave them; only the order of a bucket's members may differ, which linking does not depend on
+   * (`linkKeys` sorts what it returns).
+   */
+  replace(apiKeyId: string, orgId: string, before: KeyEvidence, after: KeyEvidence): void {
+    if (this.orgOfKey.get(apiKeyId) !== orgId) {
+      this.remove(apiKeyId, before);
+      this.add(apiKeyId, orgId, after);
+      return;
     }
-    for (const tokens of linkCombinations(evidence)) {
+    if (sameEvidence(before, after)) return;
+    const delta = new Map<string, number>();
+    for (const token of tokensOf(before)) delta.set(token, (delta.get(token) ?? 0) - 1);
+    for (const token of tokensOf(after)) delta.set(token, (delta.get(token) ?? 0) + 1);
+    for (const [token, by] of delta) if (by !== 0) this.count(token, orgId, by);
+    const kept = new Set<string>();
+    const joined: Array<[string, string[]]> = [];
+    for (const tokens of linkCombinations(after)) {
       const id = tokens.join('|');
-      const bucket = this.shared.get(id);
-      if (!bucket) {
-        if (this.single.get(id) === apiKeyId) this.single.delete(id);
-        continue;
-      }
-      bucket.members.delete(apiKeyId);
-      if (bucket.members.size > 1) continue;
-      this.shared.delete(id);
-      for (const last of bucket.members) this.single.set(id, last);
+      kept.add(id);
+      joined.push([id, tokens]);
     }
+    for (const tokens of linkCombinations(before)) {
+      const id = tokens.join('|');
+      if (!kept.has(id)) this.leave(id, apiKeyId);
+    }
+    for (const [id, tokens] of joined) this.join(id, tokens, apiKeyId);
+  }
+
+  /** Adds `by` keys of `orgId` carrying `token` (negative: removes them). */
+  private count(token: string, orgId: string, by: number): void {
+    increment(this.keys, token, by);
+    let byOrg = this.orgs.get(token);
+    if (!byOrg) {
+      byOrg = new Map<string, number>();
+      this.orgs.set(token, byOrg);
+    }
+    increment(byOrg, orgId, by);
+    if (byOrg.size === 0) this.orgs.delete(token);
+  }
+
+  /** Puts the key in the bucket of pair `id` (a no-op when it is there already). */
+  private join(id: string, tokens: string[], apiKeyId: string): void {
+    const bucket = this.shared.get(id);
+    const alone = this.single.get(id);
+    if (bucket) bucket.members.add(apiKeyId);
+    else if (alone === undefined) this.single.set(id, apiKeyId);
+    else if (alone !== apiKeyId) {
+      this.single.delete(id);
+      this.shared.set(id, { tokens, members: new Set([alone, apiKeyId]) });
+    }
+  }
+
+  /** Takes the key out of the bucket of pair `id`; a bucket left with one key goes back to `single`. */
+  private leave(id: string, apiKeyId: string): void {
+    const bucket = this.shared.get(id);
+    if (!bucket) {
+      if (this.single.get(id) === apiKeyId) this.single.delete(id);
+      return;
+    }
+    bucket.members.delete(apiKeyId);
+    if (bucket.members.size > 1) return;
+    this.shared.delete(id);
+    for (const last of bucket.members) this.single.set(id, last);
   }
 
   /** Number of keys carrying `token`. */

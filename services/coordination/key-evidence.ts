@@ -59,6 +59,17 @@ export function keyEvidence(
   };
 }
 
+function sameValues(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The same values in the same order in every dimension. */
+export function sameEvidence(a: KeyEvidence, b: KeyEvidence): boolean {
+  return sameValues(a.content, b.content) && sameValues(a.infra, b.infra) && sameValues(a.timing, b.timing);
+}
+
 /** Two content values are independent sketches unless both come from one (system prompts, vocabulary bands). */
 function independent(a: string, b: string): boolean {
   return a[0] !== b[0] || a[0] === 't';

@@ -93,9 +93,9 @@ export class KeyRegistry {
         significant.has(i) ? this.families.assign(slot.centroid, previous[i] ?? null) : null,
       );
       for (const f of previous) if (f !== null) this.families.release(f);
-      this.index.remove(id, record.evidence);
+      const before = record.evidence;
       record.evidence = keyEvidence(record.profile, record.families, this.options.minEvidenceShare, this.timingEnabled);
-      this.index.add(id, record.profile.orgId, record.evidence);
+      this.index.replace(id, record.profile.orgId, before, record.evidence);
     }
     const changed = new Set(this.dirty);
     this.dirty.clear();

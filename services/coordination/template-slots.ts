@@ -67,6 +67,24 @@ export function addToSlots(slots: TemplateSlot[], fp: PromptFingerprint): void {
   }
   let smallest = 0;
   for (let i = 1; i < slots.length; i++) if (slots[i]!.count < slots[smallest]!.count) smallest = i;
-  const evicted = slots[smallest]!;
-  slots[smallest] = newSlot(fp, evicted.count + 1, evicted.count);
+  restartSlot(slots[smallest]!, fp);
+}
+
+/**
+ * Space-Saving's replacement of the rarest slot, in place: unrelated prompts evict a slot on most events, and its
+ * vote buffer is reused rather than allocated per event. The old centroid object is replaced, never changed (template
+ * families keep centroids as leaders).
+ */
+function restartSlot(slot: TemplateSlot, fp: PromptFingerprint): void {
+  firstVote(slot.votes, 0, fp.hi);
+  firstVote(slot.votes, 32, fp.lo);
+  slot.centroid = { hi: fp.hi >>> 0, lo: fp.lo >>> 0 };
+  slot.error = slot.count;
+  slot.count++;
+}
+
+/** What `voteHalf` leaves in cleared votes after one fingerprint: +1 per set bit, -1 per clear bit (the centroid is
+ * that fingerprint). */
+function firstVote(votes: Int8Array, offset: number, word: number): void {
+  for (let i = 0; i < 32; i++) votes[offset + i] = (word & (1 << (31 - i))) !== 0 ? 1 : -1;
 }

@@ -1,5 +1,6 @@
 import type { LayersModel, Tensor2D } from '@tensorflow/tfjs';
-import { withLazyReasons } from '../common/lazy-reasons.ts';
+import type { AlertReason } from '../../schemas/alert-v1.ts';
+import { LazyReasons } from '../common/lazy-reasons.ts';
 import { scoreFromAnchors } from './calibration.ts';
 import type { ErrorAnchors } from './model-metadata.ts';
 import { type MlScore, round, topReasons } from './model-reasons.ts';
@@ -68,9 +69,17 @@ export class AutoencoderModel extends NetworkModel<ErrorAnchors> {
     const meanError = sum / this.width;
     // Reasons only when an alert reads them; the row buffer is the caller's, reused for the next key.
     const values = Array.from(row);
-    return withLazyReasons({ score: this.calibrate(meanError) }, () =>
-      topReasons(errors, values, this.metadata, this.describe(errors, meanError), topK),
-    );
+    return new ReconstructionScore(this, this.calibrate(meanError), errors, values, meanError, topK);
+  }
+
+  /** The features reconstructed worst, from a snapshot's per-feature errors and raw values. */
+  reconstructionReasons(
+    errors: ArrayLike<number>,
+    row: ArrayLike<number>,
+    meanError: number,
+    topK: number | undefined,
+  ): AlertReason[] {
+    return topReasons(errors, row, this.metadata, this.describe(errors, meanError), topK);
   }
 
   private describe(errors: ArrayLike<number>, meanError: number): (j: number) => string {
@@ -78,7 +87,25 @@ export class AutoencoderModel extends NetworkModel<ErrorAnchors> {
   }
 
   private explain(row: ArrayLike<number>, errors: ArrayLike<number>, meanError: number, topK?: number): MlScore {
-    const describe = this.describe(errors, meanError);
-    return { score: this.calibrate(meanError), reasons: topReasons(errors, row, this.metadata, describe, topK) };
+    return { score: this.calibrate(meanError), reasons: this.reconstructionReasons(errors, row, meanError, topK) };
+  }
+}
+
+/** An autoencoder score (plain-JS path) whose reasons are worked out when first read. */
+class ReconstructionScore extends LazyReasons<AlertReason[]> implements MlScore {
+  constructor(
+    private readonly model: AutoencoderModel,
+    readonly score: number,
+    /** Its own copies: the caller's row buffer is reused for the next key before reasons are read. */
+    private readonly errors: Float64Array,
+    private readonly values: number[],
+    private readonly meanError: number,
+    private readonly topK: number | undefined,
+  ) {
+    super();
+  }
+
+  protected explain(): AlertReason[] {
+    return this.model.reconstructionReasons(this.errors, this.values, this.meanError, this.topK);
   }
 }

@@ -1,6 +1,7 @@
 import type { LayersModel, Tensor, Tensor2D } from '@tensorflow/tfjs';
+import type { AlertReason } from '../../schemas/alert-v1.ts';
 import { errors } from '../common/errors.ts';
-import { withLazyReasons } from '../common/lazy-reasons.ts';
+import { LazyReasons } from '../common/lazy-reasons.ts';
 import { plattProbability } from './calibration.ts';
 import type { PlattCalibration } from './model-metadata.ts';
 import { type MlScore, round, topReasons } from './model-reasons.ts';
@@ -64,6 +65,26 @@ function softmax(logits: Float64Array): Float64Array {
   return exp.map((e) => e / sum);
 }
 
+/** A classifier score (plain-JS path) whose occlusion reasons are worked out when first read. */
+class OcclusionScore extends LazyReasons<AlertReason[]> implements MlScore {
+  category?: string;
+
+  constructor(
+    private readonly model: ClassifierModel,
+    readonly score: number,
+    /** The model's own copies: the caller's row buffer is reused for the next key before reasons are read. */
+    private readonly normalised: Float32Array,
+    private readonly values: number[],
+    private readonly topK: number | undefined,
+  ) {
+    super();
+  }
+
+  protected explain(): AlertReason[] {
+    return this.model.occlusionReasonsOf(this.score, this.normalised, this.values, this.topK);
+  }
+}
+
 /** Probability from which the category head's best class is reported with the score. */
 const CATEGORY_FROM_SCORE = 0.5;
 
@@ -113,13 +134,22 @@ export class ClassifierModel extends NetworkModel<PlattCalibration> {
     const probability = plattProbability(this.calibration, attack![0]!);
     const values = Array.from(row);
     // The category head's buffer is the program's, read here at once (and only when the category is reported).
-    const result = this.scored(probability, () => (category ? softmax(category) : new Float64Array(0)), {
-      score: probability,
-    });
-    return withLazyReasons(result, () => {
-      const { logits } = this.runProgram(normalised);
-      return this.occlusionReasons(probability, logits, values, topK);
-    });
+    return this.scored(
+      probability,
+      () => (category ? softmax(category) : new Float64Array(0)),
+      new OcclusionScore(this, probability, normalised, values, topK),
+    );
+  }
+
+  /** Occlusion reasons of a snapshot scored on the plain-JS path, from its normalised row and raw values. */
+  occlusionReasonsOf(
+    probability: number,
+    normalised: Float32Array,
+    row: ArrayLike<number>,
+    topK: number | undefined,
+  ): AlertReason[] {
+    const { logits } = this.runProgram(normalised);
+    return this.occlusionReasons(probability, logits, row, topK);
   }
 
   /** The category, when the classifier is confident of an attack, added to `result`. */

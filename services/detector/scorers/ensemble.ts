@@ -1,5 +1,5 @@
 import type { AlertReason, Severity } from '../../../schemas/alert-v1.ts';
-import { withLazyReasons } from '../../common/lazy-reasons.ts';
+import { LazyReasons } from '../../common/lazy-reasons.ts';
 import { round } from './reasons.ts';
 import type { AlertCategory, ScoreInput, Scorer, ScorerResult } from './scorer.ts';
 
@@ -100,6 +100,36 @@ export function mergeReasons(parts: readonly Part[]): AlertReason[] {
     .slice(0, MAX_REASONS);
 }
 
+/** An ensemble result whose reasons are merged when an alert reads them: most snapshots raise none. */
+class EnsembleScore extends LazyReasons<AlertReason[]> implements EnsembleResult {
+  readonly score: number;
+  readonly severity: Severity;
+  readonly category: AlertCategory;
+  readonly parts: Record<string, number>;
+  readonly evidence: number;
+  readonly anomaly: number;
+  readonly informational: boolean;
+
+  constructor(
+    result: Omit<EnsembleResult, 'reasons'>,
+    /** The parts the reasons are merged from: all of them for an alert, else the part that spoke. */
+    private readonly explained: readonly Part[],
+  ) {
+    super();
+    this.score = result.score;
+    this.severity = result.severity;
+    this.category = result.category;
+    this.parts = result.parts;
+    this.evidence = result.evidence;
+    this.anomaly = result.anomaly;
+    this.informational = result.informational;
+  }
+
+  protected explain(): AlertReason[] {
+    return mergeReasons(this.explained);
+  }
+}
+
 function noisyOr(parts: readonly Part[]): number {
   let miss = 1;
   for (const p of parts) miss *= 1 - p.weighted;
@@ -133,18 +163,18 @@ export function createEnsemble(
       const informational = !alerting && anomaly >= INFORMATIONAL_ANOMALY;
       const raw: Record<string, number> = {};
       for (const p of parts) raw[p.name] = round(p.result.score);
-      const result = {
-        score,
-        severity: severityOf(score, t),
-        category: alerting ? pickCategory(parts) : 'anomaly',
-        parts: raw,
-        evidence: round(evidence),
-        anomaly: round(anomaly),
-        informational,
-      };
-      // Merged when an alert reads them: most snapshots raise none.
-      return withLazyReasons(result, () =>
-        mergeReasons(alerting ? parts : informational ? anomalyParts : evidenceParts),
+      const explained = alerting ? parts : informational ? anomalyParts : evidenceParts;
+      return new EnsembleScore(
+        {
+          score,
+          severity: severityOf(score, t),
+          category: alerting ? pickCategory(parts) : 'anomaly',
+          parts: raw,
+          evidence: round(evidence),
+          anomaly: round(anomaly),
+          informational,
+        },
+        explained,
       );
     },
   };

@@ -1,10 +1,11 @@
 import type { AlertReason } from '../../../schemas/alert-v1.ts';
 import type { MlConfig } from '../../common/config/ml.ts';
-import { withLazyReasons } from '../../common/lazy-reasons.ts';
+import { LazyReasons } from '../../common/lazy-reasons.ts';
 import type { Logger } from '../../common/logger.ts';
 import type { AutoencoderModel } from '../../ml/autoencoder-model.ts';
 import type { ClassifierModel } from '../../ml/classifier-model.ts';
 import { loadMlModels } from '../../ml/load-models.ts';
+import type { MlScore } from '../../ml/model-reasons.ts';
 import { FEATURE_NAMES } from '../features/feature-names.ts';
 import { MODEL_FEATURES, modelInputIndex, modelInputs } from '../features/feature-roles.ts';
 import {
@@ -27,6 +28,24 @@ function withPercentiles(reasons: AlertReason[], population: PopulationContext |
   });
 }
 
+/** A model's result as a scorer's: reasons (with cohort percentiles) worked out when an alert reads them. */
+class ModelScorerResult extends LazyReasons<AlertReason[]> implements ScorerResult {
+  readonly score: number;
+
+  constructor(
+    private readonly scored: MlScore,
+    private readonly population: PopulationContext | null,
+    readonly category?: AlertCategory,
+  ) {
+    super();
+    this.score = scored.score;
+  }
+
+  protected explain(): AlertReason[] {
+    return withPercentiles(this.scored.reasons, this.population);
+  }
+}
+
 /** Novelty against benign behaviour; reasons are the features the autoencoder reconstructs worst. */
 export function createAutoencoderScorer(model: AutoencoderModel): Scorer {
   const scratch: number[] = [];
@@ -35,7 +54,7 @@ export function createAutoencoderScorer(model: AutoencoderModel): Scorer {
     name: 'autoencoder',
     score(input: ScoreInput): ScorerResult {
       const scored = model.score(modelInputs(input.features, scratch, index));
-      return withLazyReasons({ score: scored.score }, () => withPercentiles(scored.reasons, input.population));
+      return new ModelScorerResult(scored, input.population);
     },
   };
 }
@@ -51,10 +70,9 @@ export function createClassifierScorer(model: ClassifierModel): Scorer {
     name: 'classifier',
     score(input: ScoreInput): ScorerResult {
       const scored = model.score(modelInputs(input.features, scratch, index));
-      const result: Omit<ScorerResult, 'reasons'> = { score: scored.score };
-      if (isAlertCategory(scored.category)) result.category = scored.category;
-      // Read when an alert needs them (the pipeline decides before the cohort learns from this snapshot).
-      return withLazyReasons(result, () => withPercentiles(scored.reasons, input.population));
+      const category = isAlertCategory(scored.category) ? scored.category : undefined;
+      // Reasons are read when an alert needs them (the pipeline decides before the cohort learns from this snapshot).
+      return new ModelScorerResult(scored, input.population, category);
     },
   };
 }

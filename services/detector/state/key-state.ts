@@ -62,12 +62,16 @@ const EVIDENCE_IDS = 5;
 const RECENT_IDS = 3;
 
 /**
- * `list` with `id` appended and the oldest dropped at `bound`, as a new array of exactly that length (`concat`):
- * `push` grows an array's capacity to 17 slots at once (and spreading is no tighter), ~0.2 KB per active key for
- * these two short lists.
+ * `list` with `id` appended and the oldest dropped at `bound`. Until it is full the list grows as a new array of exactly
+ * its length (`concat`: `push` grows an array's capacity to 17 slots at once, and spreading is no tighter, ~0.2 KB per
+ * active key for these two short lists); a full list (the key's own array, never shared: snapshots copy it and a
+ * restore gets zod's copy) shifts in place, so the events after that allocate nothing.
  */
-function pushBounded(list: readonly string[], id: string, bound: number): string[] {
-  return (list.length >= bound ? list.slice(1) : list).concat(id);
+function pushBounded(list: string[], id: string, bound: number): string[] {
+  if (list.length < bound) return list.concat(id);
+  for (let i = 1; i < list.length; i++) list[i - 1] = list[i]!;
+  list[list.length - 1] = id;
+  return list;
 }
 
 /** What a key is known by, also kept when an idle key is compacted to its baseline. */

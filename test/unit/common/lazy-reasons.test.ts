@@ -1,16 +1,24 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { withLazyReasons } from '../../../services/common/lazy-reasons.ts';
+import { LazyReasons } from '../../../services/common/lazy-reasons.ts';
 
-test('withLazyReasons computes on first read only, once, and the property is enumerable', () => {
-  let calls = 0;
-  const scored = withLazyReasons({ score: 0.9 }, () => {
-    calls++;
+class Counted extends LazyReasons<string[]> {
+  calls = 0;
+  constructor(readonly score: number) {
+    super();
+  }
+  protected explain(): string[] {
+    this.calls++;
     return ['a'];
-  });
-  assert.equal(calls, 0, 'nothing computed at scoring');
-  assert.deepEqual(scored.reasons, ['a']);
-  assert.deepEqual(scored.reasons, ['a']);
-  assert.equal(calls, 1);
-  assert.deepEqual(Object.keys(scored), ['score', 'reasons']);
+  }
+}
+
+test('LazyReasons computes on first read only, once, and keeps the result', () => {
+  const scored = new Counted(0.9);
+  assert.equal(scored.calls, 0, 'nothing computed at scoring');
+  const first = scored.reasons;
+  assert.deepEqual(first, ['a']);
+  assert.equal(scored.reasons, first, 'the same array, kept');
+  assert.equal(scored.calls, 1);
+  assert.equal(scored.score, 0.9);
 });
