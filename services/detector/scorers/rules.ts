@@ -218,6 +218,26 @@ export function buildRules(t: RuleThresholds): Rule[] {
       ],
     },
     {
+      /**
+       * Bulk harvest whose prompts ask for complete answers: diverse prompts at volume, outputs at least twice the
+       * input, and a share and a recent count of prompts the elicitation classifier reads as instructions to return a
+       * full answer or the reasoning behind it. The classifier is the second, independent sign the ambiguous bulk
+       * pattern lacks (tuning data r1 seed 11: five bulk keys with 20–45% such prompts at 40–220 requests an hour sat
+       * at the ambiguous ceiling for 2–11 hours; no legitimate segment has both the prompts and the output shape:
+       * tutoring apps are flagged at 0.18–0.33 with outputs about as long as their inputs, synthetic-data jobs write
+       * long outputs from prompts the classifier does not flag).
+       */
+      name: 'instructed_bulk_harvest',
+      category: 'bulk_distillation',
+      floor: CORROBORATED_FLOOR,
+      all: [
+        ...diverseAtVolume,
+        atLeast('out_in_ratio', OUTPUT_HEAVY, t.outInRatio * 4),
+        atLeast('harvest_instruction_share', t.harvestInstructionShare, Math.min(1, t.harvestInstructionShare * 4)),
+        atLeast('harvest_instructions_recent', t.harvestInstructionsRecent, t.harvestInstructionsRecent * 4),
+      ],
+    },
+    {
       name: 'bulk_harvest',
       category: 'bulk_distillation',
       ceiling: AMBIGUOUS_CEILING,

@@ -122,6 +122,32 @@ describe('rule scorer', () => {
     assert.equal(rules.score(input(vector(fewFlagged))).score, 0, 'accumulating needs twice the share');
   });
 
+  it('corroborates a bulk harvest with the harvesting instructions the classifier reads (outputs twice the input)', () => {
+    // A bulk key asking for complete answers: diverse, at volume, outputs ~2.3x the input but mostly not long.
+    const asked = {
+      req_per_hour: 400,
+      distinct_prompt_ratio: 0.95,
+      out_in_ratio: 2.3,
+      long_output_share: 0.2,
+      harvest_instruction_share: 0.4,
+      harvest_instructions_recent: 50,
+    };
+    const result = rules.score(input(vector(asked)));
+    assert.equal(result.category, 'bulk_distillation');
+    assert.ok(result.score >= 0.8, `corroborated: ${result.score}`);
+    assert.ok(result.reasons.some((r) => r.feature === 'harvest_instruction_share'));
+    // Without the classifier's reading, the same shape is the ambiguous bulk pattern at most.
+    const unread = rules.score(
+      input(vector({ ...asked, harvest_instruction_share: 0, harvest_instructions_recent: 0 })),
+    );
+    assert.ok(unread.score <= 0.75, `${unread.score}`);
+    // A tutoring app at volume: instructions read, outputs about as long as the inputs.
+    assert.ok(rules.score(input(vector({ ...asked, out_in_ratio: 1.3 }))).score <= 0.75);
+    // A few flagged prompts among many, or too few so far, do not corroborate.
+    assert.ok(rules.score(input(vector({ ...asked, harvest_instruction_share: 0.05 }))).score <= 0.75);
+    assert.ok(rules.score(input(vector({ ...asked, harvest_instructions_recent: 4 }))).score <= 0.75);
+  });
+
   it('fires region_evasion on extraction leaking from unsupported regions, not on travellers or proxies alone', () => {
     const extracting = { req_per_hour: 400, out_in_ratio: 8, long_output_share: 0.8 };
     const proxied = { country_mismatch_share: 1, unsupported_region_share: 0.01 };
