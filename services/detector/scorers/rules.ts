@@ -104,6 +104,11 @@ export function buildRules(t: RuleThresholds): Rule[] {
     pace(t.bulkReqPerHour, 10),
     atLeast('distinct_prompt_ratio', t.diversePromptRatio, 1),
   ];
+  /** Bulk volume of diverse prompts with outputs at least twice the input: what both corroborated bulk rules need. */
+  const diverseHarvestedAtVolume: Check[] = [
+    ...diverseAtVolume,
+    atLeast('out_in_ratio', OUTPUT_HEAVY, t.outInRatio * 4),
+  ];
   /**
    * Where a key calls from is context: a region finding also needs the key to be extracting (volume, and outputs
    * harvested: at least twice the input, or reasoning elicited), so a traveller or a company hosted in a foreign cloud
@@ -211,28 +216,24 @@ export function buildRules(t: RuleThresholds): Rule[] {
       name: 'multilingual_bulk_harvest',
       category: 'bulk_distillation',
       floor: CORROBORATED_FLOOR,
-      all: [
-        ...diverseAtVolume,
-        atLeast('out_in_ratio', OUTPUT_HEAVY, t.outInRatio * 4),
-        atLeast('language_mix', t.languageMix, Math.min(1, t.languageMix * 4)),
-      ],
+      all: [...diverseHarvestedAtVolume, atLeast('language_mix', t.languageMix, Math.min(1, t.languageMix * 4))],
     },
     {
       /**
        * Bulk harvest whose prompts ask for complete answers: diverse prompts at volume, outputs at least twice the
        * input, and a share and a recent count of prompts the elicitation classifier reads as instructions to return a
        * full answer or the reasoning behind it. The classifier is the second, independent sign the ambiguous bulk
-       * pattern lacks (tuning data r1 seed 11: five bulk keys with 20–45% such prompts at 40–220 requests an hour sat
-       * at the ambiguous ceiling for 2–11 hours; no legitimate segment has both the prompts and the output shape:
+       * pattern lacks (tuning data r1 seed 11: five bulk keys with 20–45% such prompts sat at the ambiguous ceiling
+       * for 17 minutes to 11 hours; the two at bulk pace are now flagged within 5 minutes, the three at 40–55 requests
+       * an hour stay below it). No legitimate segment of the tuning data has both the prompts and the output shape:
        * tutoring apps are flagged at 0.18–0.33 with outputs about as long as their inputs, synthetic-data jobs write
-       * long outputs from prompts the classifier does not flag).
+       * long outputs from prompts the classifier does not flag.
        */
       name: 'instructed_bulk_harvest',
       category: 'bulk_distillation',
       floor: CORROBORATED_FLOOR,
       all: [
-        ...diverseAtVolume,
-        atLeast('out_in_ratio', OUTPUT_HEAVY, t.outInRatio * 4),
+        ...diverseHarvestedAtVolume,
         atLeast('harvest_instruction_share', t.harvestInstructionShare, Math.min(1, t.harvestInstructionShare * 4)),
         atLeast('harvest_instructions_recent', t.harvestInstructionsRecent, t.harvestInstructionsRecent * 4),
       ],
