@@ -72,19 +72,12 @@ export function addToSlots(slots: TemplateSlot[], fp: PromptFingerprint): void {
 
 /**
  * Space-Saving's replacement of the rarest slot, in place: unrelated prompts evict a slot on most events, and its
- * vote buffer is reused rather than allocated per event. The old centroid object is replaced, never changed (template
- * families keep centroids as leaders).
+ * vote buffer is reused rather than allocated per event. `vote` replaces the centroid object, never changes it
+ * (template families keep centroids as leaders); after one vote on cleared votes the centroid is the fingerprint.
  */
 function restartSlot(slot: TemplateSlot, fp: PromptFingerprint): void {
-  firstVote(slot.votes, 0, fp.hi);
-  firstVote(slot.votes, 32, fp.lo);
-  slot.centroid = { hi: fp.hi >>> 0, lo: fp.lo >>> 0 };
+  slot.votes.fill(0);
+  vote(slot, fp);
   slot.error = slot.count;
   slot.count++;
-}
-
-/** What `voteHalf` leaves in cleared votes after one fingerprint: +1 per set bit, -1 per clear bit (the centroid is
- * that fingerprint). */
-function firstVote(votes: Int8Array, offset: number, word: number): void {
-  for (let i = 0; i < 32; i++) votes[offset + i] = (word & (1 << (31 - i))) !== 0 ? 1 : -1;
 }
