@@ -106,10 +106,15 @@ const GENERATOR_VERSION = createHash('sha256')
   .digest('hex')
   .slice(0, 12);
 
-const doneRow = z.object({ chunk: z.coerce.number() });
+const stepRow = z.object({ chunk: z.coerce.number(), state: z.string() });
 const specOf = (total: number, chunk: number) => `${GENERATOR_VERSION}/${total}/${chunk}`;
 
-/** Fills `usage_events` then `key_features` step by step, resuming after the last finished step. */
+/**
+ * Fills `usage_events` then `key_features` step by step, resuming after the last finished step. A step is marked
+ * started before it runs and done after: one started but never done was stopped part-way and left some of its rows
+ * (and their rollup rows, which the materialized views wrote at insert time), so the database is rebuilt rather than
+ * resumed into duplicates.
+ */
 export async function fillInvestigatorData(
   ch: ClickHouse,
   total: number,
@@ -118,36 +123,56 @@ export async function fillInvestigatorData(
 ): Promise<{ seconds: number; stepsRun: number }> {
   const db = ident(ch.database);
   const spec = specOf(total, chunk);
-  if (await hasOtherFill(ch, spec)) await ch.command(sql`DROP DATABASE IF EXISTS ${db}`);
+  const steps = await fillState(ch, spec);
+  if (steps.other || steps.partial !== undefined) {
+    const why = steps.other ? 'built by another generator or size' : `step ${steps.partial! + 1} was stopped part-way`;
+    log(`investigator-queries: rebuilding ${ch.database} (${why})`);
+    await ch.command(sql`DROP DATABASE IF EXISTS ${db}`);
+  }
   await migrate(ch, silentLogger);
-  await ch.command(sql`CREATE TABLE IF NOT EXISTS ${db}.bench_fill (spec String, chunk UInt32) ENGINE = TinyLog`);
-  const done = new Set(
-    (await ch.query(sql`SELECT chunk FROM ${db}.bench_fill WHERE spec = ${spec}`, doneRow)).map((r) => r.chunk),
+  await ch.command(
+    sql`CREATE TABLE IF NOT EXISTS ${db}.bench_steps (spec String, chunk UInt32, state String) ENGINE = TinyLog`,
   );
+  const done = steps.other || steps.partial !== undefined ? new Set<number>() : steps.done;
   const started = Date.now();
   let stepsRun = 0;
   for (const [i, step] of fillSteps(total, chunk).entries()) {
     if (done.has(i)) continue;
     log(`investigator-queries: generating ${step.label}`);
+    await ch.insert('bench_steps', [{ spec, chunk: i, state: 'started' }]);
     await ch.command(new SqlQuery(step.sql(db.name)));
-    await ch.insert('bench_fill', [{ spec, chunk: i }]);
+    await ch.insert('bench_steps', [{ spec, chunk: i, state: 'done' }]);
     stepsRun++;
   }
   return { seconds: (Date.now() - started) / 1000, stepsRun };
 }
 
-async function hasFillTable(ch: ClickHouse): Promise<boolean> {
+async function hasTable(ch: ClickHouse, name: string): Promise<boolean> {
   const [row] = await ch.queryRaw(
-    sql`SELECT count() AS n FROM system.tables WHERE database = ${ch.database} AND name = 'bench_fill'`,
+    sql`SELECT count() AS n FROM system.tables WHERE database = ${ch.database} AND name = ${name}`,
   );
   return Number(row?.n) > 0;
 }
 
-/** True when the cached database was built by another generator or size: it is rebuilt rather than mixed. */
-async function hasOtherFill(ch: ClickHouse, spec: string): Promise<boolean> {
-  if (!(await hasFillTable(ch))) return false;
-  const [row] = await ch.queryRaw(sql`SELECT count() AS n FROM ${ident(ch.database)}.bench_fill WHERE spec != ${spec}`);
-  return Number(row?.n) > 0;
+/**
+ * Steps done for `spec`, the first started but not done (if any), and whether steps of another spec are there. A
+ * cache from before steps were marked started (`bench_fill`, done steps only) is moved to `bench_steps` first.
+ */
+async function fillState(ch: ClickHouse, spec: string) {
+  const db = ident(ch.database);
+  if (await hasTable(ch, 'bench_fill')) {
+    await ch.command(
+      sql`CREATE TABLE IF NOT EXISTS ${db}.bench_steps (spec String, chunk UInt32, state String) ENGINE = TinyLog`,
+    );
+    await ch.command(sql`INSERT INTO ${db}.bench_steps SELECT spec, chunk, 'done' FROM ${db}.bench_fill`);
+    await ch.command(sql`DROP TABLE ${db}.bench_fill`);
+  }
+  if (!(await hasTable(ch, 'bench_steps'))) return { done: new Set<number>(), partial: undefined, other: false };
+  const rows = await ch.query(sql`SELECT chunk, state FROM ${db}.bench_steps WHERE spec = ${spec}`, stepRow);
+  const [other] = await ch.queryRaw(sql`SELECT count() AS n FROM ${db}.bench_steps WHERE spec != ${spec}`);
+  const done = new Set(rows.filter((r) => r.state === 'done').map((r) => r.chunk));
+  const partial = rows.find((r) => r.state === 'started' && !done.has(r.chunk))?.chunk;
+  return { done, partial, other: Number(other?.n) > 0 };
 }
 
 const diskRow = z.object({
