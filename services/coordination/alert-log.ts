@@ -5,7 +5,7 @@ export interface AlertedCluster {
   alertId: string;
   raisedAtMs: number;
   severity: Severity;
-  /** Sorted api_key_ids. */
+  /** Sorted api_key_ids this alert covers: its own members and those of the alerts it escalated. */
   members: string[];
 }
 
@@ -34,16 +34,20 @@ export class AlertLog {
   decide(members: readonly string[], severity: Severity, nowMs: number): AlertDecision {
     const previous = this.bestMatch(members);
     if (!previous) return { emit: true, escalates: null };
-    const before = previous.members.length;
-    const grew = members.length > before && members.length >= before * (1 + this.policy.growthToEscalate);
+    // Keys the earlier alert (and those it escalated) did not cover: a network linked in two groups that later
+    // split, or one whose merged group shrinks as members go quiet, still brings its newly linked keys in.
+    const covered = new Set(previous.members);
+    const added = members.reduce((n, m) => n + (covered.has(m) ? 0 : 1), 0);
+    const grew = added > 0 && added >= previous.members.length * this.policy.growthToEscalate;
     const due = nowMs - previous.raisedAtMs >= this.policy.escalationIntervalMs;
     const worse = SEVERITY_RANK[severity] > SEVERITY_RANK[previous.severity];
     return (grew && due) || worse ? { emit: true, escalates: previous.alertId } : { emit: false };
   }
 
   /**
-   * Remembers a raised alert; the alert it escalates is replaced by it, keeping the higher severity of the two so a
-   * score wavering around a severity boundary does not re-alert on every upward crossing.
+   * Remembers a raised alert; the alert it escalates is replaced by it, covering the keys of both and keeping the
+   * higher severity of the two so a score wavering around a severity boundary does not re-alert on every upward
+   * crossing.
    */
   record(cluster: AlertedCluster, escalates: string | null): void {
     const previous = escalates ? this.clusters.get(escalates) : undefined;
@@ -52,8 +56,9 @@ export class AlertLog {
       previous && SEVERITY_RANK[previous.severity] > SEVERITY_RANK[cluster.severity]
         ? previous.severity
         : cluster.severity;
-    this.clusters.set(cluster.alertId, { ...cluster, severity });
-    for (const m of cluster.members) this.alertOfKey.set(m, cluster.alertId);
+    const members = previous ? [...new Set([...previous.members, ...cluster.members])].sort() : cluster.members;
+    this.clusters.set(cluster.alertId, { ...cluster, severity, members });
+    for (const m of members) this.alertOfKey.set(m, cluster.alertId);
   }
 
   /** Drops alerts whose cooldown has passed at event time `nowMs`. */

@@ -34,8 +34,13 @@ export const coordinationOptionsSchema = z
       .int()
       .min(0)
       .default(24 * HOUR_MS),
-    /** Relative growth (0.1 = +10% members) that re-alerts a cluster inside the cooldown as an escalation. */
-    growthToEscalate: z.number().min(0).default(0.1),
+    /**
+     * Newly linked keys, relative to those the cluster's alert already covers (0.1 = 10% more), that re-alert it
+     * inside the cooldown as an escalation; 0, the default, escalates on any newly linked key, at most once per
+     * escalation interval: a network of 25 keys that links 2 more is news to its analyst, and the queue folds the
+     * escalation into the network's case (alert-log.ts).
+     */
+    growthToEscalate: z.number().min(0).default(0),
     /**
      * Least event time between two growth escalations of one cluster, so a network forming is not a stream. Ten
      * minutes: a network of aged keys links a few members per pass, and each escalation brings the newly linked ones

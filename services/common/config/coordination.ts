@@ -14,7 +14,9 @@ const variables = z.object({
   DG_COORD_MIN_ORGS: int(d.minOrgs, 1).describe('Fewest distinct orgs a cluster alert must span'),
   DG_COORD_ALERT_SCORE: num(d.alertScore, 0, 1).describe('Cluster score (0-1) from which an alert is raised'),
   DG_COORD_COOLDOWN_MS: int(d.cooldownMs).describe('Event time in which an alerted cluster is not re-alerted'),
-  DG_COORD_GROWTH_TO_ESCALATE: num(d.growthToEscalate).describe('Relative member growth that escalates a cluster'),
+  DG_COORD_GROWTH_TO_ESCALATE: num(d.growthToEscalate).describe(
+    'Newly linked keys, relative to those a cluster alert covers, that escalate it (0: any, once per escalation interval)',
+  ),
   DG_COORD_ESCALATION_INTERVAL_MS: int(d.escalationIntervalMs).describe('Least event time between two escalations'),
   DG_COORD_WARMUP_MS: int(d.warmupMs).describe('Event time after the first event before cluster alerts are raised'),
   DG_COORD_SCHEDULE_WARMUP_MS: int(d.scheduleWarmupMs).describe('Event time before schedules count as evidence'),

@@ -74,3 +74,21 @@ test('a cluster whose severity dips with a growth escalation is not re-alerted w
   assert.deepEqual(log.decide(members(20), 'high', 2 * HOUR), { emit: false }, 'high was already reported');
   assert.deepEqual(log.decide(members(20), 'critical', 2 * HOUR), { emit: true, escalates: 'a2' });
 });
+
+test('a merged group that splits again escalates with the keys its alert did not cover, and only those', () => {
+  const log = new AlertLog({ ...options, growthToEscalate: 0 });
+  const keys = (prefix: string, from: number, to: number) =>
+    Array.from({ length: to - from }, (_, i) => `${prefix}${String(from + i).padStart(3, '0')}`);
+  // two networks linked into one group of 87 and alerted
+  log.record(
+    { alertId: 'a1', raisedAtMs: 0, severity: 'critical', members: [...keys('a', 0, 42), ...keys('b', 0, 45)] },
+    null,
+  );
+  // one network alone, with 7 keys linked since: smaller than the alert, but news
+  const network = [...keys('a', 0, 49)];
+  assert.deepEqual(log.decide(network, 'critical', HOUR), { emit: true, escalates: 'a1' });
+  log.record({ alertId: 'a2', raisedAtMs: HOUR, severity: 'critical', members: network }, 'a1');
+  // the other network alone brings nothing new: the escalation still covers it
+  assert.deepEqual(log.decide(keys('b', 0, 45), 'critical', 2 * HOUR), { emit: false });
+  assert.deepEqual(log.decide(keys('b', 0, 46), 'critical', 2 * HOUR), { emit: true, escalates: 'a2' });
+});
