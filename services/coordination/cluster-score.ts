@@ -23,8 +23,6 @@ const SINGLE_SKETCH = 0.6;
 export interface ClusterMember {
   profile: KeyProfile;
   evidence: KeyEvidence;
-  /** When the key began sending what it is linked on (key-registry.ts, contentStart). */
-  start: number;
 }
 
 export interface ClusterContext {
@@ -172,7 +170,6 @@ export function scoreCluster(members: readonly ClusterMember[], cohesion: number
   ];
   const shape = extractionTerms(
     members.map((m) => m.profile),
-    members.map((m) => m.start),
     ctx.population,
     ctx.startedAt,
   );

@@ -9,14 +9,7 @@ export const coordinationSnapshotSchema = z.object({
   v: z.literal(1),
   startedAt: z.int().nullable(),
   lastPassAt: z.int().nullable(),
-  keys: z.array(
-    z.object({
-      signature: keySignatureSchema,
-      families: z.array(z.int().min(1).nullable()),
-      /** When the key's first template became evidence (key-registry.ts); absent in older snapshots. */
-      templatedSince: z.int().nullable().optional(),
-    }),
-  ),
+  keys: z.array(z.object({ signature: keySignatureSchema, families: z.array(z.int().min(1).nullable()) })),
   dirty: z.array(z.string()),
   families: z.object({
     nextId: z.int().min(1),

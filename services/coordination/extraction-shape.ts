@@ -46,8 +46,8 @@ export interface PopulationVolume {
   p90Events: number;
   /** 90th percentile of a key's events per active hour. */
   p90RatePerHour: number;
-  /** Start times (contentStart) of every tracked key, ascending: how many keys start in any window by chance. */
-  starts: Float64Array;
+  /** First-seen times of every tracked key, ascending: how many keys start in any window by chance. */
+  firstSeen: Float64Array;
 }
 
 function percentile90(values: number[]): number {
@@ -59,19 +59,19 @@ export function keyRatePerHour(p: KeyProfile): number {
   return (p.lifetime.events * HOUR_MS) / Math.max(HOUR_MS, p.lastSeen - p.firstSeen);
 }
 
-export function populationVolume(keys: Iterable<{ profile: KeyProfile; start: number }>): PopulationVolume {
+export function populationVolume(profiles: Iterable<KeyProfile>): PopulationVolume {
   const events: number[] = [];
   const rates: number[] = [];
   const starts: number[] = [];
-  for (const { profile, start } of keys) {
-    events.push(profile.lifetime.events);
-    rates.push(keyRatePerHour(profile));
-    starts.push(start);
+  for (const p of profiles) {
+    events.push(p.lifetime.events);
+    rates.push(keyRatePerHour(p));
+    starts.push(p.firstSeen);
   }
   return {
     p90Events: percentile90(events),
     p90RatePerHour: percentile90(rates),
-    starts: Float64Array.from(starts).sort(),
+    firstSeen: Float64Array.from(starts).sort(),
   };
 }
 
@@ -95,25 +95,25 @@ function below(sorted: Float64Array, x: number): number {
 const START_CHANCE_SDS = 2;
 
 /**
- * Largest share of members that started within one window, counting only starts stage 2 saw (after it started),
- * beyond what chance puts there: the share of the other tracked keys that started in that window anyway (a morning
- * ramp of new customers is no campaign) plus START_CHANCE_SDS binomial standard deviations of it. A key starts when it
- * begins sending what it is linked on (contentStart): first seen, or for an aged key put to the campaign, its first
- * prompt of the shared templates.
+ * Largest share of members first seen within one window, counting only keys new since stage 2 started, beyond what
+ * chance puts there: the share of the other tracked keys that started in that window anyway (a morning ramp of new
+ * customers is no campaign) plus START_CHANCE_SDS binomial standard deviations of it.
  */
-function startedTogether(memberStarts: readonly number[], startedAt: number, pop: PopulationVolume): number {
-  const n = memberStarts.length;
-  const starts = memberStarts.filter((t) => t >= startedAt + NEW_AFTER_MS).sort((a, b) => a - b);
+function startedTogether(members: readonly KeyProfile[], startedAt: number, pop: PopulationVolume): number {
+  const starts = members
+    .map((m) => m.firstSeen)
+    .filter((t) => t >= startedAt + NEW_AFTER_MS)
+    .sort((a, b) => a - b);
   let best = 0;
   for (let i = 0, j = 0; j < starts.length; j++) {
     while (starts[j]! - starts[i]! > START_WINDOW_MS) i++;
     const inWindow = j - i + 1;
     // The other keys' share that started in this window: a large network must not raise its own baseline.
-    const window = below(pop.starts, starts[i]! + START_WINDOW_MS + 1) - below(pop.starts, starts[i]!);
-    const share = Math.max(0, window - inWindow) / Math.max(1, pop.starts.length - n);
-    const chance = n * share;
+    const window = below(pop.firstSeen, starts[i]! + START_WINDOW_MS + 1) - below(pop.firstSeen, starts[i]!);
+    const share = Math.max(0, window - inWindow) / Math.max(1, pop.firstSeen.length - members.length);
+    const chance = members.length * share;
     const margin = START_CHANCE_SDS * Math.sqrt(chance * (1 - share));
-    best = Math.max(best, share < 1 ? (inWindow - chance - margin) / (n - chance) : 0);
+    best = Math.max(best, share < 1 ? (inWindow - chance - margin) / (members.length - chance) : 0);
   }
   return best;
 }
@@ -122,12 +122,7 @@ function startedTogether(memberStarts: readonly number[], startedAt: number, pop
  * The cluster's aggregate read as an extraction campaign: members that appeared together, long outputs or a high
  * output/input ratio, an aggregate rate far above any single heavy customer, while each member stays ordinary.
  */
-export function extractionTerms(
-  members: readonly KeyProfile[],
-  starts: readonly number[],
-  pop: PopulationVolume,
-  startedAt: number,
-): Term[] {
+export function extractionTerms(members: readonly KeyProfile[], pop: PopulationVolume, startedAt: number): Term[] {
   const n = members.length;
   const sum = (f: (p: KeyProfile) => number) => members.reduce((s, m) => s + f(m), 0);
   const events = sum((m) => m.lifetime.events);
@@ -143,7 +138,7 @@ export function extractionTerms(
   // Each member's own harvest, and the cluster's is its median member's: a network's keys each harvest, while one or
   // two heavy harvesters linked with customers over a popular SDK prompt do not make those customers a campaign.
   const harvest = lowerMedian(members.map(memberHarvest));
-  const together = startedTogether(starts, startedAt, pop);
+  const together = startedTogether(members, startedAt, pop);
   const span = Math.max(...members.map((m) => m.lastSeen)) - Math.min(...members.map((m) => m.firstSeen));
   const aggregateRate = (events * HOUR_MS) / Math.max(HOUR_MS, span);
   const times = aggregateRate / Math.max(1, pop.p90RatePerHour);
@@ -156,8 +151,7 @@ export function extractionTerms(
       value: together,
       baseline: null,
       weighted: WEIGHTS.start * together,
-      detail:
-        'share of members that started (first seen, or first sent the templates they are linked on) within 90 minutes of each other, after stage 2 started',
+      detail: 'share of members first seen within 90 minutes of each other, after stage 2 started',
     },
     {
       feature: 'output_harvest',

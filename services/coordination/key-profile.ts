@@ -96,7 +96,7 @@ export class KeyProfile {
       this.topicPrompts++;
       addPromptToSketch(this.topics, tokens);
     }
-    if (fingerprint) addToSlots(this.templates, fingerprint, event.ts);
+    if (fingerprint) addToSlots(this.templates, fingerprint);
     if (event.system_prompt_sha256) this.systemPrompts.add(event.system_prompt_sha256);
     if (event.client_asn !== undefined) this.asns.add(String(event.client_asn));
     if (event.client_ip) this.prefixes.add(networkPrefix(event.client_ip));
@@ -163,7 +163,6 @@ export class KeyProfile {
         fp: fingerprintToHex(s.centroid),
         count: s.count,
         error: s.error,
-        since: s.since,
         votes: Buffer.from(s.votes.buffer, s.votes.byteOffset, s.votes.byteLength).toString('base64'),
       })),
       system_prompts: this.systemPrompts.entries.map((e) => ({ ...e })),
@@ -201,9 +200,7 @@ export class KeyProfile {
     recent.harvestInstructions = g?.harvest_instructions ?? sig.harvest_instructions;
     for (const t of sig.templates) {
       const votes = new Int8Array(Buffer.from(t.votes, 'base64'));
-      // Signatures from before template onsets were kept: the slot is as old as the key.
-      const since = t.since ?? sig.first_seen;
-      profile.templates.push({ votes, centroid: fingerprintFromHex(t.fp), count: t.count, error: t.error, since });
+      profile.templates.push({ votes, centroid: fingerprintFromHex(t.fp), count: t.count, error: t.error });
     }
     profile.systemPrompts.entries.push(...sig.system_prompts.map((e) => ({ ...e })));
     profile.asns.entries.push(...sig.asns.map((e) => ({ ...e })));

@@ -14,29 +14,10 @@ export interface KeyRecord {
   /** Template family per template slot (null for slots too rare to be evidence). */
   families: Array<number | null>;
   evidence: KeyEvidence;
-  /**
-   * When the key began sending templates: the first prompt of the first template that became evidence, kept from
-   * then on (templates rotate); null until one does. An aged or bought key put to a campaign starts then.
-   */
-  templatedSince: number | null;
-}
-
-/** First prompt of the oldest template slot that is evidence, or null if none is. */
-function templateOnset(profile: KeyProfile, families: ReadonlyArray<number | null>): number | null {
-  let since = Number.POSITIVE_INFINITY;
-  profile.templates.forEach((slot, i) => {
-    if (families[i] !== null && families[i] !== undefined) since = Math.min(since, slot.since);
-  });
-  return Number.isFinite(since) ? Math.max(profile.firstSeen, since) : null;
-}
-
-/** When the key began sending what it is linked on: its first template, or first seen. */
-export function contentStart(record: Pick<KeyRecord, 'profile' | 'templatedSince'>): number {
-  return record.templatedSince ?? record.profile.firstSeen;
 }
 
 export interface RegistryState {
-  keys: Array<{ signature: KeySignature; families: Array<number | null>; templatedSince?: number | null | undefined }>;
+  keys: Array<{ signature: KeySignature; families: Array<number | null> }>;
   dirty: string[];
   families: ReturnType<TemplateFamilies['toJSON']>;
 }
@@ -66,7 +47,7 @@ export class KeyRegistry {
       state?.families.leaders.map(leaderOf),
       state?.families.nextId,
     );
-    for (const k of state?.keys ?? []) this.load(KeyProfile.fromSignature(k.signature), k.families, k.templatedSince);
+    for (const k of state?.keys ?? []) this.load(KeyProfile.fromSignature(k.signature), k.families);
     for (const id of state?.dirty ?? []) if (this.records.has(id)) this.dirty.add(id);
   }
 
@@ -77,7 +58,6 @@ export class KeyRegistry {
         profile: new KeyProfile(event.api_key_id, event.org_id, event.ts),
         families: [],
         evidence: NO_EVIDENCE,
-        templatedSince: null,
       };
       this.records.set(event.api_key_id, record);
     }
@@ -115,7 +95,6 @@ export class KeyRegistry {
       for (const f of previous) if (f !== null) this.families.release(f);
       const before = record.evidence;
       record.evidence = keyEvidence(record.profile, record.families, this.options.minEvidenceShare, this.timingEnabled);
-      record.templatedSince ??= templateOnset(record.profile, record.families);
       this.index.replace(id, record.profile.orgId, before, record.evidence);
     }
     const changed = new Set(this.dirty);
@@ -141,22 +120,16 @@ export class KeyRegistry {
 
   toState(): RegistryState {
     return {
-      keys: [...this.records.values()].map((r) => ({
-        signature: r.profile.toSignature(),
-        families: [...r.families],
-        templatedSince: r.templatedSince,
-      })),
+      keys: [...this.records.values()].map((r) => ({ signature: r.profile.toSignature(), families: [...r.families] })),
       dirty: [...this.dirty],
       families: this.families.toJSON(),
     };
   }
 
-  /** `templatedSince` absent (older snapshots): taken from the templates the key holds now. */
-  private load(profile: KeyProfile, stored: Array<number | null>, templatedSince?: number | null): void {
+  private load(profile: KeyProfile, stored: Array<number | null>): void {
     const families = stored.map((f) => (f !== null && this.families.adopt(f) ? f : null));
     const evidence = keyEvidence(profile, families, this.options.minEvidenceShare, this.timingEnabled);
-    templatedSince ??= templateOnset(profile, families);
-    this.records.set(profile.apiKeyId, { profile, families, evidence, templatedSince });
+    this.records.set(profile.apiKeyId, { profile, families, evidence });
     this.index.add(profile.apiKeyId, profile.orgId, evidence);
   }
 

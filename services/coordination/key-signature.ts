@@ -66,8 +66,6 @@ export const keySignatureSchema = z.object({
         fp: z.string().regex(/^[0-9a-f]{16}$/),
         count,
         error: count,
-        /** Event time (epoch ms) of the slot's first prompt; absent in signatures written before it was kept. */
-        since: z.int().optional(),
         votes: z.base64().length(88),
       }),
     )

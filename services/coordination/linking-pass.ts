@@ -3,9 +3,9 @@ import type { CoordinationOptions } from '../common/config/coordination-options.
 import { fingerprintToHex } from '../common/text/fingerprint.ts';
 import type { AlertLog } from './alert-log.ts';
 import { buildClusterAlert, clusterSeverityOf } from './cluster-alert.ts';
-import { type ClusterContext, type ClusterMember, scoreCluster } from './cluster-score.ts';
+import { type ClusterContext, scoreCluster } from './cluster-score.ts';
 import { populationVolume } from './extraction-shape.ts';
-import { contentStart, type KeyRecord, type KeyRegistry } from './key-registry.ts';
+import type { KeyRecord, KeyRegistry } from './key-registry.ts';
 import { linkKeys } from './linker.ts';
 
 /** Analyst-readable form of an evidence token. */
@@ -28,12 +28,6 @@ function describer(registry: KeyRegistry): (token: string) => string {
     }
   };
 }
-
-const asMember = (r: KeyRecord): ClusterMember => ({
-  profile: r.profile,
-  evidence: r.evidence,
-  start: contentStart(r),
-});
 
 /**
  * One linking pass at event time `nowMs`: evict idle keys, refresh changed ones, link on shared content, score each
@@ -59,13 +53,13 @@ export function runLinkingPass(
     index: registry.index,
     scale,
     scheduleKnown: registry.withTiming,
-    population: populationVolume([...registry.records.values()].map(asMember)),
+    population: populationVolume([...registry.records.values()].map((r) => r.profile)),
     startedAt: pass.startedAt,
     describe: describer(registry),
   };
   const alerts: Alert[] = [];
   for (const group of groups) {
-    const members = group.members.map((id) => asMember(registry.records.get(id)!));
+    const members: KeyRecord[] = group.members.map((id) => registry.records.get(id)!);
     const score = scoreCluster(members, group.cohesion, ctx);
     if (score.score < o.alertScore || score.extraction < o.minExtraction || score.orgs < o.minOrgs) continue;
     const decision = log.decide(group.members, clusterSeverityOf(score.score), nowMs);

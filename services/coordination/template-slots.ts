@@ -11,8 +11,6 @@ export interface TemplateSlot {
   centroid: PromptFingerprint;
   count: number;
   error: number;
-  /** Event time of the first prompt of this template (since the slot was last restarted). */
-  since: number;
 }
 
 /** Adds one fingerprint's bits to 32 votes (`offset` 0 for the high half, 32 for the low) and returns the
@@ -36,14 +34,8 @@ function vote(slot: TemplateSlot, fp: PromptFingerprint): void {
   slot.centroid = { hi, lo };
 }
 
-function newSlot(fp: PromptFingerprint, ts: number): TemplateSlot {
-  const slot = {
-    votes: new Int8Array(64),
-    centroid: { hi: fp.hi >>> 0, lo: fp.lo >>> 0 },
-    count: 1,
-    error: 0,
-    since: ts,
-  };
+function newSlot(fp: PromptFingerprint, count: number, error: number): TemplateSlot {
+  const slot = { votes: new Int8Array(64), centroid: { hi: fp.hi >>> 0, lo: fp.lo >>> 0 }, count, error };
   vote(slot, fp);
   return slot;
 }
@@ -61,9 +53,8 @@ function nearestSlot(slots: TemplateSlot[], fp: PromptFingerprint): TemplateSlot
   return best;
 }
 
-/** Folds one prompt fingerprint, sent at event time `ts`, into a key's bounded template slots (Space-Saving eviction
- * of the rarest). */
-export function addToSlots(slots: TemplateSlot[], fp: PromptFingerprint, ts: number): void {
+/** Folds one prompt fingerprint into a key's bounded template slots (Space-Saving eviction of the rarest). */
+export function addToSlots(slots: TemplateSlot[], fp: PromptFingerprint): void {
   const slot = nearestSlot(slots, fp);
   if (slot) {
     slot.count++;
@@ -71,12 +62,12 @@ export function addToSlots(slots: TemplateSlot[], fp: PromptFingerprint, ts: num
     return;
   }
   if (slots.length < TEMPLATE_SLOTS) {
-    slots.push(newSlot(fp, ts));
+    slots.push(newSlot(fp, 1, 0));
     return;
   }
   let smallest = 0;
   for (let i = 1; i < slots.length; i++) if (slots[i]!.count < slots[smallest]!.count) smallest = i;
-  restartSlot(slots[smallest]!, fp, ts);
+  restartSlot(slots[smallest]!, fp);
 }
 
 /**
@@ -84,10 +75,9 @@ export function addToSlots(slots: TemplateSlot[], fp: PromptFingerprint, ts: num
  * vote buffer is reused rather than allocated per event. `vote` replaces the centroid object, never changes it
  * (template families keep centroids as leaders); after one vote on cleared votes the centroid is the fingerprint.
  */
-function restartSlot(slot: TemplateSlot, fp: PromptFingerprint, ts: number): void {
+function restartSlot(slot: TemplateSlot, fp: PromptFingerprint): void {
   slot.votes.fill(0);
   vote(slot, fp);
   slot.error = slot.count;
   slot.count++;
-  slot.since = ts;
 }

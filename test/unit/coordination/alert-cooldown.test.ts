@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { coordinationOptionsSchema } from '../../../services/common/config/coordination-options.ts';
 import { AlertLog } from '../../../services/coordination/alert-log.ts';
 import { createCoordinationEngine } from '../../../services/coordination/index.ts';
 import { preparePrompt } from '../../../services/detector/features/prepared-event.ts';
@@ -7,6 +8,8 @@ import { DAY0, rng, type TrafficEvent } from './fixtures.ts';
 import { benignPopulation, hydra } from './scenarios.ts';
 
 const HOUR = 3_600_000;
+/** The shipped defaults (growthToEscalate 0: any newly linked key). */
+const DEFAULTS = coordinationOptionsSchema.parse({});
 const options = { cooldownMs: 24 * HOUR, escalationIntervalMs: HOUR / 2, growthToEscalate: 0.1 };
 /** Unrelated customers over two days, so rarity and synchronised starts are judged against a population. */
 const background = benignPopulation({ keys: 150, awsShare: 0.5 }, rng(77));
@@ -91,4 +94,16 @@ test('a merged group that splits again escalates with the keys its alert did not
   // the other network alone brings nothing new: the escalation still covers it
   assert.deepEqual(log.decide(keys('b', 0, 45), 'critical', 2 * HOUR), { emit: false });
   assert.deepEqual(log.decide(keys('b', 0, 46), 'critical', 2 * HOUR), { emit: true, escalates: 'a2' });
+});
+
+test('by default any newly linked member escalates a cluster, at most once per escalation interval', () => {
+  const log = new AlertLog(DEFAULTS);
+  const members = (n: number) => Array.from({ length: n }, (_, i) => `k${String(i).padStart(3, '0')}`);
+  log.record({ alertId: 'a1', raisedAtMs: 0, severity: 'high', members: members(25) }, null);
+  assert.deepEqual(log.decide(members(26), 'high', DEFAULTS.escalationIntervalMs - 1), { emit: false }, 'too soon');
+  assert.deepEqual(log.decide(members(25), 'high', DEFAULTS.escalationIntervalMs), { emit: false }, 'no new member');
+  assert.deepEqual(log.decide(members(26), 'high', DEFAULTS.escalationIntervalMs), { emit: true, escalates: 'a1' });
+  const tenPercent = new AlertLog({ ...DEFAULTS, growthToEscalate: 0.1 });
+  tenPercent.record({ alertId: 'a1', raisedAtMs: 0, severity: 'high', members: members(25) }, null);
+  assert.deepEqual(tenPercent.decide(members(27), 'high', DEFAULTS.escalationIntervalMs), { emit: false });
 });

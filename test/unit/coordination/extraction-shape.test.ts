@@ -18,13 +18,8 @@ function member(i: number, inputTokens: number, outputTokens: number): KeyProfil
   return p;
 }
 
-const starts = (ms: KeyProfile[]) => ms.map((p) => p.firstSeen);
-const keys = (ms: KeyProfile[]) => ms.map((profile) => ({ profile, start: profile.firstSeen }));
-
 function harvestOf(members: KeyProfile[]): number {
-  const term = extractionTerms(members, starts(members), populationVolume(keys(members)), 0).find(
-    (t) => t.feature === 'output_harvest',
-  );
+  const term = extractionTerms(members, populationVolume(members), 0).find((t) => t.feature === 'output_harvest');
   assert.ok(term);
   return term.value;
 }
@@ -59,11 +54,9 @@ test("harvesting instructions stage 1 read add to the shape; without any, the me
   const members = Array.from({ length: 6 }, (_, i) => member(i, 1_000, 1_500));
   for (const m of members) m.lifetime.textPrompts = m.recent.textPrompts = 100;
   const total = (ms: KeyProfile[]) =>
-    extractionTerms(ms, starts(ms), populationVolume(keys(ms)), 0).reduce((sum, t) => sum + t.weighted, 0);
+    extractionTerms(ms, populationVolume(ms), 0).reduce((sum, t) => sum + t.weighted, 0);
   const without = total(members);
-  const term = extractionTerms(members, starts(members), populationVolume(keys(members)), 0).find(
-    (t) => t.feature === 'harvest_instructions',
-  );
+  const term = extractionTerms(members, populationVolume(members), 0).find((t) => t.feature === 'harvest_instructions');
   assert.equal(term?.weighted, 0);
   // two members of six asking for the trace are not the network's habit: the median member's share counts
   for (const m of members.slice(0, 2)) m.lifetime.harvestInstructions = m.recent.harvestInstructions = 100;
