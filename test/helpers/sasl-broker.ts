@@ -72,7 +72,7 @@ export async function startSaslBroker(
     ].join('\n'),
   );
   const jvm = ['-cp', `${LIBS}/*`, `-Dlog4j.configuration=file:${LOG4J}`, `-Dkafka.logs.dir=${join(dir, 'logs')}`];
-  const clusterId = randomBytes(16).toString('base64url');
+  const clusterId = newClusterId();
   const format = spawnSync(
     'java',
     [
@@ -123,4 +123,15 @@ export async function startSaslBroker(
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   return { broker: `127.0.0.1:${port}`, stop };
+}
+
+/**
+ * A Kafka cluster id: 16 random bytes in base64url, never starting with '-', which StorageTool would read as an option
+ * (`--cluster-id: expected one argument`, one run in 64); Kafka's own Uuid.randomUuid retries the same way.
+ */
+function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
