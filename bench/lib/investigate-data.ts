@@ -124,16 +124,15 @@ export async function fillInvestigatorData(
   const db = ident(ch.database);
   const spec = specOf(total, chunk);
   const steps = await fillState(ch, spec);
-  if (steps.other || steps.partial !== undefined) {
+  const rebuild = steps.other || steps.partial !== undefined;
+  if (rebuild) {
     const why = steps.other ? 'built by another generator or size' : `step ${steps.partial! + 1} was stopped part-way`;
     log(`investigator-queries: rebuilding ${ch.database} (${why})`);
     await ch.command(sql`DROP DATABASE IF EXISTS ${db}`);
   }
   await migrate(ch, silentLogger);
-  await ch.command(
-    sql`CREATE TABLE IF NOT EXISTS ${db}.bench_steps (spec String, chunk UInt32, state String) ENGINE = TinyLog`,
-  );
-  const done = steps.other || steps.partial !== undefined ? new Set<number>() : steps.done;
+  await createStepsTable(ch);
+  const done = rebuild ? new Set<number>() : steps.done;
   const started = Date.now();
   let stepsRun = 0;
   for (const [i, step] of fillSteps(total, chunk).entries()) {
@@ -145,6 +144,13 @@ export async function fillInvestigatorData(
     stepsRun++;
   }
   return { seconds: (Date.now() - started) / 1000, stepsRun };
+}
+
+/** The step markers: a step's row with state 'started' before it runs, and 'done' after. */
+async function createStepsTable(ch: ClickHouse): Promise<void> {
+  await ch.command(
+    sql`CREATE TABLE IF NOT EXISTS ${ident(ch.database)}.bench_steps (spec String, chunk UInt32, state String) ENGINE = TinyLog`,
+  );
 }
 
 async function hasTable(ch: ClickHouse, name: string): Promise<boolean> {
@@ -161,9 +167,7 @@ async function hasTable(ch: ClickHouse, name: string): Promise<boolean> {
 async function fillState(ch: ClickHouse, spec: string) {
   const db = ident(ch.database);
   if (await hasTable(ch, 'bench_fill')) {
-    await ch.command(
-      sql`CREATE TABLE IF NOT EXISTS ${db}.bench_steps (spec String, chunk UInt32, state String) ENGINE = TinyLog`,
-    );
+    await createStepsTable(ch);
     await ch.command(sql`INSERT INTO ${db}.bench_steps SELECT spec, chunk, 'done' FROM ${db}.bench_fill`);
     await ch.command(sql`DROP TABLE ${db}.bench_fill`);
   }
