@@ -68,27 +68,59 @@ export function decide(actions: ActiveAction[], nowMs: number): Decision {
   return singleDecision('allow', first);
 }
 
-/** The in-memory view of the compacted key-actions topic: one state per key with active actions. */
+/**
+ * A key's state with its decision as last computed. The decision holds while `nowMs` is in [validFromMs,
+ * validUntilMs): from the latest expiry among the actions it left out (already expired) to the earliest expiry among
+ * those it counted (still active), since `decide` looks at nothing but which actions are active.
+ */
+interface Entry {
+  state: KeyActionState;
+  decision: Decision | null;
+  validFromMs: number;
+  validUntilMs: number;
+}
+
+/** The span of `nowMs` over which `decide(actions, nowMs)` gives the same answer. */
+function validity(actions: ActiveAction[], nowMs: number): { validFromMs: number; validUntilMs: number } {
+  let validFromMs = -Infinity;
+  let validUntilMs = Infinity;
+  for (const a of actions) {
+    if (isActive(a, nowMs)) validUntilMs = Math.min(validUntilMs, a.expires_at_ms);
+    else validFromMs = Math.max(validFromMs, a.expires_at_ms);
+  }
+  return { validFromMs, validUntilMs };
+}
+
+/**
+ * The in-memory view of the compacted key-actions topic: one state per key with active actions. A gateway asks for
+ * the same keys' decisions over and over, so each key keeps its last decision until an action of it expires or the
+ * key's state changes.
+ */
 export class DecisionTable {
-  private readonly states = new Map<string, KeyActionState>();
+  private readonly entries = new Map<string, Entry>();
 
   apply(apiKeyId: string, state: KeyActionState | null): void {
-    if (state === null) this.states.delete(apiKeyId);
-    else this.states.set(apiKeyId, state);
+    if (state === null) this.entries.delete(apiKeyId);
+    else this.entries.set(apiKeyId, { state, decision: null, validFromMs: Infinity, validUntilMs: -Infinity });
   }
 
   get(apiKeyId: string): KeyActionState | null {
-    return this.states.get(apiKeyId) ?? null;
+    return this.entries.get(apiKeyId)?.state ?? null;
   }
 
   decision(apiKeyId: string, nowMs: number): Decision {
-    const state = this.states.get(apiKeyId);
-    return state ? decide(state.actions, nowMs) : ALLOW;
+    const entry = this.entries.get(apiKeyId);
+    if (entry === undefined) return ALLOW;
+    if (entry.decision !== null && nowMs >= entry.validFromMs && nowMs < entry.validUntilMs) return entry.decision;
+    const { actions } = entry.state;
+    const decision = Object.freeze(decide(actions, nowMs));
+    Object.assign(entry, { decision }, validity(actions, nowMs));
+    return decision;
   }
 
   /** Active actions on the key, effective first; null when none. */
   active(apiKeyId: string, nowMs: number): KeyActionState | null {
-    const state = this.states.get(apiKeyId);
+    const state = this.get(apiKeyId);
     const actions = state ? orderActions(state.actions.filter((a) => isActive(a, nowMs))) : [];
     return state && actions.length ? { ...state, actions } : null;
   }
@@ -96,11 +128,11 @@ export class DecisionTable {
   /** Keys holding at least one action that has expired by `nowMs`. */
   keysWithExpired(nowMs: number): string[] {
     const keys: string[] = [];
-    for (const [key, state] of this.states) if (state.actions.some((a) => !isActive(a, nowMs))) keys.push(key);
+    for (const [key, { state }] of this.entries) if (state.actions.some((a) => !isActive(a, nowMs))) keys.push(key);
     return keys;
   }
 
   get size(): number {
-    return this.states.size;
+    return this.entries.size;
   }
 }

@@ -70,4 +70,28 @@ describe('gateway decisions', () => {
     table.apply('k', null);
     assert.equal(table.size, 0);
   });
+
+  it('answers from the remembered decision only while the same actions are active, at any clock reading', () => {
+    const table = new DecisionTable();
+    const suspend = active({ action_id: 'act_s', action: 'suspend', rpm: null, expires_at_ms: 5_000 });
+    const limit = active({ action_id: 'act_l', rpm: 10, expires_at_ms: 20_000 });
+    const old = active({ action_id: 'act_o', rpm: 1, expires_at_ms: 1_000 });
+    table.apply('k', { api_key_id: 'k', actions: [suspend, limit, old], updated_at_ms: 0 });
+    const at = (nowMs: number) => table.decision('k', nowMs);
+    // Each reading is checked against decide() on the same actions, in an order that walks forwards and back
+    // across every expiry, so a decision kept past its span shows up as a difference.
+    for (const nowMs of [2_000, 4_999, 5_000, 19_999, 20_000, 4_000, 999, 1_000, 6_000, 500, 30_000, 3_000])
+      assert.deepEqual(at(nowMs), decide([suspend, limit, old], nowMs), `at ${nowMs} ms`);
+    assert.equal(at(2_000), at(3_000), 'the same decision object while nothing expired in between');
+  });
+
+  it('forgets the remembered decision when the key gets a new state', () => {
+    const table = new DecisionTable();
+    table.apply('k', { api_key_id: 'k', actions: [active({ rpm: 10 })], updated_at_ms: 0 });
+    assert.equal(table.decision('k', 0).decision, 'limit');
+    table.apply('k', { api_key_id: 'k', actions: [active({ action: 'suspend', rpm: null })], updated_at_ms: 1 });
+    assert.equal(table.decision('k', 0).decision, 'deny');
+    table.apply('k', null);
+    assert.deepEqual(table.decision('k', 0), { decision: 'allow' });
+  });
 });
