@@ -53,9 +53,12 @@ interface FoundToken {
   hash: Buffer;
   /** null when revoked. */
   principal: Readonly<Principal> | null;
+  /** When the read that produced it started, on the store's clock. */
+  readAtMs: number;
 }
 
-const foundOf = (row: StoredRow): FoundToken => ({
+const foundOf = (row: StoredRow, readAtMs: number): FoundToken => ({
+  readAtMs,
   hash: Buffer.from(row.token_hash, 'hex'),
   principal: row.revoked_at === null ? Object.freeze({ tokenId: row.token_id, name: row.name, role: row.role }) : null,
 });
@@ -70,6 +73,13 @@ const withoutSecret = ({ token_hash: _h, version: _v, ...record }: StoredRow): T
 const CACHE_CAPACITY = 10_000;
 /** An id missing from the list of live token ids is rejected without a query until the list is this old. */
 const ID_LIST_REFRESH_MS = 1_000;
+/**
+ * A token in use is re-read in the background once its entry is this share of `cacheMs` old, so a busy gateway's
+ * entry is renewed before it goes stale and its requests never wait for ClickHouse (before, every connection of a
+ * gateway missed at once each time the entry expired, and each waited on its own query). A stale entry is still never
+ * used, so a revocation takes effect within `cacheMs` as before.
+ */
+const RENEW_AT_SHARE_OF_TTL = 0.5;
 
 /**
  * Lookups remembered for `cacheMs` on the store's clock, at most CACHE_CAPACITY (least recently used evicted). An
@@ -122,13 +132,17 @@ export function createTokenStore(ch: ClickHouse, options: { cacheMs: number; now
     return liveIds.value.has(tokenId);
   }
 
-  async function cachedRow(tokenId: string): Promise<FoundToken | null> {
-    const hit = found.get(tokenId);
-    if (hit) return hit;
-    if (unknown.get(tokenId)) return null;
+  /** Token ids being read now: every caller of one id shares its read. */
+  const reading = new Map<string, Promise<FoundToken | null>>();
+  /** Counts writes, so a read that a write overtook does not put back what the write replaced. */
+  let writes = 0;
+
+  async function readAndRemember(tokenId: string): Promise<FoundToken | null> {
+    const startedAt = options.now();
+    const writesBefore = writes;
     const row = (await mayBeLive(tokenId)) ? await readRow(tokenId) : null;
-    const entry = row && foundOf(row);
-    if (!remember) return entry;
+    const entry = row && foundOf(row, startedAt);
+    if (!remember || writes !== writesBefore) return entry;
     if (entry) {
       found.set(tokenId, entry);
       unknown.delete(tokenId);
@@ -139,6 +153,40 @@ export function createTokenStore(ch: ClickHouse, options: { cacheMs: number; now
     return entry;
   }
 
+  function readOnce(tokenId: string): Promise<FoundToken | null> {
+    let pending = reading.get(tokenId);
+    if (pending === undefined) {
+      pending = readAndRemember(tokenId).finally(() => reading.delete(tokenId));
+      reading.set(tokenId, pending);
+    }
+    return pending;
+  }
+
+  /**
+   * Starts a background re-read of a token that was just accepted from an entry past RENEW_AT_SHARE_OF_TTL of its
+   * life. A failed re-read changes nothing: the entry expires as it would have, and the first request after that
+   * reads the store itself and reports the failure.
+   */
+  function renewIfAging(tokenId: string, hit: FoundToken): void {
+    if (!remember || reading.has(tokenId)) return;
+    if (options.now() - hit.readAtMs < options.cacheMs * RENEW_AT_SHARE_OF_TTL) return;
+    readOnce(tokenId).catch(() => undefined);
+  }
+
+  async function cachedRow(tokenId: string): Promise<FoundToken | null> {
+    const hit = found.get(tokenId);
+    if (hit) return hit;
+    if (unknown.get(tokenId)) return null;
+    return readOnce(tokenId);
+  }
+
+  /** The principal when `token` matches the cached entry of its id; an entry getting old is renewed meanwhile. */
+  function principalFromCache(token: string, tokenId: string, hit: FoundToken): Principal | null {
+    const principal = principalOf(token, hit);
+    if (principal) renewIfAging(tokenId, hit);
+    return principal;
+  }
+
   async function insertRow(
     row: Omit<StoredRow, 'created_at' | 'revoked_at'>,
     createdMs: number,
@@ -147,6 +195,7 @@ export function createTokenStore(ch: ClickHouse, options: { cacheMs: number; now
     await ch.insert('api_tokens', [
       { ...row, created_at: toDateTime(createdMs), revoked_at: revokedMs === null ? null : toDateTime(revokedMs) },
     ]);
+    writes += 1;
     found.delete(row.token_id);
     unknown.delete(row.token_id);
     if (row.version === 1) liveIds.value.add(row.token_id);
@@ -181,11 +230,14 @@ export function createTokenStore(ch: ClickHouse, options: { cacheMs: number; now
     },
     async authenticate(token) {
       const tokenId = tokenIdOf(token);
-      return tokenId ? principalOf(token, await cachedRow(tokenId)) : null;
+      if (!tokenId) return null;
+      const hit = await cachedRow(tokenId);
+      return hit ? principalFromCache(token, tokenId, hit) : null;
     },
     cachedPrincipal(token) {
-      const hit = found.get(tokenIdOf(token) ?? '');
-      return hit ? principalOf(token, hit) : null;
+      const tokenId = tokenIdOf(token);
+      const hit = tokenId === null ? undefined : found.get(tokenId);
+      return hit && tokenId !== null ? principalFromCache(token, tokenId, hit) : null;
     },
   };
 }

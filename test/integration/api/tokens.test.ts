@@ -65,6 +65,48 @@ test('another instance trusts its cached token until the TTL passes', async () =
   assert.equal(await other.authenticate(`${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`), null);
 });
 
+test('a token in use is re-read in the background before its entry goes stale; concurrent misses share one read', async () => {
+  let reads = 0;
+  const counting: typeof h.ch = {
+    ...h.ch,
+    database: h.ch.database,
+    query: (query, rowSchema, options) => {
+      reads += 1;
+      return h.ch.query(query, rowSchema, options);
+    },
+  };
+  const store = createTokenStore(counting, { cacheMs: 5_000, now: () => clock });
+  const { token, record } = await h.deps.tokens.create({ name: 'erin', role: 'gateway' });
+  const start = clock;
+  const first = await Promise.all(Array.from({ length: 20 }, () => store.authenticate(token)));
+  assert.deepEqual(new Set(first.map((p) => p?.name)), new Set(['erin']));
+  assert.equal(reads, 2, 'twenty lookups at once: one read of the live ids and one of the row');
+
+  clock = start + 2_400;
+  assert.equal(store.cachedPrincipal(token)?.name, 'erin');
+  assert.equal(reads, 2, 'an entry younger than half the TTL is not re-read');
+  clock = start + 2_500;
+  assert.equal(store.cachedPrincipal(token)?.name, 'erin', 'answered from the entry while it is renewed');
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(store.cachedPrincipal(token)?.name, 'erin');
+  assert.equal(reads, 3, 'one background read, however many requests see the ageing entry');
+
+  // Past the first entry's TTL, the token is still known: the renewed entry (read at +2.5 s) is fresh until +7.5 s.
+  clock = start + 5_400;
+  let renewed = store.cachedPrincipal(token);
+  for (let i = 0; i < 200 && renewed === null; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    renewed = store.cachedPrincipal(token);
+  }
+  assert.equal(renewed?.name, 'erin');
+
+  // A revocation still takes effect within the TTL: the newest entry was read at +5.4 s at the latest (that lookup
+  // found the +2.5 s entry ageing and renewed it again), before the revocation.
+  await h.deps.tokens.revoke(record.token_id);
+  clock = start + 10_400;
+  assert.equal(await store.authenticate(token), null);
+});
+
 test('suppression rules: CRUD, audit trail, applied when alerts are stored', async () => {
   const expires = new Date(clock + 86_400_000).toISOString();
   const created = await h.app.inject({
