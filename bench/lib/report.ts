@@ -43,9 +43,9 @@ function figureTable(figures: readonly FigureSummary[]): string[] {
 /** The heading a scenario's section starts with; `bench/run.ts --only` finds the sections to keep by it. */
 export const sectionHeading = (title: string, name: string) => `## ${title} (\`bench/${name}.ts\`)`;
 
-function scenarioSection(s: ScenarioResult, commit: string): string[] {
+function scenarioSection(s: ScenarioResult, machine: Machine): string[] {
   const head = [sectionHeading(s.title, s.name), '', `Target: ${s.target}`, ''];
-  const when = `Measured ${s.measuredAt.slice(0, 16).replace('T', ' ')} UTC${s.smoke ? ' (smoke sizes)' : ''} at commit ${commit}, ${s.durationS.toFixed(0)} s, load average before: ${s.loadBefore.toFixed(2)}.`;
+  const when = `Measured ${s.measuredAt.slice(0, 16).replace('T', ' ')} UTC${s.smoke ? ' (smoke sizes)' : ''} at commit ${machine.commit} on ${machine.cpuModel} (${machine.cores} cores), ${s.durationS.toFixed(0)} s, load average before: ${s.loadBefore.toFixed(2)}.`;
   if (s.status === 'not_run') return [...head, `**Not run**: ${s.reason}`, ''];
   const failed = s.status === 'failed' ? [`**Failed**: ${s.reason}`, ''] : [];
   const table = s.figures.length ? [...figureTable(s.figures), ''] : [];
@@ -97,14 +97,13 @@ const isKept = (e: ReportEntry): e is KeptSection => 'lines' in e;
  * (`--only`) are copied verbatim; each section names the commit it was measured at.
  */
 export function renderResults(results: BenchResults, entries: readonly ReportEntry[] = results.scenarios): string {
-  const commit = results.machine.commit;
   const lines = [
     '# Benchmark results',
     '',
     'Written by `make bench` (`bench/run.ts`); do not edit by hand. How each figure is measured: `bench/README.md`.',
     'Each figure is the median of several runs with its spread (min–max and interquartile range).',
     'A run with `--only` replaces its scenarios’ sections and keeps the others as they were, each with the date and',
-    'commit it was measured at; the table below describes the machine of the last run.',
+    'commit it was measured at (and, since 2026-12-04, the CPU); the table below describes the machine of the last run.',
     '',
     ...machineTable(results.machine, results.date),
     '',
@@ -116,7 +115,7 @@ export function renderResults(results: BenchResults, entries: readonly ReportEnt
     '|---|---|',
     ...entries.map((e) => (isKept(e) ? e.summaryRow : summaryRow(e))),
     '',
-    ...entries.flatMap((e) => (isKept(e) ? e.lines : scenarioSection(e, commit))),
+    ...entries.flatMap((e) => (isKept(e) ? e.lines : scenarioSection(e, results.machine))),
   ];
   return `${lines.join('\n').trimEnd()}\n`;
 }

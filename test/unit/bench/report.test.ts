@@ -62,7 +62,10 @@ test('RESULTS.md shows the machine, each figure against its target and how far i
   const md = renderResults(results);
   assert.match(md, /\| CPU \| Test CPU, 2 cores \|/);
   assert.match(md, /\| Commit of the last run \| abc1234 \|/);
-  assert.match(md, /Measured 2026-03-01 12:00 UTC at commit abc1234, 42 s, load average before: 1.50\./);
+  assert.match(
+    md,
+    /Measured 2026-03-01 12:00 UTC at commit abc1234 on Test CPU \(2 cores\), 42 s, load average before: 1.50\./,
+  );
   assert.match(
     md,
     /\| replay events\/s per core \| 150,000 ev\/s \| 140,000–160,000 \(p25–p75 145,000–155,000\), n=3 \| >= 200,000 ev\/s \| \*\*missed by 25%\*\* \|/,
