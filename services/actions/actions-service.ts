@@ -26,12 +26,13 @@ import {
 import { type PlannedAction, planAlertActions } from './alert-plan.ts';
 import { type BreakerLimits, type BreakerTrip, CircuitBreaker } from './circuit-breaker.ts';
 import { DecisionTable, strictness } from './decision-table.ts';
+import { EscalationChains } from './escalation-chains.ts';
 import { createHumanActions, parseInput } from './human-actions.ts';
 import { type ActContext, type ActionOutcome, caseAsAlert, type Skipped } from './human-plan.ts';
 import { withAction, withoutActions } from './key-action-state.ts';
 import type { KeyActionsTopic } from './key-actions-topic.ts';
 import type { KeyInfoLookup } from './key-info.ts';
-import type { Policy, PolicyMode } from './policy.ts';
+import type { Policy } from './policy.ts';
 import { matchRule } from './policy-match.ts';
 import { bitingLimits } from './throttle-limits.ts';
 
@@ -126,6 +127,7 @@ export function createActionsService(deps: ActionsServiceDeps): ActionsService {
   const log = deps.logger.child({ component: 'actions' });
   const now = deps.clock ?? Date.now;
   const table = new DecisionTable();
+  const chains = new EscalationChains();
   const breaker = new CircuitBreaker(deps.breaker, (trip) => {
     log.error(
       { event: 'circuit_breaker_tripped', ...trip },
@@ -163,12 +165,16 @@ export function createActionsService(deps: ActionsServiceDeps): ActionsService {
         breaker.record(breakerEntry(a), a.org_id, a.created_at_ms, now(), a.alert_id);
   }
 
-  /** Only automatic restricting actions count against the breaker; people acting and reviews never do. */
-  function modeFor(planned: PlannedAction, mode: PolicyMode, suppressed: boolean, nowMs: number): KeyAction {
-    if (mode === 'dry_run') return { ...planned, mode: 'dry_run' };
-    if (suppressed) return { ...planned, mode: 'recommendation', reason: `alert suppressed; ${planned.reason}` };
+  /**
+   * Only automatic restricting actions count against the breaker; people acting and reviews never do. Overall they
+   * count under `ctx.decisionId` (an escalation chain's first alert), in their org under their own alert.
+   */
+  function modeFor(planned: PlannedAction, ctx: ActContext): KeyAction {
+    if (ctx.mode === 'dry_run') return { ...planned, mode: 'dry_run' };
+    if (ctx.suppressed) return { ...planned, mode: 'recommendation', reason: `alert suppressed; ${planned.reason}` };
     if (planned.actor !== SYSTEM_POLICY_ACTOR || !restricts(planned)) return { ...planned, mode: 'enforce' };
-    const verdict = breaker.tryAcquire(breakerEntry(planned), planned.org_id, nowMs, planned.alert_id);
+    const decisionId = ctx.decisionId ?? planned.alert_id;
+    const verdict = breaker.tryAcquire(breakerEntry(planned), planned.org_id, ctx.nowMs, decisionId);
     if (verdict.allowed) return { ...planned, mode: 'enforce' };
     return { ...planned, mode: 'recommendation', reason: `${verdict.reason}; ${planned.reason}` };
   }
@@ -200,7 +206,7 @@ export function createActionsService(deps: ActionsServiceDeps): ActionsService {
     for (const p of planned) {
       if (byId.has(p.action_id)) continue;
       if (covered(p, ctx.nowMs)) skipped.push({ api_key_id: p.api_key_id, reason: COVERED });
-      else fresh.push(modeFor(await ctx.prepare(p), ctx.mode, ctx.suppressed, ctx.nowMs));
+      else fresh.push(modeFor(await ctx.prepare(p), ctx));
     }
     for (const a of fresh.filter((x) => x.mode === 'enforce'))
       await publishState(a.api_key_id, withAction(table.get(a.api_key_id), asActive(a), ctx.nowMs));
@@ -220,7 +226,8 @@ export function createActionsService(deps: ActionsServiceDeps): ActionsService {
     const backfill = lagMs > backfillLagMs ? { backfillLagMs: lagMs } : {};
     const planned = planAlertActions(alert, match, { nowMs, ...backfill, ...(subject && { subject }) });
     const prepare = (p: PlannedAction) => withBaseline(p, eventMs);
-    const { actions, skipped } = await actOn(planned, { mode: match.mode, suppressed, nowMs, prepare });
+    const decisionId = chains.rootOf(alert);
+    const { actions, skipped } = await actOn(planned, { mode: match.mode, suppressed, nowMs, prepare, decisionId });
     if (actions.length || skipped.length)
       log.info(
         { alert_id: alert.alert_id, rule: match.rule.name, actions: actions.length, skipped: skipped.length },

@@ -21,6 +21,8 @@ export interface ActContext {
   suppressed: boolean;
   nowMs: number;
   prepare: (p: PlannedAction) => Promise<PlannedAction>;
+  /** The decision the breaker counts these actions under overall; each action's `alert_id` when absent. */
+  decisionId?: string;
 }
 
 export interface ThrottlePlanInput {

@@ -138,6 +138,28 @@ describe('automatic actions', () => {
     assert.equal(trips.length, 1, 'the second decision fills the window of 2');
   });
 
+  it('an alert and its escalations are one decision for the overall limit, and still count in their orgs', async () => {
+    const { service, audit } = setup({ breaker: { maxPerWindow: 2, maxPerOrgPerWindow: 100, windowMs: HOUR } });
+    await service.start();
+    const members = (n: number) => Array.from({ length: n }, (_, i) => `m${i}`);
+    const orgsOf = (keys: string[]) => keys.map((k) => `org-${k}`);
+    const cluster = (id: string, n: number, escalates: string | null) =>
+      alert({ alert_id: id, kind: 'cluster', api_key_ids: members(n), org_ids: orgsOf(members(n)), escalates });
+    await service.handleAlert(cluster('c1', 3, null));
+    await service.handleAlert(cluster('c2', 4, 'c1'));
+    await service.handleAlert(cluster('c3', 6, 'c2'));
+    assert.deepEqual(
+      audit.rows.map((r) => [r.api_key_id, r.mode]),
+      members(6).map((k) => [k, 'enforce']),
+      'each escalation acts on the keys it adds, all enforced',
+    );
+    const status = service.breakerStatus(T0);
+    assert.equal(status.overall.count, 1, 'the chain c1 <- c2 <- c3 is one decision');
+    assert.equal(status.orgs.length, 6, 'every org of an acted-on key has its entry');
+    await service.handleAlert(alert({ alert_id: 'another', api_key_ids: ['solo'], org_ids: ['org-solo'] }));
+    assert.equal(service.breakerStatus(T0).overall.count, 2, 'an alert of another chain is a decision of its own');
+  });
+
   it('the per-org limit holds back one org while others are still enforced', async () => {
     const { service, audit } = setup({ breaker: { maxPerWindow: 100, maxPerOrgPerWindow: 2, windowMs: HOUR } });
     await service.start();
