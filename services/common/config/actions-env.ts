@@ -10,7 +10,7 @@ export const actionsEnv = z
       'Overrides the policy file mode (dry_run is a global safety switch); empty keeps the file mode',
     ),
     DG_ACTIONS_BREAKER_MAX: int(50, 1).describe(
-      'Circuit breaker: most automatic enforcing decisions (alerts) per window overall',
+      'Circuit breaker: most automatic enforcing decisions (an alert with its escalations) per window overall',
     ),
     DG_ACTIONS_BREAKER_MAX_PER_ORG: int(10, 1).describe(
       'Circuit breaker: most automatic enforcing decisions per org and window',
