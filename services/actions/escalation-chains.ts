@@ -1,6 +1,7 @@
+import { LRUCache } from 'lru-cache';
 import type { Alert } from '../../schemas/alert-v1.ts';
 
-/** Most alerts whose chain is remembered; past it the oldest is forgotten first. */
+/** Most alerts whose chain is remembered; past it the least recently used is forgotten. */
 const REMEMBERED_ALERTS = 10_000;
 
 /**
@@ -11,13 +12,12 @@ const REMEMBERED_ALERTS = 10_000;
  * next escalation count as a decision of its own again, as every escalation did before.
  */
 export class EscalationChains {
-  private readonly roots = new Map<string, string>();
+  private readonly roots = new LRUCache<string, string>({ max: REMEMBERED_ALERTS });
 
   rootOf(alert: Pick<Alert, 'alert_id' | 'escalates'>): string {
     const known = this.roots.get(alert.alert_id);
     if (known !== undefined) return known;
     const root = alert.escalates === null ? alert.alert_id : (this.roots.get(alert.escalates) ?? alert.escalates);
-    if (this.roots.size >= REMEMBERED_ALERTS) this.roots.delete(this.roots.keys().next().value as string);
     this.roots.set(alert.alert_id, root);
     return root;
   }

@@ -236,8 +236,9 @@ export function createTokenStore(ch: ClickHouse, options: { cacheMs: number; now
     },
     cachedPrincipal(token) {
       const tokenId = tokenIdOf(token);
-      const hit = tokenId === null ? undefined : found.get(tokenId);
-      return hit && tokenId !== null ? principalFromCache(token, tokenId, hit) : null;
+      if (tokenId === null) return null;
+      const hit = found.get(tokenId);
+      return hit ? principalFromCache(token, tokenId, hit) : null;
     },
   };
 }

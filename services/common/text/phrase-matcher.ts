@@ -6,18 +6,13 @@
  * two table reads.
  */
 
-/** The regular expression's case folding without `u` (ECMAScript's Canonicalize), per UTF-16 code unit. */
-const canonical = new Uint16Array(0x10000);
-/** Which code units `canonical` holds; filled on first sight, since most of the 65,536 never occur. */
-const known = new Uint8Array(0x10000);
-
+/**
+ * The regular expression's case folding without `u` (ECMAScript's Canonicalize) of one UTF-16 code unit. Each matcher
+ * keeps its result per code unit (`symbolOfUnit`), so it runs once per distinct unit, not per character.
+ */
 function canonicalize(unit: number): number {
-  if (known[unit] === 1) return canonical[unit]!;
   const upper = String.fromCharCode(unit).toUpperCase();
-  const folded = upper.length !== 1 || (unit >= 128 && upper.charCodeAt(0) < 128) ? unit : upper.charCodeAt(0);
-  canonical[unit] = folded;
-  known[unit] = 1;
-  return folded;
+  return upper.length !== 1 || (unit >= 128 && upper.charCodeAt(0) < 128) ? unit : upper.charCodeAt(0);
 }
 
 export interface PhraseMatcher {

@@ -18,7 +18,7 @@ describe('escalation chains', () => {
     assert.equal(chains.rootOf({ alert_id: 'e3', escalates: 'e2' }), 'e1');
   });
 
-  it('forgets the oldest alerts first past 10,000', () => {
+  it('forgets the least recently used alerts past 10,000', () => {
     const chains = new EscalationChains();
     chains.rootOf({ alert_id: 'first', escalates: null });
     chains.rootOf({ alert_id: 'second', escalates: 'first' });
