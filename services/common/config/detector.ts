@@ -29,6 +29,12 @@ const ruleEnv = {
   DG_RULE_HARVEST_INSTRUCTIONS_RECENT: num(10).describe(
     'Rule: harvesting instructions read recently (decayed count) from which a key is harvesting at any rate',
   ),
+  DG_RULE_INSTRUCTED_RECENT: num(20).describe(
+    'Rule: classifier-flagged prompts in the last hours (decayed count, DG_DETECTOR_INSTRUCTED_HALF_LIFE_MS) from which their outputs are judged on their own',
+  ),
+  DG_RULE_INSTRUCTED_OUT_IN: num(2.5).describe(
+    'Rule: output/input token ratio of the classifier-flagged prompts alone from which a key sending mostly such prompts harvests them',
+  ),
   DG_RULE_COT_REQ_PER_HOUR: num(60).describe('Rule: requests per hour from which CoT elicitation is harvesting'),
   DG_RULE_TEMPLATE_SHARE: num(0.25, 0, 1).describe('Rule: near-duplicate (template) share of a capability sweep'),
   DG_RULE_SWEEP_MAX_INTERARRIVAL_CV: num(0.6).describe('Rule: inter-arrival CV below which a sweep is scripted'),
@@ -72,6 +78,9 @@ export const detectorEnv = z
       'Most cohorts (model and endpoint) with population statistics per partition; least recently used are forgotten',
     ),
     DG_DETECTOR_SHARE_HALF_LIFE_MS: int(30 * 60_000, 60_000).describe('Half-life of the decayed per-key shares'),
+    DG_DETECTOR_INSTRUCTED_HALF_LIFE_MS: int(6 * HOUR, 60_000).describe(
+      'Half-life of the decayed counts over the prompts the elicitation classifier flags (mixed-in harvesting)',
+    ),
     DG_DETECTOR_LONG_OUTPUT_TOKENS: int(LONG_OUTPUT_TOKENS, 1).describe(
       'Output tokens from which an output counts as long (stage 1 and stage 2)',
     ),
@@ -108,6 +117,7 @@ export const detectorEnv = z
       cohorts: e.DG_DETECTOR_MAX_COHORTS,
     },
     shareHalfLifeMs: e.DG_DETECTOR_SHARE_HALF_LIFE_MS,
+    instructedHalfLifeMs: e.DG_DETECTOR_INSTRUCTED_HALF_LIFE_MS,
     longOutputTokens: e.DG_DETECTOR_LONG_OUTPUT_TOKENS,
     nearDupBits: e.DG_DETECTOR_NEAR_DUP_BITS,
     populationMinSamples: e.DG_DETECTOR_POPULATION_MIN_SAMPLES,
@@ -125,6 +135,8 @@ export const detectorEnv = z
       reasoningShare: e.DG_RULE_REASONING_SHARE,
       harvestInstructionShare: e.DG_RULE_HARVEST_INSTRUCTION_SHARE,
       harvestInstructionsRecent: e.DG_RULE_HARVEST_INSTRUCTIONS_RECENT,
+      instructedRecent: e.DG_RULE_INSTRUCTED_RECENT,
+      instructedOutIn: e.DG_RULE_INSTRUCTED_OUT_IN,
       cotReqPerHour: e.DG_RULE_COT_REQ_PER_HOUR,
       templateShare: e.DG_RULE_TEMPLATE_SHARE,
       sweepMaxInterarrivalCv: e.DG_RULE_SWEEP_MAX_INTERARRIVAL_CV,

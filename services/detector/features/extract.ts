@@ -1,4 +1,4 @@
-import { HARVEST_SUM, type KeyState, languageMix, MINUTE, SUM } from '../state/key-state.ts';
+import { HARVEST_SUM, INSTRUCTED, type KeyState, languageMix, MINUTE, SUM } from '../state/key-state.ts';
 import { FEATURE_INDEX as F, FEATURE_COUNT } from './feature-names.ts';
 
 const DAY_MS = 86_400_000;
@@ -50,6 +50,11 @@ function harvesting(s: KeyState, ts: number, out: Float64Array): void {
   out[F.rationale_request_share] = sums.ratio(SUM.RATIONALE, SUM.TEXT_W);
   out[F.harvest_instruction_share] = sums.ratio(HARVEST_SUM, SUM.TEXT_W);
   out[F.harvest_instructions_recent] = sums.valueAt(HARVEST_SUM, ts);
+  const instructed = s.instructed;
+  out[F.instructed_recent] = instructed.valueAt(INSTRUCTED.COUNT, ts);
+  out[F.instructed_out_in_ratio] = instructed.ratio(INSTRUCTED.OUT, INSTRUCTED.IN);
+  const overall = instructed.ratio(INSTRUCTED.ALL_OUT, INSTRUCTED.ALL_IN);
+  out[F.instructed_out_in_lift] = overall > 0 ? out[F.instructed_out_in_ratio]! / overall : 0;
   out[F.logprobs_share] = sums.ratio(SUM.LOGPROBS, SUM.W);
   out[F.multi_sample_share] = sums.ratio(SUM.MULTI, SUM.W);
   const meanTemp = sums.ratio(SUM.TEMP_SUM, SUM.TEMP_W);

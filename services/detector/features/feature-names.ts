@@ -55,6 +55,12 @@ export const FEATURE_NAMES = [
   // how many it read recently (decayed count, half-life DG_DETECTOR_SHARE_HALF_LIFE_MS)
   'harvest_instruction_share',
   'harvest_instructions_recent',
+  // output harvesting (appended): the prompts the elicitation classifier flags, on their own and over a longer
+  // half-life (DG_DETECTOR_INSTRUCTED_HALF_LIFE_MS): how many recently (decayed count), their output/input ratio, and
+  // that ratio over the output/input ratio of all the key's requests in the same window
+  'instructed_recent',
+  'instructed_out_in_ratio',
+  'instructed_out_in_lift',
 ] as const;
 
 export type FeatureName = (typeof FEATURE_NAMES)[number];

@@ -77,6 +77,9 @@ const SPECS: Record<FeatureName, FeatureSpec> = {
   language_mix: share('high'),
   harvest_instruction_share: share('none'),
   harvest_instructions_recent: log('none', 12),
+  instructed_recent: log('none', 12),
+  instructed_out_in_ratio: log('none', 8),
+  instructed_out_in_lift: log('none', 8),
 };
 
 /** Specs in FEATURE_NAMES order. */

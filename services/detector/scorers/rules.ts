@@ -73,6 +73,14 @@ const MIXED_MIN_OUT_IN = 0.3;
  */
 const MIXED_MAX_LONG_SHARE = 0.6;
 /**
+ * How many times more the classifier-flagged prompts must harvest (output/input) than the key's traffic as a whole
+ * before they read as a different customer's traffic mixed in: a router's chat is input-heavy (history), so its
+ * mixed-in harvesting stands out by several times; a workload whose every output is long does not.
+ */
+const MIXED_MIN_LIFT = 2;
+/** The flagged prompts' own output/input in a mixed key: outputs longer than inputs, whatever few-shot context came. */
+const MIXED_MIN_INSTRUCTED_OUT_IN = 1.5;
+/**
  * Ceiling of patterns legitimate workloads share: bulk harvesting seen on volume, diversity and output alone (tuning
  * data: synthetic-data customers score as high as distillers on it) and a router's mixed output shape.
  */
@@ -128,6 +136,8 @@ export function buildRules(t: RuleThresholds): Rule[] {
       harvested,
     ],
   ];
+  /** Enough classifier-flagged prompts over the last hours to judge them on their own. */
+  const instructedRecent = atLeast('instructed_recent', t.instructedRecent, t.instructedRecent * 4);
   return [
     {
       name: 'unsupported_region',
@@ -243,6 +253,43 @@ export function buildRules(t: RuleThresholds): Rule[] {
       category: 'bulk_distillation',
       ceiling: AMBIGUOUS_CEILING,
       all: [...diverseAtVolume, harvested, atLeast('long_output_share', t.longOutputShare, 1)],
+    },
+    {
+      /**
+       * The classifier-flagged prompts on their own, over hours: dozens of them with outputs well over twice their
+       * inputs, whatever the rest of the key's traffic is. This is how a low-rate harvester, or one reseller customer's
+       * harvesting mixed into other customers' chat, shows once the key-wide shares dilute it (tuning data r3 seed 33:
+       * resellers' flagged prompts return 2.5–5 times their input, tutoring apps' flagged prompts 1.1–1.5, since they
+       * come with a system prompt and history). A key that mostly sends such prompts is harvesting chain of thought.
+       */
+      name: 'instructed_harvest_sustained',
+      category: 'cot_harvesting',
+      floor: CORROBORATED_FLOOR,
+      all: [
+        atLeast('harvest_instruction_share', t.harvestInstructionShare, 1),
+        instructedRecent,
+        atLeast('instructed_out_in_ratio', t.instructedOutIn, t.instructedOutIn * 3),
+      ],
+    },
+    {
+      /**
+       * Flagged prompts that harvest far more than the key's traffic as a whole: one customer's extraction mixed
+       * into resold traffic. What separates it is the lift, so their own ratio only has to show outputs longer than
+       * inputs (few-shot contexts keep it low: tuning data r2 seed 22, resellers' flagged prompts at 1.6–3.5).
+       * Tutoring apps send a third of their prompts flagged, with history, so those harvest about as much as the
+       * rest; a key whose every output is long (synthetic-data jobs) gives the classifier's rare false readings of its
+       * prompts that same shape, a lift near 1 (r1 seed 21, r2 seed 22: at out/in 1.7–3.9, 20–31 such prompts at
+       * 3.4–3.7). Over r2 seed 22 and r3 seed 33 no legitimate key had more than 7 flagged prompts (decayed count)
+       * while both held; every reseller had more than 26.
+       */
+      name: 'instructed_harvest_mixed_in',
+      category: 'reseller_mixed',
+      floor: CORROBORATED_FLOOR,
+      all: [
+        instructedRecent,
+        atLeast('instructed_out_in_lift', MIXED_MIN_LIFT, MIXED_MIN_LIFT * 4),
+        atLeast('instructed_out_in_ratio', MIXED_MIN_INSTRUCTED_OUT_IN, t.instructedOutIn * 3),
+      ],
     },
     {
       /**

@@ -25,6 +25,8 @@ export const keySnapshotSchema = z.object({
   minutes: ring,
   hours: ring,
   sums: z.object({ landmark: z.number(), sums: z.string() }),
+  /** Absent in snapshots written before the sub-stream existed: it starts empty. */
+  instructed: z.object({ landmark: z.number(), sums: z.string() }).optional(),
   prompts: distinct,
   vocab: distinct,
   ips: distinct,
@@ -58,6 +60,7 @@ export function snapshotKeyState(s: KeyState): KeySnapshot {
     minutes: s.minutes.snapshot(),
     hours: s.hours.snapshot(),
     sums: s.sums.snapshot(),
+    instructed: s.instructed.snapshot(),
     prompts: s.prompts.snapshot(),
     vocab: s.vocab.snapshot(),
     ips: s.ips.snapshot(),
@@ -90,6 +93,7 @@ export function restoreKeyState(value: unknown, params: KeyStateParams): KeyStat
   s.minutes.load(k.minutes);
   s.hours.load(k.hours);
   s.sums.load(k.sums);
+  if (k.instructed) s.instructed.load(k.instructed);
   s.prompts.load(k.prompts);
   s.vocab.load(k.vocab);
   s.ips.load(k.ips);

@@ -48,6 +48,17 @@ const LANG_BASE = SUM.LANG_W + 1;
 export const HARVEST_SUM = LANG_BASE + LANGUAGE_SLOTS - 1;
 export const SUM_FIELDS = HARVEST_SUM + 1;
 
+/**
+ * The sub-stream of prompts the elicitation classifier flags, decayed over its own, longer half-life: how many, and
+ * their input and output tokens, next to the input and output tokens of all the key's requests over the same window.
+ * A reseller's key mixes one customer's harvesting into other customers' chat, so the key-wide shares dilute it; the
+ * flagged requests alone still show what harvesting looks like (outputs several times their short inputs, far more
+ * than the key's traffic as a whole), while apps that ask for explanations on people's behalf send history with each
+ * flagged prompt.
+ */
+export const INSTRUCTED = { COUNT: 0, IN: 1, OUT: 2, ALL_IN: 3, ALL_OUT: 4 } as const;
+const INSTRUCTED_FIELDS = 5;
+
 /** Share of the key's recent prompts (of determined language) not in its most used language. */
 export function languageMix(sums: DecayedSums): number {
   const total = sums.get(SUM.LANG_W);
@@ -103,7 +114,7 @@ const DISTINCT_BYTES = [SKETCH.promptP, SKETCH.vocabP, SKETCH.ipP, SKETCH.asnP, 
  * distinct counter (u8).
  */
 const KEY_BUFFER_BYTES =
-  8 * (SUM_FIELDS + BASELINE_FLOATS) +
+  8 * (SUM_FIELDS + BASELINE_FLOATS + INSTRUCTED_FIELDS) +
   4 * (MINUTE_RING.size * MINUTE_RING.fields + HOUR_RING.size * HOUR_RING.fields + SKETCH.outputBuckets) +
   4 * 2 * SKETCH.fingerprintRing +
   DISTINCT_BYTES;
@@ -119,6 +130,8 @@ export class KeyState {
   events = 0;
   readonly baseline: Baseline;
   readonly sums: DecayedSums;
+  /** Classifier-flagged prompts only (INSTRUCTED fields), half-life `params.instructedHalfLifeMs`. */
+  readonly instructed: DecayedSums;
   readonly minutes: BucketRing;
   readonly hours: BucketRing;
   readonly outputTokens: DecayedHistogram;
@@ -157,9 +170,11 @@ export class KeyState {
     // One buffer, one view per element type; each sketch uses its run of a view from its offset.
     const buffer = new BufferCarver(KEY_BUFFER_BYTES);
     const { outputLog2Max, outputBuckets, fingerprintRing, generationMs } = SKETCH;
-    const doubles = buffer.take(Float64Array, SUM_FIELDS + BASELINE_FLOATS);
+    const doubles = buffer.take(Float64Array, SUM_FIELDS + BASELINE_FLOATS + INSTRUCTED_FIELDS);
     this.sums = new DecayedSums(SUM_FIELDS, params.shareHalfLifeMs, doubles, 0);
     this.baseline = new Baseline(doubles, SUM_FIELDS);
+    const instructedAt = SUM_FIELDS + BASELINE_FLOATS;
+    this.instructed = new DecayedSums(INSTRUCTED_FIELDS, params.instructedHalfLifeMs, doubles, instructedAt);
     if (baseline) this.baseline.copy(baseline);
     const minuteFloats = MINUTE_RING.size * MINUTE_RING.fields;
     const hourFloats = HOUR_RING.size * HOUR_RING.fields;
@@ -200,6 +215,7 @@ export class KeyState {
     this.observeVolume(event);
     this.observeGap(event.ts);
     const w = this.sums.weight(event.ts);
+    this.observeTokens(event);
     this.observeOutput(event, w);
     this.observeNetwork(event, w);
     this.observePrompt(event, prompt, w);
@@ -283,7 +299,10 @@ export class KeyState {
       s.add(SUM.TEXT_W, w);
       if (prompt.reasoning) s.add(SUM.REASONING, w);
       if (prompt.rationale) s.add(SUM.RATIONALE, w);
-      if (prompt.harvestInstruction) s.add(HARVEST_SUM, w);
+      if (prompt.harvestInstruction) {
+        s.add(HARVEST_SUM, w);
+        this.observeInstructed(event);
+      }
       if (prompt.language > 0) {
         s.add(SUM.LANG_W, w);
         s.add(LANG_BASE + prompt.language - 1, w);
@@ -293,6 +312,23 @@ export class KeyState {
       prompt.reasoning || prompt.rationale || prompt.harvestInstruction || event.logprobs || (event.n ?? 1) > 1;
     if (flagged) this.evidence = pushBounded(this.evidence, event.event_id, EVIDENCE_IDS);
     else this.recent = pushBounded(this.recent, event.event_id, RECENT_IDS);
+  }
+
+  /** Every request's tokens over the flagged sub-stream's window (what its ratio is compared with). */
+  private observeTokens(event: UsageEvent): void {
+    const all = this.instructed;
+    const w = all.weight(event.ts);
+    all.add(INSTRUCTED.ALL_IN, w * event.input_tokens);
+    all.add(INSTRUCTED.ALL_OUT, w * event.output_tokens);
+  }
+
+  /** A prompt the classifier flags, after `observeTokens` weighed the same event. */
+  private observeInstructed(event: UsageEvent): void {
+    const sub = this.instructed;
+    const w = sub.weight(event.ts);
+    sub.add(INSTRUCTED.COUNT, w);
+    sub.add(INSTRUCTED.IN, w * event.input_tokens);
+    sub.add(INSTRUCTED.OUT, w * event.output_tokens);
   }
 
   /** Sample event ids for an alert: extraction-signal events first, then the most recent others. */

@@ -21,6 +21,8 @@ export const SKETCH = {
 /** The parts of the detector config that per-key state needs, pre-digested for the hot path. */
 export interface KeyStateParams {
   shareHalfLifeMs: number;
+  /** Half-life of the sub-stream of classifier-flagged prompts (KeyState.instructed). */
+  instructedHalfLifeMs: number;
   longOutputTokens: number;
   nearDupBits: number;
   datacenterAsns: ReadonlySet<number>;
@@ -31,6 +33,7 @@ export interface KeyStateParams {
 export function keyStateParams(config: DetectorConfig): KeyStateParams {
   return {
     shareHalfLifeMs: config.shareHalfLifeMs,
+    instructedHalfLifeMs: config.instructedHalfLifeMs,
     longOutputTokens: config.longOutputTokens,
     nearDupBits: config.nearDupBits,
     datacenterAsns: new Set(config.datacenterAsns),

@@ -20,17 +20,24 @@ function isEmptyHistogram(h: { landmark: number; lastTs: number; weights: string
   return h.landmark === -1 && h.lastTs === -1 && Buffer.from(h.weights, 'base64').every((byte) => byte === 0);
 }
 
+/** The sub-stream of classifier-flagged prompts as a key restored without one writes it (five zero doubles). */
+const EMPTY_INSTRUCTED = { landmark: -1, sums: Buffer.alloc(8 * 5).toString('base64') };
+
 /**
  * The fixture as the current layout writes it: what was appended since loads empty, so each active key's decayed sums
- * gain zero doubles (`HARVEST_SUM`) and each cohort an empty histogram per appended feature; nothing else changes.
+ * gain zero doubles (`HARVEST_SUM`), each key an empty sub-stream of flagged prompts (`instructed`, right after its
+ * sums) and each cohort an empty histogram per appended feature; nothing else changes.
  */
 function withAppendedFields(old: Buffer, written: string): string {
   const doc = JSON.parse(old.toString('utf8'));
   const now = JSON.parse(written);
-  for (const key of doc.keys) {
+  doc.keys = doc.keys.map((key: Record<string, unknown> & { sums: { sums: string } }) => {
     const stored = Buffer.from(key.sums.sums, 'base64');
     key.sums.sums = Buffer.concat([stored, Buffer.alloc(8 * SUM_FIELDS - stored.length)]).toString('base64');
-  }
+    const entries = Object.entries(key);
+    const at = entries.findIndex(([name]) => name === 'sums') + 1;
+    return Object.fromEntries([...entries.slice(0, at), ['instructed', EMPTY_INSTRUCTED], ...entries.slice(at)]);
+  });
   for (const [cohort, histograms] of Object.entries<unknown[]>(doc.population)) {
     const appended = now.population[cohort].slice(histograms.length);
     assert.equal(histograms.length + appended.length, FEATURE_COUNT);

@@ -165,6 +165,39 @@ describe('output harvesting features', () => {
     close(featuresOf(events).harvest_instruction_share!, 0, 1e-9);
   });
 
+  it('follows the classifier-flagged prompts on their own: a decayed count and their output/input ratio', async () => {
+    const elicitation = await loadElicitationModel(BUNDLED_MODELS_DIR);
+    const harvesting = (i: number) =>
+      `Answer question ${i} about ${i * 7919} widgets. Write your complete reasoning inside <reasoning> tags first, ` +
+      'then the final answer inside <answer> tags.';
+    // A router: chat with long inputs and short outputs, every fifth request a harvesting instruction that returns
+    // five times its input.
+    const events = evenly(100, T0, HOUR, (i) =>
+      i % 5 === 0
+        ? { prompt_text: harvesting(i), input_tokens: 100, output_tokens: 500 }
+        : {
+            prompt_text: `what should I cook tonight with leftover rice, number ${i}?`,
+            input_tokens: 900,
+            output_tokens: 150,
+          },
+    );
+    const f = featuresOf(events, undefined, 1, elicitation);
+    close(f.instructed_out_in_ratio!, 5, 0.01);
+    // All requests: 20 × (100 in, 500 out) + 80 × (900 in, 150 out) = 22,000 out over 74,000 in, about evenly weighted.
+    close(f.instructed_out_in_lift!, 5 / (22_000 / 74_000), 0.2);
+    assert.ok(f.out_in_ratio! < 0.5, `the key as a whole is input-heavy: ${f.out_in_ratio}`);
+    // 20 flagged prompts over the last hour, each decayed by at most 2^(-1/6) with the 6 h half-life.
+    assert.ok(f.instructed_recent! > 20 * 2 ** (-1 / 6) && f.instructed_recent! <= 20, `${f.instructed_recent}`);
+    // Six hours without a flagged prompt halve the count; the ratio stays what the flagged prompts returned.
+    const later = featuresOf(events, events.at(-1)!.ts + 6 * HOUR, 1, elicitation);
+    close(later.instructed_recent!, f.instructed_recent! / 2, 1e-6);
+    close(later.instructed_out_in_ratio!, 5, 0.01);
+    const unread = featuresOf(events);
+    close(unread.instructed_recent!, 0, 1e-9);
+    close(unread.instructed_out_in_ratio!, 0, 1e-9);
+    close(unread.instructed_out_in_lift!, 0, 1e-9);
+  });
+
   it('measures a temperature sweep as spread', () => {
     const sweep = featuresOf(evenly(20, T0, MINUTE, (i) => ({ temperature: (i % 5) * 0.5 })));
     const fixed = featuresOf(evenly(20, T0, MINUTE, () => ({ temperature: 0.7 })));

@@ -122,6 +122,49 @@ describe('rule scorer', () => {
     assert.equal(rules.score(input(vector(fewFlagged))).score, 0, 'accumulating needs twice the share');
   });
 
+  it('judges the classifier-flagged prompts on their own: harvesting mixed into a reseller key, or at a low rate', () => {
+    // A router: mostly chat (input-heavy, 5% of prompts flagged), but the flagged ones return four times their input.
+    const router = {
+      req_per_hour: 400,
+      req_per_day: 6_000,
+      out_in_ratio: 0.6,
+      long_output_share: 0.15,
+      harvest_instruction_share: 0.05,
+      instructed_recent: 60,
+      instructed_out_in_ratio: 4,
+      instructed_out_in_lift: 5,
+    };
+    const mixed = rules.score(input(vector(router)));
+    assert.equal(mixed.category, 'reseller_mixed');
+    assert.ok(mixed.score >= 0.8, `corroborated: ${mixed.score}`);
+    assert.ok(mixed.reasons.some((r) => r.feature === 'instructed_out_in_ratio'));
+    // Few-shot contexts keep the flagged prompts' own ratio low; they still harvest three times what the key does.
+    const fewShot = rules.score(input(vector({ ...router, instructed_out_in_ratio: 1.7, instructed_out_in_lift: 3 })));
+    assert.equal(fewShot.category, 'reseller_mixed');
+    // A key that mostly sends such prompts, a few an hour: chain-of-thought harvesting at a low rate.
+    const slow = { ...router, req_per_hour: 6, req_per_day: 140, harvest_instruction_share: 0.4, out_in_ratio: 4 };
+    assert.equal(rules.score(input(vector(slow))).category, 'cot_harvesting');
+    // A tutoring app: many flagged prompts, sent with history, so their outputs stay about as long as their inputs.
+    // At most the ambiguous router pattern (the key's mixed output shape at volume) remains.
+    const tutoring = rules.score(
+      input(vector({ ...router, instructed_out_in_ratio: 1.6, instructed_out_in_lift: 1.3 })),
+    );
+    assert.ok(tutoring.score <= 0.75, `${tutoring.score}`);
+    // A synthetic-data job: every output long, so the classifier's rare false readings of its prompts share the shape.
+    const synthetic = {
+      ...router,
+      out_in_ratio: 1.7,
+      long_output_share: 0.9,
+      instructed_out_in_ratio: 3.7,
+      instructed_out_in_lift: 1.1,
+    };
+    assert.notEqual(rules.score(input(vector(synthetic))).category, 'reseller_mixed');
+    // A handful of flagged prompts with long answers is a person, not a campaign.
+    const few = rules.score(input(vector({ ...router, instructed_recent: 6 })));
+    assert.ok(few.score <= 0.75, `${few.score}`);
+    assert.equal(rules.score(input(vector({ ...slow, instructed_recent: 6 }))).score, 0);
+  });
+
   it('corroborates a bulk harvest with the harvesting instructions the classifier reads (outputs twice the input)', () => {
     // A bulk key asking for complete answers: diverse, at volume, outputs ~2.3x the input but mostly not long.
     const asked = {
