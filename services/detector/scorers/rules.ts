@@ -165,60 +165,6 @@ export function buildRules(t: RuleThresholds): Rule[] {
     },
     {
       /**
-       * The elicitation classifier (services/ml/elicitation/) reads the prompts as instructions to return the reasoning
-       * trace in a harvestable form, and the outputs are harvested: no legitimate segment of the tuning data meets this
-       * (tutoring apps' prompts are flagged at 0.18–0.33 but their outputs stay about as long as their inputs). Needs no
-       * diversity, so paraphrased and repeated dataset questions count too.
-       */
-      name: 'instructed_harvest_at_volume',
-      category: 'cot_harvesting',
-      floor: CORROBORATED_FLOOR,
-      all: [
-        atLeast('harvest_instruction_share', t.harvestInstructionShare, Math.min(1, t.harvestInstructionShare * 4)),
-        pace(t.cotReqPerHour, 20),
-        ...harvestShaped,
-      ],
-    },
-    {
-      /**
-       * The same evidence before the hourly volume is there: a new key that has already sent a dozen harvesting
-       * instructions with harvested outputs (a campaign's first quarter hour) is not waiting for an hour's count.
-       */
-      name: 'harvest_instructions_accumulating',
-      category: 'cot_harvesting',
-      floor: CORROBORATED_FLOOR,
-      all: [
-        atLeast('harvest_instruction_share', 2 * t.harvestInstructionShare, 1),
-        atLeast('harvest_instructions_recent', t.harvestInstructionsRecent, t.harvestInstructionsRecent * 4),
-        ...harvestShaped,
-      ],
-    },
-    {
-      name: 'reasoning_elicitation_at_volume',
-      category: 'cot_harvesting',
-      all: [atLeast('reasoning_phrase_share', t.reasoningShare, 1), pace(t.cotReqPerHour, 20), ...harvestShaped],
-    },
-    {
-      name: 'steady_low_volume_extraction',
-      category: 'low_and_slow',
-      all: [
-        atLeast('active_hours_per_day', t.slowActiveHours, 24),
-        atLeast('req_per_hour', STEADY_MIN_PER_HOUR, STEADY_MIN_PER_HOUR),
-        atMost('req_per_hour', t.cotReqPerHour),
-        atLeast('req_per_day', 100, 2_000),
-        atLeast('out_in_ratio', OUTPUT_HEAVY, t.outInRatio * 4),
-        [harvested, atLeast('long_output_share', t.longOutputShare, 1)],
-        atMost('multi_sample_share', MIXED_MAX_MULTI_SAMPLE),
-        atMost('temperature_std', VARIANCE_STUDY_TEMPERATURE_STD),
-        atMost('max_tokens_stop_share', TRUNCATED_SHARE),
-        [
-          atLeast('reasoning_phrase_share', t.reasoningShare, 1),
-          atLeast('rationale_request_share', t.reasoningShare, 1),
-        ],
-      ],
-    },
-    {
-      /**
        * Distilling a general model means covering languages as well as topics: diverse prompts at volume, outputs
        * longer than inputs, in several languages at once. A document pipeline, a synthetic-data job or an eval
        * harness writes in one language; the multilingual heavy users (chat apps, translation jobs) are input-heavy.
@@ -246,6 +192,63 @@ export function buildRules(t: RuleThresholds): Rule[] {
         ...diverseHarvestedAtVolume,
         atLeast('harvest_instruction_share', t.harvestInstructionShare, Math.min(1, t.harvestInstructionShare * 4)),
         atLeast('harvest_instructions_recent', t.harvestInstructionsRecent, t.harvestInstructionsRecent * 4),
+      ],
+    },
+    {
+      /**
+       * The elicitation classifier (services/ml/elicitation/) reads the prompts as instructions to return the reasoning
+       * trace in a harvestable form, and the outputs are at least twice the inputs: no legitimate segment of the tuning
+       * data meets this (tutoring apps' prompts are flagged at 0.18–0.33 but their outputs stay about as long as their
+       * inputs). Needs no diversity, so paraphrased and repeated dataset questions count too, and no long outputs: the
+       * classifier's reading is the second sign, and answers kept to ~700 tokens under few-shot contexts are harvested
+       * too (tuning data r1 seed 21: a bulk key at 40–290 requests an hour, 40% of its prompts flagged, out/in 2.3 and
+       * a quarter of its outputs long, sat at the ambiguous ceiling for 6.7 hours).
+       */
+      name: 'instructed_harvest_at_volume',
+      category: 'cot_harvesting',
+      floor: CORROBORATED_FLOOR,
+      all: [
+        atLeast('harvest_instruction_share', t.harvestInstructionShare, Math.min(1, t.harvestInstructionShare * 4)),
+        pace(t.cotReqPerHour, 20),
+        atLeast('out_in_ratio', OUTPUT_HEAVY, t.outInRatio * 4),
+      ],
+    },
+    {
+      /**
+       * The same evidence before the hourly volume is there: a new key that has already sent a dozen harvesting
+       * instructions with harvested outputs (a campaign's first quarter hour) is not waiting for an hour's count.
+       */
+      name: 'harvest_instructions_accumulating',
+      category: 'cot_harvesting',
+      floor: CORROBORATED_FLOOR,
+      all: [
+        atLeast('harvest_instruction_share', 2 * t.harvestInstructionShare, 1),
+        atLeast('harvest_instructions_recent', t.harvestInstructionsRecent, t.harvestInstructionsRecent * 4),
+        atLeast('out_in_ratio', OUTPUT_HEAVY, t.outInRatio * 4),
+      ],
+    },
+    {
+      name: 'reasoning_elicitation_at_volume',
+      category: 'cot_harvesting',
+      all: [atLeast('reasoning_phrase_share', t.reasoningShare, 1), pace(t.cotReqPerHour, 20), ...harvestShaped],
+    },
+    {
+      name: 'steady_low_volume_extraction',
+      category: 'low_and_slow',
+      all: [
+        atLeast('active_hours_per_day', t.slowActiveHours, 24),
+        atLeast('req_per_hour', STEADY_MIN_PER_HOUR, STEADY_MIN_PER_HOUR),
+        atMost('req_per_hour', t.cotReqPerHour),
+        atLeast('req_per_day', 100, 2_000),
+        atLeast('out_in_ratio', OUTPUT_HEAVY, t.outInRatio * 4),
+        [harvested, atLeast('long_output_share', t.longOutputShare, 1)],
+        atMost('multi_sample_share', MIXED_MAX_MULTI_SAMPLE),
+        atMost('temperature_std', VARIANCE_STUDY_TEMPERATURE_STD),
+        atMost('max_tokens_stop_share', TRUNCATED_SHARE),
+        [
+          atLeast('reasoning_phrase_share', t.reasoningShare, 1),
+          atLeast('rationale_request_share', t.reasoningShare, 1),
+        ],
       ],
     },
     {

@@ -186,9 +186,11 @@ describe('rule scorer', () => {
     assert.ok(unread.score <= 0.75, `${unread.score}`);
     // A tutoring app at volume: instructions read, outputs about as long as the inputs.
     assert.ok(rules.score(input(vector({ ...asked, out_in_ratio: 1.3 }))).score <= 0.75);
-    // A few flagged prompts among many, or too few so far, do not corroborate.
+    // A few flagged prompts among many do not corroborate; too few so far are no bulk finding (at this pace and share
+    // the CoT rule reads them, which needs no count).
     assert.ok(rules.score(input(vector({ ...asked, harvest_instruction_share: 0.05 }))).score <= 0.75);
-    assert.ok(rules.score(input(vector({ ...asked, harvest_instructions_recent: 4 }))).score <= 0.75);
+    const fewSoFar = rules.score(input(vector({ ...asked, harvest_instructions_recent: 4 })));
+    assert.equal(fewSoFar.category, 'cot_harvesting');
   });
 
   it('fires region_evasion on extraction leaking from unsupported regions, not on travellers or proxies alone', () => {
