@@ -107,16 +107,15 @@ const MIXED_MAX_MULTI_SAMPLE = 0.2;
  */
 export function buildRules(t: RuleThresholds): Rule[] {
   const harvested = atLeast('out_in_ratio', t.outInRatio, t.outInRatio * 4);
+  /** Outputs at least twice the inputs (OUTPUT_HEAVY), counting fully where outputs count as harvested × 4. */
+  const outputHeavy = atLeast('out_in_ratio', OUTPUT_HEAVY, t.outInRatio * 4);
   /** Bulk volume of mostly distinct prompts: what every bulk pattern starts from. */
   const diverseAtVolume: Check[] = [
     pace(t.bulkReqPerHour, 10),
     atLeast('distinct_prompt_ratio', t.diversePromptRatio, 1),
   ];
   /** Bulk volume of diverse prompts with outputs at least twice the input: what both corroborated bulk rules need. */
-  const diverseHarvestedAtVolume: Check[] = [
-    ...diverseAtVolume,
-    atLeast('out_in_ratio', OUTPUT_HEAVY, t.outInRatio * 4),
-  ];
+  const diverseHarvestedAtVolume: Check[] = [...diverseAtVolume, outputHeavy];
   /**
    * Where a key calls from is context: a region finding also needs the key to be extracting (volume, and outputs
    * harvested: at least twice the input, or reasoning elicited), so a traveller or a company hosted in a foreign cloud
@@ -125,11 +124,11 @@ export function buildRules(t: RuleThresholds): Rule[] {
    */
   const extracting: Check[] = [
     pace(t.cotReqPerHour, 20),
-    [atLeast('out_in_ratio', OUTPUT_HEAVY, t.outInRatio * 4), atLeast('reasoning_phrase_share', t.reasoningShare, 1)],
+    [outputHeavy, atLeast('reasoning_phrase_share', t.reasoningShare, 1)],
   ];
   /** Outputs harvested: at least twice the input, and long, rationale-bearing or many times the input. */
   const harvestShaped: Check[] = [
-    atLeast('out_in_ratio', OUTPUT_HEAVY, t.outInRatio * 4),
+    outputHeavy,
     [
       atLeast('long_output_share', t.longOutputShare / 2, 1),
       atLeast('rationale_request_share', t.reasoningShare, 1),
@@ -210,7 +209,7 @@ export function buildRules(t: RuleThresholds): Rule[] {
       all: [
         atLeast('harvest_instruction_share', t.harvestInstructionShare, Math.min(1, t.harvestInstructionShare * 4)),
         pace(t.cotReqPerHour, 20),
-        atLeast('out_in_ratio', OUTPUT_HEAVY, t.outInRatio * 4),
+        outputHeavy,
       ],
     },
     {
@@ -224,7 +223,7 @@ export function buildRules(t: RuleThresholds): Rule[] {
       all: [
         atLeast('harvest_instruction_share', 2 * t.harvestInstructionShare, 1),
         atLeast('harvest_instructions_recent', t.harvestInstructionsRecent, t.harvestInstructionsRecent * 4),
-        atLeast('out_in_ratio', OUTPUT_HEAVY, t.outInRatio * 4),
+        outputHeavy,
       ],
     },
     {
@@ -240,7 +239,7 @@ export function buildRules(t: RuleThresholds): Rule[] {
         atLeast('req_per_hour', STEADY_MIN_PER_HOUR, STEADY_MIN_PER_HOUR),
         atMost('req_per_hour', t.cotReqPerHour),
         atLeast('req_per_day', 100, 2_000),
-        atLeast('out_in_ratio', OUTPUT_HEAVY, t.outInRatio * 4),
+        outputHeavy,
         [harvested, atLeast('long_output_share', t.longOutputShare, 1)],
         atMost('multi_sample_share', MIXED_MAX_MULTI_SAMPLE),
         atMost('temperature_std', VARIANCE_STUDY_TEMPERATURE_STD),

@@ -57,7 +57,7 @@ export const SUM_FIELDS = HARVEST_SUM + 1;
  * flagged prompt.
  */
 export const INSTRUCTED = { COUNT: 0, IN: 1, OUT: 2, ALL_IN: 3, ALL_OUT: 4 } as const;
-const INSTRUCTED_FIELDS = 5;
+export const INSTRUCTED_FIELDS = 5;
 
 /** Share of the key's recent prompts (of determined language) not in its most used language. */
 export function languageMix(sums: DecayedSums): number {
@@ -215,10 +215,12 @@ export class KeyState {
     this.observeVolume(event);
     this.observeGap(event.ts);
     const w = this.sums.weight(event.ts);
-    this.observeTokens(event);
+    const wi = this.instructed.weight(event.ts);
+    this.instructed.add(INSTRUCTED.ALL_IN, wi * event.input_tokens);
+    this.instructed.add(INSTRUCTED.ALL_OUT, wi * event.output_tokens);
     this.observeOutput(event, w);
     this.observeNetwork(event, w);
-    this.observePrompt(event, prompt, w);
+    this.observePrompt(event, prompt, w, wi);
   }
 
   private observeVolume(event: UsageEvent): void {
@@ -284,7 +286,8 @@ export class KeyState {
     }
   }
 
-  private observePrompt(event: UsageEvent, prompt: PreparedPrompt, w: number): void {
+  /** `w`: the event's weight in `sums`; `wi`: in `instructed`. */
+  private observePrompt(event: UsageEvent, prompt: PreparedPrompt, w: number, wi: number): void {
     const s = this.sums;
     if (prompt.promptHash !== null) this.prompts.add(prompt.promptHash, event.ts);
     if (prompt.fingerprint) {
@@ -301,7 +304,9 @@ export class KeyState {
       if (prompt.rationale) s.add(SUM.RATIONALE, w);
       if (prompt.harvestInstruction) {
         s.add(HARVEST_SUM, w);
-        this.observeInstructed(event);
+        this.instructed.add(INSTRUCTED.COUNT, wi);
+        this.instructed.add(INSTRUCTED.IN, wi * event.input_tokens);
+        this.instructed.add(INSTRUCTED.OUT, wi * event.output_tokens);
       }
       if (prompt.language > 0) {
         s.add(SUM.LANG_W, w);
@@ -312,23 +317,6 @@ export class KeyState {
       prompt.reasoning || prompt.rationale || prompt.harvestInstruction || event.logprobs || (event.n ?? 1) > 1;
     if (flagged) this.evidence = pushBounded(this.evidence, event.event_id, EVIDENCE_IDS);
     else this.recent = pushBounded(this.recent, event.event_id, RECENT_IDS);
-  }
-
-  /** Every request's tokens over the flagged sub-stream's window (what its ratio is compared with). */
-  private observeTokens(event: UsageEvent): void {
-    const all = this.instructed;
-    const w = all.weight(event.ts);
-    all.add(INSTRUCTED.ALL_IN, w * event.input_tokens);
-    all.add(INSTRUCTED.ALL_OUT, w * event.output_tokens);
-  }
-
-  /** A prompt the classifier flags, after `observeTokens` weighed the same event. */
-  private observeInstructed(event: UsageEvent): void {
-    const sub = this.instructed;
-    const w = sub.weight(event.ts);
-    sub.add(INSTRUCTED.COUNT, w);
-    sub.add(INSTRUCTED.IN, w * event.input_tokens);
-    sub.add(INSTRUCTED.OUT, w * event.output_tokens);
   }
 
   /** Sample event ids for an alert: extraction-signal events first, then the most recent others. */

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { FEATURE_COUNT } from '../../../services/detector/features/feature-names.ts';
 import { createDetectorPipeline } from '../../../services/detector/pipeline.ts';
-import { SUM_FIELDS } from '../../../services/detector/state/key-state.ts';
+import { INSTRUCTED_FIELDS, SUM_FIELDS } from '../../../services/detector/state/key-state.ts';
 import { stateOf, v1Document } from '../../fixtures/detector/checkpoint-v1.ts';
 import { event, HOUR, T0 } from '../../fixtures/detector/events.ts';
 
@@ -20,8 +20,8 @@ function isEmptyHistogram(h: { landmark: number; lastTs: number; weights: string
   return h.landmark === -1 && h.lastTs === -1 && Buffer.from(h.weights, 'base64').every((byte) => byte === 0);
 }
 
-/** The sub-stream of classifier-flagged prompts as a key restored without one writes it (five zero doubles). */
-const EMPTY_INSTRUCTED = { landmark: -1, sums: Buffer.alloc(8 * 5).toString('base64') };
+/** The sub-stream of classifier-flagged prompts as a key restored without one writes it (zero doubles). */
+const EMPTY_INSTRUCTED = { landmark: -1, sums: Buffer.alloc(8 * INSTRUCTED_FIELDS).toString('base64') };
 
 /**
  * The fixture as the current layout writes it: what was appended since loads empty, so each active key's decayed sums
