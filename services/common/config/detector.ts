@@ -63,7 +63,9 @@ export const detectorEnv = z
     ),
     DG_DETECTOR_ALERT_COOLDOWN_MS: int(HOUR, 0).describe('Event-time window in which repeat alerts are suppressed'),
     DG_DETECTOR_ESCALATION_DELTA: num(0.1, 0, 1).describe('Score rise inside the cooldown that raises an escalation'),
-    DG_DETECTOR_IDLE_COMPACT_MS: int(2 * HOUR, 60_000).describe('Idle time after which a key keeps only its baseline'),
+    DG_DETECTOR_IDLE_COMPACT_MS: int(2 * HOUR, 60_000).describe(
+      'Idle time after which a key keeps only its baseline and flagged-prompt sub-stream',
+    ),
     DG_DETECTOR_IDLE_EVICT_MS: int(30 * 24 * HOUR, 60_000).describe('Idle time after which a key is forgotten'),
     DG_DETECTOR_MAX_ACTIVE_KEYS: int(200_000, 100).describe(
       'Most keys with full state (~4.7 KB each) per source partition; beyond it the least recently seen are compacted',

@@ -19,6 +19,12 @@ export function decayWeight(sketch: Decaying, ts: number, values: Floats, at: nu
   return 1;
 }
 
+/** Decayed sums as raw values: the landmark and one double per field (`data` may be a view of other storage). */
+export interface DecayedSumsValues {
+  landmark: number;
+  data: Float64Array;
+}
+
 export interface DecayedSumsSnapshot {
   landmark: number;
   sums: string;
@@ -72,6 +78,17 @@ export class DecayedSums {
     return d > 0 ? this.sums[this.at + numerator]! / d : fallback;
   }
 
+  /** The landmark and a view of the sums (valid while this sketch lives; copy to keep). */
+  get values(): DecayedSumsValues {
+    return { landmark: this.landmark, data: this.sums.subarray(this.at, this.at + this.fields) };
+  }
+
+  /** Sets these sums to `values` (copied; fields it lacks are 0). */
+  copy(values: DecayedSumsValues): void {
+    for (let i = 0; i < this.fields; i++) this.sums[this.at + i] = values.data[i] ?? 0;
+    this.landmark = values.landmark;
+  }
+
   snapshot(): DecayedSumsSnapshot {
     return { landmark: this.landmark, sums: encodeArray(this.sums.subarray(this.at, this.at + this.fields)) };
   }
@@ -81,6 +98,16 @@ export class DecayedSums {
     const stored = appendedFields(decodeArray(Float64Array, s.sums), this.fields, 'decayed sums snapshot');
     for (let i = 0; i < this.fields; i++) this.sums[this.at + i] = stored[i] ?? 0;
     this.landmark = s.landmark;
+  }
+
+  /** Raw values in their snapshot form (the inverse of `decodeValues`). */
+  static encodeValues(v: DecayedSumsValues): DecayedSumsSnapshot {
+    return { landmark: v.landmark, sums: encodeArray(v.data) };
+  }
+
+  /** A snapshot's raw values, without building a sketch (`copy` puts them into one). */
+  static decodeValues(s: DecayedSumsSnapshot): DecayedSumsValues {
+    return { landmark: s.landmark, data: decodeArray(Float64Array, s.sums) };
   }
 
   static restore(fields: number, halfLifeMs: number, s: DecayedSumsSnapshot): DecayedSums {

@@ -1,14 +1,23 @@
+import type { DecayedSumsValues } from '../sketches/decayed-sums.ts';
 import { BASELINE_FLOATS, type BaselineValues } from './baseline.ts';
-import type { KeyIdentity } from './key-state.ts';
+import { INSTRUCTED_FIELDS, type KeyIdentity } from './key-state.ts';
 import { StringPool } from './string-pool.ts';
 
-/** An idle key reduced to what must survive: who it is, when it was last seen and its own baseline. */
+/**
+ * An idle key reduced to what must survive: who it is, when it was last seen, its own baseline, and the sub-stream of
+ * its classifier-flagged prompts, whose half-life (6 h by default) outlasts the idle time after which a key is
+ * compacted (2 h): a harvester that pauses between sessions keeps adding to it instead of starting again.
+ */
 export interface CompactKey extends KeyIdentity {
   lastSeen: number;
   baseline: BaselineValues;
+  instructed: DecayedSumsValues;
 }
 
-/** One record of doubles per idle key: times, interned identity strings, then the baseline's statistics. */
+/**
+ * One record of doubles per idle key: times, interned identity strings, the flagged-prompt sub-stream's landmark,
+ * then the baseline's statistics and the sub-stream's sums.
+ */
 const FIRST_SEEN = 0;
 const LAST_SEEN = 1;
 /** NaN for "no creation time" (null). */
@@ -18,8 +27,11 @@ const SINCE = 4;
 const ORG = 5;
 const MODEL = 6;
 const ENDPOINT = 7;
-const BASELINE = 8;
-const RECORD = BASELINE + BASELINE_FLOATS;
+/** -1 for a sub-stream that never saw an event. */
+const INSTRUCTED_LANDMARK = 8;
+const BASELINE = 9;
+const INSTRUCTED = BASELINE + BASELINE_FLOATS;
+const RECORD = INSTRUCTED + INSTRUCTED_FIELDS;
 /** Records per arena chunk (~1.2 MB), so growing never copies the records already held. */
 const CHUNK_SLOTS = 4096;
 
@@ -28,7 +40,7 @@ const located: { chunk: Float64Array; at: number } = { chunk: new Float64Array(0
 
 /**
  * Idle (compacted) keys by api_key_id, as packed records in chunks of one shared Float64Array arena instead of an
- * object, a baseline object and a typed array (with its own backing store) each: ~0.3 KB per key plus its Map entry
+ * object, a baseline object and a typed array (with its own backing store) each: ~0.35 KB per key plus its Map entry
  * and id. `slots` keeps Map semantics and order (a new id goes to the end, an existing one keeps its place), which
  * sweeps, eviction and checkpoints depend on. Freed records are reused; chunks are kept for the store's lifetime.
  */
@@ -65,11 +77,14 @@ export class CompactKeys {
     chunk[at + MODEL] = this.strings.hold(key.model);
     chunk[at + ENDPOINT] = this.strings.hold(key.endpoint);
     chunk.set(key.baseline.data.subarray(0, BASELINE_FLOATS), at + BASELINE);
+    chunk[at + INSTRUCTED_LANDMARK] = key.instructed.landmark;
+    chunk.fill(0, at + INSTRUCTED, at + RECORD);
+    chunk.set(key.instructed.data.subarray(0, INSTRUCTED_FIELDS), at + INSTRUCTED);
   }
 
   /**
-   * The key stored under `id`; its `baseline.data` is a view of the arena, valid until the store next changes (copy
-   * it before then).
+   * The key stored under `id`; its `baseline.data` and `instructed.data` are views of the arena, valid until the store
+   * next changes (copy them before then).
    */
   get(id: string): CompactKey | undefined {
     const slot = this.slots.get(id);
@@ -86,8 +101,9 @@ export class CompactKeys {
       baseline: {
         samples: chunk[at + SAMPLES]!,
         since: chunk[at + SINCE]!,
-        data: chunk.subarray(at + BASELINE, at + RECORD),
+        data: chunk.subarray(at + BASELINE, at + INSTRUCTED),
       },
+      instructed: { landmark: chunk[at + INSTRUCTED_LANDMARK]!, data: chunk.subarray(at + INSTRUCTED, at + RECORD) },
     };
   }
 

@@ -10,7 +10,7 @@ const distinct = z.object({
   previous: z.string(),
 });
 const baseline = z.object({ samples: z.number(), since: z.number(), data: z.string() });
-const decayedSums = z.object({ landmark: z.number(), sums: z.string() });
+export const decayedSumsSchema = z.object({ landmark: z.number(), sums: z.string() });
 
 /** Version 1 of a key's serialised state (JSON; typed arrays as base64). */
 export const keySnapshotSchema = z.object({
@@ -25,9 +25,9 @@ export const keySnapshotSchema = z.object({
   events: z.number(),
   minutes: ring,
   hours: ring,
-  sums: decayedSums,
+  sums: decayedSumsSchema,
   /** Absent in snapshots written before the sub-stream existed: it starts empty. */
-  instructed: decayedSums.optional(),
+  instructed: decayedSumsSchema.optional(),
   prompts: distinct,
   vocab: distinct,
   ips: distinct,

@@ -5,7 +5,7 @@ import type { PreparedPrompt } from '../features/prepared-event.ts';
 import { BucketRing } from '../sketches/bucket-ring.ts';
 import { BufferCarver } from '../sketches/buffer-carver.ts';
 import { DecayedHistogram } from '../sketches/decayed-histogram.ts';
-import { DecayedSums } from '../sketches/decayed-sums.ts';
+import { DecayedSums, type DecayedSumsValues } from '../sketches/decayed-sums.ts';
 import { RotatingDistinct } from '../sketches/rotating-distinct.ts';
 import { SimhashRing } from '../sketches/simhash-ring.ts';
 import { BASELINE_FLOATS, Baseline, type BaselineValues } from './baseline.ts';
@@ -154,12 +154,15 @@ export class KeyState {
   recent: string[] = [];
   alerts: Partial<Record<string, AlertMemory>> = {};
 
-  /** `baseline`: the key's own baseline so far (copied; a revived key's), else it starts empty. */
+  /**
+   * `carried`: what a revived (compacted) key kept, copied: its own baseline so far and its flagged-prompt sub-stream;
+   * else both start empty.
+   */
   constructor(
     readonly apiKeyId: string,
     identity: KeyIdentity,
     readonly params: KeyStateParams,
-    baseline?: BaselineValues,
+    carried?: { baseline: BaselineValues; instructed: DecayedSumsValues },
   ) {
     this.orgId = identity.orgId;
     this.model = identity.model;
@@ -175,7 +178,10 @@ export class KeyState {
     this.baseline = new Baseline(doubles, SUM_FIELDS);
     const instructedAt = SUM_FIELDS + BASELINE_FLOATS;
     this.instructed = new DecayedSums(INSTRUCTED_FIELDS, params.instructedHalfLifeMs, doubles, instructedAt);
-    if (baseline) this.baseline.copy(baseline);
+    if (carried) {
+      this.baseline.copy(carried.baseline);
+      this.instructed.copy(carried.instructed);
+    }
     const minuteFloats = MINUTE_RING.size * MINUTE_RING.fields;
     const hourFloats = HOUR_RING.size * HOUR_RING.fields;
     const floats = buffer.take(Float32Array, minuteFloats + hourFloats + outputBuckets);

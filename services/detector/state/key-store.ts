@@ -56,8 +56,8 @@ export class KeyStore {
       firstSeen: event.ts,
       createdAtMs: event.key_created_at ? Date.parse(event.key_created_at) : null,
     };
-    // Built (copying the compacted baseline out of its arena record) before that record is freed.
-    const state = new KeyState(event.api_key_id, identity, this.params, compact?.baseline);
+    // Built (copying what the compacted key kept out of its arena record) before that record is freed.
+    const state = new KeyState(event.api_key_id, identity, this.params, compact);
     if (compact) this.deleteCompacted(event.api_key_id);
     else this.seen++;
     if (this.active.size >= this.caps.activeKeys) this.compactLeastRecent();
@@ -104,6 +104,7 @@ export class KeyStore {
       createdAtMs: state.createdAtMs,
       lastSeen: state.lastSeen,
       baseline: state.baseline.values,
+      instructed: state.instructed.values,
     });
     if (this.compacted.size > this.caps.compactedKeys) this.forgetLeastRecent();
   }

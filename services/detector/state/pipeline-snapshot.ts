@@ -2,7 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { errors } from '../../common/errors.ts';
 import { describeIssues } from '../../common/zod-issues.ts';
-import { keySnapshotSchema } from './key-snapshot.ts';
+import { decayedSumsSchema, keySnapshotSchema } from './key-snapshot.ts';
 
 export const histogramSchema = z.object({ landmark: z.number(), lastTs: z.number(), weights: z.string() });
 
@@ -16,7 +16,7 @@ export const countersSchema = z.object({
   evicted: z.number(),
 });
 
-/** An idle key as kept: identity, last seen and its own baseline. */
+/** An idle key as kept: identity, last seen, its own baseline and its flagged-prompt sub-stream. */
 export const compactedKeySchema = z.object({
   apiKeyId: z.string(),
   orgId: z.string(),
@@ -26,6 +26,8 @@ export const compactedKeySchema = z.object({
   createdAtMs: z.number().nullable(),
   lastSeen: z.number(),
   baseline: z.object({ samples: z.number(), since: z.number(), data: z.string() }),
+  /** Absent in checkpoints written before compaction kept the sub-stream: the key revives with it empty. */
+  instructed: decayedSumsSchema.optional(),
 });
 
 /**

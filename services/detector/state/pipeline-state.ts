@@ -1,5 +1,6 @@
 import { PopulationRegistry } from '../scorers/population-stats.ts';
 import { encodeArray } from '../sketches/codec.ts';
+import { DecayedSums, type DecayedSumsValues } from '../sketches/decayed-sums.ts';
 import { Baseline } from './baseline.ts';
 import type { CompactKeys } from './compact-keys.ts';
 import { restoreKeyState } from './key-snapshot.ts';
@@ -66,6 +67,7 @@ export function compactedEntry(compacted: CompactKeys, apiKeyId: string): Pipeli
     createdAtMs: c.createdAtMs,
     lastSeen: c.lastSeen,
     baseline: { samples, since, data: encodeArray(data) },
+    instructed: DecayedSums.encodeValues(c.instructed),
   };
 }
 
@@ -116,6 +118,9 @@ export function applyClock(
   core.changes.restart();
 }
 
+/** A compacted key from a checkpoint older than the sub-stream's place in the record: it revives empty. */
+const NO_INSTRUCTED: DecayedSumsValues = { landmark: -1, data: new Float64Array(0) };
+
 /** Sets active and compacted keys from their checkpoint form, in order (full restore and delta replay alike). */
 function setKeys(
   keys: KeyStore,
@@ -124,8 +129,13 @@ function setKeys(
   params: KeyStateParams,
 ): void {
   for (const k of active) keys.active.set(k.apiKeyId, restoreKeyState(k, params));
-  for (const { apiKeyId, baseline, ...identity } of compacted)
-    keys.compacted.set(apiKeyId, { ...identity, baseline: Baseline.restore(baseline).values });
+  for (const { apiKeyId, baseline, instructed, ...identity } of compacted) {
+    keys.compacted.set(apiKeyId, {
+      ...identity,
+      baseline: Baseline.restore(baseline).values,
+      instructed: instructed ? DecayedSums.decodeValues(instructed) : NO_INSTRUCTED,
+    });
+  }
 }
 
 /** Puts the key store's own counters back and returns the pipeline's (the inverse of `countersOf`). */

@@ -25,8 +25,9 @@ const EMPTY_INSTRUCTED = { landmark: -1, sums: Buffer.alloc(8 * INSTRUCTED_FIELD
 
 /**
  * The fixture as the current layout writes it: what was appended since loads empty, so each active key's decayed sums
- * gain zero doubles (`HARVEST_SUM`), each key an empty sub-stream of flagged prompts (`instructed`, right after its
- * sums) and each cohort an empty histogram per appended feature; nothing else changes.
+ * gain zero doubles (`HARVEST_SUM`), each key an empty sub-stream of flagged prompts (`instructed`, right after an
+ * active key's sums, last in a compacted key) and each cohort an empty histogram per appended feature; nothing else
+ * changes.
  */
 function withAppendedFields(old: Buffer, written: string): string {
   const doc = JSON.parse(old.toString('utf8'));
@@ -38,6 +39,7 @@ function withAppendedFields(old: Buffer, written: string): string {
     const at = entries.findIndex(([name]) => name === 'sums') + 1;
     return Object.fromEntries([...entries.slice(0, at), ['instructed', EMPTY_INSTRUCTED], ...entries.slice(at)]);
   });
+  doc.compacted = doc.compacted.map((key: Record<string, unknown>) => ({ ...key, instructed: EMPTY_INSTRUCTED }));
   for (const [cohort, histograms] of Object.entries<unknown[]>(doc.population)) {
     const appended = now.population[cohort].slice(histograms.length);
     assert.equal(histograms.length + appended.length, FEATURE_COUNT);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BASELINE_FLOATS } from '../../../services/detector/state/baseline.ts';
 import { type CompactKey, CompactKeys } from '../../../services/detector/state/compact-keys.ts';
+import { INSTRUCTED_FIELDS } from '../../../services/detector/state/key-state.ts';
 import { StringPool } from '../../../services/detector/state/string-pool.ts';
 
 function key(i: number, createdAtMs: number | null = null): CompactKey {
@@ -17,13 +18,21 @@ function key(i: number, createdAtMs: number | null = null): CompactKey {
       since: i === 0 ? -1 : 1_700_000_000_500 + i,
       data: Float64Array.from({ length: BASELINE_FLOATS }, (_, j) => i + j / 7),
     },
+    instructed: {
+      landmark: i === 0 ? -1 : 1_700_000_000_700 + i,
+      data: Float64Array.from({ length: INSTRUCTED_FIELDS }, (_, j) => i * 3 + j / 5),
+    },
   };
 }
 
-const plain = (k: CompactKey) => ({ ...k, baseline: { ...k.baseline, data: Array.from(k.baseline.data) } });
+const plain = (k: CompactKey) => ({
+  ...k,
+  baseline: { ...k.baseline, data: Array.from(k.baseline.data) },
+  instructed: { ...k.instructed, data: Array.from(k.instructed.data) },
+});
 
 describe('CompactKeys (idle keys in a shared arena)', () => {
-  it('returns exactly what was stored, null creation time and unset baseline included', () => {
+  it('returns exactly what was stored, null creation time, unset baseline and empty sub-stream included', () => {
     const keys = new CompactKeys();
     keys.set('a', key(0));
     keys.set('b', key(5, 1_600_000_000_123));

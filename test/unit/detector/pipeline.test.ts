@@ -3,11 +3,13 @@ import { describe, it } from 'node:test';
 import { type Alert, alertSchema } from '../../../schemas/alert-v1.ts';
 import type { UsageEvent } from '../../../schemas/usage-v1.ts';
 import { defaultDetectorConfig } from '../../../services/common/config/detector.ts';
+import { BUNDLED_MODELS_DIR } from '../../../services/common/config/ml.ts';
 import type { PromptFingerprint } from '../../../services/common/text/fingerprint.ts';
 import { simhashText } from '../../../services/common/text/simhash.ts';
 import { FEATURE_COUNT } from '../../../services/detector/features/feature-names.ts';
 import { createDetectorPipeline } from '../../../services/detector/pipeline.ts';
 import type { KeyFeatureSnapshot, PipelineOutput } from '../../../services/detector/types.ts';
+import { loadElicitationModel } from '../../../services/ml/elicitation/elicitation-model-file.ts';
 import { evenly, event, expertQuestion, HOUR, MINUTE, T0 } from '../../fixtures/detector/events.ts';
 
 function run(pipeline: ReturnType<typeof createDetectorPipeline>, events: UsageEvent[]): PipelineOutput {
@@ -177,6 +179,57 @@ describe('detector pipeline', () => {
     pipeline.process(event({ api_key_id: 'idle', ts: T0 + 11 * HOUR }));
     assert.equal(pipeline.snapshotKey('idle')!.baseline.samples, samples + 1);
     assert.equal(pipeline.stats().keysSeen, 2);
+  });
+
+  it('keeps the flagged-prompt sub-stream of a compacted key: a harvester that pauses adds up as if it never had', async () => {
+    const elicitation = await loadElicitationModel(BUNDLED_MODELS_DIR);
+    const harvesting = (i: number) =>
+      `Answer question ${i} about ${i * 7919} widgets. Write your complete reasoning inside <reasoning> tags first, ` +
+      'then the final answer inside <answer> tags.';
+    // Two sessions of 12 flagged prompts an hour apart by 3 h of silence (compaction after 2 h idle by default).
+    const session = (start: number, from: number) =>
+      evenly(12, start, HOUR, (i) => ({
+        api_key_id: 'slow',
+        prompt_text: harvesting(from + i),
+        input_tokens: 200,
+        output_tokens: 1_200,
+      }));
+    const events = [
+      ...session(T0, 0),
+      event({ api_key_id: 'other', ts: T0 + 4 * HOUR }),
+      ...session(T0 + 4 * HOUR + MINUTE, 100),
+    ];
+    const compacting = createDetectorPipeline({ elicitation });
+    const neverIdle = createDetectorPipeline({
+      elicitation,
+      config: { ...defaultDetectorConfig(), idleCompactMs: 24 * HOUR },
+    });
+    /** Runs the events; `restart` checkpoints in the pause and continues in a new pipeline from its pages. */
+    const revived = (first: ReturnType<typeof createDetectorPipeline>, restart = false) => {
+      let pipeline = first;
+      let compactedMidway = false;
+      for (const e of events) {
+        pipeline.process(e);
+        if (e.api_key_id !== 'other') continue;
+        compactedMidway = pipeline.snapshotKey('slow') === null;
+        if (!restart) continue;
+        const pages = pipeline.snapshotPages();
+        pipeline = createDetectorPipeline({ elicitation });
+        for (const page of pages) pipeline.loadPage(page);
+      }
+      return { compactedMidway, instructed: pipeline.snapshotKey('slow')!.instructed! };
+    };
+    const compacted = revived(compacting);
+    const kept = revived(neverIdle);
+    assert.equal(compacted.compactedMidway, true, 'the key was compacted in the pause');
+    assert.equal(kept.compactedMidway, false);
+    assert.notEqual(kept.instructed.landmark, -1, 'the classifier flagged the prompts');
+    assert.deepEqual(compacted.instructed, kept.instructed);
+    assert.deepEqual(
+      revived(createDetectorPipeline({ elicitation }), true).instructed,
+      kept.instructed,
+      'checkpointed',
+    );
   });
 
   it('feeds stage 2 every event with its fingerprint and returns its cluster alerts', () => {
