@@ -148,7 +148,7 @@ export async function runReportJob(
   );
   const used = process.cpuUsage(cpu);
   progress.done(run.events, (used.user + used.system) / 1e6);
-  const scope = { truth: ds.truth, activeKeys: run.activeKeys, earlyEvents: run.earlyEvents };
+  const scope = { truth: ds.truth, activeKeys: run.activeKeys, onsets: run.onsets, earlyEvents: run.earlyEvents };
   const recorders = [...dets.map((d) => d.recorder), rateLimit.recorder, ...snapshots.map((s) => s.recorder)];
   const active = ds.truth.keys.filter((k) => run.activeKeys.has(k.api_key_id));
   return {

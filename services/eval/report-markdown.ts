@@ -93,6 +93,7 @@ function attackTable(systems: readonly SystemMetrics[]): string {
     'recall',
     `≤ ${DETECT_WITHIN_MIN} min`,
     `≤ ${DETECT_WITHIN_MIN} min, of keys with ≥ ${EARLY_EVIDENCE_MIN_EVENTS} requests by then`,
+    `≤ ${DETECT_WITHIN_MIN} min of the campaign start`,
     'TTD p50',
     'TTD p90',
     'PR-AUC',
@@ -104,12 +105,13 @@ function attackTable(systems: readonly SystemMetrics[]): string {
     pct(a.recall),
     pct(a.recall_15m),
     a.keys_busy_15m === undefined ? '—' : `${a.detected_15m_of_busy} of ${a.keys_busy_15m}`,
+    pct(a.recall_15m_of_campaign_start ?? null),
     min(a.ttd_p50_min),
     min(a.ttd_p90_min),
     pct(a.pr_auc),
     ...others.map((b) => pct(b.attacks[name]?.recall)),
   ]);
-  return `Attack archetypes (${detector!.name} first; TTD in event-time minutes from campaign start):\n\n${table(header, rows)}`;
+  return `Attack archetypes (${detector!.name} first; TTD in event-time minutes from each key's onset, its first request of the campaign):\n\n${table(header, rows)}`;
 }
 
 function segmentTable(systems: readonly SystemMetrics[]): string {
@@ -226,8 +228,10 @@ function definitions(report: EvalReport): string {
     '- FP / 1,000 key-days: distinct (benign key, day) pairs with a detection per 1,000 days of benign key activity; ' +
       'in brackets the upper end of the exact (Garwood) Poisson 95% interval on that count.',
     `- Recall ≤ ${DETECT_WITHIN_MIN} min: share of the archetype's keys detected within ${DETECT_WITHIN_MIN} minutes of ` +
-      'campaign start (event time). Hydra: members inside a cluster alert within ' +
-      `${HYDRA_WITHIN_MIN} minutes of the campaign start.`,
+      "their onset: the key's first request at or after its campaign start (event time). Keys of one campaign do not " +
+      'all start with it (on tuning data r1 seed 31, 7 of 61 bulk and CoT keys sent nothing in its first 15 minutes, ' +
+      'one for 73); until 2026-12-05 this counted from the campaign start, shown beside it. Hydra: members inside a ' +
+      `cluster alert within ${HYDRA_WITHIN_MIN} minutes of the campaign start.`,
     "- Key precision: detected attack keys over all detected keys. PR-AUC: average precision over keys ranked by each system's highest score.",
     ...systems.map((s) => `- ${s.name}: ${s.description}`),
   ].join('\n');

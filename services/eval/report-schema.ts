@@ -7,11 +7,16 @@ const attackMetricsSchema = z.object({
   detected: z.int(),
   detected_15m: z.int(),
   recall: rate.nullable(),
-  /** Share of the archetype's keys flagged within 15 minutes (event time) of their campaign start. */
-  recall_15m: rate.nullable(),
   /**
-   * Keys that sent at least EARLY_EVIDENCE_MIN_EVENTS requests within 15 minutes of their campaign start, and how many
-   * of those were flagged by then (absent in reports written before they were counted).
+   * Share of the archetype's keys flagged within 15 minutes (event time) of their onset: each key's first request at
+   * or after its campaign start (until 2026-12-05: of the campaign start itself).
+   */
+  recall_15m: rate.nullable(),
+  /** The same counted from the campaign start (absent in reports written before onsets were counted). */
+  recall_15m_of_campaign_start: rate.nullable().optional(),
+  /**
+   * Keys that sent at least EARLY_EVIDENCE_MIN_EVENTS requests within 15 minutes of their onset, and how many of those
+   * were flagged by then (absent in reports written before they were counted).
    */
   keys_busy_15m: z.int().optional(),
   detected_15m_of_busy: z.int().optional(),

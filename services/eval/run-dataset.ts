@@ -32,7 +32,13 @@ export interface DatasetRun {
   /** Valid events replayed. */
   events: number;
   activeKeys: Set<string>;
-  /** Events of each attack key within DETECT_WITHIN_MIN of its campaign start: how much there was to detect by then. */
+  /**
+   * Each attack key's onset: the event time of its first request at or after its campaign start (absent: it sent
+   * none). Keys of one campaign do not all begin at the campaign's start (a worker pool brings keys in over time, an
+   * aged key waits), and none can be detected before it sends.
+   */
+  onsets: Map<string, number>;
+  /** Events of each attack key within DETECT_WITHIN_MIN of its onset: how much there was to detect by then. */
   earlyEvents: Map<string, number>;
   /** Events `parseEventValue` refused: skipped as replay skips bad lines, counted with their reasons. */
   rejected: number;
@@ -75,6 +81,7 @@ export async function runDataset(ds: Dataset, systems: DatasetRunSystems, hooks:
   const activeKeys = new Set<string>();
   const campaignStarts = new Map<string, number>();
   for (const k of ds.truth.keys) if (k.campaign_start) campaignStarts.set(k.api_key_id, Date.parse(k.campaign_start));
+  const onsets = new Map<string, number>();
   const earlyEvents = new Map<string, number>();
   const rejectReasons = new Map<string, number>();
   let events = 0;
@@ -87,9 +94,14 @@ export async function runDataset(ds: Dataset, systems: DatasetRunSystems, hooks:
       continue;
     }
     activeKeys.add(parsed.event.api_key_id);
-    const start = campaignStarts.get(parsed.event.api_key_id);
-    if (start !== undefined && parsed.event.ts >= start && parsed.event.ts <= start + DETECT_WITHIN_MIN * 60_000)
-      earlyEvents.set(parsed.event.api_key_id, (earlyEvents.get(parsed.event.api_key_id) ?? 0) + 1);
+    // Each key's events come in time order, so its first one from the campaign start on is its onset.
+    const { api_key_id: key, ts } = parsed.event;
+    const start = campaignStarts.get(key);
+    if (start !== undefined && ts >= start) {
+      const onset = onsets.get(key) ?? ts;
+      onsets.set(key, onset);
+      if (ts <= onset + DETECT_WITHIN_MIN * 60_000) earlyEvents.set(key, (earlyEvents.get(key) ?? 0) + 1);
+    }
     systems.rateLimit?.observe(parsed.event);
     systems.detectors.forEach((d, i) => {
       record(d.pipeline.process(parsed.event), i, systems, hooks);
@@ -102,5 +114,12 @@ export async function runDataset(ds: Dataset, systems: DatasetRunSystems, hooks:
   systems.detectors.forEach((d, i) => {
     record(d.pipeline.finish(), i, systems, hooks);
   });
-  return { events, activeKeys, earlyEvents, rejected, rejectReasons } satisfies DatasetRun;
+  return {
+    events,
+    activeKeys,
+    onsets,
+    earlyEvents,
+    rejected,
+    rejectReasons,
+  } satisfies DatasetRun;
 }

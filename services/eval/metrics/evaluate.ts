@@ -10,8 +10,8 @@ export const DETECT_WITHIN_MIN = 15;
 /** Hydra members count as found by stage 2 when inside a cluster alert within this many minutes. */
 export const HYDRA_WITHIN_MIN = 120;
 /**
- * A key that sent fewer requests than this in its campaign's first DETECT_WITHIN_MIN minutes gave a detector little
- * to go on by then (campaigns that ramp up, aged keys that start slowly): the report counts them apart.
+ * A key that sent fewer requests than this in its first DETECT_WITHIN_MIN minutes from its onset gave a detector little
+ * to go on by then (campaigns that ramp up, keys that start slowly): the report counts them apart.
  */
 export const EARLY_EVIDENCE_MIN_EVENTS = 10;
 
@@ -19,26 +19,43 @@ export const EARLY_EVIDENCE_MIN_EVENTS = 10;
 export interface EvalScope {
   truth: GroundTruth;
   activeKeys: ReadonlySet<string>;
-  /** Events of each attack key within DETECT_WITHIN_MIN of its campaign start (absent: none). */
+  /**
+   * Each attack key's onset: its first request at or after its campaign start (absent: it sent none then). Time to
+   * detect counts from it; a key that joins its campaign an hour late cannot be detected in the hour before.
+   */
+  onsets: ReadonlyMap<string, number>;
+  /** Events of each attack key within DETECT_WITHIN_MIN of its onset (absent: none). */
   earlyEvents: ReadonlyMap<string, number>;
 }
 
-/** Minutes from a key's campaign start to its first flag; null when never flagged. */
-function timeToDetect(rec: SystemRecorder, key: KeyTruth): number | null {
+/**
+ * Minutes from a key's onset (its first request of the campaign) to its first flag, or, with `from: 'campaign'`, from
+ * its campaign's start; null when never flagged. A flag before the onset (a cluster alert naming a key that sent
+ * earlier, ordinary traffic) counts as 0.
+ */
+function timeToDetect(
+  rec: SystemRecorder,
+  key: KeyTruth,
+  scope: EvalScope,
+  from: 'onset' | 'campaign' = 'onset',
+): number | null {
   const first = rec.firstFlag(key.api_key_id);
-  return first === null ? null : (first - Date.parse(key.campaign_start!)) / MINUTE_MS;
+  if (first === null) return null;
+  const campaignStart = Date.parse(key.campaign_start!);
+  const start = from === 'onset' ? (scope.onsets.get(key.api_key_id) ?? campaignStart) : campaignStart;
+  return Math.max(0, first - start) / MINUTE_MS;
 }
 
 function scoredOf(rec: SystemRecorder, keys: readonly KeyTruth[]): Scored[] {
   return keys.map((k) => ({ score: rec.maxScores.get(k.api_key_id) ?? 0, positive: k.label === 'attack' }));
 }
 
-function byVariant(rec: SystemRecorder, keys: readonly KeyTruth[]): AttackMetrics['by_variant'] {
+function byVariant(rec: SystemRecorder, keys: readonly KeyTruth[], scope: EvalScope): AttackMetrics['by_variant'] {
   const out: AttackMetrics['by_variant'] = {};
   for (const key of keys) {
     const counts = out[String(key.variant)] ?? { keys: 0, detected: 0, detected_15m: 0 };
     out[String(key.variant)] = counts;
-    const ttd = timeToDetect(rec, key);
+    const ttd = timeToDetect(rec, key, scope);
     counts.keys++;
     if (ttd !== null) counts.detected++;
     if (ttd !== null && ttd <= DETECT_WITHIN_MIN) counts.detected_15m++;
@@ -46,13 +63,12 @@ function byVariant(rec: SystemRecorder, keys: readonly KeyTruth[]): AttackMetric
   return out;
 }
 
+const within15 = (ttd: number | null) => ttd !== null && ttd <= DETECT_WITHIN_MIN;
+
 /** Keys with at least EARLY_EVIDENCE_MIN_EVENTS requests in their first DETECT_WITHIN_MIN minutes, and how many of them were flagged by then. */
 function earlyEvidence(rec: SystemRecorder, keys: readonly KeyTruth[], scope: EvalScope) {
   const busy = keys.filter((k) => (scope.earlyEvents.get(k.api_key_id) ?? 0) >= EARLY_EVIDENCE_MIN_EVENTS);
-  const flagged = busy.filter((k) => {
-    const ttd = timeToDetect(rec, k);
-    return ttd !== null && ttd <= DETECT_WITHIN_MIN;
-  });
+  const flagged = busy.filter((k) => within15(timeToDetect(rec, k, scope)));
   return { keys_busy_15m: busy.length, detected_15m_of_busy: flagged.length };
 }
 
@@ -63,8 +79,9 @@ function attackMetrics(
   fpKeys: number,
   scope: EvalScope,
 ): AttackMetrics {
-  const ttds = keys.map((k) => timeToDetect(rec, k)).filter((t): t is number => t !== null);
+  const ttds = keys.map((k) => timeToDetect(rec, k, scope)).filter((t): t is number => t !== null);
   const within = ttds.filter((t) => t <= DETECT_WITHIN_MIN).length;
+  const withinOfCampaign = keys.filter((k) => within15(timeToDetect(rec, k, scope, 'campaign'))).length;
   const { precision, recall } = precisionRecall(ttds.length, fpKeys, keys.length - ttds.length);
   return {
     keys: keys.length,
@@ -72,13 +89,14 @@ function attackMetrics(
     detected_15m: within,
     recall,
     recall_15m: keys.length === 0 ? null : within / keys.length,
+    recall_15m_of_campaign_start: keys.length === 0 ? null : withinOfCampaign / keys.length,
     ...earlyEvidence(rec, keys, scope),
     precision,
     pr_auc: averagePrecision(scoredOf(rec, [...keys, ...benign])),
     ttd_p50_min: quantile(ttds, 0.5),
     ttd_p90_min: quantile(ttds, 0.9),
     ttd_minutes: ttds.sort((a, b) => a - b),
-    by_variant: byVariant(rec, keys),
+    by_variant: byVariant(rec, keys, scope),
   };
 }
 

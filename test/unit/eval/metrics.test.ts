@@ -107,7 +107,12 @@ describe('evaluateSystem', () => {
     ['x1', 12],
     ['x2', 3],
   ]);
-  const m = evaluateSystem(rec, { truth, activeKeys: active, earlyEvents });
+  const onsets = new Map([
+    ['x1', T0 + 60 * MIN],
+    ['x2', T0 + 61 * MIN],
+    ['h1', T0 + 120 * MIN],
+  ]);
+  const m = evaluateSystem(rec, { truth, activeKeys: active, onsets, earlyEvents });
 
   it('counts recall, 15-minute recall, precision and time to detect per archetype', () => {
     const bulk = m.attacks.bulk_distillation!;
@@ -120,6 +125,17 @@ describe('evaluateSystem', () => {
     assert.deepEqual(bulk.by_variant, { '0': { keys: 2, detected: 1, detected_15m: 1 } });
     assert.equal(m.attacks.hydra_network!.ttd_p50_min, 30);
     assert.equal(m.attacks.hydra_network!.recall_15m, 0);
+  });
+
+  it("counts time to detect from each key's onset, and the 15-minute recall from the campaign start beside it", () => {
+    const late = new SystemRecorder('late', 'hand-made', truth);
+    late.flag('x1', T0 + 70 * MIN, 0.9); // 10 minutes after its onset, the campaign start
+    late.flag('x2', T0 + 110 * MIN, 0.9); // x2 joined its campaign 40 minutes late: 10 minutes after its onset
+    const joinedLate = new Map([...onsets, ['x2', T0 + 100 * MIN]]);
+    const bulk = evaluateSystem(late, { truth, activeKeys: active, onsets: joinedLate, earlyEvents }).attacks
+      .bulk_distillation!;
+    assert.deepEqual(bulk.ttd_minutes, [10, 10]);
+    assert.deepEqual([bulk.recall_15m, bulk.recall_15m_of_campaign_start], [1, 0.5]);
   });
 
   it('ranks keys by their max score for PR-AUC', () => {
@@ -159,12 +175,13 @@ describe('evaluateSystem', () => {
 });
 
 describe('runDataset', () => {
-  it("counts each attack key's requests in its campaign's first 15 minutes, not before or after", async () => {
-    // x1: 2 requests before its campaign (+60 min), 12 within its first 15 minutes, 5 after; b1 (benign): 20
+  it("finds each attack key's onset and counts its requests in the 15 minutes from it, not before or after", async () => {
+    // x1: 2 requests before its campaign (+60 min), its first of the campaign at +66, 12 within 15 minutes of that
+    // (10 within 15 minutes of the campaign start), 5 after; b1 (benign): 20
     const minutes = [
       ...[30, 50].map((m) => ['x1', m] as const),
-      ...Array.from({ length: 12 }, (_, i) => ['x1', 60 + i] as const),
-      ...[76, 80, 90, 100, 120].map((m) => ['x1', m] as const),
+      ...Array.from({ length: 12 }, (_, i) => ['x1', 66 + i] as const),
+      ...[82, 85, 90, 100, 120].map((m) => ['x1', m] as const),
       ...Array.from({ length: 20 }, (_, i) => ['b1', 60 + i] as const),
     ].sort((a, b) => a[1] - b[1]);
     const timedEvents = minutes.map(([id, m], i) => ({
@@ -192,6 +209,7 @@ describe('runDataset', () => {
     };
     const run = await runDataset(ds, { detectors: [] });
     assert.deepEqual([...run.earlyEvents], [['x1', 12]]);
+    assert.deepEqual([...run.onsets], [['x1', T0 + 66 * MIN]]);
     assert.equal(run.events, minutes.length);
   });
 });

@@ -55,7 +55,7 @@ describe('per-segment false positives', () => {
   recordAlert(rec, alert(['t1', 't2'], T0 + 3000, 'medium', 'cluster'));
   recordAlert(rec, alert(['s2'], T0 + 4000, 'low')); // informational: never a false positive
   const activeKeys = new Set(truth.keys.map((k) => k.api_key_id));
-  const m = evaluateSystem(rec, { truth, activeKeys, earlyEvents: new Map() });
+  const m = evaluateSystem(rec, { truth, activeKeys, onsets: new Map(), earlyEvents: new Map() });
 
   it('counts distinct flagged key-days over each segment’s active key-days', () => {
     assert.deepEqual(
