@@ -232,6 +232,13 @@ export function buildRules(t: RuleThresholds): Rule[] {
       all: [atLeast('reasoning_phrase_share', t.reasoningShare, 1), pace(t.cotReqPerHour, 20), ...harvestShaped],
     },
     {
+      /**
+       * Around the clock at low volume, harvesting the outputs of prompts the elicitation classifier flags. The phrase
+       * list is no evidence here: a tutoring app's users write "explain step by step" all day and get long answers
+       * (tuning data r1 seed 21, r3 seeds 23 and 43: 9 tutoring apps alerted with phrase shares of 0.5–1, out/in 2.2–2.6
+       * and 23–24 active hours), while their flagged prompts come with history and return 1.4–1.6 times their input;
+       * low-and-slow harvesters' flagged prompts return 2.3–6 times theirs.
+       */
       name: 'steady_low_volume_extraction',
       category: 'low_and_slow',
       all: [
@@ -244,10 +251,8 @@ export function buildRules(t: RuleThresholds): Rule[] {
         atMost('multi_sample_share', MIXED_MAX_MULTI_SAMPLE),
         atMost('temperature_std', VARIANCE_STUDY_TEMPERATURE_STD),
         atMost('max_tokens_stop_share', TRUNCATED_SHARE),
-        [
-          atLeast('reasoning_phrase_share', t.reasoningShare, 1),
-          atLeast('rationale_request_share', t.reasoningShare, 1),
-        ],
+        atLeast('harvest_instruction_share', t.harvestInstructionShare, 1),
+        atLeast('instructed_out_in_ratio', t.instructedOutIn, t.instructedOutIn * 3),
       ],
     },
     {

@@ -212,15 +212,28 @@ describe('rule scorer', () => {
     assert.equal(rules.score(input(vector(reasoning))).category, 'region_evasion', 'reasoning elicited from there');
   });
 
-  it('excludes n>1 sampling, temperature sweeps and truncated outputs from low-and-slow (researchers)', () => {
+  it('finds low-and-slow by its classifier-flagged prompts, not the phrase list; excludes n>1 sampling, temperature sweeps and truncated outputs (researchers)', () => {
     const slow = {
       active_hours_per_day: 20,
       req_per_hour: 20,
       req_per_day: 400,
       out_in_ratio: 10,
-      reasoning_phrase_share: 0.6,
+      harvest_instruction_share: 0.6,
+      instructed_out_in_ratio: 8,
     };
     assert.equal(rules.score(input(vector(slow))).category, 'low_and_slow');
+    // A tutoring app: users asking to be walked through things all day, long answers, flagged prompts with history.
+    const tutoring = {
+      ...slow,
+      reasoning_phrase_share: 0.9,
+      harvest_instruction_share: 0.25,
+      instructed_out_in_ratio: 1.5,
+    };
+    assert.equal(
+      rules.score(input(vector({ ...tutoring, out_in_ratio: 2.4 }))).score,
+      0,
+      'the phrase list is no evidence',
+    );
     assert.equal(rules.score(input(vector({ ...slow, multi_sample_share: 0.5 }))).score, 0);
     assert.equal(rules.score(input(vector({ ...slow, temperature_std: 0.4 }))).score, 0);
     assert.equal(rules.score(input(vector({ ...slow, max_tokens_stop_share: 0.6 }))).score, 0, 'truncated outputs');
