@@ -1,7 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import type { UsageEventInput } from '../../schemas/usage-v1.ts';
-import { DEMO_POPULATION } from '../../services/cli/demo/run-demo.ts';
 import { simulate } from '../../services/simulator/index.ts';
+import { SMALL_MIXED_POPULATION } from '../fixtures/small-population.ts';
 
 /**
  * The first `count` events of a seeded simulation (benign heavy users and one campaign of each attack, so the
@@ -10,7 +10,7 @@ import { simulate } from '../../services/simulator/index.ts';
 export function chaosEvents(count: number): UsageEventInput[] {
   const hours = Math.max(2, Math.ceil(count / 3_000));
   const out: UsageEventInput[] = [];
-  for (const event of simulate({ seed: 5, hours, population: DEMO_POPULATION, hydraMembers: 8 }).events) {
+  for (const event of simulate({ seed: 5, hours, population: SMALL_MIXED_POPULATION, hydraMembers: 8 }).events) {
     out.push({ ...event, event_id: `chaos-${out.length}` });
     if (out.length === count) break;
   }

@@ -1,6 +1,6 @@
 import type { UsageEventInput } from '../../schemas/usage-v1.ts';
-import { DEMO_POPULATION } from '../../services/cli/demo/run-demo.ts';
 import { simulate } from '../../services/simulator/index.ts';
+import { SMALL_MIXED_POPULATION } from '../fixtures/small-population.ts';
 
 const SPAN_HOURS = 24;
 const SIMULATED_START = Date.parse('2026-03-05T00:00:00.000Z');
@@ -14,7 +14,7 @@ export function* soakEvents(): Generator<UsageEventInput> {
   let n = 0;
   for (let day = 0; ; day++) {
     const start = SIMULATED_START + day * SPAN_HOURS * 3_600_000;
-    const sim = simulate({ seed: 41, start, hours: SPAN_HOURS, population: DEMO_POPULATION, hydraMembers: 8 });
+    const sim = simulate({ seed: 41, start, hours: SPAN_HOURS, population: SMALL_MIXED_POPULATION, hydraMembers: 8 });
     for (const event of sim.events) yield { ...event, event_id: `soak-${n++}` };
   }
 }

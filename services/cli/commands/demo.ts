@@ -8,9 +8,11 @@ export const summary = 'simulate mixed benign + attack traffic in-process, detec
 
 export const usage = `usage: distillguard demo [--seed N] [--hours H] [--quiet]
 
-  Simulates ~70 keys (heavy legitimate users and one campaign of each attack archetype) for H hours of event
-  time (default 6), runs the detector over it without Kafka or ClickHouse, prints each alert as it is raised
-  with its top reasons, then a summary against the simulator's ground truth.
+  Simulates about 230 keys of the domain-randomised traffic family (variant r1: 200 legitimate keys in every heavy
+  segment and light users, one campaign of each attack, network and account context drawn alike for both) for H
+  hours of event time (default 6), runs the detector over it without Kafka or ClickHouse, prints each alert as it
+  is raised with its top reasons, then a summary against the simulator's ground truth. Low-and-slow campaigns take
+  more than 6 hours to show.
   --quiet   only the summary`;
 
 function printSummary(result: DemoResult, keysSeen: number): void {
@@ -26,7 +28,7 @@ function printSummary(result: DemoResult, keysSeen: number): void {
     const verdict =
       row.label === 'attack' ? (row.alerted ? 'caught' : 'missed') : row.alerted ? 'FALSE POSITIVE' : 'quiet';
     console.log(
-      `  ${row.label.padEnd(7)} ${row.archetype.padEnd(18)} ${`${row.alerted}/${row.keys}`.padStart(6)}  ${verdict}`,
+      `  ${row.label.padEnd(7)} ${row.archetype.padEnd(20)} ${`${row.alerted}/${row.keys}`.padStart(6)}  ${verdict}`,
     );
   }
 }

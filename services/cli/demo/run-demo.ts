@@ -1,25 +1,17 @@
 import type { Alert } from '../../../schemas/alert-v1.ts';
 import { parseEventValue } from '../../../schemas/parse-event.ts';
 import type { DetectorPipeline } from '../../detector/types.ts';
-import { type GroundTruth, simulate } from '../../simulator/index.ts';
+import type { GroundTruth } from '../../simulator/index.ts';
+import { randomisedDataset } from '../../simulator/randomised/index.ts';
 
-/** A small mixed population: the heavy benign archetypes that look like extraction, and one of each attack. */
-export const DEMO_POPULATION = {
-  consumer_chat: 2,
-  coding_agent: 6,
-  document_pipeline: 1,
-  eval_harness: 2,
-  data_labelling: 2,
-  researcher: 8,
-  hobbyist: 40,
-  bulk_distillation: 1,
-  cot_harvesting: 1,
-  capability_sweep: 1,
-  hydra_network: 1,
-  low_and_slow: 1,
-  reseller: 1,
-  region_evasion: 1,
-} as const;
+/**
+ * The domain-randomised family's tuning variant r1 (services/simulator/randomised/) at a demo's size: 200 legitimate keys
+ * of every heavy segment (chat apps and agents on cloud networks, serverless egress, enterprises with many keys, new
+ * keys, travelling staff, apps hosted abroad, document generation, eval sweeps, synthetic data, tutoring, coding,
+ * translation) and light users, and one campaign of each attack, network, country, key age and keys per org drawn alike
+ * for both. The generator's own human-like prompts stand in for ShareGPT's, so it needs no downloaded data.
+ */
+export const DEMO_TRAFFIC = { variant: 'r1', benignKeys: 200, attackScale: 0.25, humanPrompts: 'none' } as const;
 
 export interface DemoResult {
   events: number;
@@ -28,14 +20,17 @@ export interface DemoResult {
   seconds: number;
 }
 
-/** Simulates the demo population for `hours` of event time and streams it through the pipeline. */
+/**
+ * Simulates the demo traffic for `hours` of event time and streams it through the pipeline. An event the simulator
+ * got wrong is an error (it would be a bug in the generator), not something to skip.
+ */
 export function runDemo(
   pipeline: DetectorPipeline,
   options: { seed: number; hours: number },
   onAlert: (alert: Alert) => void,
 ): DemoResult {
   const started = performance.now();
-  const sim = simulate({ seed: options.seed, hours: options.hours, population: DEMO_POPULATION, hydraMembers: 8 });
+  const dataset = randomisedDataset({ ...DEMO_TRAFFIC, seed: options.seed, hours: options.hours });
   const alerts: Alert[] = [];
   const emit = (list: Alert[]) => {
     for (const alert of list) {
@@ -44,14 +39,14 @@ export function runDemo(
     }
   };
   let events = 0;
-  for (const input of sim.events) {
-    const parsed = parseEventValue(input);
-    if (!parsed.ok) continue;
+  for (const { event } of dataset.timedEvents) {
+    const parsed = parseEventValue(event);
+    if (!parsed.ok) throw new Error(`the simulator produced an invalid event: ${parsed.reason}`);
     events++;
     emit(pipeline.process(parsed.event).alerts);
   }
   emit(pipeline.finish().alerts);
-  return { events, alerts, truth: sim.truth, seconds: (performance.now() - started) / 1000 };
+  return { events, alerts, truth: dataset.truth, seconds: (performance.now() - started) / 1000 };
 }
 
 export interface ArchetypeOutcome {

@@ -7,12 +7,12 @@ import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { z } from 'zod';
 import type { UsageEventInput } from '../../../schemas/usage-v1.ts';
-import { DEMO_POPULATION } from '../../../services/cli/demo/run-demo.ts';
 import { ident, sql } from '../../../services/common/clickhouse/sql.ts';
 import type { Config } from '../../../services/common/config/index.ts';
 import { silentLogger } from '../../../services/common/logger.ts';
 import { simulate } from '../../../services/simulator/index.ts';
 import { startStreamService } from '../../../services/stream-service/stream-service.ts';
+import { SMALL_MIXED_POPULATION } from '../../fixtures/small-population.ts';
 import { createTestTopics, testClickHouse, testConfig, testKafka } from '../../helpers/infra.ts';
 import { pollUntil } from '../../helpers/poll.ts';
 
@@ -41,7 +41,7 @@ before(async () => {
   env = { DG_ML_ENABLED: 'true', DG_CHECKPOINT_INTERVAL_MS: '500', DG_LOG_LEVEL: 'silent' };
   config = testConfig(env);
   ch = await testClickHouse(config);
-  const sim = simulate({ seed: 11, hours: 5, population: DEMO_POPULATION, hydraMembers: 8 });
+  const sim = simulate({ seed: 11, hours: 5, population: SMALL_MIXED_POPULATION, hydraMembers: 8 });
   let last = 0;
   for (const timed of sim.timedEvents) {
     events.push(timed.event);
