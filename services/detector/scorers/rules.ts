@@ -227,6 +227,23 @@ export function buildRules(t: RuleThresholds): Rule[] {
       ],
     },
     {
+      /**
+       * Half as many once most of the key's prompts are such instructions: a key that opens with a handful of them,
+       * each answered at twice its length or more, is harvesting from its first minutes however slowly it starts
+       * (tuning data r1 seed 31 and r2 seed 32: five CoT keys found within 15 minutes of their first request instead
+       * of 15.6–87 minutes after it, slower starters a few minutes sooner; over those, r3 seed 43 and r1–r3 seeds 21–23,
+       * 9,000 legitimate keys over 48 h, the same legitimate keys alerted as without the rule).
+       */
+      name: 'harvest_instructions_dominant',
+      category: 'cot_harvesting',
+      floor: CORROBORATED_FLOOR,
+      all: [
+        atLeast('harvest_instruction_share', 4 * t.harvestInstructionShare, 1),
+        atLeast('harvest_instructions_recent', t.harvestInstructionsRecent / 2, t.harvestInstructionsRecent * 4),
+        outputHeavy,
+      ],
+    },
+    {
       name: 'reasoning_elicitation_at_volume',
       category: 'cot_harvesting',
       all: [atLeast('reasoning_phrase_share', t.reasoningShare, 1), pace(t.cotReqPerHour, 20), ...harvestShaped],

@@ -115,6 +115,13 @@ describe('rule scorer', () => {
     const early = { ...instructed, harvest_instruction_share: 0.8, req_per_hour: 15, req_per_min: 1 };
     assert.equal(rules.score(input(vector({ ...early, harvest_instructions_recent: 12 }))).category, 'cot_harvesting');
     assert.equal(rules.score(input(vector({ ...early, harvest_instructions_recent: 4 }))).score, 0, 'too few yet');
+    // Half as many once most prompts are such instructions; a key with fewer of them waits for the dozen.
+    const dominant = rules.score(input(vector({ ...early, harvest_instructions_recent: 6 })));
+    assert.equal(dominant.category, 'cot_harvesting');
+    assert.ok(dominant.score >= 0.8, `corroborated: ${dominant.score}`);
+    const half = { ...early, harvest_instruction_share: 0.45, harvest_instructions_recent: 6 };
+    assert.equal(rules.score(input(vector(half))).score, 0, 'at under 60% of prompts, 6 are too few');
+    assert.equal(rules.score(input(vector({ ...early, harvest_instructions_recent: 6, out_in_ratio: 1.5 }))).score, 0);
     // Tutoring: instructions read as harvesting in part, outputs about as long as the inputs.
     const tutoring = { ...instructed, req_per_hour: 300, harvest_instructions_recent: 80, out_in_ratio: 1.3 };
     assert.equal(rules.score(input(vector(tutoring))).score, 0);
