@@ -137,6 +137,8 @@ export function buildRules(t: RuleThresholds): Rule[] {
   ];
   /** Enough classifier-flagged prompts over the last hours to judge them on their own. */
   const instructedRecent = atLeast('instructed_recent', t.instructedRecent, t.instructedRecent * 4);
+  /** The flagged prompts themselves harvested: their outputs at least `instructedOutIn` times their inputs. */
+  const flaggedHarvested = atLeast('instructed_out_in_ratio', t.instructedOutIn, t.instructedOutIn * 3);
   return [
     {
       name: 'unsupported_region',
@@ -269,7 +271,7 @@ export function buildRules(t: RuleThresholds): Rule[] {
         atMost('temperature_std', VARIANCE_STUDY_TEMPERATURE_STD),
         atMost('max_tokens_stop_share', TRUNCATED_SHARE),
         atLeast('harvest_instruction_share', t.harvestInstructionShare, 1),
-        atLeast('instructed_out_in_ratio', t.instructedOutIn, t.instructedOutIn * 3),
+        flaggedHarvested,
       ],
     },
     {
@@ -289,11 +291,7 @@ export function buildRules(t: RuleThresholds): Rule[] {
       name: 'instructed_harvest_sustained',
       category: 'cot_harvesting',
       floor: CORROBORATED_FLOOR,
-      all: [
-        atLeast('harvest_instruction_share', t.harvestInstructionShare, 1),
-        instructedRecent,
-        atLeast('instructed_out_in_ratio', t.instructedOutIn, t.instructedOutIn * 3),
-      ],
+      all: [atLeast('harvest_instruction_share', t.harvestInstructionShare, 1), instructedRecent, flaggedHarvested],
     },
     {
       /**

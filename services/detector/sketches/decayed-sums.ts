@@ -90,14 +90,12 @@ export class DecayedSums {
   }
 
   snapshot(): DecayedSumsSnapshot {
-    return { landmark: this.landmark, sums: encodeArray(this.sums.subarray(this.at, this.at + this.fields)) };
+    return DecayedSums.encodeValues(this.values);
   }
 
   /** Sets these sums to a snapshot; one written before fields were appended loads with the new fields at 0. */
   load(s: DecayedSumsSnapshot): void {
-    const stored = appendedFields(decodeArray(Float64Array, s.sums), this.fields, 'decayed sums snapshot');
-    for (let i = 0; i < this.fields; i++) this.sums[this.at + i] = stored[i] ?? 0;
-    this.landmark = s.landmark;
+    this.copy(DecayedSums.decodeValues(s, this.fields));
   }
 
   /** Raw values in their snapshot form (the inverse of `decodeValues`). */
@@ -105,9 +103,13 @@ export class DecayedSums {
     return { landmark: v.landmark, sums: encodeArray(v.data) };
   }
 
-  /** A snapshot's raw values, without building a sketch (`copy` puts them into one). */
-  static decodeValues(s: DecayedSumsSnapshot): DecayedSumsValues {
-    return { landmark: s.landmark, data: decodeArray(Float64Array, s.sums) };
+  /**
+   * A snapshot's raw values as `fields` doubles, without building a sketch (`copy` puts them into one): fields
+   * appended since it was written are 0; a snapshot holding more fields than that is refused.
+   */
+  static decodeValues(s: DecayedSumsSnapshot, fields: number): DecayedSumsValues {
+    const stored = appendedFields(decodeArray(Float64Array, s.sums), fields, 'decayed sums snapshot');
+    return { landmark: s.landmark, data: Float64Array.from(stored, (v) => v ?? 0) };
   }
 
   static restore(fields: number, halfLifeMs: number, s: DecayedSumsSnapshot): DecayedSums {

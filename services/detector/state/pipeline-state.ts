@@ -4,6 +4,7 @@ import { DecayedSums, type DecayedSumsValues } from '../sketches/decayed-sums.ts
 import { Baseline } from './baseline.ts';
 import type { CompactKeys } from './compact-keys.ts';
 import { restoreKeyState } from './key-snapshot.ts';
+import { INSTRUCTED_FIELDS } from './key-state.ts';
 import { KeyStore } from './key-store.ts';
 import { StateChanges } from './map-changes.ts';
 import { OrgRegistry } from './org-registry.ts';
@@ -133,7 +134,7 @@ function setKeys(
     keys.compacted.set(apiKeyId, {
       ...identity,
       baseline: Baseline.restore(baseline).values,
-      instructed: instructed ? DecayedSums.decodeValues(instructed) : NO_INSTRUCTED,
+      instructed: instructed ? DecayedSums.decodeValues(instructed, INSTRUCTED_FIELDS) : NO_INSTRUCTED,
     });
   }
 }
