@@ -10,6 +10,11 @@ const WEIGHTS = { start: 0.4, harvest: 0.35, aggregate: 0.15, ordinary: 0.1 } as
  * only moderately long, but what it asks for is what it harvests; clusters with no such prompts score as before.
  */
 const INSTRUCTIONS_WEIGHT = 0.2;
+/**
+ * A synchronised start or harvesting instructions from this level on corroborate in full that the members work one
+ * campaign between them (a third of the members starting together beyond chance is no coincidence).
+ */
+const FULL_CORROBORATION = 1 / 3;
 /** Members that first appear within this much event time of each other started together. */
 const START_WINDOW_MS = 90 * 60_000;
 /** Keys seen this soon after stage 2 started may be old customers whose history it missed. */
@@ -119,8 +124,21 @@ function startedTogether(members: readonly KeyProfile[], startedAt: number, pop:
 }
 
 /**
+ * How far the division-of-labour signs (a large aggregate of ordinary keys) may count, 0–1: any group of similar
+ * customers linked by a popular template has them, so they count only as far as the members show they act as one
+ * campaign: in full when a third of them started together beyond chance or asks for reasoning traces, else as far as
+ * their outputs are plainly harvested (squared: moderately long answers, as a research workload gets, are weak
+ * corroboration). Classic tuning seeds 8 and 9: 20–27 researchers of as many orgs sharing one template family, no
+ * synchronised start, median harvest 0.65, were cluster alerts at 0.75–0.76 on these signs.
+ */
+function corroboration(together: number, instructions: number, harvest: number): number {
+  return Math.max(Math.min(1, Math.max(together, instructions) / FULL_CORROBORATION), harvest * harvest);
+}
+
+/**
  * The cluster's aggregate read as an extraction campaign: members that appeared together, long outputs or a high
- * output/input ratio, an aggregate rate far above any single heavy customer, while each member stays ordinary.
+ * output/input ratio, an aggregate rate far above any single heavy customer while each member stays ordinary (these
+ * two as far as the others corroborate them).
  */
 export function extractionTerms(members: readonly KeyProfile[], pop: PopulationVolume, startedAt: number): Term[] {
   const n = members.length;
@@ -145,6 +163,11 @@ export function extractionTerms(members: readonly KeyProfile[], pop: PopulationV
   const ordinary = members.filter((m) => m.lifetime.events <= pop.p90Events).length / n;
   const withText = members.filter((m) => m.recent.textPrompts > 0);
   const instructions = lowerMedian(withText.map((m) => m.recent.harvestInstructions / m.recent.textPrompts));
+  const corroborated = corroboration(together, instructions, harvest);
+  const counted =
+    corroborated < 1
+      ? `; counted at ${Math.round(corroborated * 100)}%: no synchronised start or harvesting instructions`
+      : '';
   return [
     {
       feature: 'synchronised_start',
@@ -164,15 +187,15 @@ export function extractionTerms(members: readonly KeyProfile[], pop: PopulationV
       feature: 'aggregate_volume',
       value: aggregateRate,
       baseline: pop.p90RatePerHour,
-      weighted: WEIGHTS.aggregate * Math.min(1, Math.max(0, Math.log10(times))),
-      detail: 'requests per hour of all members together vs the population p90 of one key',
+      weighted: corroborated * WEIGHTS.aggregate * Math.min(1, Math.max(0, Math.log10(times))),
+      detail: `requests per hour of all members together vs the population p90 of one key${counted}`,
     },
     {
       feature: 'low_per_key_volume',
       value: ordinary,
       baseline: pop.p90Events,
-      weighted: WEIGHTS.ordinary * ordinary,
-      detail: 'share of members at or below the population p90 of events per key',
+      weighted: corroborated * WEIGHTS.ordinary * ordinary,
+      detail: `share of members at or below the population p90 of events per key${counted}`,
     },
     {
       feature: 'harvest_instructions',

@@ -62,7 +62,12 @@ test("harvesting instructions stage 1 read add to the shape; without any, the me
   for (const m of members.slice(0, 2)) m.lifetime.harvestInstructions = m.recent.harvestInstructions = 100;
   assert.ok(Math.abs(total(members) - without) < 1e-9, `${total(members)} vs ${without}`);
   for (const m of members.slice(0, 4)) m.lifetime.harvestInstructions = m.recent.harvestInstructions = 50; // half of them
-  assert.ok(Math.abs(total(members) - without - 0.1) < 1e-9, `${total(members)} vs ${without}`);
+  const asked = extractionTerms(members, populationVolume(members), 0).find(
+    (t) => t.feature === 'harvest_instructions',
+  );
+  assert.ok(Math.abs((asked?.weighted ?? 0) - 0.1) < 1e-9, `instructions weigh ${asked?.weighted}`);
+  // and they corroborate the division-of-labour signs, which add on top
+  assert.ok(total(members) > without + 0.1, `${total(members)} vs ${without}`);
 });
 
 test('one or two heavy harvesters linked with ordinary customers do not make the cluster harvest', () => {
@@ -76,4 +81,20 @@ test('one or two heavy harvesters linked with ordinary customers do not make the
   }
   assert.equal(harvestOf([...customers, ...harvesters]), 0);
   assert.equal(harvestOf([...harvesters, member(12, 200, 3_000)]), 1);
+});
+
+test('a large aggregate of ordinary keys counts only as far as a start, instructions or a plain harvest corroborate it', () => {
+  const weightOf = (ms: KeyProfile[], feature: string) =>
+    extractionTerms(ms, populationVolume(ms), 0).find((t) => t.feature === feature)?.weighted ?? Number.NaN;
+  const full = Array.from({ length: 20 }, (_, i) => member(i, 200, 2_000)); // harvest 1
+  const moderate = Array.from({ length: 20 }, (_, i) => member(i, 1_000, 1_500)); // harvest 0.5
+  for (const ms of [full, moderate]) for (const m of ms) m.lifetime.textPrompts = m.recent.textPrompts = 100;
+  assert.equal(weightOf(full, 'output_harvest'), 0.35);
+  const fullOrdinary = weightOf(full, 'low_per_key_volume');
+  assert.ok(fullOrdinary > 0, `ordinary ${fullOrdinary}`);
+  // the same shape with half the harvest: a quarter of the weight (harvest squared)
+  assert.ok(Math.abs(weightOf(moderate, 'low_per_key_volume') - fullOrdinary / 4) < 1e-9);
+  // a third of the members asking for reasoning traces restores the full weight
+  for (const m of moderate) m.recent.harvestInstructions = 34;
+  assert.ok(Math.abs(weightOf(moderate, 'low_per_key_volume') - fullOrdinary) < 1e-9);
 });
