@@ -1,8 +1,11 @@
 import { scanElicitation } from '../../common/text/elicitation.ts';
+import { BENIGN_TRAINING_LANGUAGES, benignRequest } from './benign-instructions.ts';
 import {
   harvestPrompt,
   INSTRUCTION_FAMILIES,
+  INSTRUCTION_LANGUAGES,
   type InstructionFamily,
+  type InstructionLanguage,
   isHeldOut,
   type RandomFn,
 } from './harvest-instructions.ts';
@@ -22,16 +25,23 @@ export interface LabelledPrompt {
  */
 export interface ElicitationData {
   train: LabelledPrompt[];
-  /** Tune slice, not trained on: chooses the threshold (negatives) and gives tune recall (training families). */
-  calibration: { negatives: string[]; positives: string[] };
+  /**
+   * Tune slice, not trained on: chooses the threshold (negatives) and gives tune recall (training families) and the
+   * false-positive rate on ordinary requests in the training languages (`requests`, not used for the threshold).
+   */
+  calibration: { negatives: string[]; positives: string[]; requests: string[] };
   report: {
     negatives: string[];
+    /** Ordinary requests per language around report-slice turns; the held-out language's were never trained on. */
+    requests: Map<InstructionLanguage, string[]>;
     /** Harvest prompts from training families around report-slice turns. */
     seenFamilies: string[];
     /** Per held-out family (held-out language included), harvest prompts around report-slice turns. */
     heldOut: Map<string, string[]>;
   };
   families: { train: string[]; heldOut: string[] };
+  /** How many of the training negatives are ordinary requests (the rest are human turns). */
+  trainRequests: number;
 }
 
 export interface DatasetOptions {
@@ -50,6 +60,10 @@ export interface DatasetOptions {
   heldOut?: (family: InstructionFamily) => boolean;
   /** Vary the training positives' instructions (`variation`). */
   vary: boolean;
+  /** Ordinary requests (benign-instructions.ts) added to the training negatives, as a share of the human turns. */
+  requestShare: number;
+  /** Ordinary requests per language in the report. */
+  perLanguageRequests: number;
 }
 
 /** Dataset questions are short to medium: a pasted document is cut where a harvester's template would. */
@@ -99,6 +113,18 @@ function harvests(
   return out;
 }
 
+/** `n` ordinary requests, languages in turn from `languages`, half of them about a turn of `pool`. */
+function requests(
+  rng: RandomFn,
+  languages: readonly InstructionLanguage[],
+  pool: readonly string[],
+  n: number,
+): string[] {
+  return Array.from({ length: n }, (_, i) =>
+    benignRequest(rng, languages[i % languages.length]!, pick(rng, pool).slice(0, MAX_PAYLOAD_CHARS)),
+  );
+}
+
 function capped(items: readonly string[], limit: number): string[] {
   return limit > 0 ? items.slice(0, limit) : [...items];
 }
@@ -121,6 +147,14 @@ export function buildElicitationData(options: DatasetOptions): ElicitationData {
   for (const text of harvests(rng, trainFamilies, trainNegatives, trainNegatives.length, options.vary)) {
     train.push({ text, label: 1, weight: 1 });
   }
+  const requestCount = Math.round(trainNegatives.length * options.requestShare);
+  for (const text of requests(rng, BENIGN_TRAINING_LANGUAGES, trainNegatives, requestCount)) {
+    train.push({ text, label: 0, weight: 1 });
+  }
+  const reportRequests = new Map<InstructionLanguage, string[]>();
+  for (const language of INSTRUCTION_LANGUAGES) {
+    reportRequests.set(language, requests(rng, [language], reportNegatives, options.perLanguageRequests));
+  }
   const heldOutPrompts = new Map<string, string[]>();
   for (const family of heldOutFamilies) {
     heldOutPrompts.set(family.id, harvests(rng, [family], reportNegatives, options.perHeldOutFamily));
@@ -130,12 +164,20 @@ export function buildElicitationData(options: DatasetOptions): ElicitationData {
     calibration: {
       negatives: calibrationNegatives,
       positives: harvests(rng, trainFamilies, calibrationNegatives, Math.ceil(calibrationNegatives.length / 2)),
+      requests: requests(
+        rng,
+        BENIGN_TRAINING_LANGUAGES,
+        calibrationNegatives,
+        Math.round(calibrationNegatives.length * options.requestShare),
+      ),
     },
     report: {
       negatives: reportNegatives,
+      requests: reportRequests,
       seenFamilies: harvests(rng, trainFamilies, reportNegatives, Math.ceil(reportNegatives.length / 4)),
       heldOut: heldOutPrompts,
     },
     families: { train: trainFamilies.map((f) => f.id), heldOut: heldOutFamilies.map((f) => f.id) },
+    trainRequests: requestCount,
   };
 }

@@ -40,10 +40,14 @@ export interface ElicitationMetrics {
   threshold: number;
   maxTuneFpr: number;
   trainingLoss: number;
-  counts: { trainPositives: number; trainNegatives: number; hardNegatives: number };
-  tune: { negatives: Compared; phraseNegatives: Share; positives: Compared };
+  counts: { trainPositives: number; trainNegatives: number; hardNegatives: number; requests: number };
+  tune: { negatives: Compared; phraseNegatives: Share; positives: Compared; requests: Compared };
   report: {
     negatives: Compared;
+    /** Ordinary requests in the training languages, and in the held-out language (never trained on). */
+    requests: Compared;
+    requestsHeldOutLanguage: Compared;
+    perLanguageRequests: Array<{ language: string } & Compared>;
     phraseNegatives: Share;
     seenFamilies: Compared;
     heldOutFamilies: Compared;
@@ -57,6 +61,9 @@ export interface TrainingSettings {
   trainShare: number;
   /** Word dropout and mixed families on the training positives (elicitation-dataset.ts `variation`). */
   vary: boolean;
+  /** Ordinary requests in the negatives, as a share of the human turns (benign-instructions.ts). */
+  requestShare: number;
+  perLanguageRequests: number;
   hardNegativeWeight: number;
   perHeldOutFamily: number;
   epochs: number;
@@ -69,6 +76,8 @@ export interface TrainingSettings {
 const DEFAULT_SETTINGS: TrainingSettings = {
   trainShare: 0.8,
   vary: true,
+  requestShare: 0.1,
+  perLanguageRequests: 300,
   hardNegativeWeight: 5,
   perHeldOutFamily: 400,
   epochs: 6,
@@ -112,6 +121,10 @@ function evaluate(
       .filter((id) => (languageOf.get(id) === HELD_OUT_LANGUAGE) === inLanguage)
       .flatMap((id) => data.report.heldOut.get(id)!);
   const trainNegatives = data.train.filter((e) => e.label === 0);
+  const requestsIn = (heldOut: boolean) =>
+    [...data.report.requests]
+      .filter(([language]) => (language === HELD_OUT_LANGUAGE) === heldOut)
+      .flatMap(([, r]) => r);
   return {
     threshold,
     maxTuneFpr: settings.maxTuneFpr,
@@ -120,14 +133,22 @@ function evaluate(
       trainPositives: data.train.length - trainNegatives.length,
       trainNegatives: trainNegatives.length,
       hardNegatives: trainNegatives.filter((e) => e.weight !== 1).length,
+      requests: data.trainRequests,
     },
     tune: {
       negatives: compare(model, data.calibration.negatives, threshold),
       phraseNegatives: shareOf(data.calibration.negatives.filter(matchesPhraseList), flags),
       positives: compare(model, data.calibration.positives, threshold),
+      requests: compare(model, data.calibration.requests, threshold),
     },
     report: {
       negatives: compare(model, data.report.negatives, threshold),
+      requests: compare(model, requestsIn(false), threshold),
+      requestsHeldOutLanguage: compare(model, requestsIn(true), threshold),
+      perLanguageRequests: [...data.report.requests].map(([language, r]) => ({
+        language,
+        ...compare(model, r, threshold),
+      })),
       phraseNegatives: shareOf(data.report.negatives.filter(matchesPhraseList), flags),
       seenFamilies: compare(model, data.report.seenFamilies, threshold),
       heldOutFamilies: compare(model, heldOutPrompts(false), threshold),
@@ -162,6 +183,10 @@ export function trainElicitation(options: ElicitationTrainingOptions): {
     trainShare: settings.trainShare,
     hardNegativeWeight: settings.hardNegativeWeight,
     vary: settings.vary,
+    requestShare: settings.requestShare,
+    perLanguageRequests: options.limit
+      ? Math.min(settings.perLanguageRequests, options.limit)
+      : settings.perLanguageRequests,
     perHeldOutFamily: options.limit ? Math.min(settings.perHeldOutFamily, options.limit) : settings.perHeldOutFamily,
     limit: options.limit ?? 0,
     ...(options.heldOut ? { heldOut: options.heldOut } : {}),
@@ -189,18 +214,21 @@ export function trainElicitation(options: ElicitationTrainingOptions): {
     training: {
       seed: options.seed,
       settings,
-      data: 'ShareGPT human turns: tune slice (conversations 0-6,999) split 80/20 in order into train and calibration; report slice (7,000-9,999) only scored',
+      data: 'ShareGPT human turns: tune slice (conversations 0-6,999) split 80/20 in order into train and calibration; report slice (7,000-9,999) only scored; ordinary requests in nine languages (benign-instructions.ts) added to the negatives',
       counts: metrics.counts,
       families: data.families,
       heldOutLanguage: HELD_OUT_LANGUAGE,
       thresholdRule: `FPR <= ${settings.maxTuneFpr} on tune calibration negatives`,
       tune: {
         fpr: compact(metrics.tune.negatives.classifier),
+        fprOrdinaryRequests: compact(metrics.tune.requests.classifier),
         recallTrainingFamilies: compact(metrics.tune.positives.classifier),
       },
       report: {
         fpr: compact(metrics.report.negatives.classifier),
         fprPhraseMatching: compact(metrics.report.phraseNegatives),
+        fprOrdinaryRequests: compact(metrics.report.requests.classifier),
+        fprOrdinaryRequestsHeldOutLanguage: compact(metrics.report.requestsHeldOutLanguage.classifier),
         recallHeldOutFamilies: compact(metrics.report.heldOutFamilies.classifier),
         recallHeldOutLanguage: compact(metrics.report.heldOutLanguage.classifier),
       },

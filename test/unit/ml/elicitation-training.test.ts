@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { run } from '../../../services/cli/commands/train-elicitation.ts';
 import { loadElicitationModel } from '../../../services/ml/elicitation/elicitation-model-file.ts';
+import { benignRequest } from '../../../services/training/elicitation/benign-instructions.ts';
 import { scoreText, trainElicitation } from '../../../services/training/elicitation/elicitation-training-run.ts';
 import { fitLogistic } from '../../../services/training/elicitation/fit-logistic.ts';
 import { tempDir } from './fixtures.ts';
@@ -84,4 +85,40 @@ test('train-elicitation writes a model the loader accepts and a report naming tu
   assert.match(markdown, /\*\*report\*\*/);
   assert.match(markdown, /Operating threshold: 0\.\d{4}/);
   await assert.rejects(run(args), /exists; pick another --version or --force/);
+});
+
+test('ordinary requests in every instruction language are negatives, reported per language with the held-out one apart', () => {
+  const { metrics } = trainElicitation({
+    seed: 3,
+    version: 't',
+    tune: humanPrompts('tune'),
+    report: humanPrompts('report'),
+  });
+  assert.ok(metrics.counts.requests > 0, 'ordinary requests among the training negatives');
+  assert.deepEqual(
+    metrics.report.perLanguageRequests.map((r) => r.language),
+    ['en', 'es', 'fr', 'de', 'pt', 'it', 'ru', 'zh', 'ja', 'ko'],
+  );
+  // the held-out language's requests are never trained on and are counted apart from the others
+  const de = metrics.report.perLanguageRequests.find((r) => r.language === 'de')!;
+  assert.equal(metrics.report.requestsHeldOutLanguage.classifier.total, de.classifier.total);
+  assert.equal(metrics.report.requests.classifier.total, 9 * de.classifier.total);
+  assert.ok(metrics.report.requests.classifier.rate < 0.1, `request FPR ${metrics.report.requests.classifier.rate}`);
+});
+
+test('an ordinary request is written in the language asked for, about a topic or around the given text', () => {
+  const rng = (() => {
+    let x = 0.1;
+    return () => (x = (x * 9301 + 0.49297) % 1);
+  })();
+  for (let i = 0; i < 10; i++) {
+    const es = benignRequest(rng, 'es');
+    assert.ok(/\b(sobre|de|a|con)\b/.test(es) && !/[{}]/.test(es), es);
+  }
+  const texts = Array.from({ length: 20 }, () => benignRequest(rng, 'ja', 'PAYLOAD TEXT'));
+  assert.ok(texts.some((t) => t.includes('PAYLOAD TEXT')) && texts.some((t) => !t.includes('PAYLOAD TEXT')));
+  assert.ok(
+    texts.every((t) => /[\u3040-\u30ff\u4e00-\u9fff]/.test(t)),
+    'Japanese text',
+  );
 });
