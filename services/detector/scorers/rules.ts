@@ -167,12 +167,15 @@ export function buildRules(t: RuleThresholds): Rule[] {
     {
       /**
        * Distilling a general model means covering languages as well as topics: diverse prompts at volume, outputs
-       * longer than inputs, in several languages at once. A document pipeline, a synthetic-data job or an eval
-       * harness writes in one language; the multilingual heavy users (chat apps, translation jobs) are input-heavy.
+       * longer than inputs, in several languages at once. But a content platform localising posts and product pages
+       * writes long outputs from short briefs in several languages too (an out-of-family probe, 2026-12-05: six such
+       * keys, every one alerted at critical), so languages are no second sign of extraction: the pattern stays at the
+       * ambiguous ceiling, where the instruction-reading rules and the models decide. On six tuning sets no attack
+       * key depended on it.
        */
       name: 'multilingual_bulk_harvest',
       category: 'bulk_distillation',
-      floor: CORROBORATED_FLOOR,
+      ceiling: AMBIGUOUS_CEILING,
       all: [...diverseHarvestedAtVolume, atLeast('language_mix', t.languageMix, Math.min(1, t.languageMix * 4))],
     },
     {
@@ -246,8 +249,16 @@ export function buildRules(t: RuleThresholds): Rule[] {
       ],
     },
     {
+      /**
+       * Reasoning phrases at volume with harvest-shaped outputs. The phrase list is no evidence on its own: apps that
+       * append "explain step by step" to their users' questions, and people, write them all day (issue 10: a classifier
+       * with real human prompts as negatives instead of a phrase list alone), so this stays at the ambiguous ceiling
+       * and the classifier-reading rules carry chain-of-thought harvesting. On six tuning sets no attack key's
+       * detection or time to detect changed with the ceiling.
+       */
       name: 'reasoning_elicitation_at_volume',
       category: 'cot_harvesting',
+      ceiling: AMBIGUOUS_CEILING,
       all: [atLeast('reasoning_phrase_share', t.reasoningShare, 1), pace(t.cotReqPerHour, 20), ...harvestShaped],
     },
     {

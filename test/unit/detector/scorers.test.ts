@@ -61,21 +61,34 @@ describe('rule scorer', () => {
   });
 
   it('scores higher the further past the thresholds', () => {
-    const multilingual = { ...bulk, language_mix: 0.15 };
-    const mild = rules.score(input(vector({ ...multilingual, req_per_hour: 400, out_in_ratio: 5 }))).score;
-    const strong = rules.score(input(vector({ ...multilingual, req_per_hour: 3_000, out_in_ratio: 16 }))).score;
+    const instructed = { ...bulk, harvest_instruction_share: 0.3, harvest_instructions_recent: 40 };
+    const mild = rules.score(input(vector({ ...instructed, req_per_hour: 400, out_in_ratio: 5 }))).score;
+    const strong = rules.score(input(vector({ ...instructed, req_per_hour: 3_000, out_in_ratio: 16 }))).score;
     assert.ok(strong > mild, `${mild} < ${strong}`);
   });
 
-  it('keeps monolingual bulk harvesting (the shape of legitimate synthetic-data jobs) below 0.8; languages corroborate', () => {
+  it('keeps bulk harvesting below 0.8 in one language or many (synthetic-data jobs, content platforms); instructions corroborate', () => {
     const monolingual = rules.score(input(vector({ ...bulk, req_per_hour: 5_000, out_in_ratio: 40 })));
     assert.equal(monolingual.category, 'bulk_distillation');
     assert.ok(monolingual.score <= 0.75, `${monolingual.score}`);
     const multilingual = rules.score(
-      input(vector({ ...bulk, out_in_ratio: 2.3, long_output_share: 0.2, language_mix: 0.1 })),
+      input(vector({ ...bulk, req_per_hour: 5_000, out_in_ratio: 40, language_mix: 0.6 })),
     );
     assert.equal(multilingual.category, 'bulk_distillation');
-    assert.ok(multilingual.score >= 0.8, `${multilingual.score}`);
+    assert.ok(multilingual.score <= 0.75, `${multilingual.score}`);
+    const instructed = rules.score(
+      input(
+        vector({
+          ...bulk,
+          out_in_ratio: 2.3,
+          long_output_share: 0.2,
+          harvest_instruction_share: 0.3,
+          harvest_instructions_recent: 40,
+        }),
+      ),
+    );
+    assert.equal(instructed.category, 'bulk_distillation');
+    assert.ok(instructed.score >= 0.8, `${instructed.score}`);
     const inputHeavy = { ...bulk, out_in_ratio: 0.7, long_output_share: 0.2, language_mix: 0.3 };
     const translation = rules.score(input(vector({ ...inputHeavy, req_per_day: 2_000 })));
     assert.equal(translation.score, 0, 'a multilingual translation job or chat app');
@@ -84,7 +97,11 @@ describe('rule scorer', () => {
   it('does not take a tutoring app (reasoning requested for people, outputs about as long as inputs) for CoT harvesting', () => {
     const tutoring = { reasoning_phrase_share: 0.9, req_per_hour: 250, out_in_ratio: 1.4, long_output_share: 0.6 };
     assert.equal(rules.score(input(vector(tutoring))).score, 0);
-    assert.equal(rules.score(input(vector({ ...tutoring, out_in_ratio: 6 }))).category, 'cot_harvesting');
+    // harvest-shaped outputs with reasoning phrases name the category but stay at the ambiguous ceiling: the phrase
+    // list is no evidence on its own (an app appending "explain step by step" to bare questions looks the same)
+    const bare = rules.score(input(vector({ ...tutoring, out_in_ratio: 6 })));
+    assert.equal(bare.category, 'cot_harvesting');
+    assert.ok(bare.score <= 0.75, `${bare.score}`);
     const overnight = { ...tutoring, active_hours_per_day: 18, req_per_hour: 1, req_per_day: 500, out_in_ratio: 3 };
     assert.equal(rules.score(input(vector(overnight))).score, 0, 'low-and-slow needs the key to be sending this hour');
   });
