@@ -166,7 +166,7 @@ export function extractionTerms(members: readonly KeyProfile[], pop: PopulationV
   const corroborated = corroboration(together, instructions, harvest);
   const counted =
     corroborated < 1
-      ? `; counted at ${Math.round(corroborated * 100)}%: no synchronised start or harvesting instructions`
+      ? `; counted at ${Math.round(corroborated * 100)}%: under a third of members started together or ask for traces`
       : '';
   return [
     {

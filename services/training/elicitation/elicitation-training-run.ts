@@ -63,6 +63,7 @@ export interface TrainingSettings {
   vary: boolean;
   /** Ordinary requests in the negatives, as a share of the human turns (benign-instructions.ts). */
   requestShare: number;
+  /** Ordinary requests per language scored in the report (never trained on). */
   perLanguageRequests: number;
   hardNegativeWeight: number;
   perHeldOutFamily: number;
