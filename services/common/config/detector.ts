@@ -91,7 +91,7 @@ export const detectorEnv = z
     DG_DETECTOR_BASELINE_MIN_SAMPLES: int(60, 1).describe('Minute snapshots of a key before baseline scoring'),
     DG_DETECTOR_BASELINE_MIN_SPAN_MS: int(24 * HOUR, 0).describe('History a baseline needs (a diurnal cycle) to score'),
     DG_DETECTOR_WEIGHT_CLASSIFIER: num(0.75, 0, 1).describe(
-      'Weight of the tfjs classifier in the evidence part of the score (behaviour features only)',
+      'Weight of the tfjs classifier in the evidence part (behaviour features only; it corroborates rules)',
     ),
     DG_DETECTOR_WEIGHT_AUTOENCODER: num(0.35, 0, 1).describe(
       'Weight of the tfjs autoencoder in the anomaly part (raises priority, never raises an alert)',

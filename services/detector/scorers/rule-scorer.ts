@@ -63,21 +63,30 @@ function explain(input: ScoreInput, rule: Rule, met: Met[]): AlertReason[] {
 
 /**
  * Threshold rules (configurable) over the feature vector. The first fired rule (rules are ordered most specific
- * first) names the category and gives the reasons; the score is the highest of all fired rules.
+ * first) names the category and gives the reasons; the score is the highest of all fired rules. When every rule that
+ * fired has a ceiling, `ambiguousOn` lists the features they read.
  */
 export function createRuleScorer(rules: Rule[]): Scorer {
   return {
     name: 'rule',
     score(input: ScoreInput): ScorerResult {
       let result: ScorerResult = { score: 0, reasons: [] };
+      let unambiguous = false;
+      let ambiguousOn: Set<string> | undefined;
       for (const rule of rules) {
         const met = evaluate(rule, input.features);
         if (!met) continue;
         const floor = rule.floor ?? RULE_FLOOR;
         const score = Math.min(rule.ceiling ?? 1, floor + (1 - floor) * meanStrength(met));
+        if (rule.ceiling === undefined) unambiguous = true;
+        else if (!unambiguous) {
+          ambiguousOn ??= new Set();
+          for (const c of rule.all.flat()) ambiguousOn.add(c.feature);
+        }
         if (!result.category) result = { score, reasons: explain(input, rule, met), category: rule.category };
         else result.score = Math.max(result.score, score);
       }
+      if (!unambiguous && ambiguousOn) result.ambiguousOn = [...ambiguousOn];
       return result;
     },
   };

@@ -56,6 +56,12 @@ export interface ScorerResult {
   reasons: AlertReason[];
   /** The pattern this scorer recognised, when it recognises patterns (rules do, anomaly scorers do not). */
   category?: AlertCategory;
+  /**
+   * Rules only, when every rule that fired is a pattern legitimate workloads share too (a rule with a `ceiling`): the
+   * features those rules read. The tfjs classifier may corroborate such a pattern only through other kinds of
+   * evidence (features/evidence-families.ts); absent when no rule fired or one without a ceiling did.
+   */
+  ambiguousOn?: readonly string[];
 }
 
 /** A scorer port: synchronous and deterministic, so replay is reproducible and fast. */

@@ -265,16 +265,24 @@ describe('detector pipeline', () => {
 
   it('uses extra scorers passed in, weighted by name (model weights from the config), under calibrated thresholds', () => {
     const model = { name: 'classifier', score: () => ({ score: 1, reasons: [], category: 'cot_harvesting' as const }) };
-    const byDefault = run(createDetectorPipeline({ scorers: [model] }), [event()]);
-    assert.equal(byDefault.features[0]!.score, 0.75);
-    assert.equal(byDefault.features[0]!.evidence, 0.75);
-    assert.equal(byDefault.alerts[0]!.category, 'cot_harvesting');
-    const config = { ...defaultDetectorConfig(), modelWeights: { classifier: 0.5, autoencoder: 0.35 } };
-    const weak = run(createDetectorPipeline({ config, scorers: [model] }), [event()]);
-    assert.equal(weak.features[0]!.score, 0.5);
-    assert.deepEqual(weak.alerts, [], 'below the alert threshold');
-    const strict = { medium: 0.8, high: 0.9, critical: 0.95 };
-    const budgeted = run(createDetectorPipeline({ scorers: [model], thresholds: strict }), [event()]);
+    const alone = run(createDetectorPipeline({ scorers: [model] }), [event()]);
+    assert.equal(alone.features[0]!.evidence, 0);
+    assert.deepEqual(alone.alerts, [], 'the classifier corroborates a rule and never alerts alone');
+    // Every bar of the unsupported-region rule (no ceiling) at zero: it fires on any event.
+    const rules = { ...defaultDetectorConfig().rules, unsupportedRegionShare: 0, cotReqPerHour: 1, reasoningShare: 0 };
+    const config = { ...defaultDetectorConfig(), rules };
+    const ruleOnly = run(createDetectorPipeline({ config }), [event()]).features[0]!.evidence ?? 0;
+    assert.ok(ruleOnly >= 0.6, `${ruleOnly}`);
+    const byDefault = run(createDetectorPipeline({ config, scorers: [model] }), [event()]);
+    assert.ok(Math.abs((byDefault.features[0]!.evidence ?? 0) - (1 - (1 - ruleOnly) * 0.25)) < 1e-3);
+    assert.equal(byDefault.alerts[0]!.category, 'region_evasion', 'the rule names the pattern');
+    const weights = { classifier: 0.5, autoencoder: 0.35 };
+    const weak = run(createDetectorPipeline({ config: { ...config, modelWeights: weights }, scorers: [model] }), [
+      event(),
+    ]);
+    assert.ok(Math.abs((weak.features[0]!.evidence ?? 0) - (1 - (1 - ruleOnly) * 0.5)) < 1e-3);
+    const strict = { medium: 0.95, high: 0.97, critical: 0.99 };
+    const budgeted = run(createDetectorPipeline({ config, scorers: [model], thresholds: strict }), [event()]);
     assert.deepEqual(budgeted.alerts, [], 'a stricter calibrated threshold');
     const autoencoder = { name: 'autoencoder', score: () => ({ score: 1, reasons: [] }) };
     const novelOnly = run(createDetectorPipeline({ scorers: [autoencoder] }), [event()]);

@@ -89,6 +89,7 @@ describe('rule scorer', () => {
     );
     assert.equal(instructed.category, 'bulk_distillation');
     assert.ok(instructed.score >= 0.8, `${instructed.score}`);
+    assert.equal(instructed.ambiguousOn, undefined, 'a rule without a ceiling fired');
     const inputHeavy = { ...bulk, out_in_ratio: 0.7, long_output_share: 0.2, language_mix: 0.3 };
     const translation = rules.score(input(vector({ ...inputHeavy, req_per_day: 2_000 })));
     assert.equal(translation.score, 0, 'a multilingual translation job or chat app');
@@ -102,6 +103,7 @@ describe('rule scorer', () => {
     const bare = rules.score(input(vector({ ...tutoring, out_in_ratio: 6 })));
     assert.equal(bare.category, 'cot_harvesting');
     assert.ok(bare.score <= 0.75, `${bare.score}`);
+    assert.ok(bare.ambiguousOn?.includes('out_in_ratio'), 'only rules with a ceiling fired: the features they read');
     const overnight = { ...tutoring, active_hours_per_day: 18, req_per_hour: 1, req_per_day: 500, out_in_ratio: 3 };
     assert.equal(rules.score(input(vector(overnight))).score, 0, 'low-and-slow needs the key to be sending this hour');
   });
@@ -433,17 +435,56 @@ describe('ensemble', () => {
     assert.equal(withRule.severity, 'high');
   });
 
-  it('reports strong anomaly without evidence as informational, and the classifier alone can alert', () => {
+  it('reports strong anomaly without evidence as informational', () => {
     const novel = createEnsemble([fixed('population', 1), fixed('baseline', 1), fixed('autoencoder', 1)]).score(
       input(vector({})),
     );
     assert.equal(novel.severity, 'low');
     assert.equal(novel.informational, true);
     assert.equal(novel.category, 'anomaly');
-    const classifier = createEnsemble([fixed('classifier', 1, 'bulk_distillation')]).score(input(vector({})));
-    assert.equal(classifier.evidence, 0.75);
-    assert.equal(classifier.severity, 'high');
-    assert.equal(classifier.category, 'bulk_distillation');
+  });
+
+  it('lets the classifier corroborate a rule, never stand in for one nor count twice what an ambiguous rule read', () => {
+    const reason = (feature: string, contribution: number) => ({
+      feature,
+      value: 1,
+      baseline: null,
+      percentile: null,
+      contribution,
+      scorer: 'classifier',
+    });
+    const classifier: Scorer = {
+      name: 'classifier',
+      score: () => ({
+        score: 1,
+        category: 'bulk_distillation',
+        reasons: [
+          reason('out_in_ratio', 0.5),
+          reason('prompt_tokens_mean', 0.2),
+          reason('instructed_out_in_lift', 0.3),
+        ],
+      }),
+    };
+    const rule = (score: number, ambiguousOn?: string[]): Scorer => ({
+      name: 'rule',
+      score: () => ({ ...fixed('rule', score, 'bulk_distillation').score(input(vector({}))), ambiguousOn }),
+    });
+    const alone = createEnsemble([rule(0), classifier]).score(input(vector({})));
+    assert.equal(alone.evidence, 0);
+    assert.equal(alone.severity, 'low');
+    assert.equal(alone.parts.classifier, 1, 'its score is kept for the record');
+    const sameShape = createEnsemble([rule(0.75, ['req_per_hour', 'out_in_ratio']), classifier]).score(
+      input(vector({})),
+    );
+    // out/in and prompt length are one kind of evidence (output shape): only the flagged-prompt lift corroborates
+    assert.ok(Math.abs(sameShape.evidence - (1 - 0.25 * (1 - 0.75 * 0.3))) < 1e-4, `${sameShape.evidence}`);
+    const sameKinds = createEnsemble([rule(0.75, ['out_in_ratio', 'instructed_recent']), classifier]).score(
+      input(vector({})),
+    );
+    assert.equal(sameKinds.evidence, 0.75, 'nothing new: the pattern stays where the rule put it');
+    assert.ok(!sameKinds.reasons.some((r) => r.scorer.includes('classifier')));
+    const corroborated = createEnsemble([rule(0.75), classifier]).score(input(vector({})));
+    assert.equal(corroborated.evidence, 0.9375, 'next to a rule without a ceiling it counts fully');
   });
 
   it('applies calibrated thresholds: the same evidence is no alert under a stricter budget', () => {
