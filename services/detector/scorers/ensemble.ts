@@ -20,29 +20,6 @@ export const DEFAULT_WEIGHTS: Readonly<Record<string, number>> = {
 
 /** Scorers whose score is extraction evidence; every other scorer is anomaly (context for priority only). */
 const EVIDENCE_SCORERS = new Set(['rule', 'classifier']);
-
-/**
- * How much of the tfjs classifier's score counts as evidence (0–1). It corroborates a rule; it does not stand in for
- * one. Next to a rule that fired without a ceiling it counts fully. Next to an ambiguous pattern alone (rules with a
- * ceiling: bulk harvest on volume and output shape, reasoning phrases at volume, a router's mixed shape, languages)
- * only the share of its reasons that are *other* kinds of evidence than the pattern read counts (evidence-families.ts):
- * a classifier that says "outputs are long for short prompts" next to a rule that said the same adds nothing. With no
- * rule at all it counts for nothing. Why: it learnt its labels from simulated traffic, and on tuning sets with
- * document pipelines and homework helpers that send bare prompts (2026-12-05) it turned 9 document-pipeline keys into
- * alerts through `bulk_harvest` on out/in and prompt length while adding no detected attack key there or on held-out
- * r4; next to a router's mixed shape it reads the flagged prompts' sub-stream (resellers, a different kind of sign).
- * Its reasons are worked out only when a lone ambiguous pattern fired.
- */
-function classifierShare(rule: Part | undefined, classifier: Part): number {
-  if (rule === undefined || rule.weighted <= 0 || classifier.weighted <= 0) return 0;
-  const read = rule.result.ambiguousOn;
-  if (read === undefined) return 1;
-  const families = new Set(read.map(evidenceFamily));
-  let independent = 0;
-  for (const r of classifier.result.reasons)
-    if (!families.has(evidenceFamily(r.feature))) independent += r.contribution;
-  return Math.min(1, independent);
-}
 const OTHER_WEIGHT = 0.35;
 /** Share of the remaining headroom an alert's anomaly part can add to its score (priority, not a trigger). */
 const ANOMALY_BOOST = 0.5;
@@ -154,6 +131,29 @@ class EnsembleScore extends LazyReasons<AlertReason[]> implements EnsembleResult
   }
 }
 
+/**
+ * How much of the tfjs classifier's score counts as evidence (0–1). It corroborates a rule; it does not stand in for
+ * one. Next to a rule that fired without a ceiling it counts fully. Next to an ambiguous pattern alone (rules with a
+ * ceiling: bulk harvest on volume and output shape, reasoning phrases at volume, a router's mixed shape, languages)
+ * only the share of its reasons that are *other* kinds of evidence than the pattern read counts (evidence-families.ts):
+ * a classifier that says "outputs are long for short prompts" next to a rule that said the same adds nothing. With no
+ * rule at all it counts for nothing. Why: it learnt its labels from simulated traffic, and on tuning sets with
+ * document pipelines and homework helpers that send bare prompts (2026-12-05) it turned 9 document-pipeline keys into
+ * alerts through `bulk_harvest` on out/in and prompt length while adding no detected attack key there or on held-out
+ * r4; next to a router's mixed shape it reads the flagged prompts' sub-stream (resellers, a different kind of sign).
+ * Its reasons are worked out only when a lone ambiguous pattern fired.
+ */
+function classifierShare(rule: Part | undefined, classifier: Part): number {
+  if (rule === undefined || rule.weighted <= 0 || classifier.weighted <= 0) return 0;
+  const read = rule.result.ambiguousOn;
+  if (read === undefined) return 1;
+  const families = new Set(read.map(evidenceFamily));
+  let independent = 0;
+  for (const r of classifier.result.reasons)
+    if (!families.has(evidenceFamily(r.feature))) independent += r.contribution;
+  return Math.min(1, independent);
+}
+
 /** The parts with the classifier's weight scaled by classifierShare (and left out when nothing of it counts). */
 function corroborating(scored: Part[]): Part[] {
   const classifier = scored.find((p) => p.name === 'classifier');
@@ -176,8 +176,8 @@ function noisyOr(parts: readonly Part[]): number {
 
 /**
  * Runs every scorer; the evidence part (rules, and the classifier as far as it corroborates them: classifierShare)
- * decides whether there is an alert at all, the anomaly part
- * only raises an alert's score within its remaining headroom. Severity comes from the (calibrated) thresholds.
+ * decides whether there is an alert at all, the anomaly part only raises an alert's score within its remaining
+ * headroom. Severity comes from the (calibrated) thresholds.
  */
 export function createEnsemble(
   scorers: Scorer[],
