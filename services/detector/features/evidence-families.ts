@@ -1,4 +1,6 @@
-import type { FeatureName } from './feature-names.ts';
+import { type FeatureName, IDENTITY_FEATURES } from './feature-names.ts';
+
+type IdentityFeature = (typeof IDENTITY_FEATURES)[number];
 
 /**
  * What kind of sign a feature is. Two features of one family are one piece of evidence seen twice (short prompts and
@@ -15,7 +17,7 @@ export type EvidenceFamily =
   | 'language'
   | 'context';
 
-export const EVIDENCE_FAMILY: Readonly<Record<FeatureName, EvidenceFamily>> = {
+const BEHAVIOUR_FAMILY: Readonly<Record<Exclude<FeatureName, IdentityFeature>, EvidenceFamily>> = {
   req_per_min: 'volume',
   req_per_hour: 'volume',
   req_per_day: 'volume',
@@ -52,14 +54,12 @@ export const EVIDENCE_FAMILY: Readonly<Record<FeatureName, EvidenceFamily>> = {
   temperature_std: 'sampling',
   tool_use_share: 'sampling',
   language_mix: 'language',
-  key_age_days: 'context',
-  org_key_count: 'context',
-  distinct_ips: 'context',
-  distinct_asns: 'context',
-  distinct_countries: 'context',
-  datacenter_asn_share: 'context',
-  country_mismatch_share: 'context',
-  unsupported_region_share: 'context',
+};
+
+/** Every feature's family: the behaviour features' above, and the identity and network attributes are context. */
+const EVIDENCE_FAMILY: Readonly<Record<FeatureName, EvidenceFamily>> = {
+  ...BEHAVIOUR_FAMILY,
+  ...(Object.fromEntries(IDENTITY_FEATURES.map((f) => [f, 'context'])) as Record<IdentityFeature, 'context'>),
 };
 
 /** The family of a feature by name; undefined for a name that is not a feature. */

@@ -67,6 +67,8 @@ function explain(input: ScoreInput, rule: Rule, met: Met[]): AlertReason[] {
  * fired has a ceiling, `ambiguousOn` lists the features they read.
  */
 export function createRuleScorer(rules: Rule[]): Scorer {
+  /** The features each rule with a ceiling reads, listed once rather than on every snapshot it fires on. */
+  const reads = new Map(rules.map((rule) => [rule, [...new Set(rule.all.flat().map((c) => c.feature))]]));
   return {
     name: 'rule',
     score(input: ScoreInput): ScorerResult {
@@ -81,7 +83,7 @@ export function createRuleScorer(rules: Rule[]): Scorer {
         if (rule.ceiling === undefined) unambiguous = true;
         else if (!unambiguous) {
           ambiguousOn ??= new Set();
-          for (const c of rule.all.flat()) ambiguousOn.add(c.feature);
+          for (const feature of reads.get(rule)!) ambiguousOn.add(feature);
         }
         if (!result.category) result = { score, reasons: explain(input, rule, met), category: rule.category };
         else result.score = Math.max(result.score, score);

@@ -13,7 +13,7 @@ import {
 import { type ElicitationModel, elicitationProbability } from '../../ml/elicitation/elicitation-scorer.ts';
 import { createPrng } from '../../ml/prng.ts';
 import { buildElicitationData, type ElicitationData, matchesPhraseList } from './elicitation-dataset.ts';
-import { midpointThresholdForRate, type Share, shareOf } from './elicitation-metrics.ts';
+import { midpointThresholdForRate, type Share, share, shareOf } from './elicitation-metrics.ts';
 import { type FeatureExample, fitLogistic } from './fit-logistic.ts';
 import { HELD_OUT_LANGUAGE, INSTRUCTION_FAMILIES, type InstructionFamily } from './harvest-instructions.ts';
 
@@ -106,6 +106,16 @@ function compare(model: ElicitationModel, prompts: readonly string[], threshold:
   };
 }
 
+/** Several comparisons' counts as one (the same prompts scored once). */
+function pooled(parts: readonly Compared[]): Compared {
+  const sum = (pick: (c: Compared) => Share) =>
+    share(
+      parts.reduce((n, c) => n + pick(c).flagged, 0),
+      parts.reduce((n, c) => n + pick(c).total, 0),
+    );
+  return { classifier: sum((c) => c.classifier), phraseList: sum((c) => c.phraseList) };
+}
+
 function evaluate(
   model: ElicitationModel,
   data: ElicitationData,
@@ -122,10 +132,12 @@ function evaluate(
       .filter((id) => (languageOf.get(id) === HELD_OUT_LANGUAGE) === inLanguage)
       .flatMap((id) => data.report.heldOut.get(id)!);
   const trainNegatives = data.train.filter((e) => e.label === 0);
+  const perLanguageRequests = [...data.report.requests].map(([language, r]) => ({
+    language,
+    ...compare(model, r, threshold),
+  }));
   const requestsIn = (heldOut: boolean) =>
-    [...data.report.requests]
-      .filter(([language]) => (language === HELD_OUT_LANGUAGE) === heldOut)
-      .flatMap(([, r]) => r);
+    pooled(perLanguageRequests.filter((r) => (r.language === HELD_OUT_LANGUAGE) === heldOut));
   return {
     threshold,
     maxTuneFpr: settings.maxTuneFpr,
@@ -144,12 +156,9 @@ function evaluate(
     },
     report: {
       negatives: compare(model, data.report.negatives, threshold),
-      requests: compare(model, requestsIn(false), threshold),
-      requestsHeldOutLanguage: compare(model, requestsIn(true), threshold),
-      perLanguageRequests: [...data.report.requests].map(([language, r]) => ({
-        language,
-        ...compare(model, r, threshold),
-      })),
+      requests: requestsIn(false),
+      requestsHeldOutLanguage: requestsIn(true),
+      perLanguageRequests,
       phraseNegatives: shareOf(data.report.negatives.filter(matchesPhraseList), flags),
       seenFamilies: compare(model, data.report.seenFamilies, threshold),
       heldOutFamilies: compare(model, heldOutPrompts(false), threshold),
@@ -177,6 +186,7 @@ export function trainElicitation(options: ElicitationTrainingOptions): {
 } {
   const hashing = options.hashing ?? DEFAULT_HASHING;
   const settings = { ...DEFAULT_SETTINGS, ...options.settings };
+  const upToLimit = (n: number) => (options.limit ? Math.min(n, options.limit) : n);
   const data = buildElicitationData({
     tune: options.tune,
     report: options.report,
@@ -185,10 +195,8 @@ export function trainElicitation(options: ElicitationTrainingOptions): {
     hardNegativeWeight: settings.hardNegativeWeight,
     vary: settings.vary,
     requestShare: settings.requestShare,
-    perLanguageRequests: options.limit
-      ? Math.min(settings.perLanguageRequests, options.limit)
-      : settings.perLanguageRequests,
-    perHeldOutFamily: options.limit ? Math.min(settings.perHeldOutFamily, options.limit) : settings.perHeldOutFamily,
+    perLanguageRequests: upToLimit(settings.perLanguageRequests),
+    perHeldOutFamily: upToLimit(settings.perHeldOutFamily),
     limit: options.limit ?? 0,
     ...(options.heldOut ? { heldOut: options.heldOut } : {}),
   });
