@@ -177,6 +177,21 @@ if args.attacks:
         for ts in arrivals(rnd.uniform(1500,3000),'flat'):
             if ts<start: continue
             p=rnd.choice(turns); emit(k,ts,p,tok(p),rnd.randint(700,3500),temperature=0.7,client_ip=ip())
+    for i in range(N):  # a router key reselling chat, with one customer's CoT harvesting mixed in (about 15%)
+        k=attack_key('atk_reseller_mixed',i); k['asn']=rnd.choice(CLOUD); keys.append(k)
+        for ts in arrivals(rnd.uniform(800,2000),'flat'):
+            if ts>=start and rnd.random()<0.15:
+                p=puzzle()+'\n'+rnd.choice(COT_ASKS); emit(k,ts,p,tok(p)+rnd.randint(10,60),rnd.randint(600,3000),temperature=0.3)
+            else:
+                p=rnd.choice(turns); emit(k,ts,p,tok(p)+rnd.randint(300,6000),rnd.randint(120,900))
+    for i in range(N):  # CoT harvesting from an unsupported country behind proxies that leak now and then
+        k=attack_key('atk_region_leaky_proxy',i); k['billing_country']=rnd.choice(['CN','RU','IR']); keys.append(k)
+        for ts in arrivals(rnd.uniform(200,600),'flat'):
+            if ts<start: continue
+            leak=rnd.random()<0.02
+            p=puzzle()+'\n'+rnd.choice(COT_ASKS)
+            emit(k,ts,p,tok(p)+rnd.randint(10,60),rnd.randint(600,3000),temperature=0.3,client_ip=ip(),
+                 client_country=k['billing_country'] if leak else rnd.choice(['US','SG','JP','DE']))
     horg=None
     for i in range(3*N):  # hydra: 24 new keys in 24 orgs, one template family, 40-120 an hour each
         k=attack_key('atk_hydra',i); k['sys']=h('hydra-sys'); k['created']=start-int(rnd.uniform(0.1,2)*24*H); keys.append(k)

@@ -37,7 +37,13 @@ const ruleEnv = {
   ),
   DG_RULE_COT_REQ_PER_HOUR: num(60).describe('Rule: requests per hour from which CoT elicitation is harvesting'),
   DG_RULE_TEMPLATE_SHARE: num(0.25, 0, 1).describe('Rule: near-duplicate (template) share of a capability sweep'),
-  DG_RULE_SWEEP_MAX_INTERARRIVAL_CV: num(0.6).describe('Rule: inter-arrival CV below which a sweep is scripted'),
+  /**
+   * A Poisson stream (CV 1) read through the exponentially weighted gap estimate (about 40 gaps) dips to 0.54–0.58 at
+   * some moment of a 50,000-request day, so 0.6 took random traffic for a script now and then (an out-of-family probe,
+   * 2026-12-05: two document-generation and one synthetic-data customer alerted as capability sweeps); metronomic
+   * scripts sit at 0.14–0.38 (tuning data: classic capability sweeps).
+   */
+  DG_RULE_SWEEP_MAX_INTERARRIVAL_CV: num(0.45).describe('Rule: inter-arrival CV below which a sweep is scripted'),
   DG_RULE_UNSUPPORTED_REGION_SHARE: num(0.2, 0, 1).describe('Rule: share of traffic from unsupported regions'),
   DG_RULE_UNSUPPORTED_LEAK_SHARE: num(0.002, 0, 1).describe('Rule: unsupported-region share leaking past proxies'),
   DG_RULE_COUNTRY_MISMATCH_SHARE: num(0.5, 0, 1).describe('Rule: request vs billing country mismatch share'),
