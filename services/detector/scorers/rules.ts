@@ -250,25 +250,6 @@ export function buildRules(t: RuleThresholds): Rule[] {
     },
     {
       /**
-       * Harvesting instructions on nearly every prompt, at volume, answered at length, whatever the input: a few-shot
-       * context in front of each question keeps out/in under 1, which every other instruction-reading rule needs at 2
-       * or more (an out-of-family probe, 2026-12-05: eight chain-of-thought harvesters sending 300–970 requests an hour,
-       * every prompt flagged, out/in 0.5 and 70% of outputs long, scored 0 on their own and were caught only as a
-       * cluster). Legitimate apps whose prompts the classifier reads as instructions send them as a minority (tuning
-       * data: tutoring apps at 0.18–0.33 of their prompts) or get short answers (classification and labelling jobs).
-       */
-      name: 'harvest_instructions_behind_context',
-      category: 'cot_harvesting',
-      floor: CORROBORATED_FLOOR,
-      all: [
-        atLeast('harvest_instruction_share', 4 * t.harvestInstructionShare, 1),
-        atLeast('harvest_instructions_recent', t.harvestInstructionsRecent, t.harvestInstructionsRecent * 4),
-        pace(t.cotReqPerHour, 20),
-        atLeast('long_output_share', t.longOutputShare / 2, 1),
-      ],
-    },
-    {
-      /**
        * Reasoning phrases at volume with harvest-shaped outputs. The phrase list is no evidence on its own: apps that
        * append "explain step by step" to their users' questions, and people, write them all day (issue 10: a classifier
        * with real human prompts as negatives instead of a phrase list alone), so this stays at the ambiguous ceiling

@@ -148,28 +148,6 @@ describe('rule scorer', () => {
     assert.equal(rules.score(input(vector(fewFlagged))).score, 0, 'accumulating needs twice the share');
   });
 
-  it('fires on harvesting instructions behind a few-shot context: nearly every prompt flagged, long outputs, out/in under 1', () => {
-    const fewShot = {
-      harvest_instruction_share: 0.95,
-      harvest_instructions_recent: 300,
-      req_per_hour: 600,
-      distinct_prompt_ratio: 0.6,
-      out_in_ratio: 0.5,
-      long_output_share: 0.7,
-    };
-    const found = rules.score(input(vector(fewShot)));
-    assert.equal(found.category, 'cot_harvesting');
-    assert.ok(found.score >= 0.8, `corroborated: ${found.score}`);
-    assert.ok(found.reasons.some((r) => r.detail.startsWith('harvest_instructions_behind_context')));
-    // Tutoring with history: a minority of prompts read as instructions.
-    assert.equal(rules.score(input(vector({ ...fewShot, harvest_instruction_share: 0.45 }))).score, 0);
-    // A labelling job whose instructions the classifier reads: short answers.
-    assert.equal(rules.score(input(vector({ ...fewShot, long_output_share: 0.05 }))).score, 0);
-    // Not at volume yet, and too few so far.
-    assert.equal(rules.score(input(vector({ ...fewShot, req_per_hour: 30, req_per_min: 0.5 }))).score, 0);
-    assert.equal(rules.score(input(vector({ ...fewShot, harvest_instructions_recent: 8 }))).score, 0);
-  });
-
   it('judges the classifier-flagged prompts on their own: harvesting mixed into a reseller key, or at a low rate', () => {
     // A router: mostly chat (input-heavy, 5% of prompts flagged), but the flagged ones return four times their input.
     const router = {
