@@ -141,6 +141,26 @@ for i in range(N):  # H summarisation of long documents
         doc=' '.join(rnd.choice(turns) for _ in range(4)); p="Summarise the following text in five bullet points:\n\n"+doc
         emit(k,ts,p,tok(p)+rnd.randint(1500,7000),rnd.randint(150,600))
 
+for i in range(N):  # I ticket classification asking for a reasoning field before the label (chain-of-thought prompting, short answers)
+    k=key('cot_classification',i,asn_pool=CLOUD); keys.append(k)
+    for ts in arrivals(rnd.uniform(300,1500),'diurnal',k['tz']):
+        p="Classify the support ticket below into billing, bug, feature_request or other. Respond in JSON with the fields \"reasoning\" (think step by step) and \"category\".\n\nTicket: "+rnd.choice(turns)[:1200]
+        emit(k,ts,p,tok(p)+rnd.randint(50,300),rnd.randint(60,250),temperature=0,max_tokens=512)
+for i in range(N):  # J LLM-as-judge: grading another model's answers, reasoning first, then a score
+    k=key('llm_judge',i,asn_pool=CLOUD); keys.append(k)
+    b0=START+rnd.randint(0,16)*H; bursts=[(b0,b0+rnd.randint(2,6)*H)]
+    for ts in arrivals(rnd.uniform(800,2500),'burst',bursts=bursts):
+        q=rnd.choice(turns)[:600]; ans=' '.join(rnd.choice(turns) for _ in range(2))[:2000]
+        p=f"You are grading an assistant's answer.\nQuestion: {q}\nAnswer: {ans}\nExplain your reasoning step by step, then give a score from 1 to 10 on the last line as 'Score: N'."
+        emit(k,ts,p,tok(p)+rnd.randint(100,400),rnd.randint(150,600),temperature=0,max_tokens=1024)
+for i in range(N):  # K eval harness running few-shot chain-of-thought benchmarks (8-shot, "Let's think step by step")
+    k=key('eval_fewshot_cot',i,asn_pool=CLOUD); keys.append(k)
+    b0=START+rnd.randint(0,16)*H; bursts=[(b0,b0+rnd.randint(2,6)*H)]
+    for ts in arrivals(rnd.uniform(600,2500),'burst',bursts=bursts):
+        q=rnd.choice(turns)[:500]
+        p=f"Q: {q}\nA: Let's think step by step." if rnd.random()<0.5 else f"Solve the following problem step by step, showing your reasoning, and end with 'The answer is X'.\n\n{q}"
+        emit(k,ts,p,tok(p)+rnd.randint(1200,2500),rnd.randint(300,1800),temperature=0,max_tokens=2048)
+
 # Attackers (label "attack"), with --attacks: written from published descriptions of distillation, not from the simulator.
 COT_ASKS=['Before answering, lay out your complete chain of thought inside <think></think>, then give the answer after "ANSWER:".',
           'Respond in JSON: {"thought_process": "<every step>", "final": "<answer>"}.',

@@ -40,6 +40,10 @@ function check(c: Check, features: Float64Array): Met | null {
   return best;
 }
 
+function isEvidence(c: Condition): boolean {
+  return !(c.op === '<=' && c.saturate === c.threshold);
+}
+
 function evaluate(rule: Rule, features: Float64Array): Met[] | null {
   const met: Met[] = [];
   for (const c of rule.all) {
@@ -67,8 +71,25 @@ function explain(input: ScoreInput, rule: Rule, met: Met[]): AlertReason[] {
  * fired has a ceiling, `ambiguousOn` lists the features they read.
  */
 export function createRuleScorer(rules: Rule[]): Scorer {
-  /** The features each rule with a ceiling reads, listed once rather than on every snapshot it fires on. */
-  const reads = new Map(rules.map((rule) => [rule, [...new Set(rule.all.flat().map((c) => c.feature))]]));
+  /**
+   * The features each rule with a ceiling reads as evidence, listed once rather than on every snapshot it fires on.
+   * An upper-bound gate (`<=`, saturate at the threshold) excludes a workload and is no evidence: the router pattern's
+   * "a minority of the prompts are harvesting instructions" must not stop the classifier's reading of those prompts
+   * from counting as a second kind of evidence.
+   */
+  const reads = new Map(
+    rules.map((rule) => [
+      rule,
+      [
+        ...new Set(
+          rule.all
+            .flat()
+            .filter(isEvidence)
+            .map((c) => c.feature),
+        ),
+      ],
+    ]),
+  );
   return {
     name: 'rule',
     score(input: ScoreInput): ScorerResult {

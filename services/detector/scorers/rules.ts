@@ -73,6 +73,12 @@ const MIXED_MIN_OUT_IN = 0.3;
  */
 const MIXED_MAX_LONG_SHARE = 0.6;
 /**
+ * Likewise for what is asked: a key whose prompts are mostly harvesting instructions as the classifier reads them is
+ * one workload (an eval harness running few-shot chain-of-thought benchmarks, or a harvester), not a router with one
+ * customer's extraction mixed in; the instruction-reading rules judge it.
+ */
+const MIXED_MAX_INSTRUCTION_SHARE = 0.5;
+/**
  * How many times more the classifier-flagged prompts must harvest (output/input) than the key's traffic as a whole
  * before they read as a different customer's traffic mixed in: a router's chat is input-heavy (history), so its
  * mixed-in harvesting stands out by several times; a workload whose every output is long does not.
@@ -328,7 +334,10 @@ export function buildRules(t: RuleThresholds): Rule[] {
       /**
        * Ambiguous on its own: a document pipeline whose model writes shorter documents, or a synthetic-data job, has
        * the same mixed output shape at volume (tuning data with outputs ×0.6: document pipelines reach 0.74 on it,
-       * synthetic-data jobs 0.79), so it is evidence other signals must add to.
+       * synthetic-data jobs 0.79), so it is evidence other signals must add to. Not when most prompts are
+       * harvesting instructions (MIXED_MAX_INSTRUCTION_SHARE): then the tfjs classifier's reading of them counted as
+       * a second kind of evidence and took an eval harness running 8-shot chain-of-thought benchmarks to critical
+       * (out-of-family probe, 2026-12-05: 7 of 8 such harnesses, share 0.96, out/in 0.56).
        */
       name: 'router_mixing_in_extraction',
       category: 'reseller_mixed',
@@ -342,6 +351,7 @@ export function buildRules(t: RuleThresholds): Rule[] {
         atMost('long_output_share', MIXED_MAX_LONG_SHARE),
         atMost('multi_sample_share', MIXED_MAX_MULTI_SAMPLE),
         atMost('logprobs_share', MIXED_MAX_MULTI_SAMPLE),
+        atMost('harvest_instruction_share', MIXED_MAX_INSTRUCTION_SHARE),
       ],
     },
   ];

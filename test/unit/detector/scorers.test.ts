@@ -298,6 +298,15 @@ describe('rule scorer', () => {
     const documentPipeline = { ...router, out_in_ratio: 0.9, long_output_share: 0.95 };
     assert.equal(rules.score(input(vector(documentPipeline))).score, 0, 'nearly all outputs long: one workload');
     assert.equal(rules.score(input(vector({ ...router, multi_sample_share: 0.5 }))).score, 0);
+    // Mostly harvesting instructions: one workload (a few-shot chain-of-thought eval harness), not a mix.
+    assert.equal(rules.score(input(vector({ ...router, harvest_instruction_share: 0.96 }))).score, 0);
+    // A minority of them: the pattern holds, and the gates it passed are no evidence it read, so the classifier's
+    // reading of those prompts (or of the sampling settings) still counts as another kind of evidence.
+    const mixed = rules.score(input(vector({ ...router, harvest_instruction_share: 0.15 })));
+    assert.equal(mixed.category, 'reseller_mixed');
+    assert.ok(mixed.ambiguousOn?.includes('out_in_ratio'));
+    for (const gate of ['harvest_instruction_share', 'multi_sample_share', 'logprobs_share'])
+      assert.ok(!mixed.ambiguousOn?.includes(gate), gate);
   });
 
   it('starts counting a campaign from its five-minute pace before the hourly window fills', () => {
