@@ -1,13 +1,12 @@
 """
-Out-of-family benign probe: heavy legitimate API customers, written from issue 10's list (B2B chat with history,
-study-help apps sending bare prompts with "explain your reasoning", synthetic-data generation within the terms, eval
-harnesses with logprobs and chain-of-thought benchmark runs, document generation, serverless egress rotating IPs, one
-enterprise with many keys, summarisation of long documents), independently of services/simulator/. Every key is
-benign: any alert of severity medium or above on one of them is a false positive. Tuning data, never a report figure.
+Out-of-family probe: heavy legitimate API customers written from issue 10's list and what such customers do, and
+(with --attacks) extraction written from published descriptions, independently of services/simulator/. Any alert of
+severity medium or above on a benign key is a false positive. Tuning data, never a report figure (README.md here).
 
-  python3 test/probes/benign_probe.py --seed 5 --out probe.jsonl [--merge-with r1s31.jsonl --merged merged.jsonl]
+  python3 test/probes/out_of_family_probe.py --seed 5 --attacks --out probe.jsonl \
+      [--merge-with r1s31.jsonl --merged merged.jsonl]
   bin/distillguard replay --input merged.jsonl --alerts alerts.jsonl
-  python3 test/probes/benign_probe.py --score alerts.jsonl --truth probe.jsonl.truth.json
+  python3 test/probes/out_of_family_probe.py --score alerts.jsonl --truth probe.jsonl.truth.json
 
 Human prompts are ShareGPT conversations 0-6,999 (the tune slice; `make data-sharegpt`). Merging into a simulator day
 gives the population and cohort statistics a realistic background; the merge keeps event time order.
@@ -38,7 +37,7 @@ def score(alerts, truth):
     lab = {k['api_key_id']: k['label'] for k in json.load(open(truth))['keys']}
     print('benign keys alerted', sum(1 for v in hit.values() for k in v if lab[k] == 'benign'), 'of', sum(1 for v in lab.values() if v == 'benign'))
 
-ap = argparse.ArgumentParser(description='out-of-family benign probe (tuning data)')
+ap = argparse.ArgumentParser(description='out-of-family probe (tuning data)')
 ap.add_argument('--seed', type=int, default=5); ap.add_argument('--out')
 ap.add_argument('--human-turns', default='.data/sharegpt/human-turns.jsonl')
 ap.add_argument('--merge-with'); ap.add_argument('--merged')
