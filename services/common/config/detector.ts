@@ -40,8 +40,8 @@ const ruleEnv = {
   /**
    * A Poisson stream (CV 1) read through the exponentially weighted gap estimate (about 40 gaps) dips to 0.54–0.58 at
    * some moment of a 50,000-request day, so 0.6 took random traffic for a script now and then (an out-of-family probe,
-   * 2026-12-05: two document-generation and one synthetic-data customer alerted as capability sweeps); metronomic
-   * scripts sit at 0.14–0.38 (tuning data: classic capability sweeps).
+   * 2026-12-05: one synthetic-data customer alerted as a capability sweep, two document-generation customers too with
+   * models retrained on another classifier); metronomic scripts sit at 0.14–0.38 (tuning data: classic sweeps).
    */
   DG_RULE_SWEEP_MAX_INTERARRIVAL_CV: num(0.45).describe('Rule: inter-arrival CV below which a sweep is scripted'),
   DG_RULE_UNSUPPORTED_REGION_SHARE: num(0.2, 0, 1).describe('Rule: share of traffic from unsupported regions'),
