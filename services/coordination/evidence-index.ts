@@ -121,6 +121,16 @@ export class EvidenceIndex {
     return this.orgs.get(token)?.size ?? 0;
   }
 
+  /** Distinct orgs among `apiKeyIds` (tracked keys; untracked ones count for nothing). */
+  orgsAmong(apiKeyIds: Iterable<string>): number {
+    const orgs = new Set<string>();
+    for (const id of apiKeyIds) {
+      const org = this.orgOfKey.get(id);
+      if (org !== undefined) orgs.add(org);
+    }
+    return orgs.size;
+  }
+
   /** Distinct orgs tracked. */
   get orgCount(): number {
     return this.keysOfOrg.size;

@@ -22,19 +22,39 @@ export interface LinkedGroup {
 /** Cores of one key taken into account when merging, largest first: bounds a pass's cost per key. */
 const CORES_PER_KEY = 12;
 
-/** Buckets whose content pair is strong and rare enough, with at least `minClusterSize` keys: cliques. */
+/**
+ * Orgs that carry both values of a pair by chance: were the values independent, `orgs × (a / orgs) × (b / orgs)`,
+ * plus two standard deviations of that count (Poisson). Two values that each a few percent of all orgs carry (a
+ * popular SDK's system prompt, the vocabulary of a common data source) meet in a handful of unrelated orgs; a network
+ * meets in many more than that.
+ */
+export function pairByChance(orgsWithEach: readonly number[], orgs: number): number {
+  if (orgs <= 0) return 0;
+  const expected = orgsWithEach.reduce((e, n) => e * (n / orgs), orgs);
+  return expected + 2 * Math.sqrt(expected);
+}
+
+/**
+ * Buckets whose content pair is strong and rare enough, with at least `minClusterSize` keys, in more orgs than carry
+ * the pair by chance (`pairByChance`): cliques.
+ */
 function findCores(index: EvidenceIndex, scale: RarityScale, o: LinkOptions): Array<Set<string>> {
   const cores: Array<{ id: string; members: Set<string> }> = [];
   for (const [id, bucket] of index.shared) {
     if (bucket.members.size < o.minClusterSize) continue;
     let weight = 0;
     let rare = true;
+    const carriers: number[] = [];
     for (const token of bucket.tokens) {
-      const r = rarity(index.orgsWith(token), scale);
+      const orgs = index.orgsWith(token);
+      const r = rarity(orgs, scale);
+      carriers.push(orgs);
       rare &&= r >= o.minRarity;
       weight += baseWeight(token) * r;
     }
-    if (rare && weight >= o.linkThreshold) cores.push({ id, members: bucket.members });
+    if (!rare || weight < o.linkThreshold) continue;
+    if (index.orgsAmong(bucket.members) <= pairByChance(carriers, index.orgCount)) continue;
+    cores.push({ id, members: bucket.members });
   }
   return cores.sort((a, b) => b.members.size - a.members.size || (a.id < b.id ? -1 : 1)).map((c) => c.members);
 }

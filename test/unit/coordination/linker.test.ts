@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { EvidenceIndex } from '../../../services/coordination/evidence-index.ts';
 import { rarity } from '../../../services/coordination/evidence-weights.ts';
 import type { KeyEvidence } from '../../../services/coordination/key-evidence.ts';
-import { linkKeys } from '../../../services/coordination/linker.ts';
+import { linkKeys, pairByChance } from '../../../services/coordination/linker.ts';
 
 const options = { linkThreshold: 0.7, minRarity: 0.35, minClusterSize: 5, coreOverlap: 0.5 };
 const rareOrgs = 25;
@@ -47,6 +47,28 @@ test('300 orgs sharing an SDK prompt and a framework template are not linked; a 
     Array.from({ length: 12 }, (_, k) => `net-${String(k).padStart(3, '0')}`),
   );
   assert.equal(groups[0]!.cohesion, 1);
+});
+
+test('two popular values meeting in a handful of orgs are chance; a network meeting in many orgs is linked', () => {
+  // 1,000 orgs; a system prompt 60 orgs carry and a vocabulary 60 orgs carry, in 6 orgs together: chance puts the
+  // pair in 3.6 orgs (± 1.9), so 6 is within 2 SD. Each value alone passes the rarity floor, so the pair did link.
+  const chance = pairByChance([60, 60], 1_000);
+  assert.ok(chance > 6 && chance < 8, `chance ${chance}`);
+  const build = (together: number) => {
+    const index = new EvidenceIndex();
+    addKeys(index, 'both', together, together, evidence(['s:sdk', 'v:band']));
+    addKeys(index, 'sdk', 60 - together, 60 - together, evidence(['s:sdk']));
+    addKeys(index, 'band', 60 - together, 60 - together, evidence(['v:band']));
+    addKeys(index, 'bg', 1_000 - 120 + together, 1_000 - 120 + together, evidence([]));
+    assert.equal(index.orgCount, 1_000);
+    return link(index);
+  };
+  assert.deepEqual(build(6), [], 'six orgs sharing two popular values are no network');
+  const network = build(20);
+  assert.equal(network.length, 1);
+  assert.equal(network[0]!.members.length, 20);
+  // A rare pair (each value in 12 orgs) is far beyond chance in a small group.
+  assert.ok(pairByChance([12, 12], 1_000) < 1);
 });
 
 test('shared infrastructure alone never links keys', () => {
