@@ -24,14 +24,15 @@ const CORES_PER_KEY = 12;
 
 /**
  * Orgs that carry both values of a pair by chance: were the values independent, `orgs × (a / orgs) × (b / orgs)`,
- * plus two standard deviations of that count (Poisson). Two values that each a few percent of all orgs carry (a
- * popular SDK's system prompt, the vocabulary of a common data source) meet in a handful of unrelated orgs; a network
- * meets in many more than that.
+ * plus three standard deviations of that count (Poisson; three, not two, since a pass tests every shared pair and
+ * thousands of them would let a few through at two). Two values that each a few percent of all orgs carry (a popular
+ * SDK's system prompt, the vocabulary of a common data source) meet in a handful of unrelated orgs; a network meets in
+ * many more than that.
  */
 export function pairByChance(orgsWithEach: readonly number[], orgs: number): number {
   if (orgs <= 0) return 0;
   const expected = orgsWithEach.reduce((e, n) => e * (n / orgs), orgs);
-  return expected + 2 * Math.sqrt(expected);
+  return expected + 3 * Math.sqrt(expected);
 }
 
 /**
