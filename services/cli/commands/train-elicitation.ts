@@ -20,8 +20,8 @@ Trains the logistic regression over hashed unigrams and bigrams that scores a pr
 chain-of-thought / rationale harvesting (services/ml/elicitation/). Negatives: ShareGPT human turns of the tune
 slice (conversations 0-6,999; make data-sharegpt). Positives: harvesting instructions
 (services/training/elicitation/harvest-instructions.ts) around turns of the same slice. The threshold is chosen on
-the last 20% of the tune slice (FPR <= 0.5%); the report slice (7,000-9,999) and the held-out instruction families
-are only scored.
+the last 20% of the tune slice (FPR <= 0.5% at its 95% upper bound); the report slice (7,000-9,999) and the held-out
+instruction families are only scored.
 
   --seed N              seed of the generator and the training order (default 1)
   --version V           model version to write (default 1); an existing one needs --force

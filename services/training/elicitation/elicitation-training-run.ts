@@ -70,7 +70,7 @@ export interface TrainingSettings {
   epochs: number;
   learningRate: number;
   l2: number;
-  /** The operating threshold: at most this share of tune calibration negatives flagged. */
+  /** The operating threshold: the 95% upper bound of the share of tune calibration negatives flagged at most this. */
   maxTuneFpr: number;
 }
 
@@ -227,7 +227,7 @@ export function trainElicitation(options: ElicitationTrainingOptions): {
       counts: metrics.counts,
       families: data.families,
       heldOutLanguage: HELD_OUT_LANGUAGE,
-      thresholdRule: `FPR <= ${settings.maxTuneFpr} on tune calibration negatives`,
+      thresholdRule: `Wilson 95% upper bound of the FPR <= ${settings.maxTuneFpr} on tune calibration negatives`,
       tune: {
         fpr: compact(metrics.tune.negatives.classifier),
         fprOrdinaryRequests: compact(metrics.tune.requests.classifier),

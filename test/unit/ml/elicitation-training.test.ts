@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { run } from '../../../services/cli/commands/train-elicitation.ts';
 import { loadElicitationModel } from '../../../services/ml/elicitation/elicitation-model-file.ts';
 import { benignRequest } from '../../../services/training/elicitation/benign-instructions.ts';
+import { midpointThresholdForRate, share } from '../../../services/training/elicitation/elicitation-metrics.ts';
 import { scoreText, trainElicitation } from '../../../services/training/elicitation/elicitation-training-run.ts';
 import { fitLogistic } from '../../../services/training/elicitation/fit-logistic.ts';
 import { tempDir } from './fixtures.ts';
@@ -51,6 +52,22 @@ test('fitLogistic learns a separating feature and is deterministic for a seed', 
   assert.ok(a.loss < 0.2, `loss ${a.loss}`);
 });
 
+test('the threshold holds the false-positive rate under the target with 95% confidence, not only on the sample', () => {
+  const n = 4_800;
+  const scores = Array.from({ length: n }, (_, i) => (i + 0.5) / n);
+  const t = midpointThresholdForRate(scores, 0.005);
+  const flagged = scores.filter((s) => s >= t).length;
+  // 0.5% of the sample would be 24; the upper bound of the rate stays at 0.5% up to 14 of 4,800
+  assert.ok(flagged >= 10 && flagged < 24, `flagged ${flagged}`);
+  assert.ok(share(flagged, n).upper <= 0.005);
+  assert.ok(share(flagged + 1, n).upper > 0.005, 'the lowest such threshold');
+  // few negatives cannot show a rate that low: nothing of them is flagged
+  assert.equal(
+    scores.slice(0, 200).filter((s) => s >= midpointThresholdForRate(scores.slice(0, 200), 0.005)).length,
+    0,
+  );
+});
+
 test('a tiny run separates harvest prompts from human prompts and gives identical files for a seed', () => {
   const options = { seed: 7, version: 't', tune: humanPrompts('tune'), report: humanPrompts('report') };
   const first = trainElicitation(options);
@@ -88,11 +105,14 @@ test('train-elicitation writes a model the loader accepts and a report naming tu
 });
 
 test('ordinary requests in every instruction language are negatives, reported per language with the held-out one apart', () => {
+  // A tiny run: at the shipped share (a tenth of the human turns, ~20 here) too few requests to cover ten languages'
+  // templates, so half of them instead.
   const { metrics } = trainElicitation({
     seed: 3,
     version: 't',
     tune: humanPrompts('tune'),
     report: humanPrompts('report'),
+    settings: { requestShare: 0.5 },
   });
   assert.ok(metrics.counts.requests > 0, 'ordinary requests among the training negatives');
   assert.deepEqual(
