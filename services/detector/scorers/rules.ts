@@ -123,15 +123,14 @@ export function buildRules(t: RuleThresholds): Rule[] {
   /** Bulk volume of diverse prompts with outputs at least twice the input: what both corroborated bulk rules need. */
   const diverseHarvestedAtVolume: Check[] = [...diverseAtVolume, outputHeavy];
   /**
-   * Where a key calls from is context: a region finding also needs the key to be extracting (volume, and outputs
-   * harvested: at least twice the input, or reasoning elicited), so a traveller or a company hosted in a foreign cloud
-   * region is no alert. Long outputs alone are not harvesting: a document pipeline writes long outputs from long
-   * briefs (tuning data: out/in 0.75–1.13 with 95–99% long outputs; region evaders 2.1–8.3 or reasoning-rich).
+   * Where a key calls from is context: a region finding also needs the key to be extracting (volume, and outputs at
+   * least twice the input), so a traveller or a company hosted in a foreign cloud region is no alert. Long outputs
+   * alone are not harvesting: a document pipeline writes long outputs from long briefs (tuning data: out/in 0.75–1.13
+   * with 95–99% long outputs; region evaders 2.1–8.3). Nor are reasoning phrases, which a tutoring app's users write
+   * all day: with them as an alternative (until 2026-12-05) a tutoring app whose traffic leaked from an unsupported
+   * country was the only key it added on four tuning sets (r2 seed 32), and no region evader depended on it.
    */
-  const extracting: Check[] = [
-    pace(t.cotReqPerHour, 20),
-    [outputHeavy, atLeast('reasoning_phrase_share', t.reasoningShare, 1)],
-  ];
+  const extracting: Check[] = [pace(t.cotReqPerHour, 20), outputHeavy];
   /** Outputs harvested: at least twice the input, and long, rationale-bearing or many times the input. */
   const harvestShaped: Check[] = [
     outputHeavy,

@@ -234,8 +234,12 @@ describe('rule scorer', () => {
       long_output_share: 0.99,
     };
     assert.equal(rules.score(input(vector(documents))).category, undefined, 'long outputs alone are not harvesting');
-    const reasoning = { ...documents, reasoning_phrase_share: 0.6 };
-    assert.equal(rules.score(input(vector(reasoning))).category, 'region_evasion', 'reasoning elicited from there');
+    // Nor are reasoning phrases: a tutoring app's users write them all day, and its outputs stay about as long as
+    // the questions with their history.
+    const tutoring = { ...documents, out_in_ratio: 1.4, long_output_share: 0.5, reasoning_phrase_share: 0.6 };
+    assert.notEqual(rules.score(input(vector(tutoring))).category, 'region_evasion', 'reasoning phrases alone');
+    const harvesting = { ...tutoring, out_in_ratio: 3 };
+    assert.equal(rules.score(input(vector(harvesting))).category, 'region_evasion', 'outputs harvested from there');
   });
 
   it('finds low-and-slow by its classifier-flagged prompts, not the phrase list; excludes n>1 sampling, temperature sweeps and truncated outputs (researchers)', () => {
