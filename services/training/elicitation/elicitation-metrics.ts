@@ -32,10 +32,10 @@ export function shareOf<T>(items: readonly T[], flagged: (item: T) => boolean): 
  * so ties do not push the rate over.
  */
 export function midpointThresholdForRate(negativeScores: readonly number[], maxRate: number): number {
+  if (negativeScores.length === 0) return 0.5;
   const sorted = [...negativeScores].sort((a, b) => b - a);
   let k = 0;
   while (k < sorted.length && share(k + 1, sorted.length).upper <= maxRate) k++;
-  if (sorted.length === 0) return 0.5;
   const below = sorted[k] ?? 0;
   const above = k > 0 ? sorted[k - 1]! : Math.min(1, below + 1e-6);
   const t = above > below ? (above + below) / 2 : below + 1e-9;
