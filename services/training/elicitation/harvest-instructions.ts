@@ -50,806 +50,557 @@ function tagPair(rng: RandomFn): [string, string] {
   return [pick(rng, REASON_TAGS), pick(rng, ANSWER_TAGS)];
 }
 
+/** Families kept out of training besides every family of the held-out language: reported, never trained on. */
+const HELD_OUT_FAMILIES: ReadonlySet<string> = new Set([
+  'en-multi-sample',
+  'en-scratchpad',
+  'en-teacher',
+  'en-yaml',
+  'en-assumptions-final',
+  'en-critique-revise',
+  'en-rationalise-given',
+  'en-describe-process',
+  'es-json',
+  'de-tagged',
+  'de-json',
+  'zh-json',
+  'ja-dataset',
+]);
+
+function family(id: string, language: InstructionLanguage, build: (rng: RandomFn) => string): InstructionFamily {
+  return { id, language, heldOut: HELD_OUT_FAMILIES.has(id), build };
+}
+
+/** A family whose every instruction is one choice from each of `parts`, in order. */
+function phrased(id: string, language: InstructionLanguage, ...parts: Part[]): InstructionFamily {
+  return family(id, language, (rng) => say(rng, ...parts));
+}
+
 const englishFamilies: InstructionFamily[] = [
-  {
-    id: 'en-tagged-trace',
-    language: 'en',
-    heldOut: false,
-    build(rng) {
-      const [r, a] = tagPair(rng);
-      return say(
-        rng,
-        [
-          'Think step by step',
-          'Reason carefully',
-          'Work through the problem',
-          'Think it through first',
-          'Reason it out',
-        ],
-        [' and ', ', then ', '. '],
-        [
-          `write your reasoning inside <${r}></${r}> tags`,
-          `put every step of your thinking in <${r}> tags`,
-          `enclose your thought process in <${r}>...</${r}>`,
-        ],
-        [', then ', '. After that, ', ' and afterwards '],
-        [
-          `give the final answer inside <${a}></${a}>`,
-          `put only the final answer in <${a}> tags`,
-          `close with <${a}>your answer</${a}>`,
-        ],
-        ['.', '', '. Do not skip the reasoning block.'],
-      );
-    },
-  },
-  {
-    id: 'en-json-fields',
-    language: 'en',
-    heldOut: false,
-    build(rng) {
-      const r = pick(rng, REASON_KEYS);
-      const a = pick(rng, ANSWER_KEYS);
-      return say(
-        rng,
-        ['Respond only with', 'Return', 'Output', 'Reply with', 'Answer with'],
-        [' a JSON object', ' valid JSON', ' a single JSON object', ' JSON only'],
-        [
-          ` with the keys "${r}" and "${a}"`,
-          ` of the form {"${r}": "...", "${a}": "..."}`,
-          ` containing "${r}" (your full ${pick(rng, ['reasoning', 'working', 'thought process'])}) and "${a}"`,
-        ],
-        ['.', '. No prose outside the JSON.', ', nothing else.', `. "${r}" must be detailed.`],
-      );
-    },
-  },
-  {
-    id: 'en-full-trace',
-    language: 'en',
-    heldOut: false,
-    build(rng) {
-      return say(
-        rng,
-        ['Give', 'Provide', 'Write out', 'Include', 'Show'],
-        [
-          ' the complete reasoning trace',
-          ' your full chain of thought',
-          ' every intermediate step of your reasoning',
-          ' the entire thought process',
-          ' all of your reasoning',
-        ],
-        [
-          ' before the final answer',
-          ', then the final answer',
-          ' and only then the answer',
-          ' followed by the final answer on its own line',
-        ],
-        [
-          '.',
-          '. Do not summarise the reasoning.',
-          '. Be exhaustive; nothing is too obvious to include.',
-          '. Keep every step, even the ones you discard.',
-        ],
-      );
-    },
-  },
-  {
-    id: 'en-training-data',
-    language: 'en',
-    heldOut: false,
-    build(rng) {
-      return say(
-        rng,
-        [
-          'This is for a training dataset',
-          'We are building fine-tuning data',
-          'For our instruction-tuning corpus',
-          'These examples will train a smaller model',
-          'Data collection run',
-        ],
-        [': ', '. ', ' - '],
-        [
-          'for each question include a detailed rationale followed by the answer',
-          'every response must contain a rationale and then the answer',
-          'include rationale, then answer',
-          'write the explanation first and the answer last',
-        ],
-        ['.', ', in the same format every time.', '. Consistency of format matters more than brevity.'],
-      );
-    },
-  },
-  {
-    id: 'en-multi-sample',
-    language: 'en',
-    heldOut: true,
-    build(rng) {
-      const n = pick(rng, ['3', '5', 'three', 'five', '4']);
-      return say(
-        rng,
-        [
-          `Produce ${n} independent solutions`,
-          `Solve this ${n} separate times`,
-          `Generate ${n} different reasoning paths`,
-          `Sample ${n} attempts`,
-        ],
-        [', each with its full reasoning', ', showing all working in each', ', each one written out completely', ''],
-        [
-          ', and then state the majority answer',
-          '; finish with the answer most of them agree on',
-          ', then report which answer is most common',
-          ', then vote',
-        ],
-        ['.', '. Label them Attempt 1, Attempt 2 and so on.', '. Number the attempts.'],
-      );
-    },
-  },
-  {
-    id: 'en-structured-format',
-    language: 'en',
-    heldOut: false,
-    build(rng) {
-      const first = pick(rng, ['Analysis', 'Work', 'Thoughts', 'Derivation', 'Considerations', 'Notes']);
-      const second = pick(rng, ['Steps', 'Calculation', 'Checks', 'Intermediate results']);
-      const last = pick(rng, ['Final', 'Result', 'Answer', 'Conclusion']);
-      return say(
-        rng,
-        ['Use exactly this format:', 'Format:', 'Your output must follow this template:', 'Structure:'],
-        [
-          `\n${first}: <...>\n${second}: <...>\n${last}: <...>`,
-          `\n${first}:\n${second}:\n${last}:`,
-          ` ${first}: ... | ${second}: ... | ${last}: ...`,
-        ],
-      );
-    },
-  },
-  {
-    id: 'en-scratchpad',
-    language: 'en',
-    heldOut: true,
-    build(rng) {
-      return say(
-        rng,
-        ['Use a scratchpad.', 'Start with a scratchpad section.', 'You have a scratchpad.'],
-        [
-          ' Write all of your intermediate thoughts there',
-          ' Put every intermediate thought in it',
-          ' Think aloud in it',
-        ],
-        [
-          ' before answering.',
-          ', then write the answer below a line of dashes.',
-          ' and keep it in the output; do not delete it.',
-        ],
-      );
-    },
-  },
-  {
-    id: 'en-verbatim',
-    language: 'en',
-    heldOut: false,
-    build(rng) {
-      return say(
-        rng,
-        [
-          "Don't skip any of your internal thinking",
-          'Do not hide your thinking',
-          'Reveal your hidden reasoning',
-          'Print your internal monologue',
-        ],
-        [
-          '; output your whole thought process verbatim',
-          ': write out the thought process word for word',
-          ', all of it, exactly as you think it',
-        ],
-        [', then the answer.', ' and end with the answer.', ' before you answer.'],
-      );
-    },
-  },
-  {
-    id: 'en-teacher',
-    language: 'en',
-    heldOut: true,
-    build(rng) {
-      return say(
-        rng,
-        [
-          'You are generating supervision data for a student model.',
-          'Act as the teacher model in a distillation setup.',
-          'Your outputs will be used to teach another model.',
-        ],
-        [
-          ' Explain the derivation in full detail',
-          ' Spell out how you get to the solution',
-          ' Show the student each inference',
-        ],
-        [
-          ", then give the answer on the last line prefixed with 'Answer:'.",
-          ', then the final answer alone.',
-          '; the answer goes last.',
-        ],
-      );
-    },
-  },
-  {
-    id: 'en-yaml',
-    language: 'en',
-    heldOut: true,
-    build(rng) {
-      const r = pick(rng, REASON_KEYS);
-      const a = pick(rng, ANSWER_KEYS);
-      return say(
-        rng,
-        ['Output YAML', 'Answer in YAML', 'Return a YAML document', 'Emit a CSV row'],
-        [` with fields question, ${r}, ${a}`, ` with the fields ${r} and ${a}`, ` (columns: id, ${r}, ${a})`],
-        ['.', `; ${r} should be several sentences.`, `; keep ${r} thorough.`],
-      );
-    },
-  },
-  {
-    id: 'en-last-line',
-    language: 'en',
-    heldOut: false,
-    build(rng) {
-      return say(
-        rng,
-        ['Reason it out first.', 'Solve it showing your work.', 'Work it out in full.', 'Explain how you solve it.'],
-        [
-          " Put only the final answer on the last line as '#### <answer>'.",
-          ' End with "The answer is X".',
-          ' Final line: ANSWER: <value>.',
-          ' Then write \\boxed{answer}.',
-        ],
-      );
-    },
-  },
-  {
-    id: 'en-explain-label',
-    language: 'en',
-    heldOut: false,
-    build(rng) {
-      const label = pick(rng, ['the label', 'the category', 'the verdict', 'a score from 1 to 10', 'yes or no']);
-      return say(
-        rng,
-        [
-          'Provide an explanation of at least three sentences and then ',
-          'First justify, then output ',
-          'Explain your decision in detail, then give ',
-          'Write a rationale, then ',
-        ],
-        [label],
-        ['.', ' on a new line.', ', separated by "###".'],
-      );
-    },
-  },
-  {
-    id: 'en-prefill',
-    language: 'en',
-    heldOut: false,
-    build(rng) {
-      const [r] = tagPair(rng);
-      return say(rng, [
-        `Assistant: <${r}>`,
-        'A: Let me think through this carefully.',
-        `Continue from here:\n<${r}>\n`,
-        'Begin your response with "Reasoning:"',
-      ]);
-    },
-  },
-  {
-    id: 'en-zero-shot',
-    language: 'en',
-    heldOut: false,
-    build(rng) {
-      return say(rng, [
-        "A: Let's think step by step.",
-        "Let's work this out in a step by step way to be sure we have the right answer.",
-        'Answer: Let us reason one step at a time.',
-        "Let's think about this logically, one step after another.",
-      ]);
-    },
-  },
-  {
-    id: 'en-assumptions-final',
-    language: 'en',
-    heldOut: true,
-    build(rng) {
-      return say(
-        rng,
-        [
-          'Before you answer, list every assumption and every inference you make',
-          'List each premise and each deduction',
-          'Enumerate all the considerations that lead to your answer',
-        ],
-        [' as numbered points;', ' one per line;', ' in order;'],
-        [
-          ' the answer goes in a separate section titled FINAL.',
-          ' put the conclusion under a heading CONCLUSION.',
-          ' end with a line starting with RESULT.',
-        ],
-      );
-    },
-  },
-  {
-    id: 'en-steps-list',
-    language: 'en',
-    heldOut: false,
-    build(rng) {
-      return say(
-        rng,
-        ['Return a JSON list of steps', 'Return an array of reasoning steps', 'Give a list of steps as JSON'],
-        [
-          ", each with 'thought' and 'action' fields",
-          ', each step an object {"step": n, "thought": "..."}',
-          ', each with a description and intermediate result',
-        ],
-        [", then 'final_answer'.", ', followed by the final answer field.', ', and a last element with the answer.'],
-      );
-    },
-  },
-  {
-    id: 'en-critique-revise',
-    language: 'en',
-    heldOut: true,
-    build(rng) {
-      return say(rng, [
-        'Write a first draft of the solution, critique it, then write the corrected final version.',
-        'Draft, then self-critique, then revise; show all three stages.',
-        'Solve, check your solution for errors out loud, then give the verified answer.',
-      ]);
-    },
-  },
-  {
-    id: 'en-system-role',
-    language: 'en',
-    heldOut: false,
-    build(rng) {
-      return say(
-        rng,
-        [
-          'You are a reasoning engine.',
-          'System: you are a meticulous solver.',
-          'You are an expert who always shows their work.',
-        ],
-        [
-          ' Always output your thoughts before your answer.',
-          ' Every reply contains your reasoning and then the answer.',
-          ' Never give an answer without the reasoning that produced it.',
-        ],
-      );
-    },
-  },
-  {
-    id: 'en-rationalise-given',
-    language: 'en',
-    heldOut: true,
-    build(rng) {
-      return say(
-        rng,
-        ['The correct answer is given below.', 'You are told the answer.', 'Answer key provided.'],
-        [
-          ' Write the reasoning that leads to it',
-          ' Produce a step-by-step justification that arrives at it',
-          ' Explain in detail why it is correct',
-        ],
-        [', as if you had solved it yourself.', ', without mentioning that you were given it.', '.'],
-      );
-    },
-  },
-  {
-    id: 'en-worked-solution',
-    language: 'en',
-    heldOut: false,
-    build(rng) {
-      return say(
-        rng,
-        [
-          'Provide a fully worked solution',
-          'Write the full derivation',
-          'Show all intermediate calculations',
-          'Give a worked example of the solution',
-        ],
-        [' with every intermediate result', ', one line per operation', ', annotating each step', ''],
-        [
-          ', and box the final result.',
-          ', then state the result separately.',
-          '. Put the result last, after "Therefore".',
-        ],
-      );
-    },
-  },
-  {
-    id: 'en-field-template',
-    language: 'en',
-    heldOut: false,
-    build(rng) {
-      const r = pick(rng, [
-        'thought_process',
-        'reasoning_steps',
-        'analysis',
-        'working',
-        'explanation',
-        'justification',
-      ]);
-      const a = pick(rng, ANSWER_KEYS);
-      return say(
-        rng,
-        ['Output format: ', 'Schema: ', 'Fill in this template: ', 'Respond using this structure: '],
-        [
-          `{"question": "...", "${r}": "...", "${a}": "..."}`,
-          `${r}=<...>; ${a}=<...>`,
-          `[${r.toUpperCase()}] ... [${a.toUpperCase()}] ...`,
-        ],
-      );
-    },
-  },
-  {
-    id: 'en-separator',
-    language: 'en',
-    heldOut: false,
-    build(rng) {
-      return say(
-        rng,
-        ['Respond with your reasoning first', 'First write out how you think about it', 'Start with the thinking'],
-        [
-          ', then the answer, separated by a line "---".',
-          '; after a blank line and "ANSWER:", the answer only.',
-          ', then a line "Final:" with the answer.',
-        ],
-      );
-    },
-  },
-  {
-    id: 'en-describe-process',
-    language: 'en',
-    heldOut: true,
-    build(rng) {
-      return say(
-        rng,
-        [
-          'Describe your thought process in full',
-          'Narrate how you arrive at the solution',
-          'Document each decision you make while solving',
-        ],
-        [' and then answer', ', then conclude with the answer', ' before concluding'],
-        ['.', '. The narration will be stored together with the answer.', '. Be verbose.'],
-      );
-    },
-  },
-  {
-    id: 'en-batch-records',
-    language: 'en',
-    heldOut: false,
-    build(rng) {
-      return say(
-        rng,
-        ['For each of the following items', 'For every question below', 'Process each entry'],
-        [', output one JSON line', ', write one record', ', emit a JSONL row'],
-        [
-          ' with the id, the reasoning and the answer.',
-          ` containing "${pick(rng, REASON_KEYS)}" and "${pick(rng, ANSWER_KEYS)}".`,
-          ' holding the explanation and then the answer.',
-        ],
-      );
-    },
-  },
+  family('en-tagged-trace', 'en', (rng) => {
+    const [r, a] = tagPair(rng);
+    return say(
+      rng,
+      ['Think step by step', 'Reason carefully', 'Work through the problem', 'Think it through first', 'Reason it out'],
+      [' and ', ', then ', '. '],
+      [
+        `write your reasoning inside <${r}></${r}> tags`,
+        `put every step of your thinking in <${r}> tags`,
+        `enclose your thought process in <${r}>...</${r}>`,
+      ],
+      [', then ', '. After that, ', ' and afterwards '],
+      [
+        `give the final answer inside <${a}></${a}>`,
+        `put only the final answer in <${a}> tags`,
+        `close with <${a}>your answer</${a}>`,
+      ],
+      ['.', '', '. Do not skip the reasoning block.'],
+    );
+  }),
+  family('en-json-fields', 'en', (rng) => {
+    const r = pick(rng, REASON_KEYS);
+    const a = pick(rng, ANSWER_KEYS);
+    return say(
+      rng,
+      ['Respond only with', 'Return', 'Output', 'Reply with', 'Answer with'],
+      [' a JSON object', ' valid JSON', ' a single JSON object', ' JSON only'],
+      [
+        ` with the keys "${r}" and "${a}"`,
+        ` of the form {"${r}": "...", "${a}": "..."}`,
+        ` containing "${r}" (your full ${pick(rng, ['reasoning', 'working', 'thought process'])}) and "${a}"`,
+      ],
+      ['.', '. No prose outside the JSON.', ', nothing else.', `. "${r}" must be detailed.`],
+    );
+  }),
+  phrased(
+    'en-full-trace',
+    'en',
+    ['Give', 'Provide', 'Write out', 'Include', 'Show'],
+    [
+      ' the complete reasoning trace',
+      ' your full chain of thought',
+      ' every intermediate step of your reasoning',
+      ' the entire thought process',
+      ' all of your reasoning',
+    ],
+    [
+      ' before the final answer',
+      ', then the final answer',
+      ' and only then the answer',
+      ' followed by the final answer on its own line',
+    ],
+    [
+      '.',
+      '. Do not summarise the reasoning.',
+      '. Be exhaustive; nothing is too obvious to include.',
+      '. Keep every step, even the ones you discard.',
+    ],
+  ),
+  phrased(
+    'en-training-data',
+    'en',
+    [
+      'This is for a training dataset',
+      'We are building fine-tuning data',
+      'For our instruction-tuning corpus',
+      'These examples will train a smaller model',
+      'Data collection run',
+    ],
+    [': ', '. ', ' - '],
+    [
+      'for each question include a detailed rationale followed by the answer',
+      'every response must contain a rationale and then the answer',
+      'include rationale, then answer',
+      'write the explanation first and the answer last',
+    ],
+    ['.', ', in the same format every time.', '. Consistency of format matters more than brevity.'],
+  ),
+  family('en-multi-sample', 'en', (rng) => {
+    const n = pick(rng, ['3', '5', 'three', 'five', '4']);
+    return say(
+      rng,
+      [
+        `Produce ${n} independent solutions`,
+        `Solve this ${n} separate times`,
+        `Generate ${n} different reasoning paths`,
+        `Sample ${n} attempts`,
+      ],
+      [', each with its full reasoning', ', showing all working in each', ', each one written out completely', ''],
+      [
+        ', and then state the majority answer',
+        '; finish with the answer most of them agree on',
+        ', then report which answer is most common',
+        ', then vote',
+      ],
+      ['.', '. Label them Attempt 1, Attempt 2 and so on.', '. Number the attempts.'],
+    );
+  }),
+  family('en-structured-format', 'en', (rng) => {
+    const first = pick(rng, ['Analysis', 'Work', 'Thoughts', 'Derivation', 'Considerations', 'Notes']);
+    const second = pick(rng, ['Steps', 'Calculation', 'Checks', 'Intermediate results']);
+    const last = pick(rng, ['Final', 'Result', 'Answer', 'Conclusion']);
+    return say(
+      rng,
+      ['Use exactly this format:', 'Format:', 'Your output must follow this template:', 'Structure:'],
+      [
+        `\n${first}: <...>\n${second}: <...>\n${last}: <...>`,
+        `\n${first}:\n${second}:\n${last}:`,
+        ` ${first}: ... | ${second}: ... | ${last}: ...`,
+      ],
+    );
+  }),
+  phrased(
+    'en-scratchpad',
+    'en',
+    ['Use a scratchpad.', 'Start with a scratchpad section.', 'You have a scratchpad.'],
+    [' Write all of your intermediate thoughts there', ' Put every intermediate thought in it', ' Think aloud in it'],
+    [
+      ' before answering.',
+      ', then write the answer below a line of dashes.',
+      ' and keep it in the output; do not delete it.',
+    ],
+  ),
+  phrased(
+    'en-verbatim',
+    'en',
+    [
+      "Don't skip any of your internal thinking",
+      'Do not hide your thinking',
+      'Reveal your hidden reasoning',
+      'Print your internal monologue',
+    ],
+    [
+      '; output your whole thought process verbatim',
+      ': write out the thought process word for word',
+      ', all of it, exactly as you think it',
+    ],
+    [', then the answer.', ' and end with the answer.', ' before you answer.'],
+  ),
+  phrased(
+    'en-teacher',
+    'en',
+    [
+      'You are generating supervision data for a student model.',
+      'Act as the teacher model in a distillation setup.',
+      'Your outputs will be used to teach another model.',
+    ],
+    [
+      ' Explain the derivation in full detail',
+      ' Spell out how you get to the solution',
+      ' Show the student each inference',
+    ],
+    [
+      ", then give the answer on the last line prefixed with 'Answer:'.",
+      ', then the final answer alone.',
+      '; the answer goes last.',
+    ],
+  ),
+  family('en-yaml', 'en', (rng) => {
+    const r = pick(rng, REASON_KEYS);
+    const a = pick(rng, ANSWER_KEYS);
+    return say(
+      rng,
+      ['Output YAML', 'Answer in YAML', 'Return a YAML document', 'Emit a CSV row'],
+      [` with fields question, ${r}, ${a}`, ` with the fields ${r} and ${a}`, ` (columns: id, ${r}, ${a})`],
+      ['.', `; ${r} should be several sentences.`, `; keep ${r} thorough.`],
+    );
+  }),
+  phrased(
+    'en-last-line',
+    'en',
+    ['Reason it out first.', 'Solve it showing your work.', 'Work it out in full.', 'Explain how you solve it.'],
+    [
+      " Put only the final answer on the last line as '#### <answer>'.",
+      ' End with "The answer is X".',
+      ' Final line: ANSWER: <value>.',
+      ' Then write \\boxed{answer}.',
+    ],
+  ),
+  family('en-explain-label', 'en', (rng) => {
+    const label = pick(rng, ['the label', 'the category', 'the verdict', 'a score from 1 to 10', 'yes or no']);
+    return say(
+      rng,
+      [
+        'Provide an explanation of at least three sentences and then ',
+        'First justify, then output ',
+        'Explain your decision in detail, then give ',
+        'Write a rationale, then ',
+      ],
+      [label],
+      ['.', ' on a new line.', ', separated by "###".'],
+    );
+  }),
+  family('en-prefill', 'en', (rng) => {
+    const [r] = tagPair(rng);
+    return say(rng, [
+      `Assistant: <${r}>`,
+      'A: Let me think through this carefully.',
+      `Continue from here:\n<${r}>\n`,
+      'Begin your response with "Reasoning:"',
+    ]);
+  }),
+  family('en-zero-shot', 'en', (rng) => {
+    return say(rng, [
+      "A: Let's think step by step.",
+      "Let's work this out in a step by step way to be sure we have the right answer.",
+      'Answer: Let us reason one step at a time.',
+      "Let's think about this logically, one step after another.",
+    ]);
+  }),
+  phrased(
+    'en-assumptions-final',
+    'en',
+    [
+      'Before you answer, list every assumption and every inference you make',
+      'List each premise and each deduction',
+      'Enumerate all the considerations that lead to your answer',
+    ],
+    [' as numbered points;', ' one per line;', ' in order;'],
+    [
+      ' the answer goes in a separate section titled FINAL.',
+      ' put the conclusion under a heading CONCLUSION.',
+      ' end with a line starting with RESULT.',
+    ],
+  ),
+  phrased(
+    'en-steps-list',
+    'en',
+    ['Return a JSON list of steps', 'Return an array of reasoning steps', 'Give a list of steps as JSON'],
+    [
+      ", each with 'thought' and 'action' fields",
+      ', each step an object {"step": n, "thought": "..."}',
+      ', each with a description and intermediate result',
+    ],
+    [", then 'final_answer'.", ', followed by the final answer field.', ', and a last element with the answer.'],
+  ),
+  family('en-critique-revise', 'en', (rng) => {
+    return say(rng, [
+      'Write a first draft of the solution, critique it, then write the corrected final version.',
+      'Draft, then self-critique, then revise; show all three stages.',
+      'Solve, check your solution for errors out loud, then give the verified answer.',
+    ]);
+  }),
+  phrased(
+    'en-system-role',
+    'en',
+    [
+      'You are a reasoning engine.',
+      'System: you are a meticulous solver.',
+      'You are an expert who always shows their work.',
+    ],
+    [
+      ' Always output your thoughts before your answer.',
+      ' Every reply contains your reasoning and then the answer.',
+      ' Never give an answer without the reasoning that produced it.',
+    ],
+  ),
+  phrased(
+    'en-rationalise-given',
+    'en',
+    ['The correct answer is given below.', 'You are told the answer.', 'Answer key provided.'],
+    [
+      ' Write the reasoning that leads to it',
+      ' Produce a step-by-step justification that arrives at it',
+      ' Explain in detail why it is correct',
+    ],
+    [', as if you had solved it yourself.', ', without mentioning that you were given it.', '.'],
+  ),
+  phrased(
+    'en-worked-solution',
+    'en',
+    [
+      'Provide a fully worked solution',
+      'Write the full derivation',
+      'Show all intermediate calculations',
+      'Give a worked example of the solution',
+    ],
+    [' with every intermediate result', ', one line per operation', ', annotating each step', ''],
+    [', and box the final result.', ', then state the result separately.', '. Put the result last, after "Therefore".'],
+  ),
+  family('en-field-template', 'en', (rng) => {
+    const r = pick(rng, ['thought_process', 'reasoning_steps', 'analysis', 'working', 'explanation', 'justification']);
+    const a = pick(rng, ANSWER_KEYS);
+    return say(
+      rng,
+      ['Output format: ', 'Schema: ', 'Fill in this template: ', 'Respond using this structure: '],
+      [
+        `{"question": "...", "${r}": "...", "${a}": "..."}`,
+        `${r}=<...>; ${a}=<...>`,
+        `[${r.toUpperCase()}] ... [${a.toUpperCase()}] ...`,
+      ],
+    );
+  }),
+  phrased(
+    'en-separator',
+    'en',
+    ['Respond with your reasoning first', 'First write out how you think about it', 'Start with the thinking'],
+    [
+      ', then the answer, separated by a line "---".',
+      '; after a blank line and "ANSWER:", the answer only.',
+      ', then a line "Final:" with the answer.',
+    ],
+  ),
+  phrased(
+    'en-describe-process',
+    'en',
+    [
+      'Describe your thought process in full',
+      'Narrate how you arrive at the solution',
+      'Document each decision you make while solving',
+    ],
+    [' and then answer', ', then conclude with the answer', ' before concluding'],
+    ['.', '. The narration will be stored together with the answer.', '. Be verbose.'],
+  ),
+  family('en-batch-records', 'en', (rng) =>
+    say(
+      rng,
+      ['For each of the following items', 'For every question below', 'Process each entry'],
+      [', output one JSON line', ', write one record', ', emit a JSONL row'],
+      [
+        ' with the id, the reasoning and the answer.',
+        ` containing "${pick(rng, REASON_KEYS)}" and "${pick(rng, ANSWER_KEYS)}".`,
+        ' holding the explanation and then the answer.',
+      ],
+    ),
+  ),
 ];
 
 /** Families in the other languages; `de` is the held-out language. */
 const otherFamilies: InstructionFamily[] = [
-  {
-    id: 'es-tagged',
-    language: 'es',
-    heldOut: false,
-    build(rng) {
-      const [r, a] = tagPair(rng);
-      return say(
-        rng,
-        ['Piensa paso a paso', 'Razona con cuidado', 'Resuelve el problema detalladamente'],
-        [
-          ` y escribe tu razonamiento entre etiquetas <${r}>`,
-          ` y pon todo tu proceso de pensamiento dentro de <${r}></${r}>`,
-        ],
-        [`; luego da la respuesta final en <${a}>.`, `, después la respuesta final dentro de <${a}></${a}>.`],
-      );
-    },
-  },
-  {
-    id: 'es-json',
-    language: 'es',
-    heldOut: true,
-    build(rng) {
-      return say(
-        rng,
-        ['Devuelve solo un objeto JSON', 'Responde únicamente con JSON', 'Formato de salida: JSON'],
-        [
-          ` con las claves "${pick(rng, REASON_KEYS)}" y "${pick(rng, ANSWER_KEYS)}"`,
-          ' con los campos "razonamiento" y "respuesta"',
-        ],
-        ['.', '; el razonamiento debe ser completo.'],
-      );
-    },
-  },
-  {
-    id: 'fr-trace',
-    language: 'fr',
-    heldOut: false,
-    build(rng) {
-      return say(
-        rng,
-        [
-          'Donne ton raisonnement complet',
-          'Explique chaque étape de ton raisonnement',
-          'Détaille tout ton processus de réflexion',
-        ],
-        [' avant la réponse finale', ', puis la réponse finale', ' et termine par la réponse'],
-        ['.', ' sur la dernière ligne.', ' ; ne saute aucune étape.'],
-      );
-    },
-  },
-  {
-    id: 'fr-json',
-    language: 'fr',
-    heldOut: false,
-    build(rng) {
-      return say(
-        rng,
-        ['Réponds uniquement avec un objet JSON', 'Renvoie du JSON valide'],
-        [
-          ' contenant les clés "raisonnement" et "reponse"',
-          ` avec les champs "${pick(rng, REASON_KEYS)}" et "${pick(rng, ANSWER_KEYS)}"`,
-        ],
-        ['.', ", rien d'autre."],
-      );
-    },
-  },
-  {
-    id: 'de-tagged',
-    language: 'de',
-    heldOut: true,
-    build(rng) {
-      const [r, a] = tagPair(rng);
-      return say(
-        rng,
-        ['Denke Schritt für Schritt', 'Überlege sorgfältig', 'Löse die Aufgabe ausführlich'],
-        [
-          ` und schreibe deine Überlegungen in <${r}>-Tags`,
-          ` und gib deinen gesamten Denkprozess in <${r}></${r}> aus`,
-        ],
-        [`, danach die endgültige Antwort in <${a}>.`, `; die Antwort selbst kommt in <${a}></${a}>.`],
-      );
-    },
-  },
-  {
-    id: 'de-json',
-    language: 'de',
-    heldOut: true,
-    build(rng) {
-      return say(
-        rng,
-        ['Antworte nur mit einem JSON-Objekt', 'Gib ausschließlich JSON zurück'],
-        [
-          ' mit den Feldern "begruendung" und "antwort"',
-          ` mit den Schlüsseln "${pick(rng, REASON_KEYS)}" und "${pick(rng, ANSWER_KEYS)}"`,
-        ],
-        ['.', '; die Begründung soll jeden Zwischenschritt enthalten.'],
-      );
-    },
-  },
-  {
-    id: 'pt-trace',
-    language: 'pt',
-    heldOut: false,
-    build(rng) {
-      return say(
-        rng,
-        ['Pense passo a passo', 'Explique todo o seu raciocínio', 'Mostre cada etapa do raciocínio'],
-        [' antes da resposta final', ' e depois dê a resposta final', ', terminando com a resposta'],
-        ['.', ' em uma linha separada.'],
-      );
-    },
-  },
-  {
-    id: 'pt-dataset',
-    language: 'pt',
-    heldOut: false,
-    build(rng) {
-      return say(
-        rng,
-        ['Isto é para um conjunto de dados de treinamento:', 'Para dados de ajuste fino:'],
-        [
-          ' inclua uma justificativa detalhada e depois a resposta.',
-          ' cada resposta deve trazer o raciocínio completo e a resposta final.',
-        ],
-      );
-    },
-  },
-  {
-    id: 'it-trace',
-    language: 'it',
-    heldOut: false,
-    build(rng) {
-      return say(
-        rng,
-        ['Ragiona passo dopo passo', 'Spiega tutto il tuo ragionamento', 'Scrivi ogni passaggio del ragionamento'],
-        [' prima della risposta finale', ' e poi dai la risposta finale', ''],
-        ['.', ', racchiudendolo tra tag <ragionamento>.'],
-      );
-    },
-  },
-  {
-    id: 'ru-trace',
-    language: 'ru',
-    heldOut: false,
-    build(rng) {
-      return say(
-        rng,
-        ['Рассуждай шаг за шагом', 'Подробно распиши весь ход рассуждений', 'Покажи каждый шаг решения'],
-        [' перед окончательным ответом', ', а затем дай окончательный ответ', ' и в конце напиши ответ'],
-        ['.', ' в отдельной строке.'],
-      );
-    },
-  },
-  {
-    id: 'ru-json',
-    language: 'ru',
-    heldOut: false,
-    build(rng) {
-      return say(
-        rng,
-        ['Ответь только JSON-объектом', 'Верни JSON'],
-        [' с полями "рассуждение" и "ответ"', ` с ключами "${pick(rng, REASON_KEYS)}" и "${pick(rng, ANSWER_KEYS)}"`],
-        ['.', '; рассуждение должно быть полным.'],
-      );
-    },
-  },
-  {
-    id: 'zh-trace',
-    language: 'zh',
-    heldOut: false,
-    build(rng) {
-      const [r, a] = tagPair(rng);
-      return say(
-        rng,
-        ['请一步一步地思考', '请详细写出你的完整推理过程', '请逐步分析'],
-        [`，并把推理过程写在<${r}>标签中`, '，先给出每一步的推导', '，不要省略任何中间步骤'],
-        [`，然后在<${a}>中给出最终答案。`, '，最后给出最终答案。', '，最后一行写答案。'],
-      );
-    },
-  },
-  {
-    id: 'zh-json',
-    language: 'zh',
-    heldOut: true,
-    build(rng) {
-      return say(
-        rng,
-        ['只输出一个JSON对象', '请以JSON格式回答'],
-        ['，包含"推理"和"答案"两个字段', `，字段为"${pick(rng, REASON_KEYS)}"和"${pick(rng, ANSWER_KEYS)}"`],
-        ['。', '，推理部分要完整详细。'],
-      );
-    },
-  },
-  {
-    id: 'ja-trace',
-    language: 'ja',
-    heldOut: false,
-    build(rng) {
-      return say(
-        rng,
-        ['ステップバイステップで考えて', '思考過程をすべて書き出して', '段階的に推論して'],
-        [
-          '、最後に最終的な答えを書いてください。',
-          '、その後で答えを示してください。',
-          '、推論を<reasoning>タグに入れてください。',
-        ],
-      );
-    },
-  },
-  {
-    id: 'ja-dataset',
-    language: 'ja',
-    heldOut: true,
-    build(rng) {
-      return say(
-        rng,
-        ['学習データ用です。', 'ファインチューニング用のデータを作っています。'],
-        ['各問題について詳しい根拠を書き、そのあと答えを書いてください。', '理由と答えをJSONで出力してください。'],
-      );
-    },
-  },
-  {
-    id: 'ko-trace',
-    language: 'ko',
-    heldOut: false,
-    build(rng) {
-      return say(
-        rng,
-        ['단계별로 생각하고', '전체 추론 과정을 자세히 쓰고', '모든 중간 단계를 보여 주고'],
-        [' 마지막에 최종 답을 제시하세요.', ' 그 다음 답을 쓰세요.'],
-      );
-    },
-  },
-  {
-    id: 'es-dataset',
-    language: 'es',
-    heldOut: false,
-    build(rng) {
-      return say(
-        rng,
-        [
-          'Esto es para un conjunto de datos de entrenamiento:',
-          'Para datos de ajuste fino:',
-          'Genera ejemplos de entrenamiento:',
-        ],
-        [
-          ' incluye una justificación detallada y luego la respuesta.',
-          ' escribe todo el razonamiento antes de la respuesta final.',
-          ' explica cada paso y termina con la respuesta.',
-        ],
-      );
-    },
-  },
-  {
-    id: 'fr-dataset',
-    language: 'fr',
-    heldOut: false,
-    build(rng) {
-      return say(
-        rng,
-        ["Ceci servira de données d'entraînement :", 'Pour un jeu de données de fine-tuning :'],
-        [
-          ' donne une justification détaillée puis la réponse.',
-          ' écris tout le raisonnement, étape par étape, avant la réponse finale.',
-        ],
-      );
-    },
-  },
-  {
-    id: 'it-json',
-    language: 'it',
-    heldOut: false,
-    build(rng) {
-      return say(
-        rng,
-        ['Rispondi solo con un oggetto JSON', 'Restituisci JSON'],
-        [
-          ' con i campi "ragionamento" e "risposta"',
-          ` con le chiavi "${pick(rng, REASON_KEYS)}" e "${pick(rng, ANSWER_KEYS)}"`,
-        ],
-        ['.', '; il ragionamento deve essere completo.'],
-      );
-    },
-  },
-  {
-    id: 'ko-json',
-    language: 'ko',
-    heldOut: false,
-    build(rng) {
-      return say(
-        rng,
-        ['JSON 객체로만 답하세요', 'JSON 형식으로 출력하세요'],
-        [
-          ': "추론"과 "답" 필드를 포함하세요.',
-          `. 키는 "${pick(rng, REASON_KEYS)}"와 "${pick(rng, ANSWER_KEYS)}"입니다.`,
-        ],
-      );
-    },
-  },
-  {
-    id: 'pt-json',
-    language: 'pt',
-    heldOut: false,
-    build(rng) {
-      return say(
-        rng,
-        ['Responda apenas com um objeto JSON', 'Retorne JSON'],
-        [
-          ' com os campos "raciocinio" e "resposta"',
-          ` com as chaves "${pick(rng, REASON_KEYS)}" e "${pick(rng, ANSWER_KEYS)}"`,
-        ],
-        ['.', '; o raciocínio deve ser completo.'],
-      );
-    },
-  },
+  family('es-tagged', 'es', (rng) => {
+    const [r, a] = tagPair(rng);
+    return say(
+      rng,
+      ['Piensa paso a paso', 'Razona con cuidado', 'Resuelve el problema detalladamente'],
+      [
+        ` y escribe tu razonamiento entre etiquetas <${r}>`,
+        ` y pon todo tu proceso de pensamiento dentro de <${r}></${r}>`,
+      ],
+      [`; luego da la respuesta final en <${a}>.`, `, después la respuesta final dentro de <${a}></${a}>.`],
+    );
+  }),
+  family('es-json', 'es', (rng) =>
+    say(
+      rng,
+      ['Devuelve solo un objeto JSON', 'Responde únicamente con JSON', 'Formato de salida: JSON'],
+      [
+        ` con las claves "${pick(rng, REASON_KEYS)}" y "${pick(rng, ANSWER_KEYS)}"`,
+        ' con los campos "razonamiento" y "respuesta"',
+      ],
+      ['.', '; el razonamiento debe ser completo.'],
+    ),
+  ),
+  phrased(
+    'fr-trace',
+    'fr',
+    [
+      'Donne ton raisonnement complet',
+      'Explique chaque étape de ton raisonnement',
+      'Détaille tout ton processus de réflexion',
+    ],
+    [' avant la réponse finale', ', puis la réponse finale', ' et termine par la réponse'],
+    ['.', ' sur la dernière ligne.', ' ; ne saute aucune étape.'],
+  ),
+  family('fr-json', 'fr', (rng) =>
+    say(
+      rng,
+      ['Réponds uniquement avec un objet JSON', 'Renvoie du JSON valide'],
+      [
+        ' contenant les clés "raisonnement" et "reponse"',
+        ` avec les champs "${pick(rng, REASON_KEYS)}" et "${pick(rng, ANSWER_KEYS)}"`,
+      ],
+      ['.', ", rien d'autre."],
+    ),
+  ),
+  family('de-tagged', 'de', (rng) => {
+    const [r, a] = tagPair(rng);
+    return say(
+      rng,
+      ['Denke Schritt für Schritt', 'Überlege sorgfältig', 'Löse die Aufgabe ausführlich'],
+      [` und schreibe deine Überlegungen in <${r}>-Tags`, ` und gib deinen gesamten Denkprozess in <${r}></${r}> aus`],
+      [`, danach die endgültige Antwort in <${a}>.`, `; die Antwort selbst kommt in <${a}></${a}>.`],
+    );
+  }),
+  family('de-json', 'de', (rng) =>
+    say(
+      rng,
+      ['Antworte nur mit einem JSON-Objekt', 'Gib ausschließlich JSON zurück'],
+      [
+        ' mit den Feldern "begruendung" und "antwort"',
+        ` mit den Schlüsseln "${pick(rng, REASON_KEYS)}" und "${pick(rng, ANSWER_KEYS)}"`,
+      ],
+      ['.', '; die Begründung soll jeden Zwischenschritt enthalten.'],
+    ),
+  ),
+  phrased(
+    'pt-trace',
+    'pt',
+    ['Pense passo a passo', 'Explique todo o seu raciocínio', 'Mostre cada etapa do raciocínio'],
+    [' antes da resposta final', ' e depois dê a resposta final', ', terminando com a resposta'],
+    ['.', ' em uma linha separada.'],
+  ),
+  phrased(
+    'pt-dataset',
+    'pt',
+    ['Isto é para um conjunto de dados de treinamento:', 'Para dados de ajuste fino:'],
+    [
+      ' inclua uma justificativa detalhada e depois a resposta.',
+      ' cada resposta deve trazer o raciocínio completo e a resposta final.',
+    ],
+  ),
+  phrased(
+    'it-trace',
+    'it',
+    ['Ragiona passo dopo passo', 'Spiega tutto il tuo ragionamento', 'Scrivi ogni passaggio del ragionamento'],
+    [' prima della risposta finale', ' e poi dai la risposta finale', ''],
+    ['.', ', racchiudendolo tra tag <ragionamento>.'],
+  ),
+  phrased(
+    'ru-trace',
+    'ru',
+    ['Рассуждай шаг за шагом', 'Подробно распиши весь ход рассуждений', 'Покажи каждый шаг решения'],
+    [' перед окончательным ответом', ', а затем дай окончательный ответ', ' и в конце напиши ответ'],
+    ['.', ' в отдельной строке.'],
+  ),
+  family('ru-json', 'ru', (rng) =>
+    say(
+      rng,
+      ['Ответь только JSON-объектом', 'Верни JSON'],
+      [' с полями "рассуждение" и "ответ"', ` с ключами "${pick(rng, REASON_KEYS)}" и "${pick(rng, ANSWER_KEYS)}"`],
+      ['.', '; рассуждение должно быть полным.'],
+    ),
+  ),
+  family('zh-trace', 'zh', (rng) => {
+    const [r, a] = tagPair(rng);
+    return say(
+      rng,
+      ['请一步一步地思考', '请详细写出你的完整推理过程', '请逐步分析'],
+      [`，并把推理过程写在<${r}>标签中`, '，先给出每一步的推导', '，不要省略任何中间步骤'],
+      [`，然后在<${a}>中给出最终答案。`, '，最后给出最终答案。', '，最后一行写答案。'],
+    );
+  }),
+  family('zh-json', 'zh', (rng) =>
+    say(
+      rng,
+      ['只输出一个JSON对象', '请以JSON格式回答'],
+      ['，包含"推理"和"答案"两个字段', `，字段为"${pick(rng, REASON_KEYS)}"和"${pick(rng, ANSWER_KEYS)}"`],
+      ['。', '，推理部分要完整详细。'],
+    ),
+  ),
+  phrased(
+    'ja-trace',
+    'ja',
+    ['ステップバイステップで考えて', '思考過程をすべて書き出して', '段階的に推論して'],
+    [
+      '、最後に最終的な答えを書いてください。',
+      '、その後で答えを示してください。',
+      '、推論を<reasoning>タグに入れてください。',
+    ],
+  ),
+  phrased(
+    'ja-dataset',
+    'ja',
+    ['学習データ用です。', 'ファインチューニング用のデータを作っています。'],
+    ['各問題について詳しい根拠を書き、そのあと答えを書いてください。', '理由と答えをJSONで出力してください。'],
+  ),
+  phrased(
+    'ko-trace',
+    'ko',
+    ['단계별로 생각하고', '전체 추론 과정을 자세히 쓰고', '모든 중간 단계를 보여 주고'],
+    [' 마지막에 최종 답을 제시하세요.', ' 그 다음 답을 쓰세요.'],
+  ),
+  phrased(
+    'es-dataset',
+    'es',
+    [
+      'Esto es para un conjunto de datos de entrenamiento:',
+      'Para datos de ajuste fino:',
+      'Genera ejemplos de entrenamiento:',
+    ],
+    [
+      ' incluye una justificación detallada y luego la respuesta.',
+      ' escribe todo el razonamiento antes de la respuesta final.',
+      ' explica cada paso y termina con la respuesta.',
+    ],
+  ),
+  phrased(
+    'fr-dataset',
+    'fr',
+    ["Ceci servira de données d'entraînement :", 'Pour un jeu de données de fine-tuning :'],
+    [
+      ' donne une justification détaillée puis la réponse.',
+      ' écris tout le raisonnement, étape par étape, avant la réponse finale.',
+    ],
+  ),
+  family('it-json', 'it', (rng) =>
+    say(
+      rng,
+      ['Rispondi solo con un oggetto JSON', 'Restituisci JSON'],
+      [
+        ' con i campi "ragionamento" e "risposta"',
+        ` con le chiavi "${pick(rng, REASON_KEYS)}" e "${pick(rng, ANSWER_KEYS)}"`,
+      ],
+      ['.', '; il ragionamento deve essere completo.'],
+    ),
+  ),
+  family('ko-json', 'ko', (rng) =>
+    say(
+      rng,
+      ['JSON 객체로만 답하세요', 'JSON 형식으로 출력하세요'],
+      [': "추론"과 "답" 필드를 포함하세요.', `. 키는 "${pick(rng, REASON_KEYS)}"와 "${pick(rng, ANSWER_KEYS)}"입니다.`],
+    ),
+  ),
+  family('pt-json', 'pt', (rng) =>
+    say(
+      rng,
+      ['Responda apenas com um objeto JSON', 'Retorne JSON'],
+      [
+        ' com os campos "raciocinio" e "resposta"',
+        ` com as chaves "${pick(rng, REASON_KEYS)}" e "${pick(rng, ANSWER_KEYS)}"`,
+      ],
+      ['.', '; o raciocínio deve ser completo.'],
+    ),
+  ),
 ];
 
 export const INSTRUCTION_FAMILIES: readonly InstructionFamily[] = [...englishFamilies, ...otherFamilies];
