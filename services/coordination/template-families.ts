@@ -1,15 +1,9 @@
-import { hammingDistance, type PromptFingerprint } from '../common/text/fingerprint.ts';
+import { hammingDistance, type PromptFingerprint, popcount32 } from '../common/text/fingerprint.ts';
 
 /**
  * Eight LSH bands of 8 bits: centroids within 7 bits always share a band, and ones 12 bits apart still do with
  * probability above 0.8; each band value becomes one bucket key.
  */
-function popcount32(x: number): number {
-  let v = x - ((x >>> 1) & 0x55555555);
-  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
-  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
-}
-
 function bandKeys(fp: PromptFingerprint): number[] {
   const keys: number[] = [];
   for (let band = 0; band < 4; band++) {

@@ -1,4 +1,5 @@
 import { confusionAt, prAuc, rocAuc } from '../ml/metrics.ts';
+import { round } from '../ml/model-reasons.ts';
 import { categoryOf, type LabelledSnapshot } from './snapshot-dataset.ts';
 
 /** Held-out metrics of one model on one split: snapshot ranking, the operating point, and per-key outcomes. */
@@ -53,10 +54,6 @@ function keyOutcomes(rows: readonly LabelledSnapshot[], scores: ArrayLike<number
     out[`benign_flagged.${archetype}`] = members.filter((k) => k.hit).length;
   }
   return out;
-}
-
-function round(x: number): number {
-  return Math.round(x * 10_000) / 10_000;
 }
 
 /** Share of attack rows with a known category whose predicted category is right; empty without a category head. */

@@ -13,7 +13,8 @@ export function fingerprintToHex(fp: PromptFingerprint): string {
   return (fp.hi >>> 0).toString(16).padStart(8, '0') + (fp.lo >>> 0).toString(16).padStart(8, '0');
 }
 
-function popcount32(x: number): number {
+/** Set bits of a 32-bit value (SWAR count, no loop). */
+export function popcount32(x: number): number {
   let v = x - ((x >>> 1) & 0x55555555);
   v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
   return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;

@@ -1,11 +1,5 @@
-import type { PromptFingerprint } from '../../common/text/fingerprint.ts';
+import { type PromptFingerprint, popcount32 } from '../../common/text/fingerprint.ts';
 import { decodeArray, encodeArray } from './codec.ts';
-
-function popcount32(x: number): number {
-  let v = x - ((x >>> 1) & 0x55555555);
-  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
-  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
-}
 
 export interface SimhashRingSnapshot {
   filled: number;

@@ -2,6 +2,7 @@ import {
   HELD_OUT_LANGUAGE,
   INSTRUCTION_LANGUAGES,
   type InstructionLanguage,
+  pick,
   type RandomFn,
 } from './harvest-instructions.ts';
 
@@ -329,10 +330,6 @@ const REQUESTS: Readonly<Record<InstructionLanguage, LanguageRequests>> = {
     ],
   },
 };
-
-function pick<T>(rng: RandomFn, items: readonly T[]): T {
-  return items[Math.floor(rng() * items.length)]!;
-}
 
 /** Languages whose ordinary requests are trained on; the held-out language's are only scored in the report. */
 export const BENIGN_TRAINING_LANGUAGES = INSTRUCTION_LANGUAGES.filter((l) => l !== HELD_OUT_LANGUAGE);

@@ -7,6 +7,7 @@ import {
   type InstructionFamily,
   type InstructionLanguage,
   isHeldOut,
+  pick,
   type RandomFn,
 } from './harvest-instructions.ts';
 
@@ -70,10 +71,6 @@ export interface DatasetOptions {
 const MAX_PAYLOAD_CHARS = 1_500;
 const WORD_DROPOUT = 0.15;
 const MIXED_SHARE = 0.25;
-
-function pick<T>(rng: RandomFn, items: readonly T[]): T {
-  return items[Math.floor(rng() * items.length)]!;
-}
 
 export function matchesPhraseList(text: string): boolean {
   const { reasoning, rationale } = scanElicitation(text);

@@ -23,7 +23,8 @@ export interface InstructionFamily {
 
 type Part = string | readonly Part[];
 
-function pick<T>(rng: RandomFn, items: readonly T[]): T {
+/** One of `items`, uniformly. */
+export function pick<T>(rng: RandomFn, items: readonly T[]): T {
   return items[Math.floor(rng() * items.length)]!;
 }
 
