@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ClickHouse } from '../common/clickhouse/client.ts';
-import { ident, joinSql, type SqlQuery, sql } from '../common/clickhouse/sql.ts';
+import { joinSql, type SqlQuery, sql } from '../common/clickhouse/sql.ts';
+import { table } from '../common/clickhouse/table.ts';
 import { decodeCursor, encodeCursor } from '../common/cursor.ts';
 import { errors } from '../common/errors.ts';
 import { describeIssues } from '../common/zod-issues.ts';
@@ -89,13 +90,13 @@ function conditions(f: z.output<typeof actionLogFilterSchema>): SqlQuery[] {
 const lastPosition = (a: KeyAction): z.input<typeof cursorSchema> => [a.created_at_ms, a.action_id];
 
 export function createClickHouseActionAudit(ch: ClickHouse, options: { ownsClient: boolean }): ActionAudit {
-  const table = sql`${ident(ch.database)}.${ident('key_actions')}`;
+  const keyActions = table(ch, 'key_actions');
   return {
     record: (actions) => ch.insert('key_actions', actions.map(toRow)),
     async find(apiKeyIds, actionIds) {
       if (actionIds.length === 0) return [];
       return ch.query(
-        sql`SELECT ${COLUMNS} FROM ${table} FINAL WHERE has(${apiKeyIds}, api_key_id) AND has(${actionIds}, action_id)`,
+        sql`SELECT ${COLUMNS} FROM ${keyActions} FINAL WHERE has(${apiKeyIds}, api_key_id) AND has(${actionIds}, action_id)`,
         auditRowSchema,
       );
     },
@@ -104,7 +105,7 @@ export function createClickHouseActionAudit(ch: ClickHouse, options: { ownsClien
       if (!parsed.success) throw errors.badInput(describeIssues(parsed.error));
       const f = parsed.data;
       const rows = await ch.query(
-        sql`SELECT ${COLUMNS} FROM ${table} FINAL WHERE ${joinSql(conditions(f), ' AND ')}
+        sql`SELECT ${COLUMNS} FROM ${keyActions} FINAL WHERE ${joinSql(conditions(f), ' AND ')}
             ORDER BY created_at_ms DESC, action_id DESC LIMIT ${f.limit + 1}`,
         auditRowSchema,
       );

@@ -1,25 +1,22 @@
 import { z } from 'zod';
 import type { ClickHouse } from '../common/clickhouse/client.ts';
-import { ident, sql } from '../common/clickhouse/sql.ts';
+import { sql } from '../common/clickhouse/sql.ts';
+import { table } from '../common/clickhouse/table.ts';
 
 /** What the event log knows of a key: its org (from its latest event) and when it was last seen (event time). */
-export interface KeyInfo {
-  org_id: string;
-  last_event_ms: number;
-}
+const keyInfoSchema = z.object({ org_id: z.string(), last_event_ms: z.coerce.number().int() });
+export type KeyInfo = z.infer<typeof keyInfoSchema>;
 
 /** Null when the key has sent nothing. */
 export type KeyInfoLookup = (apiKeyId: string) => Promise<KeyInfo | null>;
 
-const rowSchema = z.object({ org_id: z.string(), last_event_ms: z.coerce.number().int() });
-
 export function createKeyInfoLookup(ch: ClickHouse): KeyInfoLookup {
-  const table = sql`${ident(ch.database)}.${ident('usage_events')}`;
+  const usageEvents = table(ch, 'usage_events');
   return async (apiKeyId) => {
     const [row] = await ch.query(
       sql`SELECT argMax(org_id, ts_ms) AS org_id, max(ts_ms) AS last_event_ms
-          FROM ${table} WHERE api_key_id = ${apiKeyId} HAVING count() > 0`,
-      rowSchema,
+          FROM ${usageEvents} WHERE api_key_id = ${apiKeyId} HAVING count() > 0`,
+      keyInfoSchema,
     );
     return row ?? null;
   };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type ClickHouse, clickhouseServerCode } from '../common/clickhouse/client.ts';
-import { ident, type SqlQuery, sql } from '../common/clickhouse/sql.ts';
+import { type SqlQuery, sql } from '../common/clickhouse/sql.ts';
+import { table } from '../common/clickhouse/table.ts';
 import type { TimeRange } from '../common/clickhouse/time-range.ts';
 import { errors } from '../common/errors.ts';
 import type { LimitRecommendation } from './action-schema.ts';
@@ -38,7 +39,7 @@ function percentiles(q: number[], max: number) {
  * position floor(q·n) of the sorted minutes), from deduplicated usage_events.
  */
 export function createLimitRecommender(ch: ClickHouse, options: RecommendOptions) {
-  const table = sql`${ident(ch.database)}.${ident('usage_events')}`;
+  const usageEvents = table(ch, 'usage_events');
   const serverTimeoutS = Math.max(1, Math.ceil(options.timeoutMs / 1_000));
 
   /** The query's rows, or DG_ERR_QUERY_LIMIT when the server or the client-side deadline stops it. */
@@ -73,7 +74,7 @@ export function createLimitRecommender(ch: ClickHouse, options: RecommendOptions
             quantilesExact(0.5, 0.9, 0.99)(tokens) AS tq, max(tokens) AS tmax
           FROM (
             SELECT toStartOfMinute(ts) AS minute, count() AS requests, sum(input_tokens + output_tokens) AS tokens
-            FROM ${table} FINAL
+            FROM ${usageEvents} FINAL
             WHERE api_key_id = ${apiKeyId}
               AND ts >= ${new Date(Math.floor(range.fromMs / 1000) * 1000)} AND ts <= ${new Date(range.toMs)}
               AND ts_ms >= ${range.fromMs} AND ts_ms < ${range.toMs}

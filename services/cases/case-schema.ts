@@ -43,17 +43,18 @@ export const foldAlertSchema = storedAlertSchema.pick({
 export type FoldAlert = z.infer<typeof foldAlertSchema>;
 
 /** One `case_alerts` row: the alert as evidence of a case ('' = suppressed, in no case). */
-export interface CaseAlertRow {
-  case_id: string;
-  alert_id: string;
-  kind: string;
-  api_key_ids: string[];
-  severity: string;
-  severity_rank: number;
-  score: number;
-  category: string;
-  raised_at_ms: number;
-}
+export const caseAlertSchema = z.object({
+  case_id: z.string(),
+  alert_id: z.string(),
+  kind: z.string(),
+  api_key_ids: z.array(z.string()),
+  severity: z.string(),
+  severity_rank: z.coerce.number(),
+  score: z.coerce.number(),
+  category: z.string(),
+  raised_at_ms: z.coerce.number(),
+});
+export type CaseAlertRow = z.infer<typeof caseAlertSchema>;
 
 /** Deterministic from the alert that opened the case, so a replay or redelivery opens the same case. */
 export function caseIdFor(firstAlertId: string): string {

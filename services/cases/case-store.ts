@@ -7,6 +7,7 @@ import {
   CASE_COLUMNS,
   type CaseAlertRow,
   type CaseRecord,
+  caseAlertSchema,
   caseRecordSchema,
   type FoldAlert,
   foldAlertSchema,
@@ -59,18 +60,6 @@ export async function unfoldedAlerts(ch: ClickHouse, limit: number): Promise<Fol
     foldAlertSchema,
   );
 }
-
-const caseAlertSchema = z.object({
-  case_id: z.string(),
-  alert_id: z.string(),
-  kind: z.string(),
-  api_key_ids: z.array(z.string()),
-  severity: z.string(),
-  severity_rank: z.coerce.number(),
-  score: z.coerce.number(),
-  category: z.string(),
-  raised_at_ms: z.coerce.number(),
-});
 
 /** The evidence rows of the given cases, oldest first. */
 export async function caseAlertRows(ch: ClickHouse, caseIds: string[]): Promise<CaseAlertRow[]> {

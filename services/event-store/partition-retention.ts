@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ClickHouse } from '../common/clickhouse/client.ts';
-import { ident, sql } from '../common/clickhouse/sql.ts';
+import { sql } from '../common/clickhouse/sql.ts';
+import { table as qualified } from '../common/clickhouse/table.ts';
 import type { Config } from '../common/config/index.ts';
 import type { Logger } from '../common/logger.ts';
 
@@ -69,10 +70,9 @@ export async function dropExpiredPartitions(
     if (days <= 0) continue;
     const cutMs = nowMs - days * DAY_MS;
     for (const p of await expiredPartitions(ch, table, cutMs)) {
-      await ch.command(sql`ALTER TABLE ${ident(ch.database)}.${ident(table)} DROP PARTITION ID ${p.partition_id}`);
-      await ch.command(
-        sql`ALTER TABLE ${ident(ch.database)}.${ident(ROLLUPS[table])} DROP PARTITION ID ${p.partition_id}`,
-      );
+      for (const name of [table, ROLLUPS[table]]) {
+        await ch.command(sql`ALTER TABLE ${qualified(ch, name)} DROP PARTITION ID ${p.partition_id}`);
+      }
       const entry = { table, partition: p.partition, newestRow: new Date(p.newest_s * 1000).toISOString() };
       logger.info({ ...entry, retention_days: days }, 'retention: dropped a partition past its retention');
       dropped.push(entry);

@@ -1,15 +1,11 @@
 import { z } from 'zod';
 import { clickhouseServerCode } from '../common/clickhouse/client.ts';
 import { type SqlQuery, sql } from '../common/clickhouse/sql.ts';
+import type { Config } from '../common/config/index.ts';
 import { errors } from '../common/errors.ts';
 
 /** Per-query bounds from config `api.query`: widest range, ClickHouse timeout, rows per page, rows per export. */
-export interface QueryLimits {
-  maxRangeDays: number;
-  timeoutS: number;
-  maxRows: number;
-  exportMaxRows: number;
-}
+export type QueryLimits = Config['api']['query'];
 
 const DAY_MS = 86_400_000;
 

@@ -4,6 +4,8 @@ import { featureNameSchema } from './key-timeline.ts';
 
 /** Query-string pieces shared by the investigator and key routes. */
 export const idParam = z.string().min(1).max(128);
+/** Route parameters of a path with one `:id`. */
+export const idParams = z.object({ id: idParam });
 export const pageLimit = (max: number, fallback = 100) =>
   z.coerce.number().int().min(1).max(max).default(Math.min(fallback, max));
 export const pageOffset = z.coerce.number().int().min(0).max(100_000).default(0);

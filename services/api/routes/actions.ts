@@ -14,6 +14,7 @@ import {
 import type { ActionsService } from '../../actions/actions-service.ts';
 import { durationSchema } from '../../actions/policy.ts';
 import { errors } from '../../common/errors.ts';
+import { idParams } from '../../investigate/query-params.ts';
 import { principalOf } from '../auth-hook.ts';
 import type { AppDeps, RoutePlugin } from '../deps.ts';
 import { errorResponses } from '../route-docs.ts';
@@ -21,7 +22,6 @@ import { analysts, readers, routesOf } from '../typed-routes.ts';
 
 const DEFAULT_RECOMMENDATION_RANGE_MS = 7 * 86_400_000;
 const DEFAULT_THROTTLE_MS = 6 * 3_600_000;
-const keyParams = z.object({ id: z.string().min(1).max(128) });
 const isoTime = z.iso.datetime({ offset: true }).transform((s) => Date.parse(s));
 const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
@@ -121,7 +121,7 @@ const actionRoutes: RoutePlugin = async (app, { deps }) => {
     {
       roles: readers,
       summary: "A key's decision, active actions and action history (newest first)",
-      params: keyParams,
+      params: idParams,
       querystring: pageQuery,
       response: {
         200: actionLog.extend({ decision: decisionSchema, active: z.array(activeActionSchema) }),
@@ -147,7 +147,7 @@ const actionRoutes: RoutePlugin = async (app, { deps }) => {
       roles: analysts,
       summary:
         'Apply an action by hand (enforced at once, whatever the policy mode); an Idempotency-Key header makes a retry return the first action',
-      params: keyParams,
+      params: idParams,
       headers: idempotencyHeaders,
       body: manualActionBody,
       response: { 201: keyActionSchema, ...errorResponses(503) },
@@ -174,7 +174,7 @@ const actionRoutes: RoutePlugin = async (app, { deps }) => {
     {
       roles: analysts,
       summary: 'Rate-limit the key at the throttle derived from its own median usage (policy mode, audit, lift)',
-      params: keyParams,
+      params: idParams,
       headers: idempotencyHeaders,
       body: throttleBody,
       response: { 200: outcomeSchema, ...errorResponses(503) },
@@ -200,7 +200,7 @@ const actionRoutes: RoutePlugin = async (app, { deps }) => {
     {
       roles: analysts,
       summary: 'Lift every active action on the key (tombstone on the key-actions topic)',
-      params: keyParams,
+      params: idParams,
       querystring: z.object({ reason: z.string().min(1).max(2000) }),
       response: { 200: z.object({ lifted: z.array(keyActionSchema) }), ...errorResponses(503) },
     },
@@ -244,7 +244,7 @@ const actionRoutes: RoutePlugin = async (app, { deps }) => {
     {
       roles: readers,
       summary: "p50/p90/p99 of the key's per-minute requests and tokens, and suggested rpm/tpm (default: last 7 days)",
-      params: keyParams,
+      params: idParams,
       querystring: z.object({ from: isoTime.optional(), to: isoTime.optional() }),
       response: { 200: limitRecommendationSchema, ...errorResponses(422, 503) },
     },

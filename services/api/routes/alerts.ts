@@ -16,13 +16,13 @@ import {
 } from '../../alerts-store/alert-queries.ts';
 import { alertLabelSchema, alertViewSchema } from '../../alerts-store/alert-row.ts';
 import { createAlertWorkflow } from '../../alerts-store/alert-workflow.ts';
+import { idParams } from '../../investigate/query-params.ts';
 import { principalOf } from '../auth-hook.ts';
 import type { RoutePlugin } from '../deps.ts';
 import { callerMayReadPrompts } from '../prompt-readers.ts';
 import { errorResponses } from '../route-docs.ts';
 import { analysts, readers, routesOf } from '../typed-routes.ts';
 
-const idParams = z.object({ id: z.string().min(1).max(128) });
 const alertDetailSchema = z.object({
   alert: alertViewSchema,
   evidence: z.array(evidenceEventViewSchema),

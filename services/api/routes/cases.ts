@@ -7,13 +7,13 @@ import { caseFilterSchema, caseResolutionSchema } from '../../cases/case-schema.
 import { caseIdOfAlert } from '../../cases/case-store.ts';
 import { caseViewSchema, gatewaySummary, gatewaySummarySchema, toCaseView } from '../../cases/case-view.ts';
 import { createCaseWorkflow } from '../../cases/case-workflow.ts';
+import { idParams } from '../../investigate/query-params.ts';
 import { principalOf } from '../auth-hook.ts';
 import type { RoutePlugin } from '../deps.ts';
 import { callerMayReadPrompts } from '../prompt-readers.ts';
 import { errorResponses } from '../route-docs.ts';
 import { analysts, readers, routesOf } from '../typed-routes.ts';
 
-const idParams = z.object({ id: z.string().min(1).max(128) });
 const caseResolvedSchema = z.object({
   case: z.object({ case_id: z.string(), status: z.string(), label: z.string() }).loose(),
   labelled_alerts: z.number(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { decisionSchema } from '../../actions/action-schema.ts';
+import { idParams } from '../../investigate/query-params.ts';
 import type { RoutePlugin } from '../deps.ts';
 import { errorResponses } from '../route-docs.ts';
 import { routesOf } from '../typed-routes.ts';
@@ -15,7 +16,7 @@ const decisionRoutes: RoutePlugin = async (app, { deps }) => {
       // A gateway asks on every model call: no per-request lines (info); failures (error, warn) are still logged.
       logLevel: 'warn',
       summary: 'allow / limit / deny for a key, with reason and expiry (from memory)',
-      params: z.object({ id: z.string().min(1).max(128) }),
+      params: idParams,
       response: { 200: decisionSchema.extend({ api_key_id: z.string() }), ...errorResponses(503) },
     },
     // Not async: fastify sends a returned value at once, with no promise per request.

@@ -4,7 +4,7 @@ import { dataRange, rangeView, rangeViewSchema } from '../../investigate/data-ra
 import { keyProfile, keyProfileSchema } from '../../investigate/key-population-profile.ts';
 import { BUCKETS, keyTimeline, keyTimelineSchema } from '../../investigate/key-timeline.ts';
 import { rangedQuery } from '../../investigate/query-limits.ts';
-import { bucketParam, featureListParam, idParam } from '../../investigate/query-params.ts';
+import { bucketParam, featureListParam, idParams } from '../../investigate/query-params.ts';
 import type { RoutePlugin } from '../deps.ts';
 import { errorResponses } from '../route-docs.ts';
 import { readers, routesOf } from '../typed-routes.ts';
@@ -14,7 +14,6 @@ const keyRoutes: RoutePlugin = async (app, { deps }) => {
   const route = routesOf(app, ['keys']);
   const ch = deps.clickhouse;
   const limits = deps.config.api.query;
-  const params = z.object({ id: idParam });
 
   route.get(
     '/v1/features',
@@ -31,7 +30,7 @@ const keyRoutes: RoutePlugin = async (app, { deps }) => {
     {
       roles: readers,
       summary: "A key's latest features with population quantiles and its percentile",
-      params,
+      params: idParams,
       response: { 200: keyProfileSchema, ...errorResponses(404, 422) },
     },
     async (request) => keyProfile(ch, limits, request.params.id),
@@ -43,7 +42,7 @@ const keyRoutes: RoutePlugin = async (app, { deps }) => {
       roles: readers,
       summary:
         "Bucketed usage and feature values of a key (same as the investigator timeline); without from/to, the key's data",
-      params,
+      params: idParams,
       querystring: rangedQuery({ bucket: bucketParam, features: featureListParam }, limits.maxRangeDays),
       response: { 200: keyTimelineSchema.extend({ range: rangeViewSchema }), ...errorResponses(422) },
     },

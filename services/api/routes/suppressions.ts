@@ -9,12 +9,11 @@ import {
   suppressionChangeSchema,
   suppressionFieldsSchema,
 } from '../../alerts-store/suppression-store.ts';
+import { idParams } from '../../investigate/query-params.ts';
 import { principalOf } from '../auth-hook.ts';
 import type { RoutePlugin } from '../deps.ts';
 import { errorResponses, noContent } from '../route-docs.ts';
 import { analysts, readers, routesOf } from '../typed-routes.ts';
-
-const idParams = z.object({ id: z.string().min(1).max(128) });
 
 /** Allowlist rules (key, org or feature) with reason and expiry; every change audited in suppression_events. */
 const suppressionRoutes: RoutePlugin = async (app, { deps }) => {
