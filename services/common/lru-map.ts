@@ -9,7 +9,7 @@ export interface LruOptions<K = unknown> {
 
 /**
  * A Map bounded to `capacity` entries: setting a new key beyond the bound evicts the least recently used ones.
- * `get` and `set` count as use; `peek` and iteration do not. Evictions are counted and reported to `onEvict`.
+ * `get` and `set` count as use; `peek` and `keys` do not. Evictions are counted and reported to `onEvict`.
  * Kept for the detector's state caps (population-stats cohorts, org-registry), which evict a share of the capacity
  * in one round and count each round for a metric; lru-cache evicts one entry per insert. Caches that expire entries
  * by age use lru-cache's `ttl` (auth/token-store.ts, api/auth-failure-limit.ts).
@@ -40,10 +40,6 @@ export class LruMap<K, V> {
     return this.#evictions;
   }
 
-  has(key: K): boolean {
-    return this.#entries.has(key);
-  }
-
   /** The value, marking the key most recently used. */
   get(key: K): V | undefined {
     if (!this.#entries.has(key)) return undefined;
@@ -69,24 +65,9 @@ export class LruMap<K, V> {
     return this.#entries.delete(key);
   }
 
-  clear(): void {
-    this.#entries.clear();
-  }
-
+  /** Least recently used first. */
   keys(): IterableIterator<K> {
     return this.#entries.keys();
-  }
-
-  values(): IterableIterator<V> {
-    return this.#entries.values();
-  }
-
-  entries(): IterableIterator<[K, V]> {
-    return this.#entries.entries();
-  }
-
-  [Symbol.iterator](): IterableIterator<[K, V]> {
-    return this.#entries.entries();
   }
 
   #evictRound(): void {

@@ -5,7 +5,7 @@ import { extractionTerms, type PopulationVolume } from './extraction-shape.ts';
 import type { KeyEvidence } from './key-evidence.ts';
 import type { KeyProfile } from './key-profile.ts';
 import { scheduleCorrelation } from './key-schedule.ts';
-import { type SharedValue, topShared, topSharedValues } from './shared-evidence.ts';
+import { type SharedValue, topSharedValues } from './shared-evidence.ts';
 
 /** How much each factor weighs inside "one actor" (sums to 1); extraction shape is scored on its own. */
 const ACTOR = { content: 0.4, cohesion: 0.15, orgs: 0.2, size: 0.15, infra: 0.05, timing: 0.05 } as const;
@@ -58,6 +58,11 @@ export interface Term {
   detail: string;
 }
 
+/** The most shared value of one kind among the members. */
+function topShared(evidence: readonly KeyEvidence[], kind: string, ctx: ClusterContext): SharedValue | null {
+  return topSharedValues(evidence, kind, ctx.index, ctx.scale, 1)[0] ?? null;
+}
+
 function sharedTerm(feature: string, shared: SharedValue | null, ctx: ClusterContext, n: number): Term | null {
   if (!shared) return null;
   const detail = `${ctx.describe(shared.token)}: ${shared.keys} of ${n} keys; ${shared.orgs} orgs in all carry it`;
@@ -70,12 +75,11 @@ function sharedTerm(feature: string, shared: SharedValue | null, ctx: ClusterCon
  */
 function contentTerms(evidence: KeyEvidence[], ctx: ClusterContext): { terms: Term[]; sketches: number } {
   const n = evidence.length;
-  const values = (kind: string, limit: number) => topSharedValues(evidence, kind, ctx.index, ctx.scale, limit);
-  const templates = values('t', 2);
+  const templates = topSharedValues(evidence, 't', ctx.index, ctx.scale, 2);
   const found: Term[] = [
     ...templates.map((t, i) => sharedTerm(i === 0 ? 'shared_template_keys' : 'shared_second_template', t, ctx, n)),
-    sharedTerm('shared_system_prompt', values('s', 1)[0] ?? null, ctx, n),
-    sharedTerm('shared_vocabulary', values('v', 1)[0] ?? null, ctx, n),
+    sharedTerm('shared_system_prompt', topShared(evidence, 's', ctx), ctx, n),
+    sharedTerm('shared_vocabulary', topShared(evidence, 'v', ctx), ctx, n),
   ].filter((t): t is Term => t !== null);
   const agreeing = found.filter((t) => t.weighted >= SKETCH_FLOOR);
   const best = Math.max(0, ...found.map((t) => t.weighted));
@@ -92,8 +96,8 @@ function contentTerms(evidence: KeyEvidence[], ctx: ClusterContext): { terms: Te
 
 function infraTerms(evidence: KeyEvidence[], ctx: ClusterContext): Term[] {
   const n = evidence.length;
-  const asn = sharedTerm('shared_asn', topShared(evidence, 'a', ctx.index, ctx.scale), ctx, n);
-  const prefix = sharedTerm('shared_ip_prefix', topShared(evidence, 'p', ctx.index, ctx.scale), ctx, n);
+  const asn = sharedTerm('shared_asn', topShared(evidence, 'a', ctx), ctx, n);
+  const prefix = sharedTerm('shared_ip_prefix', topShared(evidence, 'p', ctx), ctx, n);
   const [strong, weak] = (asn?.weighted ?? 0) >= (prefix?.weighted ?? 0) ? [asn, prefix] : [prefix, asn];
   return [
     strong ? { ...strong, weighted: ACTOR.infra * strong.weighted } : null,

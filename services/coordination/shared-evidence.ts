@@ -44,13 +44,3 @@ export function topSharedValues(
       return { token, keys, background, orgs, strength: (keys / members.length) * rarity(orgs, scale) };
     });
 }
-
-/** Most common value of one kind among the members. */
-export function topShared(
-  members: readonly KeyEvidence[],
-  kind: string,
-  index: EvidenceIndex,
-  scale: RarityScale,
-): SharedValue | null {
-  return topSharedValues(members, kind, index, scale, 1)[0] ?? null;
-}
