@@ -4,7 +4,7 @@ import { joinSql, type SqlQuery, sql } from '../common/clickhouse/sql.ts';
 import { table } from '../common/clickhouse/table.ts';
 import { decodeCursor, encodeCursor } from '../common/cursor.ts';
 import { errors } from '../common/errors.ts';
-import { describeIssues } from '../common/zod-issues.ts';
+import { parseOr } from '../common/zod-issues.ts';
 import { actionModeSchema, actionTypeSchema, type KeyAction, keyActionSchema } from './action-schema.ts';
 
 /** Where every action is audited (ClickHouse `key_actions`), behind a port so the service logic tests without it. */
@@ -101,9 +101,7 @@ export function createClickHouseActionAudit(ch: ClickHouse, options: { ownsClien
       );
     },
     async list(input) {
-      const parsed = actionLogFilterSchema.safeParse(input);
-      if (!parsed.success) throw errors.badInput(describeIssues(parsed.error));
-      const f = parsed.data;
+      const f = parseOr(actionLogFilterSchema, input, errors.badInput);
       const rows = await ch.query(
         sql`SELECT ${COLUMNS} FROM ${keyActions} FINAL WHERE ${joinSql(conditions(f), ' AND ')}
             ORDER BY created_at_ms DESC, action_id DESC LIMIT ${f.limit + 1}`,

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { TimeRange } from '../common/clickhouse/time-range.ts';
 import { errors } from '../common/errors.ts';
 import type { Logger } from '../common/logger.ts';
-import { describeIssues } from '../common/zod-issues.ts';
+import { parseOr } from '../common/zod-issues.ts';
 import type { ActionAudit } from './action-audit.ts';
 import { manualActionId } from './action-id.ts';
 import {
@@ -24,9 +24,7 @@ import { matchRule } from './policy-match.ts';
 
 /** Parses a service input; a failure is DG_ERR_BAD_INPUT naming each field. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  throw errors.badInput(describeIssues(parsed.error));
+  return parseOr(schema, input, errors.badInput);
 }
 
 /** What the actions service lends to the actions people take: its clock, ports and the shared act-on path. */

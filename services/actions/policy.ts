@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { alertKindSchema, severitySchema } from '../../schemas/alert-v1.ts';
 import { errors } from '../common/errors.ts';
 import { repoPath } from '../common/runtime-paths.ts';
-import { describeIssues } from '../common/zod-issues.ts';
+import { parseOr } from '../common/zod-issues.ts';
 import { enforcementTypeSchema, rpmSchema, tpmSchema } from './action-schema.ts';
 
 export const DEFAULT_POLICY_FILE = repoPath('infra', 'policy', 'default-policy.json');
@@ -70,9 +70,7 @@ export type PolicyMode = Policy['mode'];
 
 /** Validates a parsed policy object; throws DG_ERR_CONFIG naming each bad field (`rules.2.action.duration: …`). */
 export function parsePolicy(value: unknown, source = 'policy'): Policy {
-  const result = policySchema.safeParse(value);
-  if (result.success) return result.data;
-  throw errors.config(`${source}: ${describeIssues(result.error)}`);
+  return parseOr(policySchema, value, (issues) => errors.config(`${source}: ${issues}`));
 }
 
 export function loadPolicy(file = DEFAULT_POLICY_FILE, modeOverride?: PolicyMode): Policy {

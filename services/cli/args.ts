@@ -2,7 +2,7 @@ import { access } from 'node:fs/promises';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { z } from 'zod';
 import { errors } from '../common/errors.ts';
-import { describeIssues } from '../common/zod-issues.ts';
+import { parseOr } from '../common/zod-issues.ts';
 import { parseWindow, type TimeWindow } from '../training/time-window.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -18,9 +18,7 @@ export function parseCommandArgs<O extends Options>(command: string, argv: strin
 
 /** The options checked by a zod schema; each problem is named in a DG_ERR_BAD_INPUT pointing at --help. */
 export function validArgs<S extends z.ZodType>(command: string, schema: S, values: unknown): z.output<S> {
-  const parsed = schema.safeParse(values);
-  if (!parsed.success) throw errors.badInput(`${describeIssues(parsed.error)} (see 'distillguard ${command} --help')`);
-  return parsed.data;
+  return parseOr(schema, values, (issues) => errors.badInput(`${issues} (see 'distillguard ${command} --help')`));
 }
 
 /** `--version V` of the model and calibration directories a command writes; `latest` names the newest when read. */

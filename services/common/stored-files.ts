@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { z } from 'zod';
 import { errors } from './errors.ts';
-import { describeIssues } from './zod-issues.ts';
+import { parseOr } from './zod-issues.ts';
 
 /**
  * Reads and validates a JSON file the service ships or wrote (models, calibrations). Every failure is a
@@ -18,9 +18,7 @@ export async function readJsonFile<T>(path: string, schema: z.ZodType<T>, invali
   } catch (cause) {
     throw errors.model(`${path} is not JSON`, cause);
   }
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw errors.model(`${path} ${invalid}: ${describeIssues(parsed.error)}`);
-  return parsed.data;
+  return parseOr(schema, value, (issues) => errors.model(`${path} ${invalid}: ${issues}`));
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Config } from '../common/config/index.ts';
 import { errors } from '../common/errors.ts';
 import type { PromptFingerprint } from '../common/text/fingerprint.ts';
 import type { PromptTokens } from '../common/text/tokenize.ts';
-import { describeIssues } from '../common/zod-issues.ts';
+import { parseOr } from '../common/zod-issues.ts';
 import { AlertLog } from './alert-log.ts';
 import { type CoordinationSnapshot, coordinationSnapshotSchema } from './engine-snapshot.ts';
 import { KeyRegistry } from './key-registry.ts';
@@ -91,9 +91,9 @@ class Coordination implements CoordinationEngine {
   }
 
   restore(state: unknown): void {
-    const parsed = coordinationSnapshotSchema.safeParse(state);
-    if (!parsed.success) throw errors.badInput(`coordination snapshot: ${describeIssues(parsed.error)}`);
-    const s = parsed.data;
+    const s = parseOr(coordinationSnapshotSchema, state, (issues) =>
+      errors.badInput(`coordination snapshot: ${issues}`),
+    );
     this.startedAt = s.startedAt;
     this.lastPassAt = s.lastPassAt;
     const timing = this.ageAt(s.lastPassAt) >= this.options.scheduleWarmupMs;
@@ -126,7 +126,5 @@ export function stage2Options(config: Pick<Config, 'detector'> & Partial<Pick<Co
 
 /** Builds a stage 2 engine; options are validated once here (DG_ERR_CONFIG on a bad combination). */
 export function createCoordinationEngine(options: Partial<CoordinationOptions> = {}): CoordinationEngine {
-  const parsed = coordinationOptionsSchema.safeParse(options);
-  if (!parsed.success) throw errors.config(describeIssues(parsed.error));
-  return new Coordination(parsed.data);
+  return new Coordination(parseOr(coordinationOptionsSchema, options, errors.config));
 }

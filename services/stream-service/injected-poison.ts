@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { csv } from '../common/config/env-helpers.ts';
-import { describeIssues } from '../common/zod-issues.ts';
+import { parseOr } from '../common/zod-issues.ts';
 import type { StatefulProcessor } from './stateful-sink.ts';
 
 /**
@@ -14,9 +14,8 @@ const hookEnv = z.object({
 });
 
 export function injectedPoisonIds(env: Record<string, string | undefined> = process.env): ReadonlySet<string> {
-  const parsed = hookEnv.safeParse(env);
-  if (!parsed.success) throw new Error(`DG_TEST_POISON_EVENT_IDS: ${describeIssues(parsed.error)}`);
-  return new Set(parsed.data.DG_TEST_POISON_EVENT_IDS);
+  const parsed = parseOr(hookEnv, env, (issues) => new Error(`DG_TEST_POISON_EVENT_IDS: ${issues}`));
+  return new Set(parsed.DG_TEST_POISON_EVENT_IDS);
 }
 
 export class InjectedPoisonError extends Error {

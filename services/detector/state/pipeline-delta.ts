@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { errors } from '../../common/errors.ts';
-import { describeIssues } from '../../common/zod-issues.ts';
+import { parseOr } from '../../common/zod-issues.ts';
 import { keySnapshotSchema } from './key-snapshot.ts';
 import { compactedKeySchema, countersSchema, histogramSchema } from './pipeline-snapshot.ts';
 
@@ -35,7 +35,7 @@ export function decodePipelineDelta(bytes: Uint8Array): PipelineDelta {
   } catch (error) {
     throw errors.badInput(`detector delta checkpoint is not JSON (${(error as Error).message})`, error);
   }
-  const parsed = pipelineDeltaSchema.safeParse(value);
-  if (!parsed.success) throw errors.badInput(`detector delta checkpoint invalid: ${describeIssues(parsed.error)}`);
-  return parsed.data;
+  return parseOr(pipelineDeltaSchema, value, (issues) =>
+    errors.badInput(`detector delta checkpoint invalid: ${issues}`),
+  );
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { errors } from '../../common/errors.ts';
-import { describeIssues } from '../../common/zod-issues.ts';
+import { parseOr } from '../../common/zod-issues.ts';
 import { keySnapshotSchema, snapshotKeyState } from './key-snapshot.ts';
 import { decodePipelineDelta, type PipelineDelta } from './pipeline-delta.ts';
 import { compactedKeySchema, countersSchema, decodePipelineSnapshot, histogramSchema } from './pipeline-snapshot.ts';
@@ -225,7 +225,9 @@ export class PageLoader {
   }
 
   private loadPage(value: unknown): boolean {
-    const page = validated(checkpointPageSchema, value, 'detector checkpoint page');
+    const page = parseOr(checkpointPageSchema, value, (issues) =>
+      errors.badInput(`detector checkpoint page invalid: ${issues}`),
+    );
     if (this.loading && this.loading.kind !== page.kind)
       throw errors.badInput(`a ${page.kind} checkpoint page in the middle of a ${this.loading.kind} checkpoint`);
     if (!this.loading) {
@@ -264,10 +266,4 @@ function parseJson(bytes: Uint8Array): unknown {
   } catch (error) {
     throw errors.badInput(`detector checkpoint is not JSON (${(error as Error).message})`, error);
   }
-}
-
-function validated<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw errors.badInput(`${what} invalid: ${describeIssues(parsed.error)}`);
-  return parsed.data;
 }

@@ -1,7 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { errors } from '../../common/errors.ts';
-import { describeIssues } from '../../common/zod-issues.ts';
+import { parseOr } from '../../common/zod-issues.ts';
 import { decayedSumsSchema, keySnapshotSchema } from './key-snapshot.ts';
 
 export const histogramSchema = z.object({ landmark: z.number(), lastTs: z.number(), weights: z.string() });
@@ -60,7 +60,5 @@ export function decodePipelineSnapshot(bytes: Uint8Array): PipelineSnapshot {
   } catch (error) {
     throw errors.badInput(`detector snapshot is not JSON (${(error as Error).message})`, error);
   }
-  const parsed = pipelineSnapshotSchema.safeParse(value);
-  if (!parsed.success) throw errors.badInput(`detector snapshot invalid: ${describeIssues(parsed.error)}`);
-  return parsed.data;
+  return parseOr(pipelineSnapshotSchema, value, (issues) => errors.badInput(`detector snapshot invalid: ${issues}`));
 }

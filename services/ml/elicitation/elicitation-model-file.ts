@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { errors } from '../../common/errors.ts';
 import { readJsonFile, versionDir, writeJsonFile } from '../../common/stored-files.ts';
-import { describeIssues } from '../../common/zod-issues.ts';
+import { parseOr } from '../../common/zod-issues.ts';
 import { HASHING_SCHEME, MAX_WINDOW, SCALINGS } from './elicitation-features.ts';
 import type { ElicitationModel } from './elicitation-scorer.ts';
 
@@ -71,9 +71,10 @@ function decodeWeights(file: ElicitationFile, where: string): Float32Array {
 
 /** Checks a parsed JSON value and returns the scorer's model; throws `DG_ERR_MODEL` naming `where` and each problem. */
 export function parseElicitationModel(value: unknown, where: string): ElicitationModel {
-  const parsed = elicitationFileSchema.safeParse(value);
-  if (!parsed.success) throw errors.model(`${where} is not an elicitation model: ${describeIssues(parsed.error)}`);
-  return modelFromFile(parsed.data, where);
+  const file = parseOr(elicitationFileSchema, value, (issues) =>
+    errors.model(`${where} is not an elicitation model: ${issues}`),
+  );
+  return modelFromFile(file, where);
 }
 
 function modelFromFile(file: ElicitationFile, where: string): ElicitationModel {
