@@ -14,7 +14,7 @@ const EVIDENCE_BEFORE_MS = 30 * 24 * 3_600_000;
 const HISTORY_AFTER_MS = 3_600_000;
 const MAX_HISTORY_POINTS = 500;
 
-const evidenceEventSchema = z.object({
+export const evidenceEventSchema = z.object({
   event_id: z.string(),
   ts_ms: z.coerce.number(),
   api_key_id: z.string(),

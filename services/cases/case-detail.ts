@@ -1,8 +1,13 @@
 import { z } from 'zod';
-import { featureHistory, featureHistorySchema } from '../alerts-store/alert-evidence.ts';
+import {
+  evidenceEventSchema,
+  evidenceEventViewSchema,
+  featureHistory,
+  featureHistorySchema,
+} from '../alerts-store/alert-evidence.ts';
 import { getAlert } from '../alerts-store/alert-queries.ts';
 import { ALERT_COLUMNS, alertRowSchema, alertViewSchema } from '../alerts-store/alert-row.ts';
-import { promptColumns, promptFields } from '../auth/prompt-access.ts';
+import { promptColumns } from '../auth/prompt-access.ts';
 import type { ClickHouse } from '../common/clickhouse/client.ts';
 import { sql, trusted } from '../common/clickhouse/sql.ts';
 import { table } from '../common/clickhouse/table.ts';
@@ -35,25 +40,15 @@ async function caseAlerts(ch: ClickHouse, caseId: string) {
   );
 }
 
-const eventSchema = z.object({
-  event_id: z.string(),
-  ts_ms: z.coerce.number(),
-  api_key_id: z.string(),
-  model: z.string(),
-  input_tokens: z.coerce.number(),
-  output_tokens: z.coerce.number(),
-  prompt_preview: promptFields.text,
-  prompt_withheld: promptFields.withheld,
-  client_ip: z.string(),
-  client_asn: z.coerce.number().nullable(),
-  client_country: z.string(),
-});
+/** An alert's evidence event without the fields the case page leaves out. */
+const LEFT_OUT = { org_id: true, endpoint: true, status: true, prompt_simhash: true } as const;
+const eventSchema = evidenceEventSchema.omit(LEFT_OUT);
 
 /** The case page's evidence; the route adds the case view and its members' gateway decisions. */
 export const caseDetailSchema = z.object({
   reasons: z.array(z.object({ category: z.string(), alert_id: z.string(), sentences: z.array(reasonSentenceSchema) })),
   alerts: z.array(alertViewSchema),
-  evidence: z.array(eventSchema.extend({ prompt_withheld: z.boolean() })),
+  evidence: z.array(evidenceEventViewSchema.omit(LEFT_OUT)),
   feature_history: featureHistorySchema,
   history: z.array(caseChangeSchema),
   /** The range to open Investigate with. */
