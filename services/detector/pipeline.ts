@@ -20,8 +20,7 @@ import type { Scorer } from './scorers/scorer.ts';
 import { type KeySnapshot, restoreKeyState, snapshotKeyState } from './state/key-snapshot.ts';
 import type { KeyState } from './state/key-state.ts';
 import { DEFAULT_PAGE_BYTES, deltaPages, PageLoader, snapshotPages } from './state/pipeline-pages.ts';
-import { decodePipelineSnapshot } from './state/pipeline-snapshot.ts';
-import { emptyCore, restoreCore } from './state/pipeline-state.ts';
+import { emptyCore } from './state/pipeline-state.ts';
 import { keyStateParams } from './state/sketch-params.ts';
 import type { CapEvictionListener } from './state/state-caps.ts';
 import type { CoordinationHook, DetectorPipeline, PipelineOutput, PipelineStats } from './types.ts';
@@ -32,11 +31,6 @@ export interface DetectorPipelineOptions {
   /** Extra scorers (e.g. the tfjs autoencoder and classifier), combined with the built-in ones. */
   scorers?: Scorer[];
   coordination?: CoordinationHook;
-  /**
-   * A full checkpoint in one document (version 1, as stored before checkpoints were paged) to continue from; stage
-   * 2's part goes to it. Checkpoints in pages load with `loadPage`.
-   */
-  state?: Uint8Array | null;
   /**
    * Alert thresholds per severity, calibrated to the false-positive budget (`resolveAlertThresholds`); default: the
    * fixed floors, raised to `config.alertThreshold` when that is higher.
@@ -101,10 +95,8 @@ export function createDetectorPipeline(options: DetectorPipelineOptions = {}): D
   const coordination = options.coordination;
   const elicitation = options.elicitation ?? null;
   const featureRows = options.featureRows ?? true;
-  const saved = options.state ? decodePipelineSnapshot(options.state) : null;
   const limits = { caps: config.stateCaps, onCapEviction: options.onCapEviction };
-  const core = saved ? restoreCore(saved, params, limits) : emptyCore(params, limits);
-  if (saved?.coordination !== undefined) coordination?.restore?.(saved.coordination);
+  const core = emptyCore(params, limits);
   const { keys, orgs, population, counters, clock } = core;
   const loader = new PageLoader(core, params, (state) => coordination?.restore?.(state));
   const given = options.thresholds ?? DEFAULT_SEVERITY_THRESHOLDS;

@@ -147,13 +147,6 @@ function restoreCounters(keys: KeyStore, saved: PipelineSnapshot['counters']): P
   return counters;
 }
 
-/** The state a full snapshot holds; changes are counted from it on. */
-export function restoreCore(s: PipelineSnapshot, params: KeyStateParams, limits: StateLimits): PipelineCore {
-  const core = emptyCore(params, limits);
-  loadSnapshot(core, s, params);
-  return core;
-}
-
 /** Loads a full snapshot into an empty state (a new pipeline's); changes are counted from it on. */
 export function loadSnapshot(core: PipelineCore, s: PipelineSnapshot, params: KeyStateParams): void {
   applyEntries(core, { part: 'active', removed: [], written: s.keys }, params);

@@ -59,12 +59,11 @@ function loaded(document: Buffer) {
 describe('checkpoints written by earlier versions of the detector state', () => {
   it('restore into the current layout and hold the same state (its pages rebuild the same bytes), appended fields empty', () => {
     assert.equal(JSON.stringify(JSON.parse(OLD.toString('utf8'))), OLD.toString('utf8'), 'the fixture is plain JSON');
-    for (const pipeline of [createDetectorPipeline({ state: OLD }), loaded(OLD)]) {
-      assert.equal(pipeline.stats().compactedKeys, 1);
-      assert.equal(pipeline.stats().keys, 2);
-      const written = stateOf(pipeline);
-      assert.equal(written, withAppendedFields(OLD, written));
-    }
+    const pipeline = loaded(OLD);
+    assert.equal(pipeline.stats().compactedKeys, 1);
+    assert.equal(pipeline.stats().keys, 2);
+    const written = stateOf(pipeline);
+    assert.equal(written, withAppendedFields(OLD, written));
   });
 
   it('take a version 1 delta over them, as the stream stored it before pages (one document, one page)', () => {
@@ -83,7 +82,7 @@ describe('checkpoints written by earlier versions of the detector state', () => 
   it('revive their compacted keys with identity and baseline', () => {
     const saved = JSON.parse(OLD.toString('utf8')).compacted[0];
     assert.ok(saved.baseline.samples > 0, 'the fixture holds a learnt baseline');
-    const pipeline = createDetectorPipeline({ state: OLD });
+    const pipeline = loaded(OLD);
     pipeline.process(event({ api_key_id: saved.apiKeyId, org_id: saved.orgId, ts: T0 + 6 * HOUR + 1 }));
     const revived = pipeline.snapshotKey(saved.apiKeyId);
     assert.ok(revived);

@@ -158,7 +158,7 @@ describe('detector pipeline', () => {
   });
 
   it('refuses a checkpoint that is not a detector snapshot', () => {
-    assert.throws(() => createDetectorPipeline({ state: Buffer.from('nope') }), { code: 'DG_ERR_BAD_INPUT' });
+    assert.throws(() => createDetectorPipeline().loadPage(Buffer.from('nope')), { code: 'DG_ERR_BAD_INPUT' });
   });
 
   it('rejects a malformed key snapshot', () => {
