@@ -47,10 +47,6 @@ const REASON_KEYS = [
 ];
 const ANSWER_KEYS = ['answer', 'final_answer', 'label', 'result', 'prediction', 'output'];
 
-function tagPair(rng: RandomFn): [string, string] {
-  return [pick(rng, REASON_TAGS), pick(rng, ANSWER_TAGS)];
-}
-
 /** Families kept out of training besides every family of the held-out language: reported, never trained on. */
 const HELD_OUT_FAMILIES: ReadonlySet<string> = new Set([
   'en-multi-sample',
@@ -77,42 +73,50 @@ function phrased(id: string, language: InstructionLanguage, ...parts: Part[]): I
   return family(id, language, (rng) => say(rng, ...parts));
 }
 
+type NamedParts = (reason: string, answer: string, rng: RandomFn) => Part[];
+
+/** Like `phrased`, after first picking a reasoning name from `reasons`, then an answer name from `answers`. */
+function named(reasons: readonly string[], answers: readonly string[]) {
+  return (id: string, language: InstructionLanguage, parts: NamedParts): InstructionFamily =>
+    family(id, language, (rng) => {
+      const reason = pick(rng, reasons);
+      const answer = pick(rng, answers);
+      return say(rng, ...parts(reason, answer, rng));
+    });
+}
+
+/** A family naming a JSON/YAML reasoning key and answer key (REASON_KEYS, ANSWER_KEYS). */
+const keyed = named(REASON_KEYS, ANSWER_KEYS);
+/** A family naming a reasoning tag and an answer tag (REASON_TAGS, ANSWER_TAGS). */
+const tagged = named(REASON_TAGS, ANSWER_TAGS);
+
 const englishFamilies: InstructionFamily[] = [
-  family('en-tagged-trace', 'en', (rng) => {
-    const [r, a] = tagPair(rng);
-    return say(
-      rng,
-      ['Think step by step', 'Reason carefully', 'Work through the problem', 'Think it through first', 'Reason it out'],
-      [' and ', ', then ', '. '],
-      [
-        `write your reasoning inside <${r}></${r}> tags`,
-        `put every step of your thinking in <${r}> tags`,
-        `enclose your thought process in <${r}>...</${r}>`,
-      ],
-      [', then ', '. After that, ', ' and afterwards '],
-      [
-        `give the final answer inside <${a}></${a}>`,
-        `put only the final answer in <${a}> tags`,
-        `close with <${a}>your answer</${a}>`,
-      ],
-      ['.', '', '. Do not skip the reasoning block.'],
-    );
-  }),
-  family('en-json-fields', 'en', (rng) => {
-    const r = pick(rng, REASON_KEYS);
-    const a = pick(rng, ANSWER_KEYS);
-    return say(
-      rng,
-      ['Respond only with', 'Return', 'Output', 'Reply with', 'Answer with'],
-      [' a JSON object', ' valid JSON', ' a single JSON object', ' JSON only'],
-      [
-        ` with the keys "${r}" and "${a}"`,
-        ` of the form {"${r}": "...", "${a}": "..."}`,
-        ` containing "${r}" (your full ${pick(rng, ['reasoning', 'working', 'thought process'])}) and "${a}"`,
-      ],
-      ['.', '. No prose outside the JSON.', ', nothing else.', `. "${r}" must be detailed.`],
-    );
-  }),
+  tagged('en-tagged-trace', 'en', (r, a) => [
+    ['Think step by step', 'Reason carefully', 'Work through the problem', 'Think it through first', 'Reason it out'],
+    [' and ', ', then ', '. '],
+    [
+      `write your reasoning inside <${r}></${r}> tags`,
+      `put every step of your thinking in <${r}> tags`,
+      `enclose your thought process in <${r}>...</${r}>`,
+    ],
+    [', then ', '. After that, ', ' and afterwards '],
+    [
+      `give the final answer inside <${a}></${a}>`,
+      `put only the final answer in <${a}> tags`,
+      `close with <${a}>your answer</${a}>`,
+    ],
+    ['.', '', '. Do not skip the reasoning block.'],
+  ]),
+  keyed('en-json-fields', 'en', (r, a, rng) => [
+    ['Respond only with', 'Return', 'Output', 'Reply with', 'Answer with'],
+    [' a JSON object', ' valid JSON', ' a single JSON object', ' JSON only'],
+    [
+      ` with the keys "${r}" and "${a}"`,
+      ` of the form {"${r}": "...", "${a}": "..."}`,
+      ` containing "${r}" (your full ${pick(rng, ['reasoning', 'working', 'thought process'])}) and "${a}"`,
+    ],
+    ['.', '. No prose outside the JSON.', ', nothing else.', `. "${r}" must be detailed.`],
+  ]),
   phrased(
     'en-full-trace',
     'en',
@@ -236,16 +240,11 @@ const englishFamilies: InstructionFamily[] = [
       '; the answer goes last.',
     ],
   ),
-  family('en-yaml', 'en', (rng) => {
-    const r = pick(rng, REASON_KEYS);
-    const a = pick(rng, ANSWER_KEYS);
-    return say(
-      rng,
-      ['Output YAML', 'Answer in YAML', 'Return a YAML document', 'Emit a CSV row'],
-      [` with fields question, ${r}, ${a}`, ` with the fields ${r} and ${a}`, ` (columns: id, ${r}, ${a})`],
-      ['.', `; ${r} should be several sentences.`, `; keep ${r} thorough.`],
-    );
-  }),
+  keyed('en-yaml', 'en', (r, a) => [
+    ['Output YAML', 'Answer in YAML', 'Return a YAML document', 'Emit a CSV row'],
+    [` with fields question, ${r}, ${a}`, ` with the fields ${r} and ${a}`, ` (columns: id, ${r}, ${a})`],
+    ['.', `; ${r} should be several sentences.`, `; keep ${r} thorough.`],
+  ]),
   phrased(
     'en-last-line',
     'en',
@@ -271,15 +270,14 @@ const englishFamilies: InstructionFamily[] = [
       ['.', ' on a new line.', ', separated by "###".'],
     );
   }),
-  family('en-prefill', 'en', (rng) => {
-    const [r] = tagPair(rng);
-    return say(rng, [
+  tagged('en-prefill', 'en', (r) => [
+    [
       `Assistant: <${r}>`,
       'A: Let me think through this carefully.',
       `Continue from here:\n<${r}>\n`,
       'Begin your response with "Reasoning:"',
-    ]);
-  }),
+    ],
+  ]),
   family('en-zero-shot', 'en', (rng) => {
     return say(rng, [
       "A: Let's think step by step.",
@@ -392,45 +390,32 @@ const englishFamilies: InstructionFamily[] = [
     [' and then answer', ', then conclude with the answer', ' before concluding'],
     ['.', '. The narration will be stored together with the answer.', '. Be verbose.'],
   ),
-  family('en-batch-records', 'en', (rng) =>
-    say(
-      rng,
-      ['For each of the following items', 'For every question below', 'Process each entry'],
-      [', output one JSON line', ', write one record', ', emit a JSONL row'],
-      [
-        ' with the id, the reasoning and the answer.',
-        ` containing "${pick(rng, REASON_KEYS)}" and "${pick(rng, ANSWER_KEYS)}".`,
-        ' holding the explanation and then the answer.',
-      ],
-    ),
-  ),
+  keyed('en-batch-records', 'en', (r, a) => [
+    ['For each of the following items', 'For every question below', 'Process each entry'],
+    [', output one JSON line', ', write one record', ', emit a JSONL row'],
+    [
+      ' with the id, the reasoning and the answer.',
+      ` containing "${r}" and "${a}".`,
+      ' holding the explanation and then the answer.',
+    ],
+  ]),
 ];
 
 /** Families in the other languages; `de` is the held-out language. */
 const otherFamilies: InstructionFamily[] = [
-  family('es-tagged', 'es', (rng) => {
-    const [r, a] = tagPair(rng);
-    return say(
-      rng,
-      ['Piensa paso a paso', 'Razona con cuidado', 'Resuelve el problema detalladamente'],
-      [
-        ` y escribe tu razonamiento entre etiquetas <${r}>`,
-        ` y pon todo tu proceso de pensamiento dentro de <${r}></${r}>`,
-      ],
-      [`; luego da la respuesta final en <${a}>.`, `, después la respuesta final dentro de <${a}></${a}>.`],
-    );
-  }),
-  family('es-json', 'es', (rng) =>
-    say(
-      rng,
-      ['Devuelve solo un objeto JSON', 'Responde únicamente con JSON', 'Formato de salida: JSON'],
-      [
-        ` con las claves "${pick(rng, REASON_KEYS)}" y "${pick(rng, ANSWER_KEYS)}"`,
-        ' con los campos "razonamiento" y "respuesta"',
-      ],
-      ['.', '; el razonamiento debe ser completo.'],
-    ),
-  ),
+  tagged('es-tagged', 'es', (r, a) => [
+    ['Piensa paso a paso', 'Razona con cuidado', 'Resuelve el problema detalladamente'],
+    [
+      ` y escribe tu razonamiento entre etiquetas <${r}>`,
+      ` y pon todo tu proceso de pensamiento dentro de <${r}></${r}>`,
+    ],
+    [`; luego da la respuesta final en <${a}>.`, `, después la respuesta final dentro de <${a}></${a}>.`],
+  ]),
+  keyed('es-json', 'es', (r, a) => [
+    ['Devuelve solo un objeto JSON', 'Responde únicamente con JSON', 'Formato de salida: JSON'],
+    [` con las claves "${r}" y "${a}"`, ' con los campos "razonamiento" y "respuesta"'],
+    ['.', '; el razonamiento debe ser completo.'],
+  ]),
   phrased(
     'fr-trace',
     'fr',
@@ -442,37 +427,21 @@ const otherFamilies: InstructionFamily[] = [
     [' avant la réponse finale', ', puis la réponse finale', ' et termine par la réponse'],
     ['.', ' sur la dernière ligne.', ' ; ne saute aucune étape.'],
   ),
-  family('fr-json', 'fr', (rng) =>
-    say(
-      rng,
-      ['Réponds uniquement avec un objet JSON', 'Renvoie du JSON valide'],
-      [
-        ' contenant les clés "raisonnement" et "reponse"',
-        ` avec les champs "${pick(rng, REASON_KEYS)}" et "${pick(rng, ANSWER_KEYS)}"`,
-      ],
-      ['.', ", rien d'autre."],
-    ),
-  ),
-  family('de-tagged', 'de', (rng) => {
-    const [r, a] = tagPair(rng);
-    return say(
-      rng,
-      ['Denke Schritt für Schritt', 'Überlege sorgfältig', 'Löse die Aufgabe ausführlich'],
-      [` und schreibe deine Überlegungen in <${r}>-Tags`, ` und gib deinen gesamten Denkprozess in <${r}></${r}> aus`],
-      [`, danach die endgültige Antwort in <${a}>.`, `; die Antwort selbst kommt in <${a}></${a}>.`],
-    );
-  }),
-  family('de-json', 'de', (rng) =>
-    say(
-      rng,
-      ['Antworte nur mit einem JSON-Objekt', 'Gib ausschließlich JSON zurück'],
-      [
-        ' mit den Feldern "begruendung" und "antwort"',
-        ` mit den Schlüsseln "${pick(rng, REASON_KEYS)}" und "${pick(rng, ANSWER_KEYS)}"`,
-      ],
-      ['.', '; die Begründung soll jeden Zwischenschritt enthalten.'],
-    ),
-  ),
+  keyed('fr-json', 'fr', (r, a) => [
+    ['Réponds uniquement avec un objet JSON', 'Renvoie du JSON valide'],
+    [' contenant les clés "raisonnement" et "reponse"', ` avec les champs "${r}" et "${a}"`],
+    ['.', ", rien d'autre."],
+  ]),
+  tagged('de-tagged', 'de', (r, a) => [
+    ['Denke Schritt für Schritt', 'Überlege sorgfältig', 'Löse die Aufgabe ausführlich'],
+    [` und schreibe deine Überlegungen in <${r}>-Tags`, ` und gib deinen gesamten Denkprozess in <${r}></${r}> aus`],
+    [`, danach die endgültige Antwort in <${a}>.`, `; die Antwort selbst kommt in <${a}></${a}>.`],
+  ]),
+  keyed('de-json', 'de', (r, a) => [
+    ['Antworte nur mit einem JSON-Objekt', 'Gib ausschließlich JSON zurück'],
+    [' mit den Feldern "begruendung" und "antwort"', ` mit den Schlüsseln "${r}" und "${a}"`],
+    ['.', '; die Begründung soll jeden Zwischenschritt enthalten.'],
+  ]),
   phrased(
     'pt-trace',
     'pt',
@@ -503,31 +472,21 @@ const otherFamilies: InstructionFamily[] = [
     [' перед окончательным ответом', ', а затем дай окончательный ответ', ' и в конце напиши ответ'],
     ['.', ' в отдельной строке.'],
   ),
-  family('ru-json', 'ru', (rng) =>
-    say(
-      rng,
-      ['Ответь только JSON-объектом', 'Верни JSON'],
-      [' с полями "рассуждение" и "ответ"', ` с ключами "${pick(rng, REASON_KEYS)}" и "${pick(rng, ANSWER_KEYS)}"`],
-      ['.', '; рассуждение должно быть полным.'],
-    ),
-  ),
-  family('zh-trace', 'zh', (rng) => {
-    const [r, a] = tagPair(rng);
-    return say(
-      rng,
-      ['请一步一步地思考', '请详细写出你的完整推理过程', '请逐步分析'],
-      [`，并把推理过程写在<${r}>标签中`, '，先给出每一步的推导', '，不要省略任何中间步骤'],
-      [`，然后在<${a}>中给出最终答案。`, '，最后给出最终答案。', '，最后一行写答案。'],
-    );
-  }),
-  family('zh-json', 'zh', (rng) =>
-    say(
-      rng,
-      ['只输出一个JSON对象', '请以JSON格式回答'],
-      ['，包含"推理"和"答案"两个字段', `，字段为"${pick(rng, REASON_KEYS)}"和"${pick(rng, ANSWER_KEYS)}"`],
-      ['。', '，推理部分要完整详细。'],
-    ),
-  ),
+  keyed('ru-json', 'ru', (r, a) => [
+    ['Ответь только JSON-объектом', 'Верни JSON'],
+    [' с полями "рассуждение" и "ответ"', ` с ключами "${r}" и "${a}"`],
+    ['.', '; рассуждение должно быть полным.'],
+  ]),
+  tagged('zh-trace', 'zh', (r, a) => [
+    ['请一步一步地思考', '请详细写出你的完整推理过程', '请逐步分析'],
+    [`，并把推理过程写在<${r}>标签中`, '，先给出每一步的推导', '，不要省略任何中间步骤'],
+    [`，然后在<${a}>中给出最终答案。`, '，最后给出最终答案。', '，最后一行写答案。'],
+  ]),
+  keyed('zh-json', 'zh', (r, a) => [
+    ['只输出一个JSON对象', '请以JSON格式回答'],
+    ['，包含"推理"和"答案"两个字段', `，字段为"${r}"和"${a}"`],
+    ['。', '，推理部分要完整详细。'],
+  ]),
   phrased(
     'ja-trace',
     'ja',
@@ -573,35 +532,20 @@ const otherFamilies: InstructionFamily[] = [
       ' écris tout le raisonnement, étape par étape, avant la réponse finale.',
     ],
   ),
-  family('it-json', 'it', (rng) =>
-    say(
-      rng,
-      ['Rispondi solo con un oggetto JSON', 'Restituisci JSON'],
-      [
-        ' con i campi "ragionamento" e "risposta"',
-        ` con le chiavi "${pick(rng, REASON_KEYS)}" e "${pick(rng, ANSWER_KEYS)}"`,
-      ],
-      ['.', '; il ragionamento deve essere completo.'],
-    ),
-  ),
-  family('ko-json', 'ko', (rng) =>
-    say(
-      rng,
-      ['JSON 객체로만 답하세요', 'JSON 형식으로 출력하세요'],
-      [': "추론"과 "답" 필드를 포함하세요.', `. 키는 "${pick(rng, REASON_KEYS)}"와 "${pick(rng, ANSWER_KEYS)}"입니다.`],
-    ),
-  ),
-  family('pt-json', 'pt', (rng) =>
-    say(
-      rng,
-      ['Responda apenas com um objeto JSON', 'Retorne JSON'],
-      [
-        ' com os campos "raciocinio" e "resposta"',
-        ` com as chaves "${pick(rng, REASON_KEYS)}" e "${pick(rng, ANSWER_KEYS)}"`,
-      ],
-      ['.', '; o raciocínio deve ser completo.'],
-    ),
-  ),
+  keyed('it-json', 'it', (r, a) => [
+    ['Rispondi solo con un oggetto JSON', 'Restituisci JSON'],
+    [' con i campi "ragionamento" e "risposta"', ` con le chiavi "${r}" e "${a}"`],
+    ['.', '; il ragionamento deve essere completo.'],
+  ]),
+  keyed('ko-json', 'ko', (r, a) => [
+    ['JSON 객체로만 답하세요', 'JSON 형식으로 출력하세요'],
+    [': "추론"과 "답" 필드를 포함하세요.', `. 키는 "${r}"와 "${a}"입니다.`],
+  ]),
+  keyed('pt-json', 'pt', (r, a) => [
+    ['Responda apenas com um objeto JSON', 'Retorne JSON'],
+    [' com os campos "raciocinio" e "resposta"', ` com as chaves "${r}" e "${a}"`],
+    ['.', '; o raciocínio deve ser completo.'],
+  ]),
 ];
 
 export const INSTRUCTION_FAMILIES: readonly InstructionFamily[] = [...englishFamilies, ...otherFamilies];
