@@ -13,8 +13,8 @@ import type { DatasetProgress } from './dataset-progress.ts';
 import { buildDataset, type DatasetSpec } from './datasets/catalogue.ts';
 import type { DetectorFactory } from './detector-source.ts';
 import { evaluateSystem } from './metrics/evaluate.ts';
-import { type DatasetRole, datasetRole } from './protocol.ts';
-import type { SystemMetrics } from './report-schema.ts';
+import { datasetRole } from './protocol.ts';
+import type { DatasetReport } from './report-schema.ts';
 import { type DatasetRun, type DetectorUnderTest, runDataset } from './run-dataset.ts';
 import { swapContexts } from './swap/context-swap.ts';
 import { SystemRecorder } from './system-recorder.ts';
@@ -25,26 +25,8 @@ export interface ReportJob {
   swapped: boolean;
 }
 
-/** What a pass measured: plain data, so a worker thread can send it back. */
-export interface JobResult {
-  name: string;
-  family: string;
-  variant: string;
-  seed: number;
-  role: DatasetRole;
-  start: string;
-  hours: number;
-  promptMode: string;
-  campaigns: number;
-  events: number;
-  rejected: number;
-  activeKeys: number;
-  benignKeys: number;
-  attackKeys: number;
-  seconds: number;
-  systems: SystemMetrics[];
-  warnings: string[];
-}
+/** What a pass measured, named as the report names it (its swap is added later): plain data, for worker threads. */
+export type JobResult = Omit<DatasetReport, 'swap'> & { warnings: string[] };
 
 export interface JobHooks {
   /** Called once the dataset is built, before the pass: returns the pass's progress. */
@@ -151,21 +133,23 @@ export async function runReportJob(
   const scope = { truth: ds.truth, activeKeys: run.activeKeys, onsets: run.onsets, earlyEvents: run.earlyEvents };
   const recorders = [...dets.map((d) => d.recorder), rateLimit.recorder, ...snapshots.map((s) => s.recorder)];
   const active = ds.truth.keys.filter((k) => run.activeKeys.has(k.api_key_id));
+  const role = datasetRole(built);
   return {
     name: built.name,
     family: ds.family,
     variant: ds.variant,
     seed: ds.seed,
-    role: datasetRole(built),
+    role,
+    used_for_tuning: role === 'tuning',
     start: ds.truth.start,
     hours: ds.hours,
-    promptMode: ds.promptMode,
-    campaigns: ds.truth.campaigns.length,
+    prompt_mode: ds.promptMode,
     events: run.events,
-    rejected: run.rejected,
-    activeKeys: active.length,
-    benignKeys: active.filter((k) => k.label === 'benign').length,
-    attackKeys: active.filter((k) => k.label === 'attack').length,
+    rejected_events: run.rejected,
+    active_keys: active.length,
+    benign_keys: active.filter((k) => k.label === 'benign').length,
+    attack_keys: active.filter((k) => k.label === 'attack').length,
+    campaigns: ds.truth.campaigns.length,
     seconds: (performance.now() - started) / 1000,
     systems: recorders.map((r) => evaluateSystem(r, scope)),
     warnings: [...(built.warning ? [`${built.name}: ${built.warning}`] : []), ...rejectWarning(ds.name, run)],

@@ -12,7 +12,7 @@ import { writePlots } from './plots.ts';
 import { assertTuningDataset, datasetRole, PROTOCOL_TEXT } from './protocol.ts';
 import { type JobResult, type ReportJob, runReportJob } from './report-job.ts';
 import { renderMarkdown } from './report-markdown.ts';
-import { type DatasetReport, type EvalReport, evalReportSchema, type SwapResult } from './report-schema.ts';
+import { type EvalReport, evalReportSchema, type SwapResult } from './report-schema.ts';
 import { runDataset } from './run-dataset.ts';
 import { SystemRecorder } from './system-recorder.ts';
 import { evaluateTargets } from './targets.ts';
@@ -105,32 +105,9 @@ function swapResult(original: JobResult, swapped: JobResult): SwapResult {
   });
   return {
     dataset: `${original.name} (context swapped)`,
-    pairs: original.attackKeys,
+    pairs: original.attack_keys,
     systems: swapped.systems,
     deltas,
-  };
-}
-
-function datasetReport(main: JobResult, swapped: JobResult | undefined): DatasetReport {
-  return {
-    name: main.name,
-    family: main.family,
-    variant: main.variant,
-    seed: main.seed,
-    role: main.role,
-    used_for_tuning: main.role === 'tuning',
-    start: main.start,
-    hours: main.hours,
-    prompt_mode: main.promptMode,
-    events: main.events,
-    rejected_events: main.rejected,
-    active_keys: main.activeKeys,
-    benign_keys: main.benignKeys,
-    attack_keys: main.attackKeys,
-    campaigns: main.campaigns,
-    seconds: main.seconds,
-    systems: main.systems,
-    swap: swapped ? swapResult(main, swapped) : null,
   };
 }
 
@@ -165,7 +142,8 @@ export async function runEval(options: EvalOptions): Promise<EvalResult> {
   const datasets = jobs.flatMap((job, i) => {
     if (job.swapped) return [];
     const swapped = jobs.findIndex((j) => j.swapped && j.spec === job.spec);
-    return [datasetReport(results[i]!.result, swapped < 0 ? undefined : results[swapped]!.result)];
+    const main = results[i]!.result;
+    return [{ ...main, swap: swapped < 0 ? null : swapResult(main, results[swapped]!.result) }];
   });
   const seconds = (performance.now() - startedAt) / 1000;
   const events = [...tuning.map((t) => t.entry.events), ...results.map((r) => r.result.events)].reduce((a, b) => a + b);
