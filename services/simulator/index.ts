@@ -1,7 +1,5 @@
 import type { UsageEventInput } from '../../schemas/usage-v1.ts';
-import { fingerprintToHex } from '../common/text/fingerprint.ts';
-import { simhashText } from '../common/text/simhash.ts';
-import { type Fingerprinter, keyEvents, type StreamSettings, type TimedEvent } from './key-stream.ts';
+import { keyEvents, type StreamSettings, type TimedEvent } from './key-stream.ts';
 import { mergeByTime } from './merge.ts';
 import { type ResolvedSimulationOptions, type SimulationOptions, simulationOptionsSchema } from './options.ts';
 import { buildPopulation } from './population.ts';
@@ -28,17 +26,11 @@ export interface Simulation {
   timedEvents: Iterable<TimedEvent>;
 }
 
-const gatewayFingerprint: Fingerprinter = (text) => fingerprintToHex(simhashText(text));
-
 /** Builds the population for `options` and returns lazy, deterministic event streams plus the ground truth. */
 export function simulate(options: SimulationOptions = {}): Simulation {
   const resolved = simulationOptionsSchema.parse(options);
   const { truth } = buildPopulation(resolved);
-  const settings: StreamSettings = {
-    seed: resolved.seed,
-    promptMode: resolved.promptMode,
-    fingerprint: resolved.promptMode === 'text' ? null : gatewayFingerprint,
-  };
+  const settings: StreamSettings = { seed: resolved.seed, promptMode: resolved.promptMode };
   const timedEvents: Iterable<TimedEvent> = {
     // Prompt makers keep per-key state (sweep positions), so each iteration starts from a fresh population.
     [Symbol.iterator]: () => mergeByTime(buildPopulation(resolved).profiles.map((p) => keyEvents(p, settings))),

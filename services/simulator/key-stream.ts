@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { UsageEventInput } from '../../schemas/usage-v1.ts';
+import { fingerprintToHex } from '../common/text/fingerprint.ts';
+import { simhashText } from '../common/text/simhash.ts';
 import type { Behaviour, SimulatedKeyProfile } from './profile.ts';
 import { pickModel } from './profile.ts';
 import { Rng } from './random.ts';
@@ -12,14 +14,9 @@ export interface TimedEvent {
   event: UsageEventInput;
 }
 
-/** Turns prompt text into the gateway's 16-hex-char SimHash. */
-export type Fingerprinter = (text: string) => string;
-
 export interface StreamSettings {
   seed: number;
   promptMode: PromptMode;
-  /** The gateway's SimHash of a prompt; null in text mode. */
-  fingerprint: Fingerprinter | null;
 }
 
 /** Arrival times in [activeFrom, activeUntil): candidates at the schedule's peak rate, thinned by intensity. */
@@ -54,16 +51,19 @@ export function gatewayTruncate(prompt: string): string {
   return prompt.slice(0, high >= 0xd800 && high <= 0xdbff ? MAX_PROMPT_TEXT - 1 : MAX_PROMPT_TEXT);
 }
 
-/** Adds prompt_sha256 always, and prompt_text and/or prompt_simhash by prompt mode, to an event. */
+/**
+ * Adds prompt_sha256 always, and by prompt mode prompt_text and/or prompt_simhash (the gateway's 16-hex-char SimHash
+ * of the whole prompt), to an event.
+ */
 export type PromptFields = (event: UsageEventInput, prompt: string) => void;
 
 export function promptFieldsFor(settings: StreamSettings): PromptFields {
-  const simhash = settings.fingerprint;
   const withText = settings.promptMode !== 'fingerprint';
+  const withSimhash = settings.promptMode !== 'text';
   return (event, prompt) => {
     event.prompt_sha256 = createHash('sha256').update(prompt).digest('hex');
     if (withText) event.prompt_text = gatewayTruncate(prompt);
-    if (simhash) event.prompt_simhash = simhash(prompt);
+    if (withSimhash) event.prompt_simhash = fingerprintToHex(simhashText(prompt));
   };
 }
 

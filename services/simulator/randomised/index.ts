@@ -1,5 +1,3 @@
-import { fingerprintToHex } from '../../common/text/fingerprint.ts';
-import { simhashText } from '../../common/text/simhash.ts';
 import type { Dataset } from '../dataset.ts';
 import { loadHumanPrompts } from '../human-prompts/loader.ts';
 import type { TimedEvent } from '../key-stream.ts';
@@ -23,8 +21,6 @@ export interface RandomisedDataset extends Dataset {
   /** Set when human prompts were asked for and could not be loaded (names `make data-sharegpt`). */
   warning: string | null;
 }
-
-const gatewayFingerprint = (text: string) => fingerprintToHex(simhashText(text));
 
 function humansFor(o: ResolvedRandomisedOptions) {
   if (o.humanPrompts === 'none') return { prompts: null, warning: null };
@@ -53,12 +49,7 @@ export function randomisedDataset(options: RandomisedOptions = {}): RandomisedDa
   const o = randomisedOptionsSchema.parse(options);
   const { prompts, warning } = humansFor(o);
   const variant = prompts ? o.variant : `${o.variant}-nohuman`;
-  const settings: EventSettings = {
-    seed: o.seed,
-    variant: o.variant,
-    promptMode: o.promptMode,
-    fingerprint: o.promptMode === 'text' ? null : gatewayFingerprint,
-  };
+  const settings: EventSettings = { seed: o.seed, variant: o.variant, promptMode: o.promptMode };
   const { truth } = buildPopulation(o, prompts);
   const timedEvents: Iterable<TimedEvent> = {
     // Prompt sources keep per-key state (sweep positions), so each iteration rebuilds the population.
