@@ -7,21 +7,10 @@ import type { TimedEvent } from '../simulator/index.ts';
 import { simulate } from '../simulator/index.ts';
 import { randomisedDataset } from '../simulator/randomised/index.ts';
 import type { GroundTruth } from '../simulator/truth.ts';
-import type { SimulatedRun } from './snapshot-dataset.ts';
+import { type SimulatedRun, strideFilter } from './snapshot-dataset.ts';
 import type { RunSpec } from './splits.ts';
 
 const YIELD_EVERY_EVENTS = 20_000;
-
-/** Keeps the first snapshot per key in each `strideMs` window as the stream goes, so memory stays small. */
-function strideFilter(strideMs: number): (snapshot: KeyFeatureSnapshot) => boolean {
-  const lastWindow = new Map<string, number>();
-  return (snapshot) => {
-    const window = Math.floor(snapshot.ts / strideMs);
-    if (lastWindow.get(snapshot.api_key_id) === window) return false;
-    lastWindow.set(snapshot.api_key_id, window);
-    return true;
-  };
-}
 
 /** The events and truth of a run: the classic simulator, or a tuning variant of the randomised family. */
 function trafficFor(spec: RunSpec): { truth: GroundTruth; events: Iterable<TimedEvent> } {
@@ -45,7 +34,7 @@ export async function generateSimulatedRun(
 ): Promise<SimulatedRun> {
   const traffic = trafficFor(spec);
   const pipeline = createDetectorPipeline({ config: options.detector, elicitation: options.elicitation });
-  const keep = strideFilter(options.strideMs);
+  const keep = strideFilter(options.strideMs); // as the stream goes, so memory stays small
   const snapshots: KeyFeatureSnapshot[] = [];
   const start = Date.parse(traffic.truth.start);
   const span = spec.hours * 3_600_000;

@@ -48,17 +48,18 @@ export interface SimulatedRun {
 }
 
 /**
- * Keeps at most one snapshot per key per `strideMs` of event time (the first in each window): consecutive
- * minute snapshots are near-duplicates, and heavy keys would otherwise dominate training.
+ * A filter keeping at most one snapshot per key per `strideMs` of event time (the first in each window, in the
+ * order it is asked): consecutive minute snapshots are near-duplicates, and heavy keys would otherwise dominate
+ * training. Stateful, so one filter per pass.
  */
-export function thinSnapshots(snapshots: readonly KeyFeatureSnapshot[], strideMs: number): KeyFeatureSnapshot[] {
+export function strideFilter(strideMs: number): (snapshot: KeyFeatureSnapshot) => boolean {
   const lastWindow = new Map<string, number>();
-  return snapshots.filter((s) => {
-    const window = Math.floor(s.ts / strideMs);
-    if (lastWindow.get(s.api_key_id) === window) return false;
-    lastWindow.set(s.api_key_id, window);
+  return (snapshot) => {
+    const window = Math.floor(snapshot.ts / strideMs);
+    if (lastWindow.get(snapshot.api_key_id) === window) return false;
+    lastWindow.set(snapshot.api_key_id, window);
     return true;
-  });
+  };
 }
 
 /**

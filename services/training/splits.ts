@@ -7,7 +7,7 @@ import {
   type LabelledSnapshot,
   labelFromTruth,
   type SimulatedRun,
-  thinSnapshots,
+  strideFilter,
 } from './snapshot-dataset.ts';
 
 type SplitRole = 'train' | 'held_out_seed' | 'held_out_variant';
@@ -112,7 +112,7 @@ export async function buildSplits(
   };
   for (const [i, spec] of specs.entries()) {
     const run = await generate(spec, (done, total) => onProgress(i + done / Math.max(1, total), specs.length));
-    const rows = labelFromTruth({ truth: run.truth, snapshots: thinSnapshots(run.snapshots, options.strideMs) });
+    const rows = labelFromTruth({ truth: run.truth, snapshots: run.snapshots.filter(strideFilter(options.strideMs)) });
     if (spec.role !== 'train') {
       splits[spec.role].push(...rows);
       continue;
