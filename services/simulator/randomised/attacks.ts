@@ -1,6 +1,7 @@
+import type { NetworkPicker } from '../network.ts';
 import type { Rng } from '../random.ts';
 import { RESIDENTIAL_ASNS } from './attributes.ts';
-import type { KeyContext, NetworkPicker } from './context.ts';
+import type { KeyContext } from './context.ts';
 import { dailyCycle, flat, type Intensity, officeHours, windows, withHourlyNoise } from './intensity.ts';
 import type { RequestShape } from './plan.ts';
 import {

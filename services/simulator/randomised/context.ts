@@ -1,3 +1,4 @@
+import type { NetworkFields, NetworkPicker } from '../network.ts';
 import type { Rng } from '../random.ts';
 import {
   CLOUD_ASNS,
@@ -46,13 +47,6 @@ const BILLING: readonly (readonly [string, number])[] = [
 ];
 
 const TRAVEL_DESTINATIONS = ['US', 'GB', 'DE', 'FR', 'JP', 'SG', 'AE', 'MX', 'CH', 'ES', 'IN', 'BR'] as const;
-
-export interface NetworkFields {
-  client_ip: string;
-  client_asn: number;
-  client_country: string;
-}
-export type NetworkPicker = (rng: Rng) => NetworkFields;
 
 /** Everything about a key that is not behaviour: drawn from one distribution for benign and attack keys. */
 export interface KeyContext {

@@ -1,7 +1,8 @@
 import type { UsageEventInput } from '../../../schemas/usage-v1.ts';
+import type { NetworkPicker } from '../network.ts';
 import type { Rng } from '../random.ts';
 import type { KeyTruth } from '../truth.ts';
-import type { KeyContext, NetworkPicker } from './context.ts';
+import type { KeyContext } from './context.ts';
 import type { Intensity } from './intensity.ts';
 
 /** Produces the next prompt text of a key (may keep state, e.g. a sweep position). */
