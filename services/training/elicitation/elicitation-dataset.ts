@@ -57,8 +57,6 @@ export interface DatasetOptions {
   perHeldOutFamily: number;
   /** Cap on negatives per part (0 = all); tests use a few hundred. */
   limit: number;
-  /** Which families are kept out of training (default: `isHeldOut`); a family cross-validation passes its own. */
-  heldOut?: (family: InstructionFamily) => boolean;
   /** Vary the training positives' instructions (`variation`). */
   vary: boolean;
   /** Ordinary requests (benign-instructions.ts) added to the training negatives, as a share of the human turns. */
@@ -132,9 +130,8 @@ export function buildElicitationData(options: DatasetOptions): ElicitationData {
   const trainNegatives = capped(options.tune.slice(0, split), limit);
   const calibrationNegatives = capped(options.tune.slice(split), limit);
   const reportNegatives = capped(options.report, limit);
-  const heldOut = options.heldOut ?? isHeldOut;
-  const trainFamilies = INSTRUCTION_FAMILIES.filter((f) => !heldOut(f));
-  const heldOutFamilies = INSTRUCTION_FAMILIES.filter(heldOut);
+  const trainFamilies = INSTRUCTION_FAMILIES.filter((f) => !isHeldOut(f));
+  const heldOutFamilies = INSTRUCTION_FAMILIES.filter(isHeldOut);
 
   const train: LabelledPrompt[] = trainNegatives.map((text) => ({
     text,

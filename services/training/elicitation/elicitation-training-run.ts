@@ -15,7 +15,7 @@ import { createPrng } from '../../ml/prng.ts';
 import { buildElicitationData, type ElicitationData, matchesPhraseList } from './elicitation-dataset.ts';
 import { midpointThresholdForRate, type Share, share, shareOf } from './elicitation-metrics.ts';
 import { type FeatureExample, fitLogistic } from './fit-logistic.ts';
-import { HELD_OUT_LANGUAGE, INSTRUCTION_FAMILIES, type InstructionFamily } from './harvest-instructions.ts';
+import { HELD_OUT_LANGUAGE, INSTRUCTION_FAMILIES } from './harvest-instructions.ts';
 
 export interface ElicitationTrainingOptions {
   seed: number;
@@ -27,7 +27,6 @@ export interface ElicitationTrainingOptions {
   /** Overrides for experiments (a family cross-validation on tune data); the shipped model uses the defaults. */
   settings?: Partial<TrainingSettings>;
   hashing?: FeatureHashing;
-  heldOut?: (family: InstructionFamily) => boolean;
 }
 
 /** Classifier and phrase list on the same prompts. */
@@ -198,7 +197,6 @@ export function trainElicitation(options: ElicitationTrainingOptions): {
     perLanguageRequests: upToLimit(settings.perLanguageRequests),
     perHeldOutFamily: upToLimit(settings.perHeldOutFamily),
     limit: options.limit ?? 0,
-    ...(options.heldOut ? { heldOut: options.heldOut } : {}),
   });
   const buffer = new Int32Array(featureCapacity(hashing));
   const examples: FeatureExample[] = data.train.map((e) => ({
