@@ -87,8 +87,8 @@ export async function readStoredReference(
   return { profile: collector.profile(), keyDays, lastMs };
 }
 
-/** The tfjs model versions the service runs (`kind/version`), which scored the stored rows of the `ml` profile. */
-async function modelsInUse(ml: MlConfig): Promise<CalibrationFile['models']> {
+/** The tfjs model versions the service runs (`kind/version`): the models behind a calibration's `ml` profile. */
+export async function modelsInUse(ml: MlConfig): Promise<CalibrationFile['models']> {
   const relative = async (kind: string, version: string) =>
     (await resolveModelDir(ml.modelsDir, kind, version)).split('/').slice(-2).join('/');
   return {

@@ -1,4 +1,4 @@
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { parseEventValue } from '../../../schemas/parse-event.ts';
 import { createClickHouse } from '../../common/clickhouse/client.ts';
@@ -12,11 +12,10 @@ import { loadTfjsScorers } from '../../detector/scorers/tfjs-scorer.ts';
 import { buildDataset, type DatasetSpec } from '../../eval/datasets/catalogue.ts';
 import { assertTuningDataset } from '../../eval/protocol.ts';
 import { loadConfiguredElicitation } from '../../ml/elicitation/elicitation-model-file.ts';
-import { resolveModelDir } from '../../ml/model-store.ts';
 import type { Dataset } from '../../simulator/dataset.ts';
 import { createProgress } from '../../simulator/progress.ts';
 import type { StressRegime, TuningVariant } from '../../simulator/randomised/randomised-options.ts';
-import { storedCalibration } from '../../training/clickhouse-reference.ts';
+import { modelsInUse, storedCalibration } from '../../training/clickhouse-reference.ts';
 import { parseCommandArgs, refuseExisting, storedWindow, validArgs, versionArg } from '../args.ts';
 
 export const summary = 'calibrate the alert thresholds to the false-positive budget on benign tuning traffic';
@@ -150,10 +149,7 @@ export async function run(argv: string[]): Promise<number> {
     format: 'distillguard-calibration/1',
     version: args.version,
     created: new Date(latest).toISOString(),
-    models: {
-      autoencoder: `autoencoder/${basename(await resolveModelDir(config.ml.modelsDir, 'autoencoder', config.ml.versions.autoencoder))}`,
-      classifier: `classifier/${basename(await resolveModelDir(config.ml.modelsDir, 'classifier', config.ml.versions.classifier))}`,
-    },
+    models: await modelsInUse(config.ml),
     datasets: names,
     profiles: { ml: ml.profile(), rules: rules.profile() },
   };
