@@ -33,7 +33,8 @@ function parseOptions() {
 
 async function main(): Promise<number> {
   const values = parseOptions();
-  if ('error' in values || (values.runs !== undefined && !(Number.parseInt(values.runs, 10) >= 1))) {
+  const runs = 'error' in values || values.runs === undefined ? undefined : Number(values.runs);
+  if ('error' in values || (runs !== undefined && !(Number.isInteger(runs) && runs >= 1))) {
     log('error' in values ? values.error : `--runs must be a whole number ≥ 1, not '${values.runs}'`);
     console.error(USAGE);
     return 2;
@@ -57,7 +58,7 @@ async function main(): Promise<number> {
   const request = {
     only,
     smoke: values.smoke,
-    ...(values.runs ? { runs: Number.parseInt(values.runs, 10) } : {}),
+    ...(runs !== undefined ? { runs } : {}),
   };
   const { results, written } = await runBench(request, {
     scenarios: SCENARIOS,

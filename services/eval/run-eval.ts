@@ -142,8 +142,8 @@ export async function runEval(options: EvalOptions): Promise<EvalResult> {
   const datasets = jobs.flatMap((job, i) => {
     if (job.swapped) return [];
     const swapped = jobs.findIndex((j) => j.swapped && j.spec === job.spec);
-    const main = results[i]!.result;
-    return [{ ...main, swap: swapped < 0 ? null : swapResult(main, results[swapped]!.result) }];
+    const { warnings: _collected, ...main } = results[i]!.result; // merged into the notes above
+    return [{ ...main, swap: swapped < 0 ? null : swapResult(results[i]!.result, results[swapped]!.result) }];
   });
   const seconds = (performance.now() - startedAt) / 1000;
   const events = [...tuning.map((t) => t.entry.events), ...results.map((r) => r.result.events)].reduce((a, b) => a + b);

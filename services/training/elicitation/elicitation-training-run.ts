@@ -24,7 +24,7 @@ export interface ElicitationTrainingOptions {
   report: readonly string[];
   /** Negatives per part (0 = all); small runs for tests. */
   limit?: number;
-  /** Overrides for experiments (a family cross-validation on tune data); the shipped model uses the defaults. */
+  /** Overrides for experiments and tests (e.g. the share of ordinary requests); the shipped model uses the defaults. */
   settings?: Partial<TrainingSettings>;
   hashing?: FeatureHashing;
 }
